@@ -1,0 +1,68 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command.OpenCore;
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.Severity;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.session.EngineThread;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sextant stack --core FILE}: every thread's backtrace, as text or JSON; exits without starting JavaFX. */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = "Print every thread's backtrace of a core file and exit.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:all stacks printed", "1:printed, but with errors (e.g. executable not found)",
+                "2:the core could not be read"})
+public final class StackCommand implements Callable<Integer> {
+    @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
+    Path core;
+
+    @Option(names = "--exe", paramLabel = "FILE", description = "the executable that produced the core")
+    Path exe;
+
+    @Option(names = "--sysroot", paramLabel = "DIR", description = "look for the core's files under DIR")
+    Path sysroot;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        DumpReport report;
+        try (EngineThread engine = new EngineThread()) {
+            report = engine.submit(new OpenCore(core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation())).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            err.println("sextant: " + (cause instanceof TargetException ? cause.getMessage() : String.valueOf(cause)));
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 2;
+        }
+        String out = json ? StackReport.json(report) : StackReport.text(report);
+        System.out.write(out.getBytes(StandardCharsets.UTF_8), 0, out.getBytes(StandardCharsets.UTF_8).length);
+        System.out.flush();
+        boolean errors = false;
+        for (Diagnostic d : report.diagnostics()) {
+            if (d.severity() == Severity.ERROR) {
+                err.println("sextant: " + d.message());
+                errors = true;
+            }
+        }
+        err.flush();
+        return errors ? 1 : 0;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.StackFrame;
+import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.ThreadStack;
+import java.util.Optional;
+
+/** Renders a {@link DumpReport} as text (for people) or as the documented JSON (for scripts). */
+public final class StackReport {
+    private StackReport() {}
+
+    /**
+     * {@code {process, signal, threads: [{tid, name, crashed, frames: [{pc, module, function, offset,
+     * file, line, inline}]}], modules: [{path, base, size, buildId, found}]}}, addresses as 0x hex.
+     */
+    public static String json(DumpReport r) {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        Json j = new Json(sb);
+        j.beginObject();
+        j.name("file").value(r.file().toString());
+        j.name("format").value(r.format());
+        j.name("process").beginObject()
+                .name("pid").value(r.process().pid().value())
+                .name("command").value(r.process().command())
+                .name("commandLine").value(r.process().commandLine())
+                .name("executable").value(r.process().executable().orElse(null))
+                .name("arch").value(r.process().arch())
+                .endObject();
+        j.name("signal");
+        if (r.signal().isPresent()) {
+            var s = r.signal().get();
+            j.beginObject().name("number").value(s.number()).name("name").value(s.name())
+                    .name("code").value(s.code()).name("codeName").value(s.codeName())
+                    .name("address").value(s.faultAddress().map(Object::toString).orElse(null))
+                    .endObject();
+        } else {
+            j.nullValue();
+        }
+        j.name("threads").beginArray();
+        for (ThreadInfo t : r.threads()) {
+            j.beginObject().name("tid").value(t.tid().value()).name("name").value(t.name().orElse(null))
+                    .name("crashed").value(t.crashed());
+            Optional<ThreadStack> st = r.stackOf(t.tid());
+            j.name("frames").beginArray();
+            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
+                j.beginObject().name("pc").hex(f.pc().value())
+                        .name("module").value(f.module().orElse(null))
+                        .name("function").value(f.function().orElse(null))
+                        .name("offset").hex(f.offset())
+                        .name("file").value(f.file().orElse(null));
+                j.name("line");
+                if (f.line().isPresent()) j.value(f.line().getAsInt()); else j.nullValue();
+                j.name("inline").value(f.inline()).name("source").value(f.source().name().toLowerCase()).endObject();
+            }
+            j.endArray();
+            j.name("stopReason").value(st.flatMap(ThreadStack::stopReason).orElse(null));
+            j.endObject();
+        }
+        j.endArray();
+        j.name("modules").beginArray();
+        for (Module m : r.modules()) {
+            j.beginObject().name("path").value(m.path()).name("base").hex(m.base().value())
+                    .name("size").hex(m.size()).name("buildId").value(m.buildId().orElse(null))
+                    .name("found").value(m.found()).name("file").value(m.file().orElse(null)).endObject();
+        }
+        j.endArray();
+        j.name("diagnostics").beginArray();
+        r.diagnostics().forEach(d -> j.value(d.severity() + ": " + d.message()));
+        j.endArray();
+        j.endObject();
+        return sb.append('\n').toString();
+    }
+
+    public static String text(DumpReport r) {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        var p = r.process();
+        sb.append("Core: ").append(r.file()).append(" (").append(r.format()).append(")\n");
+        sb.append("Process ").append(p.pid()).append(' ').append(p.command());
+        p.executable().ifPresent(e -> sb.append("  ").append(e));
+        sb.append('\n');
+        if (!p.commandLine().isEmpty()) sb.append("Command line: ").append(p.commandLine()).append('\n');
+        r.signal().ifPresent(s -> sb.append("Signal: ").append(s.describe()).append('\n'));
+        for (ThreadInfo t : r.threads()) {
+            sb.append("\nThread ").append(t.tid());
+            t.name().ifPresent(n -> sb.append(" \"").append(n).append('"'));
+            if (t.crashed()) sb.append(" (crashed)");
+            sb.append(":\n");
+            Optional<ThreadStack> st = r.stackOf(t.tid());
+            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
+                sb.append(String.format("  #%-3d 0x%016x %s", f.index(), f.pc().value(), f.location()));
+                if (f.inline()) sb.append(" [inlined]");
+                f.module().ifPresent(m -> sb.append(" in ").append(m));
+                f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
+                sb.append('\n');
+            }
+            st.flatMap(ThreadStack::stopReason).ifPresent(s -> sb.append("  (unwinding stopped: ").append(s).append(")\n"));
+        }
+        sb.append("\nModules:\n");
+        for (Module m : r.modules()) {
+            sb.append(String.format("  0x%016x %10d %s %s %s%n", m.base().value(), m.size(), m.buildId().orElse("-"),
+                    m.found() ? "found " : "MISSING", m.path()));
+        }
+        return sb.toString();
+    }
+}

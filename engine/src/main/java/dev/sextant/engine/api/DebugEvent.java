@@ -1,0 +1,30 @@
+package dev.sextant.engine.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What happened in the engine, as immutable records in the past tense. {@code stopId} bumps when a
+ * new target is opened (and, for live targets, on every resume): caches key on it, and views drop
+ * events of an older stop.
+ */
+public sealed interface DebugEvent {
+    long stopId();
+
+    /** A target was opened: what the views show first (summary, thread list). */
+    record TargetOpened(long stopId, String source, String format, ProcessInfo process, Optional<SignalInfo> signal,
+                        List<ThreadInfo> threads) implements DebugEvent {
+        public TargetOpened { threads = List.copyOf(threads); }
+    }
+
+    record ModuleLoaded(long stopId, Module module) implements DebugEvent {}
+
+    record StackWalked(long stopId, ThreadStack stack) implements DebugEvent {}
+
+    /** Progress of a long command: {@code done} of {@code total} units (threads unwound). */
+    record ProgressReported(long stopId, String task, long done, long total) implements DebugEvent {}
+
+    record DiagnosticReported(long stopId, Diagnostic diagnostic) implements DebugEvent {}
+
+    record TargetClosed(long stopId) implements DebugEvent {}
+}

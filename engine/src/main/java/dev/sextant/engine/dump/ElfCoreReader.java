@@ -1,0 +1,204 @@
+package dev.sextant.engine.dump;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.FrameSource;
+import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.NativeCallException;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.Severity;
+import dev.sextant.engine.api.SignalInfo;
+import dev.sextant.engine.api.Signals;
+import dev.sextant.engine.api.StackFrame;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.jna.ModuleReport;
+import dev.sextant.engine.elfutils.jna.ResolvedFrame;
+import dev.sextant.engine.format.elf.CoreFile;
+import dev.sextant.engine.format.elf.ProgramHeader;
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads an ELF core: the notes in Java (process, signal, threads, registers, mapped files), then
+ * modules, unwinding and symbols through libdwfl. Malformed files fail with a
+ * {@link TargetException} naming the file and the problem; problems that leave a partial view
+ * (a truncated memory image, a missing executable) become diagnostics.
+ */
+public final class ElfCoreReader {
+    private ElfCoreReader() {}
+
+    public static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel) {
+        String label = core.toString();
+        CoreFile notes = parseNotes(core);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        java.util.function.Consumer<Diagnostic> diag = d -> { diagnostics.add(d); listener.diagnostic(d); };
+        notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.WARNING, p)));
+        checkMemoryImage(core, notes, diag);
+
+        Optional<SignalInfo> signal = notes.signal().map(s -> new SignalInfo(s.signo(), s.code(),
+                Signals.hasFaultAddress(s.signo(), s.code()) ? Optional.of(Address.of(s.addr())) : Optional.empty(),
+                s.code() <= 0 && s.senderPid() > 0 ? Optional.of(new Pid(s.senderPid())) : Optional.empty()));
+        if (signal.isEmpty()) {
+            int cursig = notes.threads().get(0).cursig();
+            if (cursig != 0) signal = Optional.of(new SignalInfo(cursig, 0x80, Optional.empty(), Optional.empty()));
+        }
+        Optional<String> executable = executablePath(notes);
+        ProcessInfo process = processInfo(notes, executable, options);
+        List<ThreadInfo> threads = threads(notes, process);
+        listener.opened(process, signal, threads);
+
+        if (options.executable().isPresent() && !Files.isRegularFile(options.executable().get())) {
+            throw new TargetException(options.executable().get() + ": executable given with --exe does not exist");
+        }
+        if (options.executable().isEmpty() && executable.isPresent() && !executable.get().startsWith("[")) {
+            Path exe = options.sysroot().map(r -> r.resolve(executable.get().replaceFirst("^/+", ""))).orElse(Path.of(executable.get()));
+            if (!Files.isRegularFile(exe)) {
+                diag.accept(new Diagnostic(Severity.ERROR, label + ": executable " + executable.get()
+                        + " not found, so its frames have no symbols; pass --exe FILE"));
+            }
+        }
+        Optional<String> libdw = Dwfl.unavailableReason();
+        if (libdw.isPresent()) throw new TargetException(label + ": " + libdw.get());
+
+        List<Module> modules = new ArrayList<>();
+        List<ThreadStack> stacks = new ArrayList<>();
+        Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options);
+        try (Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator)) {
+            for (ModuleReport m : dwfl.modules()) {
+                Module mod = new Module(m.name(), Address.of(m.start()), m.end() - m.start(), m.buildId(),
+                        m.mainFile(), m.debugFile());
+                modules.add(mod);
+                listener.module(mod);
+            }
+            cancel.throwIfCancelled();
+            int total = threads.size();
+            int[] done = {0};
+            dwfl.walkThreads((tid, pcs, activation, stop) -> {
+                ThreadStack st = new ThreadStack(new Tid(tid), frames(dwfl, pcs, activation), stop);
+                stacks.add(st);
+                listener.stack(st);
+                listener.progress(++done[0], total);
+            }, cancel::isCancelled);
+            cancel.throwIfCancelled();
+        } catch (NativeCallException e) {
+            throw new TargetException(label + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
+        }
+        return new DumpReport(core, "ELF core (" + notes.header().machineName() + ")", process, signal, threads,
+                modules, orderLike(stacks, threads), diagnostics);
+    }
+
+    private static CoreFile parseNotes(Path core) {
+        try {
+            if (!Files.exists(core)) throw new TargetException(core + ": no such file");
+            if (Files.isDirectory(core)) throw new TargetException(core + ": is a directory, not a core file");
+            if (Files.size(core) == 0) throw new TargetException(core + ": the file is empty, not a core file");
+            return CoreFile.read(ByteReader.map(core, ByteOrder.LITTLE_ENDIAN));
+        } catch (FormatException e) {
+            throw new TargetException(core + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+        } catch (NoSuchFileException e) {
+            throw new TargetException(core + ": no such file", e);
+        } catch (IOException e) {
+            throw new TargetException(core + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A core cut short (disk full, killed writer) keeps its notes but loses memory: say how much. */
+    private static void checkMemoryImage(Path core, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {
+        long size;
+        try { size = Files.size(core); } catch (IOException e) { return; }
+        long needed = 0;
+        for (ProgramHeader ph : notes.segments()) {
+            if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) needed = Math.max(needed, ph.offset() + ph.filesz());
+        }
+        if (needed > size) {
+            diag.accept(new Diagnostic(Severity.ERROR, core + ": truncated core: " + size + " of " + needed
+                    + " bytes present; memory beyond offset 0x" + Long.toHexString(size) + " is missing, so stacks may be cut short"));
+        }
+    }
+
+    private static Optional<String> executablePath(CoreFile notes) {
+        Long entry = notes.auxv().get(CoreFile.AT_ENTRY);
+        if (entry != null) {
+            Optional<CoreFile.MappedFile> f = notes.fileAt(entry);
+            if (f.isPresent()) return Optional.of(f.get().path());
+        }
+        return notes.files().isEmpty() ? Optional.empty() : Optional.of(notes.files().get(0).path());
+    }
+
+    private static ProcessInfo processInfo(CoreFile notes, Optional<String> executable, CoreOptions options) {
+        CoreFile.PrStatus first = notes.threads().get(0);
+        int pid = notes.process().map(CoreFile.PrPsInfo::pid).filter(p -> p > 0).orElse(first.tid());
+        Optional<Pid> parent = notes.process().map(CoreFile.PrPsInfo::ppid).filter(p -> p > 0).map(Pid::new);
+        String command = notes.process().map(CoreFile.PrPsInfo::fname).orElse("");
+        String args = notes.process().map(p -> p.psargs().strip()).orElse("");
+        Optional<String> exe = options.executable().map(Path::toString).or(() -> executable);
+        return new ProcessInfo(new Pid(pid), parent, command, args, exe, notes.header().machineName());
+    }
+
+    private static List<ThreadInfo> threads(CoreFile notes, ProcessInfo process) {
+        List<ThreadInfo> out = new ArrayList<>();
+        boolean first = true;
+        for (CoreFile.PrStatus st : notes.threads()) {
+            // Linux writes the thread that took the fatal signal first.
+            Optional<String> name = st.tid() == process.pid().value() && !process.command().isEmpty()
+                    ? Optional.of(process.command()) : Optional.empty();
+            out.add(new ThreadInfo(new Tid(st.tid()), name, first, st.cursig(), RegisterLayout.of(notes.header(), st.regs())));
+            first = false;
+        }
+        return out;
+    }
+
+    private static List<ThreadStack> orderLike(List<ThreadStack> stacks, List<ThreadInfo> threads) {
+        Map<Tid, ThreadStack> byTid = new HashMap<>();
+        stacks.forEach(s -> byTid.put(s.tid(), s));
+        List<ThreadStack> out = new ArrayList<>();
+        for (ThreadInfo t : threads) {
+            ThreadStack s = byTid.remove(t.tid());
+            if (s != null) out.add(s);
+        }
+        out.addAll(byTid.values());
+        return out;
+    }
+
+    private static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
+        List<StackFrame> frames = new ArrayList<>(pcs.length + 4);
+        for (int i = 0; i < pcs.length; i++) {
+            List<ResolvedFrame> rows = dwfl.symbolize(pcs[i], activation[i]);
+            for (int r = 0; r < rows.size(); r++) {
+                ResolvedFrame f = rows.get(r);
+                FrameSource src = f.inline() ? FrameSource.INLINE : (i == 0 ? FrameSource.REGISTERS : FrameSource.CFI);
+                frames.add(new StackFrame(frames.size(), Address.of(pcs[i]), f.module(), f.function(), f.offset(),
+                        f.file(), f.line(), f.inline(), src));
+            }
+        }
+        return frames;
+    }
+
+    private static List<Map.Entry<String, Path>> candidates(String modname, Optional<String> executable, CoreOptions options) {
+        List<Map.Entry<String, Path>> out = new ArrayList<>(3);
+        if (options.executable().isPresent() && executable.isPresent() && executable.get().equals(modname)) {
+            out.add(Map.entry("--exe", options.executable().get()));
+        }
+        if (options.sysroot().isPresent() && modname.startsWith("/")) {
+            out.add(Map.entry("sysroot", options.sysroot().get().resolve(modname.substring(1))));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,324 @@
+package dev.sextant.engine.elfutils.jna;
+
+import com.sun.jna.CallbackReference;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import dev.sextant.engine.api.NativeCallException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One libdwfl session over an ELF core file: modules, threads, unwinding and symbolization.
+ * Owns the {@code Dwfl*}, the core's {@code Elf*} and its fd; not thread-safe (libdwfl is not):
+ * every call comes from the thread that owns the target. Failures of libdwfl calls become
+ * {@link NativeCallException} with {@code dwfl_errmsg}'s text. No {@code Pointer} leaves this class.
+ */
+public final class Dwfl implements AutoCloseable {
+
+    /** Where to look for a module's file when libdwfl's own search (build-id, the path in the core) fails. */
+    public interface ElfLocator {
+        /** Candidate files for {@code modname}, each with the rule's name ("sysroot", "--exe"). */
+        List<Map.Entry<String, Path>> candidates(String modname);
+    }
+
+    /** Receives one thread's pcs as unwound: {@code activation[i]} is true where pc is exact (not a return address). */
+    public interface ThreadVisitor {
+        void thread(int tid, long[] pcs, boolean[] activation, Optional<String> stopReason);
+    }
+
+    private static final int MAX_FRAMES = 256;
+
+    private final int fd;
+    private final Pointer elf;
+    private final Pointer dwfl;
+    private final Memory callbacks;          // libdwfl keeps a pointer to this struct: it must live as long as dwfl
+    private final LibDw.FindElf findElf;     // strong reference: the native side holds only the function pointer
+    private final Map<String, String> foundBy = new ConcurrentHashMap<>();
+    private final Map<Long, List<ResolvedFrame>> symbolCache = new HashMap<>();
+    private final Map<Long, String> moduleNames = new HashMap<>();
+    private boolean closed;
+
+    private Dwfl(int fd, Pointer elf, ElfLocator locator) {
+        this.fd = fd;
+        this.elf = elf;
+        this.findElf = (mod, userdata, modname, base, fileName, elfp) -> {
+            int found = LibDw.dwfl_build_id_find_elf(mod, userdata, modname, base, fileName, elfp);
+            String name = modname == null ? "" : modname.getString(0);
+            if (found >= 0 || elfp.getPointer(0) != null) {
+                foundBy.put(name, "build-id or path in core");
+                return found;
+            }
+            for (Map.Entry<String, Path> c : locator.candidates(name)) {
+                int f = Posix.open(c.getValue().toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+                if (f >= 0) {
+                    fileName.setPointer(0, Posix.strdup(c.getValue().toString()));   // libdwfl frees it
+                    foundBy.put(name, c.getKey());
+                    return f;
+                }
+            }
+            return -1;
+        };
+        this.callbacks = new Memory(4L * Native.POINTER_SIZE);
+        callbacks.clear();
+        callbacks.setPointer(0, CallbackReference.getFunctionPointer(findElf));
+        callbacks.setPointer(Native.POINTER_SIZE, LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
+        this.dwfl = LibDw.dwfl_begin(callbacks);
+        if (dwfl == null) throw dwflError("dwfl_begin");
+    }
+
+    /**
+     * Opens a core: {@code elf_begin}, {@code dwfl_core_file_report} (modules from the link map and
+     * NT_FILE), {@code dwfl_report_end}, {@code dwfl_core_file_attach} (threads).
+     */
+    public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator) {
+        LibElf.elf_version(LibElf.EV_CURRENT);
+        int fd = Posix.open(core.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+        if (fd < 0) throw new NativeCallException("open", Native.getLastError(), "cannot open " + core);
+        Pointer elf = LibElf.elf_begin(fd, LibElf.ELF_C_READ_MMAP, null);
+        if (elf == null) {
+            int e = LibElf.elf_errno();
+            Posix.close(fd);
+            throw new NativeCallException("elf_begin", e, LibElf.elf_errmsg(e));
+        }
+        Dwfl d;
+        try {
+            d = new Dwfl(fd, elf, locator);
+        } catch (RuntimeException e) {
+            LibElf.elf_end(elf);
+            Posix.close(fd);
+            throw e;
+        }
+        try {
+            if (LibDw.dwfl_core_file_report(d.dwfl, elf, executable.map(Path::toString).orElse(null)) < 0) {
+                throw dwflError("dwfl_core_file_report");
+            }
+            if (LibDw.dwfl_report_end(d.dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
+            if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) throw dwflError("dwfl_core_file_attach");
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    private static NativeCallException dwflError(String call) {
+        int e = LibDw.dwfl_errno();
+        String msg = LibDw.dwfl_errmsg(e);
+        return new NativeCallException(call, e, msg == null ? "unknown libdwfl error" : msg);
+    }
+
+    /** Every reported module, with its file looked up now ({@code dwfl_module_getelf}). */
+    public List<ModuleReport> modules() {
+        List<Pointer> mods = new ArrayList<>();
+        LibDw.ModuleCallback cb = (module, userdata, name, start, arg) -> {
+            mods.add(module);
+            return LibDw.DWARF_CB_OK;
+        };
+        LibDw.dwfl_getmodules(dwfl, cb, null, 0);
+        List<ModuleReport> out = new ArrayList<>(mods.size());
+        for (Pointer m : mods) {
+            long[] bias = new long[1];
+            Pointer modElf = LibDw.dwfl_module_getelf(m, bias);
+            long[] start = new long[1], end = new long[1];
+            PointerByReference main = new PointerByReference(), debug = new PointerByReference();
+            Pointer name = LibDw.dwfl_module_info(m, null, start, end, null, null, main, debug);
+            String n = name == null ? "?" : name.getString(0);
+            Optional<String> mainFile = Optional.ofNullable(main.getValue()).map(p -> p.getString(0));
+            if (mainFile.isEmpty() && modElf != null) mainFile = Optional.of("[in core memory]");
+            out.add(new ModuleReport(n, start[0], end[0], buildId(m), mainFile,
+                    Optional.ofNullable(debug.getValue()).map(p -> p.getString(0)),
+                    mainFile.isPresent() ? Optional.of(foundBy.getOrDefault(n, "path in core")) : Optional.empty()));
+        }
+        return out;
+    }
+
+    private static Optional<String> buildId(Pointer mod) {
+        PointerByReference bits = new PointerByReference();
+        long[] vaddr = new long[1];
+        int len = LibDw.dwfl_module_build_id(mod, bits, vaddr);
+        if (len <= 0 || bits.getValue() == null) return Optional.empty();
+        return Optional.of(HexFormat.of().formatHex(bits.getValue().getByteArray(0, len)));
+    }
+
+    /**
+     * Unwinds every thread in the order libdwfl reports them (note order for cores), at most
+     * {@value #MAX_FRAMES} frames each. {@code cancelled} is polled between threads and frames.
+     */
+    public void walkThreads(ThreadVisitor visitor, BooleanSupplier cancelled) {
+        long[] pcs = new long[MAX_FRAMES];
+        boolean[] act = new boolean[MAX_FRAMES];
+        int[] count = new int[1];
+        long[] pc = new long[1];
+        byte[] isAct = new byte[1];
+        LibDw.FrameCallback frameCb = (frame, arg) -> {
+            if (cancelled.getAsBoolean()) return LibDw.DWARF_CB_ABORT;
+            if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
+            pcs[count[0]] = pc[0];
+            act[count[0]] = isAct[0] != 0;
+            count[0]++;
+            return count[0] >= MAX_FRAMES ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
+        };
+        LibDw.ThreadCallback threadCb = (thread, arg) -> {
+            if (cancelled.getAsBoolean()) return LibDw.DWARF_CB_ABORT;
+            int tid = LibDw.dwfl_thread_tid(thread);
+            count[0] = 0;
+            int rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
+            Optional<String> stop = Optional.empty();
+            if (rc < 0) {
+                int e = LibDw.dwfl_errno();
+                stop = Optional.ofNullable(LibDw.dwfl_errmsg(e));
+            } else if (count[0] >= MAX_FRAMES) {
+                stop = Optional.of("stopped after " + MAX_FRAMES + " frames");
+            }
+            int n = count[0];
+            long[] p = java.util.Arrays.copyOf(pcs, n);
+            boolean[] a = java.util.Arrays.copyOf(act, n);
+            visitor.thread(tid, p, a, stop);
+            return LibDw.DWARF_CB_OK;
+        };
+        int rc = LibDw.dwfl_getthreads(dwfl, threadCb, null);
+        if (rc < 0 && !cancelled.getAsBoolean()) throw dwflError("dwfl_getthreads");
+    }
+
+    /**
+     * Module, function, source line and inlined calls for one pc; the physical frame is the last
+     * row, inlined calls (innermost first) come before it. Cached per pc for this session.
+     */
+    public List<ResolvedFrame> symbolize(long pc, boolean activation) {
+        long key = activation ? pc : ~pc;
+        List<ResolvedFrame> hit = symbolCache.get(key);
+        if (hit != null) return hit;
+        List<ResolvedFrame> rows = resolve(pc, activation);
+        symbolCache.put(key, rows);
+        return rows;
+    }
+
+    private List<ResolvedFrame> resolve(long pc, boolean activation) {
+        // A return address points after the call; look up the call instruction itself.
+        long adj = activation ? pc : pc - 1;
+        Pointer mod = LibDw.dwfl_addrmodule(dwfl, adj);
+        if (mod == null) {
+            return List.of(new ResolvedFrame(Optional.empty(), Optional.empty(), 0, Optional.empty(), OptionalInt.empty(), false));
+        }
+        Optional<String> module = Optional.of(moduleName(mod));
+        long[] off = new long[1];
+        byte[] sym = new byte[24];
+        Pointer namePtr = LibDw.dwfl_module_addrinfo(mod, adj, off, sym, null, null, null);
+        Optional<String> function = namePtr == null ? Optional.empty() : Optional.of(Demangler.demangle(namePtr.getString(0)));
+        long offset = namePtr == null ? 0 : off[0] + (pc - adj);
+
+        Optional<String> file = Optional.empty();
+        OptionalInt line = OptionalInt.empty();
+        Pointer l = LibDw.dwfl_module_getsrc(mod, adj);
+        if (l != null) {
+            int[] ln = new int[1];
+            Pointer f = LibDw.dwfl_lineinfo(l, null, ln, null, null, null);
+            if (f != null) {
+                file = Optional.of(f.getString(0));
+                if (ln[0] > 0) line = OptionalInt.of(ln[0]);
+            }
+        }
+        List<Inlined> inlines = inlineChain(mod, adj);
+        if (inlines.isEmpty()) {
+            return List.of(new ResolvedFrame(module, function, offset, file, line, false));
+        }
+        // Rows innermost first: each inlined call shows where execution is inside it; the row
+        // outside it shows the call site (DW_AT_call_file/line of the inlined DIE).
+        List<ResolvedFrame> rows = new ArrayList<>(inlines.size() + 1);
+        Optional<String> rowFile = file;
+        OptionalInt rowLine = line;
+        for (Inlined in : inlines) {
+            rows.add(new ResolvedFrame(module, in.name, 0, rowFile, rowLine, true));
+            rowFile = in.callFile;
+            rowLine = in.callLine;
+        }
+        rows.add(new ResolvedFrame(module, function, offset, rowFile, rowLine, false));
+        return List.copyOf(rows);
+    }
+
+    private record Inlined(Optional<String> name, Optional<String> callFile, OptionalInt callLine) {}
+
+    private List<Inlined> inlineChain(Pointer mod, long adj) {
+        long[] bias = new long[1];
+        Pointer cudie = LibDw.dwfl_module_addrdie(mod, adj, bias);
+        if (cudie == null) return List.of();
+        PointerByReference scopesRef = new PointerByReference();
+        int n = LibDw.dwarf_getscopes(cudie, adj - bias[0], scopesRef);
+        if (n <= 0 || scopesRef.getValue() == null) return List.of();
+        Pointer scopes = scopesRef.getValue();
+        try {
+            List<Inlined> out = new ArrayList<>();
+            Pointer files = null;
+            Memory attr = new Memory(LibDw.SIZEOF_DWARF_ATTRIBUTE);
+            for (int i = 0; i < n; i++) {
+                Pointer die = scopes.share((long) i * LibDw.SIZEOF_DWARF_DIE);
+                int tag = LibDw.dwarf_tag(die);
+                if (tag == LibDw.DW_TAG_subprogram) break;
+                if (tag != LibDw.DW_TAG_inlined_subroutine) continue;
+                Pointer nm = LibDw.dwarf_diename(die);
+                Optional<String> name = nm == null ? Optional.empty() : Optional.of(Demangler.demangle(nm.getString(0)));
+                OptionalInt callLine = OptionalInt.empty();
+                Optional<String> callFile = Optional.empty();
+                long[] v = new long[1];
+                if (LibDw.dwarf_attr_integrate(die, LibDw.DW_AT_call_line, attr) != null && LibDw.dwarf_formudata(attr, v) == 0) {
+                    callLine = OptionalInt.of((int) v[0]);
+                }
+                if (LibDw.dwarf_attr_integrate(die, LibDw.DW_AT_call_file, attr) != null && LibDw.dwarf_formudata(attr, v) == 0) {
+                    if (files == null) {
+                        PointerByReference fr = new PointerByReference();
+                        long[] nfiles = new long[1];
+                        if (LibDw.dwarf_getsrcfiles(cudie, fr, nfiles) == 0) files = fr.getValue();
+                    }
+                    if (files != null) {
+                        Pointer src = LibDw.dwarf_filesrc(files, v[0], null, null);
+                        if (src != null) callFile = Optional.of(src.getString(0));
+                    }
+                }
+                out.add(new Inlined(name, callFile, callLine));
+            }
+            return out;
+        } finally {
+            Posix.free(scopes);
+        }
+    }
+
+    private String moduleName(Pointer mod) {
+        return moduleNames.computeIfAbsent(Pointer.nativeValue(mod), k -> {
+            Pointer name = LibDw.dwfl_module_info(mod, null, null, null, null, null, null, null);
+            String n = name == null ? "?" : name.getString(0);
+            int slash = n.lastIndexOf('/');
+            return slash >= 0 ? n.substring(slash + 1) : n;
+        });
+    }
+
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        LibDw.dwfl_end(dwfl);
+        LibElf.elf_end(elf);
+        Posix.close(fd);
+    }
+
+    /** Loads libdw and libelf now; a missing library becomes a message that says what to install. */
+    public static Optional<String> unavailableReason() {
+        try {
+            LibElf.elf_version(LibElf.EV_CURRENT);
+            LibDw.dwfl_errno();
+            return Optional.empty();
+        } catch (LinkageError e) {
+            return Optional.of("elfutils' libdw.so.1 could not be loaded (" + e.getMessage()
+                    + "); install it with: sudo apt-get install libdw1");
+        }
+    }
+
+}

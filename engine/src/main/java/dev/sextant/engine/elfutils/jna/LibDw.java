@@ -1,0 +1,73 @@
+package dev.sextant.engine.elfutils.jna;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * libdw/libdwfl and libelf, verbatim (direct-mapped for call speed; see libdwfl.h and libdw.h).
+ * Loaded by soname: the unversioned names exist only with the -dev packages. Package-private:
+ * only {@link Dwfl} calls these.
+ */
+final class LibDw {
+    private LibDw() {}
+
+    static final NativeLibrary DW = NativeLibrary.getInstance("libdw.so.1");
+    static final NativeLibrary ELF = NativeLibrary.getInstance("libelf.so.1");
+
+    static {
+        Native.register(LibDw.class, DW);
+    }
+
+    static final int DWARF_CB_OK = 0, DWARF_CB_ABORT = 1;
+    static final int DW_TAG_inlined_subroutine = 0x1d, DW_TAG_subprogram = 0x2e;
+    static final int DW_AT_name = 0x03, DW_AT_call_file = 0x58, DW_AT_call_line = 0x59;
+    /** sizeof(Dwarf_Die) and sizeof(Dwarf_Attribute) on LP64. */
+    static final int SIZEOF_DWARF_DIE = 32, SIZEOF_DWARF_ATTRIBUTE = 24;
+
+    interface ThreadCallback extends Callback { int invoke(Pointer thread, Pointer arg); }
+    interface FrameCallback extends Callback { int invoke(Pointer frame, Pointer arg); }
+    interface ModuleCallback extends Callback {
+        int invoke(Pointer module, Pointer userdata, Pointer name, long start, Pointer arg);
+    }
+    /** {@code Dwfl_Callbacks.find_elf}: returns an fd or -1, may set *file_name (malloc'd) and *elfp. */
+    interface FindElf extends Callback {
+        int invoke(Pointer module, Pointer userdata, Pointer modname, long base, Pointer fileName, Pointer elfp);
+    }
+
+    static native Pointer dwfl_begin(Pointer callbacks);
+    static native void dwfl_end(Pointer dwfl);
+    static native int dwfl_errno();
+    static native String dwfl_errmsg(int error);
+    static native void dwfl_report_begin(Pointer dwfl);
+    static native int dwfl_report_end(Pointer dwfl, Pointer removed, Pointer arg);
+    static native int dwfl_core_file_report(Pointer dwfl, Pointer elf, String executable);
+    static native int dwfl_core_file_attach(Pointer dwfl, Pointer elf);
+    static native int dwfl_getthreads(Pointer dwfl, ThreadCallback callback, Pointer arg);
+    static native int dwfl_thread_getframes(Pointer thread, FrameCallback callback, Pointer arg);
+    static native int dwfl_thread_tid(Pointer thread);
+    static native byte dwfl_frame_pc(Pointer frame, long[] pc, byte[] isactivation);
+    static native Pointer dwfl_addrmodule(Pointer dwfl, long address);
+    static native Pointer dwfl_module_addrinfo(Pointer mod, long address, long[] offset, byte[] sym,
+                                               Pointer shndxp, Pointer elfp, Pointer bias);
+    static native Pointer dwfl_module_getsrc(Pointer mod, long addr);
+    static native Pointer dwfl_lineinfo(Pointer line, long[] addr, int[] linep, int[] colp, Pointer mtime, Pointer length);
+    static native long dwfl_getmodules(Pointer dwfl, ModuleCallback callback, Pointer arg, long offset);
+    static native Pointer dwfl_module_info(Pointer mod, Pointer userdata, long[] start, long[] end, long[] dwbias,
+                                           long[] symbias, PointerByReference mainfile, PointerByReference debugfile);
+    static native int dwfl_module_build_id(Pointer mod, PointerByReference bits, long[] vaddr);
+    static native Pointer dwfl_module_getelf(Pointer mod, long[] bias);
+    static native Pointer dwfl_module_addrdie(Pointer mod, long addr, long[] bias);
+    static native int dwfl_build_id_find_elf(Pointer module, Pointer userdata, Pointer modname, long base,
+                                             Pointer fileName, Pointer elfp);
+    static native int dwarf_getscopes(Pointer cudie, long pc, PointerByReference scopes);
+    static native int dwarf_tag(Pointer die);
+    static native Pointer dwarf_diename(Pointer die);
+    static native Pointer dwarf_attr_integrate(Pointer die, int name, Pointer result);
+    static native int dwarf_formudata(Pointer attr, long[] value);
+    static native int dwarf_getsrcfiles(Pointer cudie, PointerByReference files, long[] nfiles);
+    static native Pointer dwarf_filesrc(Pointer files, long idx, Pointer mtime, Pointer length);
+    static native Pointer dwarf_diecu(Pointer die, Pointer result, Pointer addressSize, Pointer offsetSize);
+}

@@ -1,0 +1,165 @@
+package dev.sextant.engine.format.elf;
+
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The notes of an ELF core file, decoded: process status, one status per thread (in file order,
+ * the dumping thread first as Linux writes it), the signal, the mapped files and the auxiliary
+ * vector. Pure data; optional notes that fail to decode become {@code problems}, not a dead file.
+ */
+public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note> notes,
+                       Optional<PrPsInfo> process, List<PrStatus> threads, Optional<SigInfo> signal,
+                       List<MappedFile> files, Map<Long, Long> auxv, List<String> problems) {
+
+    /** {@code NT_PRSTATUS}: one thread's id, current signal and general registers (raw, in the kernel's order). */
+    public record PrStatus(int tid, int ppid, int cursig, long[] regs, long fileOffset) {}
+
+    /** {@code NT_PRPSINFO}: process id, short command name and the first 80 bytes of its arguments. */
+    public record PrPsInfo(int pid, int ppid, int uid, String fname, String psargs) {}
+
+    /** {@code NT_SIGINFO}: the fatal signal; {@code addr} is meaningful only for fault signals. */
+    public record SigInfo(int signo, int errno, int code, long addr, int senderPid, int senderUid) {}
+
+    /** One {@code NT_FILE} entry: a file mapped at [start, end) from file offset {@code pageOffset * pageSize}. */
+    public record MappedFile(long start, long end, long fileOffset, String path) {}
+
+    public static final long AT_PHDR = 3, AT_ENTRY = 9, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33;
+
+    /** Reads the header, program headers and every {@code PT_NOTE}; fails if the file is not a core. */
+    public static CoreFile read(ByteReader file) {
+        ElfHeader eh = ElfHeader.read(file);
+        ByteReader r = file.withOrder(eh.order());
+        if (eh.type() != ElfHeader.ET_CORE) {
+            throw new FormatException(FormatException.Kind.UNSUPPORTED, 16, "ELF header",
+                    "this is an ELF " + eh.typeName() + ", not a core file");
+        }
+        List<ProgramHeader> phs = ProgramHeader.readAll(r, eh);
+        List<Note> notes = new ArrayList<>();
+        for (ProgramHeader ph : phs) {
+            if (ph.type() == ProgramHeader.PT_NOTE) {
+                notes.addAll(NoteReader.read(r.slice("PT_NOTE segment " + ph.index(), ph.offset(), ph.filesz()),
+                        "PT_NOTE segment " + ph.index()));
+            }
+        }
+        if (notes.isEmpty()) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, eh.phoff(), "program headers",
+                    "the core has no notes (no PT_NOTE segment), so it names no threads");
+        }
+        List<String> problems = new ArrayList<>();
+        Optional<PrPsInfo> ps = Optional.empty();
+        Optional<SigInfo> sig = Optional.empty();
+        List<PrStatus> threads = new ArrayList<>();
+        List<MappedFile> files = List.of();
+        Map<Long, Long> auxv = Map.of();
+        for (Note n : notes) {
+            if (!n.owner().equals("CORE") && !n.owner().equals("LINUX")) continue;
+            try {
+                switch (n.type()) {
+                    case Note.NT_PRSTATUS -> { if (n.owner().equals("CORE")) threads.add(prstatus(n, eh)); }
+                    case Note.NT_PRPSINFO -> { if (n.owner().equals("CORE")) ps = Optional.of(prpsinfo(n, eh)); }
+                    case Note.NT_SIGINFO -> sig = Optional.of(siginfo(n, eh));
+                    case Note.NT_FILE -> files = ntFile(n, eh);
+                    case Note.NT_AUXV -> auxv = auxv(n, eh);
+                    default -> { }
+                }
+            } catch (FormatException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (threads.isEmpty()) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, notes.get(0).fileOffset(), "core notes",
+                    "the core has no NT_PRSTATUS note, so it holds no thread");
+        }
+        return new CoreFile(eh, phs, List.copyOf(notes), ps, List.copyOf(threads), sig, files, auxv, List.copyOf(problems));
+    }
+
+    private static PrStatus prstatus(Note n, ElfHeader eh) {
+        ByteReader d = n.desc();
+        String w = "NT_PRSTATUS";
+        int regCount;
+        long regOff;
+        int pidOff;
+        switch (eh.machine()) {
+            case ElfHeader.EM_X86_64 -> { regCount = 27; regOff = 112; pidOff = 32; }
+            case ElfHeader.EM_AARCH64 -> { regCount = 34; regOff = 112; pidOff = 32; }
+            case ElfHeader.EM_386 -> { regCount = 17; regOff = 72; pidOff = 24; }
+            default -> throw new FormatException(FormatException.Kind.UNSUPPORTED, n.fileOffset(), w,
+                    "registers of " + eh.machineName() + " cores are not decoded");
+        }
+        int cursig = d.u16(w, 12);
+        int tid = d.s32(w, pidOff);
+        int ppid = d.s32(w, pidOff + 4);
+        int wordSize = eh.is64() ? 8 : 4;
+        long[] regs = new long[regCount];
+        for (int i = 0; i < regCount; i++) regs[i] = d.word(w + " pr_reg", regOff + (long) i * wordSize, eh.is64());
+        return new PrStatus(tid, ppid, cursig, regs, n.fileOffset());
+    }
+
+    private static PrPsInfo prpsinfo(Note n, ElfHeader eh) {
+        ByteReader d = n.desc();
+        String w = "NT_PRPSINFO";
+        if (eh.is64()) {
+            return new PrPsInfo(d.s32(w, 24), d.s32(w, 28), d.s32(w, 16), d.fixedString(w, 40, 16), d.fixedString(w, 56, 80));
+        }
+        // i386 keeps 16-bit uid/gid in the old prpsinfo layout.
+        return new PrPsInfo(d.s32(w, 12), d.s32(w, 16), d.u16(w, 8), d.fixedString(w, 28, 16), d.fixedString(w, 44, 80));
+    }
+
+    private static SigInfo siginfo(Note n, ElfHeader eh) {
+        ByteReader d = n.desc();
+        String w = "NT_SIGINFO";
+        int signo = d.s32(w, 0), errno = d.s32(w, 4), code = d.s32(w, 8);
+        long union = eh.is64() ? 16 : 12;
+        long addr = d.word(w, union, eh.is64());
+        return new SigInfo(signo, errno, code, addr, d.s32(w, union), d.s32(w, union + 4));
+    }
+
+    private static List<MappedFile> ntFile(Note n, ElfHeader eh) {
+        ByteReader d = n.desc();
+        String w = "NT_FILE";
+        boolean is64 = eh.is64();
+        int ws = is64 ? 8 : 4;
+        long count = d.word(w, 0, is64);
+        long pageSize = d.word(w, ws, is64);
+        if (count < 0 || count > d.size() / (3L * ws)) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, n.fileOffset(), w,
+                    "claims " + Long.toUnsignedString(count) + " entries, more than its " + d.size() + " bytes can hold");
+        }
+        long names = 2L * ws + count * 3 * ws;
+        List<MappedFile> out = new ArrayList<>((int) count);
+        long namePos = names;
+        for (int i = 0; i < count; i++) {
+            long e = 2L * ws + (long) i * 3 * ws;
+            String path = d.cString(w + " name " + i, namePos, 4096);
+            namePos += path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            out.add(new MappedFile(d.word(w, e, is64), d.word(w, e + ws, is64), d.word(w, e + 2L * ws, is64) * pageSize, path));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<Long, Long> auxv(Note n, ElfHeader eh) {
+        ByteReader d = n.desc();
+        int ws = eh.is64() ? 8 : 4;
+        Map<Long, Long> out = new LinkedHashMap<>();
+        for (long p = 0; p + 2L * ws <= d.size(); p += 2L * ws) {
+            long key = d.word("NT_AUXV", p, eh.is64());
+            if (key == 0) break;
+            out.put(key, d.word("NT_AUXV", p + ws, eh.is64()));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** The mapped file that contains {@code address}, if any. */
+    public Optional<MappedFile> fileAt(long address) {
+        for (MappedFile f : files) {
+            if (Long.compareUnsigned(address, f.start()) >= 0 && Long.compareUnsigned(address, f.end()) < 0) return Optional.of(f);
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.sextant.engine.format.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A bounds-checked, immutable view of bytes: a whole file or a slice of one. Every read names what
+ * it reads, so that a failure becomes a {@link FormatException} that says where and what. Offsets
+ * are relative to this slice; {@link #base()} gives the slice's absolute position for messages.
+ * Safe to share between threads (reads are absolute, nothing is mutated).
+ */
+public final class ByteReader {
+    private final ByteBuffer buf;     // absolute reads only
+    private final long base;          // absolute offset of index 0 in the underlying file
+    private final int size;
+    private final ByteOrder order;
+
+    private ByteReader(ByteBuffer buf, long base, int size, ByteOrder order) {
+        this.buf = buf;
+        this.base = base;
+        this.size = size;
+        this.order = order;
+    }
+
+    public static ByteReader of(byte[] bytes, ByteOrder order) {
+        return new ByteReader(ByteBuffer.wrap(bytes), 0, bytes.length, order);
+    }
+
+    /**
+     * Maps a file read-only. Files over 2 GiB are refused with {@link FormatException.Kind#UNSUPPORTED};
+     * callers needing bigger files read slices through {@link #mapRange}.
+     */
+    public static ByteReader map(Path file, ByteOrder order) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long len = ch.size();
+            if (len > Integer.MAX_VALUE) {
+                throw new FormatException(FormatException.Kind.UNSUPPORTED, 0, file.toString(),
+                        "file of " + len + " bytes is larger than the 2 GiB a single view can map");
+            }
+            ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, len);
+            return new ByteReader(mapped, 0, (int) len, order);
+        }
+    }
+
+    /** Maps {@code length} bytes of a file at {@code offset}, checked against the file's size. */
+    public static ByteReader mapRange(Path file, long offset, long length, ByteOrder order) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = ch.size();
+            long end;
+            try { end = Math.addExact(offset, length); }
+            catch (ArithmeticException e) { throw FormatException.outOfBounds(file.toString(), offset, length); }
+            if (offset < 0 || length < 0 || end > fileSize) {
+                throw FormatException.truncated(file.toString(), offset, length, fileSize - offset);
+            }
+            if (length > Integer.MAX_VALUE) {
+                throw new FormatException(FormatException.Kind.UNSUPPORTED, offset, file.toString(),
+                        "range of " + length + " bytes is larger than 2 GiB");
+            }
+            return new ByteReader(ch.map(FileChannel.MapMode.READ_ONLY, offset, length), offset, (int) length, order);
+        }
+    }
+
+    public long size() { return size; }
+    public long base() { return base; }
+    public ByteOrder order() { return order; }
+
+    public ByteReader withOrder(ByteOrder newOrder) {
+        return new ByteReader(buf, base, size, newOrder);
+    }
+
+    /** The only way to get a sub-range: checked for overflow and against this slice's size. */
+    public ByteReader slice(String what, long offset, long length) {
+        check(what, offset, length);
+        ByteBuffer dup = buf.duplicate();
+        dup.position((int) offset).limit((int) (offset + length));
+        return new ByteReader(dup.slice(), base + offset, (int) length, order);
+    }
+
+    /** True if {@code length} bytes at {@code offset} lie inside this slice. */
+    public boolean contains(long offset, long length) {
+        if (offset < 0 || length < 0) return false;
+        long end = offset + length;
+        return end >= offset && end <= size;
+    }
+
+    private void check(String what, long offset, long length) {
+        long end;
+        try { end = Math.addExact(offset, length); }
+        catch (ArithmeticException e) { throw FormatException.outOfBounds(what, base + offset, length); }
+        if (offset < 0 || length < 0) throw FormatException.outOfBounds(what, base + offset, length);
+        if (end > size) {
+            if (offset <= size) throw FormatException.truncated(what, base + offset, length, size - offset);
+            throw FormatException.outOfBounds(what, base + offset, length);
+        }
+    }
+
+    public int u8(String what, long offset) {
+        check(what, offset, 1);
+        return buf.get((int) offset) & 0xff;
+    }
+
+    public int u16(String what, long offset) {
+        check(what, offset, 2);
+        return buf.order(order).getShort((int) offset) & 0xffff;
+    }
+
+    public int s32(String what, long offset) {
+        check(what, offset, 4);
+        return buf.order(order).getInt((int) offset);
+    }
+
+    public long u32(String what, long offset) {
+        return s32(what, offset) & 0xffffffffL;
+    }
+
+    public long u64(String what, long offset) {
+        check(what, offset, 8);
+        return buf.order(order).getLong((int) offset);
+    }
+
+    /** A 4- or 8-byte unsigned word, as ELF's class decides. */
+    public long word(String what, long offset, boolean is64) {
+        return is64 ? u64(what, offset) : u32(what, offset);
+    }
+
+    public byte[] bytes(String what, long offset, long length) {
+        check(what, offset, length);
+        byte[] out = new byte[(int) length];
+        buf.duplicate().position((int) offset).get(out);
+        return out;
+    }
+
+    /** A NUL-terminated string starting at {@code offset}, at most {@code max} bytes, UTF-8. */
+    public String cString(String what, long offset, int max) {
+        check(what, offset, 0);
+        if (offset >= size) throw FormatException.outOfBounds(what, base + offset, 1);
+        int limit = (int) Math.min(size, offset + (long) max);
+        int end = (int) offset;
+        while (end < limit && buf.get(end) != 0) end++;
+        byte[] out = new byte[end - (int) offset];
+        buf.duplicate().position((int) offset).get(out);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** A fixed-size field holding a NUL-padded string (e.g. {@code pr_fname[16]}). */
+    public String fixedString(String what, long offset, int length) {
+        byte[] raw = bytes(what, offset, length);
+        int end = 0;
+        while (end < raw.length && raw[end] != 0) end++;
+        return new String(raw, 0, end, StandardCharsets.UTF_8);
+    }
+}
