@@ -135,6 +135,55 @@ public final class ByteReader {
         return out;
     }
 
+    public int s8(String what, long offset) {
+        check(what, offset, 1);
+        return buf.get((int) offset);
+    }
+
+    public int s16(String what, long offset) {
+        check(what, offset, 2);
+        return buf.order(order).getShort((int) offset);
+    }
+
+    public long s64(String what, long offset) {
+        return u64(what, offset);
+    }
+
+    /**
+     * An unsigned LEB128 at {@code offset}: value and encoded length, for DWARF. Refuses encodings
+     * longer than 10 bytes (a hostile file could otherwise make a value of any length).
+     */
+    public Leb128 uleb128(String what, long offset) {
+        long result = 0;
+        int shift = 0;
+        for (int i = 0; i < 10; i++) {
+            int b = u8(what, offset + i);
+            if (shift < 64) result |= (long) (b & 0x7f) << shift;
+            shift += 7;
+            if ((b & 0x80) == 0) return new Leb128(result, i + 1);
+        }
+        throw new FormatException(FormatException.Kind.INCONSISTENT, base + offset, what, "LEB128 longer than 10 bytes");
+    }
+
+    /** A signed LEB128 at {@code offset}; see {@link #uleb128}. */
+    public Leb128 sleb128(String what, long offset) {
+        long result = 0;
+        int shift = 0;
+        for (int i = 0; i < 10; i++) {
+            int b = u8(what, offset + i);
+            if (shift < 64) result |= (long) (b & 0x7f) << shift;
+            shift += 7;
+            if ((b & 0x80) == 0) {
+                if (shift < 64 && (b & 0x40) != 0) result |= -1L << shift;
+                return new Leb128(result, i + 1);
+            }
+        }
+        throw new FormatException(FormatException.Kind.INCONSISTENT, base + offset, what, "LEB128 longer than 10 bytes");
+    }
+
+    /** A decoded LEB128 value and how many bytes it took. */
+    public record Leb128(long value, int length) {}
+
     /** A NUL-terminated string starting at {@code offset}, at most {@code max} bytes, UTF-8. */
     public String cString(String what, long offset, int max) {
         check(what, offset, 0);
