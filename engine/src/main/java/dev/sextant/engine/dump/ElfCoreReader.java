@@ -82,7 +82,7 @@ public final class ElfCoreReader {
         Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options);
         try (Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator)) {
             for (ModuleReport m : dwfl.modules()) {
-                Module mod = new Module(m.name(), Address.of(m.start()), m.end() - m.start(), m.buildId(),
+                Module mod = new Module(modulePath(m, notes), Address.of(m.start()), m.end() - m.start(), m.buildId(),
                         m.mainFile(), m.debugFile());
                 modules.add(mod);
                 listener.module(mod);
@@ -102,6 +102,14 @@ public final class ElfCoreReader {
         }
         return new DumpReport(core, "ELF core (" + notes.header().machineName() + ")", process, signal, threads,
                 modules, orderLike(stacks, threads), diagnostics);
+    }
+
+    /** libdwfl names modules by soname ("libc.so.6"); the NT_FILE note has the path the process mapped. */
+    private static String modulePath(ModuleReport m, CoreFile notes) {
+        if (m.name().startsWith("/")) return m.name();
+        return notes.fileAt(m.start()).map(CoreFile.MappedFile::path)
+                .or(() -> m.mainFile().filter(f -> f.startsWith("/")))
+                .orElse(m.name());
     }
 
     private static CoreFile parseNotes(Path core) {
