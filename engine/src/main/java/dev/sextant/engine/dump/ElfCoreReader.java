@@ -79,7 +79,7 @@ public final class ElfCoreReader {
 
         List<Module> modules = new ArrayList<>();
         List<ThreadStack> stacks = new ArrayList<>();
-        Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options);
+        Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
         try (Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator)) {
             for (ModuleReport m : dwfl.modules()) {
                 Module mod = new Module(modulePath(m, notes), Address.of(m.start()), m.end() - m.start(), m.buildId(),
@@ -199,14 +199,23 @@ public final class ElfCoreReader {
         return frames;
     }
 
-    private static List<Map.Entry<String, Path>> candidates(String modname, Optional<String> executable, CoreOptions options) {
-        List<Map.Entry<String, Path>> out = new ArrayList<>(3);
+    private static List<Map.Entry<String, Path>> candidates(String modname, Optional<String> executable, CoreOptions options,
+                                                            Path core) {
+        List<Map.Entry<String, Path>> out = new ArrayList<>(4);
         if (options.executable().isPresent() && executable.isPresent() && executable.get().equals(modname)) {
             out.add(Map.entry("--exe", options.executable().get()));
         }
         if (options.sysroot().isPresent() && modname.startsWith("/")) {
             out.add(Map.entry("sysroot", options.sysroot().get().resolve(modname.substring(1))));
         }
+        // People copy the libraries of a crash next to its core or executable; look there by file name.
+        String base = Path.of(modname).getFileName() == null ? "" : Path.of(modname).getFileName().toString();
+        if (!base.isEmpty() && !base.startsWith("[")) {
+            Path absCore = core.toAbsolutePath();
+            if (absCore.getParent() != null) out.add(Map.entry("beside the core", absCore.getParent().resolve(base)));
+            options.executable().map(e -> e.toAbsolutePath().getParent()).ifPresent(d -> out.add(Map.entry("beside --exe", d.resolve(base))));
+        }
+        out.removeIf(e -> !java.nio.file.Files.isRegularFile(e.getValue()));
         return out;
     }
 }

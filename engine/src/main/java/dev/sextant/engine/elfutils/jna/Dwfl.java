@@ -248,6 +248,11 @@ public final class Dwfl implements AutoCloseable {
 
     private record Inlined(Optional<String> name, Optional<String> callFile, OptionalInt callLine) {}
 
+    /**
+     * The inlined calls at {@code adj}, innermost first. As eu-stack does: {@code dwarf_getscopes}
+     * finds the innermost function-like DIE at the pc, then {@code dwarf_getscopes_die} walks its
+     * concrete parents (getscopes alone jumps into the abstract origin and loses the chain).
+     */
     private List<Inlined> inlineChain(Pointer mod, long adj) {
         long[] bias = new long[1];
         Pointer cudie = LibDw.dwfl_module_addrdie(mod, adj, bias);
@@ -256,12 +261,25 @@ public final class Dwfl implements AutoCloseable {
         int n = LibDw.dwarf_getscopes(cudie, adj - bias[0], scopesRef);
         if (n <= 0 || scopesRef.getValue() == null) return List.of();
         Pointer scopes = scopesRef.getValue();
+        Pointer chain = null;
         try {
+            Pointer innermost = null;
+            for (int i = 0; i < n && innermost == null; i++) {
+                Pointer die = scopes.share((long) i * LibDw.SIZEOF_DWARF_DIE);
+                int tag = LibDw.dwarf_tag(die);
+                if (tag == LibDw.DW_TAG_subprogram) return List.of();
+                if (tag == LibDw.DW_TAG_inlined_subroutine) innermost = die;
+            }
+            if (innermost == null) return List.of();
+            PointerByReference chainRef = new PointerByReference();
+            int m = LibDw.dwarf_getscopes_die(innermost, chainRef);
+            if (m <= 0 || chainRef.getValue() == null) return List.of();
+            chain = chainRef.getValue();
             List<Inlined> out = new ArrayList<>();
             Pointer files = null;
             Memory attr = new Memory(LibDw.SIZEOF_DWARF_ATTRIBUTE);
-            for (int i = 0; i < n; i++) {
-                Pointer die = scopes.share((long) i * LibDw.SIZEOF_DWARF_DIE);
+            for (int i = 0; i < m; i++) {
+                Pointer die = chain.share((long) i * LibDw.SIZEOF_DWARF_DIE);
                 int tag = LibDw.dwarf_tag(die);
                 if (tag == LibDw.DW_TAG_subprogram) break;
                 if (tag != LibDw.DW_TAG_inlined_subroutine) continue;
@@ -289,6 +307,7 @@ public final class Dwfl implements AutoCloseable {
             return out;
         } finally {
             Posix.free(scopes);
+            if (chain != null) Posix.free(chain);
         }
     }
 

@@ -63,6 +63,7 @@ final class LibDw {
     static native int dwfl_build_id_find_elf(Pointer module, Pointer userdata, Pointer modname, long base,
                                              Pointer fileName, Pointer elfp);
     static native int dwarf_getscopes(Pointer cudie, long pc, PointerByReference scopes);
+    static native int dwarf_getscopes_die(Pointer die, PointerByReference scopes);
     static native int dwarf_tag(Pointer die);
     static native Pointer dwarf_diename(Pointer die);
     static native Pointer dwarf_attr_integrate(Pointer die, int name, Pointer result);
