@@ -80,7 +80,9 @@ public final class ElfCoreReader {
         List<Module> modules = new ArrayList<>();
         List<ThreadStack> stacks = new ArrayList<>();
         Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
-        try (Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator)) {
+        try (CoreMemory memory = new CoreMemory(core, notes.segments(), notes.header().order());
+             Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, CoreThreads.of(notes, memory).map(t -> t),
+                     process.pid().value())) {
             for (ModuleReport m : dwfl.modules()) {
                 Module mod = new Module(modulePath(m, notes), Address.of(m.start()), m.end() - m.start(), m.buildId(),
                         m.mainFile(), m.debugFile());
@@ -99,6 +101,8 @@ public final class ElfCoreReader {
             cancel.throwIfCancelled();
         } catch (NativeCallException e) {
             throw new TargetException(label + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new TargetException(label + ": cannot be read (" + e.getMessage() + ")", e);
         }
         return new DumpReport(core, "ELF core (" + notes.header().machineName() + ")", process, signal, threads,
                 modules, orderLike(stacks, threads), diagnostics);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -78,9 +79,20 @@ public final class Dwfl implements AutoCloseable {
 
     /**
      * Opens a core: {@code elf_begin}, {@code dwfl_core_file_report} (modules from the link map and
-     * NT_FILE), {@code dwfl_report_end}, {@code dwfl_core_file_attach} (threads).
+     * NT_FILE), {@code dwfl_report_end}, then threads either from {@code dwfl_core_file_attach} or,
+     * when {@code threads} is given, from Sextant through {@code dwfl_attach_state}.
      */
     public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator) {
+        return openCore(core, executable, locator, Optional.empty(), 0);
+    }
+
+    /**
+     * As {@link #openCore(Path, Optional, ElfLocator)}, with Sextant serving threads and memory.
+     * libdwfl's own core reader scans every PT_LOAD on each word it reads, which costs O(threads)
+     * per read: a 1,000-thread core spends seconds there. {@code wordSize} is 4 or 8.
+     */
+    public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator, Optional<ThreadSource> threads,
+                                int pid) {
         LibElf.elf_version(LibElf.EV_CURRENT);
         int fd = Posix.open(core.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
         if (fd < 0) throw new NativeCallException("open", Native.getLastError(), "cannot open " + core);
@@ -103,12 +115,56 @@ public final class Dwfl implements AutoCloseable {
                 throw dwflError("dwfl_core_file_report");
             }
             if (LibDw.dwfl_report_end(d.dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
-            if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) throw dwflError("dwfl_core_file_attach");
+            if (threads.isPresent()) {
+                d.attachState(threads.get(), pid);
+            } else if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) {
+                throw dwflError("dwfl_core_file_attach");
+            }
         } catch (RuntimeException e) {
             d.close();
             throw e;
         }
         return d;
+    }
+
+    private Memory threadCallbacks;                  // kept alive as long as dwfl: libdwfl holds the pointer
+    private LibDw.NextThread nextThread;
+    private LibDw.MemoryRead memoryRead;
+    private LibDw.SetInitialRegisters setRegisters;
+
+    private void attachState(ThreadSource source, int pid) {
+        int[] tids = source.threads();
+        int wordSize = is64(elf) ? 8 : 4;
+        nextThread = (dwflPtr, arg, threadArgp) -> {
+            long index = Pointer.nativeValue(threadArgp.getPointer(0));   // NULL starts a new iteration
+            if (index >= tids.length) return 0;
+            threadArgp.setPointer(0, new Pointer(index + 1));
+            return tids[(int) index];
+        };
+        memoryRead = (dwflPtr, addr, result, arg) -> {
+            OptionalLong w = source.readWord(addr, wordSize);
+            if (w.isEmpty()) return 0;
+            result.setLong(0, w.getAsLong());
+            return 1;
+        };
+        setRegisters = (thread, threadArg) -> {
+            int index = (int) Pointer.nativeValue(threadArg) - 1;
+            long[] regs = source.dwarfRegisters(index);
+            if (LibDw.dwfl_thread_state_registers(thread, 0, regs.length, regs) == 0) return 0;
+            LibDw.dwfl_thread_state_register_pc(thread, source.pc(index));
+            return 1;
+        };
+        threadCallbacks = new Memory(6L * Native.POINTER_SIZE);
+        threadCallbacks.clear();
+        threadCallbacks.setPointer(0, CallbackReference.getFunctionPointer(nextThread));
+        threadCallbacks.setPointer(2L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(memoryRead));
+        threadCallbacks.setPointer(3L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(setRegisters));
+        if (LibDw.dwfl_attach_state(dwfl, elf, pid, threadCallbacks, null) == 0) throw dwflError("dwfl_attach_state");
+    }
+
+    private static boolean is64(Pointer elf) {
+        Pointer ident = LibElf.elf_getident(elf, null);
+        return ident != null && ident.getByte(4) == 2;
     }
 
     private static NativeCallException dwflError(String call) {
