@@ -20,6 +20,7 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.ModuleReport;
 import dev.sextant.engine.elfutils.jna.ResolvedFrame;
+import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.io.ByteReader;
@@ -84,10 +85,19 @@ public final class ElfCoreReader {
              Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, CoreThreads.of(notes, memory).map(t -> t),
                      process.pid().value())) {
             for (ModuleReport m : dwfl.modules()) {
-                Module mod = new Module(modulePath(m, notes), Address.of(m.start()), m.end() - m.start(), m.buildId(),
-                        m.mainFile(), m.debugFile());
+                String path = modulePath(m, notes);
+                Module mod = new Module(path, Address.of(m.start()), m.end() - m.start(), m.buildId(),
+                        m.mainFile().or(() -> sameBuildId(path, m.buildId(), options)), m.debugFile());
                 modules.add(mod);
                 listener.module(mod);
+            }
+            if (options.executable().isPresent()) {
+                String given = options.executable().get().toString();
+                boolean used = modules.stream().anyMatch(m -> m.file().map(f -> f.equals(given)).orElse(false));
+                if (!used) {
+                    diag.accept(new Diagnostic(Severity.ERROR, label + ": " + given
+                            + " is not the executable that produced this core (its build-id differs), so its frames have no symbols"));
+                }
             }
             cancel.throwIfCancelled();
             int total = threads.size();
@@ -106,6 +116,16 @@ public final class ElfCoreReader {
         }
         return new DumpReport(core, "ELF core (" + notes.header().machineName() + ")", process, signal, threads,
                 modules, orderLike(stacks, threads), diagnostics);
+    }
+
+    /**
+     * libdwfl does not always name the file it read a module from (it opens NT_FILE paths itself);
+     * a file at the module's path, under the sysroot when given, with the module's build-id is the one.
+     */
+    private static Optional<String> sameBuildId(String path, Optional<String> buildId, CoreOptions options) {
+        if (buildId.isEmpty() || !path.startsWith("/")) return Optional.empty();
+        Path file = options.sysroot().map(r -> r.resolve(path.substring(1))).orElse(Path.of(path));
+        return BuildId.ofFile(file).filter(buildId.get()::equals).map(b -> file.toString());
     }
 
     /** libdwfl names modules by soname ("libc.so.6"); the NT_FILE note has the path the process mapped. */

@@ -190,9 +190,12 @@ public final class Dwfl implements AutoCloseable {
             Pointer name = LibDw.dwfl_module_info(m, null, start, end, null, null, main, debug);
             String n = name == null ? "?" : name.getString(0);
             Optional<String> mainFile = Optional.ofNullable(main.getValue()).map(p -> p.getString(0));
-            if (mainFile.isEmpty() && modElf != null) mainFile = Optional.of("[in core memory]");
-            out.add(new ModuleReport(n, start[0], end[0], buildId(m), mainFile,
-                    Optional.ofNullable(debug.getValue()).map(p -> p.getString(0)),
+            // The vDSO exists only in memory; any other module rebuilt from the core's pages has no symbols.
+            if (mainFile.isEmpty() && modElf != null && (n.startsWith("linux-vdso") || n.startsWith("linux-gate") || n.equals("[vdso]"))) {
+                mainFile = Optional.of("[in core memory]");
+            }
+            Optional<String> debugFile = Optional.ofNullable(debug.getValue()).map(p -> p.getString(0));
+            out.add(new ModuleReport(n, start[0], end[0], buildId(m), mainFile, debugFile,
                     mainFile.isPresent() ? Optional.of(foundBy.getOrDefault(n, "path in core")) : Optional.empty()));
         }
         return out;
