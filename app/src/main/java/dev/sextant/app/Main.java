@@ -24,6 +24,10 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit status (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        if (args.length > 0 && args[0].equals("stack")) {
+            var plain = StackCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (plain.isPresent()) return plain.get().call();
+        }
         // Building picocli's model reflects over every subcommand; for a known subcommand build only
         // its own model, which keeps start-up of `sextant stack` short as subcommands are added.
         Object sub = args.length == 0 ? null : switch (args[0]) {
