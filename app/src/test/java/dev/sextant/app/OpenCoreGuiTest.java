@@ -100,6 +100,23 @@ class OpenCoreGuiTest {
         assertThat(copied.get().lines().count()).isEqualTo(1 + stack.getItems().size());
     }
 
+    @Test void cancellingAnOpenSaysSoAndLeavesAUsableWindow(FxRobot robot) throws Exception {
+        Path many = NativePrograms.compile("threads", Files.createDirectories(dir.resolve("many")));
+        Path bigCore = NativePrograms.coreOf(many, many.getParent(), "200");
+        AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
+        robot.interact(() -> {
+            f.set(window.open(bigCore, Optional.empty(), Optional.empty()));
+            assertThat(window.status().isBusy()).isTrue();
+            robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        });
+        assertThat(f.get()).failsWithin(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(window.status().text()).startsWith("Cancelled");
+        assertThat(window.status().isBusy()).isFalse();
+        assertThat(open(robot, core)).isNotNull();
+        assertThat(robot.lookup("#threads-table").queryTableView().getItems()).hasSize(1);
+    }
+
     @Test void badInputShowsOneLineAndTheWindowStaysUsable(FxRobot robot) throws Exception {
         Path empty = Files.createFile(dir.resolve("empty-" + System.nanoTime() + ".core"));
         assertThat(open(robot, empty)).isNull();
