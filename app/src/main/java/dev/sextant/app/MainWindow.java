@@ -5,6 +5,8 @@ import atlantafx.base.theme.PrimerLight;
 import dev.sextant.app.action.OpenDumpAction;
 import dev.sextant.app.view.modules.ModulesModel;
 import dev.sextant.app.view.modules.ModulesView;
+import dev.sextant.app.view.registers.RegistersModel;
+import dev.sextant.app.view.registers.RegistersView;
 import dev.sextant.app.view.stack.CallStackView;
 import dev.sextant.app.view.stack.StackModel;
 import dev.sextant.app.view.status.StatusBar;
@@ -53,6 +55,7 @@ public final class MainWindow {
     private final ThreadsModel threads = new ThreadsModel();
     private final StackModel stack = new StackModel();
     private final ModulesModel modules = new ModulesModel();
+    private final RegistersModel registers = new RegistersModel();
     private final StatusBar status = new StatusBar();
     private final FxEventBridge bridge;
     private final OpenDumpAction openDump;
@@ -64,15 +67,19 @@ public final class MainWindow {
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
-        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, status::apply));
+        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply,
+                status::apply));
         engine.addListener(bridge);
-        threadsView = new ThreadsView(threads, stack::select);
+        threadsView = new ThreadsView(threads, tid -> {
+            stack.select(tid);
+            registers.select(tid);
+        });
         stackView = new CallStackView(stack);
         modulesView = new ModulesView(modules);
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
-        TabPane bottom = new TabPane(new Tab("Modules", modulesView.node()));
+        TabPane bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()));
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
         body.setOrientation(Orientation.VERTICAL);

@@ -80,6 +80,12 @@ class OpenCoreGuiTest {
         assertThat(stack.getItems().get(1).function()).startsWith("level3+0x");
         assertThat(stack.getItems().get(0).source()).endsWith("crash.c:" + NativePrograms.line("crash", "store"));
 
+        robot.clickOn("Registers");
+        TableView<dev.sextant.app.view.registers.RegisterRow> regs = robot.lookup("#registers-table").queryTableView();
+        String rip = regs.getItems().stream().filter(r -> r.name().equals("rip")).findFirst().orElseThrow().hex();
+        assertThat(Long.parseUnsignedLong(rip.substring(2), 16)).isEqualTo(Long.parseUnsignedLong(stack.getItems().get(0).pc().substring(2), 16));
+        robot.clickOn("Modules");
+
         TableView<ModuleRow> modules = robot.lookup("#modules-table").queryTableView();
         int all = modules.getItems().size();
         assertThat(all).isGreaterThanOrEqualTo(3);
