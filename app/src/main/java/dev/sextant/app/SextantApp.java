@@ -25,6 +25,8 @@ public final class SextantApp extends Application {
         engine = new EngineThread();
         MainWindow window = new MainWindow(stage, engine, flags.contains("--dark"));
         window.show();
+        boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
+        if (timing) System.err.println("timing: window shown " + sinceJvmStart() + " ms after the JVM started");
         Optional<Path> exe = Optional.ofNullable(named.get("exe")).map(Path::of);
         Optional<Path> sysroot = Optional.ofNullable(named.get("sysroot")).map(Path::of);
         CompletableFuture<?> opened;
@@ -34,6 +36,9 @@ public final class SextantApp extends Application {
             opened = openDemo(window);
         } else {
             opened = CompletableFuture.completedFuture(null);
+        }
+        if (timing) {
+            opened.whenComplete((r, e) -> System.err.println("timing: dump shown " + sinceJvmStart() + " ms after the JVM started"));
         }
         String shot = named.get("screenshot");
         if (shot != null) {
@@ -66,6 +71,11 @@ public final class SextantApp extends Application {
         t.setDaemon(true);
         t.start();
         return done;
+    }
+
+    private static long sinceJvmStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(i -> java.time.Duration.between(i, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     @Override public void stop() {
