@@ -9,7 +9,8 @@ runs=${1:-5}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cc -g -O0 -pthread -o "$work/threads" "$here/engine/src/test/resources/native/threads.c"
 "$here/sextant" stack --help >/dev/null 2>&1   # build if needed, and make the CDS archive
-printf '%-8s %10s %10s %10s %14s %14s\n' threads sextant eu-stack gdb sextant/eu sextant/gdb
+echo "wall time, median of $runs (CPU time in brackets), start-up included"
+printf '%-8s %18s %18s %18s %11s %11s\n' threads sextant eu-stack gdb sextant/eu sextant/gdb
 for n in 50 1000; do
   mkdir -p "$work/$n"; cp "$work/threads" "$work/$n/"
   core=$(make_core "$work/$n" "$work/$n/threads" "$n")
@@ -17,9 +18,13 @@ for n in 50 1000; do
   s=$(median_ms "$runs" "$here/sextant" stack --core "$core")
   e=$(median_ms "$runs" eu-stack -s --core="$core" -e "$work/$n/threads")
   g=$(median_ms "$runs" gdb -batch -nx -ex "thread apply all bt" "$work/$n/threads" "$core")
-  printf '%-8s %8s ms %7s ms %7s ms %14s %14s\n' "$n" "$s" "$e" "$g" "$(ratio "$s" "$e")" "$(ratio "$s" "$g")"
+  sc=$(median_cpu_ms "$runs" "$here/sextant" stack --core "$core")
+  ec=$(median_cpu_ms "$runs" eu-stack -s --core="$core" -e "$work/$n/threads")
+  gc=$(median_cpu_ms "$runs" gdb -batch -nx -ex "thread apply all bt" "$work/$n/threads" "$core")
+  printf '%-8s %7s ms (%5s) %7s ms (%5s) %7s ms (%5s) %5s (%4s) %5s (%4s)\n' "$n" "$s" "$sc" "$e" "$ec" "$g" "$gc" \
+    "$(ratio "$s" "$e")" "$(ratio "$sc" "$ec")" "$(ratio "$s" "$g")" "$(ratio "$sc" "$gc")"
 done
 echo "(targets: 50 threads <= 3x eu-stack and <= 0.5x gdb; 1,000 threads <= 1.0x eu-stack)"
-if [[ "${SEXTANT_TIMING:-}" == 1 ]]; then
-  SEXTANT_TIMING=1 "$here/sextant" stack --core "$core" >/dev/null
-fi
+echo "where Sextant's time goes on the 1,000-thread core:"
+SEXTANT_TIMING=1 "$here/sextant" stack --core "$core" 2>&1 >/dev/null | sed 's/^/  /'
+echo "the JVM alone: $(median_ms "$runs" java -Xshare:auto -XX:TieredStopAtLevel=1 -version) ms"

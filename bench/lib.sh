@@ -17,6 +17,20 @@ median_ms() {
   printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
+# CPU time (user + system) in milliseconds of one run: steadier than wall time on a busy machine.
+cpu_ms() {
+  local f; f=$(mktemp)
+  /usr/bin/time -f "%U %S" -o "$f" "$@" >/dev/null 2>&1 || true
+  awk '{printf "%d\n", ($1 + $2) * 1000}' "$f"; rm -f "$f"
+}
+
+median_cpu_ms() {
+  local n=$1; shift
+  local xs=()
+  for ((i = 0; i < n; i++)); do xs+=("$(cpu_ms "$@")"); done
+  printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 # Runs a crashing program in DIR and prints the path of its core (kernel core or gdb's).
