@@ -1,0 +1,221 @@
+package dev.sextant.engine.format.minidump;
+
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A minidump file: its header and stream directory, read eagerly (a bad header or directory fails
+ * with a {@link FormatException}), and its streams, each parsed on first use. A stream that fails to
+ * parse yields an empty result and adds a line to {@link #problems()}, so one broken stream leaves the
+ * rest of the dump readable. Not thread-safe: one reader thread at a time (it memoizes parsed streams).
+ */
+public final class Minidump {
+    public static final int SIGNATURE = 0x504d444d; // "MDMP" little-endian
+    public static final int HEADER_SIZE = 32, DIRECTORY_ENTRY_SIZE = 12;
+    /** More streams than any writer produces; a larger count is a corrupt header, not a big dump. */
+    public static final int MAX_STREAMS = 4096;
+
+    /** {@code MINIDUMP_HEADER}. */
+    public record Header(int version, int streamCount, long directoryRva, long checksum, long timestamp, long flags) {}
+
+    /** One {@code MINIDUMP_DIRECTORY} entry: which stream, where and how long. */
+    public record StreamEntry(int index, int type, long rva, long size) {
+        public String name() { return StreamType.name(type); }
+    }
+
+    private final ByteReader file;
+    private final Header header;
+    private final List<StreamEntry> directory;
+    private final Map<Integer, StreamEntry> byType = new HashMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private final Map<Integer, Optional<?>> parsed = new HashMap<>();
+    private MemoryRegions memory;
+    private Optional<ThreadContext> exceptionContext;
+
+    private Minidump(ByteReader file, Header header, List<StreamEntry> directory) {
+        this.file = file;
+        this.header = header;
+        this.directory = directory;
+        for (StreamEntry e : directory) {
+            if (e.type() == StreamType.UNUSED) continue;
+            StreamEntry prev = byType.putIfAbsent(e.type(), e);
+            if (prev != null) {
+                problems.add("stream directory entry " + e.index() + ": second " + e.name()
+                        + " stream (first is entry " + prev.index() + "); ignored");
+            }
+        }
+    }
+
+    /** Reads and checks the header and the stream directory; fails fast with a typed error. */
+    public static Minidump read(ByteReader input) {
+        ByteReader file = input.withOrder(ByteOrder.LITTLE_ENDIAN);
+        if (file.size() < 4) {
+            throw new FormatException(FormatException.Kind.TRUNCATED, 0, "minidump header",
+                    file.size() == 0 ? "the file is empty" : "only " + file.size() + " bytes, too short for a minidump");
+        }
+        if (file.s32("minidump signature", 0) != SIGNATURE) {
+            throw new FormatException(FormatException.Kind.BAD_MAGIC, 0, "minidump header", "not a minidump (no MDMP signature)");
+        }
+        String w = "minidump header";
+        int version = file.s32(w, 4);
+        long count = file.u32(w, 8);
+        long dirRva = file.u32(w, 12);
+        Header h = new Header(version, (int) Math.min(count, Integer.MAX_VALUE), dirRva, file.u32(w, 16), file.u32(w, 20), file.u64(w, 24));
+        if ((version & 0xffff) != 0xa793) {
+            throw new FormatException(FormatException.Kind.UNSUPPORTED, 4, w,
+                    "minidump version 0x" + Integer.toHexString(version & 0xffff) + ", expected 0xa793");
+        }
+        if (count > MAX_STREAMS || count * DIRECTORY_ENTRY_SIZE > file.size()) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, 8, w,
+                    "claims " + count + " streams, more than the file of " + file.size() + " bytes can hold");
+        }
+        ByteReader dir = file.slice("stream directory", dirRva, count * DIRECTORY_ENTRY_SIZE);
+        List<StreamEntry> entries = new ArrayList<>((int) count);
+        for (int i = 0; i < count; i++) {
+            long o = (long) i * DIRECTORY_ENTRY_SIZE;
+            String we = "stream directory entry " + i;
+            entries.add(new StreamEntry(i, dir.s32(we, o), dir.u32(we, o + 8), dir.u32(we, o + 4)));
+        }
+        return new Minidump(file, h, List.copyOf(entries));
+    }
+
+    public Header header() { return header; }
+    public List<StreamEntry> directory() { return directory; }
+    public ByteReader file() { return file; }
+
+    /** Problems met so far: streams that failed to parse, oddities worked around. Grows as streams are read. */
+    public List<String> problems() { return Collections.unmodifiableList(problems); }
+
+    void problem(String message) { problems.add(message); }
+
+    public Optional<StreamEntry> entry(int type) { return Optional.ofNullable(byType.get(type)); }
+
+    /** The bytes of a stream, checked against the file; empty if absent. Throws if the entry points outside the file. */
+    public Optional<ByteReader> streamBytes(int type) {
+        StreamEntry e = byType.get(type);
+        if (e == null) return Optional.empty();
+        return Optional.of(bytesOf(e));
+    }
+
+    public ByteReader bytesOf(StreamEntry e) {
+        return file.slice(e.name() + " stream (directory entry " + e.index() + ")", e.rva(), e.size());
+    }
+
+    /**
+     * Parses a stream once with {@code parser}; a {@link FormatException} becomes a problem and an empty result.
+     * The parser gets the stream's bytes; it may read referenced data through {@link #file()}.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> stream(int type, Function<ByteReader, T> parser) {
+        Optional<?> cached = parsed.get(type);
+        if (cached != null) return (Optional<T>) cached;
+        Optional<T> result;
+        try {
+            result = streamBytes(type).map(parser);
+        } catch (FormatException e) {
+            problems.add(StreamType.name(type) + " stream unreadable: " + e.getMessage());
+            result = Optional.empty();
+        }
+        parsed.put(type, result);
+        return result;
+    }
+
+    public Optional<SystemInfo> systemInfo() { return stream(StreamType.SYSTEM_INFO, b -> SystemInfo.read(b, this)); }
+    public Optional<MiscInfo> miscInfo() { return stream(StreamType.MISC_INFO, MiscInfo::read); }
+    public Optional<ExceptionRecord> exception() { return stream(StreamType.EXCEPTION, ExceptionRecord::read); }
+    /** The registers saved with the exception (at the fault itself); empty, with a problem line, if unreadable. */
+    public Optional<ThreadContext> exceptionContext() {
+        Optional<ExceptionRecord> e = exception();
+        if (e.isEmpty() || e.get().contextSize() == 0) return Optional.empty();
+        if (exceptionContext == null) {
+            try {
+                exceptionContext = Optional.of(ThreadContext.read(file.slice("exception context", e.get().contextRva(),
+                        e.get().contextSize()), systemInfo().map(SystemInfo::processorArchitecture).orElse(SystemInfo.ARCH_UNKNOWN)));
+            } catch (FormatException ex) {
+                problems.add("exception context unreadable: " + ex.getMessage());
+                exceptionContext = Optional.empty();
+            }
+        }
+        return exceptionContext;
+    }
+    public Optional<BreakpadInfo> breakpadInfo() { return stream(StreamType.BREAKPAD_INFO, BreakpadInfo::read); }
+    public List<ThreadRecord> threads() { return stream(StreamType.THREAD_LIST, b -> ThreadRecord.readList(b, this)).orElse(List.of()); }
+    public Map<Integer, String> threadNames() { return stream(StreamType.THREAD_NAMES, b -> ThreadRecord.readNames(b, this)).orElse(Map.of()); }
+    public List<ModuleRecord> modules() { return stream(StreamType.MODULE_LIST, b -> ModuleRecord.readList(b, this)).orElse(List.of()); }
+    public List<ModuleRecord.Unloaded> unloadedModules() {
+        return stream(StreamType.UNLOADED_MODULE_LIST, b -> ModuleRecord.readUnloaded(b, this)).orElse(List.of());
+    }
+    public List<MemoryRegions.Descriptor> memoryList() { return stream(StreamType.MEMORY_LIST, b -> MemoryRegions.readList(b, this)).orElse(List.of()); }
+    public List<MemoryRegions.Descriptor> memory64List() {
+        return stream(StreamType.MEMORY64_LIST, b -> MemoryRegions.readList64(b, this)).orElse(List.of());
+    }
+    public List<MemoryInfo> memoryInfo() { return stream(StreamType.MEMORY_INFO_LIST, MemoryInfo::readList).orElse(List.of()); }
+    public List<HandleDescriptor> handles() { return stream(StreamType.HANDLE_DATA, b -> HandleDescriptor.readList(b, this)).orElse(List.of()); }
+    public Optional<CrashpadInfo> crashpadInfo() { return stream(StreamType.CRASHPAD_INFO, b -> CrashpadInfo.read(b, this)); }
+    public Optional<LinuxStreams.DsoDebug> dsoDebug() {
+        boolean is64 = systemInfo().map(SystemInfo::is64).orElse(true);
+        return stream(StreamType.LINUX_DSO_DEBUG, b -> LinuxStreams.readDsoDebug(b, this, is64));
+    }
+    /** A Breakpad Linux text stream ({@code /proc/cpuinfo}, {@code /proc/PID/maps}, …) as text; NULs kept. */
+    public Optional<String> linuxText(int type) {
+        return stream(type, b -> new String(b.bytes("stream", 0, b.size()), StandardCharsets.UTF_8));
+    }
+    public Map<Long, Long> linuxAuxv() {
+        boolean is64 = systemInfo().map(SystemInfo::is64).orElse(true);
+        return stream(StreamType.LINUX_AUXV, b -> LinuxStreams.readAuxv(b, is64)).orElse(Map.of());
+    }
+
+    /** All memory the dump holds (memory list, Memory64 list, thread stacks), built once. */
+    public MemoryRegions memory() {
+        if (memory == null) memory = MemoryRegions.build(this);
+        return memory;
+    }
+
+    // ---- shared readers for structures referenced by RVA ----
+
+    /** A {@code MINIDUMP_STRING} (u32 byte length, UTF-16LE) at {@code rva}; at most 64 KiB. */
+    public String utf16String(String what, long rva) {
+        long len = file.u32(what + " length", rva);
+        if (len > 65536 || (len & 1) != 0) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "string length " + len + " is not a plausible UTF-16 byte count");
+        }
+        byte[] raw = file.bytes(what, rva + 4, len);
+        return new String(raw, StandardCharsets.UTF_16LE);
+    }
+
+    /** Crashpad's {@code MinidumpUTF8String} (u32 length, bytes, NUL) at {@code rva}; at most 1 MiB. */
+    public String utf8String(String what, long rva) {
+        long len = file.u32(what + " length", rva);
+        if (len > (1 << 20)) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "string length " + len + " is implausible");
+        }
+        return new String(file.bytes(what, rva + 4, len), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Where the entries of a {@code count}-prefixed list start. Some writers pad the count field to 8 or
+     * 16 bytes (Breakpad's old 64-bit writers), so a stream 4 or 8 bytes longer than the count says is
+     * read past that padding; any other size mismatch, or a count the stream cannot hold, is an error.
+     */
+    static long listStart(ByteReader stream, String what, long count, long headerSize, long entrySize) {
+        long room = stream.size() - headerSize;
+        if (count < 0 || room < 0 || count > room / entrySize) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, stream.base(), what,
+                    "claims " + Long.toUnsignedString(count) + " entries of " + entrySize + " bytes, more than its "
+                            + stream.size() + " bytes hold");
+        }
+        long extra = room - count * entrySize;
+        if (extra == 0) return headerSize;
+        if (extra == 4 || extra == 8) return headerSize + extra;
+        return headerSize; // trailing bytes after the list: tolerated, the entries are where the count says
+    }
+}
