@@ -47,6 +47,10 @@ public final class Minidump {
         this.directory = directory;
         for (StreamEntry e : directory) {
             if (e.type() == StreamType.UNUSED) continue;
+            if (!file.contains(e.rva(), e.size())) {
+                problems.add("stream directory entry " + e.index() + ": " + e.name() + " stream of " + e.size()
+                        + " bytes at offset 0x" + Long.toHexString(e.rva()) + " lies outside the file of " + file.size() + " bytes");
+            }
             StreamEntry prev = byType.putIfAbsent(e.type(), e);
             if (prev != null) {
                 problems.add("stream directory entry " + e.index() + ": second " + e.name()
