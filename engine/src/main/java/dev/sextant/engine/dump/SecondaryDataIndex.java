@@ -94,7 +94,7 @@ public final class SecondaryDataIndex {
     private static final Map<Integer, String> CORE_NOTES = Map.of(1, "NT_PRSTATUS", 2, "NT_FPREGSET", 3, "NT_PRPSINFO",
             4, "NT_TASKSTRUCT", 6, "NT_AUXV", 0x53494749, "NT_SIGINFO", 0x46494c45, "NT_FILE", 0x46e62b7f, "NT_PRXFPREG");
     private static final Map<Integer, String> LINUX_NOTES = Map.ofEntries(Map.entry(0x200, "NT_386_TLS"),
-            Map.entry(0x201, "NT_386_IOPERM"), Map.entry(0x202, "NT_X86_XSTATE"), Map.entry(0x204, "NT_X86_SHSTK"),
+            Map.entry(0x201, "NT_386_IOPERM"), Map.entry(0x202, "NT_X86_XSTATE"), Map.entry(0x204, "NT_X86_SHSTK"), Map.entry(0x205, "NT_X86_XSAVE_LAYOUT"),
             Map.entry(0x400, "NT_ARM_VFP"), Map.entry(0x401, "NT_ARM_TLS"), Map.entry(0x402, "NT_ARM_HW_BREAK"),
             Map.entry(0x403, "NT_ARM_HW_WATCH"), Map.entry(0x404, "NT_ARM_SYSTEM_CALL"), Map.entry(0x405, "NT_ARM_SVE"),
             Map.entry(0x406, "NT_ARM_PAC_MASK"), Map.entry(0x410, "NT_ARM_TAGGED_ADDR_CTRL"),
