@@ -25,6 +25,21 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit status (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        // Building picocli's model reflects over every subcommand; for a known subcommand build only
+        // its own model, which keeps start-up of `sextant stack` short as subcommands are added.
+        Object sub = args.length == 0 ? null : switch (args[0]) {
+            case "stack" -> new StackCommand();
+            default -> null;
+        };
+        if (sub != null) {
+            CommandLine one = new CommandLine(sub);
+            one.setCommandName("sextant " + args[0]);
+            one.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                cmd.getErr().println("sextant: " + ex.getMessage());
+                return 2;
+            });
+            return one.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("sextant: " + ex.getMessage());

@@ -41,6 +41,10 @@ public final class StackCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
+        long t0 = System.nanoTime();
+        if (timing) dev.sextant.engine.elfutils.jna.Dwfl.unavailableReason();   // load JNA + libdw now, to time it apart
+        long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {
             report = engine.submit(new OpenCore(core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation())).get();
@@ -52,9 +56,17 @@ public final class StackCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 2;
         }
-        String out = json ? StackReport.json(report) : StackReport.text(report);
-        System.out.write(out.getBytes(StandardCharsets.UTF_8), 0, out.getBytes(StandardCharsets.UTF_8).length);
+        long t2 = System.nanoTime();
+        byte[] out = (json ? StackReport.json(report) : StackReport.text(report)).getBytes(StandardCharsets.UTF_8);
+        System.out.write(out, 0, out.length);
         System.out.flush();
+        if (timing) {
+            long t3 = System.nanoTime();
+            long jvm = ProcessHandle.current().info().startInstant()
+                    .map(i -> java.time.Duration.between(i, java.time.Instant.now()).toMillis()).orElse(-1L) - (t3 - t0) / 1_000_000;
+            err.printf("timing: JVM start to command %d ms, JNA + libdw load %d ms, read + unwind + symbols %d ms, output %d ms%n",
+                    jvm, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        }
         boolean errors = false;
         for (Diagnostic d : report.diagnostics()) {
             if (d.severity() == Severity.ERROR) {
