@@ -97,6 +97,10 @@ class ElfCoreSecondaryDataTest {
         Decoded files = find(data, "NT_FILE").decode();
         assertThat(files.render()).contains(prog.toRealPath().toString());
         assertThat(find(data, "NT_PRSTATUS").decode()).isInstanceOf(Decoded.Hex.class);
+        Decoded ps = find(data, "NT_PRPSINFO").decode();
+        assertThat(((Decoded.KeyValues) ps).entries()).contains(new Decoded.Entry("pr_fname", "crash"),
+                new Decoded.Entry("pr_pid", Integer.toString(cf.process().orElseThrow().pid())),
+                new Decoded.Entry("pr_psargs", "./crash"));
     }
 
     @Test void overviewOfTheCoreNamesTheSignalAndListsTheNotes() {

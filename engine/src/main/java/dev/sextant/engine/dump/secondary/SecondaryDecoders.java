@@ -14,7 +14,8 @@ public final class SecondaryDecoders {
     public static final int HEX_LIMIT = 4096;
 
     private static final SecondaryDecoders STANDARD = new SecondaryDecoders(List.of(new TextDecoder(), new CommandLineDecoder(),
-            new KeyValueDecoder(), new AuxvDecoder(), new SiginfoDecoder(), new NtFileDecoder(), new AnnotationListDecoder()));
+            new KeyValueDecoder(), new AuxvDecoder(), new SiginfoDecoder(), new NtFileDecoder(), new AnnotationListDecoder(),
+            new PrpsinfoDecoder(), new Utf16TextDecoder()));
 
     private final Map<String, SecondaryDecoder> byTag = new HashMap<>();
 

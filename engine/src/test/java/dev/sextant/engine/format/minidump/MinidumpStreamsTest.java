@@ -171,12 +171,14 @@ class MinidumpStreamsTest {
         long pdict = b.blob(MinidumpBuilder.le(12).i32(1).i32((int) pk).i32((int) pv).array());
         b.stream(StreamType.CRASHPAD_INFO, MinidumpBuilder.le(52).i32(1).skip(32).i32(12).i32((int) pdict).i32(16).i32((int) modList).array());
         b.stream(0x12345678, "tagged blob".getBytes(StandardCharsets.US_ASCII));
+        b.stream(StreamType.COMMENT_W, "note from the writer\0".getBytes(StandardCharsets.UTF_16LE));
         DumpOverview o = overview(b);
         assertThat(o.report().diagnostics()).isEmpty();
         List<SecondaryData> s = o.secondaryData();
         assertThat(s).extracting(SecondaryData::tag, SecondaryData::name, SecondaryData::component).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("minidump:0x43500001", "CrashpadInfo", "crashpad"),
                 org.assertj.core.groups.Tuple.tuple("minidump:0x12345678", "stream 0x12345678", "user stream"),
+                org.assertj.core.groups.Tuple.tuple("minidump:0xb", "CommentW", "windows"),
                 org.assertj.core.groups.Tuple.tuple("crashpad:simple", "prod", "crashpad"),
                 org.assertj.core.groups.Tuple.tuple("crashpad:list", "list annotations", "crashpad module libx.so"),
                 org.assertj.core.groups.Tuple.tuple("crashpad:simple", "channel", "crashpad module libx.so"),
@@ -184,10 +186,11 @@ class MinidumpStreamsTest {
                 org.assertj.core.groups.Tuple.tuple("crashpad:annotation:0x8001", "blob", "crashpad module libx.so"));
         assertThat(s.get(1).decode()).isInstanceOf(Decoded.Hex.class);
         assertThat(s.get(1).bytes().bytes("x", 0, s.get(1).size())).isEqualTo("tagged blob".getBytes(StandardCharsets.US_ASCII));
-        assertThat(s.get(3).decode()).isEqualTo(new Decoded.Text("first\nsecond"));
-        assertThat(s.get(4).decode()).isEqualTo(new Decoded.Text("beta"));
-        assertThat(s.get(5).decode()).isEqualTo(new Decoded.Text("radeon"));
-        assertThat(s.get(6).size()).isEqualTo(3);
-        assertThat(s.get(6).decode().render()).startsWith("00000000  01 02 03");
+        assertThat(s.get(2).decode()).isEqualTo(new Decoded.Text("note from the writer"));
+        assertThat(s.get(4).decode()).isEqualTo(new Decoded.Text("first\nsecond"));
+        assertThat(s.get(5).decode()).isEqualTo(new Decoded.Text("beta"));
+        assertThat(s.get(6).decode()).isEqualTo(new Decoded.Text("radeon"));
+        assertThat(s.get(7).size()).isEqualTo(3);
+        assertThat(s.get(7).decode().render()).startsWith("00000000  01 02 03");
     }
 }
