@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 7 figures: `sextant dump FILE --json` on the corpus minidumps and on a fresh ELF core, start-up
+# Issue 7 figures: `sextant dump FILE --json` on the corpus minidumps, a large synthetic minidump and a fresh ELF core, start-up
 # included: median wall time and peak RSS (/usr/bin/time -v). The core is also read by
 # `eu-stack -s --core` for a ratio; no minidump reader to compare with is installed here.
 # Usage: bench/dump.sh [runs]   (median of `runs`, default 5)
@@ -43,6 +43,14 @@ if [[ -n "$corpus" ]]; then
 else
   echo "(no corpus found: minidump figures skipped)"
 fi
+
+# A large synthetic minidump (bench/make_minidump.py): 2,000 threads, 64 KiB stacks (128 MiB of
+# memory), an rbp chain of 20 frames each, 100 modules.
+python3 "$here/bench/make_minidump.py" "$work/big.dmp" 2000 65536 20 100
+t=$(median_ms "$runs" "${S[@]}" dump "$work/big.dmp" --json)
+kb=$(peak_kb "${S[@]}" dump "$work/big.dmp" --json)
+printf '%-28s %9s %8s %7s ms %5s MB %12s\n' "synthetic big.dmp" "$(stat -c %s "$work/big.dmp")" 2000 "$t" "$((kb / 1024))" 42000
+rm -f "$work/big.dmp"
 
 # A core of a program with 16 threads, one of them crashing.
 cat > "$work/crash.c" <<'C'
