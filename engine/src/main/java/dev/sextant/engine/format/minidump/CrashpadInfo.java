@@ -87,7 +87,7 @@ public record CrashpadInfo(long version, String reportId, String clientId, Map<S
                     int type = a.u16(wa, o + 4);
                     long valueRva = a.u32(wa, o + 8);
                     long len = dump.file().u32(wa + " value length", valueRva);
-                    objects.add(new Annotation(name, type, dump.file().bytes(wa + " value", valueRva + 4, len)));
+                    objects.add(new Annotation(name, type, dump.copy(wa + " value", valueRva + 4, len)));
                 }
             }
         }

@@ -39,6 +39,10 @@ public final class Minidump {
     private final List<String> problems = new ArrayList<>();
     private final Map<Integer, Optional<?>> parsed = new HashMap<>();
     private MemoryRegions memory;
+    /** Bytes copied out of the file for strings and annotation values so far; see {@link #copy}. */
+    private long copied;
+    private int problemsDropped;
+    public static final int MAX_PROBLEMS = 1000;
     private Optional<ThreadContext> exceptionContext;
 
     private Minidump(ByteReader file, Header header, List<StreamEntry> directory) {
@@ -48,12 +52,12 @@ public final class Minidump {
         for (StreamEntry e : directory) {
             if (e.type() == StreamType.UNUSED) continue;
             if (!file.contains(e.rva(), e.size())) {
-                problems.add("stream directory entry " + e.index() + ": " + e.name() + " stream of " + e.size()
+                problem("stream directory entry " + e.index() + ": " + e.name() + " stream of " + e.size()
                         + " bytes at offset 0x" + Long.toHexString(e.rva()) + " lies outside the file of " + file.size() + " bytes");
             }
             StreamEntry prev = byType.putIfAbsent(e.type(), e);
             if (prev != null) {
-                problems.add("stream directory entry " + e.index() + ": second " + e.name()
+                problem("stream directory entry " + e.index() + ": second " + e.name()
                         + " stream (first is entry " + prev.index() + "); ignored");
             }
         }
@@ -99,7 +103,26 @@ public final class Minidump {
     /** Problems met so far: streams that failed to parse, oddities worked around. Grows as streams are read. */
     public List<String> problems() { return Collections.unmodifiableList(problems); }
 
-    void problem(String message) { problems.add(message); }
+    void problem(String message) {
+        if (problems.size() < MAX_PROBLEMS) { problems.add(message); return; }
+        if (problemsDropped++ == 0) problems.add("… more problems not shown");
+    }
+
+    /**
+     * Copies {@code length} bytes at {@code rva} out of the file, within a budget of the file's size plus
+     * 1 MiB for all copies together. Writers store each string once; a hostile file could instead point
+     * thousands of entries at one large string and make the copies outgrow memory.
+     */
+    public byte[] copy(String what, long rva, long length) {
+        if (!file.contains(rva, length)) return file.bytes(what, rva, length); // throws the bounds error
+        long budget = file.size() + (1 << 20);
+        if (length > budget - copied) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "copying " + length
+                    + " more bytes would exceed the " + budget + " bytes this file can honestly hold (entries share one string?)");
+        }
+        copied += length;
+        return file.bytes(what, rva, length);
+    }
 
     public Optional<StreamEntry> entry(int type) { return Optional.ofNullable(byType.get(type)); }
 
@@ -126,7 +149,7 @@ public final class Minidump {
         try {
             result = streamBytes(type).map(parser);
         } catch (FormatException e) {
-            problems.add(StreamType.name(type) + " stream unreadable: " + e.getMessage());
+            problem(StreamType.name(type) + " stream unreadable: " + e.getMessage());
             result = Optional.empty();
         }
         parsed.put(type, result);
@@ -145,7 +168,7 @@ public final class Minidump {
                 exceptionContext = Optional.of(ThreadContext.read(file.slice("exception context", e.get().contextRva(),
                         e.get().contextSize()), systemInfo().map(SystemInfo::processorArchitecture).orElse(SystemInfo.ARCH_UNKNOWN)));
             } catch (FormatException ex) {
-                problems.add("exception context unreadable: " + ex.getMessage());
+                problem("exception context unreadable: " + ex.getMessage());
                 exceptionContext = Optional.empty();
             }
         }
@@ -192,8 +215,7 @@ public final class Minidump {
         if (len > 65536 || (len & 1) != 0) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "string length " + len + " is not a plausible UTF-16 byte count");
         }
-        byte[] raw = file.bytes(what, rva + 4, len);
-        return new String(raw, StandardCharsets.UTF_16LE);
+        return new String(copy(what, rva + 4, len), StandardCharsets.UTF_16LE);
     }
 
     /** Crashpad's {@code MinidumpUTF8String} (u32 length, bytes, NUL) at {@code rva}; at most 1 MiB. */
@@ -202,7 +224,7 @@ public final class Minidump {
         if (len > (1 << 20)) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "string length " + len + " is implausible");
         }
-        return new String(file.bytes(what, rva + 4, len), StandardCharsets.UTF_8);
+        return new String(copy(what, rva + 4, len), StandardCharsets.UTF_8);
     }
 
     /**

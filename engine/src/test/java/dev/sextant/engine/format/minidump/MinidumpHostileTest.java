@@ -211,6 +211,24 @@ class MinidumpHostileTest {
         for (int i = 1; i < st.frames().size(); i++) assertThat(st.frames().get(i).pc().value()).isNotEqualTo(st.frames().get(i - 1).pc().value());
     }
 
+    /** Thousands of modules naming one 60 KiB string: copies stop at a budget instead of outgrowing memory. */
+    @Test void entriesSharingOneHugeStringStopAtTheCopyBudget() {
+        MinidumpBuilder b = new MinidumpBuilder();
+        long name = b.utf16("x".repeat(30_000));
+        int count = 20_000;
+        MinidumpBuilder.W w = MinidumpBuilder.le(4 + 108 * count).i32(count);
+        for (int i = 0; i < count; i++) w.i64(0x10000L * (i + 1)).i32(0x1000).i32(0).i32(0).i32((int) name).skip(52).skip(32);
+        b.stream(StreamType.MODULE_LIST, w.array());
+        byte[] bytes = b.build();
+        Minidump d = Minidump.read(ByteReader.of(bytes, ByteOrder.LITTLE_ENDIAN));
+        List<ModuleRecord> modules = d.modules();
+        assertThat(modules).hasSize(count);
+        long named = modules.stream().filter(m -> m.name().length() == 30_000).count();
+        assertThat(named).isGreaterThan(0).isLessThanOrEqualTo((bytes.length + (1 << 20)) / 60_000 + 1);
+        assertThat(d.problems()).hasSize(Minidump.MAX_PROBLEMS + 1).anyMatch(p -> p.contains("exceed"))
+                .last().isEqualTo("… more problems not shown");
+    }
+
     @Test void notAMinidumpIsABadMagic() {
         assertThatThrownBy(() -> Minidump.read(ByteReader.of("\u007fELF.....................................".getBytes(), ByteOrder.LITTLE_ENDIAN)))
                 .isInstanceOfSatisfying(FormatException.class, e -> assertThat(e.kind()).isEqualTo(FormatException.Kind.BAD_MAGIC));
