@@ -20,15 +20,23 @@ import java.util.OptionalLong;
  * the saved frame-pointer chain (x86 {@code ebp}, x86-64 {@code rbp}, arm64 {@code x29}), and where
  * the chain breaks a scan of the stack for words that point into a module. Every frame says which
  * rule found it. The stack pointer must grow with every frame and the walk is capped, so a looping
- * or hostile stack ends the walk rather than hanging it.
+ * or hostile stack ends the walk rather than hanging it. Not thread-safe: one walker per dump, one thread.
  */
 public final class MemoryStackWalker {
     public static final int MAX_FRAMES = 256;
     /** How many words above the stack pointer a scan looks at for one frame (Breakpad looks at 40–120). */
     public static final int SCAN_WORDS = 160;
 
+    /**
+     * Work budgets for all walks of one walker (one dump) together. A hostile dump can list a million
+     * threads sharing one stack full of return addresses; the budgets keep the time and memory of a
+     * whole dump bounded, and threads walked after they run out get frame 0 and say why.
+     */
+    public static final long FRAME_BUDGET = 500_000, READ_BUDGET = 20_000_000;
+
     private final MemoryRegions memory;
     private final List<ModuleRecord> modules;
+    private long framesLeft = FRAME_BUDGET, readsLeft = READ_BUDGET;
 
     public MemoryStackWalker(MemoryRegions memory, List<ModuleRecord> modules) {
         this.memory = memory;
@@ -47,6 +55,7 @@ public final class MemoryStackWalker {
         Optional<String> stop = Optional.empty();
         while (true) {
             if (frames.size() >= MAX_FRAMES) { stop = Optional.of("stopped after " + MAX_FRAMES + " frames"); break; }
+            if (framesLeft <= 0 || readsLeft <= 0) { stop = Optional.of("the stack-walk budget for this dump is used up"); break; }
             Step next = framePointerStep(sp, fp, ws);
             if (next == null) next = scanStep(sp, fp, ws);
             if (next == null) {
@@ -55,6 +64,7 @@ public final class MemoryStackWalker {
             }
             if (Long.compareUnsigned(next.sp(), sp) <= 0) { stop = Optional.of("the stack pointer did not grow"); break; }
             frames.add(frame(frames.size(), next.pc(), next.source()));
+            framesLeft--;
             sp = next.sp();
             fp = next.fp();
         }
@@ -64,6 +74,7 @@ public final class MemoryStackWalker {
     private Step framePointerStep(long sp, long fp, int ws) {
         if (fp == 0 || (fp & (ws - 1)) != 0 || Long.compareUnsigned(fp, sp) < 0) return null;
         if (Long.compareUnsigned(fp - sp, 16L << 20) > 0) return null; // a frame of more than 16 MiB is not a frame
+        readsLeft -= 2;
         OptionalLong savedFp = memory.readWord(fp, ws);
         OptionalLong ret = memory.readWord(fp + ws, ws);
         if (savedFp.isEmpty() || ret.isEmpty() || !inModule(ret.getAsLong())) return null;
@@ -77,6 +88,7 @@ public final class MemoryStackWalker {
         long aligned = sp & -(long) ws;
         for (int i = 0; i < SCAN_WORDS; i++) {
             long slot = aligned + (long) i * ws;
+            if (--readsLeft < 0) return null;
             OptionalLong v = memory.readWord(slot, ws);
             if (v.isEmpty()) return null;
             // Module headers hold no code: a word pointing there is a base address kept on the stack, not a return.

@@ -229,6 +229,28 @@ class MinidumpHostileTest {
                 .last().isEqualTo("… more problems not shown");
     }
 
+    /** 20,000 threads sharing one stack of return addresses: the walk budget bounds the whole dump's frames. */
+    @Test void manyThreadsSharingAHostileStackStopAtTheWalkBudget() {
+        MinidumpBuilder b = new MinidumpBuilder();
+        b.systemInfo(SystemInfo.ARCH_AMD64, SystemInfo.PLATFORM_LINUX, 1);
+        long stackStart = 0x10000;
+        int words = 4096;
+        MinidumpBuilder.W w = MinidumpBuilder.le(words * 8);
+        for (int i = 0; i < words; i++) w.i64(MODULE_BASE + 0x1000 + i);
+        long stackRva = b.blob(w.array());
+        long ctx = b.amd64Context(MODULE_BASE + 0x500, stackStart, 0);
+        int count = 20_000;
+        long[][] threads = new long[count][];
+        for (int i = 0; i < count; i++) threads[i] = new long[]{i + 1, stackStart, words * 8, stackRva, ctx};
+        b.threadList(0, threads);
+        b.moduleList(0, new Object[][]{{MODULE_BASE, MODULE_SIZE, "prog", BUILD_ID}});
+        DumpOverview o = read(b.build());
+        long frames = o.report().stacks().stream().mapToLong(s -> s.frames().size()).sum();
+        assertThat(frames).isLessThanOrEqualTo(MemoryStackWalker.FRAME_BUDGET + count);
+        assertThat(o.report().stacks().get(count - 1).frames()).hasSize(1);
+        assertThat(o.report().stacks().get(count - 1).stopReason()).contains("the stack-walk budget for this dump is used up");
+    }
+
     @Test void notAMinidumpIsABadMagic() {
         assertThatThrownBy(() -> Minidump.read(ByteReader.of("\u007fELF.....................................".getBytes(), ByteOrder.LITTLE_ENDIAN)))
                 .isInstanceOfSatisfying(FormatException.class, e -> assertThat(e.kind()).isEqualTo(FormatException.Kind.BAD_MAGIC));
