@@ -15,6 +15,8 @@ import java.util.Optional;
 public record ModuleRecord(int index, long base, long size, long checksum, long timestamp, String name,
                            Optional<String> version, Optional<CodeView> codeView) {
     public static final int SIZE = 108;
+    /** More modules than any real process maps; beyond it a list is read in part. */
+    public static final int MAX_MODULES = 100_000;
 
     /** The debug identity of a module. */
     public sealed interface CodeView permits Pdb70, Pdb20, ElfBuildId, Other {}
@@ -77,6 +79,10 @@ public record ModuleRecord(int index, long base, long size, long checksum, long 
         String w = "ModuleList";
         long count = b.u32(w + " count", 0);
         long start = Minidump.listStart(b, w, count, 4, SIZE);
+        if (count > MAX_MODULES) {
+            dump.problem(w + " claims " + count + " modules; only the first " + MAX_MODULES + " are read");
+            count = MAX_MODULES;
+        }
         List<ModuleRecord> out = new ArrayList<>((int) count);
         for (int i = 0; i < count; i++) {
             long o = start + (long) i * SIZE;

@@ -15,11 +15,17 @@ import java.util.Optional;
 public record ThreadRecord(int index, int threadId, long suspendCount, long priorityClass, long priority, long teb,
                            MemoryRegions.Descriptor stack, Optional<ThreadContext> context, Optional<String> contextProblem) {
     public static final int SIZE = 48;
+    /** More threads than any real process dump holds; beyond it a list is read in part (each thread costs memory). */
+    public static final int MAX_THREADS = 100_000;
 
     static List<ThreadRecord> readList(ByteReader b, Minidump dump) {
         String w = "ThreadList";
         long count = b.u32(w + " count", 0);
         long start = Minidump.listStart(b, w, count, 4, SIZE);
+        if (count > MAX_THREADS) {
+            dump.problem(w + " claims " + count + " threads; only the first " + MAX_THREADS + " are read");
+            count = MAX_THREADS;
+        }
         int arch = dump.systemInfo().map(SystemInfo::processorArchitecture).orElse(SystemInfo.ARCH_UNKNOWN);
         List<ThreadRecord> out = new ArrayList<>((int) count);
         for (int i = 0; i < count; i++) {
