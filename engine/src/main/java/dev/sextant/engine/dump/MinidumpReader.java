@@ -26,7 +26,6 @@ import dev.sextant.engine.format.minidump.SystemInfo;
 import dev.sextant.engine.format.minidump.ThreadContext;
 import dev.sextant.engine.format.minidump.ThreadRecord;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,19 +53,20 @@ public final class MinidumpReader {
         }
     }
 
+    /** Reads a minidump file of any size (beyond 2 GiB, memory is mapped in windows as it is read). */
     public static DumpOverview read(Path file) {
-        ByteReader bytes;
+        Minidump dump;
         try {
             if (Files.isDirectory(file)) throw new TargetException(file + ": is a directory, not a minidump");
-            bytes = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);
+            dump = Minidump.open(file);
         } catch (NoSuchFileException e) {
             throw new TargetException(file + ": no such file", e);
         } catch (FormatException e) {
-            throw new TargetException(file + ": " + e.getMessage(), e);
+            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return read(file, bytes);
+        return read(file, dump);
     }
 
     /** Reads a minidump held in {@code bytes}; {@code file} only names it in messages. */
@@ -77,6 +77,10 @@ public final class MinidumpReader {
         } catch (FormatException e) {
             throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         }
+        return read(file, dump);
+    }
+
+    private static DumpOverview read(Path file, Minidump dump) {
         Optional<SystemInfo> sys = dump.systemInfo();
         Optional<ExceptionRecord> exc = dump.exception();
         List<ModuleRecord> moduleRecords = dump.modules();

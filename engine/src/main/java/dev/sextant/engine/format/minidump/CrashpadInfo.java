@@ -44,14 +44,14 @@ public record CrashpadInfo(long version, String reportId, String clientId, Map<S
         List<ModuleInfo> modules = new ArrayList<>();
         long listSize = b.u32(w, 44), listRva = b.u32(w, 48);
         if (listSize != 0) {
-            ByteReader list = dump.file().slice("Crashpad module list", listRva, listSize);
+            ByteReader list = dump.range("Crashpad module list", listRva, listSize);
             long count = list.u32("Crashpad module list count", 0);
             Minidump.listStart(list, "Crashpad module list", count, 4, 12);
             for (int i = 0; i < count; i++) {
                 long o = 4 + 12L * i;
                 long index = list.u32("Crashpad module link", o);
                 try {
-                    ByteReader m = dump.file().slice("Crashpad module info " + i, list.u32("Crashpad module link", o + 8),
+                    ByteReader m = dump.range("Crashpad module info " + i, list.u32("Crashpad module link", o + 8),
                             list.u32("Crashpad module link", o + 4));
                     modules.add(moduleInfo(m, index, dump));
                 } catch (FormatException e) {
@@ -67,7 +67,7 @@ public record CrashpadInfo(long version, String reportId, String clientId, Map<S
         List<String> list = new ArrayList<>();
         long listSize = m.u32(w, 4), listRva = m.u32(w, 8);
         if (listSize != 0) {
-            ByteReader l = dump.file().slice("Crashpad list annotations", listRva, listSize);
+            ByteReader l = dump.range("Crashpad list annotations", listRva, listSize);
             long count = l.u32("Crashpad list annotations count", 0);
             Minidump.listStart(l, "Crashpad list annotations", count, 4, 4);
             for (int i = 0; i < count; i++) list.add(dump.utf8String("Crashpad list annotation " + i, l.u32("Crashpad list annotations", 4 + 4L * i)));
@@ -77,7 +77,7 @@ public record CrashpadInfo(long version, String reportId, String clientId, Map<S
         if (m.contains(20, 8)) {
             long objSize = m.u32(w, 20), objRva = m.u32(w, 24);
             if (objSize != 0) {
-                ByteReader a = dump.file().slice("Crashpad annotation objects", objRva, objSize);
+                ByteReader a = dump.range("Crashpad annotation objects", objRva, objSize);
                 long count = a.u32("Crashpad annotation objects count", 0);
                 Minidump.listStart(a, "Crashpad annotation objects", count, 4, 12);
                 for (int i = 0; i < count; i++) {
@@ -86,7 +86,7 @@ public record CrashpadInfo(long version, String reportId, String clientId, Map<S
                     String name = dump.utf8String(wa + " name", a.u32(wa, o));
                     int type = a.u16(wa, o + 4);
                     long valueRva = a.u32(wa, o + 8);
-                    long len = dump.file().u32(wa + " value length", valueRva);
+                    long len = dump.range(wa + " value length", valueRva, 4).u32(wa + " value length", 0);
                     objects.add(new Annotation(name, type, dump.copy(wa + " value", valueRva + 4, len)));
                 }
             }
@@ -98,7 +98,7 @@ public record CrashpadInfo(long version, String reportId, String clientId, Map<S
     private static Map<String, String> dictionary(Minidump dump, long size, long rva, String what) {
         Map<String, String> out = new LinkedHashMap<>();
         if (size == 0) return out;
-        ByteReader d = dump.file().slice(what, rva, size);
+        ByteReader d = dump.range(what, rva, size);
         long count = d.u32(what + " count", 0);
         Minidump.listStart(d, what, count, 4, 8);
         for (int i = 0; i < count; i++) {

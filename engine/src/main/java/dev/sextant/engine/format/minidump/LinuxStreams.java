@@ -37,11 +37,11 @@ public final class LinuxStreams {
         long ptr = is64 ? 16 : 12; // pointers are naturally aligned after the three u32s
         long brk = b.word(w, ptr, is64), ldbase = b.word(w, ptr + ws, is64), dyn = b.word(w, ptr + 2L * ws, is64);
         long entry = is64 ? 24 : 12;
-        if (count > dump.file().size() / entry) {
+        if (count > dump.fileSize() / entry) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, b.base(), w, "claims " + count + " link map entries");
         }
         List<LinkMapEntry> map = new ArrayList<>((int) count);
-        ByteReader m = dump.file().slice(w + " link map", mapRva, count * entry);
+        ByteReader m = dump.range(w + " link map", mapRva, count * entry);
         for (int i = 0; i < count; i++) {
             long o = i * entry;
             long addr = m.word(w, o, is64);

@@ -65,7 +65,7 @@ public final class MemoryRegions {
         Minidump.listStart(b, w, count, 16, 16);
         List<Descriptor> out = new ArrayList<>((int) count);
         long rva = baseRva;
-        long fileSize = dump.file().size();
+        long fileSize = dump.fileSize();
         for (int i = 0; i < count; i++) {
             long o = 16 + 16L * i;
             long start = b.u64(w, o), size = b.u64(w, o + 8);
@@ -101,7 +101,7 @@ public final class MemoryRegions {
                 continue;
             }
             try {
-                regions.add(new Region(d.start(), dump.file().slice(s.what(), d.rva(), d.size())));
+                regions.add(new Region(d.start(), dump.range(s.what(), d.rva(), d.size())));
                 kept.add(s);
             } catch (FormatException e) {
                 dump.problem(s.what() + " at 0x" + Long.toHexString(d.start()) + ": " + e.getMessage() + "; ignored");

@@ -3,7 +3,10 @@ package dev.sextant.engine.format.minidump;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.nio.ByteOrder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,7 +35,10 @@ public final class Minidump {
         public String name() { return StreamType.name(type); }
     }
 
-    private final ByteReader file;
+    private final ByteReader file;          // the whole file, or its first 2 GiB when it is bigger
+    private final long fileSize;
+    private final Optional<Path> path;      // to map ranges beyond {@code file}
+    private final Map<Long, ByteReader> windows = new HashMap<>();
     private final Header header;
     private final List<StreamEntry> directory;
     private final Map<Integer, StreamEntry> byType = new HashMap<>();
@@ -45,13 +51,15 @@ public final class Minidump {
     public static final int MAX_PROBLEMS = 1000;
     private Optional<ThreadContext> exceptionContext;
 
-    private Minidump(ByteReader file, Header header, List<StreamEntry> directory) {
+    private Minidump(ByteReader file, long fileSize, Optional<Path> path, Header header, List<StreamEntry> directory) {
         this.file = file;
+        this.fileSize = fileSize;
+        this.path = path;
         this.header = header;
         this.directory = directory;
         for (StreamEntry e : directory) {
             if (e.type() == StreamType.UNUSED) continue;
-            if (!file.contains(e.rva(), e.size())) {
+            if (e.rva() + e.size() > fileSize) {
                 problem("stream directory entry " + e.index() + ": " + e.name() + " stream of " + e.size()
                         + " bytes at offset 0x" + Long.toHexString(e.rva()) + " lies outside the file of " + file.size() + " bytes");
             }
@@ -63,8 +71,23 @@ public final class Minidump {
         }
     }
 
-    /** Reads and checks the header and the stream directory; fails fast with a typed error. */
+    /** Reads and checks the header and the stream directory of bytes in memory; fails fast with a typed error. */
     public static Minidump read(ByteReader input) {
+        return read(input, input.size(), Optional.empty());
+    }
+
+    /**
+     * Opens a minidump file of any size: the first 2 GiB are mapped at once (every 32-bit RVA a writer
+     * uses for streams normally lies there), and ranges beyond, such as full-memory dumps' Memory64
+     * data, are mapped in 1 GiB windows when read.
+     */
+    public static Minidump open(Path file) throws IOException {
+        long size = Files.size(file);
+        ByteReader head = ByteReader.mapRange(file, 0, Math.min(size, Integer.MAX_VALUE), ByteOrder.LITTLE_ENDIAN);
+        return read(head, size, Optional.of(file));
+    }
+
+    private static Minidump read(ByteReader input, long fileSize, Optional<Path> path) {
         ByteReader file = input.withOrder(ByteOrder.LITTLE_ENDIAN);
         if (file.size() < 4) {
             throw new FormatException(FormatException.Kind.TRUNCATED, 0, "minidump header",
@@ -93,12 +116,44 @@ public final class Minidump {
             String we = "stream directory entry " + i;
             entries.add(new StreamEntry(i, dir.s32(we, o), dir.u32(we, o + 8), dir.u32(we, o + 4)));
         }
-        return new Minidump(file, h, List.copyOf(entries));
+        return new Minidump(file, fileSize, path, h, List.copyOf(entries));
     }
 
     public Header header() { return header; }
     public List<StreamEntry> directory() { return directory; }
     public ByteReader file() { return file; }
+
+    /** The file's size; larger than {@code file().size()} for files over 2 GiB. */
+    public long fileSize() { return fileSize; }
+
+    private static final long WINDOW = 1L << 30;
+
+    /**
+     * {@code length} bytes at file offset {@code rva}, bounds-checked against the whole file. Ranges past
+     * the first 2 GiB come from 1 GiB-aligned windows mapped on demand (a range of up to 1 GiB starting in
+     * a window ends inside it, since windows are mapped 2 GiB long); bigger ranges are mapped alone.
+     */
+    public ByteReader range(String what, long rva, long length) {
+        if (file.contains(rva, length) || path.isEmpty()) return file.slice(what, rva, length);
+        long end;
+        try { end = Math.addExact(rva, length); }
+        catch (ArithmeticException e) { throw FormatException.outOfBounds(what, rva, length); }
+        if (rva < 0 || length < 0 || end > fileSize) {
+            throw rva <= fileSize ? FormatException.truncated(what, rva, length, fileSize - rva) : FormatException.outOfBounds(what, rva, length);
+        }
+        try {
+            if (length > WINDOW) return ByteReader.mapRange(path.get(), rva, length, ByteOrder.LITTLE_ENDIAN);
+            long w = rva / WINDOW * WINDOW;
+            ByteReader win = windows.get(w);
+            if (win == null) {
+                win = ByteReader.mapRange(path.get(), w, Math.min(fileSize - w, Integer.MAX_VALUE), ByteOrder.LITTLE_ENDIAN);
+                windows.put(w, win);
+            }
+            return win.slice(what, rva - w, length);
+        } catch (IOException e) {
+            throw new FormatException(FormatException.Kind.TRUNCATED, rva, what, "cannot be mapped: " + e.getMessage());
+        }
+    }
 
     /** Problems met so far: streams that failed to parse, oddities worked around. Grows as streams are read. */
     public List<String> problems() { return Collections.unmodifiableList(problems); }
@@ -114,14 +169,14 @@ public final class Minidump {
      * thousands of entries at one large string and make the copies outgrow memory.
      */
     public byte[] copy(String what, long rva, long length) {
-        if (!file.contains(rva, length)) return file.bytes(what, rva, length); // throws the bounds error
-        long budget = file.size() + (1 << 20);
+        ByteReader r = range(what, rva, length); // throws the bounds error
+        long budget = Math.min(fileSize, Integer.MAX_VALUE) + (1 << 20);
         if (length > budget - copied) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "copying " + length
                     + " more bytes would exceed the " + budget + " bytes this file can honestly hold (entries share one string?)");
         }
         copied += length;
-        return file.bytes(what, rva, length);
+        return r.bytes(what, 0, length);
     }
 
     public Optional<StreamEntry> entry(int type) { return Optional.ofNullable(byType.get(type)); }
@@ -134,7 +189,7 @@ public final class Minidump {
     }
 
     public ByteReader bytesOf(StreamEntry e) {
-        return file.slice(e.name() + " stream (directory entry " + e.index() + ")", e.rva(), e.size());
+        return range(e.name() + " stream (directory entry " + e.index() + ")", e.rva(), e.size());
     }
 
     /**
@@ -165,7 +220,7 @@ public final class Minidump {
         if (e.isEmpty() || e.get().contextSize() == 0) return Optional.empty();
         if (exceptionContext == null) {
             try {
-                exceptionContext = Optional.of(ThreadContext.read(file.slice("exception context", e.get().contextRva(),
+                exceptionContext = Optional.of(ThreadContext.read(range("exception context", e.get().contextRva(),
                         e.get().contextSize()), systemInfo().map(SystemInfo::processorArchitecture).orElse(SystemInfo.ARCH_UNKNOWN)));
             } catch (FormatException ex) {
                 problem("exception context unreadable: " + ex.getMessage());
@@ -211,7 +266,7 @@ public final class Minidump {
 
     /** A {@code MINIDUMP_STRING} (u32 byte length, UTF-16LE) at {@code rva}; at most 64 KiB. */
     public String utf16String(String what, long rva) {
-        long len = file.u32(what + " length", rva);
+        long len = range(what + " length", rva, 4).u32(what + " length", 0);
         if (len > 65536 || (len & 1) != 0) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "string length " + len + " is not a plausible UTF-16 byte count");
         }
@@ -220,7 +275,7 @@ public final class Minidump {
 
     /** Crashpad's {@code MinidumpUTF8String} (u32 length, bytes, NUL) at {@code rva}; at most 1 MiB. */
     public String utf8String(String what, long rva) {
-        long len = file.u32(what + " length", rva);
+        long len = range(what + " length", rva, 4).u32(what + " length", 0);
         if (len > (1 << 20)) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, rva, what, "string length " + len + " is implausible");
         }

@@ -105,7 +105,7 @@ public record ModuleRecord(int index, long base, long size, long checksum, long 
             long cvSize = b.u32(wm, o + 76), cvRva = b.u32(wm, o + 80);
             if (cvSize != 0) {
                 try {
-                    cv = Optional.of(codeView(dump.file().slice(wm + " CodeView record", cvRva, cvSize)));
+                    cv = Optional.of(codeView(dump.range(wm + " CodeView record", cvRva, cvSize)));
                 } catch (FormatException e) {
                     dump.problem(wm + " " + name + ": CodeView record unreadable: " + e.getMessage());
                 }

@@ -39,7 +39,7 @@ public record ThreadRecord(int index, int threadId, long suspendCount, long prio
             Optional<ThreadContext> ctx = Optional.empty();
             Optional<String> problem = Optional.empty();
             try {
-                ctx = Optional.of(ThreadContext.read(dump.file().slice(wt + " context", ctxRva, ctxSize), arch));
+                ctx = Optional.of(ThreadContext.read(dump.range(wt + " context", ctxRva, ctxSize), arch));
             } catch (FormatException e) {
                 problem = Optional.of(e.getMessage());
                 dump.problem("thread " + Integer.toUnsignedString(tid) + ": registers unreadable: " + e.getMessage());

@@ -152,6 +152,29 @@ class MinidumpStreamsTest {
         assertThat(d.memory().readWord(0x9010, 8)).isEmpty();
     }
 
+    /** A full-memory dump over 2 GiB (sparse on disk): Memory64 data past the first 2 GiB, one range across the boundary. */
+    @Test void filesOverTwoGibibytesReadMemoryBeyondTheFirstMapping(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        long base = (1L << 31) - 8;
+        MinidumpBuilder b = new MinidumpBuilder();
+        b.systemInfo(SystemInfo.ARCH_AMD64, SystemInfo.PLATFORM_WIN32_NT, 4);
+        b.stream(StreamType.MEMORY64_LIST, MinidumpBuilder.le(16 + 32).i64(2).i64(base).i64(0x5000).i64(16).i64(0x9000).i64(16).array());
+        Path f = dir.resolve("full.dmp");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(b.build());
+            raf.seek(base);
+            raf.write(MinidumpBuilder.le(32).i64(0x1111).i64(0x2222).i64(0x3333).i64(0x4444).array());
+            raf.setLength(3L << 30);
+        }
+        Minidump d = Minidump.open(f);
+        assertThat(d.fileSize()).isEqualTo(3L << 30);
+        assertThat(d.file().size()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(d.memory().readWord(0x5000, 8).getAsLong()).isEqualTo(0x1111);
+        assertThat(d.memory().readWord(0x5008, 8).getAsLong()).isEqualTo(0x2222);
+        assertThat(d.memory().readWord(0x9008, 8).getAsLong()).isEqualTo(0x4444);
+        assertThat(d.problems()).isEmpty();
+        assertThat(MinidumpReader.read(f).cpu()).startsWith("amd64");
+    }
+
     @Test void crashpadModuleAnnotationsOfEveryKindAreListed() {
         MinidumpBuilder b = new MinidumpBuilder();
         long ctx = b.amd64Context(0x400100, 0, 0);
