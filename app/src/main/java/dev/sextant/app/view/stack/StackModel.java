@@ -64,6 +64,8 @@ public final class StackModel {
                     case REGISTERS -> "registers";
                     case CFI -> "CFI";
                     case INLINE -> "inlined";
+                    case FRAME_POINTER -> "frame pointer";
+                    case STACK_SCAN -> "stack scan";
                 });
     }
 }
