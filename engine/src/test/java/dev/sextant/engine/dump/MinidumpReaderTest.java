@@ -10,7 +10,7 @@ import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.dump.secondary.Decoded;
-import dev.sextant.engine.testsupport.Corpus;
+import dev.sextant.engine.testing.Corpus;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class MinidumpReaderTest {
 
     @Test void accessViolationIsDecodedAndTheEbpChainFindsBreakpadsFrames() {
-        DumpOverview o = MinidumpReader.read(Corpus.file("minidump/breakpad/minidump2.dmp"));
+        DumpOverview o = MinidumpReader.read(Corpus.require("minidump/breakpad/minidump2.dmp"));
         assertThat(o.os()).startsWith("Windows NT 5.1.2600");
         assertThat(o.cpu()).startsWith("x86").contains("GenuineIntel family 6 model 13 stepping 8");
         CrashReason c = o.crash().orElseThrow();
@@ -46,7 +46,7 @@ class MinidumpReaderTest {
     }
 
     @Test void fastFailIsNamedByItsCode() {
-        DumpOverview o = MinidumpReader.read(Corpus.file("minidump/breakpad/tiny-exe-fastfail.dmp"));
+        DumpOverview o = MinidumpReader.read(Corpus.require("minidump/breakpad/tiny-exe-fastfail.dmp"));
         CrashReason c = o.crash().orElseThrow();
         assertThat(c.code()).isEqualTo(0xC0000409L);
         assertThat(c.name()).isEqualTo("FAST_FAIL_FATAL_APP_EXIT");
@@ -60,7 +60,7 @@ class MinidumpReaderTest {
     }
 
     @Test void linuxSignalsAreNamedAndTheExceptionAddressKeptAsWritten() {
-        DumpOverview abrt = MinidumpReader.read(Corpus.file("minidump/breakpad/linux_raise_sigabrt.dmp"));
+        DumpOverview abrt = MinidumpReader.read(Corpus.require("minidump/breakpad/linux_raise_sigabrt.dmp"));
         CrashReason c = abrt.crash().orElseThrow();
         assertThat(c.name()).isEqualTo("SIGABRT");
         assertThat(c.code()).isEqualTo(6);
@@ -70,7 +70,7 @@ class MinidumpReaderTest {
         assertThat(abrt.report().process().commandLine()).isEqualTo("./driver");
         assertThat(abrt.report().threads()).singleElement().satisfies(t -> assertThat(t.crashed()).isTrue());
 
-        DumpOverview segv = MinidumpReader.read(Corpus.file("minidump/rust-minidump/linux-mini.dmp"));
+        DumpOverview segv = MinidumpReader.read(Corpus.require("minidump/rust-minidump/linux-mini.dmp"));
         CrashReason s = segv.crash().orElseThrow();
         assertThat(s.name()).isEqualTo("SIGSEGV");
         assertThat(s.code()).isEqualTo(0xb);
@@ -88,7 +88,7 @@ class MinidumpReaderTest {
     }
 
     @Test void breakpadLinuxStreamsAreListedAndDecoded() {
-        DumpOverview o = MinidumpReader.read(Corpus.file("minidump/rust-minidump/linux-mini.dmp"));
+        DumpOverview o = MinidumpReader.read(Corpus.require("minidump/rust-minidump/linux-mini.dmp"));
         assertThat(o.secondaryData()).extracting(SecondaryData::name).contains("LinuxCpuInfo", "LinuxProcStatus",
                 "LinuxLsbRelease", "LinuxCmdLine", "LinuxEnviron", "LinuxAuxv", "LinuxMaps", "LinuxDsoDebug", "MozSoftErrors");
         SecondaryData lsb = o.secondaryData().stream().filter(d -> d.name().equals("LinuxLsbRelease")).findFirst().orElseThrow();
@@ -102,7 +102,7 @@ class MinidumpReaderTest {
     }
 
     @Test void crashpadAnnotationsAreListedByKeyAndModule() {
-        DumpOverview o = MinidumpReader.read(Corpus.file("minidump/rust-minidump/simple-crashpad.dmp"));
+        DumpOverview o = MinidumpReader.read(Corpus.require("minidump/rust-minidump/simple-crashpad.dmp"));
         assertThat(o.crash().orElseThrow().name()).isEqualTo("EXC_CRASH / SIGABRT");
         assertThat(o.crash().orElseThrow().address()).contains(Address.of(0x7fff6f41333aL));
         assertThat(o.report().modules()).hasSize(40);

@@ -3,7 +3,7 @@ package dev.sextant.engine.format.minidump;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.format.io.ByteReader;
-import dev.sextant.engine.testsupport.Corpus;
+import dev.sextant.engine.testing.Corpus;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ class MinidumpCorpusTest {
     }
 
     @Test void windowsXpX86DumpHasItsSystemThreadsExceptionAndModules() throws IOException {
-        Minidump d = open(Corpus.file("minidump/breakpad/minidump2.dmp"));
+        Minidump d = open(Corpus.require("minidump/breakpad/minidump2.dmp"));
         SystemInfo s = d.systemInfo().orElseThrow();
         assertThat(s.cpuName()).isEqualTo("x86");
         assertThat(s.cpuDescription()).contains("GenuineIntel family 6 model 13 stepping 8");
@@ -56,8 +56,8 @@ class MinidumpCorpusTest {
 
     /** Breakpad's machine-readable stackwalk output lists every module: name, version, pdb, debug id, start, end. */
     @Test void everyModuleMatchesBreakpadsMachineReadableOutput() throws IOException {
-        Minidump d = open(Corpus.file("minidump/breakpad/minidump2.dmp"));
-        List<String> lines = Files.readAllLines(Corpus.file("minidump/breakpad/minidump2.stackwalk.machine_readable.out"));
+        Minidump d = open(Corpus.require("minidump/breakpad/minidump2.dmp"));
+        List<String> lines = Files.readAllLines(Corpus.require("minidump/breakpad/minidump2.stackwalk.machine_readable.out"));
         List<String[]> oracle = lines.stream().filter(l -> l.startsWith("Module|")).map(l -> l.split("\\|", -1)).toList();
         assertThat(oracle).hasSize(13);
         assertThat(d.modules()).hasSameSizeAs(oracle);
@@ -72,7 +72,7 @@ class MinidumpCorpusTest {
     }
 
     @Test void fastFailDumpHasFourThreadsAndTwentyOneModules() throws IOException {
-        Minidump d = open(Corpus.file("minidump/breakpad/tiny-exe-fastfail.dmp"));
+        Minidump d = open(Corpus.require("minidump/breakpad/tiny-exe-fastfail.dmp"));
         assertThat(d.header().flags()).isEqualTo(0x100L);
         assertThat(d.systemInfo().orElseThrow().processorCount()).isEqualTo(36);
         assertThat(d.systemInfo().orElseThrow().cpuName()).isEqualTo("amd64");
@@ -96,7 +96,7 @@ class MinidumpCorpusTest {
     }
 
     @Test void breakpadLinuxDumpHasItsLinuxStreams() throws IOException {
-        Minidump d = open(Corpus.file("minidump/breakpad/linux_raise_sigabrt.dmp"));
+        Minidump d = open(Corpus.require("minidump/breakpad/linux_raise_sigabrt.dmp"));
         SystemInfo s = d.systemInfo().orElseThrow();
         assertThat(s.processorCount()).isEqualTo(1);
         assertThat(s.isLinuxLike()).isTrue();
@@ -129,7 +129,7 @@ class MinidumpCorpusTest {
     }
 
     @Test void linuxMiniDumpIsTheSameProgramAsTheCorpusElf() throws IOException, InterruptedException {
-        Minidump d = open(Corpus.file("minidump/rust-minidump/linux-mini.dmp"));
+        Minidump d = open(Corpus.require("minidump/rust-minidump/linux-mini.dmp"));
         SystemInfo s = d.systemInfo().orElseThrow();
         assertThat(s.cpuName()).isEqualTo("amd64");
         assertThat(s.cpuDescription().orElseThrow()).endsWith("family 6 model 70 stepping 1");
@@ -151,7 +151,7 @@ class MinidumpCorpusTest {
         assertThat(m.get(7).base()).isEqualTo(0x7fff5aef1000L);
         assertThat(m).filteredOn(x -> x.shortName().equals("libstdc++.so.6.0.21")).extracting(ModuleRecord::base).containsExactly(0x7f514073d000L);
         // The crash program's BpEL CodeView record equals the build id readelf reads from the corpus ELF.
-        Path elf = Corpus.file("elf/symbolic/crash");
+        Path elf = Corpus.require("elf/symbolic/crash");
         Process p = new ProcessBuilder("readelf", "-n", elf.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
@@ -160,7 +160,7 @@ class MinidumpCorpusTest {
     }
 
     @Test void crashpadDumpHasItsAnnotations() throws IOException {
-        Minidump d = open(Corpus.file("minidump/rust-minidump/simple-crashpad.dmp"));
+        Minidump d = open(Corpus.require("minidump/rust-minidump/simple-crashpad.dmp"));
         SystemInfo s = d.systemInfo().orElseThrow();
         assertThat(s.isApple()).isTrue();
         assertThat(s.osDescription()).isEqualTo("Mac OS X 10.15.7 19H114");

@@ -15,7 +15,7 @@ import dev.sextant.engine.dump.MinidumpReader;
 import dev.sextant.engine.dump.SecondaryData;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
-import dev.sextant.engine.testsupport.Corpus;
+import dev.sextant.engine.testing.Corpus;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ class MinidumpHostileTest {
             "minidump/breakpad/linux_raise_sigabrt.dmp", "minidump/rust-minidump/linux-mini.dmp",
             "minidump/rust-minidump/simple-crashpad.dmp"})
     void truncationSweepGivesTypedErrorsOrPartialViews(String corpusFile) throws IOException {
-        byte[] whole = Files.readAllBytes(Corpus.file(corpusFile));
+        byte[] whole = Files.readAllBytes(Corpus.require(corpusFile));
         for (int cut = 0; cut < Math.min(whole.length, 600); cut++) readAnyCut(whole, cut);
         for (int cut = 600; cut < whole.length; cut += Math.max(7, whole.length / 400)) readAnyCut(whole, cut);
         readAnyCut(whole, whole.length - 1);
