@@ -3,7 +3,7 @@ package dev.sextant.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.app.Main;
-import dev.sextant.engine.testsupport.Corpus;
+import dev.sextant.engine.testing.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,7 +60,7 @@ class DumpCommandTest {
     }
 
     @Test void windowsDumpAsJson() throws Exception {
-        Result r = dump(Corpus.file("minidump/breakpad/minidump2.dmp").toString(), "--json");
+        Result r = dump(Corpus.require("minidump/breakpad/minidump2.dmp").toString(), "--json");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(query(r.out(), "j['format']", "j['system']['cpu'].split()[0]", "j['crash']['code']", "j['crash']['name']",
                 "j['crash']['address']", "j['crash']['tid']", "len(j['threads'])", "[t['tid'] for t in j['threads'] if t['crashed']]",
@@ -72,7 +72,7 @@ class DumpCommandTest {
     }
 
     @Test void crashpadDumpAsJsonListsTheAnnotations() throws Exception {
-        Result r = dump(Corpus.file("minidump/rust-minidump/simple-crashpad.dmp").toString(), "--json");
+        Result r = dump(Corpus.require("minidump/rust-minidump/simple-crashpad.dmp").toString(), "--json");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(query(r.out(), "j['system']['os']", "len(j['modules'])",
                 "[(d['tag'], d['name'], d['component'], d['size']) for d in j['secondaryData'] if d['tag'] == 'crashpad:simple']",
@@ -81,7 +81,7 @@ class DumpCommandTest {
     }
 
     @Test void linuxDumpAsText() {
-        Result r = dump(Corpus.file("minidump/rust-minidump/linux-mini.dmp").toString());
+        Result r = dump(Corpus.require("minidump/rust-minidump/linux-mini.dmp").toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("Crash: SIGSEGV at 0x45", "Thread 1304 (crashed)", "crash + 0x1d72  [registers]",
                 "[frame pointer]", "LinuxMaps", "/work/linux/build/crash");
