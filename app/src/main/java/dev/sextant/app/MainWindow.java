@@ -3,6 +3,8 @@ package dev.sextant.app;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import dev.sextant.app.action.OpenDumpAction;
+import dev.sextant.app.view.dumpdata.DumpDataModel;
+import dev.sextant.app.view.dumpdata.DumpDataView;
 import dev.sextant.app.view.modules.ModulesModel;
 import dev.sextant.app.view.modules.ModulesView;
 import dev.sextant.app.view.registers.RegistersModel;
@@ -56,6 +58,7 @@ public final class MainWindow {
     private final StackModel stack = new StackModel();
     private final ModulesModel modules = new ModulesModel();
     private final RegistersModel registers = new RegistersModel();
+    private final DumpDataModel dumpData = new DumpDataModel();
     private final StatusBar status = new StatusBar();
     private final FxEventBridge bridge;
     private final OpenDumpAction openDump;
@@ -67,7 +70,7 @@ public final class MainWindow {
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
-        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply,
+        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply,
                 status::apply));
         engine.addListener(bridge);
         threadsView = new ThreadsView(threads, tid -> {
@@ -79,7 +82,8 @@ public final class MainWindow {
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
-        TabPane bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()));
+        TabPane bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
+                new Tab("Dump data", new DumpDataView(dumpData).node()));
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
         body.setOrientation(Orientation.VERTICAL);
@@ -161,7 +165,7 @@ public final class MainWindow {
 
     private void chooseAndOpen(boolean withExe) {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Open a core dump");
+        fc.setTitle("Open a crash dump (ELF core or minidump)");
         File core = fc.showOpenDialog(stage);
         if (core == null) return;
         Optional<Path> exe = Optional.empty();

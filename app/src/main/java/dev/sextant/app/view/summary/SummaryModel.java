@@ -34,7 +34,14 @@ public final class SummaryModel {
                         p.commandLine(), p.executable().orElse("unknown"),
                         o.signal().map(s -> s.name() + " — " + s.codeName()).orElse("none"),
                         o.signal().flatMap(s -> s.faultAddress()).map(Object::toString).orElse("—"),
-                        crashed, o.threads().size()));
+                        crashed, o.threads().size(), ""));
+            } else if (e instanceof DebugEvent.CrashSummarized c && c.stopId() == stopId) {
+                Summary old = summary.get();
+                String signal = c.crash().map(r -> r.name() + (r.description().isEmpty() || r.description().equals(r.name())
+                        ? "" : " — " + r.description())).orElse(old.signal());
+                String address = c.crash().flatMap(r -> r.address()).map(Object::toString).orElse(old.address());
+                summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), signal,
+                        address, old.crashedThread(), old.threads(), c.os() + ", " + c.cpu()));
             } else if (e instanceof DebugEvent.DiagnosticReported d && d.stopId() == stopId) {
                 diagnostics.add(d.diagnostic());
             } else if (e instanceof DebugEvent.TargetClosed) {

@@ -27,6 +27,7 @@ public final class SummaryView {
         row(grid, 3, "Executable", "summary-executable", model, Summary::executable);
         row(grid, 4, "Process", "summary-process", model, s -> s.process() + (s.commandLine().isEmpty() ? "" : "   " + s.commandLine()));
         row(grid, 5, "Dump", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
+        row(grid, 6, "System", "summary-system", model, Summary::system);
         Label title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
         title.setId("summary-title");
         title.getStyleClass().add("title-4");
