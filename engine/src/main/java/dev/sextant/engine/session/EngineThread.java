@@ -93,7 +93,7 @@ public final class EngineThread implements Engine {
         };
         if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
         DumpReport report = ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());
-        summarize(id, DumpOverview.ofElfCore(report, open.core()));
+        if (!listeners.isEmpty()) summarize(id, DumpOverview.ofElfCore(report, open.core()));
         return report;
     }
 
@@ -117,6 +117,7 @@ public final class EngineThread implements Engine {
     private static final int MAX_DECODED = 64 * 1024;
 
     private void summarize(long id, DumpOverview o) {
+        if (listeners.isEmpty()) return;        // nobody to show it to (the command line): do not decode thousands of notes
         emit(new DebugEvent.CrashSummarized(id, o.os(), o.cpu(), o.crash()));
         List<DumpData> items = new java.util.ArrayList<>(o.secondaryData().size());
         for (SecondaryData d : o.secondaryData()) {

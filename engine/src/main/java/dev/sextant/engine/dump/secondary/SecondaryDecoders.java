@@ -39,23 +39,29 @@ public final class SecondaryDecoders {
         return hex(data.bytes());
     }
 
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
     public static Decoded.Hex hex(ByteReader b) {
         int n = (int) Math.min(b.size(), HEX_LIMIT);
         byte[] raw = b.bytes("data", 0, n);
-        StringBuilder sb = new StringBuilder(n * 4 + 16);
+        StringBuilder sb = new StringBuilder((n / 16 + 1) * 78);
         for (int off = 0; off < n; off += 16) {
-            sb.append(String.format("%08x ", off));
-            StringBuilder ascii = new StringBuilder(16);
+            for (int shift = 28; shift >= 0; shift -= 4) sb.append(DIGITS[(off >>> shift) & 0xf]);
+            sb.append(' ');
             for (int i = 0; i < 16; i++) {
                 if (off + i < n) {
                     int v = raw[off + i] & 0xff;
-                    sb.append(String.format(" %02x", v));
-                    ascii.append(v >= 0x20 && v < 0x7f ? (char) v : '.');
+                    sb.append(' ').append(DIGITS[v >>> 4]).append(DIGITS[v & 0xf]);
                 } else {
                     sb.append("   ");
                 }
             }
-            sb.append("  ").append(ascii).append('\n');
+            sb.append("  ");
+            for (int i = 0; i < 16 && off + i < n; i++) {
+                int v = raw[off + i] & 0xff;
+                sb.append(v >= 0x20 && v < 0x7f ? (char) v : '.');
+            }
+            sb.append('\n');
         }
         return new Decoded.Hex(sb.toString(), b.size() > n);
     }
