@@ -69,6 +69,9 @@ public final class CfaProgram {
         CfaRule.Expression cfaExpr;
         RegisterRule[] regs = new RegisterRule[20];
         final int ra;
+        // the last row's parts, reused while unchanged: most rows differ from the previous one in one rule
+        private List<RegisterRule> lastRegs;
+        private CfaRule lastCfa;
 
         State(int ra) { this.ra = ra; }
 
@@ -82,15 +85,31 @@ public final class CfaProgram {
         void set(int reg, RegisterRule rule) {
             if (reg >= regs.length) regs = Arrays.copyOf(regs, Math.max(reg + 1, regs.length * 2));
             regs[reg] = rule;
+            lastRegs = null;
+        }
+
+        void restore(State saved) {
+            regs = saved.regs; cfaReg = saved.cfaReg; cfaOffset = saved.cfaOffset; cfaExpr = saved.cfaExpr;
+            lastRegs = null;
         }
 
         RegisterRule get(int reg) { return reg < regs.length ? regs[reg] : null; }
 
         CfiRow row(long at) {
-            CfaRule cfa = cfaExpr != null ? cfaExpr : new CfaRule.RegisterOffset(cfaReg, cfaOffset);
-            List<RegisterRule> list = new ArrayList<>(8);
-            for (RegisterRule r : regs) if (r != null) list.add(r);
-            return new CfiRow(at, cfa, list);
+            CfaRule cfa;
+            if (cfaExpr != null) cfa = cfaExpr;
+            else if (lastCfa instanceof CfaRule.RegisterOffset ro && ro.register() == cfaReg && ro.offset() == cfaOffset) cfa = lastCfa;
+            else cfa = new CfaRule.RegisterOffset(cfaReg, cfaOffset);
+            lastCfa = cfa;
+            if (lastRegs == null) {
+                int n = 0;
+                for (RegisterRule r : regs) if (r != null) n++;
+                RegisterRule[] arr = new RegisterRule[n];
+                n = 0;
+                for (RegisterRule r : regs) if (r != null) arr[n++] = r;
+                lastRegs = List.of(arr);
+            }
+            return new CfiRow(at, cfa, lastRegs);
         }
     }
 
@@ -105,8 +124,7 @@ public final class CfaProgram {
     private static boolean run(CfiSection section, Cie cie, long start, int length, State s, State init,
                                BitSet columns, List<CfiRow> rows, long pcBegin) {
         ByteReader r = section.data();
-        String w = (init == null ? "CIE at 0x" + Long.toHexString(cie.offset()) : "FDE program at 0x" + Long.toHexString(start))
-                + " in " + section.kind().sectionName();
+        String w = init == null ? "CIE initial instructions" : "FDE CFA program";   // the error's offset says where
         long caf = cie.codeAlignment(), daf = cie.dataAlignment();
         long p = start, end = start + length;
         s.loc = pcBegin;
@@ -174,7 +192,7 @@ public final class CfaProgram {
                     if (saved == null) {
                         throw new FormatException(FormatException.Kind.INCONSISTENT, r.base() + opAt, w, "DW_CFA_restore_state without a remembered state");
                     }
-                    s.regs = saved.regs; s.cfaReg = saved.cfaReg; s.cfaOffset = saved.cfaOffset; s.cfaExpr = saved.cfaExpr;
+                    s.restore(saved);
                 }
                 case 0x0c, 0x12 -> {   // def_cfa, def_cfa_sf
                     ByteReader.Leb128 g = r.uleb128(w, p); p += g.length();

@@ -211,15 +211,15 @@ public final class CfiSection {
     }
 
     private CfiRecord fde(long off, long len, long end, long p, long cieOff) {
-        String w = "FDE at 0x" + Long.toHexString(off);
+        String w = "FDE";   // built per FDE, so constant: the error's offset says which
         if (cieOff < 0 || cieOff >= data.size()) {
-            return new CfiRecord.Bad(off, w + ": CIE pointer 0x" + Long.toHexString(cieOff) + " is outside " + kind.sectionName());
+            return new CfiRecord.Bad(off, "FDE at 0x" + Long.toHexString(off) + ": CIE pointer 0x" + Long.toHexString(cieOff) + " is outside " + kind.sectionName());
         }
         CfiRecord c = cieAt(cieOff);
         if (!(c instanceof Cie cie)) {
-            return new CfiRecord.Bad(off, w + ": its CIE at 0x" + Long.toHexString(cieOff) + " is bad: " + ((CfiRecord.Bad) c).problem());
+            return new CfiRecord.Bad(off, "FDE at 0x" + Long.toHexString(off) + ": its CIE at 0x" + Long.toHexString(cieOff) + " is bad: " + ((CfiRecord.Bad) c).problem());
         }
-        ByteReader e = data.slice(w, 0, end);
+        ByteReader e = data.slice("FDE", 0, end);
         long begin, range;
         if (kind == Kind.EH_FRAME) {
             PointerEncoding.Decoded b = PointerEncoding.read(e, p, cie.fdeEncoding(), cie.addressSize(), bases, 0, w + " initial location");

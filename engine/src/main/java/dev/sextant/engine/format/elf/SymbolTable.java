@@ -17,42 +17,78 @@ public final class SymbolTable {
     public record Symbol(long value, long size, String name) {}
 
     private static final int STT_FUNC = 2, STT_GNU_IFUNC = 10;
-    private final Symbol[] sorted;
+    // Parallel arrays sorted by value (then larger size first); names are decoded only when asked for,
+    // since a large library has tens of thousands of symbols and a lookup needs a few.
+    private final long[] values;
+    private final long[] sizes;
+    private final long[] nameOffsets;
+    private final ByteReader[] nameTables;
+    private final int[] nameTableOf;
     private final List<String> problems;
 
-    private SymbolTable(Symbol[] sorted, List<String> problems) { this.sorted = sorted; this.problems = problems; }
+    private SymbolTable(long[] values, long[] sizes, long[] nameOffsets, ByteReader[] nameTables, int[] nameTableOf,
+                        List<String> problems) {
+        this.values = values; this.sizes = sizes; this.nameOffsets = nameOffsets; this.nameTables = nameTables;
+        this.nameTableOf = nameTableOf; this.problems = problems;
+    }
 
     public static SymbolTable read(ByteReader file, ElfHeader eh, List<SectionHeader> sections) {
-        List<Symbol> syms = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         boolean haveSymtab = sections.stream().anyMatch(s -> s.type() == SectionHeader.SHT_SYMTAB);
+        Raw raw = new Raw();
+        List<ByteReader> tables = new ArrayList<>();
         for (SectionHeader s : sections) {
             if (s.type() != (haveSymtab ? SectionHeader.SHT_SYMTAB : SectionHeader.SHT_DYNSYM)) continue;
             try {
-                readOne(file.withOrder(eh.order()), eh, sections, s, syms);
+                readOne(file.withOrder(eh.order()), eh, sections, s, raw, tables);
             } catch (FormatException e) {
                 problems.add(e.getMessage());
             }
         }
-        Symbol[] arr = syms.toArray(new Symbol[0]);
-        Arrays.sort(arr, (a, b) -> {
-            int c = Long.compareUnsigned(a.value, b.value);
-            return c != 0 ? c : Long.compare(b.size, a.size);
+        Integer[] idx = new Integer[raw.n];
+        for (int i = 0; i < raw.n; i++) idx[i] = i;
+        Arrays.sort(idx, (a, b) -> {
+            int c = Long.compareUnsigned(raw.values[a], raw.values[b]);
+            return c != 0 ? c : Long.compare(raw.sizes[b], raw.sizes[a]);
         });
-        return new SymbolTable(arr, List.copyOf(problems));
+        long[] v = new long[raw.n], sz = new long[raw.n], no = new long[raw.n];
+        int[] tab = new int[raw.n];
+        for (int i = 0; i < raw.n; i++) {
+            int k = idx[i];
+            v[i] = raw.values[k]; sz[i] = raw.sizes[k]; no[i] = raw.names[k]; tab[i] = raw.table[k];
+        }
+        return new SymbolTable(v, sz, no, tables.toArray(new ByteReader[0]), tab, List.copyOf(problems));
     }
 
-    private static void readOne(ByteReader file, ElfHeader eh, List<SectionHeader> sections, SectionHeader s, List<Symbol> out) {
+    private static final class Raw {
+        long[] values = new long[1024], sizes = new long[1024], names = new long[1024];
+        int[] table = new int[1024];
+        int n;
+
+        void add(long value, long size, long name, int t) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2); sizes = Arrays.copyOf(sizes, n * 2);
+                names = Arrays.copyOf(names, n * 2); table = Arrays.copyOf(table, n * 2);
+            }
+            values[n] = value; sizes[n] = size; names[n] = name; table[n] = t;
+            n++;
+        }
+    }
+
+    private static void readOne(ByteReader file, ElfHeader eh, List<SectionHeader> sections, SectionHeader s, Raw out,
+                                List<ByteReader> tables) {
         int entsize = eh.is64() ? 24 : 16;
         if (s.link() <= 0 || s.link() >= sections.size()) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, s.offset(), "section " + s.name(), "string table link " + s.link());
         }
         ByteReader tab = s.data(file);
         ByteReader str = sections.get(s.link()).data(file);
+        int t = tables.size();
+        tables.add(str);
         long n = tab.size() / entsize;
+        String w = s.name() + " symbol";
         for (long i = 1; i < n; i++) {
             long o = i * entsize;
-            String w = s.name() + " symbol " + i;
             long nameOff = tab.u32(w, o);
             int info, shndx;
             long value, size;
@@ -63,28 +99,36 @@ public final class SymbolTable {
             }
             int type = info & 0xf;
             if ((type != STT_FUNC && type != STT_GNU_IFUNC) || shndx == 0 || nameOff >= str.size()) continue;
-            out.add(new Symbol(value, size, str.cString(w + " name", nameOff, 4096)));
+            out.add(value, size, nameOff, t);
         }
     }
 
-    public int size() { return sorted.length; }
+    public int size() { return values.length; }
     public List<String> problems() { return problems; }
+
+    private Symbol symbol(int i) {
+        String name;
+        try {
+            name = nameTables[nameTableOf[i]].cString("symbol name", nameOffsets[i], 4096);
+        } catch (FormatException e) {
+            name = "<bad name>";
+        }
+        return new Symbol(values[i], sizes[i], name);
+    }
 
     /** The function containing {@code address} (a zero-sized symbol matches only its own address). */
     public Optional<Symbol> containing(long address) {
-        int lo = 0, hi = sorted.length - 1, found = -1;
+        int lo = 0, hi = values.length - 1, found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(sorted[mid].value, address) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+            if (Long.compareUnsigned(values[mid], address) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
         }
         for (int i = found; i >= 0 && i > found - 8; i--) {
-            Symbol s = sorted[i];
-            long end = s.value + Math.max(s.size, 1);
-            if (Long.compareUnsigned(address, end) < 0) {
-                // the first with this value, largest size first
-                int j = i;
-                while (j > 0 && sorted[j - 1].value == s.value && Long.compareUnsigned(address, sorted[j - 1].value + Math.max(sorted[j - 1].size, 1)) < 0) j--;
-                return Optional.of(sorted[j]);
+            if (Long.compareUnsigned(address - values[i], Math.max(sizes[i], 1)) < 0) {
+                int j = i;   // the first with this value: the largest
+                while (j > 0 && values[j - 1] == values[i]
+                        && Long.compareUnsigned(address - values[j - 1], Math.max(sizes[j - 1], 1)) < 0) j--;
+                return Optional.of(symbol(j));
             }
         }
         return Optional.empty();
