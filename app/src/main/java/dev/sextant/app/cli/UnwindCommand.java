@@ -60,7 +60,7 @@ public final class UnwindCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
+        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
         try {
             ByteReader bytes = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);
             Optional<Long> address = Optional.empty();

@@ -93,6 +93,31 @@ class ElfCfiReadelfTest {
         for (int i = 0; i < libs.size() - 1; i += 4) assertSameRows(libs.get(i), 400);
     }
 
+    @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void ehFrameHdrBinarySearchFindsEveryFdeOfLibc() throws IOException {
+        List<Path> libs = ToolRunner.sampleLibraries(20);
+        assumeTrue(!libs.isEmpty(), "no shared libraries");
+        Path libc = libs.get(libs.size() - 1);
+        ElfUnwindTables t = ElfUnwindTables.open(libc);
+        assumeTrue(t.ehFrameHdr().isPresent(), "no .eh_frame_hdr in " + libc);
+        List<Fde> fdes = t.table(CfiSection.Kind.EH_FRAME).orElseThrow().fdes();
+        assertThat(t.ehFrameHdr().get().fdeCount()).isEqualTo(fdes.size());
+        int checked = 0;
+        for (Fde f : fdes) {
+            if (f.pcBegin() == f.pcEnd()) continue;
+            for (long pc : new long[] {f.pcBegin(), (f.pcBegin() + f.pcEnd()) / 2, f.pcEnd() - 1}) {
+                ElfUnwindTables.Match m = t.lookup(pc).orElseThrow();
+                assertThat(m.fde().offset()).as("FDE for 0x%x", pc).isEqualTo(f.offset());
+                CfiRow row = CfaProgram.decode(m.section(), m.fde()).rowAt(pc);
+                assertThat(row).isNotNull();
+                assertThat(Long.compareUnsigned(row.location(), pc)).isLessThanOrEqualTo(0);
+            }
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(100);
+        assertThat(t.lookup(0)).isEmpty();
+    }
+
     /** One FDE block of frames-interp output: header line, column header tokens and row lines. */
     private record Block(long offset, List<String> header, List<List<String>> rows) {}
 
