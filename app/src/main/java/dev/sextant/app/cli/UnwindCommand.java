@@ -109,7 +109,13 @@ public final class UnwindCommand implements Callable<Integer> {
     static String hex(long v) { return "0x" + Long.toHexString(v); }
 
     private static final int PARALLEL_MIN = 8192, CHUNK = 2048;
-    private static final byte[] LOC = JsonOut.key("loc"), CFA = JsonOut.key("cfa"), REGS = JsonOut.key("regs");
+    /** Worker threads for large JSON listings: -Dsextant.unwind.threads=N (1 = none), default the CPU count up to 4. */
+    private static final int THREADS = Math.max(1, Integer.getInteger("sextant.unwind.threads",
+            Math.min(4, Runtime.getRuntime().availableProcessors())));
+    private static final byte[] LOC = JsonOut.key("loc"), CFA = JsonOut.key("cfa"), REGS = JsonOut.key("regs"),
+            OFFSET = JsonOut.key("offset"), START = JsonOut.key("start"), END = JsonOut.key("end"),
+            SYMBOL = JsonOut.key("symbol"), CIE = JsonOut.key("cie"), AUGMENTATION = JsonOut.key("augmentation"),
+            ROWS = JsonOut.key("rows");
 
     private final class ElfReport {
         final ElfUnwindTables t;
@@ -153,7 +159,7 @@ public final class UnwindCommand implements Callable<Integer> {
                     sink.sb.append('\n').append(s.kind().sectionName()).append(" at ").append(hex(s.bases().sectionAddress()))
                             .append(": ").append(n).append(" FDEs\n");
                 }
-                if (json && records.size() >= PARALLEL_MIN) {
+                if (json && records.size() >= PARALLEL_MIN && THREADS > 1) {
                     entriesInParallel(j, s, records);
                 } else {
                     for (CfiRecord r : records) {
@@ -218,7 +224,7 @@ public final class UnwindCommand implements Callable<Integer> {
          * a CFA program and looking up a symbol only read shared immutable data.
          */
         void entriesInParallel(JsonOut j, CfiSection s, List<CfiRecord> records) throws IOException {
-            int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+            int threads = THREADS;
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "unwind-json");
                 t.setDaemon(true);
@@ -274,15 +280,15 @@ public final class UnwindCommand implements Callable<Integer> {
                 badEntries.incrementAndGet();
             }
             if (json) {
-                j.beginObject().name("offset").hex(f.offset()).name("start").hex(f.pcBegin()).name("end").hex(f.pcEnd())
-                        .name("symbol").value(sym.map(SymbolTable.Symbol::name).orElse(null))
-                        .name("cie").hex(f.cie().offset()).name("augmentation").value(f.cie().augmentation());
+                j.beginObject().name(OFFSET).hex(f.offset()).name(START).hex(f.pcBegin()).name(END).hex(f.pcEnd())
+                        .name(SYMBOL).value(sym.map(SymbolTable.Symbol::name).orElse(null))
+                        .name(CIE).hex(f.cie().offset()).name(AUGMENTATION).value(f.cie().augmentation());
                 if (f.lsda().isPresent()) j.name("lsda").hex(f.lsda().getAsLong());
                 if (f.cie().personality().isPresent()) j.name("personality").hex(f.cie().personality().getAsLong());
                 if (f.cie().signalFrame()) j.name("signalFrame").value(true);
                 if (error != null) j.name("error").value(error);
                 if (table != null && rows) {
-                    j.name("rows").beginArray();
+                    j.name(ROWS).beginArray();
                     for (CfiRow r : table.rows()) row(j, r, f);
                     j.endArray();
                 }

@@ -51,7 +51,9 @@ public final class CfaProgram {
             rows.clear();
             rows.add(s.row(fde.pcBegin()));
         }
-        return new Table(fde, rows, columns.stream().toArray(), onlyNops);
+        int[] cols = new int[columns.cardinality()];
+        for (int i = columns.nextSetBit(0), k = 0; i >= 0; i = columns.nextSetBit(i + 1)) cols[k++] = i;
+        return new Table(fde, rows, cols, onlyNops);
     }
 
     /** The CIE's own row (its initial instructions at location 0), as readelf prints under the CIE. */
