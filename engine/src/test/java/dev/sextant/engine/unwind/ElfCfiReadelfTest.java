@@ -83,6 +83,15 @@ class ElfCfiReadelfTest {
         assertSameRows(exe, Integer.MAX_VALUE);
     }
 
+    @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void i386EhFrameMatchesReadelf() throws IOException {
+        assumeTrue(ToolRunner.onPath("readelf"), "readelf (binutils) is not installed");
+        Path exe = ToolRunner.corpus().map(c -> c.resolve("elfcore/elfutils/backtrace.i386.exec")).orElse(null);
+        assumeTrue(exe != null && Files.exists(exe), "corpus backtrace.i386.exec is absent");
+        assertSameFdes(exe);
+        assertSameRows(exe, Integer.MAX_VALUE);
+    }
+
     @Test @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void decodedRowsMatchReadelfFramesInterp() throws IOException {
         assumeTrue(ToolRunner.onPath("readelf"), "readelf (binutils) is not installed");
