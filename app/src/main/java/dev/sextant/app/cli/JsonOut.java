@@ -84,6 +84,33 @@ final class JsonOut {
 
     void newline() { put('\n'); }
 
+    private Object memoKey;
+    private int memoStart, memoLength;
+
+    /**
+     * If the last value {@link #memo memoized} was for {@code key} (by identity), writes its bytes again
+     * and returns true: most CFI rows repeat the previous row's register rules. A flush forgets it.
+     */
+    boolean repeat(Object key) {
+        if (key == null || key != memoKey) return false;
+        comma();
+        ensure(memoLength);
+        System.arraycopy(buf, memoStart, buf, len, memoLength);
+        len += memoLength;
+        needComma = true;
+        return true;
+    }
+
+    /** Position to pass to {@link #memo} after writing a value. */
+    int mark() { return len + (needComma ? 1 : 0); }
+
+    /** Remembers the value written since {@code mark} as the bytes for {@code key}. */
+    void memo(Object key, int mark) {
+        memoKey = key;
+        memoStart = mark;
+        memoLength = len - mark;
+    }
+
     /** The next value follows a sibling written elsewhere (another chunk of the same array). */
     void afterSibling() { needComma = true; }
 
@@ -98,6 +125,7 @@ final class JsonOut {
             throw new UncheckedIOException(e);
         }
         len = 0;
+        memoKey = null;
     }
 
     private void comma() { if (needComma) put(','); }

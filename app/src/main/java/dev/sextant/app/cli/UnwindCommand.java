@@ -312,14 +312,22 @@ public final class UnwindCommand implements Callable<Integer> {
             j.beginObject().name(LOC).hex(r.location()).name(CFA);
             if (r.cfa() instanceof CfaRule.RegisterOffset ro) j.registerOffset(reg(ro.register()), (int) ro.offset());
             else j.value("exp");
-            j.name(REGS).beginObject();
+            j.name(REGS);
+            if (j.repeat(r.registers())) {
+                j.endObject();
+                return;
+            }
+            int mark = j.mark();
+            j.beginObject();
             for (RegisterRule rule : r.registers()) {
                 j.name(regKey(rule.register()));
                 if (rule instanceof RegisterRule.Offset o) j.prefixedSigned('c', (int) o.offset());
                 else if (rule instanceof RegisterRule.ValOffset v) j.prefixedSigned('v', (int) v.offset());
                 else j.value(CfiText.rule(machine, rule));
             }
-            j.endObject().endObject();
+            j.endObject();
+            j.memo(r.registers(), mark);
+            j.endObject();
         }
 
         void rowText(CfiRow r, Fde f) {
