@@ -14,6 +14,7 @@ import dev.sextant.engine.unwind.DwarfRegisters;
 import dev.sextant.engine.unwind.ElfUnwindTables;
 import dev.sextant.engine.unwind.Fde;
 import dev.sextant.engine.unwind.PdataTable;
+import dev.sextant.engine.unwind.PeDwarf;
 import dev.sextant.engine.unwind.RegisterRule;
 import dev.sextant.engine.unwind.RuntimeFunction;
 import dev.sextant.engine.unwind.UnwindCode;
@@ -128,6 +129,11 @@ public final class UnwindCommand implements Callable<Integer> {
             this.t = t; this.sink = sink; this.machine = t.header().machine();
         }
 
+        /** A printer for a CFI section outside an ELF file (MinGW's .debug_frame in a PE image): no symbols. */
+        ElfReport(int machine, Sink sink) {
+            this.t = null; this.sink = sink; this.machine = machine;
+        }
+
         String reg(int r) {
             String n = regNames[r];
             if (n == null) regNames[r] = n = DwarfRegisters.name(machine, r);
@@ -149,26 +155,7 @@ public final class UnwindCommand implements Callable<Integer> {
             } else {
                 sink.sb.append(file).append(": ELF ").append(t.header().machineName()).append('\n');
             }
-            for (CfiSection s : t.tables()) {
-                List<CfiRecord> records = s.records();
-                if (json) {
-                    j.beginObject().name("section").value(s.kind().sectionName()).name("address").hex(s.bases().sectionAddress())
-                            .name("entries").beginArray();
-                } else {
-                    long n = records.stream().filter(r -> r instanceof Fde).count();
-                    sink.sb.append('\n').append(s.kind().sectionName()).append(" at ").append(hex(s.bases().sectionAddress()))
-                            .append(": ").append(n).append(" FDEs\n");
-                }
-                if (json && records.size() >= PARALLEL_MIN && THREADS > 1) {
-                    entriesInParallel(j, s, records);
-                } else {
-                    for (CfiRecord r : records) {
-                        entry(j, s, r);
-                        sink.maybeFlush();
-                    }
-                }
-                if (json) j.endArray().endObject();
-            }
+            for (CfiSection s : t.tables()) table(j, s);
             if (json) {
                 j.endArray().name("problems").beginArray();
                 for (String p : t.problems()) j.value(p);
@@ -178,6 +165,28 @@ public final class UnwindCommand implements Callable<Integer> {
                 for (String p : t.problems()) sink.sb.append("problem: ").append(p).append('\n');
             }
             return true;
+        }
+
+        /** One table of the listing: the section and its entries. */
+        void table(JsonOut j, CfiSection s) throws IOException {
+            List<CfiRecord> records = s.records();
+            if (json) {
+                j.beginObject().name("section").value(s.kind().sectionName()).name("address").hex(s.bases().sectionAddress())
+                        .name("entries").beginArray();
+            } else {
+                long n = records.stream().filter(r -> r instanceof Fde).count();
+                sink.sb.append('\n').append(s.kind().sectionName()).append(" at ").append(hex(s.bases().sectionAddress()))
+                        .append(": ").append(n).append(" FDEs\n");
+            }
+            if (json && records.size() >= PARALLEL_MIN && THREADS > 1) {
+                entriesInParallel(j, s, records);
+            } else {
+                for (CfiRecord r : records) {
+                    entry(j, s, r);
+                    sink.maybeFlush();
+                }
+            }
+            if (json) j.endArray().endObject();
         }
 
         boolean printAt(long pc) throws IOException {
@@ -270,7 +279,7 @@ public final class UnwindCommand implements Callable<Integer> {
 
         /** Prints one FDE (with its rows) and returns its decoded table, or null when the program is bad. */
         Object fde(JsonOut j, CfiSection s, Fde f, boolean rows) {
-            Optional<SymbolTable.Symbol> sym = t.symbols().containing(f.pcBegin());
+            Optional<SymbolTable.Symbol> sym = t == null ? Optional.empty() : t.symbols().containing(f.pcBegin());
             CfaProgram.Table table = null;
             String error = null;
             try {
@@ -383,6 +392,8 @@ public final class UnwindCommand implements Callable<Integer> {
             } else if (!json) {
                 sink.sb.append("no exception directory (.pdata)\n");
             }
+            Optional<CfiSection> debugFrame = PeDwarf.debugFrame(pe);
+            if (debugFrame.isPresent()) new ElfReport(PeDwarf.elfMachine(pe), sink).table(j, debugFrame.get());
             if (json) j.endArray().endObject().newline();
             return true;
         }

@@ -25,7 +25,7 @@ class ElfCfiReadelfTest {
     private static final Pattern REGREF = Pattern.compile("r(\\d+) \\(([^)]*)\\)");
 
     /** readelf's FDE list per section, as "offset begin..end" lines. */
-    private static Map<String, List<String>> readelfFdes(String out) {
+    static Map<String, List<String>> readelfFdes(String out) {
         Map<String, List<String>> bySection = new LinkedHashMap<>();
         List<String> cur = null;
         for (String line : out.split("\n")) {
@@ -40,7 +40,7 @@ class ElfCfiReadelfTest {
         return bySection;
     }
 
-    private static List<String> ours(CfiSection t) {
+    static List<String> ours(CfiSection t) {
         List<String> out = new ArrayList<>();
         for (CfiRecord r : t.records()) {
             if (r instanceof Fde f) out.add(f.offset() + " " + Long.toHexString(f.pcBegin()) + ".." + Long.toHexString(f.pcEnd()));

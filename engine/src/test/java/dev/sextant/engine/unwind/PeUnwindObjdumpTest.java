@@ -176,6 +176,16 @@ class PeUnwindObjdumpTest {
         assertThat(PdataTable.read(PeImage.open(corpusPe("crash.exe")))).isEmpty();
     }
 
+    @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void mingwDebugFrameInsideAPeMatchesObjdump() throws IOException {
+        assumeTrue(ToolRunner.onPath(OBJDUMP), "mingw-w64 binutils (binutils-mingw-w64-x86-64) not installed");
+        Path exe = corpusPe("hello-dwarf.exe");
+        CfiSection s = PeDwarf.debugFrame(PeImage.open(exe)).orElseThrow();
+        Map<String, List<String>> ref = ElfCfiReadelfTest.readelfFdes(ToolRunner.run(OBJDUMP, "--dwarf=frames", exe.toString()));
+        assertThat(ref.get(".debug_frame")).hasSize(92);
+        assertThat(ElfCfiReadelfTest.ours(s)).isEqualTo(ref.get(".debug_frame"));
+    }
+
     @Test @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void selfChainedUnwindInfoTerminates() throws IOException {
         PdataTable t = PdataTable.read(PeImage.open(corpusPe("cfi_chained_loop.exe"))).orElseThrow();

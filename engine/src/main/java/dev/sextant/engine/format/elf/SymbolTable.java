@@ -45,12 +45,9 @@ public final class SymbolTable {
                 problems.add(e.getMessage());
             }
         }
-        Integer[] idx = new Integer[raw.n];
+        int[] idx = new int[raw.n];
         for (int i = 0; i < raw.n; i++) idx[i] = i;
-        Arrays.sort(idx, (a, b) -> {
-            int c = Long.compareUnsigned(raw.values[a], raw.values[b]);
-            return c != 0 ? c : Long.compare(raw.sizes[b], raw.sizes[a]);
-        });
+        sort(idx, 0, raw.n - 1, raw.values, raw.sizes);
         long[] v = new long[raw.n], sz = new long[raw.n], no = new long[raw.n];
         int[] tab = new int[raw.n];
         for (int i = 0; i < raw.n; i++) {
@@ -58,6 +55,33 @@ public final class SymbolTable {
             v[i] = raw.values[k]; sz[i] = raw.sizes[k]; no[i] = raw.names[k]; tab[i] = raw.table[k];
         }
         return new SymbolTable(v, sz, no, tables.toArray(new ByteReader[0]), tab, List.copyOf(problems));
+    }
+
+    /** Order: value ascending (unsigned), then size descending, then index: a deterministic total order. */
+    private static int compare(int a, int b, long[] values, long[] sizes) {
+        int c = Long.compareUnsigned(values[a], values[b]);
+        if (c != 0) return c;
+        c = Long.compareUnsigned(sizes[b], sizes[a]);
+        return c != 0 ? c : Integer.compare(a, b);
+    }
+
+    /** Quicksort of an index array on primitive keys (boxing 10⁵ indices costs more than reading the table). */
+    private static void sort(int[] idx, int lo, int hi, long[] values, long[] sizes) {
+        while (hi - lo > 16) {
+            int p = idx[(lo + hi) >>> 1], i = lo, j = hi;
+            while (i <= j) {
+                while (compare(idx[i], p, values, sizes) < 0) i++;
+                while (compare(idx[j], p, values, sizes) > 0) j--;
+                if (i <= j) { int t = idx[i]; idx[i] = idx[j]; idx[j] = t; i++; j--; }
+            }
+            if (j - lo < hi - i) { sort(idx, lo, j, values, sizes); lo = i; }
+            else { sort(idx, i, hi, values, sizes); hi = j; }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            int x = idx[i], j = i - 1;
+            while (j >= lo && compare(idx[j], x, values, sizes) > 0) { idx[j + 1] = idx[j]; j--; }
+            idx[j + 1] = x;
+        }
     }
 
     private static final class Raw {
