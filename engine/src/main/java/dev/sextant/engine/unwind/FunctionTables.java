@@ -220,10 +220,19 @@ public final class FunctionTables implements AutoCloseable {
             return new Lookup.NoEntry(f.info(), "no entry of the fixed table covers the address");
         }
         Installed t = (Installed) table;
-        if (t.callback() != null) return ask(t.info(), () -> t.callback().lookup(controlPc, t.context()), "callback");
-        OutOfProcessProvider p = providers.get(t.info().provider().orElseThrow());
-        if (p == null) return new Lookup.NoEntry(t.info(), "out-of-process provider " + t.info().provider().get() + " is not installed");
-        return ask(t.info(), () -> p.lookup(t.info(), controlPc), "provider " + p.name());
+        Lookup answer;
+        if (t.callback() != null) {
+            answer = ask(t.info(), () -> t.callback().lookup(controlPc, t.context()), "callback");
+        } else {
+            OutOfProcessProvider p = providers.get(t.info().provider().orElseThrow());
+            if (p == null) return new Lookup.NoEntry(t.info(), "out-of-process provider " + t.info().provider().get() + " is not installed");
+            answer = ask(t.info(), () -> p.lookup(t.info(), controlPc), "provider " + p.name());
+        }
+        if (answer instanceof Lookup.Found found && !found.entry().covers(controlPc - found.entryBase())) {
+            return new Lookup.NoEntry(t.info(), "the answer [0x" + Long.toHexString(found.absoluteBegin()) + ", 0x"
+                    + Long.toHexString(found.absoluteEnd()) + ") does not cover 0x" + Long.toHexString(controlPc));
+        }
+        return answer;
     }
 
     private Lookup ask(TableInfo info, java.util.concurrent.Callable<Optional<FunctionEntry>> call, String who) {

@@ -37,7 +37,7 @@ public final class PdataTable {
         if (dir.isEmpty()) return Optional.empty();
         long n = dir.get().size() / 12;
         ByteReader data = image.slice("exception directory", dir.get().rva(), n * 12);
-        List<RuntimeFunction> out = new ArrayList<>((int) n);
+        List<RuntimeFunction> out = new ArrayList<>((int) Math.min(n, 1 << 16));
         for (int i = 0; i < n; i++) {
             String w = "RUNTIME_FUNCTION " + i;
             long b = data.u32(w, 12L * i), e = data.u32(w, 12L * i + 4), u = data.u32(w, 12L * i + 8);

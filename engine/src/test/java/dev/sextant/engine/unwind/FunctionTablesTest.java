@@ -159,6 +159,10 @@ class FunctionTablesTest {
             assertThat(((FunctionTables.Lookup.Found) r).entry().name()).contains("jit_120");
             assertThat(t.lookup(BASE + 0x1010)).isInstanceOf(FunctionTables.Lookup.NoEntry.class);
             assertThat(t.installCallback(BASE + 0x2003, BASE + 0x2000, 0x10, null, null, null)).as("neither callback nor provider").isFalse();
+            // an answer that does not cover the address asked about is not used
+            assertThat(t.installCallback(BASE + 0x3003, BASE + 0x3000, 0x100, (pc, c) -> Optional.of(entry(0x80, 0x90, "elsewhere")), null, null)).isTrue();
+            assertThat(t.lookup(BASE + 0x3010)).isInstanceOf(FunctionTables.Lookup.NoEntry.class);
+            assertThat(t.lookup(BASE + 0x3085)).isInstanceOf(FunctionTables.Lookup.Found.class);
         }
     }
 }
