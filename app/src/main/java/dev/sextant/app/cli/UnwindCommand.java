@@ -49,7 +49,7 @@ public final class UnwindCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "ELF file (executable, shared library, object) or PE image")
     Path file;
 
-    @Option(names = "--at", paramLabel = "ADDR", description = "show only the entry and row for this address (0x hex or decimal)")
+    @Option(names = "--at", paramLabel = "ADDR", description = "show only the entry and row for this address, 0x hex or decimal (ELF: link-time address; PE: RVA)")
     String at;
 
     @Option(names = "--json", description = "print JSON instead of text")
