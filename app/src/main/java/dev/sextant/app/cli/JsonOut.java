@@ -159,7 +159,13 @@ final class JsonOut {
 
     private void decimal(long v) {
         if (v >= 0 && v < 10) { put((char) ('0' + v)); return; }
-        rawAscii(Long.toString(v));
+        if (v == Long.MIN_VALUE) { rawAscii(Long.toString(v)); return; }
+        ensure(20);
+        if (v < 0) { buf[len++] = '-'; v = -v; }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) digits++;
+        for (int i = len + digits - 1; i >= len; i--) { buf[i] = (byte) ('0' + v % 10); v /= 10; }
+        len += digits;
     }
 
     private void string(String s) {

@@ -219,7 +219,7 @@ public final class CfiSection {
         if (!(c instanceof Cie cie)) {
             return new CfiRecord.Bad(off, "FDE at 0x" + Long.toHexString(off) + ": its CIE at 0x" + Long.toHexString(cieOff) + " is bad: " + ((CfiRecord.Bad) c).problem());
         }
-        ByteReader e = data.slice("FDE", 0, end);
+        ByteReader e = data;   // reads past the FDE's end are caught by the p > end check below
         long begin, range;
         if (kind == Kind.EH_FRAME) {
             PointerEncoding.Decoded b = PointerEncoding.read(e, p, cie.fdeEncoding(), cie.addressSize(), bases, 0, w + " initial location");
