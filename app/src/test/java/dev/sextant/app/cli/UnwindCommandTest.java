@@ -92,7 +92,10 @@ class UnwindCommandTest {
         Result hello = run("unwind", "--json", corpus("pe/symbolic/hello-dwarf.exe").toString());
         assertThat(hello.status()).isZero();
         assertThat(hello.out()).contains("\"format\":\"pe\"").contains("\"section\":\".pdata\"");
-        assertThat(count(hello.out(), "\"start\":")).isEqualTo(95);
+        int dwarf = hello.out().indexOf("\"section\":\".debug_frame\"");
+        assertThat(dwarf).as("MinGW's .debug_frame is listed too").isPositive();
+        assertThat(count(hello.out().substring(0, dwarf), "\"start\":")).isEqualTo(95);
+        assertThat(count(hello.out().substring(dwarf), "\"start\":")).isEqualTo(92);
         Result loop = run("unwind", "--json", corpus("pe/symbolic/cfi_chained_loop.exe").toString());
         assertThat(loop.status()).isEqualTo(1);
         assertThat(loop.out()).contains("exceeded unwind chain length");
