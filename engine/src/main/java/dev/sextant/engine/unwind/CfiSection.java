@@ -24,6 +24,9 @@ public final class CfiSection {
         public String sectionName() { return sectionName; }
     }
 
+    /** A bound on entries listed, far above real files (libLLVM has 10⁵), so a hostile section cannot exhaust memory. */
+    public static final int MAX_RECORDS = 1 << 24;
+
     private final ByteReader data;
     private final Kind kind;
     private final int addressSize;
@@ -61,6 +64,10 @@ public final class CfiSection {
                 break;
             }
             if (len32 == 0) { off += 4; continue; }
+            if (out.size() >= MAX_RECORDS) {
+                out.add(new CfiRecord.Bad(off, "more than " + MAX_RECORDS + " entries; the rest of " + kind.sectionName() + " is not read"));
+                break;
+            }
             long next = nextOffset(off);
             if (next < 0) {
                 out.add(new CfiRecord.Bad(off, "entry length runs past the end of " + kind.sectionName()));
