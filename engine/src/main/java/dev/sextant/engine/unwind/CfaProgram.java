@@ -147,42 +147,9 @@ public final class CfaProgram {
             if (hi == 0xc0) { columns.set(lo); s.set(lo, init == null ? null : init.get(lo)); continue; }
             switch (op) {
                 case 0x00 -> { }
-                case 0x01 -> {   // DW_CFA_set_loc
-                    PointerEncoding.Decoded d = section.kind() == CfiSection.Kind.EH_FRAME
-                            ? PointerEncoding.read(r, p, cie.fdeEncoding(), cie.addressSize(), section.bases(), pcBegin, w)
-                            : PointerEncoding.read(r, p, PointerEncoding.ABSPTR, cie.addressSize(), section.bases(), 0, w);
-                    p += d.length();
-                    if (rows != null) addRow(s, rows, r, opAt, w);
-                    s.loc = d.value();
-                }
                 case 0x02 -> { advance(s, rows, r.u8(w, p) * caf, r, opAt, w); p += 1; }
                 case 0x03 -> { advance(s, rows, r.u16(w, p) * caf, r, opAt, w); p += 2; }
                 case 0x04 -> { advance(s, rows, r.u32(w, p) * caf, r, opAt, w); p += 4; }
-                case 0x1d -> { advance(s, rows, r.u64(w, p) * caf, r, opAt, w); p += 8; }   // DW_CFA_MIPS_advance_loc8
-                case 0x05, 0x11, 0x14, 0x15, 0x2f -> {   // offset_extended(_sf), val_offset(_sf), GNU_negative_offset_extended
-                    ByteReader.Leb128 g = r.uleb128(w, p); p += g.length();
-                    int reg = reg(g.value(), r, opAt, w);
-                    boolean signed = op == 0x11 || op == 0x15;
-                    ByteReader.Leb128 o = signed ? r.sleb128(w, p) : r.uleb128(w, p); p += o.length();
-                    long off = o.value() * daf;
-                    if (op == 0x2f) off = -off;
-                    columns.set(reg);
-                    s.set(reg, op == 0x14 || op == 0x15 ? new RegisterRule.ValOffset(reg, off) : new RegisterRule.Offset(reg, off));
-                }
-                case 0x06, 0x07, 0x08 -> {   // restore_extended, undefined, same_value
-                    ByteReader.Leb128 g = r.uleb128(w, p); p += g.length();
-                    int reg = reg(g.value(), r, opAt, w);
-                    columns.set(reg);
-                    s.set(reg, op == 0x06 ? (init == null ? null : init.get(reg))
-                            : op == 0x07 ? new RegisterRule.Undefined(reg) : new RegisterRule.SameValue(reg));
-                }
-                case 0x09 -> {   // register
-                    ByteReader.Leb128 g = r.uleb128(w, p); p += g.length();
-                    ByteReader.Leb128 g2 = r.uleb128(w, p); p += g2.length();
-                    int reg = reg(g.value(), r, opAt, w);
-                    columns.set(reg);
-                    s.set(reg, new RegisterRule.InRegister(reg, reg(g2.value(), r, opAt, w)));
-                }
                 case 0x0a -> {
                     if (remembered.size() >= MAX_REMEMBERED) {
                         throw new FormatException(FormatException.Kind.INCONSISTENT, r.base() + opAt, w, "more than " + MAX_REMEMBERED + " remembered states");
@@ -212,6 +179,59 @@ public final class CfaProgram {
                     ByteReader.Leb128 o = op == 0x13 ? r.sleb128(w, p) : r.uleb128(w, p); p += o.length();
                     s.cfaOffset = op == 0x13 ? o.value() * daf : o.value();
                 }
+                case 0x2e -> { ByteReader.Leb128 a = r.uleb128(w, p); p += a.length(); }   // GNU_args_size
+                default -> p = rare(op, p, opAt, end, section, cie, s, init, columns, rows, pcBegin, w);
+            }
+        }
+        if (p > end) {
+            throw new FormatException(FormatException.Kind.TRUNCATED, r.base() + end, w, "last instruction runs past the end of the program");
+        }
+        if (rows != null && !onlyNops) addRow(s, rows, r, end, w);
+        return onlyNops;
+    }
+
+    /**
+     * The opcodes real compilers emit rarely, kept out of {@link #run}'s loop so that the hot
+     * method stays small for the JIT. Returns the offset after the instruction.
+     */
+    private static long rare(int op, long p, long opAt, long end, CfiSection section, Cie cie, State s, State init,
+                             BitSet columns, List<CfiRow> rows, long pcBegin, String w) {
+        ByteReader r = section.data();
+        long caf = cie.codeAlignment(), daf = cie.dataAlignment();
+        switch (op) {
+                case 0x01 -> {   // DW_CFA_set_loc
+                    PointerEncoding.Decoded d = section.kind() == CfiSection.Kind.EH_FRAME
+                            ? PointerEncoding.read(r, p, cie.fdeEncoding(), cie.addressSize(), section.bases(), pcBegin, w)
+                            : PointerEncoding.read(r, p, PointerEncoding.ABSPTR, cie.addressSize(), section.bases(), 0, w);
+                    p += d.length();
+                    if (rows != null) addRow(s, rows, r, opAt, w);
+                    s.loc = d.value();
+                }
+                case 0x1d -> { advance(s, rows, r.u64(w, p) * caf, r, opAt, w); p += 8; }   // DW_CFA_MIPS_advance_loc8
+                case 0x05, 0x11, 0x14, 0x15, 0x2f -> {   // offset_extended(_sf), val_offset(_sf), GNU_negative_offset_extended
+                    ByteReader.Leb128 g = r.uleb128(w, p); p += g.length();
+                    int reg = reg(g.value(), r, opAt, w);
+                    boolean signed = op == 0x11 || op == 0x15;
+                    ByteReader.Leb128 o = signed ? r.sleb128(w, p) : r.uleb128(w, p); p += o.length();
+                    long off = o.value() * daf;
+                    if (op == 0x2f) off = -off;
+                    columns.set(reg);
+                    s.set(reg, op == 0x14 || op == 0x15 ? new RegisterRule.ValOffset(reg, off) : new RegisterRule.Offset(reg, off));
+                }
+                case 0x06, 0x07, 0x08 -> {   // restore_extended, undefined, same_value
+                    ByteReader.Leb128 g = r.uleb128(w, p); p += g.length();
+                    int reg = reg(g.value(), r, opAt, w);
+                    columns.set(reg);
+                    s.set(reg, op == 0x06 ? (init == null ? null : init.get(reg))
+                            : op == 0x07 ? new RegisterRule.Undefined(reg) : new RegisterRule.SameValue(reg));
+                }
+                case 0x09 -> {   // register
+                    ByteReader.Leb128 g = r.uleb128(w, p); p += g.length();
+                    ByteReader.Leb128 g2 = r.uleb128(w, p); p += g2.length();
+                    int reg = reg(g.value(), r, opAt, w);
+                    columns.set(reg);
+                    s.set(reg, new RegisterRule.InRegister(reg, reg(g2.value(), r, opAt, w)));
+                }
                 case 0x0f -> {
                     ByteReader.Leb128 n = r.uleb128(w, p); p += n.length();
                     checkBlock(r, p, n.value(), end, opAt, w);
@@ -229,16 +249,10 @@ public final class CfaProgram {
                     p += n.value();
                 }
                 case 0x2d -> { }   // DW_CFA_GNU_window_save / DW_CFA_AARCH64_negate_ra_state: no column change
-                case 0x2e -> { ByteReader.Leb128 a = r.uleb128(w, p); p += a.length(); }   // GNU_args_size
                 default -> throw new FormatException(FormatException.Kind.UNSUPPORTED, r.base() + opAt, w,
                         "unknown CFA opcode 0x" + Integer.toHexString(op));
-            }
         }
-        if (p > end) {
-            throw new FormatException(FormatException.Kind.TRUNCATED, r.base() + end, w, "last instruction runs past the end of the program");
-        }
-        if (rows != null && !onlyNops) addRow(s, rows, r, end, w);
-        return onlyNops;
+        return p;
     }
 
     private static void checkBlock(ByteReader r, long p, long n, long end, long opAt, String w) {
