@@ -205,7 +205,10 @@ final class CfiListing {
                     .name(SYMBOL).value(sym.map(SymbolTable.Symbol::name).orElse(null))
                     .name(CIE).hex(f.cie().offset()).name(AUGMENTATION).value(f.cie().augmentation());
             if (f.lsda().isPresent()) j.name("lsda").hex(f.lsda().getAsLong());
-            if (f.cie().personality().isPresent()) j.name("personality").hex(f.cie().personality().getAsLong());
+            if (f.cie().personality().isPresent()) {
+                j.name("personality").hex(f.cie().personality().getAsLong());
+                if (f.cie().personalityIndirect()) j.name("personalityIndirect").value(true);   // the address of the pointer
+            }
             if (f.cie().signalFrame()) j.name("signalFrame").value(true);
             if (error != null) j.name("error").value(error);
             if (table != null && rows) {
