@@ -1,5 +1,6 @@
 package dev.sextant.app;
 
+import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.StackCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GuiCommand.class, StackCommand.class, BindCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {

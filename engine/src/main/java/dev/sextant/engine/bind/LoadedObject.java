@@ -1,0 +1,58 @@
+package dev.sextant.engine.bind;
+
+import dev.sextant.engine.format.elf.DynamicObject;
+import dev.sextant.engine.format.elf.DynamicSection;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** One object of a bind, as ld.so's {@code link_map}: the file, who loaded it and how. Bind-private, mutable while loading. */
+final class LoadedObject {
+    final String name;            // the needed name it was first loaded by, or the image path
+    final Path path;              // as found (absolute, symlinks kept: ld.so's l_name)
+    final Path realPath;
+    final Object fileKey;         // device and inode, to catch one file found under two names
+    final DynamicObject elf;
+    final LoadedObject loader;    // the object whose DT_NEEDED loaded it; null for the image and ld.so
+    final String foundBy;
+    final List<String> trail;
+    final String origin;          // $ORIGIN
+    final Set<String> names = new LinkedHashSet<>();
+    final List<LoadedObject> filtees = new ArrayList<>();
+    LoadedObject filterOf;        // set when it was inserted in the scope for a filter
+    boolean inScope;
+
+    LoadedObject(String name, Path path, Path realPath, Object fileKey, DynamicObject elf, LoadedObject loader,
+                 String foundBy, List<String> trail, String origin) {
+        this.name = name;
+        this.path = path;
+        this.realPath = realPath;
+        this.fileKey = fileKey;
+        this.elf = elf;
+        this.loader = loader;
+        this.foundBy = foundBy;
+        this.trail = List.copyOf(trail);
+        this.origin = origin;
+        elf.soname().ifPresent(names::add);
+    }
+
+    Optional<String> rpath() {
+        // A DT_RUNPATH makes ld.so ignore the object's DT_RPATH.
+        return runpath().isPresent() ? Optional.empty() : elf.dynamic().flatMap(DynamicSection::rpath);
+    }
+
+    Optional<String> runpath() { return elf.dynamic().flatMap(DynamicSection::runpath); }
+
+    boolean noDefaultLib() {
+        return elf.dynamic().map(d -> (d.flags1() & DynamicSection.DF_1_NODEFLIB) != 0).orElse(false);
+    }
+
+    boolean matches(String needed) {
+        return names.contains(needed) || path.toString().equals(needed);
+    }
+
+    @Override public String toString() { return name + " (" + path + ")"; }
+}
