@@ -81,13 +81,10 @@ final class SymbolLookup {
                 if (r.symbol.binding() == DynamicSymbol.STB_GNU_UNIQUE) hit = unique.computeIfAbsent(imp.name(), k -> new Hit(m, r.symbol));
                 return bound(imp, ver, hit, name, hash);
             }
-            if (imp.version().isPresent() && imp.version().get().file().isPresent() && m.matches(imp.version().get().file().get())) {
-                // do_lookup_x returns -1: the file the version requirement names lacks the symbol
-                return new Outcome(new Procedure(imp.name(), imp.index(), ver, Status.VERSION_UNDEFINED, Optional.empty(), 0,
-                        Optional.empty(), imp.copy()), null);
-            }
+            // Since glibc 2.30 (BZ #24741) a file named by the version requirement that lacks the
+            // symbol no longer stops the lookup: symbols may move between sonames (libpthread → libc).
         }
-        Status st = imp.weak() ? Status.WEAK_UNDEFINED : Status.UNDEFINED;
+        Status st = imp.weak() ? Status.WEAK_UNDEFINED : versionMissing(imp) ? Status.VERSION_UNDEFINED : Status.UNDEFINED;
         return new Outcome(new Procedure(imp.name(), imp.index(), ver, st, Optional.empty(), 0, Optional.empty(), imp.copy()), null);
     }
 
@@ -100,6 +97,18 @@ final class SymbolLookup {
         }
         return new Outcome(new Procedure(imp.name(), imp.index(), ver, Status.BOUND, Optional.of(m.name),
                 hit.symbol().value(), Optional.empty(), imp.copy()), m);
+    }
+
+    /** The library the version requirement names is in scope but does not define that version at all. */
+    private boolean versionMissing(Import imp) {
+        if (imp.version().isEmpty() || imp.version().get().file().isEmpty()) return false;
+        String file = imp.version().get().file().get();
+        for (LoadedObject m : scope) {
+            if (m.matches(file)) {
+                return m.elf.versions().defined().stream().noneMatch(v -> v.name().equals(imp.version().get().name()));
+            }
+        }
+        return false;
     }
 
     private static boolean definesSymbol(LoadedObject o, byte[] name, int hash) {
