@@ -173,7 +173,7 @@ public final class Binder {
                             continue;
                         }
                         obj.filtees.add(lo);
-                        report(BindReason.BindForwarder, obj.path.toString(), obj.name, 0,
+                        report(BindReason.BindForwarder, obj.path.toString(), obj.displayName(), 0,
                                 new BindParameter.ForwarderName("*", lo.path.toString()));
                         if (!lo.inScope) {
                             scope.add(scope.indexOf(obj), lo);
@@ -190,7 +190,11 @@ public final class Binder {
             for (LoadedObject o : loaded) {
                 if (o.matches(name) && !(o == main && name.equals(main.name))) {
                     o.names.add(name);
-                    if (!moduleOrder.contains(o)) moduleOrder.add(o);
+                    if (!moduleOrder.contains(o)) {
+                        moduleOrder.add(o);
+                        o.shownAs = name;
+                        o.neededFirstBy = loader;
+                    }
                     report(BindReason.BindImportModule, loader.path.toString(), name, 0,
                             new BindParameter.ModuleFound(o.path.toString(), o == main ? "image" : "already loaded"));
                     return o;
@@ -200,7 +204,7 @@ public final class Binder {
             if (out.notFound().isPresent()) {
                 LibraryResolver.NotFound nf = out.notFound().get();
                 if (mandatory) missing.add(name);
-                if (failedNames.add(name)) moduleOrder.add(new Failed(name, loader.name, nf.message(), nf.trail()));
+                if (failedNames.add(name)) moduleOrder.add(new Failed(name, loader.displayName(), nf.message(), nf.trail()));
                 report(BindReason.BindImportModuleFailed, loader.path.toString(), name, 0,
                         new BindParameter.Failure(nf.message(), nf.trail()));
                 return null;
@@ -243,9 +247,9 @@ public final class Binder {
                     Procedure p = r.procedure();
                     list.add(p);
                     BindParameter.ProcedureName param = new BindParameter.ProcedureName(imp.name(), imp.version().map(v -> v.name()));
-                    String dll = r.module() != null ? r.module().name : imp.version().flatMap(v -> v.file()).orElse("");
+                    String dll = r.module() != null ? r.module().displayName() : imp.version().flatMap(v -> v.file()).orElse("");
                     if (p.status().failed()) {
-                        unresolved.add(new Unresolved(o.name, imp.name(), p.version()));
+                        unresolved.add(new Unresolved(o.displayName(), imp.name(), p.version()));
                         report(BindReason.BindImportProcedureFailed, imageName, dll, 0, param);
                     } else {
                         report(BindReason.BindImportProcedure, imageName, dll, p.address(), param);
@@ -265,7 +269,7 @@ public final class Binder {
                     table.add(new BoundImport(n, Optional.empty(), "", List.of()));
                 } else {
                     table.add(new BoundImport(n, Optional.of(m.path.toString()), m.elf.buildId().orElse(""),
-                            m.filtees.stream().map(x -> x.name).toList()));
+                            m.filtees.stream().map(LoadedObject::displayName).toList()));
                 }
             }
             report(BindReason.BindImageComplete, imageName, "", 0, new BindParameter.BoundImports(List.copyOf(table)));
@@ -279,8 +283,9 @@ public final class Binder {
             }
             for (Object x : moduleOrder) {
                 if (x instanceof LoadedObject o) {
-                    modules.add(new Module(o.name, Optional.of(o.path.toString()), o.foundBy,
-                            Optional.ofNullable(o.loader).map(l -> l.name), o.trail, o.elf.buildId(),
+                    LoadedObject by = o.loader != null ? o.loader : o.neededFirstBy;
+                    modules.add(new Module(o.displayName(), Optional.of(o.path.toString()), o.foundBy,
+                            Optional.ofNullable(by).map(LoadedObject::displayName), o.trail, o.elf.buildId(),
                             o == main ? imageFailure : Optional.empty(), List.copyOf(procedures.getOrDefault(o, List.of()))));
                 } else if (x instanceof Failed f) {
                     modules.add(new Module(f.name(), Optional.empty(), "not found", Optional.of(f.neededBy()), f.trail(),

@@ -22,6 +22,8 @@ final class LoadedObject {
     final String origin;          // $ORIGIN
     final Set<String> names = new LinkedHashSet<>();
     final List<LoadedObject> filtees = new ArrayList<>();
+    String shownAs;               // the interpreter: the needed name that first brought it into scope
+    LoadedObject neededFirstBy;
     LoadedObject filterOf;        // set when it was inserted in the scope for a filter
     boolean inScope;
 
@@ -49,6 +51,8 @@ final class LoadedObject {
     boolean noDefaultLib() {
         return elf.dynamic().map(d -> (d.flags1() & DynamicSection.DF_1_NODEFLIB) != 0).orElse(false);
     }
+
+    String displayName() { return shownAs != null ? shownAs : name; }
 
     boolean matches(String needed) {
         return names.contains(needed) || path.toString().equals(needed);

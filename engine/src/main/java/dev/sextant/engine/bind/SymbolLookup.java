@@ -92,10 +92,10 @@ final class SymbolLookup {
         LoadedObject m = hit.module();
         LoadedObject filter = m.filterOf;
         if (filter != null && definesSymbol(filter, name, hash)) {
-            return new Outcome(new Procedure(imp.name(), imp.index(), ver, Status.FORWARDED, Optional.of(filter.name),
-                    hit.symbol().value(), Optional.of(m.name), imp.copy()), filter);
+            return new Outcome(new Procedure(imp.name(), imp.index(), ver, Status.FORWARDED, Optional.of(filter.displayName()),
+                    hit.symbol().value(), Optional.of(m.displayName()), imp.copy()), filter);
         }
-        return new Outcome(new Procedure(imp.name(), imp.index(), ver, Status.BOUND, Optional.of(m.name),
+        return new Outcome(new Procedure(imp.name(), imp.index(), ver, Status.BOUND, Optional.of(m.displayName()),
                 hit.symbol().value(), Optional.empty(), imp.copy()), m);
     }
 
