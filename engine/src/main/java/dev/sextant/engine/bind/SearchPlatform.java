@@ -23,6 +23,12 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
      * layout when {@code /lib/<triplet>} exists, else the {@code lib64} one.
      */
     public static SearchPlatform detect(ElfHeader image) {
+        return DETECTED.computeIfAbsent((image.is64() ? "64:" : "32:") + image.machine(), k -> probe(image));
+    }
+
+    private static final java.util.Map<String, SearchPlatform> DETECTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static SearchPlatform probe(ElfHeader image) {
         String triplet = switch (image.machine()) {
             case ElfHeader.EM_X86_64 -> image.is64() ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
             case ElfHeader.EM_386 -> "i386-linux-gnu";
