@@ -2,6 +2,7 @@ package dev.sextant.engine.bind;
 
 import dev.sextant.engine.format.elf.DynamicObject;
 import dev.sextant.engine.format.elf.DynamicSection;
+import dev.sextant.engine.format.io.FormatException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,10 +44,21 @@ final class LoadedObject {
 
     Optional<String> rpath() {
         // A DT_RUNPATH makes ld.so ignore the object's DT_RPATH.
-        return runpath().isPresent() ? Optional.empty() : elf.dynamic().flatMap(DynamicSection::rpath);
+        if (elf.dynamic().map(d -> d.has(DynamicSection.DT_RUNPATH)).orElse(false)) return Optional.empty();
+        try {
+            return elf.dynamic().flatMap(DynamicSection::rpath);
+        } catch (FormatException e) {
+            return Optional.empty();       // a path outside the string table searches nothing
+        }
     }
 
-    Optional<String> runpath() { return elf.dynamic().flatMap(DynamicSection::runpath); }
+    Optional<String> runpath() {
+        try {
+            return elf.dynamic().flatMap(DynamicSection::runpath);
+        } catch (FormatException e) {
+            return Optional.empty();
+        }
+    }
 
     boolean noDefaultLib() {
         return elf.dynamic().map(d -> (d.flags1() & DynamicSection.DF_1_NODEFLIB) != 0).orElse(false);

@@ -155,7 +155,7 @@ class BindHostileInputTest {
                 {DynamicSection.DT_SYMTAB, -8},
                 {DynamicSection.DT_VERNEED, 0x10},
                 {DynamicSection.DT_GNU_HASH, 0x7fff_0000L},
-                {DynamicSection.DT_RELA, 0x1},
+                {DynamicSection.DT_RELA, 0x7fff_ffff_0000L},
                 {DynamicSection.DT_RELASZ, 0x7fff_ffff_ffffL},
                 {DynamicSection.DT_NEEDED, 0xffff_fff0L},
         };
@@ -172,6 +172,8 @@ class BindHostileInputTest {
         Outcome o = patched(app, DynamicSection.DT_VERNEEDNUM, 0xffff_ffffL);
         assertThat(o.error()).isNull();
         assertThat(o.result().unresolved()).isEmpty();     // vn_next = 0 ends the walk whatever the count says
+        Outcome runpath = patched(app, DynamicSection.DT_RUNPATH, 0xffff_fff0L);
+        assertThat(runpath.error()).isNull();                // an unreadable path searches nothing
     }
 
     @Test void notAnElfFileIsATypedError() throws Exception {

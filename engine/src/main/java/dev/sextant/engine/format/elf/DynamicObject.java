@@ -62,6 +62,27 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
         return Optional.empty();
     }
 
-    public List<String> needed() { return dynamic.map(DynamicSection::needed).orElse(List.of()); }
-    public Optional<String> soname() { return dynamic.flatMap(DynamicSection::soname); }
+    /** The readable {@code DT_NEEDED} names, in order; a name pointing outside the string table is left out. */
+    public List<String> needed() {
+        if (dynamic.isEmpty()) return List.of();
+        List<String> out = new java.util.ArrayList<>();
+        for (DynamicSection.Entry e : dynamic.get().entries()) {
+            if (e.tag() != DynamicSection.DT_NEEDED) continue;
+            try {
+                out.add(dynamic.get().string(e.value(), "DT_NEEDED"));
+            } catch (FormatException ex) {
+                // reported by whoever walks the entries; here only readable names matter
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code DT_SONAME}; empty when absent or unreadable. */
+    public Optional<String> soname() {
+        try {
+            return dynamic.flatMap(DynamicSection::soname);
+        } catch (FormatException e) {
+            return Optional.empty();
+        }
+    }
 }
