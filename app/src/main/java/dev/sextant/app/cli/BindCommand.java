@@ -52,6 +52,9 @@ public final class BindCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON (one document per FILE, one per line)")
     boolean json;
 
+    @Option(names = "--timing", hidden = true, description = "print per-file bind and render times to stderr")
+    boolean timing;
+
     @Spec CommandSpec spec;
 
     @Override public Integer call() {
@@ -65,6 +68,7 @@ public final class BindCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder(1 << 16);
         for (Path f : files) {
             BindResult r;
+            long t0 = System.nanoTime();
             try {
                 r = binder.bind(f, sp, Optional.empty(), flags, BindStatusRoutine.CONTINUE);
             } catch (FormatException e) {
@@ -76,7 +80,9 @@ public final class BindCommand implements Callable<Integer> {
                 status = 2;
                 continue;
             }
+            long t1 = System.nanoTime();
             out.append(json ? BindReport.json(r) : BindReport.text(r));
+            if (timing) err.printf("%s: bind %.1f ms, render %.1f ms%n", f, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
             if (!r.complete()) status = Math.max(status, 1);
             if (out.length() > 1 << 20) flush(out);
         }

@@ -27,6 +27,7 @@ final class LoadedObject {
     LoadedObject neededFirstBy;
     LoadedObject filterOf;        // set when it was inserted in the scope for a filter
     boolean inScope;
+    final boolean symbolic;       // DT_SYMBOLIC: looks itself up first
 
     LoadedObject(String name, Path path, Path realPath, Object fileKey, DynamicObject elf, LoadedObject loader,
                  String foundBy, List<String> trail, String origin) {
@@ -40,6 +41,7 @@ final class LoadedObject {
         this.trail = List.copyOf(trail);
         this.origin = origin;
         elf.soname().ifPresent(names::add);
+        this.symbolic = elf.dynamic().map(DynamicSection::symbolic).orElse(false);
     }
 
     Optional<String> rpath() {

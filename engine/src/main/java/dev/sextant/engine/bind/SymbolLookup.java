@@ -66,7 +66,7 @@ final class SymbolLookup {
         int hash = DynamicSymbols.gnuHash(name);
         Optional<String> ver = imp.version().map(Version::name);
         List<LoadedObject> order = scope;
-        if (from.elf.dynamic().map(d -> d.symbolic()).orElse(false)) {
+        if (from.symbolic) {
             order = new ArrayList<>(scope.size() + 1);
             order.add(from);
             order.addAll(scope);
@@ -128,7 +128,7 @@ final class SymbolLookup {
         DynamicSymbol versioned = null;
         int numVersions = 0;
         for (int idx : cands) {
-            DynamicSymbol s = syms.symbol(idx);
+            DynamicSymbol s = syms.symbol(idx, imp.name());
             int stt = s.type();
             if (s.undefined() && (imp.plt() || s.value() == 0)) continue;
             if (s.value() == 0 && s.shndx() != DynamicSymbol.SHN_ABS && stt != DynamicSymbol.STT_TLS) continue;

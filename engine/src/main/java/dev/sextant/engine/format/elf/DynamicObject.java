@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * Everything a loader reads from an ELF file before running it: header, program headers,
  * {@code PT_INTERP}, the dynamic section, dynamic symbols with their versions, the symbol side of
- * the dynamic relocations and the GNU build-id. Section headers are read only to size
- * {@code .dynsym} and may be missing or broken. Immutable.
+ * the dynamic relocations (executables only: libraries have no copy relocations) and the GNU
+ * build-id. Section headers are read only when no hash table sizes {@code .dynsym}, and may be
+ * missing or broken. Immutable.
  */
 public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders, List<SectionHeader> sections,
                             Optional<String> interpreter, Optional<DynamicSection> dynamic, DynamicSymbols symbols,
@@ -21,12 +22,7 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
         ElfHeader eh = ElfHeader.read(file);
         ByteReader r = file.withOrder(eh.order());
         List<ProgramHeader> phdrs = ProgramHeader.readAll(r, eh);
-        List<SectionHeader> sections;
-        try {
-            sections = SectionHeader.readAll(r, eh);
-        } catch (FormatException e) {
-            sections = List.of();       // ld.so never reads them; only a size hint is lost
-        }
+        List<SectionHeader> sections = List.of();
         Optional<String> interp = Optional.empty();
         for (ProgramHeader p : phdrs) {
             if (p.type() == ProgramHeader.PT_INTERP) {
@@ -38,9 +34,20 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
         SymbolVersions vers = SymbolVersions.none();
         DynamicRelocations rel = new DynamicRelocations(new java.util.BitSet(), new java.util.BitSet(), new java.util.BitSet());
         if (dyn.isPresent()) {
-            syms = DynamicSymbols.read(r, eh, dyn.get(), sections);
-            vers = SymbolVersions.read(r, dyn.get(), syms.count());
-            rel = DynamicRelocations.read(r, eh, dyn.get());
+            DynamicSection d = dyn.get();
+            if (!d.has(DynamicSection.DT_HASH) && !d.has(DynamicSection.DT_GNU_HASH)) {
+                // only then is the .dynsym section header the one place that sizes the table
+                try {
+                    sections = SectionHeader.readAll(r, eh);
+                } catch (FormatException e) {
+                    sections = List.of();
+                }
+            }
+            syms = DynamicSymbols.read(r, eh, d, sections);
+            vers = SymbolVersions.read(r, d, syms.count());
+            // Copy relocations and PLT references to undefined symbols with an address only occur in
+            // executables; skipping the scan for libraries saves reading 10^5 relocations of a big one.
+            if (eh.type() == ElfHeader.ET_EXEC || interp.isPresent()) rel = DynamicRelocations.read(r, eh, d);
         }
         return new DynamicObject(eh, phdrs, sections, interp, dyn, syms, vers, rel, buildId(r, phdrs));
     }

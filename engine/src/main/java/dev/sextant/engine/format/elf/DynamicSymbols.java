@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  * The dynamic symbol table ({@code DT_SYMTAB}/{@code DT_STRTAB}) with name lookup through the
  * object's own {@code DT_GNU_HASH} or {@code DT_HASH} table, as ld.so looks symbols up, so that a
  * lookup costs a few probes instead of decoding every name. The symbol count comes from the
- * {@code .dynsym} section when there is one, else from the hash tables (ELF stores no count).
+ * hash tables, as ld.so would see it, else from the {@code .dynsym} section (ELF stores no count).
  * Immutable; lookups allocate nothing but their result.
  */
 public final class DynamicSymbols {
@@ -23,8 +23,10 @@ public final class DynamicSymbols {
     private final GnuHash gnu;      // null when absent or unusable
     private final SysvHash sysv;    // null when absent or unusable
 
-    private record GnuHash(int nbuckets, int symoffset, int bloomSize, int bloomShift, ByteReader bloom,
-                           ByteReader buckets, ByteReader chains) {}
+    /** Bloom words and buckets are copied out once: every lookup in every object of a scope probes them. */
+    private record GnuHash(int nbuckets, int symoffset, int bloomSize, int bloomShift, long[] bloom,
+                           int[] buckets, ByteReader chains) {}
+    private static final int[] NONE = new int[0];
     private record SysvHash(int nbucket, int nchain, ByteReader buckets, ByteReader chains) {}
 
     private DynamicSymbols(ByteReader table, ByteReader strtab, boolean is64, int count, GnuHash gnu, SysvHash sysv) {
@@ -62,8 +64,15 @@ public final class DynamicSymbols {
             long bucketsOff = bloomOff + (long) bsize * word;
             long chainsOff = bucketsOff + 4L * nb;
             if (nb > 0 && bsize > 0) {
-                gnu = new GnuHash(nb, symoff, bsize, bshift, h.slice("GNU hash bloom", bloomOff, (long) bsize * word),
-                        h.slice("GNU hash buckets", bucketsOff, 4L * nb),
+                ByteReader bloomR = h.slice("GNU hash bloom", bloomOff, (long) bsize * word);
+                ByteReader bucketR = h.slice("GNU hash buckets", bucketsOff, 4L * nb);
+                long[] bloom = new long[bsize];
+                for (int i = 0; i < bsize; i++) {
+                    bloom[i] = eh.is64() ? bloomR.u64("GNU hash bloom", 8L * i) : bloomR.u32("GNU hash bloom", 4L * i);
+                }
+                int[] buckets = new int[nb];
+                for (int i = 0; i < nb; i++) buckets[i] = bucketR.s32("GNU hash bucket", 4L * i);
+                gnu = new GnuHash(nb, symoff, bsize, bshift, bloom, buckets,
                         h.slice("GNU hash chains", chainsOff, h.size() - Math.min(h.size(), chainsOff)));
             }
         }
@@ -77,13 +86,13 @@ public final class DynamicSymbols {
             }
         }
         long count = -1;
+        if (sysv != null) count = sysv.nchain();
+        if (count < 0 && gnu != null) count = gnuCount(gnu);
         for (SectionHeader s : sections) {
-            if (s.type() == SectionHeader.SHT_DYNSYM && s.addr() == symAddr.getAsLong() && s.entsize() == entSize) {
+            if (count < 0 && s.type() == SectionHeader.SHT_DYNSYM && s.addr() == symAddr.getAsLong() && s.entsize() == entSize) {
                 count = s.size() / entSize;
             }
         }
-        if (count < 0 && sysv != null) count = sysv.nchain();
-        if (count < 0 && gnu != null) count = gnuCount(gnu);
         if (count < 0) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, symAddr.getAsLong(), "dynamic symbol table",
                     "no section header, DT_HASH or DT_GNU_HASH gives the number of dynamic symbols");
@@ -102,7 +111,7 @@ public final class DynamicSymbols {
     /** The GNU hash table has no count: the last chain of the highest bucket ends at the last symbol. */
     private static long gnuCount(GnuHash g) {
         long max = 0;
-        for (int b = 0; b < g.nbuckets(); b++) max = Math.max(max, g.buckets().u32("GNU hash bucket", 4L * b));
+        for (int b = 0; b < g.nbuckets(); b++) max = Math.max(max, g.buckets()[b] & 0xffffffffL);
         if (max < g.symoffset()) return g.symoffset();
         long i = max;
         while (true) {
@@ -115,11 +124,22 @@ public final class DynamicSymbols {
     public int count() { return count; }
 
     public DynamicSymbol symbol(int i) {
-        String w = "dynamic symbol " + i;
+        return symbol(i, null);
+    }
+
+    /**
+     * Symbol {@code i}; {@code knownName} (when not null) is used instead of decoding the name
+     * again, for callers that found the symbol by that name.
+     */
+    public DynamicSymbol symbol(int i, String knownName) {
+        String w = "dynamic symbol";
         long o = (long) i * entSize;
-        if (i < 0 || i >= count) throw FormatException.outOfBounds(w, table.base() + o, entSize);
-        long nameOff = table.u32(w, o);
-        String name = nameOff == 0 ? "" : strtab.cString(w + " name", nameOff, 65536);
+        if (i < 0 || i >= count) throw FormatException.outOfBounds(w + " " + i, table.base() + o, entSize);
+        String name = knownName;
+        if (name == null) {
+            long nameOff = table.u32(w, o);
+            name = nameOff == 0 ? "" : strtab.cString("dynamic symbol name", nameOff, 65536);
+        }
         if (is64) {
             return new DynamicSymbol(i, name, table.u64(w, o + 8), table.u64(w, o + 16), table.u8(w, o + 4),
                     table.u8(w, o + 5), table.u16(w, o + 6));
@@ -163,11 +183,11 @@ public final class DynamicSymbols {
             int wordBits = is64 ? 64 : 32;
             long h = gnuHashValue & 0xffffffffL;
             long idx = (h / wordBits) % gnu.bloomSize();
-            long word = is64 ? gnu.bloom().u64("GNU hash bloom", idx * 8) : gnu.bloom().u32("GNU hash bloom", idx * 4);
+            long word = gnu.bloom()[(int) idx];
             long mask = (1L << (h % wordBits)) | (1L << ((h >>> (gnu.bloomShift() & 31)) % wordBits));
-            if ((word & mask) != mask) return new int[0];
-            long sym = gnu.buckets().u32("GNU hash bucket", 4 * (h % gnu.nbuckets()));
-            if (sym == 0) return new int[0];
+            if ((word & mask) != mask) return NONE;
+            long sym = gnu.buckets()[(int) (h % gnu.nbuckets())] & 0xffffffffL;
+            if (sym == 0) return NONE;
             for (long i = sym; i < count; i++) {
                 if (i < gnu.symoffset()) break;
                 long ch = gnu.chains().u32("GNU hash chain", 4 * (i - gnu.symoffset()));
