@@ -4,7 +4,8 @@
 #   1. total: one JVM run binding all N vs `ldd -r` run on each; wall and CPU (user+sys) time
 #   2. single binary, cold process (fresh JVM, fresh ld.so): the file with the most undefined symbols
 #   3. bindings per second for both (bindings = imports bound in the --all run: the same symbol
-#      lookups ldd -r makes ld.so do)
+#      lookups ldd -r makes ld.so do). Timed runs print the text report (like ldd, a summary);
+#      the JSON run that counts bindings is not timed.
 # Each figure is the best of 3 runs. Needs readelf, ldd, python3 and a built app
 # (mvn -o -q -B package -DskipTests). SEXTANT_JAVA_OPTS overrides the JVM flags.
 set -eu
@@ -50,7 +51,7 @@ java $OPTS -cp "$CP" dev.sextant.app.Main bind --all --json $FILES >"$OUT" || tr
 for f in $FILES; do ldd -r "$f" >/dev/null 2>&1 || true; done
 B=$(bindings "$OUT")
 read -r LR LC < <(measure 'for f in $FILES; do ldd -r "$f"; done')
-read -r SR SC < <(measure 'java $OPTS -cp "$CP" dev.sextant.app.Main bind --all --json $FILES')
+read -r SR SC < <(measure 'java $OPTS -cp "$CP" dev.sextant.app.Main bind --all $FILES')
 echo "# 1. all $N files ($B bindings)"
 python3 - "$LR" "$LC" "$SR" "$SC" "$B" <<'PY'
 import sys
@@ -65,7 +66,7 @@ export FIRST
 java $OPTS -cp "$CP" dev.sextant.app.Main bind --all --json "$FIRST" >"$OUT" || true
 B1=$(bindings "$OUT")
 read -r LR LC < <(measure 'ldd -r "$FIRST"')
-read -r SR SC < <(measure 'java $OPTS -cp "$CP" dev.sextant.app.Main bind --all --json "$FIRST"')
+read -r SR SC < <(measure 'java $OPTS -cp "$CP" dev.sextant.app.Main bind --all "$FIRST"')
 echo "# 2. one file, cold process: $FIRST ($B1 bindings)"
 python3 - "$LR" "$LC" "$SR" "$SC" "$B1" <<'PY'
 import sys
