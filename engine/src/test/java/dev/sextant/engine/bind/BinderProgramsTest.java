@@ -157,6 +157,17 @@ class BinderProgramsTest {
         assertThat(module(r, "liborigin.so").path()).contains(dir.resolve("sub/lib/liborigin.so").toString());
     }
 
+    @Test void hwcapsSubdirectoriesAreSearchedAsLdSoDoes() throws Exception {
+        lib("hw/libhw.so", "int hw(void) { return 0; }");
+        Path app = exe("app", "int hw(void); int main(void) { return hw(); }", "-L" + dir.resolve("hw"), "-lhw");
+        // the same library in every subdirectory ld.so may prefer; ldd says which one wins here
+        for (String sub : List.of("glibc-hwcaps/x86-64-v2", "glibc-hwcaps/x86-64-v3", "glibc-hwcaps/x86-64-v4", "tls", "x86_64")) {
+            lib("hw/" + sub + "/libhw.so", "int hw(void) { return 1; }");
+        }
+        BindResult r = bindLikeLdd(app, dir.resolve("hw").toString());
+        assertThat(module(r, "libhw.so").path().orElseThrow()).doesNotEndWith("/hw/libhw.so");
+    }
+
     @Test void wrongClassLibraryIsSkipped() throws Exception {
         Path real = lib("good/libwc.so", "int wc(void) { return 5; }");
         Path app = exe("app", "int wc(void); int main(void) { return wc(); }", "-L" + dir.resolve("good"), "-lwc");
