@@ -276,6 +276,16 @@ class BinderProgramsTest {
         assertThat(r.complete()).isFalse();
     }
 
+    @Test void theImageIsNeverRun() throws Exception {
+        Path marker = dir.resolve("ran");
+        Path app = exe("app", "#include <stdio.h>\n__attribute__((constructor)) static void mark(void) {"
+                + " FILE *f = fopen(\"" + marker + "\", \"w\"); if (f) fclose(f); } int main(void) { return 0; }");
+        Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        BindResult r = bind(app, null, null);
+        assertThat(r.complete()).isTrue();
+        assertThat(marker).doesNotExist();
+    }
+
     @Test void allImagesBindsEveryLibrarysOwnImports() throws Exception {
         Path app = exe("app", "int main(void) { return 0; }");
         BindResult only = new Binder().bind(app, SearchPath.system(), Optional.empty(), EnumSet.noneOf(BindFlag.class),
