@@ -56,15 +56,24 @@ public final class BindReport {
         StringBuilder sb = new StringBuilder(8 * 1024);
         sb.append(r.image()).append(" (").append(r.format()).append(")\n");
         if (!r.missing().isEmpty() || !r.unresolved().isEmpty()) {
-            for (String m : r.missing()) sb.append("  MISSING library ").append(m).append('\n');
+            for (String m : r.missing()) {
+                sb.append("  MISSING library ").append(m);
+                r.modules().stream().filter(x -> x.name().equals(m) && x.path().isEmpty()).findFirst()
+                        .ifPresent(x -> sb.append(" (needed by ").append(x.neededBy().orElse("?")).append("; ")
+                                .append(x.failure().orElse("not found")).append(')'));
+                sb.append('\n');
+            }
             for (Unresolved u : r.unresolved()) {
                 sb.append("  UNRESOLVED ").append(u.name()).append(u.version().map(v -> "@" + v).orElse(""))
                         .append(" (imported by ").append(u.module()).append(")\n");
             }
         }
         for (Module m : r.modules()) {
+            if (m.path().isEmpty()) {
+                sb.append("  ").append(m.name()).append(" => not found\n");
+                continue;
+            }
             m.failure().ifPresent(f -> sb.append("  ").append(m.name()).append(": ").append(f).append('\n'));
-            if (m.path().isEmpty()) continue;
             if (!m.foundBy().equals("image")) {
                 sb.append("  ").append(m.name()).append(" => ").append(m.path().get()).append("  [").append(m.foundBy()).append("]\n");
             }
