@@ -1,6 +1,8 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.bind.BindFlag;
+import dev.sextant.engine.bind.BindParameter;
+import dev.sextant.engine.bind.BindReason;
 import dev.sextant.engine.bind.BindResult;
 import dev.sextant.engine.bind.BindStatusRoutine;
 import dev.sextant.engine.bind.Binder;
@@ -43,6 +45,10 @@ public final class BindCommand implements Callable<Integer> {
             description = "LD_LIBRARY_PATH for the bind (Sextant's own environment is never used)")
     String libraryPath;
 
+    @Option(names = "--symbol-path", paramLabel = "DIR",
+            description = "debug-file directory (e.g. /usr/lib/debug): warn when a module's separate debug file does not match it")
+    Path symbolPath;
+
     @Option(names = "--no-cache", description = "ignore /etc/ld.so.cache")
     boolean noCache;
 
@@ -70,7 +76,13 @@ public final class BindCommand implements Callable<Integer> {
             BindResult r;
             long t0 = System.nanoTime();
             try {
-                r = binder.bind(f, sp, Optional.empty(), flags, BindStatusRoutine.CONTINUE);
+                BindStatusRoutine routine = (reason, image, dll, va, p) -> {
+                    if (reason == BindReason.BindMismatchedSymbols && p instanceof BindParameter.SymbolFile s) {
+                        err.println("sextant: warning: " + dll + ": debug file " + s.path() + " does not match it");
+                    }
+                    return true;
+                };
+                r = binder.bind(f, sp, Optional.ofNullable(symbolPath), flags, routine);
             } catch (FormatException e) {
                 err.println("sextant: " + f + ": " + e.getMessage());
                 status = 2;

@@ -36,8 +36,9 @@ public final class Binder {
     private final LibraryResolver resolver = new LibraryResolver();
 
     /**
-     * Binds {@code image}. {@code symbolPath} is accepted for the seed's signature; separate debug
-     * files are not checked yet (no {@code BindMismatchedSymbols}).
+     * Binds {@code image}. With a {@code symbolPath} (a debug directory such as /usr/lib/debug), each
+     * module's separate debug file found there is checked against the module (build-id, else the
+     * {@code .gnu_debuglink} CRC) and a mismatch is reported as {@code BindMismatchedSymbols}.
      *
      * @throws FormatException when the image is not an ELF file at all (a broken dynamic table is
      *                         instead reported as {@code BindRvaToVaFailed} and in the result)
@@ -48,7 +49,7 @@ public final class Binder {
         if (flags.contains(BindFlag.UPDATE_COPY)) {
             throw new IllegalArgumentException("update-a-copy applies to PE images; an ELF bind only analyses");
         }
-        return new Session(image, searchPath, flags.contains(BindFlag.ALL_IMAGES), routine).run();
+        return new Session(image, searchPath, symbolPath, flags.contains(BindFlag.ALL_IMAGES), routine).run();
     }
 
     /** Thrown out of the status routine's caller when the routine says stop. */
@@ -60,6 +61,7 @@ public final class Binder {
         final Path image;
         final SearchPath sp;
         final boolean allImages;
+        final Optional<Path> symbolPath;
         final BindStatusRoutine routine;
         SearchPlatform pf;
         LoadedObject main;
@@ -75,8 +77,9 @@ public final class Binder {
 
         record Failed(String name, String neededBy, String message, List<String> trail) {}
 
-        Session(Path image, SearchPath sp, boolean allImages, BindStatusRoutine routine) {
+        Session(Path image, SearchPath sp, Optional<Path> symbolPath, boolean allImages, BindStatusRoutine routine) {
             this.image = image;
+            this.symbolPath = symbolPath;
             this.sp = sp;
             this.allImages = allImages;
             this.routine = routine;
@@ -108,6 +111,7 @@ public final class Binder {
                 moduleOrder.add(main);
                 addInterpreter(elf);
                 loadAll();
+                if (symbolPath.isPresent()) checkSymbols(symbolPath.get());
                 List<LoadedObject> importers = allImages ? List.copyOf(scope) : List.of(main);
                 SymbolLookup lookup = new SymbolLookup(scope, main, unique);
                 for (LoadedObject o : importers) bindImports(o, lookup);
@@ -235,6 +239,16 @@ public final class Binder {
             report(BindReason.BindImportModule, loader.path.toString(), name, 0,
                     new BindParameter.ModuleFound(lo.path.toString(), lo.foundBy));
             return lo;
+        }
+
+        void checkSymbols(Path dir) {
+            for (LoadedObject o : scope) {
+                Optional<DebugFileCheck.Mismatch> m = DebugFileCheck.check(dir, o.path, o.elf);
+                if (m.isPresent()) {
+                    report(BindReason.BindMismatchedSymbols, main.path.toString(), o.displayName(), 0,
+                            new BindParameter.SymbolFile(m.get().debugFile().toString()));
+                }
+            }
         }
 
         void bindImports(LoadedObject o, SymbolLookup lookup) {

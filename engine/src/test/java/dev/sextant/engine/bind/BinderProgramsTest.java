@@ -276,6 +276,33 @@ class BinderProgramsTest {
         assertThat(r.complete()).isFalse();
     }
 
+    @Test void separateDebugFileWithAnotherBuildIdIsMismatchedSymbols() throws Exception {
+        assumeTrue(Toolchain.has("objcopy"), "needs objcopy");
+        Path symbols = Files.createDirectories(dir.resolve("debug"));
+        Path lib = lib("libdbg.so", "int dbg(void) { return 1; }", "-g", "-Wl,--build-id");
+        Path debug = symbols.resolve("libdbg.so.debug");
+        assertThat(Toolchain.run(Map.of(), List.of("objcopy", "--only-keep-debug", lib.toString(), debug.toString())).status()).isZero();
+        assertThat(Toolchain.run(Map.of(), List.of("objcopy", "--strip-debug", "--add-gnu-debuglink=" + debug, lib.toString())).status())
+                .isZero();
+        Path app = exe("app", "int dbg(void); int main(void) { return dbg(); }", "-L" + dir, "-ldbg", "-Wl,-rpath," + dir);
+        List<BindEvent> events = new ArrayList<>();
+        new Binder().bind(app, SearchPath.system(), Optional.of(symbols), EnumSet.noneOf(BindFlag.class), (reason, image, dll, va, p) ->
+                events.add(new BindEvent(reason, image, dll, va, p)));
+        assertThat(events).noneMatch(e -> e.reason() == BindReason.BindMismatchedSymbols);
+
+        // rebuilt with other code: a new build-id, while the old debug file stays under its debuglink name
+        lib("libdbg.so", "int dbg(void) { return 2 + 2; }", "-g", "-Wl,--build-id");
+        assertThat(Toolchain.run(Map.of(), List.of("objcopy", "--strip-debug", "--add-gnu-debuglink=" + debug, lib.toString())).status())
+                .isZero();
+        events.clear();
+        new Binder().bind(app, SearchPath.system(), Optional.of(symbols), EnumSet.noneOf(BindFlag.class), (reason, image, dll, va, p) ->
+                events.add(new BindEvent(reason, image, dll, va, p)));
+        assertThat(events).filteredOn(e -> e.reason() == BindReason.BindMismatchedSymbols).singleElement().satisfies(e -> {
+            assertThat(e.dll()).isEqualTo("libdbg.so");
+            assertThat(e.parameter()).isEqualTo(new BindParameter.SymbolFile(debug.toString()));
+        });
+    }
+
     @Test void theImageIsNeverRun() throws Exception {
         Path marker = dir.resolve("ran");
         Path app = exe("app", "#include <stdio.h>\n__attribute__((constructor)) static void mark(void) {"
