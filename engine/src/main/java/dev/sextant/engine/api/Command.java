@@ -3,7 +3,7 @@ package dev.sextant.engine.api;
 /** Something the engine is asked to do, answered with a result of type {@code R}. Imperative names. */
 public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget {
 
-    /** Open an ELF core file; replaces the current target. */
+    /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
                     java.util.Optional<java.nio.file.Path> sysroot, Cancellation cancellation) implements Command<DumpReport> {}
 

@@ -19,6 +19,14 @@ public sealed interface DebugEvent {
 
     record ModuleLoaded(long stopId, Module module) implements DebugEvent {}
 
+    /** What crashed a dumped process, as its platform names it, and the system it ran on. */
+    record CrashSummarized(long stopId, String os, String cpu, Optional<CrashReason> crash) implements DebugEvent {}
+
+    /** The data components added to a dump: minidump streams, Crashpad annotations, ELF core notes. */
+    record DumpDataListed(long stopId, List<DumpData> items) implements DebugEvent {
+        public DumpDataListed { items = List.copyOf(items); }
+    }
+
     record StackWalked(long stopId, ThreadStack stack) implements DebugEvent {}
 
     /** Progress of a long command: {@code done} of {@code total} units (threads unwound). */

@@ -37,6 +37,16 @@ final class LibDw {
         int invoke(Pointer module, Pointer userdata, Pointer modname, long base, Pointer fileName, Pointer elfp);
     }
 
+    /** {@code Dwfl_Thread_Callbacks.next_thread}: *thread_argp is in/out (NULL starts an iteration); returns a tid, 0 at the end. */
+    interface NextThread extends Callback { int invoke(Pointer dwfl, Pointer dwflArg, Pointer threadArgp); }
+    /** {@code Dwfl_Thread_Callbacks.memory_read}: one target word at addr into *result. */
+    interface MemoryRead extends Callback { byte invoke(Pointer dwfl, long addr, Pointer result, Pointer dwflArg); }
+    /** {@code Dwfl_Thread_Callbacks.set_initial_registers}. */
+    interface SetInitialRegisters extends Callback { byte invoke(Pointer thread, Pointer threadArg); }
+
+    static native byte dwfl_attach_state(Pointer dwfl, Pointer elf, int pid, Pointer threadCallbacks, Pointer arg);
+    static native byte dwfl_thread_state_registers(Pointer thread, int firstreg, int nregs, long[] regs);
+    static native void dwfl_thread_state_register_pc(Pointer thread, long pc);
     static native Pointer dwfl_begin(Pointer callbacks);
     static native void dwfl_end(Pointer dwfl);
     static native int dwfl_errno();
@@ -63,6 +73,7 @@ final class LibDw {
     static native int dwfl_build_id_find_elf(Pointer module, Pointer userdata, Pointer modname, long base,
                                              Pointer fileName, Pointer elfp);
     static native int dwarf_getscopes(Pointer cudie, long pc, PointerByReference scopes);
+    static native int dwarf_getscopes_die(Pointer die, PointerByReference scopes);
     static native int dwarf_tag(Pointer die);
     static native Pointer dwarf_diename(Pointer die);
     static native Pointer dwarf_attr_integrate(Pointer die, int name, Pointer result);
