@@ -7,14 +7,15 @@
 #      lookups ldd -r makes ld.so do). Timed runs print the text report (like ldd, a summary);
 #      the JSON run that counts bindings is not timed.
 # Each figure is the best of 3 runs. Needs readelf, ldd, python3 and a built app
-# (mvn -o -q -B package -DskipTests). SEXTANT_JAVA_OPTS overrides the JVM flags.
+# (mvn -o -q -B package -DskipTests).
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-20}
 CP="$(cat app/target/classpath.txt):app/target/sextant-app.jar"
-# A short-lived command starts fastest with C1 only and the serial collector.
-OPTS=${SEXTANT_JAVA_OPTS:-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}
-export CP OPTS
+# The launcher (C1, serial GC, class-data-sharing archive) when there is one, else plain java with
+# the same flags but no archive.
+if [ -x ./sextant ]; then SX="$PWD/sextant"; else SX="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $CP dev.sextant.app.Main"; fi
+export SX
 
 echo "# choosing the $N files with the most undefined dynamic symbols ..."
 LIST=$(mktemp)
@@ -25,7 +26,7 @@ done | xargs -P2 -I{} sh -c 'printf "%s %s\n" "$(readelf -W --dyn-syms "{}" 2>/d
 FILES=$(awk '{print $2}' "$LIST")
 export FILES
 awk '{printf "  %6d undefined  %s\n", $1, $2}' "$LIST"
-echo "# JVM flags: $OPTS; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# sextant: $SX; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # best of 3: prints "real cpu" in seconds for a bash command line
 measure() {
@@ -47,11 +48,11 @@ print(n)' "$1"
 }
 
 OUT=$(mktemp)
-java $OPTS -cp "$CP" dev.sextant.app.Main bind --all --json $FILES >"$OUT" || true     # also warms the page cache
+$SX bind --all --json $FILES >"$OUT" || true     # also warms the page cache (and makes the launcher's archive)
 for f in $FILES; do ldd -r "$f" >/dev/null 2>&1 || true; done
 B=$(bindings "$OUT")
 read -r LR LC < <(measure 'for f in $FILES; do ldd -r "$f"; done')
-read -r SR SC < <(measure 'java $OPTS -cp "$CP" dev.sextant.app.Main bind --all $FILES')
+read -r SR SC < <(measure '$SX bind --all $FILES')
 echo "# 1. all $N files ($B bindings)"
 python3 - "$LR" "$LC" "$SR" "$SC" "$B" <<'PY'
 import sys
@@ -63,10 +64,10 @@ PY
 
 FIRST=$(echo "$FILES" | head -n1)
 export FIRST
-java $OPTS -cp "$CP" dev.sextant.app.Main bind --all --json "$FIRST" >"$OUT" || true
+$SX bind --all --json "$FIRST" >"$OUT" || true
 B1=$(bindings "$OUT")
 read -r LR LC < <(measure 'ldd -r "$FIRST"')
-read -r SR SC < <(measure 'java $OPTS -cp "$CP" dev.sextant.app.Main bind --all "$FIRST"')
+read -r SR SC < <(measure '$SX bind --all "$FIRST"')
 echo "# 2. one file, cold process: $FIRST ($B1 bindings)"
 python3 - "$LR" "$LC" "$SR" "$SC" "$B1" <<'PY'
 import sys
