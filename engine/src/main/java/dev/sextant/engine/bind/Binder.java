@@ -34,6 +34,8 @@ import java.util.Set;
  */
 public final class Binder {
     private final LibraryResolver resolver = new LibraryResolver();
+    /** Each file's imports, decoded once however many binds share it. */
+    private final Map<DynamicObject, List<SymbolLookup.Import>> imports = new IdentityHashMap<>();
 
     /**
      * Binds {@code image}. With a {@code symbolPath} (a debug directory such as /usr/lib/debug), each
@@ -256,7 +258,12 @@ public final class Binder {
             procedures.put(o, list);
             String imageName = o.path.toString();
             try {
-                for (SymbolLookup.Import imp : SymbolLookup.imports(o)) {
+                List<SymbolLookup.Import> list0 = imports.get(o.elf);
+                if (list0 == null) {
+                    list0 = SymbolLookup.imports(o);
+                    imports.put(o.elf, list0);
+                }
+                for (SymbolLookup.Import imp : list0) {
                     SymbolLookup.Outcome r = lookup.resolve(o, imp);
                     Procedure p = r.procedure();
                     list.add(p);
