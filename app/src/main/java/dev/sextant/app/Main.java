@@ -1,5 +1,6 @@
 package dev.sextant.app;
 
+import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.StackCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, UnwindCommand.class,
+        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, BindCommand.class, UnwindCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -15,8 +15,9 @@ public record SectionHeader(int index, String name, int type, long flags, long a
                             int link, int info, long addralign, long entsize) {
 
     public static final int SHT_NULL = 0, SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_RELA = 4,
-            SHT_DYNAMIC = 6, SHT_NOTE = 7, SHT_NOBITS = 8, SHT_REL = 9, SHT_DYNSYM = 11,
-            SHT_X86_64_UNWIND = 0x70000001;
+            SHT_HASH = 5, SHT_DYNAMIC = 6, SHT_NOTE = 7, SHT_NOBITS = 8, SHT_REL = 9, SHT_DYNSYM = 11,
+            SHT_GNU_HASH = 0x6ffffff6, SHT_GNU_VERDEF = 0x6ffffffd, SHT_GNU_VERNEED = 0x6ffffffe,
+            SHT_GNU_VERSYM = 0x6fffffff, SHT_X86_64_UNWIND = 0x70000001;
     public static final long SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4, SHF_COMPRESSED = 0x800;
 
     /** True if the section occupies bytes in the file. */
