@@ -3,6 +3,9 @@ package dev.sextant.app;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import dev.sextant.app.action.OpenDumpAction;
+import dev.sextant.app.action.BindAction;
+import dev.sextant.app.view.bind.BindModel;
+import dev.sextant.app.view.bind.BindView;
 import dev.sextant.app.view.dumpdata.DumpDataModel;
 import dev.sextant.app.view.dumpdata.DumpDataView;
 import dev.sextant.app.view.modules.ModulesModel;
@@ -59,6 +62,10 @@ public final class MainWindow {
     private final ModulesModel modules = new ModulesModel();
     private final RegistersModel registers = new RegistersModel();
     private final DumpDataModel dumpData = new DumpDataModel();
+    private final BindModel bind = new BindModel();
+    private final BindAction bindAction;
+    private final TabPane bottom;
+    private final Tab bindTab;
     private final StatusBar status = new StatusBar();
     private final FxEventBridge bridge;
     private final OpenDumpAction openDump;
@@ -70,7 +77,7 @@ public final class MainWindow {
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
-        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply,
+        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply,
                 status::apply));
         engine.addListener(bridge);
         threadsView = new ThreadsView(threads, tid -> {
@@ -78,12 +85,14 @@ public final class MainWindow {
             registers.select(tid);
         });
         stackView = new CallStackView(stack);
-        modulesView = new ModulesView(modules);
+        bindAction = new BindAction(bridge, status, this::showError);
+        modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
-        TabPane bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
-                new Tab("Dump data", new DumpDataView(dumpData).node()));
+        bindTab = new Tab("Bind", new BindView(bind).node());
+        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
+                new Tab("Dump data", new DumpDataView(dumpData).node()), bindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
         body.setOrientation(Orientation.VERTICAL);
@@ -135,6 +144,14 @@ public final class MainWindow {
         MenuItem openWithExe = new MenuItem("Open dump with executable…");
         openWithExe.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
         openWithExe.setOnAction(e -> chooseAndOpen(true));
+        MenuItem bindImage = new MenuItem("Bind image…", Icon.MODULE.graphic());
+        bindImage.setAccelerator(new KeyCodeCombination(KeyCode.B, KeyCombination.SHORTCUT_DOWN));
+        bindImage.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Bind an executable or library (its imports are resolved, it is not run)");
+            File f = fc.showOpenDialog(stage);
+            if (f != null) bind(f.toPath());
+        });
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> stage.close());
@@ -145,8 +162,8 @@ public final class MainWindow {
         darkItem.selectedProperty().addListener((o, a, b) -> setTheme(b));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
-                + "Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
-        MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, new javafx.scene.control.SeparatorMenuItem(), quit),
+                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
+        MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
         bar.setUseSystemMenuBar(true);
         return bar;
@@ -181,6 +198,12 @@ public final class MainWindow {
     public java.util.concurrent.CompletableFuture<dev.sextant.engine.api.DumpReport> open(Path core, Optional<Path> exe, Optional<Path> sysroot) {
         notifications.hide();
         return openDump.open(core, exe, sysroot);
+    }
+
+    /** Binds an image's imports in the Bind tab (nothing is executed). */
+    public java.util.concurrent.CompletableFuture<dev.sextant.engine.bind.BindResult> bind(Path image) {
+        bottom.getSelectionModel().select(bindTab);
+        return bindAction.bind(image, false);
     }
 
     public void showError(String message) {

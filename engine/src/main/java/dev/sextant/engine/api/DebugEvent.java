@@ -35,4 +35,16 @@ public sealed interface DebugEvent {
     record DiagnosticReported(long stopId, Diagnostic diagnostic) implements DebugEvent {}
 
     record TargetClosed(long stopId) implements DebugEvent {}
+
+    /**
+     * One call of a bind's status routine ({@code PIMAGEHLP_STATUS_ROUTINE}), for views: the reason's
+     * seed name and code, the image, the library, the address, and the parameter rendered as text.
+     * {@code stopId} identifies the bind, not a target.
+     */
+    record BindStatusReported(long stopId, int reasonCode, String reason, String imageName, String dllName, long va,
+                              String parameter, boolean failure) implements DebugEvent {}
+
+    /** A bind ended: how many modules and procedures were seen, how many failed, whether it was stopped. */
+    record BindFinished(long stopId, String image, int modules, int procedures, int failures, boolean stopped,
+                        long millis) implements DebugEvent {}
 }

@@ -10,7 +10,7 @@ import javafx.scene.control.TableColumn;
 public final class ModulesView {
     private final TableKit<ModuleRow> kit;
 
-    public ModulesView(ModulesModel model) {
+    public ModulesView(ModulesModel model, java.util.function.Consumer<String> bindModule) {
         kit = new TableKit<>("modules", model.rows(), ModuleRow::searchText);
         kit.column("Name", ModuleRow::name, 160);
         kit.column("Base", ModuleRow::base, 140);
@@ -26,6 +26,10 @@ public final class ModulesView {
         kit.column("Build-id", ModuleRow::buildId, 300);
         kit.column("Path", ModuleRow::path, 280);
         kit.column("File found", ModuleRow::file, 280);
+        kit.addRowAction("Bind this module…", Icon.MODULE.graphic(), r -> {
+            String file = r.file().startsWith("/") ? r.file() : r.path();
+            if (file.startsWith("/")) bindModule.accept(file);
+        });
     }
 
     public Node node() { return kit.node(); }

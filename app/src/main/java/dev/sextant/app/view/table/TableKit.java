@@ -87,6 +87,17 @@ public final class TableKit<R> {
         return c;
     }
 
+    /** Adds an action on the selected row to the table's context menu. */
+    public void addRowAction(String text, javafx.scene.Node graphic, java.util.function.Consumer<R> action) {
+        MenuItem item = new MenuItem(text, graphic);
+        item.setOnAction(e -> {
+            R r = table.getSelectionModel().getSelectedItem();
+            if (r != null) action.accept(r);
+        });
+        item.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        table.getContextMenu().getItems().add(0, item);
+    }
+
     public TableView<R> table() { return table; }
 
     public TextField filterField() { return filter; }
