@@ -37,9 +37,11 @@ public final class SummaryModel {
                         crashed, o.threads().size(), ""));
             } else if (e instanceof DebugEvent.CrashSummarized c && c.stopId() == stopId) {
                 Summary old = summary.get();
-                String signal = c.crash().map(r -> r.name() + (r.description().isEmpty() || r.description().equals(r.name())
-                        ? "" : " — " + r.description())).orElse(old.signal());
-                String address = c.crash().flatMap(r -> r.address()).map(Object::toString).orElse(old.address());
+                // A Linux signal was already said with its code; other platforms' crashes are said here.
+                boolean known = !old.signal().equals("none");
+                String signal = known ? old.signal() : c.crash().map(r -> r.name() + (r.description().isEmpty()
+                        || r.description().equals(r.name()) ? "" : " — " + r.description())).orElse(old.signal());
+                String address = known ? old.address() : c.crash().flatMap(r -> r.address()).map(Object::toString).orElse(old.address());
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), signal,
                         address, old.crashedThread(), old.threads(), c.os() + ", " + c.cpu()));
             } else if (e instanceof DebugEvent.DiagnosticReported d && d.stopId() == stopId) {
