@@ -2,6 +2,8 @@ package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command.OpenCore;
+import dev.sextant.engine.api.Command.StackProcess;
+import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Severity;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,13 +23,23 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sextant stack --core FILE}: every thread's backtrace, as text or JSON; exits without starting JavaFX. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = "Print every thread's backtrace of a core file and exit.",
+        description = "Print every thread's backtrace of a core file, or of a running process (attach, read, detach), and exit.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all stacks printed", "1:printed, but with errors (e.g. executable not found)",
-                "2:the core could not be read"})
+                "2:the core or process could not be read"})
 public final class StackCommand implements Callable<Integer> {
-    @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
-    Path core;
+    /** Exactly one source: a core file or a live process. */
+    static final class Source {
+        @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
+        Path core;
+
+        @Option(names = "--pid", required = true, paramLabel = "PID",
+                description = "running process: attach, read every thread's stack, detach (it runs on unchanged)")
+        Integer pid;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
     @Option(names = "--exe", paramLabel = "FILE", description = "the executable that produced the core")
     Path exe;
@@ -43,7 +56,9 @@ public final class StackCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {
-            report = engine.submit(new OpenCore(core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation())).get();
+            report = source.pid != null
+                    ? engine.submit(new StackProcess(new Pid(source.pid), new Cancellation())).get()
+                    : engine.submit(new OpenCore(source.core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation())).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             err.println("sextant: " + (cause instanceof TargetException ? cause.getMessage() : String.valueOf(cause)));

@@ -65,6 +65,7 @@ public final class EngineThread implements Engine {
     @SuppressWarnings("unchecked")
     private <R> R execute(Command<R> command) {
         if (command instanceof Command.OpenCore open) return (R) openCore(open);
+        if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
         if (command instanceof Command.CloseTarget) {
             emit(new DebugEvent.TargetClosed(stopId));
             return (R) Boolean.TRUE;
