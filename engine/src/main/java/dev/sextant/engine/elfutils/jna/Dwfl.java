@@ -110,6 +110,9 @@ public final class Dwfl implements AutoCloseable {
         return d;
     }
 
+    /** For {@link SourceLookup} in this package; never leaves it. */
+    Pointer handle() { return dwfl; }
+
     /** Re-reads the module list from /proc/PID/maps (after a dlopen or dlclose); symbol caches are dropped. */
     public void refreshModules(int pid) {
         reportProcess(pid);
