@@ -48,6 +48,14 @@ final class ProcessStatus {
         return close >= 0 && close + 2 < stat.get().length() ? stat.get().charAt(close + 2) : '?';
     }
 
+    static long parent(int pid) {
+        Optional<String> stat = read(Path.of("/proc/" + pid + "/stat"));
+        if (stat.isEmpty()) return -1;
+        int close = stat.get().lastIndexOf(')');
+        String[] f = stat.get().substring(close + 2).split(" ");
+        try { return Long.parseLong(f[1]); } catch (RuntimeException e) { return -1; }
+    }
+
     static void checkAttachable(int pid) {
         if (pid <= 0) throw new TargetException("pid " + pid + " is not a process id; pass a positive pid (see ps)");
         if (pid == ProcessHandle.current().pid()) {
@@ -59,6 +67,12 @@ final class ProcessStatus {
         if (tracer > 0) {
             throw new TargetException("process " + pid + " is already traced by process " + tracer + " (" + command(tracer)
                     + "); a process can have one debugger: detach or quit that one first");
+        }
+        if (parent(pid) == ProcessHandle.current().pid()) {
+            // The JVM's process reaper waits on its children, and the kernel would hand it the
+            // ptrace stops meant for the engine thread (same thread group): launch it instead.
+            throw new TargetException("process " + pid + " is a child of Sextant's own JVM; its stops would be lost to the"
+                    + " JVM's process reaper: start it with Launch (or from a shell) instead");
         }
         if (state(pid) == 'Z') throw new TargetException("process " + pid + " is a zombie (it has exited); nothing to attach to");
     }

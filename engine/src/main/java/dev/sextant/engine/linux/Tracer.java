@@ -219,11 +219,16 @@ public final class Tracer implements AutoCloseable {
                 }
             }
             long quiet = System.nanoTime();
+            long deadline = quiet + 15_000_000_000L;
             while (!exit.isPresent() && tasks.values().stream().anyMatch(t -> !t.stopped && !t.gone)) {
                 Optional<Ptrace.WaitStatus> ws = Ptrace.waitFor(-1, false);
                 if (ws.isPresent()) {
                     handle(ws.get()).ifPresent(deferred::add);
                     quiet = System.nanoTime();
+                } else if (System.nanoTime() > deadline) {
+                    throw new TargetException("process " + pid + ": threads " + tasks.values().stream()
+                            .filter(t -> !t.stopped && !t.gone).map(t -> Integer.toString(t.tid)).toList()
+                            + " did not stop within 15 s of PTRACE_INTERRUPT");
                 } else if (System.nanoTime() - quiet > 2_000_000_000L) {
                     markVanished();
                     quiet = System.nanoTime();
@@ -315,6 +320,10 @@ public final class Tracer implements AutoCloseable {
             t.stopped = false;
             t.regs = null;
             Ptrace.WaitStatus ws = Ptrace.waitFor(t.tid, true).orElseThrow();
+            if (ws.isSignalStop() && ws.stopSignal() == Ptrace.SIGTRAP) {   // the step's own trap: consumed
+                t.stopped = true;
+                return;
+            }
             boolean wasStopping = stopping;
             stopping = true;                 // a trap here is ours, not a user stop
             try {

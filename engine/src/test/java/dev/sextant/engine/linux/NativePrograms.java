@@ -1,8 +1,6 @@
 package dev.sextant.engine.linux;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -43,24 +41,63 @@ final class NativePrograms {
         return false;
     }
 
-    /** A started test program, past its "ready" line; its later output lines are readable. */
-    record Running(Process process, BufferedReader out) implements AutoCloseable {
-        int pid() { return (int) process.pid(); }
-        String line() throws IOException { return out.readLine(); }
+    /**
+     * A started test program, past its "ready PID" line; its later output lines are readable. It
+     * is started through {@code sh -c '"$@" &'} so that it is not a child of this JVM: the JVM's
+     * process reaper would otherwise consume the ptrace stops meant for the tracer (the kernel
+     * reports a traced child's stops to any wait of the tracer's thread group). Its output goes
+     * to a file: the JVM closes a child's pipe when the child (the sh) exits.
+     */
+    record Running(int pid, LineFile out) implements AutoCloseable {
+        String line() throws IOException { return out.next(); }
+        boolean alive() { return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); }
         @Override public void close() {
-            process.destroyForcibly();
-            try { process.waitFor(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            for (int i = 0; i < 500 && Files.exists(Path.of("/proc/" + pid + "/stat")) && !zombie(); i++) {
+                try { Thread.sleep(10); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
+            }
+        }
+        private boolean zombie() {
+            try { return Files.readString(Path.of("/proc/" + pid + "/stat")).contains(") Z"); } catch (IOException e) { return true; }
         }
     }
 
-    static Running start(Path exe, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(exe.toString()));
+    /** Reads a growing text file line by line, waiting (up to 30 s) for the next line. */
+    static final class LineFile {
+        private final Path file;
+        private long offset;
+        LineFile(Path file) { this.file = file; }
+        String next() throws IOException {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (true) {
+                byte[] all = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+                for (int i = (int) offset; i < all.length; i++) {
+                    if (all[i] == '\n') {
+                        String line = new String(all, (int) offset, i - (int) offset, StandardCharsets.UTF_8);
+                        offset = i + 1;
+                        return line;
+                    }
+                }
+                if (System.nanoTime() > deadline) return null;
+                try { Thread.sleep(5); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return null; }
+            }
+        }
+    }
+
+    private static int serial;
+
+    static Running start(Path exe, String... args) throws IOException, InterruptedException {
+        Path out = exe.resolveSibling(exe.getFileName() + "-" + (++serial) + ".out");
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "out=$1; shift; \"$@\" </dev/null >\"$out\" 2>&1 &", "sh",
+                out.toString(), exe.toString()));
         cmd.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = r.readLine();
-        if (first == null || !first.startsWith("ready")) throw new IOException("program did not start: " + first);
-        return new Running(p, r);
+        Process sh = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        sh.getInputStream().readAllBytes();
+        sh.waitFor(10, TimeUnit.SECONDS);
+        LineFile lines = new LineFile(out);
+        String first = lines.next();
+        if (first == null || !first.startsWith("ready ")) throw new IOException("program did not start: " + first);
+        return new Running(Integer.parseInt(first.substring(6).strip()), lines);
     }
 
     /** Skips when this process may not ptrace (Yama scope 3, or no permission). */

@@ -62,7 +62,7 @@ class TracerTest {
             }
             assertThat(NativePrograms.status(p.pid(), "TracerPid:")).isEqualTo("0");
             assertThat(NativePrograms.status(p.pid(), "State:")).doesNotStartWith("t").doesNotStartWith("T");
-            assertThat(p.process().isAlive()).isTrue();
+            assertThat(p.alive()).isTrue();
             assertThat(NativePrograms.text(p.pid(), exe)).isEqualTo(before);
         }
     }
