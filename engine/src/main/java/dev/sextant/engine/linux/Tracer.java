@@ -163,6 +163,9 @@ public final class Tracer implements AutoCloseable {
         if (t != null) t.regs = regs.clone();
     }
 
+    /** The pc of a stopped thread, 0 when it cannot be read. */
+    public long registersPc(int tid) { return pc(tid); }
+
     long pc(int tid) {
         long[] r = registers(tid);
         return r == null ? 0 : r[RIP];
@@ -188,6 +191,9 @@ public final class Tracer implements AutoCloseable {
     public boolean readWord(long address, long[] out) { return memory.readWord(address, out); }
 
     BreakpointSites sites() { return sites; }
+
+    /** Queues an event found while handling a stop (the rendezvous reports module changes this way). */
+    void addEvent(TraceEvent e) { events.add(e); }
 
     /** Events seen since the last call, oldest first. */
     public List<TraceEvent> drainEvents() {
@@ -278,6 +284,30 @@ public final class Tracer implements AutoCloseable {
         singleStepTask(t);
     }
 
+    /** Steps or runs {@code tid} under {@code plan} until the plan says the step is complete (reported as a stop). */
+    public void stepLine(int tid, boolean into, dev.sextant.engine.elfutils.jna.SourceLookup lookup) {
+        checkThread();
+        Task t = tasks.get(tid);
+        if (t == null || !t.stopped) throw new TargetException("thread " + tid + " is not stopped");
+        Optional<LineStep> plan = LineStep.at(this, lookup, tid, into);
+        if (plan.isEmpty()) stepInstruction(tid);       // no line information here: one instruction
+        else step(tid, plan.get());
+    }
+
+    /** Runs {@code tid} to {@code returnAddress} (the caller's frame, from the unwinder). */
+    public void stepOut(int tid, long returnAddress) {
+        checkThread();
+        Task t = tasks.get(tid);
+        if (t == null || !t.stopped) throw new TargetException("thread " + tid + " is not stopped");
+        StepOut plan = new StepOut(returnAddress, registers(tid)[RSP]);
+        steppingTid = tid;
+        stepPlan = plan;
+        running = true;
+        plan.start(this, tid);
+    }
+
+    Task task(int tid) { return tasks.get(tid); }
+
     /** Continues only {@code tid} (the others stay stopped) until it reaches a breakpoint, then asks the plan. */
     void runThread(int tid) {
         Task t = tasks.get(tid);
@@ -337,6 +367,7 @@ public final class Tracer implements AutoCloseable {
     }
 
     private void continueTask(Task t) {
+        memory.invalidate();
         try {
             Ptrace.cont(t.tid, takeSignal(t));
             t.stopped = false;

@@ -110,6 +110,21 @@ public final class Dwfl implements AutoCloseable {
         return d;
     }
 
+    /** Unwinds one thread ({@code dwfl_getthread_frames}): its pcs, innermost first, at most {@code max}. */
+    public long[] unwindThread(int tid, int max) {
+        long[] pcs = new long[max];
+        int[] count = new int[1];
+        long[] pc = new long[1];
+        byte[] isAct = new byte[1];
+        LibDw.FrameCallback cb = (frame, arg) -> {
+            if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
+            pcs[count[0]++] = pc[0];
+            return count[0] >= max ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
+        };
+        LibDw.dwfl_getthread_frames(dwfl, tid, cb, null);
+        return java.util.Arrays.copyOf(pcs, count[0]);
+    }
+
     /** For {@link SourceLookup} in this package; never leaves it. */
     Pointer handle() { return dwfl; }
 

@@ -37,7 +37,10 @@ public final class SourceLookup {
     }
 
     /** Addresses of defined functions named {@code name} (exact, mangled or plain C name), main executable's first. */
-    public List<Long> functionAddresses(String name) {
+    public List<Long> functionAddresses(String name) { return symbolAddresses(name, true); }
+
+    /** Addresses of defined symbols named {@code name}: functions only, or any type (data such as {@code _r_debug}). */
+    public List<Long> symbolAddresses(String name, boolean functionsOnly) {
         List<Long> out = new ArrayList<>();
         byte[] sym = new byte[24];
         long[] addr = new long[1];
@@ -49,7 +52,7 @@ public final class SourceLookup {
                 if (p == null) continue;
                 int type = sym[4] & 0xf;
                 int secIndex = (sym[6] & 0xff) | (sym[7] & 0xff) << 8;
-                if ((type != STT_FUNC && type != STT_GNU_IFUNC) || secIndex == SHN_UNDEF) continue;
+                if ((functionsOnly && type != STT_FUNC && type != STT_GNU_IFUNC) || secIndex == SHN_UNDEF) continue;
                 String s = p.getString(0);
                 if (s.equals(name) || (s.startsWith(name) && s.startsWith("@", name.length()))) {
                     if (!out.contains(addr[0])) out.add(addr[0]);
