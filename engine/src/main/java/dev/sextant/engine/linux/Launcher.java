@@ -90,9 +90,12 @@ public final class Launcher {
     private static int startIntermediate(ProcessBuilder pb) {
         try {
             Process sh = pb.start();
-            byte[] out = sh.getInputStream().readAllBytes();
+            // One line: the held helper keeps the pipe open until its exec, so never read to the end.
+            String text;
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8))) {
+                text = String.valueOf(in.readLine()).strip();
+            }
             sh.waitFor();
-            String text = new String(out, StandardCharsets.UTF_8).strip();
             try {
                 return Integer.parseInt(text.lines().findFirst().orElse(""));
             } catch (NumberFormatException e) {

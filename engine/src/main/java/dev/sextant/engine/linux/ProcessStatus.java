@@ -65,8 +65,8 @@ final class ProcessStatus {
         if (status.isEmpty()) throw new TargetException("process " + pid + " does not exist (no /proc/" + pid + "); check the pid with ps");
         int tracer = field(status.get(), "TracerPid:");
         if (tracer > 0) {
-            throw new TargetException("process " + pid + " is already traced by process " + tracer + " (" + command(tracer)
-                    + "); a process can have one debugger: detach or quit that one first");
+            throw new TargetException("process " + pid + " is already traced by " + describeTracer(tracer)
+                    + "; a process can have one debugger: detach or quit that one first");
         }
         if (parent(pid) == ProcessHandle.current().pid()) {
             // The JVM's process reaper waits on its children, and the kernel would hand it the
@@ -85,8 +85,8 @@ final class ProcessStatus {
             Optional<String> status = read(Path.of("/proc/" + pid + "/status"));
             int tracer = status.map(s -> field(s, "TracerPid:")).orElse(0);
             if (tracer > 0) {
-                return new TargetException("process " + pid + " is already traced by process " + tracer + " (" + command(tracer)
-                        + "); detach or quit that debugger first", e);
+                return new TargetException("process " + pid + " is already traced by " + describeTracer(tracer)
+                        + "; detach or quit that debugger first", e);
             }
             String scope = read(Path.of("/proc/sys/kernel/yama/ptrace_scope")).map(String::strip).orElse("absent");
             return new TargetException("attaching to process " + pid + " (" + command(pid) + ") was refused: " + why
@@ -96,6 +96,13 @@ final class ProcessStatus {
                     + " (setcap cap_sys_ptrace+ep on the java binary)", e);
         }
         return new TargetException("attaching to process " + pid + " failed: " + why, e);
+    }
+
+    /** TracerPid names the tracing thread: say which process it belongs to. */
+    static String describeTracer(int tracerTid) {
+        int tgid = read(Path.of("/proc/" + tracerTid + "/status")).map(s -> field(s, "Tgid:")).orElse(0);
+        if (tgid <= 0 || tgid == tracerTid) return "process " + tracerTid + " (" + command(tracerTid) + ")";
+        return "process " + tgid + " (" + command(tgid) + ", thread " + tracerTid + " " + command(tracerTid) + ")";
     }
 
     static String command(int pid) {

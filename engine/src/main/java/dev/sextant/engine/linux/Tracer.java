@@ -52,6 +52,7 @@ public final class Tracer implements AutoCloseable {
     private final Thread owner = Thread.currentThread();
     private final Map<Integer, Task> tasks = new LinkedHashMap<>();
     private final Deque<TraceEvent> events = new ArrayDeque<>();
+    private final java.util.Set<Integer> earlyStarts = new java.util.HashSet<>();
     private final Deque<TraceEvent.Stopped> deferred = new ArrayDeque<>();
     private final ProcessMemory memory;
     private final BreakpointSites sites = new BreakpointSites();
@@ -435,9 +436,11 @@ public final class Tracer implements AutoCloseable {
         if (!ws.stopped()) return Optional.empty();
         if (t == null) {
             // With PTRACE_O_TRACECLONE the new thread's first stop can be reported before the
-            // parent's clone event; take it in now, the clone event will find it known.
+            // parent's clone event; take it in now, the clone event will find it known (or,
+            // if it has already ended, in earlyStarts).
             t = new Task(tid, true);
             tasks.put(tid, t);
+            earlyStarts.add(tid);
             events.add(new TraceEvent.ThreadStarted(tid, 0));
             resumeIfRunning(t);
             return Optional.empty();
@@ -446,7 +449,7 @@ public final class Tracer implements AutoCloseable {
         t.regs = null;
         if (ws.isCloneEvent()) {
             int child = (int) Ptrace.eventMessage(tid);
-            if (!tasks.containsKey(child)) {
+            if (!earlyStarts.remove(child) && !tasks.containsKey(child)) {
                 tasks.put(child, new Task(child, false));   // its own first stop is on its way
                 events.add(new TraceEvent.ThreadStarted(child, tid));
             }
