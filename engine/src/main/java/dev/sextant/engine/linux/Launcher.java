@@ -131,7 +131,10 @@ public final class Launcher {
                 throw new TargetException(program + ": could not be executed (" + (ws.exited() ? "exit status " + ws.exitCode()
                         : "killed by signal " + ws.termSignal()) + ")" + (log.isEmpty() ? "" : ": " + log));
             }
-            if (ws.isExecEvent()) return;
+            if (ws.isExecEvent()) {
+                tracer.execed();
+                return;
+            }
             Ptrace.cont(pid, 0);
         }
     }

@@ -16,12 +16,25 @@ import java.util.Map;
  */
 final class ProcessMemory implements AutoCloseable {
     private static final int PAGE = 4096;
-    private final FileChannel channel;
+    private final int pid;
+    private FileChannel channel;
     private final Map<Long, byte[]> pages = new HashMap<>();
     private static final byte[] UNREADABLE = new byte[0];
 
     ProcessMemory(int pid) throws IOException {
+        this.pid = pid;
         channel = FileChannel.open(Path.of("/proc/" + pid + "/mem"), StandardOpenOption.READ);
+    }
+
+    /** After execve: an open /proc/PID/mem keeps showing the old, dead address space. */
+    void reopen() {
+        close();
+        pages.clear();
+        try {
+            channel = FileChannel.open(Path.of("/proc/" + pid + "/mem"), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new dev.sextant.engine.api.TargetException("process " + pid + ": cannot reopen /proc/" + pid + "/mem after exec (" + e.getMessage() + ")", e);
+        }
     }
 
     void invalidate() { pages.clear(); }

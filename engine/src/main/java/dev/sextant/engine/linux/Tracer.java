@@ -193,6 +193,9 @@ public final class Tracer implements AutoCloseable {
 
     BreakpointSites sites() { return sites; }
 
+    /** The launcher saw the exec stop itself. */
+    void execed() { memory.reopen(); }
+
     /** Queues an event found while handling a stop (the rendezvous reports module changes this way). */
     void addEvent(TraceEvent e) { events.add(e); }
 
@@ -457,6 +460,7 @@ public final class Tracer implements AutoCloseable {
             return Optional.empty();
         }
         if (ws.isExecEvent()) {
+            memory.reopen();
             sites.forgetAll();
             events.add(new TraceEvent.Execed(tid));
             resumeIfRunning(t);
