@@ -4,6 +4,7 @@
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -18,7 +19,9 @@ int main(int argc, char **argv)
         if (!h) { printf("error %s\n", dlerror()); return 1; }
         struct link_map *lm;
         dlinfo(h, RTLD_DI_LINKMAP, &lm);
-        printf("load %lx\n", (unsigned long)lm->l_addr);
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        printf("load %lx %lld\n", (unsigned long)lm->l_addr, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
         dlclose(h);
     }
     printf("done\n");

@@ -19,7 +19,7 @@ public final class BreakpointSites {
     public record UserBreakpoint(int id, long address, String spec, boolean enabled, long hits) {}
 
     /** What a trap at a site means. */
-    record Hit(Optional<UserBreakpoint> userBreakpoint, boolean stepTarget) {}
+    record Hit(Optional<UserBreakpoint> userBreakpoint, boolean stepTarget, boolean internal) {}
 
     private static final class Site {
         byte original;
@@ -95,7 +95,7 @@ public final class BreakpointSites {
                 if (hitUser.isEmpty()) hitUser = Optional.of(counted);
             }
         }
-        return new Hit(hitUser, step);
+        return new Hit(hitUser, step, s != null && !s.internal.isEmpty());
     }
 
     /** Puts the original byte back for a moment (stepping over the site); true if it was inserted. */

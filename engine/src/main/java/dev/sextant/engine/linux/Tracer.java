@@ -53,6 +53,7 @@ public final class Tracer implements AutoCloseable {
     private final Map<Integer, Task> tasks = new LinkedHashMap<>();
     private final Deque<TraceEvent> events = new ArrayDeque<>();
     private final java.util.Set<Integer> earlyStarts = new java.util.HashSet<>();
+    private final List<Task> held = new ArrayList<>();
     private final Deque<TraceEvent.Stopped> deferred = new ArrayDeque<>();
     private final ProcessMemory memory;
     private final BreakpointSites sites = new BreakpointSites();
@@ -268,6 +269,7 @@ public final class Tracer implements AutoCloseable {
             return;
         }
         memory.invalidate();
+        held.clear();
         List<Task> toResume = tasks.values().stream().filter(t -> t.stopped && !t.gone).toList();
         for (Task t : toResume) stepOverBreakpoint(t);
         running = true;
@@ -403,6 +405,14 @@ public final class Tracer implements AutoCloseable {
         return any;
     }
 
+    /** Lets threads held at an internal breakpoint run on (after the session has handled their events). */
+    public void releaseHeld() {
+        checkThread();
+        List<Task> h = new ArrayList<>(held);
+        held.clear();
+        for (Task t : h) if (t.stopped && !t.gone && tasks.get(t.tid) == t) resumeIfRunning(t);
+    }
+
     /** Blocks until the target stops for a reason the user sees, or ends. */
     public void waitForStop() {
         checkThread();
@@ -410,6 +420,7 @@ public final class Tracer implements AutoCloseable {
             Optional<Ptrace.WaitStatus> ws = Ptrace.waitFor(-1, true);
             if (ws.isEmpty()) break;
             handle(ws.get()).ifPresent(this::reportStop);
+            releaseHeld();
         }
     }
 
@@ -516,7 +527,13 @@ public final class Tracer implements AutoCloseable {
             return Optional.of(new TraceEvent.Stopped(t.tid, new StopReason.BreakpointHit(b.id(), Address.of(address), b.hits())));
         }
         if (t.tid == steppingTid && hit.stepTarget()) return onStepped(t);
-        resumeIfRunning(t);                 // an internal breakpoint (rendezvous) or one for another thread's step
+        if (hit.internal() && running && !stopping) {
+            // The rendezvous: hold the thread there until the session has told its listeners,
+            // so that a ChangeSymbolState callback runs before dlopen returns (releaseHeld()).
+            held.add(t);
+            return Optional.empty();
+        }
+        resumeIfRunning(t);                 // another thread's step target
         return Optional.empty();
     }
 
@@ -576,6 +593,7 @@ public final class Tracer implements AutoCloseable {
         if (running) stopAll();
         if (exit.isPresent()) return;
         sites.removeAll(this, anyStopped());
+        held.clear();
         for (TraceEvent.Stopped s : deferred) {
             Task t = tasks.get(s.tid());
             if (t != null && s.reason() instanceof StopReason.SignalReceived sr) t.pendingSignal = sr.signal().number();

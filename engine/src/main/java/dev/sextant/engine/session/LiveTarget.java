@@ -19,6 +19,7 @@ import dev.sextant.engine.elfutils.jna.SourceLookup;
 import dev.sextant.engine.linux.BreakpointSites;
 import dev.sextant.engine.linux.Launcher;
 import dev.sextant.engine.linux.LiveSnapshot;
+import dev.sextant.engine.linux.ProcMaps;
 import dev.sextant.engine.linux.Rendezvous;
 import dev.sextant.engine.linux.TraceEvent;
 import dev.sextant.engine.linux.Tracer;
@@ -49,6 +50,7 @@ final class LiveTarget implements AutoCloseable {
     private Optional<Rendezvous> rendezvous;
     private final Map<Long, Module> modulesByBase = new HashMap<>();
     private int lastTid;
+    private boolean modulesDirty;
 
     private LiveTarget(Tracer tracer, Sink sink) {
         this.tracer = tracer;
@@ -125,6 +127,7 @@ final class LiveTarget implements AutoCloseable {
     // ---- commands ------------------------------------------------------------------------------
 
     Object execute(Command<?> c) {
+        if (!tracer.running()) ensureModules();
         if (c instanceof Command.Break) {
             requireRunning(true);
             tracer.stopAll();
@@ -224,6 +227,7 @@ final class LiveTarget implements AutoCloseable {
         boolean any = tracer.running() && tracer.poll();
         List<TraceEvent> events = tracer.drainEvents();
         for (TraceEvent e : events) translate(e);
+        if (!tracer.ended()) tracer.releaseHeld();
         return any || !events.isEmpty();
     }
 
@@ -243,6 +247,7 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.ProcessStopped(id, new Tid(tracer.pid()), new StopReason.ProcessExit(x.status())));
             sink.emit(new DebugEvent.ProcessExited(id, x.status()));
         } else if (e instanceof TraceEvent.Execed) {
+            modulesDirty = false;
             dwfl.refreshModules(tracer.pid());
             rendezvous = Rendezvous.install(tracer, lookup);
         } else if (e instanceof TraceEvent.ModulesChanged m) {
@@ -250,24 +255,47 @@ final class LiveTarget implements AutoCloseable {
         }
     }
 
+    /**
+     * dlopen/dlclose seen at the rendezvous: listeners hear of it at once; the Module rows come
+     * from the link map and /proc/PID/maps (cheap), and libdwfl's module list is refreshed only
+     * when something needs it next (a storm of dlopens must not pay a full re-report each).
+     */
     private void modulesChanged(long id, TraceEvent.ModulesChanged m) {
-        if (!m.loaded().isEmpty()) dwfl.refreshModules(tracer.pid());
-        Map<Long, Module> now = new HashMap<>();
-        if (!m.loaded().isEmpty()) for (Module mod : LiveSnapshot.modules(dwfl)) now.put(mod.base().value(), mod);
+        modulesDirty = true;
+        if (m.unloaded().size() == 1) sink.changeSymbolState(EngineListener.DEBUG_CSS_UNLOADS, m.unloaded().get(0));
+        else if (m.unloaded().size() > 1) sink.changeSymbolState(EngineListener.DEBUG_CSS_UNLOADS, 0);
+        for (long base : m.loaded()) sink.changeSymbolState(EngineListener.DEBUG_CSS_LOADS, base);
         for (long base : m.unloaded()) {
             Module gone = modulesByBase.remove(base);
             sink.emit(new DebugEvent.ModuleUnloaded(id, Address.of(base), gone == null ? "" : gone.path()));
         }
-        if (m.unloaded().size() == 1) sink.changeSymbolState(EngineListener.DEBUG_CSS_UNLOADS, m.unloaded().get(0));
-        else if (m.unloaded().size() > 1) sink.changeSymbolState(EngineListener.DEBUG_CSS_UNLOADS, 0);
+        if (m.loaded().isEmpty()) return;
+        List<ProcMaps.Mapping> maps;
+        try {
+            maps = ProcMaps.read(tracer.pid());
+        } catch (java.io.IOException | dev.sextant.engine.format.io.FormatException e) {
+            maps = List.of();
+        }
+        Map<Long, String> names = rendezvous.map(Rendezvous::modules).orElse(Map.of());
         for (long base : m.loaded()) {
-            Module mod = now.get(base);
-            if (mod == null) mod = new Module(rendezvous.map(r -> r.modules().getOrDefault(base, "")).orElse(""), Address.of(base), 0,
-                    Optional.empty(), Optional.empty(), Optional.empty());
+            String path = names.getOrDefault(base, "");
+            long end = base;
+            for (ProcMaps.Mapping map : maps) {
+                if (map.path().orElse("").equals(path) && Long.compareUnsigned(map.end(), end) > 0) end = map.end();
+            }
+            Optional<String> file = !path.isEmpty() && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))
+                    ? Optional.of(path) : Optional.empty();
+            Module mod = new Module(path, Address.of(base), end - base, Optional.empty(), file, Optional.empty());
             modulesByBase.put(base, mod);
             sink.emit(new DebugEvent.ModuleLoaded(id, mod));
-            sink.changeSymbolState(EngineListener.DEBUG_CSS_LOADS, base);
         }
+    }
+
+    /** Brings libdwfl's module list up to date after dlopen/dlclose, before anything reads symbols or unwinds. */
+    private void ensureModules() {
+        if (!modulesDirty) return;
+        modulesDirty = false;
+        dwfl.refreshModules(tracer.pid());
     }
 
     /** Detach: every byte put back, every thread runs on. */

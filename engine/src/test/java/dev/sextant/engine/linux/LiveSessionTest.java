@@ -87,7 +87,7 @@ class LiveSessionTest {
             List<Long> bases = new ArrayList<>();
             for (String line; (line = p.line()) != null && !line.equals("done"); ) {
                 assertThat(line).startsWith("load ");
-                bases.add(Long.parseUnsignedLong(line.substring(5), 16));
+                bases.add(Long.parseUnsignedLong(line.split(" ")[1], 16));
             }
             assertThat(bases).hasSize(n);
             long deadline = System.nanoTime() + 30_000_000_000L;
