@@ -162,6 +162,28 @@ class LiveSessionTest {
         }
     }
 
+    @Test void aSignalStopsTheProcessWithItsSiginfoAndIsDeliveredOnContinue() throws Exception {
+        Path exe = NativePrograms.compile(dir, "ticker.c");
+        try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
+            Events events = new Events();
+            engine.addListener(events);
+            run(engine, new Command.Attach(new Pid(p.pid())));
+            run(engine, new Command.Continue());
+            Process kill = new ProcessBuilder("kill", "-USR1", Integer.toString(p.pid())).start();
+            kill.waitFor();
+            DebugEvent.ProcessStopped stop = events.await(DebugEvent.ProcessStopped.class,
+                    s -> s.reason() instanceof StopReason.SignalReceived);
+            var signal = ((StopReason.SignalReceived) stop.reason()).signal();
+            assertThat(signal.name()).isEqualTo("SIGUSR1");
+            assertThat(signal.code()).isEqualTo(0);                     // SI_USER: sent by kill
+            assertThat(signal.senderPid()).isPresent();
+            assertThat(stop.tid().value()).isEqualTo(p.pid());
+            run(engine, new Command.Continue());                          // delivered now: SIGUSR1 terminates
+            DebugEvent.ProcessExited exited = events.await(DebugEvent.ProcessExited.class);
+            assertThat(exited.status()).isEqualTo(ExitStatus.killed(10));
+        }
+    }
+
     @Test void badRequestsSayWhyAndWhatToDo() throws Exception {
         Path exe = NativePrograms.compile(dir, "ticker.c");
         Path notExecutable = dir.resolve("notes.txt");
