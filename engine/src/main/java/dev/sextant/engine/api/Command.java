@@ -4,7 +4,8 @@ package dev.sextant.engine.api;
 public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget,
         Command.StackProcess, Command.Attach, Command.Launch, Command.Detach, Command.Kill, Command.Break,
         Command.Continue, Command.StepInstruction, Command.StepOver, Command.StepInto, Command.StepOut,
-        Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks {
+        Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
+        Command.SetScope {
 
     /** Open an ELF core file; replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -64,4 +65,11 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
 
     /** Every thread's registers and symbolized stack of the stopped live target. */
     record ReadStacks(Cancellation cancellation) implements Command<DumpReport> {}
+
+    /**
+     * The user selected a thread and frame (the scope symbols are evaluated in): raises
+     * {@code ChangeSymbolState(DEBUG_CSS_SCOPE, 0)} when it differs from the current one.
+     * Answers whether the scope changed.
+     */
+    record SetScope(Tid thread, int frame) implements Command<Boolean> {}
 }

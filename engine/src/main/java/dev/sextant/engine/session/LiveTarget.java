@@ -51,6 +51,7 @@ final class LiveTarget implements AutoCloseable {
     private final Map<Long, Module> modulesByBase = new HashMap<>();
     private int lastTid;
     private boolean modulesDirty;
+    private Command.SetScope scope = new Command.SetScope(new Tid(0), 0);
 
     private LiveTarget(Tracer tracer, Sink sink) {
         this.tracer = tracer;
@@ -175,6 +176,11 @@ final class LiveTarget implements AutoCloseable {
             Breakpoint bp = breakpoint(r.id());
             tracer.removeBreakpoint(r.id());
             sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
+        } else if (c instanceof Command.SetScope sc) {
+            if (scope.equals(sc)) return Boolean.FALSE;
+            scope = sc;
+            sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+            return Boolean.TRUE;
         } else if (c instanceof Command.ReadStacks r) {
             requireRunning(false);
             return LiveSnapshot.read(tracer, dwfl, r.cancellation());
@@ -240,6 +246,11 @@ final class LiveTarget implements AutoCloseable {
         } else if (e instanceof TraceEvent.Stopped s) {
             lastTid = s.tid();
             sink.emit(new DebugEvent.ProcessStopped(id, new Tid(s.tid()), s.reason()));
+            Command.SetScope stopScope = new Command.SetScope(new Tid(s.tid()), 0);
+            if (!scope.equals(stopScope)) {
+                scope = stopScope;
+                sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+            }
             if (s.reason() instanceof StopReason.BreakpointHit h) {
                 sink.emit(new DebugEvent.BreakpointChanged(id, breakpoint(h.breakpointId()), false));
             }

@@ -184,6 +184,31 @@ class LiveSessionTest {
         }
     }
 
+    @Test void scopeChangesReachOnlyScopeListenersWithArgumentZero() throws Exception {
+        Path exe = NativePrograms.compile(dir, "threads.c");
+        try (NativePrograms.Running p = NativePrograms.start(exe, "2"); EngineThread engine = new EngineThread()) {
+            ConcurrentLinkedQueue<long[]> scope = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<long[]> loads = new ConcurrentLinkedQueue<>();
+            engine.addEngineListener(new EngineListener() {
+                @Override public int interestMask() { return DEBUG_CSS_SCOPE; }
+                @Override public void changeSymbolState(int flags, long argument) { scope.add(new long[]{flags, argument}); }
+            });
+            engine.addEngineListener(new EngineListener() {
+                @Override public int interestMask() { return DEBUG_CSS_LOADS; }
+                @Override public void changeSymbolState(int flags, long argument) { loads.add(new long[]{flags, argument}); }
+            });
+            run(engine, new Command.Attach(new Pid(p.pid())));
+            var threads = run(engine, new Command.ReadStacks(new dev.sextant.engine.api.Cancellation())).threads();
+            assertThat(run(engine, new Command.SetScope(threads.get(1).tid(), 2))).isTrue();
+            assertThat(run(engine, new Command.SetScope(threads.get(1).tid(), 2))).isFalse();     // unchanged: no notification
+            assertThat(run(engine, new Command.SetScope(threads.get(0).tid(), 0))).isTrue();
+            assertThat(scope).hasSize(2).allSatisfy(f -> assertThat(f).containsExactly(EngineListener.DEBUG_CSS_SCOPE, 0L));
+            assertThat(loads).isEmpty();
+            assertThat(EngineListener.describe(EngineListener.DEBUG_CSS_LOADS | EngineListener.DEBUG_CSS_SCOPE)).isEqualTo("LOADS|SCOPE");
+            run(engine, new Command.Detach());
+        }
+    }
+
     @Test void badRequestsSayWhyAndWhatToDo() throws Exception {
         Path exe = NativePrograms.compile(dir, "ticker.c");
         Path notExecutable = dir.resolve("notes.txt");
