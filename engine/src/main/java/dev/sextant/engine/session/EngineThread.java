@@ -43,8 +43,11 @@ public final class EngineThread implements Engine {
         while (running) {
             try {
                 Runnable next;
-                if (live == null || !live.running()) {
+                if (live == null) {
                     next = queue.take();
+                } else if (!live.running()) {
+                    // Stopped: only an exit can happen (a SIGKILL from outside); notice it soon.
+                    next = queue.poll(50, TimeUnit.MILLISECONDS);
                 } else if (System.nanoTime() - lastActivity < 2_000_000L) {
                     next = queue.poll();        // the target just stopped or reported: look again at once
                     if (next == null) Thread.onSpinWait();

@@ -230,7 +230,7 @@ final class LiveTarget implements AutoCloseable {
 
     /** Handles what the tracer has seen; true if anything happened. */
     boolean pump() {
-        boolean any = tracer.running() && tracer.poll();
+        boolean any = tracer.poll();
         List<TraceEvent> events = tracer.drainEvents();
         for (TraceEvent e : events) translate(e);
         if (!tracer.ended()) tracer.releaseHeld();

@@ -159,6 +159,12 @@ class LiveSessionTest {
             assertThat(second.status()).isEqualTo(ExitStatus.killed(9));
             assertThatThrownBy(() -> run(engine, new Command.Continue())).hasCauseInstanceOf(TargetException.class)
                     .hasMessageContaining("no live process");
+
+            // SIGKILL from outside while every thread is stopped
+            dev.sextant.engine.api.ProcessInfo third = run(engine,
+                    new Command.Launch(exe, List.of(), Optional.empty(), Map.of(), dir.resolve("ticker-launch3.out")));
+            new ProcessBuilder("kill", "-9", third.pid().toString()).start().waitFor();
+            assertThat(events.await(DebugEvent.ProcessExited.class).status()).isEqualTo(ExitStatus.killed(9));
         }
     }
 
