@@ -330,8 +330,11 @@ final class LiveTarget implements AutoCloseable {
 
     /** Attach, every thread's stack, detach (also when reading fails). */
     static DumpReport stackSnapshot(Pid pid, Cancellation cancel) {
-        requireLibdw("process " + pid);
+        // Loading libdw (JNA registers ~50 functions) overlaps with the ptrace work of attaching.
+        java.util.concurrent.CompletableFuture<Optional<String>> libdw =
+                java.util.concurrent.CompletableFuture.supplyAsync(Dwfl::unavailableReason);
         try (Tracer tracer = Tracer.attach(pid)) {
+            libdw.join().ifPresent(r -> { throw new TargetException("process " + pid + ": " + r); });
             try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer))) {
                 return LiveSnapshot.read(tracer, dwfl, cancel);
             } catch (NativeCallException e) {
