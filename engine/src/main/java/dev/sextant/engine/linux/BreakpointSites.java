@@ -64,8 +64,6 @@ public final class BreakpointSites {
 
     List<UserBreakpoint> userBreakpoints() { return List.copyOf(users.values()); }
 
-    Optional<UserBreakpoint> user(long id) { return Optional.ofNullable(users.get((int) id)); }
-
     void addInternal(Tracer tr, int tid, long address, Runnable action) {
         sites.computeIfAbsent(address, a -> new Site()).internal.add(action);
         sync(tr, tid, address);
