@@ -3,14 +3,11 @@
 # several calls deep: Sextant (`stack --pid`, JVM start-up included) vs eu-stack -s -p and
 # gdb -batch "thread apply all bt", in one run; prints medians and ratios.
 # Then the dlopen storm: LOADS/UNLOADS notifications per second through the live engine.
-# Usage: bench/live-stack.sh [runs]   (after: mvn -o -q -B package -DskipTests)
+# Usage: bench/live-stack.sh [runs]   (./sextant builds what is missing; its first run makes the CDS archive)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
-CP="$(cat app/target/classpath.txt):app/target/sextant-app.jar"
-# JVM options for a short-lived command (C1 only, serial GC): what the ./sextant launcher should use for `stack`.
-JOPTS=${SEXTANT_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
-echo "java options: ${JOPTS:-(none)}; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (the ratios are from one run; absolute times vary with load)"
 WORK=$(mktemp -d)
 trap 'for p in $(cat "$WORK"/pids 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 cc -g -O0 -pthread -o "$WORK/threads" engine/src/test/native/threads.c
@@ -23,10 +20,10 @@ for N in 100 1000; do
   sh -c '"$@" </dev/null >"$0" 2>&1 &' "$WORK/out.$N" "$WORK/threads" "$N"
   for _ in $(seq 1 200); do grep -q ready "$WORK/out.$N" 2>/dev/null && break; sleep 0.05; done
   PID=$(awk '/ready/ {print $2}' "$WORK/out.$N"); echo "$PID" >> "$WORK/pids"
-  java $JOPTS -cp "$CP" dev.sextant.app.Main stack --pid "$PID" --json > "$WORK/warm.json"   # warm the page cache
+  ./sextant stack --pid "$PID" --json > "$WORK/warm.json"   # warm the page cache
   S=(); E=(); G=()
   for _ in $(seq 1 "$RUNS"); do
-    S+=("$(ms java $JOPTS -cp "$CP" dev.sextant.app.Main stack --pid "$PID")")
+    S+=("$(ms ./sextant stack --pid "$PID")")
     E+=("$(ms eu-stack -s -p "$PID")")
     if command -v gdb >/dev/null; then G+=("$(ms gdb -batch -nx -p "$PID" -ex 'thread apply all bt')"); fi
   done

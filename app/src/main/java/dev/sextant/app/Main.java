@@ -1,7 +1,10 @@
 package dev.sextant.app;
 
+import dev.sextant.app.cli.BindCommand;
+import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.StackCommand;
+import dev.sextant.app.cli.UnwindCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, BindCommand.class, UnwindCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {
@@ -24,6 +28,25 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit status (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        if (args.length > 0 && args[0].equals("stack")) {
+            var plain = StackCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (plain.isPresent()) return plain.get().call();
+        }
+        // Building picocli's model reflects over every subcommand; for a known subcommand build only
+        // its own model, which keeps start-up of `sextant stack` short as subcommands are added.
+        Object sub = args.length == 0 ? null : switch (args[0]) {
+            case "stack" -> new StackCommand();
+            default -> null;
+        };
+        if (sub != null) {
+            CommandLine one = new CommandLine(sub);
+            one.setCommandName("sextant " + args[0]);
+            one.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                cmd.getErr().println("sextant: " + ex.getMessage());
+                return 2;
+            });
+            return one.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("sextant: " + ex.getMessage());

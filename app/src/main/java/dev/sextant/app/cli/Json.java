@@ -35,10 +35,22 @@ final class Json {
 
     Json nullValue() { comma(); out.append("null"); needComma = true; return this; }
 
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') return false;
+        }
+        return true;
+    }
+
     private void comma() { if (needComma) out.append(','); }
 
     private void string(String s) {
         out.append('"');
+        if (plain(s)) {             // the common case (symbol names, paths): no escaping needed
+            out.append(s).append('"');
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {

@@ -52,8 +52,57 @@ public final class StackCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /**
+     * The arguments as picocli would bind them, when they are only the plain options above; empty
+     * for anything else (help, a mistake, an option picocli must explain), which goes to picocli.
+     * picocli's reflective model costs about a quarter of a second at start-up (its Java 5 class
+     * files cannot be class-data shared), more than reading a small core: the command people run
+     * most skips it.
+     */
+    public static java.util.Optional<StackCommand> plain(String[] args) {
+        StackCommand c = new StackCommand();
+        c.source = new Source();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String name = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
+            switch (name) {
+                case "--json" -> { if (value != null) return java.util.Optional.empty(); c.json = true; continue; }
+                case "--core", "--exe", "--sysroot", "--pid" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return java.util.Optional.empty();
+                        value = args[++i];
+                    }
+                    if (value.isEmpty()) return java.util.Optional.empty();
+                    if (name.equals("--pid")) {
+                        if (c.source.pid != null || !value.chars().allMatch(Character::isDigit) || value.length() > 9) {
+                            return java.util.Optional.empty();
+                        }
+                        c.source.pid = Integer.parseInt(value);
+                        continue;
+                    }
+                    Path p = Path.of(value);
+                    switch (name) {
+                        case "--core" -> { if (c.source.core != null) return java.util.Optional.empty(); c.source.core = p; }
+                        case "--exe" -> c.exe = p;
+                        default -> c.sysroot = p;
+                    }
+                }
+                default -> { return java.util.Optional.empty(); }
+            }
+        }
+        // exactly one of --core and --pid; anything else is picocli's to explain
+        return (c.source.core == null) == (c.source.pid == null) ? java.util.Optional.empty() : java.util.Optional.of(c);
+    }
+
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = spec != null ? spec.commandLine().getErr()
+                : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
+        long t0 = System.nanoTime();
+        if (timing) dev.sextant.engine.elfutils.jna.Dwfl.unavailableReason();   // load JNA + libdw now, to time it apart
+        long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {
             report = source.pid != null
@@ -67,9 +116,17 @@ public final class StackCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 2;
         }
-        String out = json ? StackReport.json(report) : StackReport.text(report);
-        System.out.write(out.getBytes(StandardCharsets.UTF_8), 0, out.getBytes(StandardCharsets.UTF_8).length);
+        long t2 = System.nanoTime();
+        byte[] out = (json ? StackReport.json(report) : StackReport.text(report)).getBytes(StandardCharsets.UTF_8);
+        System.out.write(out, 0, out.length);
         System.out.flush();
+        if (timing) {
+            long t3 = System.nanoTime();
+            long jvm = ProcessHandle.current().info().startInstant()
+                    .map(i -> java.time.Duration.between(i, java.time.Instant.now()).toMillis()).orElse(-1L) - (t3 - t0) / 1_000_000;
+            err.printf("timing: JVM start to command %d ms, JNA + libdw load %d ms, read + unwind + symbols %d ms, output %d ms%n",
+                    jvm, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        }
         boolean errors = false;
         for (Diagnostic d : report.diagnostics()) {
             if (d.severity() == Severity.ERROR) {

@@ -73,6 +73,13 @@ public final class StackReport {
         return sb.append('\n').toString();
     }
 
+    private static StringBuilder hex16(StringBuilder sb, long v) {
+        String h = Long.toHexString(v);
+        sb.append("0x");
+        for (int i = h.length(); i < 16; i++) sb.append('0');
+        return sb.append(h);
+    }
+
     public static String text(DumpReport r) {
         StringBuilder sb = new StringBuilder(64 * 1024);
         var p = r.process();
@@ -89,7 +96,9 @@ public final class StackReport {
             sb.append(":\n");
             Optional<ThreadStack> st = r.stackOf(t.tid());
             for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
-                sb.append(String.format("  #%-3d 0x%016x %s", f.index(), f.pc().value(), f.location()));
+                sb.append("  #").append(f.index());
+                for (int pad = Integer.toString(f.index()).length(); pad < 4; pad++) sb.append(' ');
+                hex16(sb, f.pc().value()).append(' ').append(f.location());
                 if (f.inline()) sb.append(" [inlined]");
                 f.module().ifPresent(m -> sb.append(" in ").append(m));
                 f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
@@ -99,8 +108,11 @@ public final class StackReport {
         }
         sb.append("\nModules:\n");
         for (Module m : r.modules()) {
-            sb.append(String.format("  0x%016x %10d %s %s %s%n", m.base().value(), m.size(), m.buildId().orElse("-"),
-                    m.found() ? "found " : "MISSING", m.path()));
+            sb.append("  ");
+            hex16(sb, m.base().value()).append(' ');
+            String size = Long.toString(m.size());
+            sb.append(" ".repeat(Math.max(0, 10 - size.length()))).append(size).append(' ').append(m.buildId().orElse("-"))
+                    .append(m.found() ? " found   " : " MISSING ").append(m.path()).append('\n');
         }
         return sb.toString();
     }

@@ -7,7 +7,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope {
 
-    /** Open an ELF core file; replaces the current target. */
+    /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
                     java.util.Optional<java.nio.file.Path> sysroot, Cancellation cancellation) implements Command<DumpReport> {}
 

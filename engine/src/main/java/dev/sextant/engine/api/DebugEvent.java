@@ -19,6 +19,14 @@ public sealed interface DebugEvent {
 
     record ModuleLoaded(long stopId, Module module) implements DebugEvent {}
 
+    /** What crashed a dumped process, as its platform names it, and the system it ran on. */
+    record CrashSummarized(long stopId, String os, String cpu, Optional<CrashReason> crash) implements DebugEvent {}
+
+    /** The data components added to a dump: minidump streams, Crashpad annotations, ELF core notes. */
+    record DumpDataListed(long stopId, List<DumpData> items) implements DebugEvent {
+        public DumpDataListed { items = List.copyOf(items); }
+    }
+
     record StackWalked(long stopId, ThreadStack stack) implements DebugEvent {}
 
     /** Progress of a long command: {@code done} of {@code total} units (threads unwound). */
@@ -46,4 +54,16 @@ public sealed interface DebugEvent {
 
     /** A breakpoint was set, enabled, disabled, hit, or removed ({@code removed}). */
     record BreakpointChanged(long stopId, Breakpoint breakpoint, boolean removed) implements DebugEvent {}
+
+    /**
+     * One call of a bind's status routine ({@code PIMAGEHLP_STATUS_ROUTINE}), for views: the reason's
+     * seed name and code, the image, the library, the address, and the parameter rendered as text.
+     * {@code stopId} identifies the bind, not a target.
+     */
+    record BindStatusReported(long stopId, int reasonCode, String reason, String imageName, String dllName, long va,
+                              String parameter, boolean failure) implements DebugEvent {}
+
+    /** A bind ended: how many modules and procedures were seen, how many failed, whether it was stopped. */
+    record BindFinished(long stopId, String image, int modules, int procedures, int failures, boolean stopped,
+                        long millis) implements DebugEvent {}
 }

@@ -7,5 +7,9 @@ public enum FrameSource {
     /** Recovered by call frame information (.eh_frame/.debug_frame, through libdw). */
     CFI,
     /** An inlined call at the same pc as the frame below it, from DWARF. */
-    INLINE
+    INLINE,
+    /** Followed the saved frame-pointer chain (x86 ebp, x86-64 rbp, arm64 x29): right when the code keeps frame pointers. */
+    FRAME_POINTER,
+    /** A stack word that points into a module's code, taken as a return address: a guess, may be stale. */
+    STACK_SCAN
 }

@@ -20,6 +20,7 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.ModuleReport;
 import dev.sextant.engine.elfutils.jna.ResolvedFrame;
+import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.io.ByteReader;
@@ -79,13 +80,24 @@ public final class ElfCoreReader {
 
         List<Module> modules = new ArrayList<>();
         List<ThreadStack> stacks = new ArrayList<>();
-        Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options);
-        try (Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator)) {
+        Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
+        try (CoreMemory memory = new CoreMemory(core, notes.segments(), notes.header().order());
+             Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, CoreThreads.of(notes, memory).map(t -> t),
+                     process.pid().value())) {
             for (ModuleReport m : dwfl.modules()) {
-                Module mod = new Module(m.name(), Address.of(m.start()), m.end() - m.start(), m.buildId(),
-                        m.mainFile(), m.debugFile());
+                String path = modulePath(m, notes);
+                Module mod = new Module(path, Address.of(m.start()), m.end() - m.start(), m.buildId(),
+                        m.mainFile().or(() -> sameBuildId(path, m.buildId(), options)), m.debugFile());
                 modules.add(mod);
                 listener.module(mod);
+            }
+            if (options.executable().isPresent()) {
+                String given = options.executable().get().toString();
+                boolean used = modules.stream().anyMatch(m -> m.file().map(f -> f.equals(given)).orElse(false));
+                if (!used) {
+                    diag.accept(new Diagnostic(Severity.ERROR, label + ": " + given
+                            + " is not the executable that produced this core (its build-id differs), so its frames have no symbols"));
+                }
             }
             cancel.throwIfCancelled();
             int total = threads.size();
@@ -99,9 +111,29 @@ public final class ElfCoreReader {
             cancel.throwIfCancelled();
         } catch (NativeCallException e) {
             throw new TargetException(label + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new TargetException(label + ": cannot be read (" + e.getMessage() + ")", e);
         }
         return new DumpReport(core, "ELF core (" + notes.header().machineName() + ")", process, signal, threads,
                 modules, orderLike(stacks, threads), diagnostics);
+    }
+
+    /**
+     * libdwfl does not always name the file it read a module from (it opens NT_FILE paths itself);
+     * a file at the module's path, under the sysroot when given, with the module's build-id is the one.
+     */
+    private static Optional<String> sameBuildId(String path, Optional<String> buildId, CoreOptions options) {
+        if (buildId.isEmpty() || !path.startsWith("/")) return Optional.empty();
+        Path file = options.sysroot().map(r -> r.resolve(path.substring(1))).orElse(Path.of(path));
+        return BuildId.ofFile(file).filter(buildId.get()::equals).map(b -> file.toString());
+    }
+
+    /** libdwfl names modules by soname ("libc.so.6"); the NT_FILE note has the path the process mapped. */
+    private static String modulePath(ModuleReport m, CoreFile notes) {
+        if (m.name().startsWith("/")) return m.name();
+        return notes.fileAt(m.start()).map(CoreFile.MappedFile::path)
+                .or(() -> m.mainFile().filter(f -> f.startsWith("/")))
+                .orElse(m.name());
     }
 
     private static CoreFile parseNotes(Path core) {
@@ -191,14 +223,23 @@ public final class ElfCoreReader {
         return frames;
     }
 
-    private static List<Map.Entry<String, Path>> candidates(String modname, Optional<String> executable, CoreOptions options) {
-        List<Map.Entry<String, Path>> out = new ArrayList<>(3);
+    private static List<Map.Entry<String, Path>> candidates(String modname, Optional<String> executable, CoreOptions options,
+                                                            Path core) {
+        List<Map.Entry<String, Path>> out = new ArrayList<>(4);
         if (options.executable().isPresent() && executable.isPresent() && executable.get().equals(modname)) {
             out.add(Map.entry("--exe", options.executable().get()));
         }
         if (options.sysroot().isPresent() && modname.startsWith("/")) {
             out.add(Map.entry("sysroot", options.sysroot().get().resolve(modname.substring(1))));
         }
+        // People copy the libraries of a crash next to its core or executable; look there by file name.
+        String base = Path.of(modname).getFileName() == null ? "" : Path.of(modname).getFileName().toString();
+        if (!base.isEmpty() && !base.startsWith("[")) {
+            Path absCore = core.toAbsolutePath();
+            if (absCore.getParent() != null) out.add(Map.entry("beside the core", absCore.getParent().resolve(base)));
+            options.executable().map(e -> e.toAbsolutePath().getParent()).ifPresent(d -> out.add(Map.entry("beside --exe", d.resolve(base))));
+        }
+        out.removeIf(e -> !java.nio.file.Files.isRegularFile(e.getValue()));
         return out;
     }
 }

@@ -9,7 +9,11 @@ import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.dump.CoreOptions;
+import dev.sextant.engine.dump.DumpOverview;
+import dev.sextant.engine.dump.MinidumpReader;
+import dev.sextant.engine.dump.SecondaryData;
 import dev.sextant.engine.dump.CoreReadListener;
 import dev.sextant.engine.dump.ElfCoreReader;
 import java.util.List;
@@ -196,7 +200,41 @@ public final class EngineThread implements Engine {
                 emit(new DebugEvent.ProgressReported(id, "Unwinding threads", done, total));
             }
         };
-        return ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());
+        if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
+        DumpReport report = ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());
+        if (!listeners.isEmpty()) summarize(id, DumpOverview.ofElfCore(report, open.core()));
+        return report;
+    }
+
+    private DumpReport openMinidump(long id, Command.OpenCore open) {
+        open.cancellation().throwIfCancelled();
+        DumpOverview o = MinidumpReader.read(open.core());
+        DumpReport r = o.report();
+        emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
+        r.diagnostics().forEach(d -> emit(new DebugEvent.DiagnosticReported(id, d)));
+        r.modules().forEach(m -> emit(new DebugEvent.ModuleLoaded(id, m)));
+        int done = 0;
+        for (var st : r.stacks()) {
+            emit(new DebugEvent.StackWalked(id, st));
+            emit(new DebugEvent.ProgressReported(id, "Walking stacks", ++done, r.stacks().size()));
+        }
+        summarize(id, o);
+        return r;
+    }
+
+    /** Decoded renderings are bounded: a view shows the start of a big blob, the command line prints all of it. */
+    private static final int MAX_DECODED = 64 * 1024;
+
+    private void summarize(long id, DumpOverview o) {
+        if (listeners.isEmpty()) return;        // nobody to show it to (the command line): do not decode thousands of notes
+        emit(new DebugEvent.CrashSummarized(id, o.os(), o.cpu(), o.crash()));
+        List<DumpData> items = new java.util.ArrayList<>(o.secondaryData().size());
+        for (SecondaryData d : o.secondaryData()) {
+            String text = d.decode().render();
+            if (text.length() > MAX_DECODED) text = text.substring(0, MAX_DECODED) + "\n… (" + d.size() + " bytes in all)";
+            items.add(new DumpData(d.tag(), d.name(), d.component(), d.size(), text));
+        }
+        emit(new DebugEvent.DumpDataListed(id, items));
     }
 
     private void emit(DebugEvent event) {

@@ -11,25 +11,28 @@ import com.sun.jna.Pointer;
 public final class Demangler {
     private Demangler() {}
 
-    private static final boolean AVAILABLE;
+    /** libstdc++ is loaded on the first mangled name only: C programs never pay for it. */
+    private static final class CxxAbi {
+        static final boolean AVAILABLE;
 
-    static {
-        boolean ok;
-        try {
-            Native.register(Demangler.class, NativeLibrary.getInstance("libstdc++.so.6"));
-            ok = true;
-        } catch (UnsatisfiedLinkError e) {
-            ok = false;
+        static {
+            boolean ok;
+            try {
+                Native.register(CxxAbi.class, NativeLibrary.getInstance("libstdc++.so.6"));
+                ok = true;
+            } catch (UnsatisfiedLinkError e) {
+                ok = false;
+            }
+            AVAILABLE = ok;
         }
-        AVAILABLE = ok;
+
+        static native Pointer __cxa_demangle(String mangled, Pointer buf, Pointer length, int[] status);
     }
 
-    private static native Pointer __cxa_demangle(String mangled, Pointer buf, Pointer length, int[] status);
-
     public static String demangle(String name) {
-        if (!AVAILABLE || name == null || !name.startsWith("_Z")) return name;
+        if (name == null || !name.startsWith("_Z") || !CxxAbi.AVAILABLE) return name;
         int[] status = new int[1];
-        Pointer p = __cxa_demangle(name, null, null, status);
+        Pointer p = CxxAbi.__cxa_demangle(name, null, null, status);
         if (p == null || status[0] != 0) return name;
         try {
             return p.getString(0);

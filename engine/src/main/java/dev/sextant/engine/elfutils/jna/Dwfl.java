@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -147,9 +148,20 @@ public final class Dwfl implements AutoCloseable {
 
     /**
      * Opens a core: {@code elf_begin}, {@code dwfl_core_file_report} (modules from the link map and
-     * NT_FILE), {@code dwfl_report_end}, {@code dwfl_core_file_attach} (threads).
+     * NT_FILE), {@code dwfl_report_end}, then threads either from {@code dwfl_core_file_attach} or,
+     * when {@code threads} is given, from Sextant through {@code dwfl_attach_state}.
      */
     public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator) {
+        return openCore(core, executable, locator, Optional.empty(), 0);
+    }
+
+    /**
+     * As {@link #openCore(Path, Optional, ElfLocator)}, with Sextant serving threads and memory.
+     * libdwfl's own core reader scans every PT_LOAD on each word it reads, which costs O(threads)
+     * per read: a 1,000-thread core spends seconds there. {@code wordSize} is 4 or 8.
+     */
+    public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator, Optional<ThreadSource> threads,
+                                int pid) {
         LibElf.elf_version(LibElf.EV_CURRENT);
         int fd = Posix.open(core.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
         if (fd < 0) throw new NativeCallException("open", Native.getLastError(), "cannot open " + core);
@@ -172,12 +184,56 @@ public final class Dwfl implements AutoCloseable {
                 throw dwflError("dwfl_core_file_report");
             }
             if (LibDw.dwfl_report_end(d.dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
-            if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) throw dwflError("dwfl_core_file_attach");
+            if (threads.isPresent()) {
+                d.attachState(threads.get(), pid);
+            } else if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) {
+                throw dwflError("dwfl_core_file_attach");
+            }
         } catch (RuntimeException e) {
             d.close();
             throw e;
         }
         return d;
+    }
+
+    private Memory threadCallbacks;                  // kept alive as long as dwfl: libdwfl holds the pointer
+    private LibDw.NextThread nextThread;
+    private LibDw.MemoryRead memoryRead;
+    private LibDw.SetInitialRegisters setRegisters;
+
+    private void attachState(ThreadSource source, int pid) {
+        int[] tids = source.threads();
+        int wordSize = is64(elf) ? 8 : 4;
+        nextThread = (dwflPtr, arg, threadArgp) -> {
+            long index = Pointer.nativeValue(threadArgp.getPointer(0));   // NULL starts a new iteration
+            if (index >= tids.length) return 0;
+            threadArgp.setPointer(0, new Pointer(index + 1));
+            return tids[(int) index];
+        };
+        memoryRead = (dwflPtr, addr, result, arg) -> {
+            OptionalLong w = source.readWord(addr, wordSize);
+            if (w.isEmpty()) return 0;
+            result.setLong(0, w.getAsLong());
+            return 1;
+        };
+        setRegisters = (thread, threadArg) -> {
+            int index = (int) Pointer.nativeValue(threadArg) - 1;
+            long[] regs = source.dwarfRegisters(index);
+            if (LibDw.dwfl_thread_state_registers(thread, 0, regs.length, regs) == 0) return 0;
+            LibDw.dwfl_thread_state_register_pc(thread, source.pc(index));
+            return 1;
+        };
+        threadCallbacks = new Memory(6L * Native.POINTER_SIZE);
+        threadCallbacks.clear();
+        threadCallbacks.setPointer(0, CallbackReference.getFunctionPointer(nextThread));
+        threadCallbacks.setPointer(2L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(memoryRead));
+        threadCallbacks.setPointer(3L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(setRegisters));
+        if (LibDw.dwfl_attach_state(dwfl, elf, pid, threadCallbacks, null) == 0) throw dwflError("dwfl_attach_state");
+    }
+
+    private static boolean is64(Pointer elf) {
+        Pointer ident = LibElf.elf_getident(elf, null);
+        return ident != null && ident.getByte(4) == 2;
     }
 
     private static NativeCallException dwflError(String call) {
@@ -203,9 +259,12 @@ public final class Dwfl implements AutoCloseable {
             Pointer name = LibDw.dwfl_module_info(m, null, start, end, null, null, main, debug);
             String n = name == null ? "?" : name.getString(0);
             Optional<String> mainFile = Optional.ofNullable(main.getValue()).map(p -> p.getString(0));
-            if (mainFile.isEmpty() && modElf != null) mainFile = Optional.of("[in core memory]");
-            out.add(new ModuleReport(n, start[0], end[0], buildId(m), mainFile,
-                    Optional.ofNullable(debug.getValue()).map(p -> p.getString(0)),
+            // The vDSO exists only in memory; any other module rebuilt from the core's pages has no symbols.
+            if (mainFile.isEmpty() && modElf != null && (n.startsWith("linux-vdso") || n.startsWith("linux-gate") || n.equals("[vdso]"))) {
+                mainFile = Optional.of("[in core memory]");
+            }
+            Optional<String> debugFile = Optional.ofNullable(debug.getValue()).map(p -> p.getString(0));
+            out.add(new ModuleReport(n, start[0], end[0], buildId(m), mainFile, debugFile,
                     mainFile.isPresent() ? Optional.of(foundBy.getOrDefault(n, "path in core")) : Optional.empty()));
         }
         return out;
@@ -317,6 +376,11 @@ public final class Dwfl implements AutoCloseable {
 
     private record Inlined(Optional<String> name, Optional<String> callFile, OptionalInt callLine) {}
 
+    /**
+     * The inlined calls at {@code adj}, innermost first. As eu-stack does: {@code dwarf_getscopes}
+     * finds the innermost function-like DIE at the pc, then {@code dwarf_getscopes_die} walks its
+     * concrete parents (getscopes alone jumps into the abstract origin and loses the chain).
+     */
     private List<Inlined> inlineChain(Pointer mod, long adj) {
         long[] bias = new long[1];
         Pointer cudie = LibDw.dwfl_module_addrdie(mod, adj, bias);
@@ -325,12 +389,25 @@ public final class Dwfl implements AutoCloseable {
         int n = LibDw.dwarf_getscopes(cudie, adj - bias[0], scopesRef);
         if (n <= 0 || scopesRef.getValue() == null) return List.of();
         Pointer scopes = scopesRef.getValue();
+        Pointer chain = null;
         try {
+            Pointer innermost = null;
+            for (int i = 0; i < n && innermost == null; i++) {
+                Pointer die = scopes.share((long) i * LibDw.SIZEOF_DWARF_DIE);
+                int tag = LibDw.dwarf_tag(die);
+                if (tag == LibDw.DW_TAG_subprogram) return List.of();
+                if (tag == LibDw.DW_TAG_inlined_subroutine) innermost = die;
+            }
+            if (innermost == null) return List.of();
+            PointerByReference chainRef = new PointerByReference();
+            int m = LibDw.dwarf_getscopes_die(innermost, chainRef);
+            if (m <= 0 || chainRef.getValue() == null) return List.of();
+            chain = chainRef.getValue();
             List<Inlined> out = new ArrayList<>();
             Pointer files = null;
             Memory attr = new Memory(LibDw.SIZEOF_DWARF_ATTRIBUTE);
-            for (int i = 0; i < n; i++) {
-                Pointer die = scopes.share((long) i * LibDw.SIZEOF_DWARF_DIE);
+            for (int i = 0; i < m; i++) {
+                Pointer die = chain.share((long) i * LibDw.SIZEOF_DWARF_DIE);
                 int tag = LibDw.dwarf_tag(die);
                 if (tag == LibDw.DW_TAG_subprogram) break;
                 if (tag != LibDw.DW_TAG_inlined_subroutine) continue;
@@ -358,6 +435,7 @@ public final class Dwfl implements AutoCloseable {
             return out;
         } finally {
             Posix.free(scopes);
+            if (chain != null) Posix.free(chain);
         }
     }
 

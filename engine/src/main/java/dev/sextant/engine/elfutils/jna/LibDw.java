@@ -37,16 +37,19 @@ final class LibDw {
         int invoke(Pointer module, Pointer userdata, Pointer modname, long base, Pointer fileName, Pointer elfp);
     }
 
-    // Live processes: modules from /proc/PID/maps, thread state served by Sextant's tracer.
+    /** {@code Dwfl_Thread_Callbacks.next_thread}: *thread_argp is in/out (NULL starts an iteration); returns a tid, 0 at the end. */
     interface NextThread extends Callback { int invoke(Pointer dwfl, Pointer dwflArg, Pointer threadArgp); }
-    interface GetThread extends Callback { byte invoke(Pointer dwfl, int tid, Pointer dwflArg, Pointer threadArgp); }
+    /** {@code Dwfl_Thread_Callbacks.memory_read}: one target word at addr into *result. */
     interface MemoryRead extends Callback { byte invoke(Pointer dwfl, long addr, Pointer result, Pointer dwflArg); }
+    /** {@code Dwfl_Thread_Callbacks.set_initial_registers}. */
     interface SetInitialRegisters extends Callback { byte invoke(Pointer thread, Pointer threadArg); }
 
-    static native int dwfl_linux_proc_report(Pointer dwfl, int pid);
-    static native byte dwfl_attach_state(Pointer dwfl, Pointer elf, int pid, Pointer threadCallbacks, Pointer dwflArg);
+    static native byte dwfl_attach_state(Pointer dwfl, Pointer elf, int pid, Pointer threadCallbacks, Pointer arg);
     static native byte dwfl_thread_state_registers(Pointer thread, int firstreg, int nregs, long[] regs);
     static native void dwfl_thread_state_register_pc(Pointer thread, long pc);
+    // Live processes (linux.Tracer): modules from /proc/PID/maps, lookups by name and line.
+    interface GetThread extends Callback { byte invoke(Pointer dwfl, int tid, Pointer dwflArg, Pointer threadArgp); }
+    static native int dwfl_linux_proc_report(Pointer dwfl, int pid);
     static native int dwfl_getthread_frames(Pointer dwfl, int tid, FrameCallback callback, Pointer arg);
     static native Pointer dwfl_thread_dwfl(Pointer thread);
     static native int dwfl_module_getsymtab(Pointer mod);
@@ -83,6 +86,7 @@ final class LibDw {
     static native int dwfl_build_id_find_elf(Pointer module, Pointer userdata, Pointer modname, long base,
                                              Pointer fileName, Pointer elfp);
     static native int dwarf_getscopes(Pointer cudie, long pc, PointerByReference scopes);
+    static native int dwarf_getscopes_die(Pointer die, PointerByReference scopes);
     static native int dwarf_tag(Pointer die);
     static native Pointer dwarf_diename(Pointer die);
     static native Pointer dwarf_attr_integrate(Pointer die, int name, Pointer result);

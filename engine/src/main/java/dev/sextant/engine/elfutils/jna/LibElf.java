@@ -17,6 +17,7 @@ final class LibElf {
     static native int elf_version(int version);
     static native Pointer elf_begin(int fd, int cmd, Pointer ref);
     static native int elf_end(Pointer elf);
+    static native Pointer elf_getident(Pointer elf, Pointer size);
     static native int elf_errno();
     static native String elf_errmsg(int error);
 }

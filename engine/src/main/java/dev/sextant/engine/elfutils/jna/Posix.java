@@ -12,7 +12,7 @@ final class Posix {
     private Posix() {}
 
     static {
-        Native.register(Posix.class, NativeLibrary.getInstance("c"));
+        Native.register(Posix.class, NativeLibrary.getInstance("libc.so.6"));   // by soname: "c" makes JNA run ldconfig -p
     }
 
     static final int O_RDONLY = 0, O_CLOEXEC = 0x80000;

@@ -21,7 +21,9 @@ public final class ByteReader {
     private final ByteOrder order;
 
     private ByteReader(ByteBuffer buf, long base, int size, ByteOrder order) {
-        this.buf = buf;
+        // Each reader has its own view with its own byte order: views of one file in two orders,
+        // read from two threads, must not change each other's order.
+        this.buf = buf.duplicate().order(order);
         this.base = base;
         this.size = size;
         this.order = order;
@@ -106,12 +108,12 @@ public final class ByteReader {
 
     public int u16(String what, long offset) {
         check(what, offset, 2);
-        return buf.order(order).getShort((int) offset) & 0xffff;
+        return buf.getShort((int) offset) & 0xffff;
     }
 
     public int s32(String what, long offset) {
         check(what, offset, 4);
-        return buf.order(order).getInt((int) offset);
+        return buf.getInt((int) offset);
     }
 
     public long u32(String what, long offset) {
@@ -120,7 +122,7 @@ public final class ByteReader {
 
     public long u64(String what, long offset) {
         check(what, offset, 8);
-        return buf.order(order).getLong((int) offset);
+        return buf.getLong((int) offset);
     }
 
     /** A 4- or 8-byte unsigned word, as ELF's class decides. */
@@ -142,7 +144,7 @@ public final class ByteReader {
 
     public int s16(String what, long offset) {
         check(what, offset, 2);
-        return buf.order(order).getShort((int) offset);
+        return buf.getShort((int) offset);
     }
 
     public long s64(String what, long offset) {

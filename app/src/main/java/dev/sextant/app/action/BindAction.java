@@ -1,0 +1,105 @@
+package dev.sextant.app.action;
+
+import dev.sextant.app.view.status.StatusBar;
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.DebugListener;
+import dev.sextant.engine.bind.BindFlag;
+import dev.sextant.engine.bind.BindParameter;
+import dev.sextant.engine.bind.BindReason;
+import dev.sextant.engine.bind.BindResult;
+import dev.sextant.engine.bind.Binder;
+import dev.sextant.engine.bind.SearchPath;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+
+/**
+ * Binds an image (File → Bind image…, or a module's context menu) on a worker thread — binding
+ * only reads files, so it does not hold up the engine thread — and feeds every status-routine call
+ * through the event bridge, so the Bind view fills in as the bind goes. Cancel stops the bind at
+ * the next status call (the routine returns false, as the seed defines).
+ */
+public final class BindAction {
+    private static final AtomicLong BINDS = new AtomicLong(1_000_000);
+
+    private final DebugListener bridge;
+    private final StatusBar status;
+    private final Consumer<String> notify;
+    private Cancellation current;
+
+    public BindAction(DebugListener bridge, StatusBar status, Consumer<String> notify) {
+        this.bridge = bridge;
+        this.status = status;
+        this.notify = notify;
+    }
+
+    public CompletableFuture<BindResult> bind(Path image, boolean allImages) {
+        if (current != null) current.cancel();
+        Cancellation cancel = new Cancellation();
+        current = cancel;
+        long id = BINDS.incrementAndGet();
+        status.busy("Binding " + image.getFileName() + "…", cancel::cancel);
+        CompletableFuture<BindResult> done = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            long t0 = System.nanoTime();
+            AtomicInteger modules = new AtomicInteger(), procedures = new AtomicInteger(), failures = new AtomicInteger();
+            try {
+                BindResult r = new Binder().bind(image, SearchPath.system(), Optional.empty(),
+                        allImages ? EnumSet.of(BindFlag.ALL_IMAGES) : EnumSet.noneOf(BindFlag.class),
+                        (reason, imageName, dllName, va, parameter) -> {
+                            boolean failed = failure(reason);
+                            if (failed) failures.incrementAndGet();
+                            if (reason == BindReason.BindImportModule || reason == BindReason.BindImportModuleFailed) modules.incrementAndGet();
+                            if (reason == BindReason.BindImportProcedure || reason == BindReason.BindImportProcedureFailed) procedures.incrementAndGet();
+                            bridge.onEvent(new DebugEvent.BindStatusReported(id, reason.code(), reason.name(), imageName, dllName, va,
+                                    text(parameter), failed));
+                            return !cancel.isCancelled();
+                        });
+                bridge.onEvent(new DebugEvent.BindFinished(id, image.toString(), modules.get(), procedures.get(), failures.get(),
+                        r.stopped(), (System.nanoTime() - t0) / 1_000_000));
+                done.complete(r);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        }, "sextant-bind");
+        worker.setDaemon(true);
+        worker.start();
+        done.whenComplete((r, e) -> Platform.runLater(() -> {
+            if (current != cancel) return;
+            current = null;
+            if (e != null) {
+                status.idle("Could not bind " + image.getFileName());
+                notify.accept(image + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            } else {
+                status.idle((r.stopped() ? "Bind stopped: " : "Bound ") + image.getFileName() + ": " + r.modules().size()
+                        + " modules, " + r.missing().size() + " missing, " + r.unresolved().size() + " unresolved symbols");
+            }
+        }));
+        return done;
+    }
+
+    static boolean failure(BindReason r) {
+        return switch (r) {
+            case BindImportModuleFailed, BindImportProcedureFailed, BindForwarderNOT, BindRvaToVaFailed,
+                    BindMismatchedSymbols, BindNoRoomInImage, BindOutOfMemory -> true;
+            default -> false;
+        };
+    }
+
+    static String text(BindParameter p) {
+        if (p instanceof BindParameter.ModuleFound f) return f.path() + " (" + f.foundBy() + ")";
+        if (p instanceof BindParameter.Failure f) return f.message() + (f.trail().isEmpty() ? "" : "; tried " + String.join(", ", f.trail()));
+        if (p instanceof BindParameter.ProcedureName n) return n.name() + n.version().map(v -> "@" + v).orElse("");
+        if (p instanceof BindParameter.ForwarderName f) return f.name() + " → " + f.target();
+        if (p instanceof BindParameter.ByteCount c) return c.bytes() + " bytes";
+        if (p instanceof BindParameter.SymbolFile s) return s.path();
+        if (p instanceof BindParameter.BoundImports b) return b.imports().size() + " bound imports";
+        return "";
+    }
+}

@@ -1,0 +1,112 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.bind.BindFlag;
+import dev.sextant.engine.bind.BindParameter;
+import dev.sextant.engine.bind.BindReason;
+import dev.sextant.engine.bind.BindResult;
+import dev.sextant.engine.bind.BindStatusRoutine;
+import dev.sextant.engine.bind.Binder;
+import dev.sextant.engine.bind.SearchPath;
+import dev.sextant.engine.format.io.FormatException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sextant bind FILE… [--search DIR]… [--library-path PATHS] [--all] [--json]}: resolves
+ * each image's libraries and imports as ld.so would, without running anything.
+ */
+@Command(name = "bind", mixinStandardHelpOptions = true,
+        description = "Resolve an image's libraries and imported symbols the way the dynamic linker would, "
+                + "without running it.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every library found and every strong import bound",
+                "1:a library or a symbol could not be resolved", "2:an image could not be read"})
+public final class BindCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "executables or shared libraries")
+    List<Path> files;
+
+    @Option(names = "--search", paramLabel = "DIR",
+            description = "also look in DIR after every ld.so rule has failed (repeatable)")
+    List<Path> search = new ArrayList<>();
+
+    @Option(names = "--library-path", paramLabel = "PATHS",
+            description = "LD_LIBRARY_PATH for the bind (Sextant's own environment is never used)")
+    String libraryPath;
+
+    @Option(names = "--symbol-path", paramLabel = "DIR",
+            description = "debug-file directory (e.g. /usr/lib/debug): warn when a module's separate debug file does not match it")
+    Path symbolPath;
+
+    @Option(names = "--no-cache", description = "ignore /etc/ld.so.cache")
+    boolean noCache;
+
+    @Option(names = "--all", description = "bind every library's own imports too, not only the image's")
+    boolean all;
+
+    @Option(names = "--json", description = "print JSON (one document per FILE, one per line)")
+    boolean json;
+
+    @Option(names = "--timing", hidden = true, description = "print per-file bind and render times to stderr")
+    boolean timing;
+
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        SearchPath sp = new SearchPath(search, Optional.ofNullable(libraryPath),
+                noCache ? Optional.empty() : Optional.of(SearchPath.SYSTEM_CACHE), Optional.empty());
+        EnumSet<BindFlag> flags = EnumSet.of(BindFlag.NO_UPDATE);
+        if (all) flags.add(BindFlag.ALL_IMAGES);
+        Binder binder = new Binder();
+        int status = 0;
+        StringBuilder out = new StringBuilder(1 << 16);
+        for (Path f : files) {
+            BindResult r;
+            long t0 = System.nanoTime();
+            try {
+                BindStatusRoutine routine = (reason, image, dll, va, p) -> {
+                    if (reason == BindReason.BindMismatchedSymbols && p instanceof BindParameter.SymbolFile s) {
+                        err.println("sextant: warning: " + dll + ": debug file " + s.path() + " does not match it");
+                    }
+                    return true;
+                };
+                r = binder.bind(f, sp, Optional.ofNullable(symbolPath), flags, routine);
+            } catch (FormatException e) {
+                err.println("sextant: " + f + ": " + e.getMessage());
+                status = 2;
+                continue;
+            } catch (IOException e) {
+                err.println("sextant: " + f + ": cannot read: " + e.getMessage());
+                status = 2;
+                continue;
+            }
+            long t1 = System.nanoTime();
+            out.append(json ? BindReport.json(r) : BindReport.text(r));
+            if (timing) err.printf("%s: bind %.1f ms, render %.1f ms%n", f, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
+            if (!r.complete()) status = Math.max(status, 1);
+            if (out.length() > 1 << 20) flush(out);
+        }
+        flush(out);
+        err.flush();
+        return status;
+    }
+
+    private static void flush(StringBuilder sb) {
+        byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+        System.out.write(b, 0, b.length);
+        System.out.flush();
+        sb.setLength(0);
+    }
+}

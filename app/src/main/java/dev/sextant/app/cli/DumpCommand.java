@@ -1,0 +1,78 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command.OpenCore;
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.Severity;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.dump.DumpOverview;
+import dev.sextant.engine.dump.MinidumpReader;
+import dev.sextant.engine.session.EngineThread;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sextant dump FILE [--json]}: crash summary, threads with stacks, modules and secondary data of a minidump or ELF core. */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = "Print a crash dump (minidump or ELF core): crash summary, threads with stacks, modules, secondary data.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:printed", "1:printed, but parts of the dump were unreadable or missing", "2:the dump could not be read"})
+public final class DumpCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "minidump (.dmp) or ELF core file") Path file;
+
+    @Option(names = "--json", description = "print JSON instead of text") boolean json;
+
+    @Option(names = "--data", description = "also print each secondary data item, decoded (text mode)") boolean data;
+
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        DumpOverview overview;
+        try {
+            if (!Files.exists(file)) throw new TargetException(file + ": no such file");
+            overview = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file) : readCore();
+        } catch (TargetException e) {
+            err.println("sextant: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        String out = json ? DumpText.json(overview) : DumpText.text(overview, data);
+        byte[] b = out.getBytes(StandardCharsets.UTF_8);
+        System.out.write(b, 0, b.length);
+        System.out.flush();
+        boolean problems = false;
+        for (Diagnostic d : overview.report().diagnostics()) {
+            if (d.severity() != Severity.INFO) {
+                err.println("sextant: " + d.message());
+                problems = true;
+            }
+        }
+        err.flush();
+        return problems ? 1 : 0;
+    }
+
+    private DumpOverview readCore() {
+        DumpReport report;
+        try (EngineThread engine = new EngineThread()) {
+            report = engine.submit(new OpenCore(file, Optional.empty(), Optional.empty(), new Cancellation())).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof TargetException t ? t : new TargetException(file + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TargetException(file + ": interrupted");
+        }
+        return DumpOverview.ofElfCore(report, file);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import dev.sextant.engine.format.pe.PeImage;
+import dev.sextant.engine.unwind.ElfUnwindTables;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sextant unwind FILE [--at ADDR] [--json]}: the static unwind tables of an ELF file
+ * ({@code .eh_frame}, {@code .debug_frame}) or a PE x64 image ({@code .pdata}), with decoded rows or
+ * unwind codes. Addresses are as in the file (link-time addresses for ELF, RVAs for PE).
+ */
+@Command(name = "unwind", mixinStandardHelpOptions = true,
+        description = "Print the unwind tables (.eh_frame, .debug_frame, .pdata) of an ELF or PE file and exit.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:printed", "1:printed, but some entries could not be decoded (or --at found none)",
+                "2:the file could not be read"})
+public final class UnwindCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "ELF file (executable, shared library, object) or PE image")
+    Path file;
+
+    @Option(names = "--at", paramLabel = "ADDR", description = "show only the entry and row for this address, 0x hex or decimal (ELF: link-time address; PE: RVA)")
+    String at;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+        try {
+            ByteReader bytes = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);
+            Optional<Long> address = Optional.empty();
+            if (at != null) address = Optional.of(parseAddress(at));
+            UnwindOutput o = new UnwindOutput(file, json, out);
+            boolean found;
+            if (PeImage.looksLikePe(bytes)) found = new PdataListing(PeImage.read(bytes), o).print(address);
+            else found = new CfiListing(ElfUnwindTables.read(bytes), o).print(address);
+            o.flush();
+            out.flush();
+            return o.badEntries.get() > 0 || !found ? 1 : 0;
+        } catch (FormatException | IOException e) {
+            err.println("sextant: " + file + ": " + e.getMessage());
+            err.flush();
+            return 2;
+        } catch (NumberFormatException e) {
+            err.println("sextant: --at " + at + ": not an address");
+            err.flush();
+            return 2;
+        }
+    }
+
+    private static long parseAddress(String s) {
+        String t = s.trim().toLowerCase();
+        return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseUnsignedLong(t);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.sextant.app.view.registers;
+
+/** One register of the selected thread. Immutable. */
+public record RegisterRow(String name, String hex, String decimal) {
+    String searchText() { return name + " " + hex + " " + decimal; }
+}

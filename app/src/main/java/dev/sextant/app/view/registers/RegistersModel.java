@@ -1,0 +1,47 @@
+package dev.sextant.app.view.registers;
+
+import dev.sextant.app.view.FxThread;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Register;
+import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.Tid;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** The general registers of the selected thread, as the dump recorded them. */
+public final class RegistersModel {
+    private final ObservableList<RegisterRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<RegisterRow> readOnly = FXCollections.unmodifiableObservableList(rows);
+    private final Map<Tid, List<RegisterRow>> byThread = new HashMap<>();
+
+    public ObservableList<RegisterRow> rows() { return readOnly; }
+
+    public void select(Tid tid) {
+        FxThread.check();
+        rows.setAll(byThread.getOrDefault(tid, List.of()));
+    }
+
+    public void apply(List<DebugEvent> batch) {
+        FxThread.check();
+        for (DebugEvent e : batch) {
+            if (e instanceof DebugEvent.TargetOpened o) {
+                byThread.clear();
+                rows.clear();
+                for (ThreadInfo t : o.threads()) {
+                    byThread.put(t.tid(), t.registers().registers().stream().map(RegistersModel::row).toList());
+                }
+            } else if (e instanceof DebugEvent.TargetClosed) {
+                byThread.clear();
+                rows.clear();
+            }
+        }
+    }
+
+    private static RegisterRow row(Register r) {
+        String hex = Long.toHexString(r.value());
+        return new RegisterRow(r.name(), "0x" + "0".repeat(Math.max(0, 16 - hex.length())) + hex, Long.toUnsignedString(r.value()));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.sextant.app.view.stack;
+
+import dev.sextant.app.view.table.TableKit;
+import dev.sextant.icons.Icon;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.layout.VBox;
+
+/** The Call stack of the selected thread, innermost first; inlined calls are rows of their own. */
+public final class CallStackView {
+    private final TableKit<FrameRow> kit;
+    private final VBox node;
+
+    public CallStackView(StackModel model) {
+        kit = new TableKit<>("stack", model.rows(), FrameRow::searchText);
+        TableColumn<FrameRow, Boolean> kind = kit.column("", FrameRow::inline, 28);
+        kind.setSortable(false);
+        kind.setMinWidth(30);
+        kind.setCellFactory(c -> new TableCell<>() {
+            @Override protected void updateItem(Boolean inline, boolean empty) {
+                super.updateItem(inline, empty);
+                setText(null);
+                setGraphic(empty || inline == null ? null : (inline ? Icon.INLINE_FRAME : Icon.STACK_FRAME).graphic());
+            }
+        });
+        kit.column("#", FrameRow::index, 40);
+        kit.column("PC", FrameRow::pc, 140);
+        kit.column("Function", FrameRow::function, 240);
+        kit.column("Module", FrameRow::module, 140);
+        kit.column("Source", FrameRow::source, 260);
+        kit.column("Found by", FrameRow::how, 80);
+        Label note = new Label();
+        note.setId("stack-note");
+        note.textProperty().bind(model.note());
+        note.managedProperty().bind(note.textProperty().isNotEmpty());
+        note.visibleProperty().bind(note.managedProperty());
+        note.getStyleClass().add("text-muted");
+        node = new VBox(4, kit.node(), note);
+        VBox.setVgrow(kit.node(), javafx.scene.layout.Priority.ALWAYS);
+    }
+
+    public Node node() { return node; }
+
+    public TableKit<FrameRow> kit() { return kit; }
+}

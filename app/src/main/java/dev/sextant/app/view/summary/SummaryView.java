@@ -1,0 +1,67 @@
+package dev.sextant.app.view.summary;
+
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.Severity;
+import dev.sextant.icons.Icon;
+import java.util.function.Function;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+
+/** The crash summary: signal, address, crashing thread, executable; and the problems met reading the dump. */
+public final class SummaryView {
+    private final VBox node;
+
+    public SummaryView(SummaryModel model) {
+        GridPane grid = new GridPane();
+        grid.setHgap(12);
+        grid.setVgap(2);
+        row(grid, 0, "Signal", "summary-signal", model, Summary::signal);
+        row(grid, 1, "Fault address", "summary-address", model, Summary::address);
+        row(grid, 2, "Crashed thread", "summary-thread", model, s -> s.crashedThread()
+                + (s.threads() > 0 ? "   (" + s.threads() + (s.threads() == 1 ? " thread)" : " threads)") : ""));
+        row(grid, 3, "Executable", "summary-executable", model, Summary::executable);
+        row(grid, 4, "Process", "summary-process", model, s -> s.process() + (s.commandLine().isEmpty() ? "" : "   " + s.commandLine()));
+        row(grid, 5, "Dump", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
+        row(grid, 6, "System", "summary-system", model, Summary::system);
+        Label title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
+        title.setId("summary-title");
+        title.getStyleClass().add("title-4");
+        title.setGraphic(Icon.SIGNAL.graphic(20));
+        title.textProperty().bind(Bindings.createStringBinding(() -> {
+            Summary s = model.summary().get();
+            if (s.file().isEmpty()) return "No dump open — File → Open dump… (Ctrl+O), or drop a core file here";
+            return s.signal().equals("none") ? "Process " + s.process() : s.signal().split(" — ")[0] + " in " + s.process();
+        }, model.summary()));
+        VBox problems = new VBox(2);
+        problems.setId("summary-problems");
+        model.diagnostics().addListener((ListChangeListener<Diagnostic>) ch -> {
+            problems.getChildren().clear();
+            for (Diagnostic d : model.diagnostics()) {
+                Label l = new Label(d.message(), (d.severity() == Severity.INFO ? Icon.INFO : Icon.WARNING).graphic());
+                l.setWrapText(true);
+                l.getStyleClass().add(d.severity() == Severity.ERROR ? "danger" : "warning");
+                problems.getChildren().add(l);
+            }
+        });
+        node = new VBox(6, title, grid, problems);
+        node.getStyleClass().add("summary");
+        node.setStyle("-fx-padding: 8 10 8 10;");
+    }
+
+    private static void row(GridPane grid, int r, String name, String id, SummaryModel model, Function<Summary, String> value) {
+        Label k = new Label(name);
+        k.getStyleClass().add("text-muted");
+        Label v = new Label();
+        v.setId(id);
+        v.textProperty().bind(Bindings.createStringBinding(() -> value.apply(model.summary().get()), model.summary()));
+        grid.add(k, 0, r);
+        grid.add(new HBox(v), 1, r);
+    }
+
+    public Node node() { return node; }
+}

@@ -1,0 +1,134 @@
+package dev.sextant.app.view.table;
+
+import dev.sextant.icons.Icon;
+import java.util.Locale;
+import java.util.function.Function;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.collections.transformation.SortedList;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+/**
+ * What every Sextant table has: a filter field (type to filter on any column, Ctrl+F to focus
+ * it, Esc to clear), sorting, multi-selection, Ctrl+C and a context menu to copy rows out as
+ * tab-separated text with a header, and a row count. Tables are virtualised by TableView.
+ */
+public final class TableKit<R> {
+    private final TableView<R> table = new TableView<>();
+    private final TextField filter = new TextField();
+    private final FilteredList<R> filtered;
+    private final Label count = new Label();
+    private final VBox node;
+
+    public TableKit(String id, ObservableList<R> rows, Function<R, String> searchText) {
+        filtered = new FilteredList<>(rows, r -> true);
+        SortedList<R> sorted = new SortedList<>(filtered);
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(sorted);
+        table.setId(id + "-table");
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        table.getStyleClass().addAll("dense", "striped");
+        table.setPlaceholder(new Label("Nothing to show"));
+        filter.setId(id + "-filter");
+        filter.setPromptText("Filter (Ctrl+F)");
+        filter.textProperty().addListener((o, a, text) -> {
+            String needle = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+            filtered.setPredicate(needle.isEmpty() ? r -> true
+                    : r -> searchText.apply(r).toLowerCase(Locale.ROOT).contains(needle));
+        });
+        filter.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ESCAPE) { filter.clear(); table.requestFocus(); e.consume(); }
+            if (e.getCode() == KeyCode.DOWN) { table.requestFocus(); table.getSelectionModel().selectFirst(); e.consume(); }
+        });
+        count.setId(id + "-count");
+        count.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> filtered.size() == rows.size() ? rows.size() + " rows" : filtered.size() + " of " + rows.size() + " rows",
+                filtered, rows));
+        HBox.setHgrow(filter, Priority.ALWAYS);
+        HBox bar = new HBox(6, Icon.FILTER.graphic(), filter, count);
+        bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        bar.getStyleClass().add("table-toolbar");
+        VBox.setVgrow(table, Priority.ALWAYS);
+        node = new VBox(4, bar, table);
+        node.setOnKeyPressed(e -> {
+            if (new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN).match(e)) { filter.requestFocus(); e.consume(); }
+        });
+        table.setOnKeyPressed(e -> {
+            if (new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN).match(e)) { copy(false); e.consume(); }
+        });
+        MenuItem copySel = new MenuItem("Copy selected rows", Icon.COPY.graphic());
+        copySel.setOnAction(e -> copy(false));
+        MenuItem copyAll = new MenuItem("Copy all shown rows");
+        copyAll.setOnAction(e -> copy(true));
+        table.setContextMenu(new ContextMenu(copySel, copyAll));
+    }
+
+    public <V> TableColumn<R, V> column(String title, Function<R, V> value, double prefWidth) {
+        TableColumn<R, V> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
+        c.setPrefWidth(prefWidth);
+        table.getColumns().add(c);
+        return c;
+    }
+
+    /** Adds an action on the selected row to the table's context menu. */
+    public void addRowAction(String text, javafx.scene.Node graphic, java.util.function.Consumer<R> action) {
+        MenuItem item = new MenuItem(text, graphic);
+        item.setOnAction(e -> {
+            R r = table.getSelectionModel().getSelectedItem();
+            if (r != null) action.accept(r);
+        });
+        item.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        table.getContextMenu().getItems().add(0, item);
+    }
+
+    public TableView<R> table() { return table; }
+
+    public TextField filterField() { return filter; }
+
+    public VBox node() { return node; }
+
+    /** The rows as text: a header line, then one tab-separated line per row, in the order shown. */
+    public String text(boolean all) {
+        StringBuilder sb = new StringBuilder();
+        var cols = table.getVisibleLeafColumns();
+        for (int i = 0; i < cols.size(); i++) sb.append(i == 0 ? "" : "\t").append(cols.get(i).getText());
+        sb.append('\n');
+        var rows = all || table.getSelectionModel().getSelectedItems().isEmpty()
+                ? table.getItems() : table.getSelectionModel().getSelectedItems();
+        for (R r : rows) {
+            for (int i = 0; i < cols.size(); i++) {
+                ObservableValue<?> v = cols.get(i).getCellObservableValue(r);
+                Object o = v == null ? null : v.getValue();
+                sb.append(i == 0 ? "" : "\t").append(o == null ? "" : o.toString());
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Copies the selected rows (or all shown rows) to the clipboard; returns the text. */
+    public String copy(boolean all) {
+        String text = text(all);
+        ClipboardContent c = new ClipboardContent();
+        c.putString(text);
+        Clipboard.getSystemClipboard().setContent(c);
+        return text;
+    }
+}

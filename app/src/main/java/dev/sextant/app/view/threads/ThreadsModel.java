@@ -1,0 +1,55 @@
+package dev.sextant.app.view.threads;
+
+import dev.sextant.app.view.FxThread;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Signals;
+import dev.sextant.engine.api.StackFrame;
+import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.Tid;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** The threads of the current target, crashing thread first; the top frame fills in as stacks arrive. */
+public final class ThreadsModel {
+    private final ObservableList<ThreadRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<ThreadRow> readOnly = FXCollections.unmodifiableObservableList(rows);
+    private final Map<Tid, Integer> index = new HashMap<>();
+    private long stopId = -1;
+
+    public ObservableList<ThreadRow> rows() { return readOnly; }
+
+    public void apply(List<DebugEvent> batch) {
+        FxThread.check();
+        for (DebugEvent e : batch) {
+            if (e instanceof DebugEvent.TargetOpened o) {
+                stopId = o.stopId();
+                List<ThreadRow> fresh = new ArrayList<>();
+                for (ThreadInfo t : o.threads()) if (t.crashed()) fresh.add(row(t));
+                for (ThreadInfo t : o.threads()) if (!t.crashed()) fresh.add(row(t));
+                index.clear();
+                for (int i = 0; i < fresh.size(); i++) index.put(fresh.get(i).tid(), i);
+                rows.setAll(fresh);
+            } else if (e instanceof DebugEvent.StackWalked s && s.stopId() == stopId) {
+                Integer i = index.get(s.stack().tid());
+                if (i == null) continue;
+                ThreadRow old = rows.get(i);
+                List<StackFrame> frames = s.stack().frames();
+                String loc = frames.isEmpty() ? "" : frames.get(0).location();
+                String src = frames.isEmpty() ? "" : frames.get(0).sourceLine().orElse("");
+                int physical = (int) frames.stream().filter(f -> !f.inline()).count();
+                rows.set(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical));
+            } else if (e instanceof DebugEvent.TargetClosed) {
+                rows.clear();
+                index.clear();
+            }
+        }
+    }
+
+    private static ThreadRow row(ThreadInfo t) {
+        return new ThreadRow(t.tid(), t.name().orElse(""), t.crashed(), t.signal() == 0 ? "" : Signals.name(t.signal()), "", "", 0);
+    }
+}

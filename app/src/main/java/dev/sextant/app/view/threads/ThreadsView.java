@@ -1,0 +1,53 @@
+package dev.sextant.app.view.threads;
+
+import dev.sextant.app.view.table.TableKit;
+import dev.sextant.engine.api.Tid;
+import dev.sextant.icons.Icon;
+import java.util.function.Consumer;
+import javafx.scene.Node;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+
+/** The Threads table: crashed thread first and marked; selecting a thread shows its call stack. */
+public final class ThreadsView {
+    private final TableKit<ThreadRow> kit;
+
+    public ThreadsView(ThreadsModel model, Consumer<Tid> onSelect) {
+        kit = new TableKit<>("threads", model.rows(), ThreadRow::searchText);
+        TableColumn<ThreadRow, Boolean> mark = kit.column("", ThreadRow::crashed, 28);
+        mark.setSortable(false);
+        mark.setCellFactory(c -> new TableCell<>() {
+            @Override protected void updateItem(Boolean crashed, boolean empty) {
+                super.updateItem(crashed, empty);
+                setGraphic(!empty && Boolean.TRUE.equals(crashed) ? Icon.CRASHED_THREAD.graphic() : null);
+                setText(null);
+            }
+        });
+        mark.setMinWidth(30);
+        kit.column("TID", r -> r.tid().value(), 70);
+        kit.column("Name", ThreadRow::name, 110);
+        kit.column("Signal", ThreadRow::signal, 80);
+        kit.column("Location", ThreadRow::location, 220);
+        kit.column("Source", ThreadRow::source, 260);
+        kit.column("Frames", ThreadRow::frames, 60);
+        kit.table().setRowFactory(t -> new TableRow<>() {
+            @Override protected void updateItem(ThreadRow row, boolean empty) {
+                super.updateItem(row, empty);
+                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("crashed"), !empty && row != null && row.crashed());
+            }
+        });
+        kit.table().getSelectionModel().selectedItemProperty().addListener((o, a, row) -> {
+            if (row != null) onSelect.accept(row.tid());
+        });
+        model.rows().addListener((javafx.collections.ListChangeListener<ThreadRow>) ch -> {
+            if (kit.table().getSelectionModel().getSelectedItem() == null && !kit.table().getItems().isEmpty()) {
+                kit.table().getSelectionModel().select(0);
+            }
+        });
+    }
+
+    public Node node() { return kit.node(); }
+
+    public TableKit<ThreadRow> kit() { return kit; }
+}

@@ -1,0 +1,144 @@
+package dev.sextant.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sextant.app.Main;
+import dev.sextant.engine.testing.NativePrograms;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sextant stack} in-process: the documented JSON, text output, exit codes and one-line errors. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class StackCommandTest {
+    @TempDir static Path dir;
+    static Path exe, core;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll static void makeCore() throws Exception {
+        exe = NativePrograms.compile("threads", dir);
+        core = NativePrograms.coreOf(exe, dir, "5");
+    }
+
+    static synchronized Run run(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test void jsonHasTheDocumentedShape() throws Exception {
+        Run r = run("stack", "--core", core.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("process").get("pid").asInt()).isPositive();
+        assertThat(j.get("signal").get("name").asText()).isEqualTo("SIGABRT");
+        JsonNode threads = j.get("threads");
+        assertThat(threads).hasSize(6);
+        assertThat(threads.get(0).get("crashed").asBoolean()).isTrue();
+        assertThat(threads.get(0).get("tid").asInt()).isEqualTo(j.get("process").get("pid").asInt());
+        for (int i = 1; i < threads.size(); i++) {
+            assertThat(threads.get(i).get("crashed").asBoolean()).isFalse();
+            JsonNode frames = threads.get(i).get("frames");
+            boolean sawWait = false;
+            for (JsonNode f : frames) {
+                assertThat(f.get("pc").asText()).startsWith("0x");
+                assertThat(f.get("offset").asText()).startsWith("0x");
+                assertThat(f.has("module") && f.has("function") && f.has("file") && f.has("line") && f.has("inline")).isTrue();
+                if ("wait_here".equals(f.get("function").asText())) {
+                    sawWait = true;
+                    assertThat(f.get("line").asInt()).isEqualTo(NativePrograms.line("threads", "wait_here"));
+                    assertThat(f.get("file").asText()).endsWith("threads.c");
+                    assertThat(f.get("module").asText()).isEqualTo("threads");
+                }
+            }
+            assertThat(sawWait).isTrue();
+        }
+        JsonNode modules = j.get("modules");
+        assertThat(modules.size()).isGreaterThanOrEqualTo(3);
+        boolean sawExe = false;
+        for (JsonNode m : modules) {
+            assertThat(m.get("base").asText()).startsWith("0x");
+            assertThat(m.get("size").asText()).startsWith("0x");
+            if (m.get("path").asText().equals(exe.toString())) {
+                sawExe = true;
+                assertThat(m.get("found").asBoolean()).isTrue();
+                assertThat(m.get("buildId").asText()).matches("[0-9a-f]{40}");
+            }
+        }
+        assertThat(sawExe).isTrue();
+    }
+
+    @Test void textNamesEveryThreadAndItsFrames() throws Exception {
+        Run r = run("stack", "--core", core.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Signal: SIGABRT").contains("(crashed):").contains(" wait_here+0x")
+                .contains("threads.c:" + NativePrograms.line("threads", "wait_here"));
+        assertThat(r.out().lines().filter(l -> l.startsWith("Thread "))).hasSize(6);
+    }
+
+    @Test void badFilesGiveOneLineAndExitTwo() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty"));
+        Run r = run("stack", "--core", empty.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("sextant: " + empty + ": the file is empty, not a core file" + System.lineSeparator());
+
+        Run notCore = run("stack", "--core", exe.toString());
+        assertThat(notCore.exit()).isEqualTo(2);
+        assertThat(notCore.err().lines()).hasSize(1);
+        assertThat(notCore.err()).contains(exe.toString()).contains("not a core file").doesNotContain("Exception");
+
+        Run missing = run("stack", "--core", dir.resolve("nope").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("sextant: " + dir.resolve("nope") + ": no such file" + System.lineSeparator());
+    }
+
+    @Test void missingExecutablePrintsWhatItCanAndSaysWhatToDo() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("gone"));
+        Path exe2 = NativePrograms.compile("crash", sub);
+        Path core2 = NativePrograms.coreOf(exe2, sub);
+        Path kept = Files.copy(exe2, dir.resolve("kept-crash"));
+        Files.delete(exe2);
+        Run r = run("stack", "--core", core2.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("Signal: SIGSEGV");
+        assertThat(r.err().lines()).containsExactly("sextant: " + core2 + ": executable " + exe2
+                + " not found, so its frames have no symbols; pass --exe FILE");
+        assertThat(r.out()).doesNotContain("level3");
+        Run withExe = run("stack", "--core", core2.toString(), "--exe", kept.toString());
+        assertThat(withExe.exit()).as(withExe.err()).isZero();
+        assertThat(withExe.out()).contains("level3+0x");
+
+        // A rebuild is another file (another build-id): refused, and said so.
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path rebuilt = NativePrograms.compile("crash", elsewhere);
+        Run wrong = run("stack", "--core", core2.toString(), "--exe", rebuilt.toString());
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.err()).contains(rebuilt + " is not the executable that produced this core");
+        assertThat(wrong.out()).doesNotContain("level3");
+    }
+
+    @Test void usageErrorsExitNonZeroWithoutAStackTrace() {
+        Run r = run("stack");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required option: '--core=FILE'").doesNotContain("at picocli");
+    }
+}

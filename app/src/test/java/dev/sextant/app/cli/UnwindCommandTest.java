@@ -1,0 +1,114 @@
+package dev.sextant.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sextant.app.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code sextant unwind} end to end, through {@link Main#run}, checked against readelf and the corpus facts. */
+class UnwindCommandTest {
+    private static final Path LIBZ = Path.of("/usr/lib/x86_64-linux-gnu/libz.so.1");
+
+    private record Result(int status, String out) {}
+
+    private static Result run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            int status = Main.run(args);
+            capture.flush();
+            return new Result(status, bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    private static Path corpus(String rel) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path c = p.resolve("shared/corpus").resolve(rel);
+            if (Files.exists(c)) return c;
+        }
+        assumeTrue(false, "corpus file " + rel + " is absent");
+        return null;
+    }
+
+    private static String readelf(String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "readelf";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        p.waitFor();
+        return out;
+    }
+
+    @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void jsonListsEveryFdeThatReadelfLists() throws Exception {
+        assumeTrue(Files.exists(LIBZ), "libz.so.1 is not installed");
+        Result r = run("unwind", "--json", LIBZ.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("{\"file\":").contains("\"format\":\"elf\"").contains("\"section\":\".eh_frame\"");
+        String ref = readelf("--debug-dump=frames", LIBZ.toString());
+        assertThat(count(r.out(), "\"start\":")).isEqualTo(count(ref, " FDE cie="));
+        assertThat(r.out()).contains("\"symbol\":\"adler32_z\"").contains("\"regs\":{\"rip\":\"c-8\"}");
+    }
+
+    @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void atPrintsTheEntryAndTheRowInEffect() throws Exception {
+        assumeTrue(Files.exists(LIBZ), "libz.so.1 is not installed");
+        // pick an FDE from readelf and ask for its second row's address
+        String ref = readelf("--debug-dump=frames-interp", LIBZ.toString());
+        Matcher m = Pattern.compile("FDE cie=\\S+ pc=([0-9a-f]+)\\.\\.([0-9a-f]+)\\n.*\\n([0-9a-f]+) (\\S+).*\\n([0-9a-f]+) (\\S+)").matcher(ref);
+        assertThat(m.find()).isTrue();
+        long second = Long.parseLong(m.group(5), 16);
+        Result r = run("unwind", "--json", "--at", "0x" + Long.toHexString(second), LIBZ.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("\"start\":\"0x" + Long.toHexString(Long.parseLong(m.group(1), 16)) + "\"")
+                .contains("\"row\":{\"loc\":\"0x" + Long.toHexString(second) + "\",\"cfa\":\"" + m.group(6) + "\"");
+        Result text = run("unwind", "--at", "0x" + Long.toHexString(second), LIBZ.toString());
+        assertThat(text.out()).contains("row in effect at 0x" + Long.toHexString(second));
+        assertThat(run("unwind", "--at", "0x1", LIBZ.toString()).status()).isEqualTo(1);
+    }
+
+    @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void peImagesListPdataAndMarkTheChainLoop() {
+        Result hello = run("unwind", "--json", corpus("pe/symbolic/hello-dwarf.exe").toString());
+        assertThat(hello.status()).isZero();
+        assertThat(hello.out()).contains("\"format\":\"pe\"").contains("\"section\":\".pdata\"");
+        int dwarf = hello.out().indexOf("\"section\":\".debug_frame\"");
+        assertThat(dwarf).as("MinGW's .debug_frame is listed too").isPositive();
+        assertThat(count(hello.out().substring(0, dwarf), "\"start\":")).isEqualTo(95);
+        assertThat(count(hello.out().substring(dwarf), "\"start\":")).isEqualTo(92);
+        Result loop = run("unwind", "--json", corpus("pe/symbolic/cfi_chained_loop.exe").toString());
+        assertThat(loop.status()).isEqualTo(1);
+        assertThat(loop.out()).contains("exceeded unwind chain length");
+    }
+
+    @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void unreadableFileExitsWithTwo() throws Exception {
+        Path notElf = Files.createTempFile("sextant", ".txt");
+        try {
+            Files.writeString(notElf, "hello, not an image");
+            assertThat(run("unwind", notElf.toString()).status()).isEqualTo(2);
+        } finally {
+            Files.delete(notElf);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Issue 2 figures: `sextant stack --core` vs `eu-stack -s --core` vs `gdb -batch -ex "thread apply all bt"`
+# on real cores of a program with 50 and 1,000 threads blocked three calls deep, start-up included.
+# Usage: bench/core-stack.sh [runs]   (median of `runs`, default 5). Prints the ratios.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+source "$here/bench/lib.sh"
+runs=${1:-5}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cc -g -O0 -pthread -o "$work/threads" "$here/engine/src/test/resources/native/threads.c"
+"$here/sextant" stack --help >/dev/null 2>&1   # build if needed, and make the CDS archive
+echo "wall time, median of $runs (CPU time in brackets), start-up included"
+printf '%-8s %18s %18s %18s %11s %11s\n' threads sextant eu-stack gdb sextant/eu sextant/gdb
+for n in 50 1000; do
+  mkdir -p "$work/$n"; cp "$work/threads" "$work/$n/"
+  core=$(make_core "$work/$n" "$work/$n/threads" "$n")
+  "$here/sextant" stack --core "$core" >/dev/null 2>&1 || true
+  s=$(median_ms "$runs" "$here/sextant" stack --core "$core")
+  e=$(median_ms "$runs" eu-stack -s --core="$core" -e "$work/$n/threads")
+  g=$(median_ms "$runs" gdb -batch -nx -ex "thread apply all bt" "$work/$n/threads" "$core")
+  sc=$(median_cpu_ms "$runs" "$here/sextant" stack --core "$core")
+  ec=$(median_cpu_ms "$runs" eu-stack -s --core="$core" -e "$work/$n/threads")
+  gc=$(median_cpu_ms "$runs" gdb -batch -nx -ex "thread apply all bt" "$work/$n/threads" "$core")
+  printf '%-8s %7s ms (%5s) %7s ms (%5s) %7s ms (%5s) %5s (%4s) %5s (%4s)\n' "$n" "$s" "$sc" "$e" "$ec" "$g" "$gc" \
+    "$(ratio "$s" "$e")" "$(ratio "$sc" "$ec")" "$(ratio "$s" "$g")" "$(ratio "$sc" "$gc")"
+done
+echo "(targets: 50 threads <= 3x eu-stack and <= 0.5x gdb; 1,000 threads <= 1.0x eu-stack)"
+echo "where Sextant's time goes on the 1,000-thread core:"
+SEXTANT_TIMING=1 "$here/sextant" stack --core "$core" 2>&1 >/dev/null | sed 's/^/  /'
+echo "the JVM alone: $(median_ms "$runs" java -Xshare:auto -XX:TieredStopAtLevel=1 -version) ms"

@@ -1,0 +1,76 @@
+package dev.sextant.engine.bind;
+
+import dev.sextant.engine.format.elf.DynamicObject;
+import dev.sextant.engine.format.elf.DynamicSection;
+import dev.sextant.engine.format.io.FormatException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** One object of a bind, as ld.so's {@code link_map}: the file, who loaded it and how. Bind-private, mutable while loading. */
+final class LoadedObject {
+    final String name;            // the needed name it was first loaded by, or the image path
+    final Path path;              // as found (absolute, symlinks kept: ld.so's l_name)
+    final Path realPath;
+    final Object fileKey;         // device and inode, to catch one file found under two names
+    final DynamicObject elf;
+    final LoadedObject loader;    // the object whose DT_NEEDED loaded it; null for the image and ld.so
+    final String foundBy;
+    final List<String> trail;
+    final String origin;          // $ORIGIN
+    final Set<String> names = new LinkedHashSet<>();
+    final List<LoadedObject> filtees = new ArrayList<>();
+    String shownAs;               // the interpreter: the needed name that first brought it into scope
+    LoadedObject neededFirstBy;
+    LoadedObject filterOf;        // set when it was inserted in the scope for a filter
+    boolean inScope;
+    final boolean symbolic;       // DT_SYMBOLIC: looks itself up first
+
+    LoadedObject(String name, Path path, Path realPath, Object fileKey, DynamicObject elf, LoadedObject loader,
+                 String foundBy, List<String> trail, String origin) {
+        this.name = name;
+        this.path = path;
+        this.realPath = realPath;
+        this.fileKey = fileKey;
+        this.elf = elf;
+        this.loader = loader;
+        this.foundBy = foundBy;
+        this.trail = List.copyOf(trail);
+        this.origin = origin;
+        elf.soname().ifPresent(names::add);
+        this.symbolic = elf.dynamic().map(DynamicSection::symbolic).orElse(false);
+    }
+
+    Optional<String> rpath() {
+        // A DT_RUNPATH makes ld.so ignore the object's DT_RPATH.
+        if (elf.dynamic().map(d -> d.has(DynamicSection.DT_RUNPATH)).orElse(false)) return Optional.empty();
+        try {
+            return elf.dynamic().flatMap(DynamicSection::rpath);
+        } catch (FormatException e) {
+            return Optional.empty();       // a path outside the string table searches nothing
+        }
+    }
+
+    Optional<String> runpath() {
+        try {
+            return elf.dynamic().flatMap(DynamicSection::runpath);
+        } catch (FormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    boolean noDefaultLib() {
+        return elf.dynamic().map(d -> (d.flags1() & DynamicSection.DF_1_NODEFLIB) != 0).orElse(false);
+    }
+
+    String displayName() { return shownAs != null ? shownAs : name; }
+
+    boolean matches(String needed) {
+        return names.contains(needed) || path.toString().equals(needed);
+    }
+
+    @Override public String toString() { return name + " (" + path + ")"; }
+}

@@ -1,0 +1,96 @@
+package dev.sextant.engine.dump;
+
+import dev.sextant.engine.format.elf.ProgramHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The memory image of a core: its {@code PT_LOAD} segments sorted by address, read from the file
+ * through read-only mappings of at most 1 GiB each (so cores over 2 GiB work). A word is found by
+ * binary search over the segments. Bytes a segment does not store (p_filesz &lt; p_memsz, or beyond
+ * the end of a truncated file) are not readable. Owned by one thread.
+ */
+final class CoreMemory implements AutoCloseable {
+    private static final long CHUNK = 1L << 30;
+
+    private final long[] starts, ends, offsets;       // [start, start + filesz) ↦ file offset
+    private final MappedByteBuffer[] chunks;
+    private final long fileSize;
+    private final FileChannel channel;
+
+    CoreMemory(Path core, List<ProgramHeader> segments, ByteOrder order) throws IOException {
+        channel = FileChannel.open(core, StandardOpenOption.READ);
+        fileSize = channel.size();
+        List<ProgramHeader> loads = new ArrayList<>();
+        for (ProgramHeader ph : segments) if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) loads.add(ph);
+        loads.sort(Comparator.comparing(ProgramHeader::vaddr, Long::compareUnsigned));
+        starts = new long[loads.size()];
+        ends = new long[loads.size()];
+        offsets = new long[loads.size()];
+        for (int i = 0; i < loads.size(); i++) {
+            ProgramHeader ph = loads.get(i);
+            starts[i] = ph.vaddr();
+            ends[i] = ph.vaddr() + Math.min(ph.filesz(), ph.memsz());
+            offsets[i] = ph.offset();
+        }
+        int n = (int) ((fileSize + CHUNK - 1) / CHUNK);
+        chunks = new MappedByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            long off = i * CHUNK;
+            chunks[i] = channel.map(FileChannel.MapMode.READ_ONLY, off, Math.min(CHUNK, fileSize - off));
+            chunks[i].order(order);
+        }
+    }
+
+    /** One little- or big-endian word of {@code size} (4 or 8) bytes at {@code address}. */
+    OptionalLong word(long address, int size) {
+        int i = find(address);
+        if (i < 0) return OptionalLong.empty();
+        long end = address + size;
+        if (Long.compareUnsigned(end, ends[i]) > 0 || Long.compareUnsigned(end, address) < 0) return OptionalLong.empty();
+        long off = offsets[i] + (address - starts[i]);
+        if (off < 0 || off + size > fileSize) return OptionalLong.empty();
+        int c = (int) (off / CHUNK);
+        int within = (int) (off % CHUNK);
+        ByteBuffer b = chunks[c];
+        if (within + size <= b.limit()) {
+            return OptionalLong.of(size == 8 ? b.getLong(within) : b.getInt(within) & 0xffffffffL);
+        }
+        long v = 0;                                       // straddles two mappings: byte by byte
+        boolean little = b.order() == ByteOrder.LITTLE_ENDIAN;
+        for (int k = 0; k < size; k++) {
+            long o = off + k;
+            long byteVal = chunks[(int) (o / CHUNK)].get((int) (o % CHUNK)) & 0xff;
+            v = little ? v | byteVal << (8 * k) : v << 8 | byteVal;
+        }
+        return OptionalLong.of(v);
+    }
+
+    private int find(long address) {
+        int lo = 0, hi = starts.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(address, starts[mid]) < 0) hi = mid - 1;
+            else if (Long.compareUnsigned(address, ends[mid]) >= 0) lo = mid + 1;
+            else return mid;
+        }
+        return -1;
+    }
+
+    int segmentCount() { return starts.length; }
+
+    @Override public void close() throws IOException {
+        Arrays.fill(chunks, null);
+        channel.close();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.sextant.engine.dump;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.CrashReason;
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.RegisterSet;
+import dev.sextant.engine.api.Severity;
+import dev.sextant.engine.api.SignalInfo;
+import dev.sextant.engine.api.Signals;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import dev.sextant.engine.format.minidump.ExceptionRecord;
+import dev.sextant.engine.format.minidump.MemoryRegions;
+import dev.sextant.engine.format.minidump.Minidump;
+import dev.sextant.engine.format.minidump.ModuleRecord;
+import dev.sextant.engine.format.minidump.StreamType;
+import dev.sextant.engine.format.minidump.SystemInfo;
+import dev.sextant.engine.format.minidump.ThreadContext;
+import dev.sextant.engine.format.minidump.ThreadRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a minidump (Windows, Breakpad, Crashpad) into a {@link DumpOverview}: crash summary, threads
+ * with registers and stacks (frame pointers and stack scan over the dump's memory), modules and the
+ * secondary data list. Pure Java, any thread. A bad header or directory fails with a
+ * {@link TargetException}; a broken stream becomes a diagnostic and leaves the rest readable.
+ */
+public final class MinidumpReader {
+    private MinidumpReader() {}
+
+    /** True if the file starts with the minidump signature. */
+    public static boolean isMinidump(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] m = in.readNBytes(4);
+            return m.length == 4 && m[0] == 'M' && m[1] == 'D' && m[2] == 'M' && m[3] == 'P';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads a minidump file of any size (beyond 2 GiB, memory is mapped in windows as it is read). */
+    public static DumpOverview read(Path file) {
+        Minidump dump;
+        try {
+            if (Files.isDirectory(file)) throw new TargetException(file + ": is a directory, not a minidump");
+            dump = Minidump.open(file);
+        } catch (NoSuchFileException e) {
+            throw new TargetException(file + ": no such file", e);
+        } catch (FormatException e) {
+            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+        } catch (IOException e) {
+            throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        return read(file, dump);
+    }
+
+    /** Reads a minidump held in {@code bytes}; {@code file} only names it in messages. */
+    public static DumpOverview read(Path file, ByteReader bytes) {
+        Minidump dump;
+        try {
+            dump = Minidump.read(bytes);
+        } catch (FormatException e) {
+            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+        }
+        return read(file, dump);
+    }
+
+    private static DumpOverview read(Path file, Minidump dump) {
+        Optional<SystemInfo> sys = dump.systemInfo();
+        Optional<ExceptionRecord> exc = dump.exception();
+        List<ModuleRecord> moduleRecords = dump.modules();
+        List<ThreadRecord> threadRecords = dump.threads();
+        Map<Integer, String> names = dump.threadNames();
+        MemoryRegions memory = dump.memory();
+
+        String cpu = sys.map(s -> s.cpuName() + s.cpuDescription().map(d -> " (" + d + ", " + s.processorCount() + " CPUs)")
+                .orElse(" (" + s.processorCount() + " CPUs)")).orElse("unknown CPU");
+        String os = sys.map(SystemInfo::osDescription).orElse("unknown OS");
+        boolean linux = sys.map(SystemInfo::isLinuxLike).orElse(false);
+        Optional<CrashReason> crash = exc.map(e -> ExceptionNames.decode(e, sys));
+        Optional<SignalInfo> signal = Optional.empty();
+        if (linux && exc.isPresent()) {
+            int sig = (int) exc.get().code(), code = (int) exc.get().flags();
+            signal = Optional.of(new SignalInfo(sig, code,
+                    (Signals.hasFaultAddress(sig, code) || code == 0 && ExceptionNames.isFaultSignal(sig)) ? Optional.of(Address.of(exc.get().address())) : Optional.empty(), Optional.empty()));
+        }
+
+        List<Module> modules = new ArrayList<>(moduleRecords.size());
+        for (ModuleRecord m : moduleRecords) {
+            modules.add(new Module(m.name(), Address.of(m.base()), m.size(), Optional.of(m.debugId()), Optional.empty(), Optional.empty()));
+        }
+
+        MemoryStackWalker walker = new MemoryStackWalker(memory, moduleRecords);
+        Optional<ThreadContext> excContext = dump.exceptionContext();
+        List<ThreadInfo> threads = new ArrayList<>(threadRecords.size());
+        List<ThreadStack> stacks = new ArrayList<>(threadRecords.size());
+        for (ThreadRecord t : threadRecords) {
+            boolean crashed = exc.isPresent() && exc.get().threadId() == t.threadId();
+            Optional<ThreadContext> ctx = crashed && excContext.isPresent() ? excContext : t.context();
+            Tid tid = new Tid(t.threadId());
+            RegisterSet regs = new RegisterSet(ctx.map(ThreadContext::arch).orElse(sys.map(SystemInfo::cpuName).orElse("unknown")),
+                    ctx.map(ThreadContext::registers).orElse(List.of()));
+            ThreadInfo info = new ThreadInfo(tid, Optional.ofNullable(names.get(t.threadId())), crashed,
+                    crashed && linux ? (int) exc.get().code() : 0, regs);
+            if (crashed) threads.add(0, info); else threads.add(info);
+            ThreadStack st = ctx.map(c -> walker.walk(tid, c))
+                    .orElse(new ThreadStack(tid, List.of(), Optional.of("no registers: " + t.contextProblem().orElse("no context"))));
+            if (crashed) stacks.add(0, st); else stacks.add(st);
+        }
+
+        ProcessInfo process = processInfo(dump, moduleRecords, sys);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        if (dump.entry(StreamType.THREAD_LIST).isEmpty()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": no thread list stream"));
+        if (dump.entry(StreamType.MODULE_LIST).isEmpty()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": no module list stream"));
+        List<SecondaryData> secondary = SecondaryDataIndex.ofMinidump(dump);
+        for (String p : dump.problems()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": " + p));
+        DumpReport report = new DumpReport(file, "minidump (" + sys.map(SystemInfo::cpuName).orElse("unknown CPU") + ")",
+                process, signal, threads, modules, stacks, diagnostics);
+        return new DumpOverview(report, os, cpu, crash, secondary);
+    }
+
+    private static ProcessInfo processInfo(Minidump dump, List<ModuleRecord> modules, Optional<SystemInfo> sys) {
+        long pid = dump.miscInfo().flatMap(m -> m.processId().isPresent() ? Optional.of(m.processId().getAsLong()) : Optional.empty())
+                .orElse(0L);
+        Optional<Pid> parent = Optional.empty();
+        String commandLine = "";
+        if (dump.entry(StreamType.LINUX_PROC_STATUS).isPresent()) {
+            String status = dump.linuxText(StreamType.LINUX_PROC_STATUS).orElse("");
+            for (String line : status.split("\n")) {
+                if (line.startsWith("Pid:") && pid == 0) pid = parseLong(line.substring(4));
+                if (line.startsWith("PPid:")) {
+                    long pp = parseLong(line.substring(5));
+                    if (pp > 0) parent = Optional.of(new Pid((int) pp));
+                }
+            }
+        }
+        if (dump.entry(StreamType.LINUX_CMD_LINE).isPresent()) {
+            commandLine = dump.linuxText(StreamType.LINUX_CMD_LINE).orElse("").replaceAll("\0+$", "").replace('\0', ' ');
+        }
+        Optional<String> exe = modules.isEmpty() ? Optional.empty() : Optional.of(modules.get(0).name());
+        String command = modules.isEmpty() ? "" : modules.get(0).shortName();
+        return new ProcessInfo(new Pid((int) pid), parent, command, commandLine, exe, sys.map(SystemInfo::cpuName).orElse("unknown"));
+    }
+
+    private static long parseLong(String s) {
+        try { return Long.parseLong(s.strip()); } catch (NumberFormatException e) { return 0; }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sextant.engine.format.elf;
+
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The function symbols of an ELF file ({@code .symtab}, else {@code .dynsym}), sorted by address for
+ * "which function contains this address". Link-time addresses. Immutable. A symbol table that cannot
+ * be read is left out (the caller still has its unwind tables), see {@link #problems()}.
+ */
+public final class SymbolTable {
+    /** One function symbol: {@code [value, value+size)}. */
+    public record Symbol(long value, long size, String name) {}
+
+    private static final int STT_FUNC = 2, STT_GNU_IFUNC = 10;
+    // Parallel arrays sorted by value (then larger size first); names are decoded only when asked for,
+    // since a large library has tens of thousands of symbols and a lookup needs a few.
+    private final long[] values;
+    private final long[] sizes;
+    private final long[] nameOffsets;
+    private final ByteReader[] nameTables;
+    private final int[] nameTableOf;
+    private final List<String> problems;
+
+    private SymbolTable(long[] values, long[] sizes, long[] nameOffsets, ByteReader[] nameTables, int[] nameTableOf,
+                        List<String> problems) {
+        this.values = values; this.sizes = sizes; this.nameOffsets = nameOffsets; this.nameTables = nameTables;
+        this.nameTableOf = nameTableOf; this.problems = problems;
+    }
+
+    public static SymbolTable read(ByteReader file, ElfHeader eh, List<SectionHeader> sections) {
+        List<String> problems = new ArrayList<>();
+        boolean haveSymtab = sections.stream().anyMatch(s -> s.type() == SectionHeader.SHT_SYMTAB);
+        Raw raw = new Raw();
+        List<ByteReader> tables = new ArrayList<>();
+        for (SectionHeader s : sections) {
+            if (s.type() != (haveSymtab ? SectionHeader.SHT_SYMTAB : SectionHeader.SHT_DYNSYM)) continue;
+            try {
+                readOne(file.withOrder(eh.order()), eh, sections, s, raw, tables);
+            } catch (FormatException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        int[] idx = new int[raw.n];
+        for (int i = 0; i < raw.n; i++) idx[i] = i;
+        sort(idx, 0, raw.n - 1, raw.values, raw.sizes);
+        long[] v = new long[raw.n], sz = new long[raw.n], no = new long[raw.n];
+        int[] tab = new int[raw.n];
+        for (int i = 0; i < raw.n; i++) {
+            int k = idx[i];
+            v[i] = raw.values[k]; sz[i] = raw.sizes[k]; no[i] = raw.names[k]; tab[i] = raw.table[k];
+        }
+        return new SymbolTable(v, sz, no, tables.toArray(new ByteReader[0]), tab, List.copyOf(problems));
+    }
+
+    /** Order: value ascending (unsigned), then size descending, then index: a deterministic total order. */
+    private static int compare(int a, int b, long[] values, long[] sizes) {
+        int c = Long.compareUnsigned(values[a], values[b]);
+        if (c != 0) return c;
+        c = Long.compareUnsigned(sizes[b], sizes[a]);
+        return c != 0 ? c : Integer.compare(a, b);
+    }
+
+    /** Quicksort of an index array on primitive keys (boxing 10⁵ indices costs more than reading the table). */
+    private static void sort(int[] idx, int lo, int hi, long[] values, long[] sizes) {
+        while (hi - lo > 16) {
+            int p = idx[(lo + hi) >>> 1], i = lo, j = hi;
+            while (i <= j) {
+                while (compare(idx[i], p, values, sizes) < 0) i++;
+                while (compare(idx[j], p, values, sizes) > 0) j--;
+                if (i <= j) { int t = idx[i]; idx[i] = idx[j]; idx[j] = t; i++; j--; }
+            }
+            if (j - lo < hi - i) { sort(idx, lo, j, values, sizes); lo = i; }
+            else { sort(idx, i, hi, values, sizes); hi = j; }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            int x = idx[i], j = i - 1;
+            while (j >= lo && compare(idx[j], x, values, sizes) > 0) { idx[j + 1] = idx[j]; j--; }
+            idx[j + 1] = x;
+        }
+    }
+
+    private static final class Raw {
+        long[] values = new long[1024], sizes = new long[1024], names = new long[1024];
+        int[] table = new int[1024];
+        int n;
+
+        void add(long value, long size, long name, int t) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2); sizes = Arrays.copyOf(sizes, n * 2);
+                names = Arrays.copyOf(names, n * 2); table = Arrays.copyOf(table, n * 2);
+            }
+            values[n] = value; sizes[n] = size; names[n] = name; table[n] = t;
+            n++;
+        }
+    }
+
+    private static void readOne(ByteReader file, ElfHeader eh, List<SectionHeader> sections, SectionHeader s, Raw out,
+                                List<ByteReader> tables) {
+        int entsize = eh.is64() ? 24 : 16;
+        if (s.link() <= 0 || s.link() >= sections.size()) {
+            throw new FormatException(FormatException.Kind.INCONSISTENT, s.offset(), "section " + s.name(), "string table link " + s.link());
+        }
+        ByteReader tab = s.data(file);
+        ByteReader str = sections.get(s.link()).data(file);
+        int t = tables.size();
+        tables.add(str);
+        long n = tab.size() / entsize;
+        String w = s.name() + " symbol";
+        for (long i = 1; i < n; i++) {
+            long o = i * entsize;
+            long nameOff = tab.u32(w, o);
+            int info, shndx;
+            long value, size;
+            if (eh.is64()) {
+                info = tab.u8(w, o + 4); shndx = tab.u16(w, o + 6); value = tab.u64(w, o + 8); size = tab.u64(w, o + 16);
+            } else {
+                value = tab.u32(w, o + 4); size = tab.u32(w, o + 8); info = tab.u8(w, o + 12); shndx = tab.u16(w, o + 14);
+            }
+            int type = info & 0xf;
+            if ((type != STT_FUNC && type != STT_GNU_IFUNC) || shndx == 0 || nameOff >= str.size()) continue;
+            out.add(value, size, nameOff, t);
+        }
+    }
+
+    public int size() { return values.length; }
+    public List<String> problems() { return problems; }
+
+    private Symbol symbol(int i) {
+        String name;
+        try {
+            name = nameTables[nameTableOf[i]].cString("symbol name", nameOffsets[i], 4096);
+        } catch (FormatException e) {
+            name = "<bad name>";
+        }
+        return new Symbol(values[i], sizes[i], name);
+    }
+
+    /** The function containing {@code address} (a zero-sized symbol matches only its own address). */
+    public Optional<Symbol> containing(long address) {
+        int lo = 0, hi = values.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(values[mid], address) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+        }
+        for (int i = found; i >= 0 && i > found - 8; i--) {
+            if (Long.compareUnsigned(address - values[i], Math.max(sizes[i], 1)) < 0) {
+                int j = i;   // the first with this value: the largest
+                while (j > 0 && values[j - 1] == values[i]
+                        && Long.compareUnsigned(address - values[j - 1], Math.max(sizes[j - 1], 1)) < 0) j--;
+                return Optional.of(symbol(j));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sextant.engine.unwind;
+
+/**
+ * Rules and rows as short text, in the notation of {@code readelf --debug-dump=frames-interp}:
+ * {@code rsp+16} for a CFA, {@code c-8} (saved at CFA-8), {@code v-8} (value CFA-8), {@code u}
+ * (undefined or unspecified), {@code s} (same value), {@code exp}/{@code vexp}, a register name.
+ */
+public final class CfiText {
+    private CfiText() {}
+
+    public static String cfa(int machine, CfaRule rule) {
+        if (rule instanceof CfaRule.RegisterOffset ro) {
+            int off = (int) ro.offset();
+            return DwarfRegisters.name(machine, ro.register()) + (off >= 0 ? "+" : "") + off;
+        }
+        return "exp";
+    }
+
+    /** A register rule; {@code null} (unspecified) prints as {@code u}, as readelf does. */
+    public static String rule(int machine, RegisterRule rule) {
+        if (rule == null) return "u";
+        if (rule instanceof RegisterRule.Undefined) return "u";
+        if (rule instanceof RegisterRule.SameValue) return "s";
+        if (rule instanceof RegisterRule.Offset o) return "c" + signed((int) o.offset());
+        if (rule instanceof RegisterRule.ValOffset v) return "v" + signed((int) v.offset());
+        if (rule instanceof RegisterRule.InRegister ir) return registerRef(machine, ir.source());
+        if (rule instanceof RegisterRule.Expression) return "exp";
+        return "vexp";
+    }
+
+    /** readelf's form for a register operand: {@code r6 (rbp)}, or {@code r99} without a name. */
+    public static String registerRef(int machine, int reg) {
+        String n = DwarfRegisters.nameOrNull(machine, reg);
+        return n == null ? "r" + reg : "r" + reg + " (" + n + ")";
+    }
+
+    private static String signed(int v) { return v >= 0 ? "+" + v : Integer.toString(v); }
+}
