@@ -96,11 +96,17 @@ public final class LiveSnapshot {
         int pid = tracer.pid();
         ProcessInfo process = processInfo(pid);
         List<Diagnostic> diagnostics = new ArrayList<>();
-        List<ThreadInfo> threads = new ArrayList<>();
-        for (int tid : tracer.stoppedThreads()) {
+        int[] tids = tracer.stoppedThreads();
+        // Thread names are plain /proc reads: another thread fetches them while this one does ptrace and unwinding.
+        java.util.concurrent.CompletableFuture<Map<Integer, Optional<String>>> names = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            Map<Integer, Optional<String>> m = new HashMap<>();
+            for (int tid : tids) m.put(tid, threadName(pid, tid));
+            return m;
+        });
+        Map<Integer, long[]> registers = new HashMap<>();
+        for (int tid : tids) {
             long[] regs = tracer.registers(tid);
-            if (regs == null) continue;
-            threads.add(new ThreadInfo(new Tid(tid), threadName(pid, tid), false, 0, registerSet(regs)));
+            if (regs != null) registers.put(tid, regs);
         }
         List<Module> modules = modules(dwfl);
         for (Module m : modules) {
@@ -112,6 +118,14 @@ public final class LiveSnapshot {
         dwfl.walkThreads((tid, pcs, activation, stop) ->
                 stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames(dwfl, pcs, activation), stop)), cancel::isCancelled);
         cancel.throwIfCancelled();
+        Map<Integer, Optional<String>> threadNames = names.join();
+        List<ThreadInfo> threads = new ArrayList<>();
+        for (int tid : tids) {
+            long[] regs = registers.get(tid);
+            if (regs != null) {
+                threads.add(new ThreadInfo(new Tid(tid), threadNames.getOrDefault(tid, Optional.empty()), false, 0, registerSet(regs)));
+            }
+        }
         List<ThreadStack> ordered = new ArrayList<>();
         for (ThreadInfo t : threads) {
             ThreadStack s = stacks.get(t.tid());
