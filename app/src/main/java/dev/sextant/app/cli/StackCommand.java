@@ -2,6 +2,8 @@ package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command.OpenCore;
+import dev.sextant.engine.api.Command.StackProcess;
+import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Severity;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,13 +23,23 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sextant stack --core FILE}: every thread's backtrace, as text or JSON; exits without starting JavaFX. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = "Print every thread's backtrace of a core file and exit.",
+        description = "Print every thread's backtrace of a core file, or of a running process (attach, read, detach), and exit.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all stacks printed", "1:printed, but with errors (e.g. executable not found)",
-                "2:the core could not be read"})
+                "2:the core or process could not be read"})
 public final class StackCommand implements Callable<Integer> {
-    @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
-    Path core;
+    /** Exactly one source: a core file or a live process. */
+    static final class Source {
+        @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
+        Path core;
+
+        @Option(names = "--pid", required = true, paramLabel = "PID",
+                description = "running process: attach, read every thread's stack, detach (it runs on unchanged)")
+        Integer pid;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
     @Option(names = "--exe", paramLabel = "FILE", description = "the executable that produced the core")
     Path exe;
@@ -48,6 +61,7 @@ public final class StackCommand implements Callable<Integer> {
      */
     public static java.util.Optional<StackCommand> plain(String[] args) {
         StackCommand c = new StackCommand();
+        c.source = new Source();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a, value = null;
@@ -55,15 +69,22 @@ public final class StackCommand implements Callable<Integer> {
             if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
             switch (name) {
                 case "--json" -> { if (value != null) return java.util.Optional.empty(); c.json = true; continue; }
-                case "--core", "--exe", "--sysroot" -> {
+                case "--core", "--exe", "--sysroot", "--pid" -> {
                     if (value == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("-")) return java.util.Optional.empty();
                         value = args[++i];
                     }
                     if (value.isEmpty()) return java.util.Optional.empty();
+                    if (name.equals("--pid")) {
+                        if (c.source.pid != null || !value.chars().allMatch(Character::isDigit) || value.length() > 9) {
+                            return java.util.Optional.empty();
+                        }
+                        c.source.pid = Integer.parseInt(value);
+                        continue;
+                    }
                     Path p = Path.of(value);
                     switch (name) {
-                        case "--core" -> { if (c.core != null) return java.util.Optional.empty(); c.core = p; }
+                        case "--core" -> { if (c.source.core != null) return java.util.Optional.empty(); c.source.core = p; }
                         case "--exe" -> c.exe = p;
                         default -> c.sysroot = p;
                     }
@@ -71,7 +92,8 @@ public final class StackCommand implements Callable<Integer> {
                 default -> { return java.util.Optional.empty(); }
             }
         }
-        return c.core == null ? java.util.Optional.empty() : java.util.Optional.of(c);
+        // exactly one of --core and --pid; anything else is picocli's to explain
+        return (c.source.core == null) == (c.source.pid == null) ? java.util.Optional.empty() : java.util.Optional.of(c);
     }
 
     @Override public Integer call() {
@@ -83,7 +105,9 @@ public final class StackCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {
-            report = engine.submit(new OpenCore(core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation())).get();
+            report = source.pid != null
+                    ? engine.submit(new StackProcess(new Pid(source.pid), new Cancellation())).get()
+                    : engine.submit(new OpenCore(source.core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation())).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             err.println("sextant: " + (cause instanceof TargetException ? cause.getMessage() : String.valueOf(cause)));

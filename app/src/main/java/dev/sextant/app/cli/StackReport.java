@@ -83,7 +83,7 @@ public final class StackReport {
     public static String text(DumpReport r) {
         StringBuilder sb = new StringBuilder(64 * 1024);
         var p = r.process();
-        sb.append("Core: ").append(r.file()).append(" (").append(r.format()).append(")\n");
+        sb.append(r.format().startsWith("live") ? "Process: " : "Core: ").append(r.file()).append(" (").append(r.format()).append(")\n");
         sb.append("Process ").append(p.pid()).append(' ').append(p.command());
         p.executable().ifPresent(e -> sb.append("  ").append(e));
         sb.append('\n');

@@ -1,7 +1,11 @@
 package dev.sextant.engine.api;
 
 /** Something the engine is asked to do, answered with a result of type {@code R}. Imperative names. */
-public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget {
+public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget,
+        Command.StackProcess, Command.Attach, Command.Launch, Command.Detach, Command.Kill, Command.Break,
+        Command.Continue, Command.StepInstruction, Command.StepOver, Command.StepInto, Command.StepOut,
+        Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
+        Command.SetScope {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -9,4 +13,63 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
 
     /** Close the current target, if any. */
     record CloseTarget() implements Command<Boolean> {}
+
+    /** Attach to a live process, read every thread's symbolized stack, detach: the process runs on unchanged. */
+    record StackProcess(Pid pid, Cancellation cancellation) implements Command<DumpReport> {}
+
+    /** Attach to a running process (PTRACE_SEIZE every thread) and hold it stopped. */
+    record Attach(Pid pid) implements Command<ProcessInfo> {}
+
+    /**
+     * Start a program under the debugger, held at its first instruction (after exec). It is started
+     * through a short-lived intermediate, not as a child of the JVM; its output goes to {@code output}.
+     */
+    record Launch(java.nio.file.Path program, java.util.List<String> arguments, java.util.Optional<java.nio.file.Path> workingDirectory,
+                  java.util.Map<String, String> environment, java.nio.file.Path output) implements Command<ProcessInfo> {
+        public Launch {
+            arguments = java.util.List.copyOf(arguments);
+            environment = java.util.Map.copyOf(environment);
+        }
+    }
+
+    /** Remove every breakpoint and let the process run on without the debugger. */
+    record Detach() implements Command<Boolean> {}
+
+    /** SIGKILL the process and end the session. */
+    record Kill() implements Command<Boolean> {}
+
+    /** Stop every thread (Ctrl+Break). */
+    record Break() implements Command<Boolean> {}
+
+    /** Continue every thread (F5). */
+    record Continue() implements Command<Boolean> {}
+
+    /** One machine instruction in {@code thread} (the last stopped thread when empty); the others stay stopped. */
+    record StepInstruction(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+
+    /** To the next source line in this function, calls run through (F10). */
+    record StepOver(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+
+    /** To the next source line, into calls of functions that have line information (F11). */
+    record StepInto(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+
+    /** Run until the current function returns to its caller (Shift+F11). */
+    record StepOut(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+
+    /** A breakpoint on {@code 0xADDRESS}, {@code file:line} or a function name. */
+    record SetBreakpoint(String location) implements Command<Breakpoint> {}
+
+    record RemoveBreakpoint(int id) implements Command<Boolean> {}
+
+    record EnableBreakpoint(int id, boolean enabled) implements Command<Breakpoint> {}
+
+    /** Every thread's registers and symbolized stack of the stopped live target. */
+    record ReadStacks(Cancellation cancellation) implements Command<DumpReport> {}
+
+    /**
+     * The user selected a thread and frame (the scope symbols are evaluated in): raises
+     * {@code ChangeSymbolState(DEBUG_CSS_SCOPE, 0)} when it differs from the current one.
+     * Answers whether the scope changed.
+     */
+    record SetScope(Tid thread, int frame) implements Command<Boolean> {}
 }

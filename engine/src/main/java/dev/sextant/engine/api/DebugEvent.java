@@ -36,6 +36,25 @@ public sealed interface DebugEvent {
 
     record TargetClosed(long stopId) implements DebugEvent {}
 
+    /** A module went away (dlclose); {@code base} as it was reported when it loaded. */
+    record ModuleUnloaded(long stopId, Address base, String path) implements DebugEvent {}
+
+    /** Every thread of the live target is stopped; {@code tid} stopped first, for {@code reason}. */
+    record ProcessStopped(long stopId, Tid tid, StopReason reason) implements DebugEvent {}
+
+    /** The live target runs again; events of older stop ids describe a past state. */
+    record ProcessResumed(long stopId) implements DebugEvent {}
+
+    record ThreadCreated(long stopId, Tid tid) implements DebugEvent {}
+
+    record ThreadExited(long stopId, Tid tid, ExitStatus status) implements DebugEvent {}
+
+    /** The live process ended; the session is over. */
+    record ProcessExited(long stopId, ExitStatus status) implements DebugEvent {}
+
+    /** A breakpoint was set, enabled, disabled, hit, or removed ({@code removed}). */
+    record BreakpointChanged(long stopId, Breakpoint breakpoint, boolean removed) implements DebugEvent {}
+
     /**
      * One call of a bind's status routine ({@code PIMAGEHLP_STATUS_ROUTINE}), for views: the reason's
      * seed name and code, the image, the library, the address, and the parameter rendered as text.

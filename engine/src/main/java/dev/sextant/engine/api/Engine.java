@@ -14,6 +14,11 @@ public interface Engine extends AutoCloseable {
 
     void removeListener(DebugListener listener);
 
+    /** Adds a symbol-state listener ({@code ChangeSymbolState}); its interest mask is read now. */
+    void addEngineListener(EngineListener listener);
+
+    void removeEngineListener(EngineListener listener);
+
     /** Closes the target and stops the engine thread; waits briefly for it. */
     @Override void close();
 }

@@ -6,6 +6,7 @@ import dev.sextant.engine.api.DebugListener;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Engine;
+import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.DumpData;
@@ -33,6 +34,7 @@ public final class EngineThread implements Engine {
     private final Thread thread;
     private volatile boolean running = true;
     private long stopId;
+    private LiveTarget live;
 
     public EngineThread() {
         thread = new Thread(this::loop, "sextant-engine");
@@ -41,12 +43,50 @@ public final class EngineThread implements Engine {
     }
 
     private void loop() {
+        long lastActivity = 0;
         while (running) {
             try {
-                queue.take().run();
+                Runnable next;
+                if (live == null) {
+                    next = queue.take();
+                } else if (!live.running()) {
+                    // Stopped: only an exit can happen (a SIGKILL from outside); notice it soon.
+                    next = queue.poll(50, TimeUnit.MILLISECONDS);
+                } else if (System.nanoTime() - lastActivity < 2_000_000L) {
+                    next = queue.poll();        // the target just stopped or reported: look again at once
+                    if (next == null) Thread.onSpinWait();
+                } else {
+                    next = queue.poll(1, TimeUnit.MILLISECONDS);
+                }
+                if (next != null) next.run();
+                if (live != null && pumpLive()) lastActivity = System.nanoTime();
             } catch (InterruptedException e) {
                 return;
             }
+        }
+        if (live != null) closeLive();
+    }
+
+    /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
+    private boolean pumpLive() {
+        try {
+            boolean any = live.pump();
+            if (live.ended()) closeLive();
+            return any;
+        } catch (RuntimeException e) {
+            emit(new DebugEvent.DiagnosticReported(stopId, new Diagnostic(Severity.ERROR, "live target: " + e.getMessage())));
+            closeLive();
+            return true;
+        }
+    }
+
+    private void closeLive() {
+        LiveTarget l = live;
+        live = null;
+        try {
+            l.close();
+        } catch (RuntimeException e) {
+            emit(new DebugEvent.DiagnosticReported(stopId, new Diagnostic(Severity.ERROR, "closing the live target: " + e.getMessage())));
         }
     }
 
@@ -69,12 +109,81 @@ public final class EngineThread implements Engine {
     @SuppressWarnings("unchecked")
     private <R> R execute(Command<R> command) {
         if (command instanceof Command.OpenCore open) return (R) openCore(open);
+        if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
         if (command instanceof Command.CloseTarget) {
-            emit(new DebugEvent.TargetClosed(stopId));
+            if (live != null) {
+                live.detach();
+                closeLive();
+            } else {
+                emit(new DebugEvent.TargetClosed(stopId));
+            }
             return (R) Boolean.TRUE;
         }
-        throw new IllegalArgumentException("unknown command " + command);
+        if (command instanceof Command.Attach a) {
+            replaceLive();
+            live = LiveTarget.attach(a.pid(), sink);
+            return (R) live.processInfo();
+        }
+        if (command instanceof Command.Launch l) {
+            replaceLive();
+            live = LiveTarget.launch(l, sink);
+            return (R) live.processInfo();
+        }
+        if (live == null) throw new dev.sextant.engine.api.TargetException("no live process: attach or launch one first");
+        if (command instanceof Command.Detach) {
+            live.detach();
+            closeLive();
+            return (R) Boolean.TRUE;
+        }
+        if (command instanceof Command.Kill) {
+            live.kill();
+            if (live != null) closeLive();
+            return (R) Boolean.TRUE;
+        }
+        return (R) live.execute(command);
     }
+
+    private void replaceLive() {
+        if (live == null) return;
+        live.detach();
+        closeLive();
+    }
+
+    private final LiveTarget.Sink sink = new LiveTarget.Sink() {
+        @Override public long stopId() { return stopId; }
+        @Override public long nextStopId() { return ++stopId; }
+        @Override public void emit(DebugEvent event) { EngineThread.this.emit(event); }
+        @Override public void changeSymbolState(int flags, long argument) { notifySymbolState(flags, argument); }
+    };
+
+    private record Interest(EngineListener listener, int mask) {}
+
+    private final List<Interest> engineListeners = new CopyOnWriteArrayList<>();
+
+    /** ChangeSymbolState to every listener whose mask asks for it; argument 0 when several flags are set. */
+    private void notifySymbolState(int flags, long argument) {
+        long arg = Integer.bitCount(flags) > 1 ? 0 : argument;
+        for (Interest i : engineListeners) {
+            if ((i.mask() & flags) == 0) continue;
+            try {
+                i.listener().changeSymbolState(flags, arg);
+            } catch (RuntimeException e) {
+                engineListeners.remove(i);
+                emit(new DebugEvent.DiagnosticReported(stopId, new Diagnostic(Severity.ERROR,
+                        "a symbol-state listener failed and was disabled: " + e)));
+            }
+        }
+    }
+
+    @Override public void addEngineListener(EngineListener listener) {
+        engineListeners.add(new Interest(listener, listener.interestMask()));
+    }
+
+    @Override public void removeEngineListener(EngineListener listener) {
+        engineListeners.removeIf(i -> i.listener() == listener);
+    }
+
+
 
     private DumpReport openCore(Command.OpenCore open) {
         long id = ++stopId;

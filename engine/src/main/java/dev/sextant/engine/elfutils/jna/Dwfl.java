@@ -44,6 +44,7 @@ public final class Dwfl implements AutoCloseable {
     private final Pointer dwfl;
     private final Memory callbacks;          // libdwfl keeps a pointer to this struct: it must live as long as dwfl
     private final LibDw.FindElf findElf;     // strong reference: the native side holds only the function pointer
+    private LiveState live;                  // live processes only: thread callbacks and their struct
     private final Map<String, String> foundBy = new ConcurrentHashMap<>();
     private final Map<Long, List<ResolvedFrame>> symbolCache = new HashMap<>();
     private final Map<Long, String> moduleNames = new HashMap<>();
@@ -75,6 +76,74 @@ public final class Dwfl implements AutoCloseable {
         callbacks.setPointer(Native.POINTER_SIZE, LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
         this.dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) throw dwflError("dwfl_begin");
+    }
+
+    /** Live-process session: libdwfl's own /proc finder for module files, no core. */
+    private Dwfl() {
+        this.fd = -1;
+        this.elf = null;
+        this.findElf = null;
+        this.callbacks = new Memory(4L * Native.POINTER_SIZE);
+        callbacks.clear();
+        callbacks.setPointer(0, LibDw.DW.getFunction("dwfl_linux_proc_find_elf"));
+        callbacks.setPointer(Native.POINTER_SIZE, LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
+        this.dwfl = LibDw.dwfl_begin(callbacks);
+        if (dwfl == null) throw dwflError("dwfl_begin");
+    }
+
+    /**
+     * Opens a session on a live process that the caller already traces and has stopped:
+     * {@code dwfl_linux_proc_report} for modules, then {@code dwfl_attach_state} with callbacks
+     * served by {@code process}, so libdwfl never attaches a second time (it would fail: a task
+     * has one tracer). Every call, callbacks included, happens on the calling thread.
+     */
+    public static Dwfl openLive(int pid, LiveProcess process) {
+        LibElf.elf_version(LibElf.EV_CURRENT);
+        Dwfl d = new Dwfl();
+        try {
+            d.reportProcess(pid);
+            d.live = new LiveState(process);
+            if (LibDw.dwfl_attach_state(d.dwfl, null, pid, d.live.struct, null) == 0) throw dwflError("dwfl_attach_state");
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    /** Unwinds one thread ({@code dwfl_getthread_frames}): its pcs, innermost first, at most {@code max}. */
+    public long[] unwindThread(int tid, int max) {
+        long[] pcs = new long[max];
+        int[] count = new int[1];
+        long[] pc = new long[1];
+        byte[] isAct = new byte[1];
+        LibDw.FrameCallback cb = (frame, arg) -> {
+            if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
+            pcs[count[0]++] = pc[0];
+            return count[0] >= max ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
+        };
+        LibDw.dwfl_getthread_frames(dwfl, tid, cb, null);
+        return java.util.Arrays.copyOf(pcs, count[0]);
+    }
+
+    /** For {@link SourceLookup} in this package; never leaves it. */
+    Pointer handle() { return dwfl; }
+
+    /** Re-reads the module list from /proc/PID/maps (after a dlopen or dlclose); symbol caches are dropped. */
+    public void refreshModules(int pid) {
+        reportProcess(pid);
+        symbolCache.clear();
+        moduleNames.clear();
+    }
+
+    private void reportProcess(int pid) {
+        LibDw.dwfl_report_begin(dwfl);
+        int rc = LibDw.dwfl_linux_proc_report(dwfl, pid);
+        if (rc != 0) {
+            LibDw.dwfl_report_end(dwfl, null, null);
+            throw rc > 0 ? new NativeCallException("dwfl_linux_proc_report", rc, Posix.strerror(rc)) : dwflError("dwfl_linux_proc_report");
+        }
+        if (LibDw.dwfl_report_end(dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
     }
 
     /**
@@ -383,8 +452,8 @@ public final class Dwfl implements AutoCloseable {
         if (closed) return;
         closed = true;
         LibDw.dwfl_end(dwfl);
-        LibElf.elf_end(elf);
-        Posix.close(fd);
+        if (elf != null) LibElf.elf_end(elf);
+        if (fd >= 0) Posix.close(fd);
     }
 
     /** Loads libdw and libelf now; a missing library becomes a message that says what to install. */

@@ -47,6 +47,19 @@ final class LibDw {
     static native byte dwfl_attach_state(Pointer dwfl, Pointer elf, int pid, Pointer threadCallbacks, Pointer arg);
     static native byte dwfl_thread_state_registers(Pointer thread, int firstreg, int nregs, long[] regs);
     static native void dwfl_thread_state_register_pc(Pointer thread, long pc);
+    // Live processes (linux.Tracer): modules from /proc/PID/maps, lookups by name and line.
+    interface GetThread extends Callback { byte invoke(Pointer dwfl, int tid, Pointer dwflArg, Pointer threadArgp); }
+    static native int dwfl_linux_proc_report(Pointer dwfl, int pid);
+    static native int dwfl_getthread_frames(Pointer dwfl, int tid, FrameCallback callback, Pointer arg);
+    static native Pointer dwfl_thread_dwfl(Pointer thread);
+    static native int dwfl_module_getsymtab(Pointer mod);
+    static native Pointer dwfl_module_getsym_info(Pointer mod, int ndx, byte[] sym, long[] addr, int[] shndx,
+                                                  Pointer elfp, long[] bias);
+    static native int dwfl_module_getsrc_file(Pointer mod, String fname, int lineno, int column,
+                                              PointerByReference srcsp, long[] nsrcs);
+    static native int dwfl_getsrclines(Pointer cudie, long[] nlines);
+    static native Pointer dwfl_onesrcline(Pointer cudie, long idx);
+
     static native Pointer dwfl_begin(Pointer callbacks);
     static native void dwfl_end(Pointer dwfl);
     static native int dwfl_errno();

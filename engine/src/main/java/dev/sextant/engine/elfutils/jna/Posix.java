@@ -21,4 +21,5 @@ final class Posix {
     static native int close(int fd);
     static native void free(Pointer p);
     static native Pointer strdup(String s);
+    static native String strerror(int errnum);
 }

@@ -1,0 +1,87 @@
+package dev.sextant.engine.linux;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads a traced process's memory through {@code pread} on {@code /proc/PID/mem}, with a page
+ * cache valid for one stop (unwinding a thousand threads reads the same stack pages many times).
+ * {@link #invalidate()} must be called whenever the target runs or Sextant writes to it.
+ */
+final class ProcessMemory implements AutoCloseable {
+    private static final int PAGE = 4096;
+    private final int pid;
+    private FileChannel channel;
+    private final Map<Long, byte[]> pages = new HashMap<>();
+    private static final byte[] UNREADABLE = new byte[0];
+
+    ProcessMemory(int pid) throws IOException {
+        this.pid = pid;
+        channel = FileChannel.open(Path.of("/proc/" + pid + "/mem"), StandardOpenOption.READ);
+    }
+
+    /** After execve: an open /proc/PID/mem keeps showing the old, dead address space. */
+    void reopen() {
+        close();
+        pages.clear();
+        try {
+            channel = FileChannel.open(Path.of("/proc/" + pid + "/mem"), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new dev.sextant.engine.api.TargetException("process " + pid + ": cannot reopen /proc/" + pid + "/mem after exec (" + e.getMessage() + ")", e);
+        }
+    }
+
+    void invalidate() { pages.clear(); }
+
+    /** Reads up to {@code length} bytes; fewer when the range runs into unmapped memory. */
+    byte[] read(long address, int length) {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        try {
+            while (buf.hasRemaining()) {
+                int n = channel.read(buf, address + buf.position());
+                if (n <= 0) break;
+            }
+        } catch (IOException e) {
+            // EIO: unmapped; return what was read
+        }
+        byte[] out = new byte[buf.position()];
+        buf.flip().get(out);
+        return out;
+    }
+
+    /** An 8-byte little-endian word through the page cache; false when unmapped. */
+    boolean readWord(long address, long[] out) {
+        long page = address & -PAGE;
+        int off = (int) (address - page);
+        if (off + 8 <= PAGE) {
+            byte[] p = page(page);
+            if (p.length < off + 8) return false;
+            out[0] = ByteBuffer.wrap(p, off, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            return true;
+        }
+        byte[] b = read(address, 8);
+        if (b.length < 8) return false;
+        out[0] = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return true;
+    }
+
+    private byte[] page(long page) {
+        byte[] p = pages.get(page);
+        if (p == null) {
+            p = read(page, PAGE);
+            if (p.length == 0) p = UNREADABLE;
+            pages.put(page, p);
+        }
+        return p;
+    }
+
+    @Override public void close() {
+        try { channel.close(); } catch (IOException ignored) { /* nothing to undo */ }
+    }
+}

@@ -1,0 +1,347 @@
+package dev.sextant.engine.session;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.Breakpoint;
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.NativeCallException;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.StopReason;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.linux.BreakpointSites;
+import dev.sextant.engine.linux.Launcher;
+import dev.sextant.engine.linux.LiveSnapshot;
+import dev.sextant.engine.linux.ProcMaps;
+import dev.sextant.engine.linux.Rendezvous;
+import dev.sextant.engine.linux.TraceEvent;
+import dev.sextant.engine.linux.Tracer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A live process under the engine thread's control: its tracer, its libdwfl session, the
+ * rendezvous breakpoint, and the translation of what the tracer saw into {@link DebugEvent}s and
+ * {@code ChangeSymbolState} notifications. Engine thread only.
+ */
+final class LiveTarget implements AutoCloseable {
+
+    /** Where the live target's events go: the engine thread's listeners. */
+    interface Sink {
+        long stopId();
+        long nextStopId();
+        void emit(DebugEvent event);
+        void changeSymbolState(int flags, long argument);
+    }
+
+    private final Tracer tracer;
+    private final Dwfl dwfl;
+    private final SourceLookup lookup;
+    private final Sink sink;
+    private Optional<Rendezvous> rendezvous;
+    private final Map<Long, Module> modulesByBase = new HashMap<>();
+    private int lastTid;
+    private boolean modulesDirty;
+    private Command.SetScope scope = new Command.SetScope(new Tid(0), 0);
+
+    private LiveTarget(Tracer tracer, Sink sink) {
+        this.tracer = tracer;
+        this.sink = sink;
+        try {
+            this.dwfl = Dwfl.openLive(tracer.pid(), LiveSnapshot.unwindSource(tracer));
+        } catch (NativeCallException e) {
+            throw new TargetException("process " + tracer.pid() + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
+        }
+        this.lookup = new SourceLookup(dwfl);
+        this.rendezvous = Rendezvous.install(tracer, lookup);
+        this.lastTid = tracer.pid();
+    }
+
+    static LiveTarget attach(Pid pid, Sink sink) {
+        requireLibdw(pid.toString());
+        Tracer t = Tracer.attach(pid);
+        return open(t, sink, "process " + pid);
+    }
+
+    static LiveTarget launch(Command.Launch l, Sink sink) {
+        requireLibdw(l.program().toString());
+        Tracer t = Launcher.launch(l.program(), l.arguments(), l.workingDirectory(), l.environment(), l.output());
+        return open(t, sink, l.program().toString());
+    }
+
+    private static void requireLibdw(String what) {
+        Dwfl.unavailableReason().ifPresent(r -> { throw new TargetException(what + ": " + r); });
+    }
+
+    private static LiveTarget open(Tracer t, Sink sink, String source) {
+        LiveTarget target;
+        try {
+            target = new LiveTarget(t, sink);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        long id = sink.nextStopId();
+        ProcessInfo info = LiveSnapshot.processInfo(t.pid());
+        DumpReport threads = target.snapshotThreads();
+        sink.emit(new DebugEvent.TargetOpened(id, source, "live process", info, Optional.empty(), threads.threads()));
+        for (Module m : LiveSnapshot.modules(target.dwfl)) {
+            target.modulesByBase.put(m.base().value(), m);
+            sink.emit(new DebugEvent.ModuleLoaded(id, m));
+        }
+        sink.emit(new DebugEvent.ProcessStopped(id, new Tid(t.pid()), new StopReason.Attached(Address.of(t.registersPc(t.pid())))));
+        return target;
+    }
+
+    private DumpReport snapshotThreads() {
+        return new DumpReport(java.nio.file.Path.of("/proc/" + tracer.pid()), "live process", LiveSnapshot.processInfo(tracer.pid()),
+                Optional.empty(), tracer.stoppedThreads().length == 0 ? List.of() : threadInfos(), List.of(), List.of(), List.of());
+    }
+
+    private List<dev.sextant.engine.api.ThreadInfo> threadInfos() {
+        List<dev.sextant.engine.api.ThreadInfo> out = new java.util.ArrayList<>();
+        for (int tid : tracer.stoppedThreads()) {
+            long[] regs = tracer.registers(tid);
+            if (regs != null) {
+                out.add(new dev.sextant.engine.api.ThreadInfo(new Tid(tid), LiveSnapshot.threadName(tracer.pid(), tid),
+                        tid == lastTid, 0, LiveSnapshot.registerSet(regs)));
+            }
+        }
+        return out;
+    }
+
+    ProcessInfo processInfo() { return LiveSnapshot.processInfo(tracer.pid()); }
+
+    boolean running() { return tracer.running(); }
+
+    boolean ended() { return tracer.ended(); }
+
+    // ---- commands ------------------------------------------------------------------------------
+
+    Object execute(Command<?> c) {
+        if (!tracer.running()) ensureModules();
+        if (c instanceof Command.Break) {
+            requireRunning(true);
+            tracer.stopAll();
+            sink.emit(new DebugEvent.ProcessStopped(sink.stopId(), new Tid(lastTid),
+                    new StopReason.Interrupted(Address.of(tracer.registersPc(lastTid)))));
+            return Boolean.TRUE;
+        }
+        if (c instanceof Command.Continue) {
+            requireRunning(false);
+            resumed();
+            tracer.resumeAll();
+        } else if (c instanceof Command.StepInstruction s) {
+            int tid = thread(s.thread());
+            resumed();
+            tracer.stepInstruction(tid);
+        } else if (c instanceof Command.StepOver s) {
+            int tid = thread(s.thread());
+            resumed();
+            tracer.stepLine(tid, false, lookup);
+        } else if (c instanceof Command.StepInto s) {
+            int tid = thread(s.thread());
+            resumed();
+            tracer.stepLine(tid, true, lookup);
+        } else if (c instanceof Command.StepOut s) {
+            int tid = thread(s.thread());
+            long[] pcs = dwfl.unwindThread(tid, 2);
+            if (pcs.length < 2) throw new TargetException("thread " + tid + ": no caller frame to return to");
+            resumed();
+            tracer.stepOut(tid, pcs[1]);
+        } else if (c instanceof Command.SetBreakpoint b) {
+            requireRunning(false);
+            long address = resolve(b.location());
+            int id = tracer.addBreakpoint(address, b.location());
+            Breakpoint bp = breakpoint(id);
+            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+            return bp;
+        } else if (c instanceof Command.EnableBreakpoint e) {
+            requireRunning(false);
+            tracer.setBreakpointEnabled(e.id(), e.enabled());
+            Breakpoint bp = breakpoint(e.id());
+            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+            return bp;
+        } else if (c instanceof Command.RemoveBreakpoint r) {
+            requireRunning(false);
+            Breakpoint bp = breakpoint(r.id());
+            tracer.removeBreakpoint(r.id());
+            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
+        } else if (c instanceof Command.SetScope sc) {
+            if (scope.equals(sc)) return Boolean.FALSE;
+            scope = sc;
+            sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+            return Boolean.TRUE;
+        } else if (c instanceof Command.ReadStacks r) {
+            requireRunning(false);
+            return LiveSnapshot.read(tracer, dwfl, r.cancellation());
+        } else {
+            throw new IllegalArgumentException("not a live-target command: " + c);
+        }
+        return Boolean.TRUE;
+    }
+
+    private void requireRunning(boolean running) {
+        if (tracer.running() != running) {
+            throw new TargetException("process " + tracer.pid() + " is " + (tracer.running() ? "running: break first" : "already stopped"));
+        }
+    }
+
+    private int thread(Optional<Tid> t) {
+        requireRunning(false);
+        return t.map(Tid::value).orElse(lastTid);
+    }
+
+    private void resumed() {
+        sink.emit(new DebugEvent.ProcessResumed(sink.nextStopId()));
+    }
+
+    Breakpoint breakpoint(int id) {
+        BreakpointSites.UserBreakpoint b = tracer.breakpoints().stream().filter(x -> x.id() == id).findFirst()
+                .orElseThrow(() -> new TargetException("no breakpoint " + id));
+        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), b.enabled(), b.hits());
+    }
+
+    /** {@code 0x401136}, {@code file.c:42} or a function name (placed after its prologue, as gdb does). */
+    private long resolve(String location) {
+        String l = location.strip();
+        if (l.startsWith("0x") || l.startsWith("0X")) return Address.parse(l).value();
+        int colon = l.lastIndexOf(':');
+        if (colon > 0 && l.substring(colon + 1).chars().allMatch(Character::isDigit) && colon < l.length() - 1) {
+            List<Long> at = lookup.lineAddresses(l.substring(0, colon), Integer.parseInt(l.substring(colon + 1)));
+            if (at.isEmpty()) throw new TargetException(l + ": no code at this line (no line-table entry); pick a line with a statement");
+            return at.get(0);
+        }
+        List<Long> fn = lookup.functionAddresses(l);
+        if (fn.isEmpty()) throw new TargetException(l + ": no function of that name in the loaded modules");
+        return lookup.afterPrologue(fn.get(0));
+    }
+
+    // ---- events --------------------------------------------------------------------------------
+
+    /** Handles what the tracer has seen; true if anything happened. */
+    boolean pump() {
+        boolean any = tracer.poll();
+        List<TraceEvent> events = tracer.drainEvents();
+        for (TraceEvent e : events) translate(e);
+        if (!tracer.ended()) tracer.releaseHeld();
+        return any || !events.isEmpty();
+    }
+
+    private void translate(TraceEvent e) {
+        long id = sink.stopId();
+        if (e instanceof TraceEvent.ThreadStarted s) {
+            sink.emit(new DebugEvent.ThreadCreated(id, new Tid(s.tid())));
+        } else if (e instanceof TraceEvent.ThreadEnded s) {
+            sink.emit(new DebugEvent.ThreadExited(id, new Tid(s.tid()), s.status()));
+        } else if (e instanceof TraceEvent.Stopped s) {
+            lastTid = s.tid();
+            sink.emit(new DebugEvent.ProcessStopped(id, new Tid(s.tid()), s.reason()));
+            Command.SetScope stopScope = new Command.SetScope(new Tid(s.tid()), 0);
+            if (!scope.equals(stopScope)) {
+                scope = stopScope;
+                sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+            }
+            if (s.reason() instanceof StopReason.BreakpointHit h) {
+                sink.emit(new DebugEvent.BreakpointChanged(id, breakpoint(h.breakpointId()), false));
+            }
+        } else if (e instanceof TraceEvent.Exited x) {
+            sink.emit(new DebugEvent.ProcessStopped(id, new Tid(tracer.pid()), new StopReason.ProcessExit(x.status())));
+            sink.emit(new DebugEvent.ProcessExited(id, x.status()));
+        } else if (e instanceof TraceEvent.Execed) {
+            modulesDirty = false;
+            dwfl.refreshModules(tracer.pid());
+            rendezvous = Rendezvous.install(tracer, lookup);
+        } else if (e instanceof TraceEvent.ModulesChanged m) {
+            modulesChanged(id, m);
+        }
+    }
+
+    /**
+     * dlopen/dlclose seen at the rendezvous: listeners hear of it at once; the Module rows come
+     * from the link map and /proc/PID/maps (cheap), and libdwfl's module list is refreshed only
+     * when something needs it next (a storm of dlopens must not pay a full re-report each).
+     */
+    private void modulesChanged(long id, TraceEvent.ModulesChanged m) {
+        modulesDirty = true;
+        if (m.unloaded().size() == 1) sink.changeSymbolState(EngineListener.DEBUG_CSS_UNLOADS, m.unloaded().get(0));
+        else if (m.unloaded().size() > 1) sink.changeSymbolState(EngineListener.DEBUG_CSS_UNLOADS, 0);
+        for (long base : m.loaded()) sink.changeSymbolState(EngineListener.DEBUG_CSS_LOADS, base);
+        for (long base : m.unloaded()) {
+            Module gone = modulesByBase.remove(base);
+            sink.emit(new DebugEvent.ModuleUnloaded(id, Address.of(base), gone == null ? "" : gone.path()));
+        }
+        if (m.loaded().isEmpty()) return;
+        List<ProcMaps.Mapping> maps;
+        try {
+            maps = ProcMaps.read(tracer.pid());
+        } catch (java.io.IOException | dev.sextant.engine.format.io.FormatException e) {
+            maps = List.of();
+        }
+        Map<Long, String> names = rendezvous.map(Rendezvous::modules).orElse(Map.of());
+        for (long base : m.loaded()) {
+            String path = names.getOrDefault(base, "");
+            long end = base;
+            for (ProcMaps.Mapping map : maps) {
+                if (map.path().orElse("").equals(path) && Long.compareUnsigned(map.end(), end) > 0) end = map.end();
+            }
+            Optional<String> file = !path.isEmpty() && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))
+                    ? Optional.of(path) : Optional.empty();
+            Module mod = new Module(path, Address.of(base), end - base, Optional.empty(), file, Optional.empty());
+            modulesByBase.put(base, mod);
+            sink.emit(new DebugEvent.ModuleLoaded(id, mod));
+        }
+    }
+
+    /** Brings libdwfl's module list up to date after dlopen/dlclose, before anything reads symbols or unwinds. */
+    private void ensureModules() {
+        if (!modulesDirty) return;
+        modulesDirty = false;
+        dwfl.refreshModules(tracer.pid());
+    }
+
+    /** Detach: every byte put back, every thread runs on. */
+    void detach() {
+        tracer.detach();
+        sink.emit(new DebugEvent.TargetClosed(sink.stopId()));
+    }
+
+    void kill() {
+        tracer.kill();
+        pump();
+    }
+
+    @Override public void close() {
+        try {
+            dwfl.close();
+        } finally {
+            tracer.close();
+        }
+    }
+
+    /** Attach, every thread's stack, detach (also when reading fails). */
+    static DumpReport stackSnapshot(Pid pid, Cancellation cancel) {
+        // Loading libdw (JNA registers ~50 functions) overlaps with the ptrace work of attaching.
+        java.util.concurrent.CompletableFuture<Optional<String>> libdw =
+                java.util.concurrent.CompletableFuture.supplyAsync(Dwfl::unavailableReason);
+        try (Tracer tracer = Tracer.attach(pid)) {
+            libdw.join().ifPresent(r -> { throw new TargetException("process " + pid + ": " + r); });
+            try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer))) {
+                return LiveSnapshot.read(tracer, dwfl, cancel);
+            } catch (NativeCallException e) {
+                throw new TargetException("process " + pid + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
+            } finally {
+                tracer.detach();
+            }
+        }
+    }
+}

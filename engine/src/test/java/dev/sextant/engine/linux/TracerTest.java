@@ -1,0 +1,120 @@
+package dev.sextant.engine.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.api.StackFrame;
+import dev.sextant.engine.api.StopReason;
+import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.session.EngineThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class TracerTest {
+    @TempDir static Path dir;
+
+    @BeforeAll static void permitted() throws Exception { NativePrograms.assumePtracePermitted(); }
+
+    @Test void attachToTwentyThreadsReadsEveryStackAndDetachLeavesTheProcessUnchanged() throws Exception {
+        Path exe = NativePrograms.compile(dir, "threads.c");
+        try (NativePrograms.Running p = NativePrograms.start(exe, "20")) {
+            byte[] before = NativePrograms.text(p.pid(), exe);
+            DumpReport report;
+            try (EngineThread engine = new EngineThread()) {
+                report = engine.submit(new Command.StackProcess(new Pid(p.pid()), new Cancellation())).get(60, TimeUnit.SECONDS);
+            }
+            assertThat(report.threads()).hasSize(21);
+            assertThat(report.stacks()).hasSize(21);
+            assertThat(report.threads().get(0).tid().value()).isEqualTo(p.pid());
+            int workers = 0;
+            for (ThreadStack s : report.stacks()) {
+                List<String> fns = s.frames().stream().map(f -> f.function().orElse("?")).toList();
+                if (fns.contains("worker")) {
+                    workers++;
+                    assertThat(fns).containsSubsequence("level3", "level2", "level1", "worker", "start_thread");
+                    StackFrame l3 = s.frames().stream().filter(f -> f.function().orElse("").equals("level3")).findFirst().orElseThrow();
+                    assertThat(l3.file().orElseThrow()).endsWith("threads.c");
+                    assertThat(l3.line()).hasValue(5);
+                } else {
+                    assertThat(fns).contains("main");
+                }
+            }
+            assertThat(workers).isEqualTo(20);
+            if (NativePrograms.onPath("eu-stack")) {   // the reference: same threads
+                Process eu = new ProcessBuilder("eu-stack", "-p", Integer.toString(p.pid())).redirectErrorStream(true).start();
+                String text = new String(eu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                eu.waitFor(30, TimeUnit.SECONDS);
+                assertThat(text.lines().filter(l -> l.startsWith("TID ")).count()).isEqualTo(21);
+            }
+            assertThat(NativePrograms.status(p.pid(), "TracerPid:")).isEqualTo("0");
+            assertThat(NativePrograms.status(p.pid(), "State:")).doesNotStartWith("t").doesNotStartWith("T");
+            assertThat(p.alive()).isTrue();
+            assertThat(NativePrograms.text(p.pid(), exe)).isEqualTo(before);
+        }
+    }
+
+    @Test void breakpointHitsAreCountedAndDetachRestoresEveryByte() throws Exception {
+        Path exe = NativePrograms.compile(dir, "ticker.c");
+        try (NativePrograms.Running p = NativePrograms.start(exe)) {
+            byte[] before = NativePrograms.text(p.pid(), exe);
+            try (Tracer t = Tracer.attach(new Pid(p.pid()));
+                 Dwfl dwfl = Dwfl.openLive(p.pid(), LiveSnapshot.unwindSource(t))) {
+                SourceLookup lookup = new SourceLookup(dwfl);
+                List<Long> entries = lookup.functionAddresses("tick");
+                assertThat(entries).hasSize(1);
+                long addr = lookup.afterPrologue(entries.get(0));
+                assertThat(lookup.lineAt(addr).orElseThrow().line()).isEqualTo(gdbBreakLine(exe, "tick"));
+                String real = exe.toRealPath().toString();
+                long base = ProcMaps.read(p.pid()).stream().filter(m -> m.path().orElse("").equals(real))
+                        .mapToLong(ProcMaps.Mapping::start).min().orElseThrow();
+                assertThat(addr - base).isEqualTo(gdbBreakAddress(exe, "tick"));
+
+                int id = t.addBreakpoint(addr, "tick");
+                assertThat(t.readMemory(addr, 1)[0]).isEqualTo((byte) 0xcc);
+                for (int hit = 1; hit <= 3; hit++) {
+                    t.resumeAll();
+                    t.waitForStop();
+                    List<TraceEvent> events = t.drainEvents();
+                    TraceEvent.Stopped stop = (TraceEvent.Stopped) events.get(events.size() - 1);
+                    assertThat(stop.reason()).isEqualTo(new StopReason.BreakpointHit(id, dev.sextant.engine.api.Address.of(addr), hit));
+                    assertThat(t.registers(stop.tid())[Tracer.RIP]).isEqualTo(addr);
+                }
+                t.detach();
+            }
+            assertThat(NativePrograms.text(p.pid(), exe)).isEqualTo(before);
+            String l1 = p.line(), l2 = p.line();      // it keeps ticking
+            assertThat(l1).startsWith("tick ");
+            assertThat(l2).startsWith("tick ");
+            assertThat(NativePrograms.status(p.pid(), "TracerPid:")).isEqualTo("0");
+        }
+    }
+
+    /** gdb's own answer: "Breakpoint 1 at 0x1151: file ticker.c, line 10." */
+    static Matcher gdbBreak(Path exe, String function) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
+        Process g = new ProcessBuilder("gdb", "-batch", "-nx", "-ex", "break " + function, exe.toString()).redirectErrorStream(true).start();
+        String out = new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        g.waitFor(30, TimeUnit.SECONDS);
+        Matcher m = Pattern.compile("Breakpoint 1 at 0x([0-9a-f]+): file .*, line (\\d+)\\.").matcher(out);
+        assertThat(m.find()).as("gdb said: " + out).isTrue();
+        return m;
+    }
+
+    static long gdbBreakAddress(Path exe, String function) throws Exception { return Long.parseLong(gdbBreak(exe, function).group(1), 16); }
+
+    static int gdbBreakLine(Path exe, String function) throws Exception { return Integer.parseInt(gdbBreak(exe, function).group(2)); }
+}
