@@ -1,0 +1,81 @@
+package dev.sextant.engine.unwind;
+
+import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.SymbolTable;
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The static unwind tables of an ELF file as a view lists them: one entry per FDE (section, pc
+ * range, the symbol at its start, its CIE's augmentation) and, on demand, the decoded rows of one
+ * entry as text ({@code readelf --debug-dump=frames-interp} style). Pure; any non-FX thread.
+ */
+public final class UnwindTableListing {
+    /** One FDE, for a table row. {@code index} finds it again for {@link #detail}. Immutable. */
+    public record Entry(int index, String section, long start, long end, String symbol, String augmentation, boolean lsda) {}
+
+    private final ElfUnwindTables tables;
+    private final int machine;
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<CfiSection> sectionOf = new ArrayList<>();
+    private final List<Fde> fdes = new ArrayList<>();
+
+    private UnwindTableListing(ByteReader file) {
+        ElfHeader eh = ElfHeader.read(file);
+        machine = eh.machine();
+        tables = ElfUnwindTables.read(file);
+        SymbolTable symbols = SymbolTable.read(file.withOrder(eh.order()), eh, tables.sections());
+        for (CfiSection s : tables.tables()) {
+            for (Fde f : s.fdes()) {
+                String sym = symbols.containing(f.pcBegin()).map(x -> x.value() == f.pcBegin() ? x.name()
+                        : x.name() + "+0x" + Long.toHexString(f.pcBegin() - x.value())).orElse("");
+                entries.add(new Entry(entries.size(), s.kind().sectionName(), f.pcBegin(), f.pcEnd(), sym,
+                        f.cie().augmentation(), f.lsda().isPresent()));
+                sectionOf.add(s);
+                fdes.add(f);
+            }
+        }
+    }
+
+    /** Reads an ELF file's tables; throws {@link FormatException} when it is not a readable ELF file. */
+    public static UnwindTableListing open(Path file) throws IOException {
+        return new UnwindTableListing(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    public List<Entry> entries() { return List.copyOf(entries); }
+
+    public List<String> problems() { return tables.problems(); }
+
+    /** The entry's CIE and its rows, one line per row: location, CFA rule, then each register's rule. */
+    public String detail(Entry e) {
+        Fde f = fdes.get(e.index());
+        Cie c = f.cie();
+        StringBuilder sb = new StringBuilder();
+        sb.append(e.section()).append(" FDE at 0x").append(Long.toHexString(f.offset()))
+                .append(": pc 0x").append(Long.toHexString(f.pcBegin())).append("..0x").append(Long.toHexString(f.pcEnd()))
+                .append('\n').append("CIE at 0x").append(Long.toHexString(c.offset())).append(": version ").append(c.version())
+                .append(", augmentation \"").append(c.augmentation()).append("\", code alignment ").append(c.codeAlignment())
+                .append(", data alignment ").append(c.dataAlignment()).append(", return address in ")
+                .append(CfiText.registerRef(machine, c.returnAddressRegister())).append('\n');
+        f.lsda().ifPresent(l -> sb.append("LSDA 0x").append(Long.toHexString(l)).append('\n'));
+        try {
+            CfaProgram.Table t = CfaProgram.decode(sectionOf.get(e.index()), f);
+            sb.append('\n').append(String.format("%-18s %-10s", "LOC", "CFA"));
+            for (int col : t.columns()) sb.append(String.format(" %-6s", CfiText.registerRef(machine, col)));
+            sb.append('\n');
+            for (CfiRow r : t.rows()) {
+                sb.append(String.format("%016x   %-10s", r.location(), CfiText.cfa(machine, r.cfa())));
+                for (int col : t.columns()) sb.append(String.format(" %-6s", CfiText.rule(machine, r.rule(col))));
+                sb.append('\n');
+            }
+        } catch (FormatException ex) {
+            sb.append("\nthe CFA program cannot be decoded: ").append(ex.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+}
