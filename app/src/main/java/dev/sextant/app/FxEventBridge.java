@@ -18,12 +18,15 @@ import javafx.application.Platform;
 public final class FxEventBridge implements DebugListener {
     private final Queue<DebugEvent> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final List<Consumer<List<DebugEvent>>> models;
+    private final List<Consumer<List<DebugEvent>>> models = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long batches;
 
     public FxEventBridge(List<Consumer<List<DebugEvent>>> models) {
-        this.models = List.copyOf(models);
+        this.models.addAll(models);
     }
+
+    /** Adds a model that applies batches after the ones given at construction (FX thread). */
+    public void addModel(Consumer<List<DebugEvent>> model) { models.add(model); }
 
     @Override public void onEvent(DebugEvent e) {              // engine thread
         pending.add(e);

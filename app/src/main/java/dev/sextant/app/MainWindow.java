@@ -4,6 +4,10 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import dev.sextant.app.action.OpenDumpAction;
 import dev.sextant.app.action.BindAction;
+import dev.sextant.app.action.DebugActions;
+import dev.sextant.app.view.symbolstate.SymbolStateModel;
+import dev.sextant.app.view.symbolstate.SymbolStateView;
+import java.util.concurrent.CompletableFuture;
 import dev.sextant.app.view.bind.BindModel;
 import dev.sextant.app.view.bind.BindView;
 import dev.sextant.app.view.dumpdata.DumpDataModel;
@@ -63,6 +67,9 @@ public final class MainWindow {
     private final RegistersModel registers = new RegistersModel();
     private final DumpDataModel dumpData = new DumpDataModel();
     private final BindModel bind = new BindModel();
+    private final SymbolStateModel symbolState = new SymbolStateModel();
+    private final DebugActions debug;
+    private final Engine engine;
     private final BindAction bindAction;
     private final TabPane bottom;
     private final Tab bindTab;
@@ -77,7 +84,8 @@ public final class MainWindow {
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
-        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply,
+        this.engine = engine;
+        bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply, symbolState::apply,
                 status::apply));
         engine.addListener(bridge);
         threadsView = new ThreadsView(threads, tid -> {
@@ -86,13 +94,16 @@ public final class MainWindow {
         });
         stackView = new CallStackView(stack);
         bindAction = new BindAction(bridge, status, this::showError);
+        debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
+        bridge.addModel(debug::apply);
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
         bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
-                new Tab("Dump data", new DumpDataView(dumpData).node()), bindTab);
+                new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
+                bindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
         body.setOrientation(Orientation.VERTICAL);
@@ -107,6 +118,7 @@ public final class MainWindow {
         root.setBottom(status.node());
         Scene scene = new Scene(root, 1280, 820);
         scene.getStylesheets().add(MainWindow.class.getResource("sextant.css").toExternalForm());
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAUSE), () -> { if (debug.running().get()) debug.pause(); });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
             if (status.isBusy()) status.cancel(); else notifications.hide();
         });
@@ -161,13 +173,82 @@ public final class MainWindow {
         darkItem.setSelected(dark);
         darkItem.selectedProperty().addListener((o, a, b) -> setTheme(b));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
-        keys.setOnAction(e -> showInfo("Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
+        keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
                 + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
+                debugMenu(),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
         bar.setUseSystemMenuBar(true);
         return bar;
     }
+
+    private MenuItem item(String text, dev.sextant.icons.Icon icon, KeyCombination key, Runnable action) {
+        MenuItem m = new MenuItem(text, icon == null ? null : icon.graphic());
+        if (key != null) m.setAccelerator(key);
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    private Menu debugMenu() {
+        MenuItem launchDemo = item("Launch the demo program", Icon.CONTINUE, null, this::launchDemo);
+        MenuItem launch = item("Launch program…", null, null, () -> {
+            File f = new FileChooser().showOpenDialog(stage);
+            if (f != null) debug.launch(f.toPath(), List.of());
+        });
+        MenuItem attach = item("Attach to process…", null, null, () -> {
+            javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog();
+            d.setHeaderText("Attach to a running process: its pid");
+            d.showAndWait().map(String::strip).filter(t -> t.matches("\\d+")).ifPresent(t -> debug.attach(Integer.parseInt(t)));
+        });
+        MenuItem cont = item("Continue", Icon.CONTINUE, new KeyCodeCombination(KeyCode.F5), debug::cont);
+        MenuItem pause = item("Break", Icon.PAUSE, new KeyCodeCombination(KeyCode.CANCEL, KeyCombination.CONTROL_DOWN), debug::pause);
+        MenuItem over = item("Step over", Icon.STEP_OVER, new KeyCodeCombination(KeyCode.F10), debug::stepOver);
+        MenuItem into = item("Step into", Icon.STEP_INTO, new KeyCodeCombination(KeyCode.F11), debug::stepInto);
+        MenuItem out = item("Step out (run to return)", Icon.STEP_OUT, new KeyCodeCombination(KeyCode.F11, KeyCombination.SHIFT_DOWN), debug::stepOut);
+        MenuItem bp = item("Breakpoint…", Icon.BREAKPOINT, new KeyCodeCombination(KeyCode.F9), () -> {
+            javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog("process_order");
+            d.setHeaderText("Breakpoint at a function name, file:line or address");
+            d.showAndWait().map(String::strip).filter(t -> !t.isEmpty()).ifPresent(debug::breakpoint);
+        });
+        MenuItem detach = item("Detach", Icon.DETACH, null, debug::detach);
+        MenuItem kill = item("Kill", Icon.CANCEL, null, debug::kill);
+        for (MenuItem m : List.of(cont, pause, over, into, out, bp, detach, kill)) m.disableProperty().bind(debug.live().not());
+        for (MenuItem m : List.of(over, into, out)) m.disableProperty().bind(debug.live().not().or(debug.running()));
+        pause.disableProperty().bind(debug.live().not().or(debug.running().not()));
+        cont.disableProperty().bind(debug.live().not().or(debug.running()));
+        // Ctrl+Break is not on every keyboard: Pause does the same.
+        return new Menu("Debug", null, launchDemo, launch, attach, new javafx.scene.control.SeparatorMenuItem(),
+                cont, pause, over, into, out, bp, new javafx.scene.control.SeparatorMenuItem(), detach, kill);
+    }
+
+    /** Builds the bundled demo (if needed) and runs it under the debugger, stopped at its start. */
+    public CompletableFuture<dev.sextant.engine.api.ProcessInfo> launchDemo() {
+        status.busy("Building the demo program…", () -> { });
+        CompletableFuture<dev.sextant.engine.api.ProcessInfo> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                Path exe = DemoProgram.prepare();
+                Platform.runLater(() -> debug.launch(exe, List.of()).whenComplete((p, e) -> {
+                    if (e != null) { done.completeExceptionally(e); return; }
+                    // Let it run, so that threads, modules and the symbol-state log come alive at once.
+                    engine.submit(new dev.sextant.engine.api.Command.Continue()).whenComplete((r, x) -> Platform.runLater(() ->
+                            status.idle("The demo runs: F9 sets a breakpoint (try process_order), Ctrl+Break or Pause stops it")));
+                    done.complete(p);
+                }));
+            } catch (Exception e) {
+                Platform.runLater(() -> {
+                    status.idle("No demo");
+                    showError(e instanceof dev.sextant.engine.api.TargetException ? e.getMessage() : "the demo could not be built: " + e);
+                });
+                done.completeExceptionally(e);
+            }
+        }, "sextant-demo");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    public DebugActions debug() { return debug; }
 
     private ToolBar toolbar() {
         Button open = new Button(null, Icon.OPEN_DUMP.graphic());
@@ -177,7 +258,30 @@ public final class MainWindow {
         Button copy = new Button(null, Icon.COPY.graphic());
         copy.setTooltip(new Tooltip("Copy the call stack of the selected thread"));
         copy.setOnAction(e -> stackView.kit().copy(true));
-        return new ToolBar(open, copy);
+        Button cont = new Button(null, Icon.CONTINUE.graphic());
+        cont.setId("toolbar-continue");
+        cont.setTooltip(new Tooltip("Continue (F5)"));
+        cont.setOnAction(e -> debug.cont());
+        cont.disableProperty().bind(debug.live().not().or(debug.running()));
+        Button pause = new Button(null, Icon.PAUSE.graphic());
+        pause.setTooltip(new Tooltip("Break (Ctrl+Break)"));
+        pause.setOnAction(e -> debug.pause());
+        pause.disableProperty().bind(debug.live().not().or(debug.running().not()));
+        Button over = new Button(null, Icon.STEP_OVER.graphic());
+        over.setTooltip(new Tooltip("Step over (F10)"));
+        over.setOnAction(e -> debug.stepOver());
+        Button into = new Button(null, Icon.STEP_INTO.graphic());
+        into.setTooltip(new Tooltip("Step into (F11)"));
+        into.setOnAction(e -> debug.stepInto());
+        Button out = new Button(null, Icon.STEP_OUT.graphic());
+        out.setTooltip(new Tooltip("Step out (Shift+F11)"));
+        out.setOnAction(e -> debug.stepOut());
+        for (Button b : List.of(over, into, out)) b.disableProperty().bind(debug.live().not().or(debug.running()));
+        Button detach = new Button(null, Icon.DETACH.graphic());
+        detach.setTooltip(new Tooltip("Detach: the process runs on"));
+        detach.setOnAction(e -> debug.detach());
+        detach.disableProperty().bind(debug.live().not());
+        return new ToolBar(open, copy, new javafx.scene.control.Separator(), cont, pause, over, into, out, detach);
     }
 
     private void chooseAndOpen(boolean withExe) {

@@ -33,6 +33,8 @@ public final class SextantApp extends Application {
         if (named.containsKey("core")) {
             opened = window.open(Path.of(named.get("core")), exe, sysroot);
         } else if (flags.contains("--demo")) {
+            opened = window.launchDemo().exceptionally(e -> null);
+        } else if (flags.contains("--demo-crash")) {
             opened = openDemo(window);
         } else {
             opened = CompletableFuture.completedFuture(null);

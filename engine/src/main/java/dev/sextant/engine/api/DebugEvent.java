@@ -29,6 +29,17 @@ public sealed interface DebugEvent {
 
     record StackWalked(long stopId, ThreadStack stack) implements DebugEvent {}
 
+    /** The threads of a stopped live process, with their registers, read anew (after a stop). */
+    record ThreadsRefreshed(long stopId, List<ThreadInfo> threads) implements DebugEvent {
+        public ThreadsRefreshed { threads = List.copyOf(threads); }
+    }
+
+    /**
+     * A {@code ChangeSymbolState} notification (see {@link EngineListener}) carried to views: the
+     * flags and the seed's argument. Produced by an {@link EngineListener} that forwards into a bridge.
+     */
+    record SymbolStateChanged(long stopId, int flags, long argument) implements DebugEvent {}
+
     /** Progress of a long command: {@code done} of {@code total} units (threads unwound). */
     record ProgressReported(long stopId, String task, long done, long total) implements DebugEvent {}
 

@@ -140,7 +140,13 @@ public final class EngineThread implements Engine {
             if (live != null) closeLive();
             return (R) Boolean.TRUE;
         }
-        return (R) live.execute(command);
+        R result = (R) live.execute(command);
+        if (command instanceof Command.ReadStacks && result instanceof DumpReport r) {
+            // Views learn the stopped threads' registers and stacks from events, as for dumps.
+            emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
+            r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
+        }
+        return result;
     }
 
     private void replaceLive() {

@@ -24,8 +24,19 @@ public final class ModulesModel {
                 stopId = o.stopId();
                 added.clear();
                 rows.clear();
-            } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() == stopId) {
+            } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() >= stopId) {
                 added.add(row(m.module()));
+            } else if (e instanceof DebugEvent.ModuleUnloaded u && u.stopId() >= stopId) {
+                rows.addAll(added);
+                added.clear();
+                String base = u.base().toString();
+                for (int i = rows.size() - 1; i >= 0; i--) {
+                    ModuleRow r = rows.get(i);
+                    if (r.base().equals(base) && !r.symbols().equals("unloaded")) {
+                        rows.set(i, new ModuleRow(r.name(), r.path(), r.base(), r.size(), r.buildId(), "unloaded", r.file()));
+                        break;
+                    }
+                }
             } else if (e instanceof DebugEvent.TargetClosed) {
                 added.clear();
                 rows.clear();

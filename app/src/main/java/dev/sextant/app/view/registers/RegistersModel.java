@@ -16,11 +16,13 @@ public final class RegistersModel {
     private final ObservableList<RegisterRow> rows = FXCollections.observableArrayList();
     private final ObservableList<RegisterRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<Tid, List<RegisterRow>> byThread = new HashMap<>();
+    private Tid selected;
 
     public ObservableList<RegisterRow> rows() { return readOnly; }
 
     public void select(Tid tid) {
         FxThread.check();
+        selected = tid;
         rows.setAll(byThread.getOrDefault(tid, List.of()));
     }
 
@@ -33,6 +35,18 @@ public final class RegistersModel {
                 for (ThreadInfo t : o.threads()) {
                     byThread.put(t.tid(), t.registers().registers().stream().map(RegistersModel::row).toList());
                 }
+            } else if (e instanceof DebugEvent.ThreadsRefreshed r) {
+                // After a step or a stop, a register whose value differs from the last stop is marked changed.
+                for (ThreadInfo t : r.threads()) {
+                    Map<String, String> before = new HashMap<>();
+                    for (RegisterRow old : byThread.getOrDefault(t.tid(), List.of())) before.put(old.name(), old.hex());
+                    byThread.put(t.tid(), t.registers().registers().stream().map(x -> {
+                        RegisterRow row = row(x);
+                        boolean changed = before.containsKey(row.name()) && !before.get(row.name()).equals(row.hex());
+                        return new RegisterRow(row.name(), row.hex(), row.decimal(), changed);
+                    }).toList());
+                }
+                if (selected != null) rows.setAll(byThread.getOrDefault(selected, List.of()));
             } else if (e instanceof DebugEvent.TargetClosed) {
                 byThread.clear();
                 rows.clear();
@@ -42,6 +56,6 @@ public final class RegistersModel {
 
     private static RegisterRow row(Register r) {
         String hex = Long.toHexString(r.value());
-        return new RegisterRow(r.name(), "0x" + "0".repeat(Math.max(0, 16 - hex.length())) + hex, Long.toUnsignedString(r.value()));
+        return new RegisterRow(r.name(), "0x" + "0".repeat(Math.max(0, 16 - hex.length())) + hex, Long.toUnsignedString(r.value()), false);
     }
 }

@@ -13,6 +13,12 @@ public final class RegistersView {
         kit.column("Value", RegisterRow::hex, 170);
         kit.column("Decimal", RegisterRow::decimal, 200);
         kit.table().setSortPolicy(t -> false);     // keep the ABI's order
+        kit.table().setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+            @Override protected void updateItem(RegisterRow row, boolean empty) {
+                super.updateItem(row, empty);
+                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("changed"), !empty && row != null && row.changed());
+            }
+        });
     }
 
     public Node node() { return kit.node(); }

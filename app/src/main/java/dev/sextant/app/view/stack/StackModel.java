@@ -45,7 +45,7 @@ public final class StackModel {
                 rows.clear();
                 note.set("");
                 selected = Optional.empty();
-            } else if (e instanceof DebugEvent.StackWalked s && s.stopId() == stopId) {
+            } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
                 List<FrameRow> frames = s.stack().frames().stream().map(StackModel::row).toList();
                 stacks.put(s.stack().tid(), frames);
                 s.stack().stopReason().ifPresent(r -> stopReasons.put(s.stack().tid(), "Unwinding stopped: " + r));

@@ -30,10 +30,26 @@ public final class ThreadsModel {
                 List<ThreadRow> fresh = new ArrayList<>();
                 for (ThreadInfo t : o.threads()) if (t.crashed()) fresh.add(row(t));
                 for (ThreadInfo t : o.threads()) if (!t.crashed()) fresh.add(row(t));
-                index.clear();
-                for (int i = 0; i < fresh.size(); i++) index.put(fresh.get(i).tid(), i);
+                reindex(fresh);
                 rows.setAll(fresh);
-            } else if (e instanceof DebugEvent.StackWalked s && s.stopId() == stopId) {
+            } else if (e instanceof DebugEvent.ThreadsRefreshed r && r.stopId() >= stopId) {
+                List<ThreadRow> fresh = new ArrayList<>();
+                for (ThreadInfo t : r.threads()) if (t.crashed()) fresh.add(row(t));
+                for (ThreadInfo t : r.threads()) if (!t.crashed()) fresh.add(row(t));
+                reindex(fresh);
+                rows.setAll(fresh);
+            } else if (e instanceof DebugEvent.ThreadCreated c && c.stopId() >= stopId && !index.containsKey(c.tid())) {
+                rows.add(new ThreadRow(c.tid(), "", false, "", "", "", 0, "running"));
+                index.put(c.tid(), rows.size() - 1);
+            } else if (e instanceof DebugEvent.ThreadExited x && x.stopId() >= stopId && index.containsKey(x.tid())) {
+                rows.remove((int) index.get(x.tid()));
+                reindex(new ArrayList<>(rows));
+            } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId) {
+                for (int i = 0; i < rows.size(); i++) {
+                    ThreadRow o = rows.get(i);
+                    rows.set(i, new ThreadRow(o.tid(), o.name(), false, "", "", "", 0, "running"));
+                }
+            } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
                 Integer i = index.get(s.stack().tid());
                 if (i == null) continue;
                 ThreadRow old = rows.get(i);
@@ -41,7 +57,7 @@ public final class ThreadsModel {
                 String loc = frames.isEmpty() ? "" : frames.get(0).location();
                 String src = frames.isEmpty() ? "" : frames.get(0).sourceLine().orElse("");
                 int physical = (int) frames.stream().filter(f -> !f.inline()).count();
-                rows.set(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical));
+                rows.set(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped"));
             } else if (e instanceof DebugEvent.TargetClosed) {
                 rows.clear();
                 index.clear();
@@ -49,7 +65,13 @@ public final class ThreadsModel {
         }
     }
 
+    private void reindex(List<ThreadRow> list) {
+        index.clear();
+        for (int i = 0; i < list.size(); i++) index.put(list.get(i).tid(), i);
+    }
+
     private static ThreadRow row(ThreadInfo t) {
-        return new ThreadRow(t.tid(), t.name().orElse(""), t.crashed(), t.signal() == 0 ? "" : Signals.name(t.signal()), "", "", 0);
+        return new ThreadRow(t.tid(), t.name().orElse(""), t.crashed(), t.signal() == 0 ? "" : Signals.name(t.signal()), "", "", 0,
+                "stopped");
     }
 }
