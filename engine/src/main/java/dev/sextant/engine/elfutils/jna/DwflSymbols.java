@@ -1,0 +1,118 @@
+package dev.sextant.engine.elfutils.jna;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Symbol loading and symbol tables of the modules of a {@link Dwfl}: {@code dwfl_module_getdwarf},
+ * {@code dwfl_module_getsymtab}, {@code dwfl_module_getsym_info}, and the bridge that installs a
+ * {@link DebugInfoSearch} as {@code find_debuginfo}. Same thread rules as {@link Dwfl}.
+ */
+public final class DwflSymbols {
+    private DwflSymbols() {}
+
+    /**
+     * A module's symbols after loading: defined symbols in its symbol table ({@code .symtab}, else
+     * {@code .dynsym}), DWARF present, a line table present, the main and the debug file libdwfl uses,
+     * and libdwfl's message when DWARF could not be had.
+     */
+    public record LoadResult(int symbolCount, boolean dwarf, boolean lines, Optional<String> mainFile,
+                             Optional<String> debugFile, Optional<String> dwarfError) {}
+
+    /** One defined symbol: name as in the file (not demangled), absolute address, size, ELF type (STT_*). */
+    public record Symbol(String name, long address, long size, int type, boolean global) {}
+
+    public static final int STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3, STT_FILE = 4, STT_GNU_IFUNC = 10;
+
+    /** Whether some module of {@code dwfl} contains {@code address}. */
+    public static boolean hasModule(Dwfl dwfl, long address) {
+        return LibDw.dwfl_addrmodule(dwfl.handle(), address) != null;
+    }
+
+    /**
+     * Loads the symbol table and DWARF of the module containing {@code address}; this is what makes
+     * libdwfl call {@code find_debuginfo}. libdwfl caches failures per module for the life of the Dwfl.
+     */
+    public static LoadResult load(Dwfl dwfl, long address, boolean wantLines) {
+        Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
+        if (mod == null) throw new IllegalArgumentException("no module at 0x" + Long.toHexString(address));
+        long[] bias = new long[1];
+        int syms = LibDw.dwfl_module_getsymtab(mod);
+        Pointer dw = wantLines ? LibDw.dwfl_module_getdwarf(mod, bias) : null;
+        Optional<String> dwErr = Optional.empty();
+        if (wantLines && dw == null) dwErr = Optional.ofNullable(LibDw.dwfl_errmsg(LibDw.dwfl_errno()));
+        boolean lines = false;
+        if (dw != null) {
+            Pointer cu = null;
+            long[] n = new long[1];
+            for (int i = 0; i < 64 && !lines; i++) {
+                cu = LibDw.dwfl_module_nextcu(mod, cu, bias);
+                if (cu == null) break;
+                lines = LibDw.dwfl_getsrclines(cu, n) == 0 && n[0] > 0;
+            }
+        }
+        PointerByReference main = new PointerByReference(), debug = new PointerByReference();
+        LibDw.dwfl_module_info(mod, null, null, null, null, null, main, debug);
+        int defined = syms > 0 ? symbols(dwfl, address).size() : 0;
+        return new LoadResult(defined, dw != null, lines,
+                Optional.ofNullable(main.getValue()).map(p -> p.getString(0)),
+                Optional.ofNullable(debug.getValue()).map(p -> p.getString(0)), dwErr);
+    }
+
+    /** The defined symbols (no sections, files or undefined ones) of the module containing {@code address}. */
+    public static List<Symbol> symbols(Dwfl dwfl, long address) {
+        Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
+        if (mod == null) return List.of();
+        int n = LibDw.dwfl_module_getsymtab(mod);
+        List<Symbol> out = new ArrayList<>(Math.max(0, n));
+        byte[] sym = new byte[24];
+        long[] addr = new long[1];
+        int[] shndx = new int[1];
+        ByteBuffer b = ByteBuffer.wrap(sym).order(ByteOrder.nativeOrder());
+        for (int i = 1; i < n; i++) {
+            Pointer name = LibDw.dwfl_module_getsym_info(mod, i, sym, addr, shndx, null, null);
+            if (name == null) continue;
+            int info = sym[4] & 0xff;
+            int type = info & 0xf, bind = info >> 4;
+            if (type == STT_SECTION || type == STT_FILE || shndx[0] == 0) continue;
+            String s = name.getString(0);
+            if (s.isEmpty()) continue;
+            out.add(new Symbol(s, addr[0], b.getLong(16), type, bind != 0));
+        }
+        return out;
+    }
+
+    static LibDw.FindDebuginfo findDebuginfo(DebugInfoSearch search) {
+        return (mod, userdata, modname, base, fileName, debuglink, crc, out) -> {
+            Optional<Path> found;
+            try {
+                found = search.find(new DebugInfoSearch.Request(
+                        modname == null ? "?" : modname.getString(0), base,
+                        Optional.ofNullable(fileName).map(p -> p.getString(0)),
+                        Optional.ofNullable(debuglink).map(p -> p.getString(0)), crc, buildId(mod)));
+            } catch (RuntimeException e) {
+                return -1;     // never unwind through libdwfl's frames
+            }
+            if (found.isEmpty()) return -1;
+            int fd = Posix.open(found.get().toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+            if (fd < 0) return -1;
+            out.setPointer(0, Posix.strdup(found.get().toString()));
+            return fd;
+        };
+    }
+
+    private static Optional<String> buildId(Pointer mod) {
+        PointerByReference bits = new PointerByReference();
+        long[] vaddr = new long[1];
+        int len = LibDw.dwfl_module_build_id(mod, bits, vaddr);
+        if (len <= 0 || bits.getValue() == null) return Optional.empty();
+        return Optional.of(HexFormat.of().formatHex(bits.getValue().getByteArray(0, len)));
+    }
+}
