@@ -2,6 +2,7 @@ package dev.sextant.app;
 
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.StackCommand;
+import dev.sextant.app.cli.SymbolsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GuiCommand.class, StackCommand.class, SymbolsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {
@@ -32,6 +33,7 @@ public final class Main implements Runnable {
         // its own model, which keeps start-up of `sextant stack` short as subcommands are added.
         Object sub = args.length == 0 ? null : switch (args[0]) {
             case "stack" -> new StackCommand();
+            case "symbols" -> new SymbolsCommand();
             default -> null;
         };
         if (sub != null) {

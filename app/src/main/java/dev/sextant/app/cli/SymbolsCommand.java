@@ -1,0 +1,183 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.symbols.AddressInfo;
+import dev.sextant.engine.symbols.ModuleSymbols;
+import dev.sextant.engine.symbols.SymbolEvent;
+import dev.sextant.engine.symbols.SymbolHandler;
+import dev.sextant.engine.symbols.SymbolMatch;
+import dev.sextant.engine.symbols.SymbolOption;
+import dev.sextant.engine.symbols.SymbolPath;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sextant symbols --core FILE [--find PATTERN] [--addr ADDR]}: the symbol handler on the
+ * command line: module symbol states, {@code x module!pattern}, {@code ln ADDR}.
+ * TODO(#4): {@code --pid PID} once live targets exist.
+ */
+@Command(name = "symbols", mixinStandardHelpOptions = true,
+        description = "Load a core's symbols through the symbol path; find symbols by name or an address's symbol and line.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:done", "1:nothing matched / no symbol at the address", "2:the core could not be read or bad arguments"})
+public final class SymbolsCommand implements Callable<Integer> {
+    @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
+    Path core;
+
+    @Option(names = "--exe", paramLabel = "FILE", description = "the executable that produced the core")
+    Path exe;
+
+    @Option(names = "--find", paramLabel = "PATTERN", description = "[module!]name, glob (* ?) or /regex/, as WinDbg's x")
+    List<String> find = new ArrayList<>();
+
+    @Option(names = "--addr", paramLabel = "ADDR", description = "address (hex) to look up, as WinDbg's ln")
+    List<String> addr = new ArrayList<>();
+
+    @Option(names = "--symbol-path", paramLabel = "PATH",
+            description = "own;debuglink;build-id[=ROOT];debuginfod*CACHE*URL;DIR … (default: own;debuglink;build-id + DEBUGINFOD_URLS)")
+    String symbolPath;
+
+    @Option(names = "--load-all", description = "load every module's symbols (default: only those needed)")
+    boolean loadAll;
+
+    @Option(names = "--no-debuginfod", description = "never ask debuginfod servers")
+    boolean noDebuginfod;
+
+    @Option(names = {"--noisy", "-v"}, description = "print every symbol event and search step on stderr (!sym noisy)")
+    boolean noisy;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Override public Integer call() {
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Optional<String> libdw = Dwfl.unavailableReason();
+        if (libdw.isPresent()) { err.println("sextant: " + libdw.get()); return 2; }
+        SymbolPath path;
+        try {
+            path = symbolPath == null ? SymbolPath.defaults(System.getenv())
+                    : SymbolPath.parse(symbolPath, System.getenv()).withEnvironment(System.getenv());
+            for (String a : addr) Address.parse(a);
+        } catch (IllegalArgumentException e) {
+            err.println("sextant: " + e.getMessage());
+            return 2;
+        }
+        Set<SymbolOption> opts = EnumSet.copyOf(SymbolOption.defaults());
+        if (noDebuginfod) opts.remove(SymbolOption.DEBUGINFOD);
+        if (noisy) opts.add(SymbolOption.DEBUG);
+        StringBuilder out = new StringBuilder();
+        List<SymbolEvent> events = new ArrayList<>();
+        boolean any = true;
+        try (SymbolHandler h = new SymbolHandler(path, opts)) {
+            h.registerCallback((e, ctx) -> {
+                events.add(e);
+                if (noisy) err.println(e.action().seedName() + " " + describe(e));
+                return false;
+            }, null);
+            try {
+                h.openCore(core, Optional.ofNullable(exe));
+            } catch (RuntimeException e) {
+                err.println("sextant: " + core + ": " + e.getMessage());
+                return 2;
+            }
+            if (loadAll) h.loadAll();
+            List<SymbolMatch> matches = new ArrayList<>();
+            for (String f : find) matches.addAll(h.find(f));
+            List<AddressInfo> infos = new ArrayList<>();
+            for (String a : addr) infos.add(h.lookup(Address.parse(a)));
+            List<ModuleSymbols> mods = h.modules();
+            if (!find.isEmpty() && matches.isEmpty()) any = false;
+            if (!addr.isEmpty() && infos.stream().anyMatch(i -> i.symbol().isEmpty())) any = false;
+            if (json) json(out, mods, matches, infos); else text(out, mods, matches, infos);
+        } catch (IllegalArgumentException e) {
+            err.println("sextant: " + e.getMessage());
+            return 2;
+        }
+        byte[] b = out.toString().getBytes(StandardCharsets.UTF_8);
+        System.out.write(b, 0, b.length);
+        System.out.flush();
+        return any ? 0 : 1;
+    }
+
+    static String describe(SymbolEvent e) {
+        if (e instanceof SymbolEvent.DeferredLoadFailure f) {
+            return f.module() + " " + f.reason();
+        }
+        return e.toString();
+    }
+
+    private void text(StringBuilder out, List<ModuleSymbols> mods, List<SymbolMatch> matches, List<AddressInfo> infos) {
+        if (find.isEmpty() && addr.isEmpty()) {
+            for (ModuleSymbols m : mods) {
+                out.append(m.base()).append(' ').append(m.end()).append(' ').append(m.shortName()).append(' ')
+                        .append(m.status().name().toLowerCase(java.util.Locale.ROOT));
+                m.source().ifPresent(s -> out.append(" from ").append(s.label()));
+                m.symbolFile().ifPresent(f -> out.append(" ").append(f));
+                if (m.symbolCount() > 0) out.append(", ").append(m.symbolCount()).append(" symbols");
+                if (m.lineInfo()) out.append(", lines");
+                m.reason().ifPresent(r -> out.append(": ").append(r));
+                out.append('\n');
+            }
+        }
+        for (SymbolMatch s : matches) {
+            out.append(s.address()).append(' ').append(s.size()).append(' ').append(s.qualifiedName()).append('\n');
+        }
+        for (AddressInfo i : infos) {
+            out.append(i.address()).append(' ');
+            out.append(i.module().orElse("?")).append('!').append(i.symbol().orElse("?"));
+            if (i.offset() != 0) out.append("+0x").append(Long.toHexString(i.offset()));
+            i.file().ifPresent(f -> out.append(' ').append(f).append(i.line().isPresent() ? ":" + i.line().getAsInt() : ""));
+            out.append('\n');
+            for (AddressInfo.Inline in : i.inlines()) {
+                out.append("    inlined ").append(in.function().orElse("?"));
+                in.file().ifPresent(f -> out.append(' ').append(f).append(in.line().isPresent() ? ":" + in.line().getAsInt() : ""));
+                out.append('\n');
+            }
+        }
+    }
+
+    private void json(StringBuilder sb, List<ModuleSymbols> mods, List<SymbolMatch> matches, List<AddressInfo> infos) {
+        Json j = new Json(sb);
+        j.beginObject().name("modules").beginArray();
+        for (ModuleSymbols m : mods) {
+            j.beginObject().name("name").value(m.name()).name("base").hex(m.base().value()).name("end").hex(m.end().value())
+                    .name("status").value(m.status().name()).name("source").value(m.source().map(Enum::name).orElse(null))
+                    .name("symbolFile").value(m.symbolFile().orElse(null)).name("symbols").value(m.symbolCount())
+                    .name("lines").value(m.lineInfo()).name("reason").value(m.reason().orElse(null))
+                    .name("searched").beginArray();
+            m.searched().forEach(s -> j.value(s.toString()));
+            j.endArray().endObject();
+        }
+        j.endArray().name("symbols").beginArray();
+        for (SymbolMatch s : matches) {
+            j.beginObject().name("module").value(s.module()).name("name").value(s.name()).name("address").hex(s.address().value())
+                    .name("size").value(s.size()).endObject();
+        }
+        j.endArray().name("addresses").beginArray();
+        for (AddressInfo i : infos) {
+            j.beginObject().name("address").hex(i.address().value()).name("module").value(i.module().orElse(null))
+                    .name("symbol").value(i.symbol().orElse(null)).name("offset").value(i.offset())
+                    .name("file").value(i.file().orElse(null));
+            if (i.line().isPresent()) j.name("line").value(i.line().getAsInt()); else j.name("line").nullValue();
+            j.name("inlines").beginArray();
+            for (AddressInfo.Inline in : i.inlines()) {
+                j.beginObject().name("function").value(in.function().orElse(null)).name("file").value(in.file().orElse(null));
+                if (in.line().isPresent()) j.name("line").value(in.line().getAsInt()); else j.name("line").nullValue();
+                j.endObject();
+            }
+            j.endArray().endObject();
+        }
+        j.endArray().endObject();
+        sb.append('\n');
+    }
+}
