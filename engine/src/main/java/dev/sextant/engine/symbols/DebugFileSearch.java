@@ -190,6 +190,12 @@ final class DebugFileSearch implements AutoCloseable {
         });
         String at = f.url().orElse(where);
         if (f.file().isPresent()) {
+            // The server's word is not proof: a proxy or a broken server can send anything.
+            Optional<String> got = BuildId.ofFile(f.file().get());
+            if (!got.equals(r.buildId())) {
+                return new SearchStep(src, at, Outcome.MISMATCH, "the server sent " + f.file().get() + ", which is "
+                        + got.map(g -> "an ELF file with build-id " + g).orElse("not an ELF file with a build-id"));
+            }
             return new SearchStep(src, f.file().get().toString(), Outcome.FOUND,
                     downloaded[0] ? "downloaded from " + at : "found in the cache " + d.cache());
         }

@@ -298,6 +298,7 @@ public final class SymbolHandler implements AutoCloseable {
         if (s != null && s.cancelled()) {
             m.status = SymbolStatus.CANCELLED;
             m.reason = Optional.of("cancelled");
+            m.source = Optional.empty();
             raise(new SymbolEvent.DeferredLoadFailure(m.name, base, tried, true, "cancelled"));
             return;
         }

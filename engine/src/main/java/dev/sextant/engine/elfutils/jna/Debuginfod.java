@@ -40,12 +40,18 @@ public final class Debuginfod implements AutoCloseable {
     private final Duration maxTime;
     private final Pointer client;
     private Progress current;
+    private boolean cancelledByProgress;
     // Strong reference: libdebuginfod keeps only the function pointer.
     private final LibDebuginfod.ProgressFn progressFn = (c, a, b) -> {
         Progress p = current;
         try {
-            return p != null && p.onProgress(a, b) ? 1 : 0;
+            if (p != null && p.onProgress(a, b)) {
+                cancelledByProgress = true;
+                return 1;
+            }
+            return 0;
         } catch (RuntimeException e) {
+            cancelledByProgress = true;
             return 1;      // an exception must not unwind through libcurl's frames
         }
     };
@@ -88,6 +94,7 @@ public final class Debuginfod implements AutoCloseable {
         byte[] id = (buildIdHex + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         PointerByReference path = new PointerByReference();
         current = progress;
+        cancelledByProgress = false;
         int rc;
         try {
             rc = executable ? LibDebuginfod.debuginfod_find_executable(client, id, 0, path)
@@ -98,7 +105,10 @@ public final class Debuginfod implements AutoCloseable {
         Pointer urlPtr = LibDebuginfod.debuginfod_get_url(client);
         Optional<String> url = urlPtr == null ? Optional.empty() : Optional.of(urlPtr.getString(0));
         if (rc < 0) {
-            int errno = -rc;
+            // A progress function that stops the transfer makes libdebuginfod break out of its loop and
+            // report what curl saw (often ENOENT): say it was a cancel.
+            int errno = cancelledByProgress ? ECANCELED : -rc;
+            if (cancelledByProgress) forgetNegativeEntry(buildIdHex, executable ? "executable" : "debuginfo");
             return new Fetch(Optional.empty(), errno, reason(errno), url);
         }
         Posix.close(rc);
@@ -107,6 +117,20 @@ public final class Debuginfod implements AutoCloseable {
         String s = p.getString(0);
         Posix.free(p);
         return new Fetch(Optional.of(Path.of(s)), 0, "ok", url);
+    }
+
+    /**
+     * libdebuginfod records a failed query as an empty file in the cache (a negative entry, trusted
+     * for {@code cache_miss_s}, 10 minutes by default), and a cancel counts as a failure: without
+     * this a retry right after a cancel would be answered "not found" from the cache.
+     */
+    private void forgetNegativeEntry(String buildIdHex, String kind) {
+        java.nio.file.Path entry = cacheDir.resolve(buildIdHex).resolve(kind);
+        try {
+            if (java.nio.file.Files.isRegularFile(entry) && java.nio.file.Files.size(entry) == 0) java.nio.file.Files.delete(entry);
+        } catch (java.io.IOException e) {
+            // Left in place: the retry then reports "not found" with the cache path in the step.
+        }
     }
 
     private static String reason(int errno) {
