@@ -43,6 +43,12 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Option(names = "--addr", paramLabel = "ADDR", description = "address (hex) to look up, as WinDbg's ln")
     List<String> addr = new ArrayList<>();
 
+    @Option(names = "--addr-file", paramLabel = "FILE", description = "addresses to look up, one (hex) per line")
+    Path addrFile;
+
+    @Option(names = "--no-inlines", description = "do not list inlined calls at each --addr (as addr2line without -i)")
+    boolean noInlines;
+
     @Option(names = "--symbol-path", paramLabel = "PATH",
             description = "own;debuglink;build-id[=ROOT];debuginfod*CACHE*URL;DIR … (default: own;debuglink;build-id + DEBUGINFOD_URLS)")
     String symbolPath;
@@ -67,7 +73,13 @@ public final class SymbolsCommand implements Callable<Integer> {
         try {
             path = symbolPath == null ? SymbolPath.defaults(System.getenv())
                     : SymbolPath.parse(symbolPath, System.getenv()).withEnvironment(System.getenv());
+            if (addrFile != null) {
+                for (String l : java.nio.file.Files.readAllLines(addrFile)) if (!l.isBlank()) addr.add(l.strip());
+            }
             for (String a : addr) Address.parse(a);
+        } catch (java.io.IOException e) {
+            err.println("sextant: cannot read " + addrFile + ": " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException e) {
             err.println("sextant: " + e.getMessage());
             return 2;
@@ -93,8 +105,14 @@ public final class SymbolsCommand implements Callable<Integer> {
             if (loadAll) h.loadAll();
             List<SymbolMatch> matches = new ArrayList<>();
             for (String f : find) matches.addAll(h.find(f));
-            List<AddressInfo> infos = new ArrayList<>();
-            for (String a : addr) infos.add(h.lookup(Address.parse(a)));
+            List<AddressInfo> infos = new ArrayList<>(addr.size());
+            long t0 = System.nanoTime();
+            for (String a : addr) infos.add(noInlines ? h.locate(Address.parse(a)) : h.lookup(Address.parse(a)));
+            if ("1".equals(System.getenv("SEXTANT_TIMING")) && !addr.isEmpty()) {
+                long ms = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+                err.println("timing: " + addr.size() + " lookups (symbol loads included) in " + ms + " ms, "
+                        + (addr.size() * 1000L / ms) + " per second");
+            }
             List<ModuleSymbols> mods = h.modules();
             if (!find.isEmpty() && matches.isEmpty()) any = false;
             if (!addr.isEmpty() && infos.stream().anyMatch(i -> i.symbol().isEmpty())) any = false;

@@ -55,6 +55,7 @@ public final class SymbolHandler implements AutoCloseable {
         boolean lines;
         Optional<String> reason = Optional.empty();
         DebugFileSearch.Result search;             // memo: libdwfl may ask twice (symtab, DWARF)
+        SymbolTable table = new SymbolTable(List.of());
         ModuleRecord(ModuleReport r) {
             name = r.name(); base = r.start(); end = r.end(); buildId = r.buildId(); file = r.mainFile();
         }
@@ -222,6 +223,7 @@ public final class SymbolHandler implements AutoCloseable {
         m.symbolFile = Optional.empty();
         m.symbols = 0;
         m.lines = false;
+        m.table = new SymbolTable(List.of());
         m.reason = Optional.empty();
         // libdwfl keeps a module's files for the life of its session: start a new one.
         closeSession(false);
@@ -291,6 +293,7 @@ public final class SymbolHandler implements AutoCloseable {
         DebugFileSearch.Result s = m.search;
         boolean wantLines = options.contains(SymbolOption.LOAD_LINES);
         m.symbols = r.symbolCount();
+        m.table = new SymbolTable(r.symbols());
         m.lines = r.lines();
         m.symbolFile = r.debugFile().or(() -> r.mainFile());
         m.source = s != null && s.source().isPresent() ? s.source() : Optional.of(SymbolSource.EMBEDDED);
@@ -340,7 +343,7 @@ public final class SymbolHandler implements AutoCloseable {
         for (ModuleRecord m : List.copyOf(modules.values())) {
             if (!p.matchesModule(m.shortName())) continue;
             ensureLoaded(m);
-            for (DwflSymbols.Symbol s : DwflSymbols.symbols(dwfl, m.base)) {
+            for (DwflSymbols.Symbol s : m.table.symbols()) {
                 if (p.matchesName(s.name())) out.add(new SymbolMatch(m.shortName(), s.name(), Address.of(s.address()), s.size()));
             }
         }
@@ -349,6 +352,22 @@ public final class SymbolHandler implements AutoCloseable {
             if (mods.size() > 1) raise(new SymbolEvent.DuplicateSymbol(p.namePart(), out));
         }
         return out;
+    }
+
+    /**
+     * {@code ln} without the inline chain (as {@code addr2line -f}): cheaper, since finding inlined
+     * calls walks the compile unit's DIE tree. Loads the module's symbols first.
+     */
+    public AddressInfo locate(Address address) {
+        Optional<ModuleRecord> m = find(address.value());
+        if (m.isEmpty()) return new AddressInfo(address, Optional.empty(), Optional.empty(), 0, Optional.empty(), OptionalInt.empty(), List.of());
+        ModuleRecord mod = m.get();
+        ensureLoaded(mod);
+        ResolvedFrame f = DwflSymbols.locate(dwfl, address.value(), false);
+        finishPending();
+        Optional<SymbolTable.Hit> hit = mod.table.at(address.value());
+        return new AddressInfo(address, Optional.of(mod.shortName()), hit.map(SymbolTable.Hit::name),
+                hit.map(SymbolTable.Hit::offset).orElse(0L), f.file(), f.line(), List.of());
     }
 
     /** {@code ln}: nearest symbol, offset, source line and inline chain; loads the module's symbols first. */

@@ -20,16 +20,19 @@ public final class DwflSymbols {
 
     /**
      * A module's symbols after loading: defined symbols in its symbol table ({@code .symtab}, else
-     * {@code .dynsym}), DWARF present, a line table present, the main and the debug file libdwfl uses,
+     * {@code .dynsym}) and the symbols themselves, DWARF present, a line table present, the main and the debug file libdwfl uses,
      * and libdwfl's message when DWARF could not be had.
      */
-    public record LoadResult(int symbolCount, boolean dwarf, boolean lines, Optional<String> mainFile,
+    public record LoadResult(int symbolCount, List<Symbol> symbols, boolean dwarf, boolean lines, Optional<String> mainFile,
                              Optional<String> debugFile, Optional<String> dwarfError) {}
 
-    /** One defined symbol: name as in the file (not demangled), absolute address, size, ELF type (STT_*). */
-    public record Symbol(String name, long address, long size, int type, boolean global) {}
+    /** One defined symbol: name as in the file (not demangled), absolute address, size, ELF type (STT_*) and binding (STB_*). */
+    public record Symbol(String name, long address, long size, int type, int binding) {
+        /** libdwfl's preference among symbols at one address: global, then weak, then local. */
+        public int bindingRank() { return binding == 1 ? 3 : binding == 2 ? 2 : binding == 0 ? 1 : 0; }
+    }
 
-    public static final int STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3, STT_FILE = 4, STT_GNU_IFUNC = 10;
+    public static final int STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3, STT_FILE = 4, STT_TLS = 6, STT_GNU_IFUNC = 10;
 
     /** Whether some module of {@code dwfl} contains {@code address}. */
     public static boolean hasModule(Dwfl dwfl, long address) {
@@ -60,8 +63,8 @@ public final class DwflSymbols {
         }
         PointerByReference main = new PointerByReference(), debug = new PointerByReference();
         LibDw.dwfl_module_info(mod, null, null, null, null, null, main, debug);
-        int defined = syms > 0 ? symbols(dwfl, address).size() : 0;
-        return new LoadResult(defined, dw != null, lines,
+        List<Symbol> table = syms > 0 ? symbols(dwfl, address) : List.of();
+        return new LoadResult(table.size(), table, dw != null, lines,
                 Optional.ofNullable(main.getValue()).map(p -> p.getString(0)),
                 Optional.ofNullable(debug.getValue()).map(p -> p.getString(0)), dwErr);
     }
@@ -84,9 +87,42 @@ public final class DwflSymbols {
             if (type == STT_SECTION || type == STT_FILE || shndx[0] == 0) continue;
             String s = name.getString(0);
             if (s.isEmpty()) continue;
-            out.add(new Symbol(s, addr[0], b.getLong(16), type, bind != 0));
+            out.add(new Symbol(s, addr[0], b.getLong(16), type, bind));
         }
         return out;
+    }
+
+    /**
+     * Module file name, nearest symbol (demangled), offset into it and source line of one address,
+     * without the inline chain ({@code addr2line -f} without {@code -i}); empty parts where unknown.
+     */
+    public static ResolvedFrame locate(Dwfl dwfl, long address) {
+        return locate(dwfl, address, true);
+    }
+
+    /** As {@link #locate(Dwfl, long)}; without {@code withSymbol} only the module and source line (the caller has its own table). */
+    public static ResolvedFrame locate(Dwfl dwfl, long address, boolean withSymbol) {
+        Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
+        if (mod == null) return new ResolvedFrame(Optional.empty(), Optional.empty(), 0, Optional.empty(), java.util.OptionalInt.empty(), false);
+        Pointer n = LibDw.dwfl_module_info(mod, null, null, null, null, null, null, null);
+        String name = n == null ? "?" : n.getString(0);
+        int slash = name.lastIndexOf('/');
+        long[] off = new long[1];
+        Pointer fn = withSymbol ? LibDw.dwfl_module_addrinfo(mod, address, off, new byte[24], null, null, null) : null;
+        Optional<String> file = Optional.empty();
+        java.util.OptionalInt line = java.util.OptionalInt.empty();
+        Pointer l = LibDw.dwfl_module_getsrc(mod, address);
+        if (l != null) {
+            int[] ln = new int[1];
+            Pointer f = LibDw.dwfl_lineinfo(l, null, ln, null, null, null);
+            if (f != null) {
+                file = Optional.of(f.getString(0));
+                if (ln[0] > 0) line = java.util.OptionalInt.of(ln[0]);
+            }
+        }
+        return new ResolvedFrame(Optional.of(slash >= 0 ? name.substring(slash + 1) : name),
+                fn == null ? Optional.empty() : Optional.of(Demangler.demangle(fn.getString(0))), fn == null ? 0 : off[0],
+                file, line, false);
     }
 
     static LibDw.FindDebuginfo findDebuginfo(DebugInfoSearch search) {
