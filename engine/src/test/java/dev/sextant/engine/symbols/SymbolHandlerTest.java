@@ -250,6 +250,30 @@ class SymbolHandlerTest {
         }
     }
 
+    /** In .text: the table does not bound sizeless symbols by section as libdwfl does (__GNU_EH_FRAME_HDR). */
+    @Test void sortedTableAgreesWithLibdwflsAddrinfoOnLibc() throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("eu-readelf"), "eu-readelf (elfutils) not installed");
+        try (SymbolHandler h = new SymbolHandler(path("own;debuglink;build-id"), NOISY)) {
+            h.openCore(core, Optional.of(exe));
+            ModuleSymbols libc = h.modules().stream().filter(m -> m.shortName().startsWith("libc.so")).findFirst().orElseThrow();
+            String[] text = Tools.run(dir, 60, List.of("eu-readelf", "-S", libc.file().orElseThrow())).stdout().lines()
+                    .map(l -> l.trim().split("\\s+")).filter(f -> f.length > 5 && f[1].equals(".text")).findFirst().orElseThrow();
+            long textAddr = Long.parseUnsignedLong(text[3], 16), textSize = Long.parseUnsignedLong(text[5], 16);
+            java.util.Random r = new java.util.Random(7);
+            for (int i = 0; i < 3000; i++) {
+                Address a = Address.of(libc.base().value() + textAddr + (long) (r.nextDouble() * textSize));
+                AddressInfo table = h.locate(a);
+                AddressInfo dwfl = h.lookup(a);     // dwfl_module_addrinfo
+                assertThat(table.symbol()).as("%s", a).isEqualTo(dwfl.symbol());
+                if (dwfl.symbol().isPresent()) assertThat(table.offset()).as("%s", a).isEqualTo(dwfl.offset());
+                if (dwfl.inlines().isEmpty()) {
+                    assertThat(table.file()).as("%s", a).isEqualTo(dwfl.file());
+                    assertThat(table.line()).as("%s", a).isEqualTo(dwfl.line());
+                }
+            }
+        }
+    }
+
     static <T extends SymbolEvent> T only(List<Seen> seen, Class<T> type) {
         List<T> hits = seen.stream().map(Seen::event).filter(type::isInstance).map(type::cast).toList();
         assertThat(hits).as(type.getSimpleName()).hasSize(1);
