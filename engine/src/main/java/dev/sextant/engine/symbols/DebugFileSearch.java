@@ -193,6 +193,10 @@ final class DebugFileSearch implements AutoCloseable {
             // The server's word is not proof: a proxy or a broken server can send anything.
             Optional<String> got = BuildId.ofFile(f.file().get());
             if (!got.equals(r.buildId())) {
+                // Drop it from the cache, or every later load would be answered with it.
+                if (f.file().get().startsWith(d.cache())) {
+                    try { Files.deleteIfExists(f.file().get()); } catch (IOException e) { /* the step below says what was wrong */ }
+                }
                 return new SearchStep(src, at, Outcome.MISMATCH, "the server sent " + f.file().get() + ", which is "
                         + got.map(g -> "an ELF file with build-id " + g).orElse("not an ELF file with a build-id"));
             }

@@ -12,7 +12,7 @@ import java.util.Set;
  * Client side of {@link DebuginfodTest}, run in a child JVM inside the test's private network
  * namespace (where the debuginfod server listens): each scenario prints its symbol events as
  * {@code EV <CBA_name> <record>} lines, then {@code RESULT} and {@code ELAPSED} lines.
- * Arguments: core exe serverUrl garbageUrl cacheDir unwritableCache.
+ * Arguments: core exe serverUrl garbageUrl slowUrl silentUrl cacheDir unwritableCache.
  */
 public final class DebuginfodProbe {
     private DebuginfodProbe() {}
@@ -21,22 +21,25 @@ public final class DebuginfodProbe {
 
     public static void main(String[] args) {
         Path core = Path.of(args[0]), exe = Path.of(args[1]);
-        String server = args[2], garbage = args[3], cache = args[4], unwritable = args[5];
+        String server = args[2], garbage = args[3], slow = args[4], silent = args[5], cache = args[6], unwritable = args[7];
         Set<SymbolOption> opts = EnumSet.of(SymbolOption.DEFERRED_LOADS, SymbolOption.LOAD_LINES, SymbolOption.PREFER_LOCAL,
                 SymbolOption.DEBUGINFOD, SymbolOption.DEBUG);
         java.time.Duration timeout = java.time.Duration.ofSeconds(5);
 
         SymbolPath good = SymbolPath.parse("own;debuglink;debuginfod*" + cache + "*" + server, Map.of());
-        try (SymbolHandler h = new SymbolHandler(good, opts, timeout)) {
+        SymbolPath throttled = SymbolPath.parse("own;debuglink;debuginfod*" + cache + "*" + slow, Map.of());
+        try (SymbolHandler h = new SymbolHandler(throttled, opts, timeout)) {
             register(h);
             h.openCore(core, Optional.of(exe));
             Address base = exeBase(h);
             scenario("cancel");
             cancelNext = true;
-            result(h.loadSymbols(base), System.nanoTime());
+            long t0 = System.nanoTime();
+            result(h.loadSymbols(base), t0);
             scenario("responsive");
             long t = System.nanoTime();
             h.setOptions(opts);
+            h.setPath(good);
             result(h.modules().get(0), t);
             scenario("retry");
             cancelNext = false;
@@ -52,6 +55,7 @@ public final class DebuginfodProbe {
         one("cache", good, core, exe, opts, timeout);
         one("unreachable", SymbolPath.parse("own;debuginfod*" + cache + "-2*http://127.0.0.1:9", Map.of()), core, exe, opts, timeout);
         one("garbage", SymbolPath.parse("own;debuginfod*" + cache + "-3*" + garbage, Map.of()), core, exe, opts, timeout);
+        one("silent", SymbolPath.parse("own;debuginfod*" + cache + "-4*" + silent, Map.of()), core, exe, opts, timeout);
         one("unwritable", SymbolPath.parse("own;debuginfod*" + unwritable + "*" + server, Map.of()), core, exe, opts, timeout);
         System.out.println("DONE");
     }
@@ -69,7 +73,8 @@ public final class DebuginfodProbe {
     static void register(SymbolHandler h) {
         h.registerCallback((e, ctx) -> {
             System.out.println("EV " + e.action().seedName() + " " + e);
-            return e instanceof SymbolEvent.DeferredLoadCancel && cancelNext;
+            // Cancel once bytes are flowing (the first queries come before the server answers).
+            return e instanceof SymbolEvent.DeferredLoadCancel q && cancelNext && q.done() > 0 && q.done() < q.total();
         }, "probe");
     }
 

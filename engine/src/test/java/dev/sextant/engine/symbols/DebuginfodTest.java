@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real debuginfod server serving the DWARF split off a test program, reachable only inside a
  * private network namespace ({@code unshare -n}, loopback up) where the client, a child JVM
- * running {@link DebuginfodProbe}, runs too. One run covers: cancel mid-download, the engine
+ * running {@link DebuginfodProbe}, runs too, with a throttled server (throttle.py) for the cancel.
+ * One run covers: cancel mid-download, the engine
  * staying responsive, retry with progress and file:line in the stacks, a cache hit without a
  * download, an unreachable server, a server sending garbage and an unusable cache directory.
  */
@@ -70,6 +71,10 @@ class DebuginfodTest {
         Path garbage = Files.createDirectories(dir.resolve("garbage/buildid").resolve(buildId));
         Files.writeString(garbage.resolve("debuginfo"), "this is not an ELF file\n".repeat(100));
         Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
+        Path throttle = dir.resolve("throttle.py");
+        try (var in = DebuginfodTest.class.getResourceAsStream("/debuginfod/throttle.py")) {
+            Files.copy(in, throttle);
+        }
 
         String java = ProcessHandle.current().info().command().orElse("java");
         String script = String.join("\n",
@@ -79,14 +84,18 @@ class DebuginfodTest {
                 "srv=$!",
                 "python3 -m http.server 8003 --bind 127.0.0.1 --directory " + dir.resolve("garbage") + " > /dev/null 2>&1 &",
                 "gar=$!",
+                "python3 " + throttle + " 8004 " + srv.resolve("bigprog.debug") + " &",
+                "slow=$!",
+                "python3 " + throttle + " 8005 --silent &",
+                "silent=$!",
                 "ok=0; for i in $(seq 1 150); do curl -sf -o /dev/null http://127.0.0.1:8002/buildid/" + buildId
-                        + "/debuginfo && curl -sf -o /dev/null http://127.0.0.1:8003/ && { ok=1; break; }; sleep 0.2; done",
-                "[ $ok = 1 ] || { echo 'SERVER-NOT-READY'; cat " + dir.resolve("server.log") + "; kill $srv $gar; exit 3; }",
+                        + "/debuginfo && curl -sf -o /dev/null http://127.0.0.1:8003/ && curl -s -o /dev/null http://127.0.0.1:8004/ && { ok=1; break; }; sleep 0.2; done",
+                "[ $ok = 1 ] || { echo 'SERVER-NOT-READY'; cat " + dir.resolve("server.log") + "; kill $srv $gar $slow $silent; exit 3; }",
                 "env -u DEBUGINFOD_URLS timeout 150 " + java + " -cp '" + System.getProperty("java.class.path") + "' "
-                        + DebuginfodProbe.class.getName() + " " + core + " " + exe + " http://127.0.0.1:8002 http://127.0.0.1:8003 "
+                        + DebuginfodProbe.class.getName() + " " + core + " " + exe + " http://127.0.0.1:8002 http://127.0.0.1:8003 http://127.0.0.1:8004 http://127.0.0.1:8005 "
                         + dir.resolve("cache") + " " + notADir.resolve("cache"),
                 "rc=$?",
-                "kill $srv $gar",
+                "kill $srv $gar $slow $silent",
                 "wait",
                 "exit $rc", "");
         Path sh = dir.resolve("run.sh");
@@ -132,12 +141,19 @@ class DebuginfodTest {
         assertThat(cancel).isGreaterThan(0);
         assertThat(failure).isGreaterThan(cancel);
         assertThat(lines.get(failure)).contains("cancelled=true");
+        // The cancel came while bytes were flowing: some arrived, not all.
+        var m = java.util.regex.Pattern.compile("done=(\\d+), total=(\\d+)").matcher(lines.get(lastIndexOf(lines, "EV CBA_DEFERRED_SYMBOL_LOAD_CANCEL ")));
+        assertThat(m.find()).isTrue();
+        long done = Long.parseLong(m.group(1)), total = Long.parseLong(m.group(2));
+        assertThat(done).isPositive().isLessThan(total);
+        assertThat(events("cancel", "EVENT")).anySatisfy(l -> assertThat(l).contains("downloading").containsPattern("percent=OptionalInt\\[\\d+\\]"));
         assertThat(result("cancel")).startsWith("RESULT CANCELLED");
         assertThat(events("cancel", "DEFERRED_SYMBOL_LOAD_COMPLETE")).isEmpty();
     }
 
     @Test void theEngineStaysResponsiveAfterACancel() {
         assertThat(events("responsive", "SET_OPTIONS")).hasSize(1);
+        assertThat(events("responsive", "EVENT")).anySatisfy(l -> assertThat(l).contains("symbol path: own;debuglink;debuginfod*"));
         assertThat(elapsed("responsive")).isLessThan(1000);
     }
 
@@ -172,9 +188,19 @@ class DebuginfodTest {
         assertThat(elapsed("garbage")).isLessThan(30_000);
     }
 
+    @Test void aServerThatNeverAnswersTimesOut() {
+        assertThat(result("silent")).startsWith("RESULT FAILED").contains("127.0.0.1:8005").contains("timed out");
+        assertThat(elapsed("silent")).isBetween(3_000L, 15_000L);    // DEBUGINFOD_TIMEOUT is 5 s in the probe, one attempt
+    }
+
     @Test void anUnusableCacheDirectoryFailsWithAReason() {
         assertThat(result("unwritable")).startsWith("RESULT FAILED").contains("debuginfod");
         assertThat(elapsed("unwritable")).isLessThan(30_000);
+    }
+
+    static int lastIndexOf(List<String> lines, String prefix) {
+        for (int i = lines.size() - 1; i >= 0; i--) if (lines.get(i).startsWith(prefix)) return i;
+        return -1;
     }
 
     static int indexOf(List<String> lines, String prefix) {

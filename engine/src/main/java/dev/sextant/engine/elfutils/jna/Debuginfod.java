@@ -11,7 +11,7 @@ import java.util.Optional;
  * A debuginfod client ({@code debuginfod_begin} … {@code debuginfod_end}) fetching files by
  * build-id, with progress and cancellation. libdebuginfod takes its servers, cache directory and
  * timeouts from the environment ({@code DEBUGINFOD_URLS}, {@code DEBUGINFOD_CACHE_PATH},
- * {@code DEBUGINFOD_TIMEOUT}, {@code DEBUGINFOD_MAXTIME}) at each query, so each fetch sets them
+ * {@code DEBUGINFOD_TIMEOUT}, {@code DEBUGINFOD_MAXTIME}, {@code DEBUGINFOD_RETRY_LIMIT}) at each query, so each fetch sets them
  * from this client's settings first (libc's environment; this is why one thread, the engine's,
  * owns every client). Not thread-safe.
  */
@@ -32,7 +32,7 @@ public final class Debuginfod implements AutoCloseable {
         public boolean cancelled() { return errno == ECANCELED; }
     }
 
-    public static final int ENOENT = 2, EACCES = 13, ENOSYS = 38, ECANCELED = 125, ETIMEDOUT = 110;
+    public static final int ENOENT = 2, EACCES = 13, ENOSYS = 38, ETIME = 62, ECANCELED = 125, ETIMEDOUT = 110;
 
     private final List<String> urls;
     private final Path cacheDir;
@@ -90,6 +90,9 @@ public final class Debuginfod implements AutoCloseable {
         LibDebuginfod.Env.setenv("DEBUGINFOD_CACHE_PATH", cacheDir.toString(), 1);
         LibDebuginfod.Env.setenv("DEBUGINFOD_TIMEOUT", Long.toString(Math.max(1, timeout.toSeconds())), 1);
         LibDebuginfod.Env.setenv("DEBUGINFOD_MAXTIME", Long.toString(Math.max(1, maxTime.toSeconds())), 1);
+        // libdebuginfod retries a failed transfer twice by default, tripling the wait on a hung
+        // server; Sextant's retry is the user's (Retry on the module), so one attempt per query.
+        LibDebuginfod.Env.setenv("DEBUGINFOD_RETRY_LIMIT", "0", 1);
         // Hex build-ids are passed as a string with length 0, as debuginfod.h allows.
         byte[] id = (buildIdHex + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         PointerByReference path = new PointerByReference();
@@ -137,7 +140,7 @@ public final class Debuginfod implements AutoCloseable {
         return switch (errno) {
             case ENOENT -> "not found on the server(s)";
             case ECANCELED -> "cancelled";
-            case ETIMEDOUT -> "timed out";
+            case ETIMEDOUT, ETIME -> "timed out (no answer within DEBUGINFOD_TIMEOUT)";
             case ENOSYS -> "no debuginfod server configured";
             case EACCES -> "permission denied (cache directory not writable?)";
             default -> LibDebuginfod.Env.strerror(errno);
