@@ -274,6 +274,25 @@ class SymbolHandlerTest {
         }
     }
 
+    @Test void withoutDeferredLoadsEveryModuleLoadsAtOpenAndUnloadRaisesSymbolsUnloaded() {
+        Set<SymbolOption> eager = EnumSet.of(SymbolOption.LOAD_LINES, SymbolOption.PREFER_LOCAL);
+        try (SymbolHandler h = new SymbolHandler(path("own;debuglink"), eager)) {
+            List<Seen> seen = record(h, null);
+            List<ModuleSymbols> mods = h.openCore(core, Optional.of(exe));
+            List<String> started = seen.stream().map(Seen::event).filter(e -> e instanceof SymbolEvent.DeferredLoadStart)
+                    .map(e -> ((SymbolEvent.DeferredLoadStart) e).module()).toList();
+            assertThat(started).containsExactlyInAnyOrderElementsOf(mods.stream().map(ModuleSymbols::name).toList());
+            assertThat(mods).allSatisfy(m -> assertThat(m.status()).isNotIn(SymbolStatus.DEFERRED, SymbolStatus.LOADING));
+            seen.clear();
+            Address base = exeModule(h).base();
+            h.unload(base);
+            assertThat(only(seen, SymbolEvent.SymbolsUnloaded.class).base()).isEqualTo(base);
+            assertThat(exeModule(h).status()).isEqualTo(SymbolStatus.DEFERRED);
+            assertThat(h.find("dupmain!main")).hasSize(1);     // loads again when needed
+            assertThat(exeModule(h).status()).isEqualTo(SymbolStatus.LOADED);
+        }
+    }
+
     static <T extends SymbolEvent> T only(List<Seen> seen, Class<T> type) {
         List<T> hits = seen.stream().map(Seen::event).filter(type::isInstance).map(type::cast).toList();
         assertThat(hits).as(type.getSimpleName()).hasSize(1);
