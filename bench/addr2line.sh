@@ -59,5 +59,16 @@ for lib in "${libs[@]}"; do
   b=$(median_ms 1 bash -c "addr2line -f -e '$ref' < '$work/$lib.rel'")
   printf '%-8s %8s ms %8s ms %8s ms %8s ms %12s %12s %12s %10s/s\n' "$lib" "$s" "$l" "$e" "$b" \
     "$(ratio "$s" "$l")" "$(ratio "$s" "$e")" "$(ratio "$s" "$b")" "$rate"
+  if [[ $lib == libc ]]; then
+    # With inlined calls (ln's default; addr2line -i): Sextant's inline chain goes through libdwfl.
+    sxi=(); for a in "${sx[@]}"; do [[ $a == --no-inlines ]] || sxi+=("$a"); done
+    si=$(median_ms "$runs" "${sxi[@]}")
+    ratei=$(SEXTANT_TIMING=1 "${sxi[@]}" 2>&1 >/dev/null | awk '/^timing:/ {print $(NF-2)}' || true)
+    li=0; command -v llvm-addr2line-14 >/dev/null && li=$(median_ms "$runs" bash -c "llvm-addr2line-14 -f -i -e '$ref' < '$work/$lib.rel'")
+    ei=$(median_ms 1 bash -c "eu-addr2line -f -i -e '$ref' < '$work/$lib.rel'")
+    bi=$(median_ms 1 bash -c "addr2line -f -i -e '$ref' < '$work/$lib.rel'")
+    printf '%-8s %8s ms %8s ms %8s ms %8s ms %12s %12s %12s %10s/s\n' "libc -i" "$si" "$li" "$ei" "$bi" \
+      "$(ratio "$si" "$li")" "$(ratio "$si" "$ei")" "$(ratio "$si" "$bi")" "$ratei"
+  fi
 done
 echo "(target: <= 1.0x llvm-addr2line-14 -f; eu-addr2line and binutils are timed once)"
