@@ -65,6 +65,49 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    /**
+     * The arguments bound without picocli when they are only the options above in plain form (as
+     * {@link StackCommand#plain}: picocli's reflective model costs a quarter of a second at start-up);
+     * empty for help, mistakes or anything picocli must explain.
+     */
+    public static Optional<SymbolsCommand> plain(String[] args) {
+        SymbolsCommand c = new SymbolsCommand();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i], name = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
+            switch (name) {
+                case "--json", "--load-all", "--no-debuginfod", "--no-inlines", "--noisy", "-v" -> {
+                    if (value != null) return Optional.empty();
+                    switch (name) {
+                        case "--json" -> c.json = true;
+                        case "--load-all" -> c.loadAll = true;
+                        case "--no-debuginfod" -> c.noDebuginfod = true;
+                        case "--no-inlines" -> c.noInlines = true;
+                        default -> c.noisy = true;
+                    }
+                }
+                case "--core", "--exe", "--find", "--addr", "--addr-file", "--symbol-path" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
+                        value = args[++i];
+                    }
+                    if (value.isEmpty()) return Optional.empty();
+                    switch (name) {
+                        case "--core" -> { if (c.core != null) return Optional.empty(); c.core = Path.of(value); }
+                        case "--exe" -> c.exe = Path.of(value);
+                        case "--find" -> c.find.add(value);
+                        case "--addr" -> c.addr.add(value);
+                        case "--addr-file" -> c.addrFile = Path.of(value);
+                        default -> c.symbolPath = value;
+                    }
+                }
+                default -> { return Optional.empty(); }
+            }
+        }
+        return c.core == null ? Optional.empty() : Optional.of(c);
+    }
+
     @Override public Integer call() {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Optional<String> libdw = Dwfl.unavailableReason();
