@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * symbol path, the options, deferred loads and the symbol callbacks. Its search is libdwfl's
  * {@code find_debuginfo}, so every step is Sextant's and told to the callbacks.
  * <p>
- * Confined to one thread, the engine thread that owns the target's libdwfl session: every method
+ * Confined to one thread, the engine thread that owns the target's libdwfl session (the first to
+ * open a target; others get {@link IllegalStateException}): every method
  * but {@link #cancelLoads()} must be called there, and callbacks run there. Modules are listed when
  * the target is opened; with {@link SymbolOption#DEFERRED_LOADS} their symbols load when first needed
  * (a lookup, a search, a stack frame) or on demand ({@link #loadSymbols}, {@link #loadAll}).
@@ -78,6 +79,7 @@ public final class SymbolHandler implements AutoCloseable {
     private Path core;
     private Optional<Path> executable = Optional.empty();
     private int lastPercent = -1;
+    private Thread owner;
 
     /** @param timeout debuginfod's connect/no-data timeout (the whole transfer may take ten times it) */
     public SymbolHandler(SymbolPath path, Set<SymbolOption> options, Duration timeout) {
@@ -117,6 +119,7 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** {@code SymSetOptions}: raises {@code SET_OPTIONS} and the {@code SYMBOL_OPTIONS} state change. */
     public void setOptions(Set<SymbolOption> newOptions) {
+        checkThread();
         options = Set.copyOf(newOptions);
         raise(new SymbolEvent.SetOptions(options));
         stateListeners.forEach(l -> l.optionsChanged(options));
@@ -126,6 +129,7 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** {@code SymSetSearchPath}: raises the {@code PATHS} state change; modules that failed may be retried. */
     public void setPath(SymbolPath newPath) {
+        checkThread();
         path = newPath;
         message(Severity.INFO, Optional.empty(), "symbol path: " + newPath, OptionalInt.empty());
         stateListeners.forEach(l -> l.pathsChanged(newPath));
@@ -138,6 +142,7 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** Opens a core: modules are listed now; their symbols load now only without {@link SymbolOption#DEFERRED_LOADS}. */
     public List<ModuleSymbols> openCore(Path corePath, Optional<Path> exe) {
+        checkThread();
         closeSession(false);
         modules.clear();
         core = corePath;
@@ -197,6 +202,7 @@ public final class SymbolHandler implements AutoCloseable {
      * {@code address}. A retry opens a fresh libdwfl session, since libdwfl remembers failures.
      */
     public ModuleSymbols loadSymbols(Address address) {
+        checkThread();
         ModuleRecord m = find(address.value()).orElseThrow(() -> new IllegalArgumentException("no module at " + address));
         if (m.status == SymbolStatus.FAILED || m.status == SymbolStatus.CANCELLED || m.status == SymbolStatus.PARTIAL) {
             m.search = null;
@@ -210,11 +216,13 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** Loads every module's symbols that is still deferred. */
     public void loadAll() {
+        checkThread();
         for (ModuleRecord m : List.copyOf(modules.values())) ensureLoaded(m);
     }
 
     /** {@code SymUnloadModule}: forgets what was found (raises {@code SYMBOLS_UNLOADED}); the next need loads again. */
     public void unload(Address address) {
+        checkThread();
         ModuleRecord m = find(address.value()).orElseThrow(() -> new IllegalArgumentException("no module at " + address));
         boolean was = m.status != SymbolStatus.DEFERRED;
         m.search = null;
@@ -338,6 +346,7 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** {@code x module!pattern}: loads the symbols of the modules it names, then matches. */
     public List<SymbolMatch> find(String pattern) {
+        checkThread();
         SymbolPattern p = SymbolPattern.parse(pattern);
         List<SymbolMatch> out = new ArrayList<>();
         for (ModuleRecord m : List.copyOf(modules.values())) {
@@ -359,6 +368,7 @@ public final class SymbolHandler implements AutoCloseable {
      * calls walks the compile unit's DIE tree. Loads the module's symbols first.
      */
     public AddressInfo locate(Address address) {
+        checkThread();
         Optional<ModuleRecord> m = find(address.value());
         if (m.isEmpty()) return new AddressInfo(address, Optional.empty(), Optional.empty(), 0, Optional.empty(), OptionalInt.empty(), List.of());
         ModuleRecord mod = m.get();
@@ -372,6 +382,7 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** {@code ln}: nearest symbol, offset, source line and inline chain; loads the module's symbols first. */
     public AddressInfo lookup(Address address) {
+        checkThread();
         Optional<ModuleRecord> m = find(address.value());
         if (m.isEmpty()) return new AddressInfo(address, Optional.empty(), Optional.empty(), 0, Optional.empty(), OptionalInt.empty(), List.of());
         ensureLoaded(m.get());
@@ -388,6 +399,7 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** Every thread's unwound pcs of the core, each symbolized (loading symbols as frames need them). */
     public List<List<AddressInfo>> stacks() {
+        checkThread();
         List<long[]> walked = new ArrayList<>();
         dwfl.walkThreads((tid, pcs, activation, stop) -> {
             long[] adj = new long[pcs.length];
@@ -402,6 +414,18 @@ public final class SymbolHandler implements AutoCloseable {
             out.add(frames);
         }
         return out;
+    }
+
+    /**
+     * libdwfl handles belong to one thread: the first that opens a target owns the handler, and any
+     * other thread's call is a bug in the caller, reported at once rather than as a corrupt session.
+     */
+    private void checkThread() {
+        Thread t = Thread.currentThread();
+        if (owner == null) owner = t;
+        else if (owner != t) {
+            throw new IllegalStateException("SymbolHandler is confined to thread " + owner.getName() + ", called from " + t.getName());
+        }
     }
 
     // ---- events ---------------------------------------------------------------------------------

@@ -293,6 +293,23 @@ class SymbolHandlerTest {
         }
     }
 
+    @Test void anotherThreadsCallIsRefusedButCancelIsAllowed() throws Exception {
+        try (SymbolHandler h = new SymbolHandler(path("own;debuglink"), SymbolOption.defaults())) {
+            h.openCore(core, Optional.of(exe));
+            java.util.concurrent.CompletableFuture<Throwable> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                h.cancelLoads();
+                try {
+                    h.find("main");
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            });
+            assertThat(other.get(30, TimeUnit.SECONDS)).isNotNull().hasMessageContaining("confined to thread");
+            assertThat(h.find("dupmain!main")).hasSize(1);
+        }
+    }
+
     static <T extends SymbolEvent> T only(List<Seen> seen, Class<T> type) {
         List<T> hits = seen.stream().map(Seen::event).filter(type::isInstance).map(type::cast).toList();
         assertThat(hits).as(type.getSimpleName()).hasSize(1);
