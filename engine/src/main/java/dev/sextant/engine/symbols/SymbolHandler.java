@@ -373,9 +373,13 @@ public final class SymbolHandler implements AutoCloseable {
         if (m.isEmpty()) return new AddressInfo(address, Optional.empty(), Optional.empty(), 0, Optional.empty(), OptionalInt.empty(), List.of());
         ModuleRecord mod = m.get();
         ensureLoaded(mod);
+        Optional<SymbolTable.Hit> hit = mod.table.at(address.value());
+        if (!mod.lines) {      // no line table: libdwfl would only fail again
+            return new AddressInfo(address, Optional.of(mod.shortName()), hit.map(SymbolTable.Hit::name),
+                    hit.map(SymbolTable.Hit::offset).orElse(0L), Optional.empty(), OptionalInt.empty(), List.of());
+        }
         ResolvedFrame f = DwflSymbols.locate(dwfl, address.value(), false);
         finishPending();
-        Optional<SymbolTable.Hit> hit = mod.table.at(address.value());
         return new AddressInfo(address, Optional.of(mod.shortName()), hit.map(SymbolTable.Hit::name),
                 hit.map(SymbolTable.Hit::offset).orElse(0L), f.file(), f.line(), List.of());
     }

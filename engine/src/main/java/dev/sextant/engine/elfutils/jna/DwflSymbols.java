@@ -100,15 +100,20 @@ public final class DwflSymbols {
         return locate(dwfl, address, true);
     }
 
-    /** As {@link #locate(Dwfl, long)}; without {@code withSymbol} only the module and source line (the caller has its own table). */
+    /** As {@link #locate(Dwfl, long)}; without {@code withSymbol} only the source line (the caller has its own table). */
     public static ResolvedFrame locate(Dwfl dwfl, long address, boolean withSymbol) {
         Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
         if (mod == null) return new ResolvedFrame(Optional.empty(), Optional.empty(), 0, Optional.empty(), java.util.OptionalInt.empty(), false);
-        Pointer n = LibDw.dwfl_module_info(mod, null, null, null, null, null, null, null);
-        String name = n == null ? "?" : n.getString(0);
-        int slash = name.lastIndexOf('/');
+        Optional<String> module = Optional.empty();
+        Pointer fn = null;
         long[] off = new long[1];
-        Pointer fn = withSymbol ? LibDw.dwfl_module_addrinfo(mod, address, off, new byte[24], null, null, null) : null;
+        if (withSymbol) {
+            Pointer n = LibDw.dwfl_module_info(mod, null, null, null, null, null, null, null);
+            String name = n == null ? "?" : n.getString(0);
+            int slash = name.lastIndexOf('/');
+            module = Optional.of(slash >= 0 ? name.substring(slash + 1) : name);
+            fn = LibDw.dwfl_module_addrinfo(mod, address, off, new byte[24], null, null, null);
+        }
         Optional<String> file = Optional.empty();
         java.util.OptionalInt line = java.util.OptionalInt.empty();
         Pointer l = LibDw.dwfl_module_getsrc(mod, address);
@@ -120,9 +125,8 @@ public final class DwflSymbols {
                 if (ln[0] > 0) line = java.util.OptionalInt.of(ln[0]);
             }
         }
-        return new ResolvedFrame(Optional.of(slash >= 0 ? name.substring(slash + 1) : name),
-                fn == null ? Optional.empty() : Optional.of(Demangler.demangle(fn.getString(0))), fn == null ? 0 : off[0],
-                file, line, false);
+        return new ResolvedFrame(module, fn == null ? Optional.empty() : Optional.of(Demangler.demangle(fn.getString(0))),
+                fn == null ? 0 : off[0], file, line, false);
     }
 
     static LibDw.FindDebuginfo findDebuginfo(DebugInfoSearch search) {
