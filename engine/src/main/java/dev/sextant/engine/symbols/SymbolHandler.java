@@ -5,6 +5,7 @@ import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.elfutils.jna.DebugInfoSearch;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.DwflSymbols;
+import dev.sextant.engine.elfutils.jna.InlineIndex;
 import dev.sextant.engine.elfutils.jna.ModuleReport;
 import dev.sextant.engine.elfutils.jna.ResolvedFrame;
 import java.nio.file.Files;
@@ -76,6 +77,7 @@ public final class SymbolHandler implements AutoCloseable {
     private SymbolPath path;
     private Set<SymbolOption> options;
     private Dwfl dwfl;
+    private InlineIndex inlines;
     private Path core;
     private Optional<Path> executable = Optional.empty();
     private int lastPercent = -1;
@@ -156,6 +158,7 @@ public final class SymbolHandler implements AutoCloseable {
         Dwfl.ElfLocator locator = modname -> candidates(modname);
         DebugInfoSearch s = this::findDebuginfo;
         dwfl = Dwfl.openCore(core, executable, locator, Optional.empty(), 0, Optional.of(s));
+        inlines = new InlineIndex(dwfl);
         for (ModuleReport r : dwfl.modules()) {
             ModuleRecord known = modules.get(r.start());
             if (known == null) modules.put(r.start(), new ModuleRecord(r));
@@ -369,6 +372,10 @@ public final class SymbolHandler implements AutoCloseable {
      */
     public AddressInfo locate(Address address) {
         checkThread();
+        return locateHere(address);
+    }
+
+    private AddressInfo locateHere(Address address) {
         Optional<ModuleRecord> m = find(address.value());
         if (m.isEmpty()) return new AddressInfo(address, Optional.empty(), Optional.empty(), 0, Optional.empty(), OptionalInt.empty(), List.of());
         ModuleRecord mod = m.get();
@@ -384,8 +391,32 @@ public final class SymbolHandler implements AutoCloseable {
                 hit.map(SymbolTable.Hit::offset).orElse(0L), f.file(), f.line(), List.of());
     }
 
-    /** {@code ln}: nearest symbol, offset, source line and inline chain; loads the module's symbols first. */
+    /**
+     * {@code ln}: nearest symbol, offset, source line and the inlined calls at the address (innermost
+     * first, each with the position inside it); loads the module's symbols first.
+     */
     public AddressInfo lookup(Address address) {
+        checkThread();
+        AddressInfo at = locateHere(address);
+        Optional<ModuleRecord> m = find(address.value());
+        if (m.isEmpty() || !m.get().lines) return at;
+        List<InlineIndex.Inline> chain = inlines.at(address.value());
+        if (chain.isEmpty()) return at;
+        // Each inlined call shows where execution is inside it: the pc's line for the innermost, the
+        // call site of the one inside it for the others.
+        List<AddressInfo.Inline> rows = new ArrayList<>(chain.size());
+        Optional<String> file = at.file();
+        OptionalInt line = at.line();
+        for (InlineIndex.Inline in : chain) {
+            rows.add(new AddressInfo.Inline(in.function(), file, line));
+            file = in.callFile();
+            line = in.callLine();
+        }
+        return new AddressInfo(address, at.module(), at.symbol(), at.offset(), at.file(), at.line(), rows);
+    }
+
+    /** {@code ln} through libdwfl alone ({@code dwfl_module_addrinfo}, {@code dwarf_getscopes}): the reference for tests. */
+    AddressInfo lookupViaLibdwfl(Address address) {
         checkThread();
         Optional<ModuleRecord> m = find(address.value());
         if (m.isEmpty()) return new AddressInfo(address, Optional.empty(), Optional.empty(), 0, Optional.empty(), OptionalInt.empty(), List.of());
@@ -395,10 +426,7 @@ public final class SymbolHandler implements AutoCloseable {
         ResolvedFrame phys = rows.get(rows.size() - 1);
         List<AddressInfo.Inline> inl = new ArrayList<>();
         for (ResolvedFrame f : rows.subList(0, rows.size() - 1)) inl.add(new AddressInfo.Inline(f.function(), f.file(), f.line()));
-        // With inlines, the innermost position is where execution is; the physical row holds the call site.
-        Optional<String> file = rows.get(0).file();
-        OptionalInt line = rows.get(0).line();
-        return new AddressInfo(address, phys.module(), phys.function(), phys.offset(), file, line, inl);
+        return new AddressInfo(address, phys.module(), phys.function(), phys.offset(), rows.get(0).file(), rows.get(0).line(), inl);
     }
 
     /** Every thread's unwound pcs of the core, each symbolized (loading symbols as frames need them). */

@@ -251,7 +251,7 @@ class SymbolHandlerTest {
     }
 
     /** In .text: the table does not bound sizeless symbols by section as libdwfl does (__GNU_EH_FRAME_HDR). */
-    @Test void sortedTableAgreesWithLibdwflsAddrinfoOnLibc() throws Exception {
+    @Test void sortedTableAndInlineIndexAgreeWithLibdwflOnLibc() throws Exception {
         Assumptions.assumeTrue(Tools.onPath("eu-readelf"), "eu-readelf (elfutils) not installed");
         try (SymbolHandler h = new SymbolHandler(path("own;debuglink;build-id"), NOISY)) {
             h.openCore(core, Optional.of(exe));
@@ -260,16 +260,20 @@ class SymbolHandlerTest {
                     .map(l -> l.trim().split("\\s+")).filter(f -> f.length > 5 && f[1].equals(".text")).findFirst().orElseThrow();
             long textAddr = Long.parseUnsignedLong(text[3], 16), textSize = Long.parseUnsignedLong(text[5], 16);
             java.util.Random r = new java.util.Random(7);
+            int withInlines = 0;
             for (int i = 0; i < 3000; i++) {
                 Address a = Address.of(libc.base().value() + textAddr + (long) (r.nextDouble() * textSize));
-                AddressInfo table = h.locate(a);
-                AddressInfo dwfl = h.lookup(a);     // dwfl_module_addrinfo
+                AddressInfo table = h.lookup(a);
+                AddressInfo dwfl = h.lookupViaLibdwfl(a);     // dwfl_module_addrinfo, dwarf_getscopes
                 assertThat(table.symbol()).as("%s", a).isEqualTo(dwfl.symbol());
                 if (dwfl.symbol().isPresent()) assertThat(table.offset()).as("%s", a).isEqualTo(dwfl.offset());
-                if (dwfl.inlines().isEmpty()) {
-                    assertThat(table.file()).as("%s", a).isEqualTo(dwfl.file());
-                    assertThat(table.line()).as("%s", a).isEqualTo(dwfl.line());
-                }
+                assertThat(table.file()).as("%s", a).isEqualTo(dwfl.file());
+                assertThat(table.line()).as("%s", a).isEqualTo(dwfl.line());
+                assertThat(table.inlines()).as("%s", a).isEqualTo(dwfl.inlines());
+                if (!dwfl.inlines().isEmpty()) withInlines++;
+            }
+            if (h.module(libc.base()).orElseThrow().lineInfo()) {      // with libc6-dbg's DWARF
+                assertThat(withInlines).as("addresses inside inlined calls").isGreaterThan(100);
             }
         }
     }

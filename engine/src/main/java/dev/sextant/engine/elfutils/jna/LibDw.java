@@ -98,4 +98,8 @@ final class LibDw {
     static native Pointer dwfl_module_getdwarf(Pointer mod, long[] bias);
     static native Pointer dwfl_module_nextcu(Pointer mod, Pointer lastcu, long[] bias);
     static native int dwfl_getsrclines(Pointer cu, long[] nlines);
+    static native int dwarf_child(Pointer die, Pointer result);
+    static native int dwarf_siblingof(Pointer die, Pointer result);
+    static native int dwarf_ranges(Pointer die, long offset, long[] basep, long[] startp, long[] endp);
+    static native long dwarf_dieoffset(Pointer die);
 }
