@@ -53,6 +53,23 @@ public final class DebuginfodProbe {
             }
         }
         one("cache", good, core, exe, opts, timeout);
+        // The GUI's Cancel button: another thread calls cancelLoads() while bytes are flowing.
+        try (SymbolHandler h = new SymbolHandler(SymbolPath.parse("own;debuginfod*" + cache + "-5*" + slow, Map.of()), opts, timeout)) {
+            java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+            h.registerCallback((e, ctx) -> {
+                System.out.println("EV " + e.action().seedName() + " " + e);
+                if (e instanceof SymbolEvent.Message m && m.percent().isPresent() && asked.compareAndSet(false, true)) {
+                    Thread t = new Thread(h::cancelLoads, "gui");
+                    t.start();
+                    try { t.join(); } catch (InterruptedException x) { Thread.currentThread().interrupt(); }
+                }
+                return false;
+            }, null);
+            h.openCore(core, Optional.of(exe));
+            scenario("cancel-from-another-thread");
+            long t = System.nanoTime();
+            result(h.loadSymbols(exeBase(h)), t);
+        }
         one("unreachable", SymbolPath.parse("own;debuginfod*" + cache + "-2*http://127.0.0.1:9", Map.of()), core, exe, opts, timeout);
         one("garbage", SymbolPath.parse("own;debuginfod*" + cache + "-3*" + garbage, Map.of()), core, exe, opts, timeout);
         one("silent", SymbolPath.parse("own;debuginfod*" + cache + "-4*" + silent, Map.of()), core, exe, opts, timeout);

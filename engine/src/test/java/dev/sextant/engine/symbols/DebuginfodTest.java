@@ -151,6 +151,12 @@ class DebuginfodTest {
         assertThat(events("cancel", "DEFERRED_SYMBOL_LOAD_COMPLETE")).isEmpty();
     }
 
+    @Test void cancelLoadsFromAnotherThreadStopsADownload() {
+        assertThat(result("cancel-from-another-thread")).startsWith("RESULT CANCELLED");
+        assertThat(events("cancel-from-another-thread", "DEFERRED_SYMBOL_LOAD_FAILURE")).singleElement()
+                .satisfies(l -> assertThat(l).contains("cancelled=true"));
+    }
+
     @Test void theEngineStaysResponsiveAfterACancel() {
         assertThat(events("responsive", "SET_OPTIONS")).hasSize(1);
         assertThat(events("responsive", "EVENT")).anySatisfy(l -> assertThat(l).contains("symbol path: own;debuglink;debuginfod*"));
