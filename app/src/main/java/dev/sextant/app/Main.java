@@ -4,6 +4,7 @@ import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.StackCommand;
+import dev.sextant.app.cli.SymbolsCommand;
 import dev.sextant.app.cli.UnwindCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
         subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, BindCommand.class, UnwindCommand.class,
-                CommandLine.HelpCommand.class})
+                SymbolsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {
@@ -37,10 +38,15 @@ public final class Main implements Runnable {
             var plain = StackCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
+        if (args.length > 0 && args[0].equals("symbols")) {
+            var plain = SymbolsCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (plain.isPresent()) return plain.get().call();
+        }
         // Building picocli's model reflects over every subcommand; for a known subcommand build only
         // its own model, which keeps start-up of `sextant stack` short as subcommands are added.
         Object sub = args.length == 0 ? null : switch (args[0]) {
             case "stack" -> new StackCommand();
+            case "symbols" -> new SymbolsCommand();
             default -> null;
         };
         if (sub != null) {

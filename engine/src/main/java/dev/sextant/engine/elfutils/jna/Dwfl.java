@@ -45,12 +45,17 @@ public final class Dwfl implements AutoCloseable {
     private final Memory callbacks;          // libdwfl keeps a pointer to this struct: it must live as long as dwfl
     private final LibDw.FindElf findElf;     // strong reference: the native side holds only the function pointer
     private LiveState live;                  // live processes only: thread callbacks and their struct
+    private final LibDw.FindDebuginfo findDebuginfo;   // Sextant's search, or null for dwfl_standard_find_debuginfo
     private final Map<String, String> foundBy = new ConcurrentHashMap<>();
     private final Map<Long, List<ResolvedFrame>> symbolCache = new HashMap<>();
     private final Map<Long, String> moduleNames = new HashMap<>();
     private boolean closed;
 
     private Dwfl(int fd, Pointer elf, ElfLocator locator) {
+        this(fd, elf, locator, Optional.empty());
+    }
+
+    private Dwfl(int fd, Pointer elf, ElfLocator locator, Optional<DebugInfoSearch> search) {
         this.fd = fd;
         this.elf = elf;
         this.findElf = (mod, userdata, modname, base, fileName, elfp) -> {
@@ -73,7 +78,9 @@ public final class Dwfl implements AutoCloseable {
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, CallbackReference.getFunctionPointer(findElf));
-        callbacks.setPointer(Native.POINTER_SIZE, LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
+        this.findDebuginfo = search.map(DwflSymbols::findDebuginfo).orElse(null);
+        callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? CallbackReference.getFunctionPointer(findDebuginfo)
+                : LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
         this.dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) throw dwflError("dwfl_begin");
     }
@@ -83,6 +90,7 @@ public final class Dwfl implements AutoCloseable {
         this.fd = -1;
         this.elf = null;
         this.findElf = null;
+        this.findDebuginfo = null;
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, LibDw.DW.getFunction("dwfl_linux_proc_find_elf"));
@@ -162,6 +170,15 @@ public final class Dwfl implements AutoCloseable {
      */
     public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator, Optional<ThreadSource> threads,
                                 int pid) {
+        return openCore(core, executable, locator, threads, pid, Optional.empty());
+    }
+
+    /**
+     * As above, with Sextant's own separate-debug-file search as libdwfl's {@code find_debuginfo}
+     * callback (empty: {@code dwfl_standard_find_debuginfo}).
+     */
+    public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator, Optional<ThreadSource> threads,
+                                int pid, Optional<DebugInfoSearch> search) {
         LibElf.elf_version(LibElf.EV_CURRENT);
         int fd = Posix.open(core.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
         if (fd < 0) throw new NativeCallException("open", Native.getLastError(), "cannot open " + core);
@@ -173,7 +190,7 @@ public final class Dwfl implements AutoCloseable {
         }
         Dwfl d;
         try {
-            d = new Dwfl(fd, elf, locator);
+            d = new Dwfl(fd, elf, locator, search);
         } catch (RuntimeException e) {
             LibElf.elf_end(elf);
             Posix.close(fd);

@@ -94,4 +94,21 @@ final class LibDw {
     static native int dwarf_getsrcfiles(Pointer cudie, PointerByReference files, long[] nfiles);
     static native Pointer dwarf_filesrc(Pointer files, long idx, Pointer mtime, Pointer length);
     static native Pointer dwarf_diecu(Pointer die, Pointer result, Pointer addressSize, Pointer offsetSize);
+
+    // Symbol handler (issue 4): Sextant's own find_debuginfo, symbol tables, DWARF presence.
+
+    /**
+     * {@code Dwfl_Callbacks.find_debuginfo}: returns an fd or -1; may set *debuginfo_file_name
+     * (malloc'd, libdwfl frees it). {@code debuglinkFile} is NULL when the file has no .gnu_debuglink.
+     */
+    interface FindDebuginfo extends Callback {
+        int invoke(Pointer module, Pointer userdata, Pointer modname, long base, Pointer fileName,
+                   Pointer debuglinkFile, int debuglinkCrc, Pointer debuginfoFileName);
+    }
+    static native Pointer dwfl_module_getdwarf(Pointer mod, long[] bias);
+    static native Pointer dwfl_module_nextcu(Pointer mod, Pointer lastcu, long[] bias);
+    static native int dwarf_child(Pointer die, Pointer result);
+    static native int dwarf_siblingof(Pointer die, Pointer result);
+    static native int dwarf_ranges(Pointer die, long offset, long[] basep, long[] startp, long[] endp);
+    static native long dwarf_dieoffset(Pointer die);
 }

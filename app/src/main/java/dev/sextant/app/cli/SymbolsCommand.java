@@ -1,0 +1,244 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.symbols.AddressInfo;
+import dev.sextant.engine.symbols.ModuleSymbols;
+import dev.sextant.engine.symbols.SymbolEvent;
+import dev.sextant.engine.symbols.SymbolHandler;
+import dev.sextant.engine.symbols.SymbolMatch;
+import dev.sextant.engine.symbols.SymbolOption;
+import dev.sextant.engine.symbols.SymbolPath;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sextant symbols --core FILE [--find PATTERN] [--addr ADDR]}: the symbol handler on the
+ * command line: module symbol states, {@code x module!pattern}, {@code ln ADDR}.
+ * TODO(#4): {@code --pid PID} once live targets exist.
+ */
+@Command(name = "symbols", mixinStandardHelpOptions = true,
+        description = "Load a core's symbols through the symbol path; find symbols by name or an address's symbol and line.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:done", "1:nothing matched / no symbol at the address", "2:the core could not be read or bad arguments"})
+public final class SymbolsCommand implements Callable<Integer> {
+    @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
+    Path core;
+
+    @Option(names = "--exe", paramLabel = "FILE", description = "the executable that produced the core")
+    Path exe;
+
+    @Option(names = "--find", paramLabel = "PATTERN", description = "[module!]name, glob (* ?) or /regex/, as WinDbg's x")
+    List<String> find = new ArrayList<>();
+
+    @Option(names = "--addr", paramLabel = "ADDR", description = "address (hex) to look up, as WinDbg's ln")
+    List<String> addr = new ArrayList<>();
+
+    @Option(names = "--addr-file", paramLabel = "FILE", description = "addresses to look up, one (hex) per line")
+    Path addrFile;
+
+    @Option(names = "--no-inlines", description = "do not list inlined calls at each --addr (as addr2line without -i)")
+    boolean noInlines;
+
+    @Option(names = "--symbol-path", paramLabel = "PATH",
+            description = "own;debuglink;build-id[=ROOT];debuginfod*CACHE*URL;DIR … (default: own;debuglink;build-id + DEBUGINFOD_URLS)")
+    String symbolPath;
+
+    @Option(names = "--load-all", description = "load every module's symbols (default: only those needed)")
+    boolean loadAll;
+
+    @Option(names = "--no-debuginfod", description = "never ask debuginfod servers")
+    boolean noDebuginfod;
+
+    @Option(names = {"--noisy", "-v"}, description = "print every symbol event and search step on stderr (!sym noisy)")
+    boolean noisy;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    /**
+     * The arguments bound without picocli when they are only the options above in plain form (as
+     * {@link StackCommand#plain}: picocli's reflective model costs a quarter of a second at start-up);
+     * empty for help, mistakes or anything picocli must explain.
+     */
+    public static Optional<SymbolsCommand> plain(String[] args) {
+        SymbolsCommand c = new SymbolsCommand();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i], name = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
+            switch (name) {
+                case "--json", "--load-all", "--no-debuginfod", "--no-inlines", "--noisy", "-v" -> {
+                    if (value != null) return Optional.empty();
+                    switch (name) {
+                        case "--json" -> c.json = true;
+                        case "--load-all" -> c.loadAll = true;
+                        case "--no-debuginfod" -> c.noDebuginfod = true;
+                        case "--no-inlines" -> c.noInlines = true;
+                        default -> c.noisy = true;
+                    }
+                }
+                case "--core", "--exe", "--find", "--addr", "--addr-file", "--symbol-path" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
+                        value = args[++i];
+                    }
+                    if (value.isEmpty()) return Optional.empty();
+                    switch (name) {
+                        case "--core" -> { if (c.core != null) return Optional.empty(); c.core = Path.of(value); }
+                        case "--exe" -> c.exe = Path.of(value);
+                        case "--find" -> c.find.add(value);
+                        case "--addr" -> c.addr.add(value);
+                        case "--addr-file" -> c.addrFile = Path.of(value);
+                        default -> c.symbolPath = value;
+                    }
+                }
+                default -> { return Optional.empty(); }
+            }
+        }
+        return c.core == null ? Optional.empty() : Optional.of(c);
+    }
+
+    @Override public Integer call() {
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Optional<String> libdw = Dwfl.unavailableReason();
+        if (libdw.isPresent()) { err.println("sextant: " + libdw.get()); return 2; }
+        SymbolPath path;
+        try {
+            path = symbolPath == null ? SymbolPath.defaults(System.getenv())
+                    : SymbolPath.parse(symbolPath, System.getenv()).withEnvironment(System.getenv());
+            if (addrFile != null) {
+                for (String l : java.nio.file.Files.readAllLines(addrFile)) if (!l.isBlank()) addr.add(l.strip());
+            }
+            for (String a : addr) Address.parse(a);
+        } catch (java.io.IOException e) {
+            err.println("sextant: cannot read " + addrFile + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("sextant: " + e.getMessage());
+            return 2;
+        }
+        Set<SymbolOption> opts = EnumSet.copyOf(SymbolOption.defaults());
+        if (noDebuginfod) opts.remove(SymbolOption.DEBUGINFOD);
+        if (noisy) opts.add(SymbolOption.DEBUG);
+        StringBuilder out = new StringBuilder();
+        List<SymbolEvent> events = new ArrayList<>();
+        boolean any = true;
+        try (SymbolHandler h = new SymbolHandler(path, opts)) {
+            h.registerCallback((e, ctx) -> {
+                events.add(e);
+                if (noisy) err.println(e.action().seedName() + " " + describe(e));
+                return false;
+            }, null);
+            try {
+                h.openCore(core, Optional.ofNullable(exe));
+            } catch (RuntimeException e) {
+                err.println("sextant: " + core + ": " + e.getMessage());
+                return 2;
+            }
+            if (loadAll) h.loadAll();
+            List<SymbolMatch> matches = new ArrayList<>();
+            for (String f : find) matches.addAll(h.find(f));
+            List<AddressInfo> infos = new ArrayList<>(addr.size());
+            long t0 = System.nanoTime();
+            for (String a : addr) infos.add(noInlines ? h.locate(Address.parse(a)) : h.lookup(Address.parse(a)));
+            if ("1".equals(System.getenv("SEXTANT_TIMING")) && !addr.isEmpty()) {
+                long ms = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+                err.println("timing: " + addr.size() + " lookups (symbol loads included) in " + ms + " ms, "
+                        + (addr.size() * 1000L / ms) + " per second");
+            }
+            List<ModuleSymbols> mods = h.modules();
+            if (!find.isEmpty() && matches.isEmpty()) any = false;
+            if (!addr.isEmpty() && infos.stream().anyMatch(i -> i.symbol().isEmpty())) any = false;
+            if (json) json(out, mods, matches, infos); else text(out, mods, matches, infos);
+        } catch (IllegalArgumentException e) {
+            err.println("sextant: " + e.getMessage());
+            return 2;
+        }
+        byte[] b = out.toString().getBytes(StandardCharsets.UTF_8);
+        System.out.write(b, 0, b.length);
+        System.out.flush();
+        return any ? 0 : 1;
+    }
+
+    static String describe(SymbolEvent e) {
+        if (e instanceof SymbolEvent.DeferredLoadFailure f) {
+            return f.module() + " " + f.reason();
+        }
+        return e.toString();
+    }
+
+    private void text(StringBuilder out, List<ModuleSymbols> mods, List<SymbolMatch> matches, List<AddressInfo> infos) {
+        if (find.isEmpty() && addr.isEmpty()) {
+            for (ModuleSymbols m : mods) {
+                out.append(m.base()).append(' ').append(m.end()).append(' ').append(m.shortName()).append(' ')
+                        .append(m.status().name().toLowerCase(java.util.Locale.ROOT));
+                m.source().ifPresent(s -> out.append(" from ").append(s.label()));
+                m.symbolFile().ifPresent(f -> out.append(" ").append(f));
+                if (m.symbolCount() > 0) out.append(", ").append(m.symbolCount()).append(" symbols");
+                if (m.lineInfo()) out.append(", lines");
+                m.reason().ifPresent(r -> out.append(": ").append(r));
+                out.append('\n');
+            }
+        }
+        for (SymbolMatch s : matches) {
+            out.append(s.address()).append(' ').append(s.size()).append(' ').append(s.qualifiedName()).append('\n');
+        }
+        for (AddressInfo i : infos) {
+            out.append(i.address()).append(' ');
+            out.append(i.module().orElse("?")).append('!').append(i.symbol().orElse("?"));
+            if (i.offset() != 0) out.append("+0x").append(Long.toHexString(i.offset()));
+            i.file().ifPresent(f -> out.append(' ').append(f).append(i.line().isPresent() ? ":" + i.line().getAsInt() : ""));
+            out.append('\n');
+            for (AddressInfo.Inline in : i.inlines()) {
+                out.append("    inlined ").append(in.function().orElse("?"));
+                in.file().ifPresent(f -> out.append(' ').append(f).append(in.line().isPresent() ? ":" + in.line().getAsInt() : ""));
+                out.append('\n');
+            }
+        }
+    }
+
+    private void json(StringBuilder sb, List<ModuleSymbols> mods, List<SymbolMatch> matches, List<AddressInfo> infos) {
+        Json j = new Json(sb);
+        j.beginObject().name("modules").beginArray();
+        for (ModuleSymbols m : mods) {
+            j.beginObject().name("name").value(m.name()).name("base").hex(m.base().value()).name("end").hex(m.end().value())
+                    .name("status").value(m.status().name()).name("source").value(m.source().map(Enum::name).orElse(null))
+                    .name("symbolFile").value(m.symbolFile().orElse(null)).name("symbols").value(m.symbolCount())
+                    .name("lines").value(m.lineInfo()).name("reason").value(m.reason().orElse(null))
+                    .name("searched").beginArray();
+            m.searched().forEach(s -> j.value(s.toString()));
+            j.endArray().endObject();
+        }
+        j.endArray().name("symbols").beginArray();
+        for (SymbolMatch s : matches) {
+            j.beginObject().name("module").value(s.module()).name("name").value(s.name()).name("address").hex(s.address().value())
+                    .name("size").value(s.size()).endObject();
+        }
+        j.endArray().name("addresses").beginArray();
+        for (AddressInfo i : infos) {
+            j.beginObject().name("address").hex(i.address().value()).name("module").value(i.module().orElse(null))
+                    .name("symbol").value(i.symbol().orElse(null)).name("offset").value(i.offset())
+                    .name("file").value(i.file().orElse(null));
+            if (i.line().isPresent()) j.name("line").value(i.line().getAsInt()); else j.name("line").nullValue();
+            j.name("inlines").beginArray();
+            for (AddressInfo.Inline in : i.inlines()) {
+                j.beginObject().name("function").value(in.function().orElse(null)).name("file").value(in.file().orElse(null));
+                if (in.line().isPresent()) j.name("line").value(in.line().getAsInt()); else j.name("line").nullValue();
+                j.endObject();
+            }
+            j.endArray().endObject();
+        }
+        j.endArray().endObject();
+        sb.append('\n');
+    }
+}

@@ -1,0 +1,109 @@
+package dev.sextant.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sextant.engine.testing.NativePrograms;
+import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sextant symbols} in-process: x (--find) and ln (--addr), JSON and text, checked against nm and eu-addr2line. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SymbolsCommandTest {
+    @TempDir static Path dir;
+    static Path exe, core;
+
+    @BeforeAll static void makeCore() throws Exception {
+        exe = NativePrograms.compile("crash", dir);
+        core = NativePrograms.coreOf(exe, dir);
+    }
+
+    static StackCommandTest.Run run(String... args) {
+        return StackCommandTest.run(args);
+    }
+
+    static String[] base(String... more) {
+        List<String> a = new ArrayList<>(List.of("symbols", "--core", core.toString(), "--exe", exe.toString(),
+                "--symbol-path", "own;debuglink", "--no-debuginfod"));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test void findMatchesNmAndLnMatchesEuAddr2line() throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("nm") && Tools.onPath("eu-addr2line"), "needs nm and eu-addr2line");
+        StackCommandTest.Run r = run(base("--find", "crash!level*", "--json"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        long exeBase = 0;
+        for (JsonNode m : j.get("modules")) {
+            if (m.get("name").asText().endsWith("crash")) {
+                exeBase = Long.parseUnsignedLong(m.get("base").asText().substring(2), 16);
+                assertThat(m.get("status").asText()).isEqualTo("LOADED");
+                assertThat(m.get("source").asText()).isEqualTo("EMBEDDED");
+                assertThat(m.get("lines").asBoolean()).isTrue();
+            }
+        }
+        String nm = Tools.run(dir, 60, List.of("nm", "--defined-only", exe.toString())).stdout();
+        JsonNode syms = j.get("symbols");
+        assertThat(syms).hasSize(3);
+        for (JsonNode s : syms) {
+            String name = s.get("name").asText();
+            long want = nm.lines().map(l -> l.split(" ")).filter(f -> f.length == 3 && f[2].equals(name))
+                    .mapToLong(f -> Long.parseUnsignedLong(f[0], 16)).findFirst().orElseThrow();
+            assertThat(Long.parseUnsignedLong(s.get("address").asText().substring(2), 16) - exeBase).as(name).isEqualTo(want);
+        }
+        JsonNode level3 = null;
+        for (JsonNode s : syms) if (s.get("name").asText().equals("level3")) level3 = s;
+        long start = Long.parseUnsignedLong(level3.get("address").asText().substring(2), 16);
+        List<String> addrs = new ArrayList<>();
+        for (long a = start; a < start + level3.get("size").asLong(); a += 2) addrs.add("--addr=0x" + Long.toHexString(a));
+        List<String> args = new ArrayList<>(List.of(base("--json")));
+        args.addAll(addrs);
+        r = run(args.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        boolean sawInline = false;
+        for (JsonNode a : new ObjectMapper().readTree(r.out()).get("addresses")) {
+            assertThat(a.get("symbol").asText()).isEqualTo("level3");
+            String hex = a.get("address").asText();
+            String want = Tools.run(dir, 60, List.of("eu-addr2line", "--core=" + core, "-e", exe.toString(), hex)).stdout()
+                    .strip().replaceFirst("^(.*:\\d+):\\d+$", "$1");
+            assertThat(a.get("file").asText() + ":" + a.get("line").asInt()).as(hex).isEqualTo(want);
+            for (JsonNode in : a.get("inlines")) if (in.get("function").asText().equals("store_value")) sawInline = true;
+        }
+        assertThat(sawInline).as("store_value is inlined into level3").isTrue();
+    }
+
+    @Test void textListsModulesWithTheirSymbolState() {
+        StackCommandTest.Run r = run(base("--load-all"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^0x[0-9a-f]+ 0x[0-9a-f]+ crash loaded from own file .*, lines$");
+        assertThat(r.out()).containsPattern("(?m) libc\\.so\\.6 (loaded|partial)");
+    }
+
+    @Test void noisyPrintsTheSeedsEventNames() {
+        StackCommandTest.Run r = run(base("--noisy", "--find", "level1"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("CBA_DEFERRED_SYMBOL_LOAD_START").contains("CBA_DEFERRED_SYMBOL_LOAD_COMPLETE");
+        assertThat(r.out()).containsPattern("0x[0-9a-f]+ \\d+ crash!level1");
+    }
+
+    @Test void mistakesGiveOneLineAndExitStatus() {
+        StackCommandTest.Run r = run(base("--find", "no_such_symbol_anywhere"));
+        assertThat(r.exit()).isEqualTo(1);
+        r = run("symbols", "--core", core.toString(), "--symbol-path", "srv*/c*ftp://x");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("sextant: ").contains("ftp://x").doesNotContain("\n");
+        r = run("symbols", "--core", dir.resolve("missing-core").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("missing-core");
+    }
+}

@@ -1,0 +1,164 @@
+package dev.sextant.engine.elfutils.jna;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A debuginfod client ({@code debuginfod_begin} … {@code debuginfod_end}) fetching files by
+ * build-id, with progress and cancellation. libdebuginfod takes its servers, cache directory and
+ * timeouts from the environment ({@code DEBUGINFOD_URLS}, {@code DEBUGINFOD_CACHE_PATH},
+ * {@code DEBUGINFOD_TIMEOUT}, {@code DEBUGINFOD_MAXTIME}, {@code DEBUGINFOD_RETRY_LIMIT}) at each query, so each fetch sets them
+ * from this client's settings first (libc's environment; this is why one thread, the engine's,
+ * owns every client). Not thread-safe.
+ */
+public final class Debuginfod implements AutoCloseable {
+
+    /** Receives download progress: bytes so far and the total (0 when unknown). Returns true to cancel. */
+    @FunctionalInterface
+    public interface Progress {
+        boolean onProgress(long done, long total);
+    }
+
+    /**
+     * The outcome of one query: the file in the cache, or the errno libdebuginfod returned
+     * ({@code ENOENT} not on any server, {@code ECANCELED} cancelled by the progress function,
+     * {@code ETIMEDOUT}, {@code ENOSYS} no server configured, …) with its text.
+     */
+    public record Fetch(Optional<Path> file, int errno, String reason, Optional<String> url) {
+        public boolean cancelled() { return errno == ECANCELED; }
+    }
+
+    public static final int ENOENT = 2, EACCES = 13, ENOSYS = 38, ETIME = 62, ECANCELED = 125, ETIMEDOUT = 110;
+
+    private final List<String> urls;
+    private final Path cacheDir;
+    private final Duration timeout;
+    private final Duration maxTime;
+    private final Pointer client;
+    private Progress current;
+    private boolean cancelledByProgress;
+    // Strong reference: libdebuginfod keeps only the function pointer.
+    private final LibDebuginfod.ProgressFn progressFn = (c, a, b) -> {
+        Progress p = current;
+        try {
+            if (p != null && p.onProgress(a, b)) {
+                cancelledByProgress = true;
+                return 1;
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            cancelledByProgress = true;
+            return 1;      // an exception must not unwind through libcurl's frames
+        }
+    };
+
+    /**
+     * {@code debuginfod_begin}; throws {@link dev.sextant.engine.api.NativeCallException} when it
+     * returns NULL, and {@link LinkageError} when the library is missing (see {@link #unavailableReason()}).
+     *
+     * @param timeout  {@code DEBUGINFOD_TIMEOUT}: connecting, and the wait for the first bytes
+     * @param maxTime  {@code DEBUGINFOD_MAXTIME}: the whole transfer of one file
+     */
+    public Debuginfod(List<String> urls, Path cacheDir, Duration timeout, Duration maxTime) {
+        this.urls = List.copyOf(urls);
+        this.cacheDir = cacheDir;
+        this.timeout = timeout;
+        this.maxTime = maxTime;
+        this.client = LibDebuginfod.debuginfod_begin();
+        if (client == null) throw new dev.sextant.engine.api.NativeCallException("debuginfod_begin", 0, "debuginfod_begin returned NULL");
+        LibDebuginfod.debuginfod_set_progressfn(client, progressFn);
+        LibDebuginfod.debuginfod_set_user_data(client, null);
+    }
+
+    /** {@code debuginfod_find_debuginfo} by build-id (hex). */
+    public Fetch findDebuginfo(String buildIdHex, Progress progress) {
+        return find(buildIdHex, progress, false);
+    }
+
+    /** {@code debuginfod_find_executable} by build-id (hex). */
+    public Fetch findExecutable(String buildIdHex, Progress progress) {
+        return find(buildIdHex, progress, true);
+    }
+
+    private Fetch find(String buildIdHex, Progress progress, boolean executable) {
+        if (urls.isEmpty()) return new Fetch(Optional.empty(), ENOSYS, "no debuginfod server configured", Optional.empty());
+        LibDebuginfod.Env.setenv("DEBUGINFOD_URLS", String.join(" ", urls), 1);
+        LibDebuginfod.Env.setenv("DEBUGINFOD_CACHE_PATH", cacheDir.toString(), 1);
+        LibDebuginfod.Env.setenv("DEBUGINFOD_TIMEOUT", Long.toString(Math.max(1, timeout.toSeconds())), 1);
+        LibDebuginfod.Env.setenv("DEBUGINFOD_MAXTIME", Long.toString(Math.max(1, maxTime.toSeconds())), 1);
+        // libdebuginfod retries a failed transfer twice by default, tripling the wait on a hung
+        // server; Sextant's retry is the user's (Retry on the module), so one attempt per query.
+        LibDebuginfod.Env.setenv("DEBUGINFOD_RETRY_LIMIT", "0", 1);
+        // Hex build-ids are passed as a string with length 0, as debuginfod.h allows.
+        byte[] id = (buildIdHex + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        PointerByReference path = new PointerByReference();
+        current = progress;
+        cancelledByProgress = false;
+        int rc;
+        try {
+            rc = executable ? LibDebuginfod.debuginfod_find_executable(client, id, 0, path)
+                    : LibDebuginfod.debuginfod_find_debuginfo(client, id, 0, path);
+        } finally {
+            current = null;
+        }
+        Pointer urlPtr = LibDebuginfod.debuginfod_get_url(client);
+        Optional<String> url = urlPtr == null ? Optional.empty() : Optional.of(urlPtr.getString(0));
+        if (rc < 0) {
+            // A progress function that stops the transfer makes libdebuginfod break out of its loop and
+            // report what curl saw (often ENOENT): say it was a cancel.
+            int errno = cancelledByProgress ? ECANCELED : -rc;
+            if (cancelledByProgress) forgetNegativeEntry(buildIdHex, executable ? "executable" : "debuginfo");
+            return new Fetch(Optional.empty(), errno, reason(errno), url);
+        }
+        Posix.close(rc);
+        Pointer p = path.getValue();
+        if (p == null) return new Fetch(Optional.empty(), 0, "no path returned", url);
+        String s = p.getString(0);
+        Posix.free(p);
+        return new Fetch(Optional.of(Path.of(s)), 0, "ok", url);
+    }
+
+    /**
+     * libdebuginfod records a failed query as an empty file in the cache (a negative entry, trusted
+     * for {@code cache_miss_s}, 10 minutes by default), and a cancel counts as a failure: without
+     * this a retry right after a cancel would be answered "not found" from the cache.
+     */
+    private void forgetNegativeEntry(String buildIdHex, String kind) {
+        java.nio.file.Path entry = cacheDir.resolve(buildIdHex).resolve(kind);
+        try {
+            if (java.nio.file.Files.isRegularFile(entry) && java.nio.file.Files.size(entry) == 0) java.nio.file.Files.delete(entry);
+        } catch (java.io.IOException e) {
+            // Left in place: the retry then reports "not found" with the cache path in the step.
+        }
+    }
+
+    private static String reason(int errno) {
+        return switch (errno) {
+            case ENOENT -> "not found on the server(s)";
+            case ECANCELED -> "cancelled";
+            case ETIMEDOUT, ETIME -> "timed out (no answer within DEBUGINFOD_TIMEOUT)";
+            case ENOSYS -> "no debuginfod server configured";
+            case EACCES -> "permission denied (cache directory not writable?)";
+            default -> LibDebuginfod.Env.strerror(errno);
+        };
+    }
+
+    @Override public void close() {
+        LibDebuginfod.debuginfod_end(client);
+    }
+
+    /** Loads libdebuginfod now; empty when it works, else what to install. */
+    public static Optional<String> unavailableReason() {
+        try {
+            LibDebuginfod.LIB.getFunction("debuginfod_begin");
+            return Optional.empty();
+        } catch (LinkageError e) {
+            return Optional.of("libdebuginfod.so.1 could not be loaded (" + e.getMessage()
+                    + "); install it with: sudo apt-get install libdebuginfod1");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+"""A slow debuginfod look-alike for DebuginfodTest: serves DIR/<file> for /buildid/<id>/debuginfo in
+16 KiB pieces 40 ms apart (Content-Length and X-Debuginfod-Size set), so that a client's progress
+function sees a transfer in flight. Usage: throttle.py PORT FILE. With FILE "--silent" it accepts
+connections and never answers (a hung server). Bound to 127.0.0.1; stops after 120 s on its own."""
+import http.server, os, sys, threading, time
+
+port, path = int(sys.argv[1]), sys.argv[2]
+
+class Slow(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if not self.path.startswith("/buildid/") or not self.path.endswith("/debuginfo"):
+            self.send_error(404)
+            return
+        data = open(path, "rb").read()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Debuginfod-Size", str(len(data)))
+        self.end_headers()
+        try:
+            for i in range(0, len(data), 16384):
+                self.wfile.write(data[i:i + 16384])
+                self.wfile.flush()
+                time.sleep(0.04)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+if path == "--silent":
+    import socket
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port))
+    s.listen(16)
+    held = []
+    s.settimeout(1)
+    end = time.time() + 120
+    while time.time() < end:
+        try:
+            held.append(s.accept()[0])
+        except socket.timeout:
+            pass
+    sys.exit(0)
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Slow)
+threading.Timer(120, server.shutdown).start()
+server.serve_forever()
