@@ -76,8 +76,7 @@ public final class SextantApp extends Application {
     }
 
     private static long sinceJvmStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(i -> java.time.Duration.between(i, java.time.Instant.now()).toMillis()).orElse(-1L);
+        return System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     @Override public void stop() {

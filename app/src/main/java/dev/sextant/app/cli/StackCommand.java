@@ -122,8 +122,9 @@ public final class StackCommand implements Callable<Integer> {
         System.out.flush();
         if (timing) {
             long t3 = System.nanoTime();
-            long jvm = ProcessHandle.current().info().startInstant()
-                    .map(i -> java.time.Duration.between(i, java.time.Instant.now()).toMillis()).orElse(-1L) - (t3 - t0) / 1_000_000;
+            // The JVM's own start time (ms); the process start time /proc gives is only second-accurate.
+            long jvm = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()
+                    - (t3 - t0) / 1_000_000;
             err.printf("timing: JVM start to command %d ms, JNA + libdw load %d ms, read + unwind + symbols %d ms, output %d ms%n",
                     jvm, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         }
