@@ -76,6 +76,43 @@ final class CoreMemory implements AutoCloseable {
         return OptionalLong.of(v);
     }
 
+    /**
+     * Copies the stored bytes at {@code address} into {@code dst} (from its position to its limit, or
+     * to the end of the segment that holds {@code address}); returns how many were copied, 0 where
+     * the core stores nothing.
+     */
+    int read(long address, ByteBuffer dst) {
+        int i = find(address);
+        if (i < 0) return 0;
+        long n = Math.min(dst.remaining(), ends[i] - address);
+        long off = offsets[i] + (address - starts[i]);
+        if (off < 0 || off >= fileSize) return 0;
+        n = Math.min(n, fileSize - off);
+        int done = 0;
+        while (done < n) {
+            long o = off + done;
+            ByteBuffer c = chunks[(int) (o / CHUNK)];
+            int within = (int) (o % CHUNK);
+            int k = (int) Math.min(n - done, c.limit() - within);
+            dst.put(c.slice(within, k));
+            done += k;
+        }
+        return done;
+    }
+
+    /** The stored parts of [start, end): the segments' file-backed bytes within it. */
+    List<long[]> stored(long start, long end) {
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < starts.length; i++) {
+            long segEnd = offsets[i] >= fileSize ? starts[i] : starts[i] + Math.min(ends[i] - starts[i], fileSize - offsets[i]);
+            if (Long.compareUnsigned(starts[i], end) >= 0 || Long.compareUnsigned(start, segEnd) >= 0) continue;
+            long s = Long.compareUnsigned(start, starts[i]) > 0 ? start : starts[i];
+            long e = Long.compareUnsigned(end, segEnd) < 0 ? end : segEnd;
+            if (Long.compareUnsigned(s, e) < 0) out.add(new long[] {s, e});
+        }
+        return out;
+    }
+
     private int find(long address) {
         int lo = 0, hi = starts.length - 1;
         while (lo <= hi) {
