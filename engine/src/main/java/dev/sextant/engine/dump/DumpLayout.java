@@ -27,7 +27,7 @@ final class DumpLayout {
         List<Segment> out = new ArrayList<>();
         for (DumpSource.Mapping m : mappings) {
             List<MemoryRange> keep = new ArrayList<>();
-            if (m.writable() || m.path().isEmpty() || includeFileText) {
+            if (!isFileText(m) || includeFileText) {
                 keep.add(new MemoryRange(m.start(), m.end()));
             } else {
                 if (m.fileOffset() == 0 && mapsElfHeader(source, m)) {
@@ -49,6 +49,15 @@ final class DumpLayout {
             if (cur < m.end()) out.add(new Segment(cur, m.end(), m.flags(), 0));
         }
         return out;
+    }
+
+    /**
+     * Program text: executable, not writable, mapped from a file, so gdb and libdwfl read it from
+     * the file. Read-only data is stored: RELRO pages ({@code .dynamic} with {@code DT_DEBUG}, the
+     * GOT) were written before they were protected and differ from the file.
+     */
+    static boolean isFileText(DumpSource.Mapping m) {
+        return m.path().isPresent() && !m.writable() && (m.flags() & DumpSource.Mapping.PF_X) != 0;
     }
 
     private static boolean mapsElfHeader(DumpSource source, DumpSource.Mapping m) throws IOException {

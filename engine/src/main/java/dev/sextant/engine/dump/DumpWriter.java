@@ -23,10 +23,10 @@ import java.util.UUID;
  * routines (one GUID-tagged blob each, stored as a {@link SecondaryDumpNote}), then
  * {@code KbCallbackDumpIo} routines for every block written, in file order.
  *
- * <p>Memory: every writable or anonymous mapping is stored whole; read-only file-backed mappings
- * (program text, read-only data) are stored with {@code p_filesz} 0 as the kernel does, except the
+ * <p>Memory: every mapping is stored whole except program text (executable, read-only,
+ * file-backed), which is stored with {@code p_filesz} 0 as the kernel does by default, except the
  * first page of one that maps an ELF header (build-ids), the ranges asked for and, with
- * {@link Options#includeFileText}, all of them. x86-64 targets only for now.
+ * {@link Options#includeFileText}, all of it. x86-64 targets only for now.
  *
  * <p>Registration is thread-safe; {@link #write} runs the routines on the calling thread.
  */
