@@ -2,6 +2,7 @@ package dev.sextant.app;
 
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
+import dev.sextant.app.cli.SaveDumpCommand;
 import dev.sextant.app.cli.StackCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, SaveDumpCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {
