@@ -71,7 +71,11 @@ public final class CoreDumpSource implements DumpSource, AutoCloseable {
         return memory.stored(m.start(), m.end()).stream().map(r -> new ReasonData.MemoryRange(r[0], r[1])).toList();
     }
 
-    @Override public int read(long address, ByteBuffer dst) { return memory.read(address, dst); }
+    @Override public int read(long address, ByteBuffer dst) throws IOException { return memory.read(address, dst); }
+
+    @Override public long transferTo(long address, long length, java.nio.channels.WritableByteChannel out) throws IOException {
+        return memory.transfer(address, length, out);
+    }
 
     @Override public void close() throws IOException { memory.close(); }
 

@@ -81,20 +81,43 @@ final class CoreMemory implements AutoCloseable {
      * to the end of the segment that holds {@code address}); returns how many were copied, 0 where
      * the core stores nothing.
      */
-    int read(long address, ByteBuffer dst) {
+    int read(long address, ByteBuffer dst) throws IOException {
         int i = find(address);
         if (i < 0) return 0;
         long n = Math.min(dst.remaining(), ends[i] - address);
         long off = offsets[i] + (address - starts[i]);
         if (off < 0 || off >= fileSize) return 0;
         n = Math.min(n, fileSize - off);
-        int done = 0;
+        // Positional reads rather than the mappings: copying a whole core through the mappings would
+        // make every page of it resident in this process (1 GiB of RSS for a 1 GiB core).
+        int limit = dst.limit(), done = 0;
+        dst.limit(dst.position() + (int) n);
+        try {
+            while (done < n) {
+                int k = channel.read(dst, off + done);
+                if (k <= 0) break;
+                done += k;
+            }
+        } finally {
+            dst.limit(limit);
+        }
+        return done;
+    }
+
+    /**
+     * Copies up to {@code length} stored bytes at {@code address} straight to {@code out} (the kernel
+     * copies file to file, nothing passes through this process); returns how many were copied.
+     */
+    long transfer(long address, long length, java.nio.channels.WritableByteChannel out) throws IOException {
+        int i = find(address);
+        if (i < 0) return 0;
+        long off = offsets[i] + (address - starts[i]);
+        if (off < 0 || off >= fileSize) return 0;
+        long n = Math.min(Math.min(length, ends[i] - address), fileSize - off);
+        long done = 0;
         while (done < n) {
-            long o = off + done;
-            ByteBuffer c = chunks[(int) (o / CHUNK)];
-            int within = (int) (o % CHUNK);
-            int k = (int) Math.min(n - done, c.limit() - within);
-            dst.put(c.slice(within, k));
+            long k = channel.transferTo(off + done, n - done, out);
+            if (k <= 0) break;
             done += k;
         }
         return done;

@@ -42,6 +42,13 @@ public interface DumpSource {
      */
     int read(long address, ByteBuffer dst) throws IOException;
 
+    /**
+     * Copies up to {@code length} bytes at {@code address} straight into {@code out} when the source
+     * can do so without passing them through the JVM (a core file: file-to-file copy); returns how
+     * many it copied. The default copies nothing, and the writer reads through {@link #read}.
+     */
+    default long transferTo(long address, long length, java.nio.channels.WritableByteChannel out) throws IOException { return 0; }
+
     /** Process-wide details for {@code NT_PRPSINFO}. {@code fname} is at most 16 bytes, {@code psargs} at most 80. */
     record ProcessDetails(int pid, int ppid, int pgrp, int sid, int uid, int gid, char state, String fname, String psargs) {}
 

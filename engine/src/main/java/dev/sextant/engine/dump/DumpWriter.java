@@ -134,6 +134,11 @@ public final class DumpWriter {
             ByteBuffer block = ByteBuffer.allocateDirect(BLOCK);
             for (DumpLayout.Segment s : segments) {
                 for (long pos = s.start(), end = s.start() + s.filesz(); pos != end; ) {
+                    long direct = emit.transfer(source, pos, end - pos);
+                    if (direct > 0) {
+                        pos += direct;
+                        continue;
+                    }
                     int n = (int) Math.min(BLOCK, end - pos);
                     block.clear().limit(n);
                     unreadable += fill(source, pos, block);
@@ -238,6 +243,14 @@ public final class DumpWriter {
             int n = b.remaining();
             while (b.hasRemaining()) ch.write(b);
             position += n;
+        }
+
+        /** Without {@code KbCallbackDumpIo} routines to show the bytes to, lets the source copy them file to file. */
+        long transfer(DumpSource source, long address, long length) throws IOException {
+            if (!io.isEmpty()) return 0;
+            long n = source.transferTo(address, length, ch);
+            position += n;
+            return n;
         }
 
         long position() { return position; }
