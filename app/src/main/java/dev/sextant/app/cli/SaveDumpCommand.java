@@ -3,13 +3,18 @@ package dev.sextant.app.cli;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.dump.CallbackReason;
 import dev.sextant.engine.dump.CoreDumpSource;
 import dev.sextant.engine.dump.DumpWriter;
+import dev.sextant.engine.dump.ReasonCallbackRecord;
 import dev.sextant.engine.dump.ReasonData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -45,6 +50,9 @@ public final class SaveDumpCommand implements Callable<Integer> {
 
     @Option(names = "--all", description = "also store program text (read-only executable file mappings)") boolean all;
 
+    @Option(names = "--sha256", description = "print the SHA-256 of the core, hashed as it is written (a KbCallbackDumpIo routine)")
+    boolean sha256;
+
     @Spec CommandSpec spec;
 
     @Override public Integer call() {
@@ -56,12 +64,19 @@ public final class SaveDumpCommand implements Callable<Integer> {
             }
             List<ReasonData.MemoryRange> ranges = new ArrayList<>();
             for (String r : include) ranges.add(range(r));
+            DumpWriter writer = new DumpWriter();
+            MessageDigest digest = sha256 ? sha256() : null;
+            if (digest != null) {
+                writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
+                        (reason, record, data) -> digest.update(((ReasonData.DumpIo) data).bytes()), CallbackReason.DUMP_IO, "sextant save-dump");
+            }
             DumpWriter.Result result;
             try (CoreDumpSource source = CoreDumpSource.open(target.core)) {
-                result = new DumpWriter().write(source, output, new DumpWriter.Options(ranges, all));
+                result = writer.write(source, output, new DumpWriter.Options(ranges, all));
             }
             System.out.printf("%s: %d threads, %d segments, %d bytes of memory, %d bytes%n", output, result.threads(),
                     result.loadSegments(), result.memoryBytes(), result.size());
+            if (digest != null) System.out.println("sha256 " + HexFormat.of().formatHex(digest.digest()));
             System.out.flush();
             boolean problems = false;
             for (Diagnostic d : result.diagnostics()) {
@@ -78,6 +93,14 @@ public final class SaveDumpCommand implements Callable<Integer> {
             err.println("sextant: " + output + ": cannot be written (" + e.getMessage() + ")");
             err.flush();
             return 2;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 
