@@ -43,7 +43,13 @@ public final class CoreDumpSource implements DumpSource, AutoCloseable {
             long size = Files.size(file);
             // The notes follow the program headers near the start: a core over 2 GiB is read through its first 2 GiB.
             CoreFile core = CoreFile.read(ByteReader.mapRange(file, 0, Math.min(size, Integer.MAX_VALUE), ByteOrder.LITTLE_ENDIAN));
-            return new CoreDumpSource(core, new CoreMemory(file, core.segments(), core.header().order()));
+            CoreMemory memory = new CoreMemory(file, core.segments(), core.header().order());
+            try {
+                return new CoreDumpSource(core, memory);
+            } catch (RuntimeException e) {
+                memory.close();
+                throw e;
+            }
         } catch (FormatException e) {
             throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (IOException e) {

@@ -126,6 +126,16 @@ public final class DumpWriter {
         head.put(notes);
         head.position(0).limit(head.capacity());
 
+        try {
+            return write(source, out, head, segments, memoryBytes, diagnostics);
+        } catch (IOException | RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(out);          // no half-written core left looking like a good one
+            throw e;
+        }
+    }
+
+    private Result write(DumpSource source, Path out, ByteBuffer head, List<DumpLayout.Segment> segments, long memoryBytes,
+                         List<Diagnostic> diagnostics) throws IOException {
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
              Emitter emit = new Emitter(ch, registered(CallbackReason.DUMP_IO), diagnostics)) {

@@ -65,6 +65,9 @@ public sealed interface ReasonData permits ReasonData.DumpIo, ReasonData.Seconda
 
         public void add(long address, long length) {
             if (length <= 0) throw new IllegalArgumentException("length must be positive: " + length);
+            if (Long.compareUnsigned(address + length, address) < 0) {
+                throw new IllegalArgumentException(String.format("range 0x%x + 0x%x wraps around the address space", address, length));
+            }
             if (ranges.size() >= MAX_RANGES) throw new IllegalStateException("more than " + MAX_RANGES + " ranges");
             ranges.add(new MemoryRange(address, address + length));
         }

@@ -187,6 +187,23 @@ class DumpWriterTest {
         assertThat(frames(again)).isEqualTo(frames(originalReport));
     }
 
+    @Test void addPagesOutsideTheTargetOrWrappingAreReportedAndTheDumpStillWritten() throws Exception {
+        DumpWriter writer = new DumpWriter();
+        writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
+                (reason, rec, data) -> ((ReasonData.AddPages) data).add(0x1000, 0x1000), CallbackReason.ADD_PAGES, "nowhere");
+        writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
+                (reason, rec, data) -> ((ReasonData.AddPages) data).add(-4096, 8192), CallbackReason.ADD_PAGES, "wrapper");
+        Path out = dir.resolve("odd-pages.core");
+        DumpWriter.Result r;
+        try (CoreDumpSource src = CoreDumpSource.open(original)) {
+            r = writer.write(src, out, DumpWriter.Options.DEFAULT);
+        }
+        List<String> messages = r.diagnostics().stream().map(Diagnostic::message).toList();
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("0x1000-0x2000", "in no mapping"));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("KbCallbackAddPages", "wrapper", "wraps around", "skipped"));
+        assertThat(Files.size(out)).isEqualTo(Files.size(plain));
+    }
+
     @Test void badRegistrationsAreRefused() {
         DumpWriter writer = new DumpWriter();
         ReasonRoutine nothing = (reason, rec, data) -> { };
