@@ -3,6 +3,7 @@ package dev.sextant.app;
 import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
+import dev.sextant.app.cli.SaveDumpCommand;
 import dev.sextant.app.cli.StackCommand;
 import dev.sextant.app.cli.SymbolsCommand;
 import dev.sextant.app.cli.UnwindCommand;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, BindCommand.class, UnwindCommand.class,
-                SymbolsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
+                UnwindCommand.class, SymbolsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {

@@ -81,10 +81,23 @@ public final class SecondaryDataIndex {
         return ByteReader.of(s.getBytes(StandardCharsets.UTF_8), ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** Tag of the secondary dump data notes {@link DumpWriter} stores for reason callbacks. */
+    public static final String SECONDARY_DUMP_DATA_TAG = String.format("note:%s:0x%x", SecondaryDumpNote.OWNER, SecondaryDumpNote.TYPE);
+
     /** Every note of an ELF core, known or not, by owner name and type. */
     public static List<SecondaryData> ofElfCore(CoreFile core) {
         List<SecondaryData> out = new ArrayList<>(core.notes().size());
         for (Note n : core.notes()) {
+            if (n.owner().equals(SecondaryDumpNote.OWNER) && n.type() == SecondaryDumpNote.TYPE) {
+                // A component's KbCallbackSecondaryDumpData blob saved by DumpWriter: listed under that component, named by its GUID.
+                try {
+                    SecondaryDumpNote sd = SecondaryDumpNote.decode(n.desc());
+                    out.add(new SecondaryData(SECONDARY_DUMP_DATA_TAG, "{" + sd.guid() + "}", sd.component(), n.desc(), core.header().is64()));
+                    continue;
+                } catch (FormatException e) {
+                    // listed by owner and type below, shown as hex
+                }
+            }
             out.add(new SecondaryData(String.format("note:%s:0x%x", n.owner(), n.type()), noteName(n.owner(), n.type()),
                     n.owner().isEmpty() ? "(no owner)" : n.owner(), n.desc(), core.header().is64()));
         }

@@ -15,7 +15,7 @@ public final class SecondaryDecoders {
 
     private static final SecondaryDecoders STANDARD = new SecondaryDecoders(List.of(new TextDecoder(), new CommandLineDecoder(),
             new KeyValueDecoder(), new AuxvDecoder(), new SiginfoDecoder(), new NtFileDecoder(), new AnnotationListDecoder(),
-            new PrpsinfoDecoder(), new Utf16TextDecoder()));
+            new PrpsinfoDecoder(), new Utf16TextDecoder(), new SecondaryDumpDataDecoder()));
 
     private final Map<String, SecondaryDecoder> byTag = new HashMap<>();
 
