@@ -76,7 +76,8 @@ public final class DebugActions {
                 running.set(false);
             }
         }
-        if (stopped) submit(new Command.ReadStacks(new Cancellation()), r -> { });
+        // A stop that is over by the time the engine gets to it (a breakpoint set while running) is not an error.
+        if (stopped) engine.submit(new Command.ReadStacks(new Cancellation()));
     }
 
     private static String describe(DebugEvent.ProcessStopped s) {
@@ -110,8 +111,14 @@ public final class DebugActions {
     public void detach() { submit(new Command.Detach(), r -> status.idle("Detached: the process runs on")); }
     public void kill() { submit(new Command.Kill(), r -> { }); }
 
+    /** Sets a breakpoint; a running process is stopped for the moment it takes and then runs on. */
     public CompletableFuture<Breakpoint> breakpoint(String location) {
-        return submit(new Command.SetBreakpoint(location), b -> status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")"));
+        boolean wasRunning = running.get();
+        if (wasRunning) engine.submit(new Command.Break());
+        CompletableFuture<Breakpoint> f = submit(new Command.SetBreakpoint(location),
+                b -> status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")"));
+        if (wasRunning) engine.submit(new Command.Continue());
+        return f;
     }
 
     private <R> CompletableFuture<R> submit(Command<R> c, Consumer<R> onSuccess) {

@@ -19,6 +19,7 @@ public final class ThreadsModel {
     private final ObservableList<ThreadRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<Tid, Integer> index = new HashMap<>();
     private long stopId = -1;
+    private Tid stoppedThread;
 
     public ObservableList<ThreadRow> rows() { return readOnly; }
 
@@ -32,10 +33,13 @@ public final class ThreadsModel {
                 for (ThreadInfo t : o.threads()) if (!t.crashed()) fresh.add(row(t));
                 reindex(fresh);
                 rows.setAll(fresh);
+            } else if (e instanceof DebugEvent.ProcessStopped p && p.stopId() >= stopId) {
+                stoppedThread = p.tid();
             } else if (e instanceof DebugEvent.ThreadsRefreshed r && r.stopId() >= stopId) {
+                // The thread that stopped the process comes first and is marked, as a crashed one is in a dump.
                 List<ThreadRow> fresh = new ArrayList<>();
-                for (ThreadInfo t : r.threads()) if (t.crashed()) fresh.add(row(t));
-                for (ThreadInfo t : r.threads()) if (!t.crashed()) fresh.add(row(t));
+                for (ThreadInfo t : r.threads()) if (t.tid().equals(stoppedThread)) fresh.add(marked(row(t)));
+                for (ThreadInfo t : r.threads()) if (!t.tid().equals(stoppedThread)) fresh.add(row(t));
                 reindex(fresh);
                 rows.setAll(fresh);
             } else if (e instanceof DebugEvent.ThreadCreated c && c.stopId() >= stopId && !index.containsKey(c.tid())) {
@@ -63,6 +67,10 @@ public final class ThreadsModel {
                 index.clear();
             }
         }
+    }
+
+    private static ThreadRow marked(ThreadRow r) {
+        return new ThreadRow(r.tid(), r.name(), true, r.signal(), r.location(), r.source(), r.frames(), r.state());
     }
 
     private void reindex(List<ThreadRow> list) {

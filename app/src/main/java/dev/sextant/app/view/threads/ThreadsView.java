@@ -42,8 +42,12 @@ public final class ThreadsView {
             if (row != null) onSelect.accept(row.tid());
         });
         model.rows().addListener((javafx.collections.ListChangeListener<ThreadRow>) ch -> {
-            if (kit.table().getSelectionModel().getSelectedItem() == null && !kit.table().getItems().isEmpty()) {
-                kit.table().getSelectionModel().select(0);
+            boolean whole = false;
+            while (ch.next()) whole |= ch.getFrom() == 0 && ch.getTo() == model.rows().size() && ch.getAddedSize() > 1;
+            // A new list (a dump opened, a live stop) shows its first thread: the one that crashed or stopped.
+            if ((whole || kit.table().getSelectionModel().getSelectedItem() == null) && !kit.table().getItems().isEmpty()) {
+                kit.table().getSelectionModel().clearSelection();
+                kit.table().getSelectionModel().select(model.rows().get(0));
             }
         });
     }

@@ -1,0 +1,94 @@
+package dev.sextant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.app.view.registers.RegisterRow;
+import dev.sextant.app.view.stack.FrameRow;
+import dev.sextant.app.view.symbolstate.SymbolStateRow;
+import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The bundled demo launched from the window: a breakpoint stop, a step with changed registers, detach. */
+@ExtendWith(ApplicationExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LiveDemoGuiTest {
+    EngineThread engine;
+    MainWindow window;
+
+    @Start void start(Stage stage) {
+        engine = new EngineThread();
+        window = new MainWindow(stage, engine, false);
+        window.show();
+    }
+
+    @AfterEach void stopEngine() { engine.close(); }
+
+    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
+        try {
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ok.getAsBoolean());
+        } catch (java.util.concurrent.TimeoutException e) {
+            org.controlsfx.control.NotificationPane n = (org.controlsfx.control.NotificationPane)
+                    window.stage().getScene().lookup("#notifications");
+            throw new AssertionError("timed out waiting for " + what + "; status: " + window.status().text()
+                    + "; notification: " + (n.isShowing() ? n.getText() : "none"));
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test void breakpointStopStepAndDetach(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler for the demo");
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "no /proc");
+        AtomicReference<java.util.concurrent.CompletableFuture<ProcessInfo>> launched = new AtomicReference<>();
+        robot.interact(() -> launched.set(window.launchDemo()));
+        ProcessInfo p;
+        try {
+            p = launched.get().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Assumptions.abort("the demo could not be launched under ptrace here: " + e.getCause().getMessage());
+            return;
+        }
+        int pid = p.pid().value();
+        TableView<SymbolStateRow> log = robot.lookup("#symbolstate-table").queryTableView();
+        waitFor("a LOADS notification for the plugin", () -> log.getItems().stream()
+                .anyMatch(r -> r.flags().equals("LOADS") && r.argument().contains("libsextant-demo-plugin.so")));
+
+        robot.interact(() -> window.debug().breakpoint("process_order"));
+        TableView<FrameRow> stack = robot.lookup("#stack-table").queryTableView();
+        waitFor("the breakpoint stop and its stack", () -> !stack.getItems().isEmpty()
+                && stack.getItems().get(0).function().startsWith("process_order"));
+        assertThat(window.status().text()).contains("hit breakpoint 1");
+        assertThat(stack.getItems().get(0).source()).contains("demo.c:");
+
+        robot.clickOn("Registers");
+        TableView<RegisterRow> regs = robot.lookup("#registers-table").queryTableView();
+        String ripBefore = regs.getItems().stream().filter(r -> r.name().equals("rip")).findFirst().orElseThrow().hex();
+        robot.press(KeyCode.F10).release(KeyCode.F10);
+        waitFor("the step to complete", () -> window.status().text().contains("stepped to"));
+        waitFor("the registers after the step", () -> regs.getItems().stream()
+                .anyMatch(r -> r.name().equals("rip") && !r.hex().equals(ripBefore)));
+        assertThat(regs.getItems().stream().filter(RegisterRow::changed).map(RegisterRow::name)).contains("rip");
+
+        robot.interact(() -> window.debug().detach());
+        waitFor("detach", () -> window.status().text().startsWith("Detached"));
+        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+        assertThat(status).contains("TracerPid:\t0");
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+}
