@@ -156,6 +156,8 @@ public final class MainWindow {
         MenuItem openWithExe = new MenuItem("Open dump with executable…");
         openWithExe.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
         openWithExe.setOnAction(e -> chooseAndOpen(true));
+        MenuItem demoCrash = new MenuItem("Open demo crash dump");
+        demoCrash.setOnAction(e -> SextantApp.openDemo(this));
         MenuItem bindImage = new MenuItem("Bind image…", Icon.MODULE.graphic());
         bindImage.setAccelerator(new KeyCodeCombination(KeyCode.B, KeyCombination.SHORTCUT_DOWN));
         bindImage.setOnAction(e -> {
@@ -175,7 +177,7 @@ public final class MainWindow {
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
                 + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
-        MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
+        MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
         bar.setUseSystemMenuBar(true);

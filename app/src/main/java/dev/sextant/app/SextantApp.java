@@ -34,6 +34,18 @@ public final class SextantApp extends Application {
             opened = window.open(Path.of(named.get("core")), exe, sysroot);
         } else if (flags.contains("--demo")) {
             opened = window.launchDemo().exceptionally(e -> null);
+            if (named.containsKey("screenshot")) {
+                // For the README's picture: the demo stopped at its breakpoint, with every view filled in.
+                opened = opened.thenCompose(p -> {
+                    CompletableFuture<Object> shown = new CompletableFuture<>();
+                    Platform.runLater(() -> window.debug().breakpoint("process_order").whenComplete((b, e) ->
+                            new Thread(() -> {
+                                try { Thread.sleep(2500); } catch (InterruptedException ignored) { }
+                                shown.complete(b);
+                            }).start()));
+                    return shown;
+                });
+            }
         } else if (flags.contains("--demo-crash")) {
             opened = openDemo(window);
         } else {
@@ -48,7 +60,7 @@ public final class SextantApp extends Application {
         }
     }
 
-    private static CompletableFuture<?> openDemo(MainWindow window) {
+    static CompletableFuture<?> openDemo(MainWindow window) {
         window.status().busy("Building the demo crash (compiling a small C program and letting it crash)…", () -> {});
         CompletableFuture<Object> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
