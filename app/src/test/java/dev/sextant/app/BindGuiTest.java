@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.app.view.bind.BindNode;
 import dev.sextant.engine.bind.BindResult;
-import dev.sextant.engine.session.EngineThread;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,33 +13,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The Bind view on a program built now with one missing library and one missing symbol. */
-@ExtendWith(ApplicationExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class BindGuiTest {
+class BindGuiTest extends WindowTest {
     @TempDir Path dir;
-    EngineThread engine;
-    MainWindow window;
-
-    @Start void start(Stage stage) {
-        engine = new EngineThread();
-        window = new MainWindow(stage, engine, false);
-        window.show();
-    }
-
-    @AfterEach void stopEngine() { engine.close(); }
 
     void cc(String... args) throws Exception {
         Tools.Result r = Tools.run(dir, 60, List.of(args));

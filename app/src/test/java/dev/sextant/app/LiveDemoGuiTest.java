@@ -6,7 +6,6 @@ import dev.sextant.app.view.registers.RegisterRow;
 import dev.sextant.app.view.stack.FrameRow;
 import dev.sextant.app.view.symbolstate.SymbolStateRow;
 import dev.sextant.engine.api.ProcessInfo;
-import dev.sextant.engine.session.EngineThread;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,31 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The bundled demo launched from the window: a breakpoint stop, a step with changed registers, detach. */
-@ExtendWith(ApplicationExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class LiveDemoGuiTest {
-    EngineThread engine;
-    MainWindow window;
-
-    @Start void start(Stage stage) {
-        engine = new EngineThread();
-        window = new MainWindow(stage, engine, false);
-        window.show();
-    }
-
-    @AfterEach void stopEngine() { engine.close(); }
+class LiveDemoGuiTest extends WindowTest {
 
     void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
         try {

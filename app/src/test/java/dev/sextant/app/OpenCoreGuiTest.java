@@ -6,7 +6,6 @@ import dev.sextant.app.view.modules.ModuleRow;
 import dev.sextant.app.view.stack.FrameRow;
 import dev.sextant.app.view.threads.ThreadRow;
 import dev.sextant.engine.api.DumpReport;
-import dev.sextant.engine.session.EngineThread;
 import dev.sextant.engine.testing.NativePrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,41 +17,25 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.controlsfx.control.NotificationPane;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The real window, headless (Monocle), on a core made by the test from a program compiled now. */
-@ExtendWith(ApplicationExtension.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class OpenCoreGuiTest {
+class OpenCoreGuiTest extends WindowTest {
     @TempDir static Path dir;
     static Path exe;
     static Path core;
-    EngineThread engine;
-    MainWindow window;
 
     @BeforeAll static void makeCore() throws Exception {
         exe = NativePrograms.compile("crash", dir);
         core = NativePrograms.coreOf(exe, dir);
     }
-
-    @Start void start(Stage stage) {
-        engine = new EngineThread();
-        window = new MainWindow(stage, engine, false);
-        window.show();
-    }
-
-    @AfterEach void stopEngine() { engine.close(); }
 
     DumpReport open(FxRobot robot, Path file) throws Exception {
         AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
-import dev.sextant.engine.session.EngineThread;
 import dev.sextant.engine.testing.Corpus;
 import dev.sextant.engine.testing.NativePrograms;
 import java.nio.file.Path;
@@ -15,32 +14,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Minidumps and the secondary data browser in the real window (headless). */
-@ExtendWith(ApplicationExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OpenMinidumpGuiTest {
+class OpenMinidumpGuiTest extends WindowTest {
     @TempDir Path dir;
-    EngineThread engine;
-    MainWindow window;
-
-    @Start void start(Stage stage) {
-        engine = new EngineThread();
-        window = new MainWindow(stage, engine, false);
-        window.show();
-    }
-
-    @AfterEach void stopEngine() { engine.close(); }
 
     void open(FxRobot robot, Path file) throws Exception {
         AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
