@@ -22,11 +22,11 @@ public final class SummaryView {
         grid.setVgap(2);
         row(grid, 0, "Signal", "summary-signal", model, Summary::signal);
         row(grid, 1, "Fault address", "summary-address", model, Summary::address);
-        row(grid, 2, "Crashed thread", "summary-thread", model, s -> s.crashedThread()
+        row(grid, 2, "Crashed thread|Stopped thread", "summary-thread", model, s -> s.crashedThread()
                 + (s.threads() > 0 ? "   (" + s.threads() + (s.threads() == 1 ? " thread)" : " threads)") : ""));
         row(grid, 3, "Executable", "summary-executable", model, Summary::executable);
         row(grid, 4, "Process", "summary-process", model, s -> s.process() + (s.commandLine().isEmpty() ? "" : "   " + s.commandLine()));
-        row(grid, 5, "Dump", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
+        row(grid, 5, "Dump|Target", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
         row(grid, 6, "System", "summary-system", model, Summary::system);
         Label title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
         title.setId("summary-title");
@@ -53,8 +53,14 @@ public final class SummaryView {
         node.setStyle("-fx-padding: 8 10 8 10;");
     }
 
+    /** {@code name} may be "for dumps|for live processes". */
     private static void row(GridPane grid, int r, String name, String id, SummaryModel model, Function<Summary, String> value) {
-        Label k = new Label(name);
+        String[] names = name.split("\\|");
+        Label k = new Label(names[0]);
+        if (names.length > 1) {
+            k.textProperty().bind(Bindings.createStringBinding(
+                    () -> model.summary().get().format().startsWith("live") ? names[1] : names[0], model.summary()));
+        }
         k.getStyleClass().add("text-muted");
         Label v = new Label();
         v.setId(id);
