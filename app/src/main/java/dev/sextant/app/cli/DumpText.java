@@ -95,10 +95,7 @@ public final class DumpText {
                         .append(c.tid().map(t -> " in thread " + Integer.toUnsignedString(t.value())).orElse("")).append('\n'),
                 () -> sb.append("Crash: none recorded\n"));
         for (ThreadInfo t : r.threads()) {
-            sb.append("\nThread ").append(Integer.toUnsignedString(t.tid().value()));
-            t.name().ifPresent(n -> sb.append(" \"").append(n).append('"'));
-            if (t.crashed()) sb.append(" (crashed)");
-            sb.append(":\n");
+            StackReport.threadHeader(sb, t);
             if (!t.registers().registers().isEmpty()) {
                 sb.append("   ");
                 int n = 0;
@@ -110,7 +107,7 @@ public final class DumpText {
             }
             Optional<ThreadStack> st = r.stackOf(t.tid());
             for (StackFrame f : st.map(ThreadStack::frames).orElse(List.of())) {
-                sb.append(String.format("  #%-3d 0x%016x ", f.index(), f.pc().value()));
+                StackReport.framePrefix(sb, f);
                 if (f.function().isPresent()) sb.append(f.location());
                 else sb.append(f.module().map(m -> m + " + 0x" + Long.toHexString(f.offset())).orElse("?"));
                 sb.append("  [").append(f.source().name().toLowerCase().replace('_', ' ')).append("]\n");

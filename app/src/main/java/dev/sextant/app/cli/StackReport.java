@@ -73,7 +73,22 @@ public final class StackReport {
         return sb.append('\n').toString();
     }
 
-    private static StringBuilder hex16(StringBuilder sb, long v) {
+    /** {@code "\nThread 123 "name" (crashed):\n"}, as every text report heads a thread. */
+    static void threadHeader(StringBuilder sb, ThreadInfo t) {
+        sb.append("\nThread ").append(Integer.toUnsignedString(t.tid().value()));
+        t.name().ifPresent(n -> sb.append(" \"").append(n).append('"'));
+        if (t.crashed()) sb.append(" (crashed)");
+        sb.append(":\n");
+    }
+
+    /** {@code "  #3   0x00000000004011a6 "}: a frame's number and pc, aligned. */
+    static StringBuilder framePrefix(StringBuilder sb, StackFrame f) {
+        sb.append("  #").append(f.index());
+        for (int pad = Integer.toString(f.index()).length(); pad < 4; pad++) sb.append(' ');
+        return hex16(sb, f.pc().value()).append(' ');
+    }
+
+    static StringBuilder hex16(StringBuilder sb, long v) {
         String h = Long.toHexString(v);
         sb.append("0x");
         for (int i = h.length(); i < 16; i++) sb.append('0');
@@ -90,15 +105,10 @@ public final class StackReport {
         if (!p.commandLine().isEmpty()) sb.append("Command line: ").append(p.commandLine()).append('\n');
         r.signal().ifPresent(s -> sb.append("Signal: ").append(s.describe()).append('\n'));
         for (ThreadInfo t : r.threads()) {
-            sb.append("\nThread ").append(t.tid());
-            t.name().ifPresent(n -> sb.append(" \"").append(n).append('"'));
-            if (t.crashed()) sb.append(" (crashed)");
-            sb.append(":\n");
+            threadHeader(sb, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());
             for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
-                sb.append("  #").append(f.index());
-                for (int pad = Integer.toString(f.index()).length(); pad < 4; pad++) sb.append(' ');
-                hex16(sb, f.pc().value()).append(' ').append(f.location());
+                framePrefix(sb, f).append(f.location());
                 if (f.inline()) sb.append(" [inlined]");
                 f.module().ifPresent(m -> sb.append(" in ").append(m));
                 f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
