@@ -287,7 +287,8 @@ public final class Dwfl implements AutoCloseable {
         return out;
     }
 
-    private static Optional<String> buildId(Pointer mod) {
+    /** The module's GNU build-id in hex ({@code dwfl_module_build_id}). */
+    static Optional<String> buildId(Pointer mod) {
         PointerByReference bits = new PointerByReference();
         long[] vaddr = new long[1];
         int len = LibDw.dwfl_module_build_id(mod, bits, vaddr);
@@ -373,7 +374,7 @@ public final class Dwfl implements AutoCloseable {
                 if (ln[0] > 0) line = OptionalInt.of(ln[0]);
             }
         }
-        List<Inlined> inlines = inlineChain(mod, adj);
+        List<InlineIndex.Inline> inlines = inlineChain(mod, adj);
         if (inlines.isEmpty()) {
             return List.of(new ResolvedFrame(module, function, offset, file, line, false));
         }
@@ -382,23 +383,21 @@ public final class Dwfl implements AutoCloseable {
         List<ResolvedFrame> rows = new ArrayList<>(inlines.size() + 1);
         Optional<String> rowFile = file;
         OptionalInt rowLine = line;
-        for (Inlined in : inlines) {
-            rows.add(new ResolvedFrame(module, in.name, 0, rowFile, rowLine, true));
-            rowFile = in.callFile;
-            rowLine = in.callLine;
+        for (InlineIndex.Inline in : inlines) {
+            rows.add(new ResolvedFrame(module, in.function(), 0, rowFile, rowLine, true));
+            rowFile = in.callFile();
+            rowLine = in.callLine();
         }
         rows.add(new ResolvedFrame(module, function, offset, rowFile, rowLine, false));
         return List.copyOf(rows);
     }
-
-    private record Inlined(Optional<String> name, Optional<String> callFile, OptionalInt callLine) {}
 
     /**
      * The inlined calls at {@code adj}, innermost first. As eu-stack does: {@code dwarf_getscopes}
      * finds the innermost function-like DIE at the pc, then {@code dwarf_getscopes_die} walks its
      * concrete parents (getscopes alone jumps into the abstract origin and loses the chain).
      */
-    private List<Inlined> inlineChain(Pointer mod, long adj) {
+    private List<InlineIndex.Inline> inlineChain(Pointer mod, long adj) {
         long[] bias = new long[1];
         Pointer cudie = LibDw.dwfl_module_addrdie(mod, adj, bias);
         if (cudie == null) return List.of();
@@ -420,34 +419,15 @@ public final class Dwfl implements AutoCloseable {
             int m = LibDw.dwarf_getscopes_die(innermost, chainRef);
             if (m <= 0 || chainRef.getValue() == null) return List.of();
             chain = chainRef.getValue();
-            List<Inlined> out = new ArrayList<>();
-            Pointer files = null;
+            List<InlineIndex.Inline> out = new ArrayList<>();
+            Pointer[] files = new Pointer[1];
             Memory attr = new Memory(LibDw.SIZEOF_DWARF_ATTRIBUTE);
             for (int i = 0; i < m; i++) {
                 Pointer die = chain.share((long) i * LibDw.SIZEOF_DWARF_DIE);
                 int tag = LibDw.dwarf_tag(die);
                 if (tag == LibDw.DW_TAG_subprogram) break;
                 if (tag != LibDw.DW_TAG_inlined_subroutine) continue;
-                Pointer nm = LibDw.dwarf_diename(die);
-                Optional<String> name = nm == null ? Optional.empty() : Optional.of(Demangler.demangle(nm.getString(0)));
-                OptionalInt callLine = OptionalInt.empty();
-                Optional<String> callFile = Optional.empty();
-                long[] v = new long[1];
-                if (LibDw.dwarf_attr_integrate(die, LibDw.DW_AT_call_line, attr) != null && LibDw.dwarf_formudata(attr, v) == 0) {
-                    callLine = OptionalInt.of((int) v[0]);
-                }
-                if (LibDw.dwarf_attr_integrate(die, LibDw.DW_AT_call_file, attr) != null && LibDw.dwarf_formudata(attr, v) == 0) {
-                    if (files == null) {
-                        PointerByReference fr = new PointerByReference();
-                        long[] nfiles = new long[1];
-                        if (LibDw.dwarf_getsrcfiles(cudie, fr, nfiles) == 0) files = fr.getValue();
-                    }
-                    if (files != null) {
-                        Pointer src = LibDw.dwarf_filesrc(files, v[0], null, null);
-                        if (src != null) callFile = Optional.of(src.getString(0));
-                    }
-                }
-                out.add(new Inlined(name, callFile, callLine));
+                out.add(InlineIndex.describe(die, cudie, files, attr));
             }
             return out;
         } finally {

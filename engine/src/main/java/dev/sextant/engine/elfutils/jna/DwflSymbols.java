@@ -136,7 +136,7 @@ public final class DwflSymbols {
                 found = search.find(new DebugInfoSearch.Request(
                         modname == null ? "?" : modname.getString(0), base,
                         Optional.ofNullable(fileName).map(p -> p.getString(0)),
-                        Optional.ofNullable(debuglink).map(p -> p.getString(0)), crc, buildId(mod)));
+                        Optional.ofNullable(debuglink).map(p -> p.getString(0)), crc, Dwfl.buildId(mod)));
             } catch (RuntimeException e) {
                 return -1;     // never unwind through libdwfl's frames
             }
@@ -146,13 +146,5 @@ public final class DwflSymbols {
             out.setPointer(0, Posix.strdup(found.get().toString()));
             return fd;
         };
-    }
-
-    private static Optional<String> buildId(Pointer mod) {
-        PointerByReference bits = new PointerByReference();
-        long[] vaddr = new long[1];
-        int len = LibDw.dwfl_module_build_id(mod, bits, vaddr);
-        if (len <= 0 || bits.getValue() == null) return Optional.empty();
-        return Optional.of(HexFormat.of().formatHex(bits.getValue().getByteArray(0, len)));
     }
 }

@@ -93,6 +93,15 @@ public final class InlineIndex {
             DW_TAG_class_type = 0x02;
 
     private Inline describe(Pointer die, Pointer cudie, Pointer[] files) {
+        return describe(die, cudie, files, attr);
+    }
+
+    /**
+     * An inlined-subroutine DIE as a row: its name and where it was called from. {@code files}
+     * caches the CU's file table across calls (one slot); {@code attr} is scratch for one
+     * {@code Dwarf_Attribute}. Shared with {@link Dwfl}'s per-pc inline chains.
+     */
+    static Inline describe(Pointer die, Pointer cudie, Pointer[] files, Memory attr) {
         Pointer nm = LibDw.dwarf_diename(die);
         Optional<String> name = nm == null ? Optional.empty() : Optional.of(Demangler.demangle(nm.getString(0)));
         OptionalInt callLine = OptionalInt.empty();
