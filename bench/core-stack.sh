@@ -8,13 +8,13 @@ source "$here/bench/lib.sh"
 runs=${1:-5}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cc -g -O0 -pthread -o "$work/threads" "$here/engine/src/test/resources/native/threads.c"
-"$here/sextant" stack --help >/dev/null 2>&1   # build if needed, and make the CDS archive
+"$here/sextant" stack --help >/dev/null 2>&1   # build if needed
 echo "wall time, median of $runs (CPU time in brackets), start-up included"
 printf '%-8s %18s %18s %18s %11s %11s\n' threads sextant eu-stack gdb sextant/eu sextant/gdb
 for n in 50 1000; do
   mkdir -p "$work/$n"; cp "$work/threads" "$work/$n/"
   core=$(make_core "$work/$n" "$work/$n/threads" "$n")
-  "$here/sextant" stack --core "$core" >/dev/null 2>&1 || true
+  sextant_warm "$here/sextant" stack --core "$core"
   s=$(median_ms "$runs" "$here/sextant" stack --core "$core")
   e=$(median_ms "$runs" eu-stack -s --core="$core" -e "$work/$n/threads")
   g=$(median_ms "$runs" gdb -batch -nx -ex "thread apply all bt" "$work/$n/threads" "$core")

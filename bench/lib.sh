@@ -46,3 +46,15 @@ make_core() {
   (cd "$dir" && gdb -batch -nx -ex run -ex "generate-core-file $dir/core.gdb" --args "$@" >/dev/null 2>&1)
   echo "$dir/core.gdb"
 }
+
+# Runs a Sextant command until its start-up archive is built (the first run records what it
+# loads, the second builds the archive in the background), so that timed runs use it.
+sextant_warm() {
+  "$@" >/dev/null 2>&1 || true
+  "$@" >/dev/null 2>&1 || true
+  local target; target="$(dirname "$1")/app/target"
+  for ((i = 0; i < 100; i++)); do
+    compgen -G "$target/sextant-*.lock" >/dev/null || break
+    sleep 0.1
+  done
+}

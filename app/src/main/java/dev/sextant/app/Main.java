@@ -24,6 +24,14 @@ public final class Main implements Runnable {
         new GuiCommand().call();
     }
 
+    static {
+        // JNA otherwise runs `ldconfig -p` (a process, about 15 ms) to learn the system library
+        // directories; every library here is loaded by soname, which the dynamic linker resolves.
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path", "/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu:/usr/lib64:/lib64:/usr/lib:/lib");
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

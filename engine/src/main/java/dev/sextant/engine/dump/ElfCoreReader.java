@@ -18,6 +18,7 @@ import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.symbols.DebugFileCache;
 import dev.sextant.engine.elfutils.jna.ModuleReport;
 import dev.sextant.engine.elfutils.jna.ResolvedFrame;
 import dev.sextant.engine.format.elf.BuildId;
@@ -83,7 +84,7 @@ public final class ElfCoreReader {
         Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
         try (CoreMemory memory = new CoreMemory(core, notes.segments(), notes.header().order());
              Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, CoreThreads.of(notes, memory).map(t -> t),
-                     process.pid().value())) {
+                     process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
             for (ModuleReport m : dwfl.modules()) {
                 String path = modulePath(m, notes);
                 Module mod = new Module(path, Address.of(m.start()), m.end() - m.start(), m.buildId(),

@@ -1,5 +1,6 @@
 package dev.sextant.engine.session;
 
+import dev.sextant.engine.symbols.DebugFileCache;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.engine.api.Cancellation;
@@ -57,7 +58,7 @@ final class LiveTarget implements AutoCloseable {
         this.tracer = tracer;
         this.sink = sink;
         try {
-            this.dwfl = Dwfl.openLive(tracer.pid(), LiveSnapshot.unwindSource(tracer));
+            this.dwfl = Dwfl.openLive(tracer.pid(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
         } catch (NativeCallException e) {
             throw new TargetException("process " + tracer.pid() + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
         }
@@ -335,7 +336,7 @@ final class LiveTarget implements AutoCloseable {
                 java.util.concurrent.CompletableFuture.supplyAsync(Dwfl::unavailableReason);
         try (Tracer tracer = Tracer.attach(pid)) {
             libdw.join().ifPresent(r -> { throw new TargetException("process " + pid + ": " + r); });
-            try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer))) {
+            try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute)) {
                 return LiveSnapshot.read(tracer, dwfl, cancel);
             } catch (NativeCallException e) {
                 throw new TargetException("process " + pid + ": libdwfl cannot read it (" + e.getMessage() + ")", e);

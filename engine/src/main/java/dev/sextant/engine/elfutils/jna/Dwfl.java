@@ -17,6 +17,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One libdwfl session over an ELF core file: modules, threads, unwinding and symbolization.
@@ -56,6 +57,11 @@ public final class Dwfl implements AutoCloseable {
     }
 
     private Dwfl(int fd, Pointer elf, ElfLocator locator, Optional<DebugInfoSearch> search) {
+        this(fd, elf, locator, search, null);
+    }
+
+    private Dwfl(int fd, Pointer elf, ElfLocator locator, Optional<DebugInfoSearch> search,
+                 UnaryOperator<Path> debugFileSubstitute) {
         this.fd = fd;
         this.elf = elf;
         this.findElf = (mod, userdata, modname, base, fileName, elfp) -> {
@@ -78,23 +84,51 @@ public final class Dwfl implements AutoCloseable {
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, CallbackReference.getFunctionPointer(findElf));
-        this.findDebuginfo = search.map(DwflSymbols::findDebuginfo).orElse(null);
+        this.findDebuginfo = search.map(DwflSymbols::findDebuginfo)
+                .orElse(debugFileSubstitute == null ? null : standardThen(debugFileSubstitute));
         callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? CallbackReference.getFunctionPointer(findDebuginfo)
                 : LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
         this.dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) throw dwflError("dwfl_begin");
     }
 
+    /**
+     * {@code dwfl_standard_find_debuginfo}, then {@code substitute} on the file it found (Sextant's
+     * cache of uncompressed debug files): libdwfl reads the substitute in its place.
+     */
+    private static LibDw.FindDebuginfo standardThen(UnaryOperator<Path> substitute) {
+        return (mod, userdata, modname, base, fileName, debuglink, crc, out) -> {
+            int fd = LibDw.dwfl_standard_find_debuginfo(mod, userdata, modname, base, fileName, debuglink, crc, out);
+            if (fd < 0) return fd;
+            try {
+                Pointer name = out.getPointer(0);
+                if (name == null) return fd;
+                Path found = Path.of(name.getString(0));
+                Path use = substitute.apply(found);
+                if (use.equals(found)) return fd;
+                int other = Posix.open(use.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+                if (other < 0) return fd;
+                Posix.close(fd);
+                Posix.free(name);
+                out.setPointer(0, Posix.strdup(use.toString()));
+                return other;
+            } catch (RuntimeException e) {
+                return fd;     // never unwind through libdwfl's frames; the standard file is fine
+            }
+        };
+    }
+
     /** Live-process session: libdwfl's own /proc finder for module files, no core. */
-    private Dwfl() {
+    private Dwfl(UnaryOperator<Path> debugFileSubstitute) {
         this.fd = -1;
         this.elf = null;
         this.findElf = null;
-        this.findDebuginfo = null;
+        this.findDebuginfo = debugFileSubstitute == null ? null : standardThen(debugFileSubstitute);
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, LibDw.DW.getFunction("dwfl_linux_proc_find_elf"));
-        callbacks.setPointer(Native.POINTER_SIZE, LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
+        callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? CallbackReference.getFunctionPointer(findDebuginfo)
+                : LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
         this.dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) throw dwflError("dwfl_begin");
     }
@@ -106,8 +140,13 @@ public final class Dwfl implements AutoCloseable {
      * has one tracer). Every call, callbacks included, happens on the calling thread.
      */
     public static Dwfl openLive(int pid, LiveProcess process) {
+        return openLive(pid, process, null);
+    }
+
+    /** As above, with {@code debugFileSubstitute} as in {@link #openCore(Path, Optional, ElfLocator, Optional, int, Optional, UnaryOperator)}. */
+    public static Dwfl openLive(int pid, LiveProcess process, UnaryOperator<Path> debugFileSubstitute) {
         LibElf.elf_version(LibElf.EV_CURRENT);
-        Dwfl d = new Dwfl();
+        Dwfl d = new Dwfl(debugFileSubstitute);
         try {
             d.reportProcess(pid);
             d.live = new LiveState(process);
@@ -179,6 +218,16 @@ public final class Dwfl implements AutoCloseable {
      */
     public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator, Optional<ThreadSource> threads,
                                 int pid, Optional<DebugInfoSearch> search) {
+        return openCore(core, executable, locator, threads, pid, search, null);
+    }
+
+    /**
+     * As above; when {@code search} is empty, libdwfl's standard search runs and
+     * {@code debugFileSubstitute} (when not null) may name another file to read in place of the one
+     * it found.
+     */
+    public static Dwfl openCore(Path core, Optional<Path> executable, ElfLocator locator, Optional<ThreadSource> threads,
+                                int pid, Optional<DebugInfoSearch> search, UnaryOperator<Path> debugFileSubstitute) {
         LibElf.elf_version(LibElf.EV_CURRENT);
         int fd = Posix.open(core.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
         if (fd < 0) throw new NativeCallException("open", Native.getLastError(), "cannot open " + core);
@@ -190,7 +239,7 @@ public final class Dwfl implements AutoCloseable {
         }
         Dwfl d;
         try {
-            d = new Dwfl(fd, elf, locator, search);
+            d = new Dwfl(fd, elf, locator, search, debugFileSubstitute);
         } catch (RuntimeException e) {
             LibElf.elf_end(elf);
             Posix.close(fd);

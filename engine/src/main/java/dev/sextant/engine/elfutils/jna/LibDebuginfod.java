@@ -36,7 +36,7 @@ final class LibDebuginfod {
     static final class Env {
         private Env() {}
         static {
-            Native.register(Env.class, NativeLibrary.getInstance("c"));
+            Native.register(Env.class, NativeLibrary.getInstance("libc.so.6"));
         }
         static native int setenv(String name, String value, int overwrite);
         static native int unsetenv(String name);

@@ -105,6 +105,10 @@ final class LibDw {
         int invoke(Pointer module, Pointer userdata, Pointer modname, long base, Pointer fileName,
                    Pointer debuglinkFile, int debuglinkCrc, Pointer debuginfoFileName);
     }
+    /** libdwfl's own search (debuglink, build-id directories), called from Sextant's wrapper around it. */
+    static native int dwfl_standard_find_debuginfo(Pointer module, Pointer userdata, Pointer modname, long base,
+                                                   Pointer fileName, Pointer debuglinkFile, int debuglinkCrc,
+                                                   Pointer debuginfoFileName);
     static native Pointer dwfl_module_getdwarf(Pointer mod, long[] bias);
     static native Pointer dwfl_module_nextcu(Pointer mod, Pointer lastcu, long[] bias);
     static native int dwarf_child(Pointer die, Pointer result);

@@ -14,7 +14,7 @@ final class LibC {
     private LibC() {}
 
     static {
-        Native.register(LibC.class, NativeLibrary.getInstance("c"));
+        Native.register(LibC.class, NativeLibrary.getInstance("libc.so.6"));
     }
 
     // <sys/ptrace.h>
