@@ -4,7 +4,6 @@ import dev.sextant.engine.format.elf.ProgramHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,22 +14,31 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The memory image of a core: its {@code PT_LOAD} segments sorted by address, read from the file
- * through read-only mappings of at most 1 GiB each (so cores over 2 GiB work). A word is found by
- * binary search over the segments. Bytes a segment does not store (p_filesz &lt; p_memsz, or beyond
- * the end of a truncated file) are not readable. Owned by one thread.
+ * The memory image of a core: its {@code PT_LOAD} segments sorted by address. A word is found by
+ * binary search over the segments and read through a small cache of 4 KiB pages filled by
+ * positional reads (no mapping: cores over 2 GiB work, the process stays small, and a short run
+ * does not pay for setting up file mappings). Bytes a segment does not store (p_filesz &lt;
+ * p_memsz, or beyond the end of a truncated file) are not readable. Owned by one thread.
  */
 final class CoreMemory implements AutoCloseable {
-    private static final long CHUNK = 1L << 30;
+    private static final int PAGE = 4096, PAGES = 64;
 
     private final long[] starts, ends, offsets;       // [start, start + filesz) ↦ file offset
-    private final MappedByteBuffer[] chunks;
     private final long fileSize;
-    private final FileChannel channel;
+    private final boolean little;
+    private final java.io.RandomAccessFile file;
+    private final Path path;
+    private FileChannel channel;                       // opened on first bulk read
+    private final long[] cachedPage = new long[PAGES];    // file page number in each slot, -1 if empty
+    private final int[] cachedLength = new int[PAGES];
+    private final byte[][] cache = new byte[PAGES][];
 
     CoreMemory(Path core, List<ProgramHeader> segments, ByteOrder order) throws IOException {
-        channel = FileChannel.open(core, StandardOpenOption.READ);
-        fileSize = channel.size();
+        path = core;
+        file = new java.io.RandomAccessFile(core.toFile(), "r");
+        fileSize = file.length();
+        little = order == ByteOrder.LITTLE_ENDIAN;
+        Arrays.fill(cachedPage, -1);
         List<ProgramHeader> loads = new ArrayList<>();
         for (ProgramHeader ph : segments) if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) loads.add(ph);
         loads.sort(Comparator.comparing(ProgramHeader::vaddr, Long::compareUnsigned));
@@ -43,13 +51,6 @@ final class CoreMemory implements AutoCloseable {
             ends[i] = ph.vaddr() + Math.min(ph.filesz(), ph.memsz());
             offsets[i] = ph.offset();
         }
-        int n = (int) ((fileSize + CHUNK - 1) / CHUNK);
-        chunks = new MappedByteBuffer[n];
-        for (int i = 0; i < n; i++) {
-            long off = i * CHUNK;
-            chunks[i] = channel.map(FileChannel.MapMode.READ_ONLY, off, Math.min(CHUNK, fileSize - off));
-            chunks[i].order(order);
-        }
     }
 
     /** One little- or big-endian word of {@code size} (4 or 8) bytes at {@code address}. */
@@ -60,20 +61,61 @@ final class CoreMemory implements AutoCloseable {
         if (Long.compareUnsigned(end, ends[i]) > 0 || Long.compareUnsigned(end, address) < 0) return OptionalLong.empty();
         long off = offsets[i] + (address - starts[i]);
         if (off < 0 || off + size > fileSize) return OptionalLong.empty();
-        int c = (int) (off / CHUNK);
-        int within = (int) (off % CHUNK);
-        ByteBuffer b = chunks[c];
-        if (within + size <= b.limit()) {
-            return OptionalLong.of(size == 8 ? b.getLong(within) : b.getInt(within) & 0xffffffffL);
+        int within0 = (int) (off % PAGE);
+        if (within0 + size <= PAGE) {                     // the usual case: one page
+            long n = off / PAGE;
+            byte[] page = page(n);
+            if (page == null || within0 + size > cachedLength[slot(n)]) return OptionalLong.empty();
+            long v = 0;
+            for (int k = size - 1; k >= 0; k--) {
+                long byteVal = page[within0 + (little ? k : size - 1 - k)] & 0xff;
+                v = v << 8 | byteVal;
+            }
+            return OptionalLong.of(v);
         }
-        long v = 0;                                       // straddles two mappings: byte by byte
-        boolean little = b.order() == ByteOrder.LITTLE_ENDIAN;
+        long v = 0;                                       // straddles two pages: byte by byte
         for (int k = 0; k < size; k++) {
             long o = off + k;
-            long byteVal = chunks[(int) (o / CHUNK)].get((int) (o % CHUNK)) & 0xff;
+            byte[] page = page(o / PAGE);
+            int within = (int) (o % PAGE);
+            if (page == null || within >= cachedLength[slot(o / PAGE)]) return OptionalLong.empty();
+            long byteVal = page[within] & 0xff;
             v = little ? v | byteVal << (8 * k) : v << 8 | byteVal;
         }
         return OptionalLong.of(v);
+    }
+
+    private static int slot(long pageNumber) {
+        return (int) (pageNumber % PAGES);
+    }
+
+    /** The file page {@code n}, read now unless cached; null if it cannot be read. */
+    private byte[] page(long n) {
+        int s = slot(n);
+        if (cachedPage[s] == n) return cache[s];
+        byte[] b = cache[s] != null ? cache[s] : new byte[PAGE];
+        try {
+            long at = n * PAGE;
+            int want = (int) Math.min(PAGE, fileSize - at), got = 0;
+            file.seek(at);
+            while (got < want) {
+                int k = file.read(b, got, want - got);
+                if (k <= 0) break;
+                got += k;
+            }
+            cache[s] = b;
+            cachedPage[s] = n;
+            cachedLength[s] = got;
+            return b;
+        } catch (IOException e) {
+            cachedPage[s] = -1;
+            return null;
+        }
+    }
+
+    private FileChannel channel() throws IOException {
+        if (channel == null) channel = FileChannel.open(path, StandardOpenOption.READ);
+        return channel;
     }
 
     /**
@@ -94,7 +136,7 @@ final class CoreMemory implements AutoCloseable {
         dst.limit(dst.position() + (int) n);
         try {
             while (done < n) {
-                int k = channel.read(dst, off + done);
+                int k = channel().read(dst, off + done);
                 if (k <= 0) break;
                 done += k;
             }
@@ -116,7 +158,7 @@ final class CoreMemory implements AutoCloseable {
         long n = Math.min(Math.min(length, ends[i] - address), fileSize - off);
         long done = 0;
         while (done < n) {
-            long k = channel.transferTo(off + done, n - done, out);
+            long k = channel().transferTo(off + done, n - done, out);
             if (k <= 0) break;
             done += k;
         }
@@ -150,7 +192,10 @@ final class CoreMemory implements AutoCloseable {
     int segmentCount() { return starts.length; }
 
     @Override public void close() throws IOException {
-        Arrays.fill(chunks, null);
-        channel.close();
+        try {
+            file.close();
+        } finally {
+            if (channel != null) channel.close();
+        }
     }
 }

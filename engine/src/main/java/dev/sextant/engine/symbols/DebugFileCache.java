@@ -62,11 +62,11 @@ public final class DebugFileCache {
             BasicFileAttributes a = Files.readAttributes(debugFile, BasicFileAttributes.class);
             if (!a.isRegularFile() || a.size() < 64) return debugFile;
             if (debugFile.startsWith(dir.get())) return debugFile;
-            ByteReader file = ByteReader.map(debugFile, ByteOrder.LITTLE_ENDIAN);
-            Optional<String> id = BuildId.of(file);
+            Optional<String> id = BuildId.ofFile(debugFile);
             if (id.isEmpty()) return debugFile;
             Path cached = dir.get().resolve(id.get() + "-" + a.size() + "-" + a.lastModifiedTime().toMillis() + ".debug");
             if (Files.isRegularFile(cached)) return cached;
+            ByteReader file = ByteReader.map(debugFile, ByteOrder.LITTLE_ENDIAN);
             if (!ElfDecompressor.hasCompressedSections(file)) return debugFile;
             Files.createDirectories(dir.get());
             Path tmp = Files.createTempFile(dir.get(), id.get(), ".tmp");

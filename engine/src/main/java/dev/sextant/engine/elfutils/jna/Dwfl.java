@@ -39,6 +39,8 @@ public final class Dwfl implements AutoCloseable {
     }
 
     private static final int MAX_FRAMES = 256;
+    /** libdwfl's default build-id directory (its debuginfo_path default is ":.debug:/usr/lib/debug"). */
+    private static final String BUILD_ID_DIR = "/usr/lib/debug/.build-id";
 
     private final int fd;
     private final Pointer elf;
@@ -98,6 +100,26 @@ public final class Dwfl implements AutoCloseable {
      */
     private static LibDw.FindDebuginfo standardThen(UnaryOperator<Path> substitute) {
         return (mod, userdata, modname, base, fileName, debuglink, crc, out) -> {
+            // The build-id directory first, as libdwfl does: its own lookup there keeps the file it
+            // opened (mod->debug.elf) whatever fd this callback returns, so substitute before it runs.
+            try {
+                Optional<String> id = buildId(mod);
+                if (id.isPresent() && id.get().length() > 2) {
+                    Path byId = Path.of(BUILD_ID_DIR, id.get().substring(0, 2), id.get().substring(2) + ".debug");
+                    if (java.nio.file.Files.isRegularFile(byId)) {
+                        Path use = substitute.apply(byId);
+                        if (!use.equals(byId) && use.getFileName().toString().startsWith(id.get() + "-")) {
+                            int f = Posix.open(use.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+                            if (f >= 0) {
+                                out.setPointer(0, Posix.strdup(use.toString()));   // libdwfl frees it
+                                return f;
+                            }
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // fall through to the standard search
+            }
             int fd = LibDw.dwfl_standard_find_debuginfo(mod, userdata, modname, base, fileName, debuglink, crc, out);
             if (fd < 0) return fd;
             try {

@@ -26,12 +26,26 @@ public final class BuildId {
         return Optional.empty();
     }
 
-    /** The build-id of a file on disk; empty when it has none or is not a readable ELF file. */
+    /**
+     * The build-id of a file on disk; empty when it has none or is not a readable ELF file. The
+     * headers and notes sit in the first pages of a linked file: those are read (a mapping costs
+     * more to set up than the whole lookup); anything further out is mapped.
+     */
     public static Optional<String> ofFile(Path path) {
-        try {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(path.toFile(), "r")) {
+            long size = f.length();
+            byte[] head = new byte[(int) Math.min(size, HEAD)];
+            f.readFully(head);
+            try {
+                return of(ByteReader.of(head, ByteOrder.LITTLE_ENDIAN));
+            } catch (FormatException e) {
+                if (size <= HEAD) return Optional.empty();
+            }
             return of(ByteReader.map(path, ByteOrder.LITTLE_ENDIAN));
         } catch (IOException | FormatException e) {
             return Optional.empty();
         }
     }
+
+    private static final int HEAD = 64 * 1024;
 }
