@@ -3,9 +3,10 @@
 # several calls deep: Sextant (`stack --pid`, JVM start-up included) vs eu-stack -s -p and
 # gdb -batch "thread apply all bt", in one run; prints medians and ratios.
 # Then the dlopen storm: LOADS/UNLOADS notifications per second through the live engine.
-# Usage: bench/live-stack.sh [runs]   (./sextant builds what is missing; its first run makes the CDS archive)
+# Usage: bench/live-stack.sh [runs]   (./sextant builds what is missing; its first runs make the start-up archive)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 RUNS=${1:-5}
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (the ratios are from one run; absolute times vary with load)"
 WORK=$(mktemp -d)
@@ -20,7 +21,8 @@ for N in 100 1000; do
   sh -c '"$@" </dev/null >"$0" 2>&1 &' "$WORK/out.$N" "$WORK/threads" "$N"
   for _ in $(seq 1 200); do grep -q ready "$WORK/out.$N" 2>/dev/null && break; sleep 0.05; done
   PID=$(awk '/ready/ {print $2}' "$WORK/out.$N"); echo "$PID" >> "$WORK/pids"
-  ./sextant stack --pid "$PID" --json > "$WORK/warm.json"   # warm the page cache
+  sextant_warm "$PWD/sextant" stack --pid "$PID"             # the start-up archive, and the page cache
+  ./sextant stack --pid "$PID" --json > "$WORK/warm.json"
   S=(); E=(); G=()
   for _ in $(seq 1 "$RUNS"); do
     S+=("$(ms ./sextant stack --pid "$PID")")
