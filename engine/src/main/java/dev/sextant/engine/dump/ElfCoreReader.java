@@ -209,7 +209,7 @@ public final class ElfCoreReader {
         return out;
     }
 
-    private static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
+    static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
         List<StackFrame> frames = new ArrayList<>(pcs.length + 4);
         for (int i = 0; i < pcs.length; i++) {
             List<ResolvedFrame> rows = dwfl.symbolize(pcs[i], activation[i]);

@@ -239,7 +239,7 @@ public final class EngineThread implements Engine {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core());
+        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
         DumpReport r = o.report();
         emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
         r.diagnostics().forEach(d -> emit(new DebugEvent.DiagnosticReported(id, d)));
