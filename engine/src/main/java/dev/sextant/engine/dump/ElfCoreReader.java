@@ -23,10 +23,8 @@ import dev.sextant.engine.elfutils.jna.ResolvedFrame;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ProgramHeader;
-import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -141,7 +139,7 @@ public final class ElfCoreReader {
             if (!Files.exists(core)) throw new TargetException(core + ": no such file");
             if (Files.isDirectory(core)) throw new TargetException(core + ": is a directory, not a core file");
             if (Files.size(core) == 0) throw new TargetException(core + ": the file is empty, not a core file");
-            return CoreFile.read(ByteReader.map(core, ByteOrder.LITTLE_ENDIAN));
+            return CoreFile.open(core);
         } catch (FormatException e) {
             throw new TargetException(core + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (NoSuchFileException e) {

@@ -31,6 +31,35 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
 
     public static final long AT_PHDR = 3, AT_ENTRY = 9, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33;
 
+    /** The first read of a core file: the ELF header and, almost always, the program headers and notes. */
+    private static final long HEAD = 1 << 20;
+
+    /**
+     * Reads a core file of any size through ranges: the ELF header, the program header table and
+     * the notes are mapped (they come before the memory image, in the first few MiB), the memory
+     * image is not. A core whose headers or notes lie beyond 2 GiB fails with
+     * {@link FormatException.Kind#UNSUPPORTED}.
+     */
+    public static CoreFile open(java.nio.file.Path path) throws java.io.IOException {
+        long size = java.nio.file.Files.size(path);
+        java.nio.ByteOrder le = java.nio.ByteOrder.LITTLE_ENDIAN;
+        ByteReader head = ByteReader.mapRange(path, 0, Math.min(size, HEAD), le);
+        ElfHeader eh = ElfHeader.read(head);
+        long needed = Math.max(head.size(), eh.phoff() + (long) eh.phnum() * eh.phentsize());
+        if (needed > head.size() && needed <= size && needed <= Integer.MAX_VALUE) head = ByteReader.mapRange(path, 0, needed, le);
+        if (eh.type() == ElfHeader.ET_CORE && needed <= head.size()) {
+            for (ProgramHeader ph : ProgramHeader.readAll(head.withOrder(eh.order()), eh)) {
+                if (ph.type() == ProgramHeader.PT_NOTE) needed = Math.max(needed, Math.min(size, ph.offset() + ph.filesz()));
+            }
+        }
+        if (needed > Integer.MAX_VALUE) {
+            throw new FormatException(FormatException.Kind.UNSUPPORTED, eh.phoff(), "program headers",
+                    "the core's headers or notes end at offset 0x" + Long.toHexString(needed) + ", beyond the 2 GiB Sextant maps at once");
+        }
+        if (needed > head.size()) head = ByteReader.mapRange(path, 0, needed, le);
+        return read(head);
+    }
+
     /** Reads the header, program headers and every {@code PT_NOTE}; fails if the file is not a core. */
     public static CoreFile read(ByteReader file) {
         ElfHeader eh = ElfHeader.read(file);
