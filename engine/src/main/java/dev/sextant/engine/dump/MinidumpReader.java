@@ -112,6 +112,8 @@ public final class MinidumpReader {
         }
 
         MemoryStackWalker walker = new MemoryStackWalker(memory, moduleRecords);
+        boolean x64 = sys.map(s -> s.processorArchitecture() == SystemInfo.ARCH_AMD64).orElse(false);
+        Optional<PeStackWalker> pe = !linux && x64 ? PeStackWalker.open(memory, moduleRecords, file, options, walker) : Optional.empty();
         Optional<ThreadContext> excContext = dump.exceptionContext();
         List<ThreadInfo> threads = new ArrayList<>(threadRecords.size());
         List<ThreadStack> stacks = new ArrayList<>(threadRecords.size());
@@ -126,7 +128,7 @@ public final class MinidumpReader {
                     crashed && linux ? (int) exc.get().code() : 0, regs);
             if (crashed) threads.add(0, info); else threads.add(info);
             ctx.ifPresent(c -> contexts.putIfAbsent(t.threadId(), c));
-            ThreadStack st = ctx.map(c -> walker.walk(tid, c))
+            ThreadStack st = ctx.map(c -> pe.isPresent() && c.arch().equals("amd64") ? pe.get().walk(tid, c) : walker.walk(tid, c))
                     .orElse(new ThreadStack(tid, List.of(), Optional.of("no registers: " + t.contextProblem().orElse("no context"))));
             if (crashed) stacks.add(0, st); else stacks.add(st);
         }
