@@ -80,9 +80,18 @@ final class MinidumpUnwinder implements AutoCloseable {
         }
     }
 
-    /** Unwinds every thread now (libdwfl walks them all in one pass). */
+    /**
+     * Unwinds every thread now (libdwfl walks them all in one pass), up to
+     * {@link MemoryStackWalker#FRAME_BUDGET} frames for the whole dump: a hostile dump listing a
+     * hundred thousand threads over one stack stays bounded; threads past the budget keep the
+     * frame-pointer and scan walk.
+     */
     void walkAll() {
-        dwfl.walkThreads((tid, pcs, activation, stop) -> walks.put(tid, new Walk(pcs, activation, stop)), () -> false);
+        long[] frames = {0};
+        dwfl.walkThreads((tid, pcs, activation, stop) -> {
+            frames[0] += pcs.length;
+            walks.put(tid, new Walk(pcs, activation, stop));
+        }, () -> frames[0] >= MemoryStackWalker.FRAME_BUDGET);
     }
 
     /** Modules as libdwfl found them, by start address: where each file came from. */
