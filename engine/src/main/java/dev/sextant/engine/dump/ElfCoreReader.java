@@ -184,7 +184,8 @@ public final class ElfCoreReader {
 
     private static List<ThreadInfo> threads(CoreFile notes, ProcessInfo process) {
         List<ThreadInfo> out = new ArrayList<>();
-        boolean first = true;
+        // A core saved from a running process (gcore, save-dump --pid) has no signal: no thread crashed.
+        boolean first = notes.signal().isPresent() || notes.threads().get(0).cursig() != 0;
         for (CoreFile.PrStatus st : notes.threads()) {
             // Linux writes the thread that took the fatal signal first.
             Optional<String> name = st.tid() == process.pid().value() && !process.command().isEmpty()

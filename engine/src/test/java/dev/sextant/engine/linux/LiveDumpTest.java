@@ -103,6 +103,11 @@ class LiveDumpTest {
             }
             assertThat(cf.notes().stream().filter(n -> n.type() == Note.NT_FPREGSET)).hasSize(4);
             assertThat(cf.signal()).as("stopped by the debugger, not a signal: no NT_SIGINFO").isEmpty();
+            DumpReport read = dev.sextant.engine.dump.ElfCoreReader.read(core, dev.sextant.engine.dump.CoreOptions.DEFAULT,
+                    new dev.sextant.engine.dump.CoreReadListener() {}, new Cancellation());
+            assertThat(read.signal()).isEmpty();
+            assertThat(read.threads()).as("no thread crashed").noneMatch(ThreadInfo::crashed);
+            assertThat(physicalFrames(read)).as("Sextant reads the saved core as it walked the process").isEqualTo(liveFrames);
 
             Map<Integer, List<String>> eu = euStack(core);
             assertThat(eu).isEqualTo(liveFrames);
