@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Saving a dump of a process with ~1 GiB resident: Sextant's DumpWriter vs gcore on the same process.
-# Sextant has no live adapter in this build (the ptrace session is on the live branch), so it
-# re-writes the kernel's core of that process ("snapshot from a core"): same threads, mappings and
-# memory, read from the page cache instead of /proc/PID/mem. Prints wall time, CPU time and peak RSS
-# (/usr/bin/time -v) of each, and the speed ratio (target: Sextant >= 0.5x gcore's speed).
+# Saving a dump of a live process with ~1 GiB resident: `sextant save-dump --pid` (attach, registers
+# through ptrace, memory through /proc/PID/mem, detach) vs gcore on the same process, runs alternating.
+# Also the "snapshot from a core" path (save-dump --core re-writing the kernel's core of that process).
+# Prints wall time, CPU time and peak RSS (/usr/bin/time -v) of each, and the speed ratio
+# (target: Sextant >= 0.5x gcore's speed).
 # Usage: bench/save-dump.sh [MiB]   (default 1024)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,29 +55,35 @@ g_best=; s_best=
 for ((i = 0; i < runs; i++)); do
   rm -f "$work"/gcore.*
   read -r gw gc gm < <(measure gcore -o "$work/gcore" "$pid")
-  echo "gcore      run $i: ${gw} ms wall, ${gc} ms cpu, peak RSS $((gm / 1024)) MiB, $(du -m "$work"/gcore.* | cut -f1) MiB on disk"
+  echo "gcore           run $i: ${gw} ms wall, ${gc} ms cpu, peak RSS $((gm / 1024)) MiB, $(du -m "$work"/gcore.* | cut -f1) MiB on disk"
   [[ -z "$g_best" || $gw -lt $g_best ]] && { g_best=$gw; g_cpu=$gc; g_rss=$gm; }
+  rm -f "$work"/gcore.* "$work/live.core"
+  read -r sw sc sm < <(measure "$here/sextant" save-dump --pid "$pid" -o "$work/live.core")
+  echo "save-dump --pid run $i: ${sw} ms wall, ${sc} ms cpu, peak RSS $((sm / 1024)) MiB, $(du -m "$work/live.core" | cut -f1) MiB on disk"
+  [[ -z "$s_best" || $sw -lt $s_best ]] && { s_best=$sw; s_cpu=$sc; s_rss=$sm; }
 done
+eu-stack --core="$work/live.core" --executable="$work/hog" 2>/dev/null | grep -c '^TID' | sed 's/^/threads eu-stack reads from the --pid core: /' || true
+rm -f "$work/live.core"
+rm -f "$work/hashed.core"
+read -r hw hc hm < <(measure "$here/sextant" save-dump --pid "$pid" -o "$work/hashed.core" --sha256)
+echo "save-dump --pid --sha256 (every block through a KbCallbackDumpIo routine): ${hw} ms wall, ${hc} ms cpu, peak RSS $((hm / 1024)) MiB"
+rm -f "$work/hashed.core"
 
 kill -ABRT "$pid"; wait "$pid" 2>/dev/null || true; pid=
 core=$(ls -t "$work"/core* 2>/dev/null | head -1 || true)
 [[ -n "$core" ]] || { echo "no kernel core (core_pattern: $(cat /proc/sys/kernel/core_pattern))" >&2; exit 4; }
-rm -f "$work"/gcore.*
+c_best=
 for ((i = 0; i < runs; i++)); do
   rm -f "$work/saved.core"
-  read -r sw sc sm < <(measure "$here/sextant" save-dump --core "$core" -o "$work/saved.core")
-  echo "save-dump  run $i: ${sw} ms wall, ${sc} ms cpu, peak RSS $((sm / 1024)) MiB, $(du -m "$work/saved.core" | cut -f1) MiB on disk"
-  [[ -z "$s_best" || $sw -lt $s_best ]] && { s_best=$sw; s_cpu=$sc; s_rss=$sm; }
+  read -r cw cc cm < <(measure "$here/sextant" save-dump --core "$core" -o "$work/saved.core")
+  echo "save-dump --core run $i: ${cw} ms wall, ${cc} ms cpu, peak RSS $((cm / 1024)) MiB"
+  [[ -z "$c_best" || $cw -lt $c_best ]] && { c_best=$cw; c_cpu=$cc; c_rss=$cm; }
 done
-rm -f "$work/hashed.core"
-read -r hw hc hm < <(measure "$here/sextant" save-dump --core "$core" -o "$work/hashed.core" --sha256)
-echo "save-dump --sha256 (every block through a KbCallbackDumpIo routine): ${hw} ms wall, ${hc} ms cpu, peak RSS $((hm / 1024)) MiB"
-"$here/sextant" save-dump --core "$core" -o "$work/hashed.core" --sha256 | awk '/^sha256/ {print "  hash seen by the routine:", $2}'
-sha256sum "$work/hashed.core" | awk '{print "  sha256sum of the file:   ", $1}'
-rm -f "$work/hashed.core"
-eu-stack --core="$work/saved.core" --executable="$work/hog" 2>/dev/null | grep -c '^TID' | sed 's/^/threads eu-stack reads from the saved core: /' || true
+rm -f "$work/saved.core" "$core"
 
 echo
 echo "best of $runs: gcore ${g_best} ms (cpu ${g_cpu} ms, peak RSS $((g_rss / 1024)) MiB)"
-echo "best of $runs: sextant save-dump ${s_best} ms (cpu ${s_cpu} ms, peak RSS $((s_rss / 1024)) MiB)"
-echo "speed of sextant relative to gcore: $(ratio "$g_best" "$s_best")x (target >= 0.50); with --sha256: $(ratio "$g_best" "$hw")x"
+echo "best of $runs: sextant save-dump --pid ${s_best} ms (cpu ${s_cpu} ms, peak RSS $((s_rss / 1024)) MiB)"
+echo "best of $runs: sextant save-dump --core ${c_best} ms (cpu ${c_cpu} ms, peak RSS $((c_rss / 1024)) MiB)"
+echo "speed of save-dump --pid relative to gcore: $(ratio "$g_best" "$s_best")x (target >= 0.50); with --sha256: $(ratio "$g_best" "$hw")x"
+echo "speed of save-dump --core relative to gcore: $(ratio "$g_best" "$c_best")x"

@@ -34,6 +34,9 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Option(names = "--data", description = "also print each secondary data item, decoded (text mode)") boolean data;
 
+    @Option(names = "--sysroot", paramLabel = "DIR", description = "look for the dump's module files under this directory")
+    Path sysroot;
+
     @Spec CommandSpec spec;
 
     @Override public Integer call() {
@@ -41,7 +44,7 @@ public final class DumpCommand implements Callable<Integer> {
         DumpOverview overview;
         try {
             if (!Files.exists(file)) throw new TargetException(file + ": no such file");
-            overview = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file) : readCore();
+            overview = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, new dev.sextant.engine.dump.CoreOptions(Optional.empty(), Optional.ofNullable(sysroot))) : readCore();
         } catch (TargetException e) {
             err.println("sextant: " + e.getMessage());
             err.flush();
@@ -65,7 +68,7 @@ public final class DumpCommand implements Callable<Integer> {
     private DumpOverview readCore() {
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {
-            report = engine.submit(new OpenCore(file, Optional.empty(), Optional.empty(), new Cancellation())).get();
+            report = engine.submit(new OpenCore(file, Optional.empty(), Optional.ofNullable(sysroot), new Cancellation())).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof TargetException t ? t : new TargetException(file + ": " + cause, cause);

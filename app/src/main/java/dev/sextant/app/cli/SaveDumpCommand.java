@@ -8,7 +8,11 @@ import dev.sextant.engine.dump.CoreDumpSource;
 import dev.sextant.engine.dump.DumpWriter;
 import dev.sextant.engine.dump.ReasonCallbackRecord;
 import dev.sextant.engine.dump.ReasonData;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.session.EngineThread;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutionException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,10 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sextant save-dump --core IN -o OUT}: writes an ELF core with Sextant's {@link DumpWriter}
- * (the gcore analogue). {@code --pid} needs the live engine's ptrace session for the threads'
- * registers. TODO(#7): wire {@code --pid} to {@code linux.Tracer} (stop all, registers, detach) once
- * the live branch is merged; the writer side ({@code ProcDumpSource}) is ready.
+ * {@code sextant save-dump --pid PID -o OUT} (the gcore analogue: the engine thread attaches,
+ * stops every thread, reads their registers through ptrace, writes the core, detaches) or
+ * {@code --core IN} (re-writes a core): an ELF core written by Sextant's {@link DumpWriter}.
  */
 @Command(name = "save-dump", mixinStandardHelpOptions = true,
         description = "Save an ELF core (gcore analogue) that gdb, eu-stack and Sextant read.",
@@ -58,10 +61,6 @@ public final class SaveDumpCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (target.pid != null) {
-                throw new TargetException("--pid needs the live engine, which this build does not have yet; "
-                        + "gcore " + target.pid + " or --core FILE");
-            }
             List<ReasonData.MemoryRange> ranges = new ArrayList<>();
             for (String r : include) ranges.add(range(r));
             DumpWriter writer = new DumpWriter();
@@ -70,9 +69,14 @@ public final class SaveDumpCommand implements Callable<Integer> {
                 writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
                         (reason, record, data) -> digest.update(((ReasonData.DumpIo) data).bytes()), CallbackReason.DUMP_IO, "sextant save-dump");
             }
+            DumpWriter.Options options = new DumpWriter.Options(ranges, all);
             DumpWriter.Result result;
-            try (CoreDumpSource source = CoreDumpSource.open(target.core)) {
-                result = writer.write(source, output, new DumpWriter.Options(ranges, all));
+            if (target.pid != null) {
+                result = saveProcess(target.pid, writer, options);
+            } else {
+                try (CoreDumpSource source = CoreDumpSource.open(target.core)) {
+                    result = writer.write(source, output, options);
+                }
             }
             System.out.printf("%s: %d threads, %d segments, %d bytes of memory, %d bytes%n", output, result.threads(),
                     result.loadSegments(), result.memoryBytes(), result.size());
@@ -93,6 +97,20 @@ public final class SaveDumpCommand implements Callable<Integer> {
             err.println("sextant: " + output + ": cannot be written (" + e.getMessage() + ")");
             err.flush();
             return 2;
+        }
+    }
+
+    private DumpWriter.Result saveProcess(int pid, DumpWriter writer, DumpWriter.Options options) throws IOException {
+        try (EngineThread engine = new EngineThread()) {
+            return engine.saveDump(new Pid(pid), writer, output, options).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TargetException("interrupted while saving process " + pid, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TargetException t) throw t;
+            if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -84,9 +84,46 @@ class SaveDumpCommandTest {
         assertThat(text.out()).contains("cache-service", "{" + guid + "}", "cache: 12 entries");
     }
 
+    @Test void savesALiveProcessThatRunsOnAfterwards() throws Exception {
+        Path src = Path.of("../engine/src/test/native/blocked.c").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(src), "engine's test program blocked.c is missing");
+        Path exe = dir.resolve("blocked");
+        assertThat(new ProcessBuilder("cc", "-g", "-O0", "-pthread", "-o", exe.toString(), src.toString()).inheritIO().start().waitFor()).isZero();
+        Path log = dir.resolve("blocked.out");
+        // Re-parented (not a child of this JVM, whose reaper would take the tracer's stops).
+        new ProcessBuilder("sh", "-c", "\"$0\" </dev/null >\"$1\" 2>&1 &", exe.toString(), log.toString()).start().waitFor();
+        int pid = 0;
+        for (int i = 0; i < 2000 && pid == 0; i++) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ready (\\d+)").matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (m.find()) pid = Integer.parseInt(m.group(1)); else Thread.sleep(5);
+        }
+        assertThat(pid).isPositive();
+        try {
+            Path out = dir.resolve("live.core");
+            Result r = run("save-dump", "--pid", Integer.toString(pid), "-o", out.toString(), "--sha256");
+            org.junit.jupiter.api.Assumptions.assumeFalse(r.err().contains("refused"), "ptrace not permitted here: " + r.err());
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.out()).contains("4 threads");
+            String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out)));
+            assertThat(r.out()).contains("sha256 " + hex);
+            CoreFile core = CoreFile.read(ByteReader.map(out, ByteOrder.LITTLE_ENDIAN));
+            final int target = pid;
+            assertThat(core.process()).hasValueSatisfying(ps -> assertThat(ps.pid()).isEqualTo(target));
+            assertThat(core.threads()).hasSize(4).allSatisfy(t -> assertThat(t.regs()[16]).as("rip").isNotZero());
+            String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+            assertThat(status).contains("TracerPid:\t0").containsPattern("State:\\s+S");
+            Result json = run("dump", out.toString(), "--json");
+            assertThat(json.out()).contains("\"read_mid\"", "\"wait_top\"", "\"sleep_mid\"", "\"main_wait\"");
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
     @Test void refusesWhatItCannotDo() throws Exception {
         Path out = dir.resolve("x.core");
-        assertThat(run("save-dump", "--pid", "1", "-o", out.toString()).err()).contains("--pid needs the live engine");
+        Result gone = run("save-dump", "--pid", "999999999", "-o", out.toString());
+        assertThat(gone.status()).isEqualTo(2);
+        assertThat(gone.err()).contains("999999999 does not exist");
         Path notCore = Files.writeString(dir.resolve("text"), "this is a text file, not a core file at all, long enough for a header");
         Result r = run("save-dump", "--core", notCore.toString(), "-o", out.toString());
         assertThat(r.status()).isEqualTo(2);

@@ -10,6 +10,8 @@ public enum FrameSource {
     INLINE,
     /** Followed the saved frame-pointer chain (x86 ebp, x86-64 rbp, arm64 x29): right when the code keeps frame pointers. */
     FRAME_POINTER,
+    /** Recovered by a Windows x64 image's unwind info ({@code .pdata}/{@code .xdata}), as {@code RtlVirtualUnwind} does. */
+    UNWIND_INFO,
     /** A stack word that points into a module's code, taken as a return address: a guess, may be stale. */
     STACK_SCAN
 }

@@ -8,7 +8,6 @@ import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,8 +40,7 @@ public final class CoreDumpSource implements DumpSource, AutoCloseable {
         try {
             if (!Files.isRegularFile(file)) throw new TargetException(file + ": no such file");
             long size = Files.size(file);
-            // The notes follow the program headers near the start: a core over 2 GiB is read through its first 2 GiB.
-            CoreFile core = CoreFile.read(ByteReader.mapRange(file, 0, Math.min(size, Integer.MAX_VALUE), ByteOrder.LITTLE_ENDIAN));
+            CoreFile core = CoreFile.open(file);
             CoreMemory memory = new CoreMemory(file, core.segments(), core.header().order());
             try {
                 return new CoreDumpSource(core, memory);

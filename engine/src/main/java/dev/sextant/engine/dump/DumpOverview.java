@@ -6,10 +6,8 @@ import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.format.elf.CoreFile;
-import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,7 @@ public record DumpOverview(DumpReport report, String os, String cpu, Optional<Cr
         List<SecondaryData> notes = List.of();
         List<Diagnostic> diags = new ArrayList<>(report.diagnostics());
         try {
-            notes = SecondaryDataIndex.ofElfCore(CoreFile.read(ByteReader.map(core, ByteOrder.LITTLE_ENDIAN)));
+            notes = SecondaryDataIndex.ofElfCore(CoreFile.open(core));
         } catch (FormatException | IOException e) {
             diags.add(new Diagnostic(Severity.WARNING, core + ": notes not listed: " + e.getMessage()));
         }

@@ -22,13 +22,10 @@ import dev.sextant.engine.elfutils.jna.ModuleReport;
 import dev.sextant.engine.elfutils.jna.ResolvedFrame;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
-import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.ProgramHeader;
-import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.symbols.DebugFileCache;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -138,43 +135,12 @@ public final class ElfCoreReader {
                 .orElse(m.name());
     }
 
-    /**
-     * The start of the core up to the end of its program headers and notes, read into memory: all
-     * that {@link CoreFile#read} looks at. Not a mapping: on JDK 22+ the first {@code FileChannel.map}
-     * of a process sets up the foreign-memory machinery, tens of milliseconds of a short run. A head
-     * that cannot be parsed is read whole (bounded), so that {@link CoreFile#read} reports on the file.
-     */
-    static ByteReader headersAndNotes(Path core) throws IOException {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(core.toFile(), "r")) {
-            long size = f.length();
-            byte[] head = new byte[(int) Math.min(size, 128 * 1024)];
-            f.readFully(head);
-            long need;
-            try {
-                ByteReader h = ByteReader.of(head, ByteOrder.LITTLE_ENDIAN);
-                ElfHeader eh = ElfHeader.read(h);
-                need = eh.phoff() + (long) eh.phnum() * eh.phentsize();
-                for (ProgramHeader ph : ProgramHeader.readAll(h.withOrder(eh.order()), eh)) {
-                    if (ph.type() == ProgramHeader.PT_NOTE) need = Math.max(need, ph.offset() + ph.filesz());
-                }
-            } catch (FormatException e) {
-                need = size;
-            }
-            need = Math.min(Math.max(need, head.length), size);
-            if (need == head.length) return ByteReader.of(head, ByteOrder.LITTLE_ENDIAN);
-            if (need > (256L << 20)) return ByteReader.map(core, ByteOrder.LITTLE_ENDIAN);
-            byte[] all = java.util.Arrays.copyOf(head, (int) need);
-            f.readFully(all, head.length, all.length - head.length);
-            return ByteReader.of(all, ByteOrder.LITTLE_ENDIAN);
-        }
-    }
-
     private static CoreFile parseNotes(Path core) {
         try {
             if (!Files.exists(core)) throw new TargetException(core + ": no such file");
             if (Files.isDirectory(core)) throw new TargetException(core + ": is a directory, not a core file");
             if (Files.size(core) == 0) throw new TargetException(core + ": the file is empty, not a core file");
-            return CoreFile.read(headersAndNotes(core));
+            return CoreFile.open(core);
         } catch (FormatException e) {
             throw new TargetException(core + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (NoSuchFileException e) {
@@ -234,7 +200,8 @@ public final class ElfCoreReader {
 
     private static List<ThreadInfo> threads(CoreFile notes, ProcessInfo process) {
         List<ThreadInfo> out = new ArrayList<>();
-        boolean first = true;
+        // A core saved from a running process (gcore, save-dump --pid) has no signal: no thread crashed.
+        boolean first = notes.signal().isPresent() || notes.threads().get(0).cursig() != 0;
         for (CoreFile.PrStatus st : notes.threads()) {
             // Linux writes the thread that took the fatal signal first.
             Optional<String> name = st.tid() == process.pid().value() && !process.command().isEmpty()
@@ -257,7 +224,7 @@ public final class ElfCoreReader {
         return out;
     }
 
-    private static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
+    static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
         List<StackFrame> frames = new ArrayList<>(pcs.length + 4);
         for (int i = 0; i < pcs.length; i++) {
             List<ResolvedFrame> rows = dwfl.symbolize(pcs[i], activation[i]);

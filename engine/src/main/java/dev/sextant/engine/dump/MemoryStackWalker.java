@@ -106,7 +106,7 @@ public final class MemoryStackWalker {
         return null;
     }
 
-    private Optional<ModuleRecord> moduleAt(long pc) {
+    Optional<ModuleRecord> moduleAt(long pc) {
         int lo = 0, hi = modules.size() - 1, found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
@@ -119,7 +119,7 @@ public final class MemoryStackWalker {
 
     private boolean inModule(long pc) { return pc != 0 && moduleAt(pc).isPresent(); }
 
-    private StackFrame frame(int index, long pc, FrameSource source) {
+    StackFrame frame(int index, long pc, FrameSource source) {
         Optional<ModuleRecord> m = moduleAt(pc);
         return new StackFrame(index, Address.of(pc), m.map(ModuleRecord::shortName), Optional.empty(),
                 m.map(r -> pc - r.base()).orElse(0L), Optional.empty(), OptionalInt.empty(), false, source);

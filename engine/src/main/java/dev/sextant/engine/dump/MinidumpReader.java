@@ -54,7 +54,13 @@ public final class MinidumpReader {
     }
 
     /** Reads a minidump file of any size (beyond 2 GiB, memory is mapped in windows as it is read). */
-    public static DumpOverview read(Path file) {
+    public static DumpOverview read(Path file) { return read(file, CoreOptions.DEFAULT); }
+
+    /**
+     * As {@link #read(Path)}; the module files of a Linux minidump (for CFI unwinding and symbols)
+     * are also looked for under {@code options.sysroot()}.
+     */
+    public static DumpOverview read(Path file, CoreOptions options) {
         Minidump dump;
         try {
             if (Files.isDirectory(file)) throw new TargetException(file + ": is a directory, not a minidump");
@@ -66,7 +72,7 @@ public final class MinidumpReader {
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return read(file, dump);
+        return read(file, dump, options);
     }
 
     /** Reads a minidump held in {@code bytes}; {@code file} only names it in messages. */
@@ -77,10 +83,10 @@ public final class MinidumpReader {
         } catch (FormatException e) {
             throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         }
-        return read(file, dump);
+        return read(file, dump, CoreOptions.DEFAULT);
     }
 
-    private static DumpOverview read(Path file, Minidump dump) {
+    private static DumpOverview read(Path file, Minidump dump, CoreOptions options) {
         Optional<SystemInfo> sys = dump.systemInfo();
         Optional<ExceptionRecord> exc = dump.exception();
         List<ModuleRecord> moduleRecords = dump.modules();
@@ -106,9 +112,12 @@ public final class MinidumpReader {
         }
 
         MemoryStackWalker walker = new MemoryStackWalker(memory, moduleRecords);
+        boolean x64 = sys.map(s -> s.processorArchitecture() == SystemInfo.ARCH_AMD64).orElse(false);
+        Optional<PeStackWalker> pe = !linux && x64 ? PeStackWalker.open(memory, moduleRecords, file, options, walker) : Optional.empty();
         Optional<ThreadContext> excContext = dump.exceptionContext();
         List<ThreadInfo> threads = new ArrayList<>(threadRecords.size());
         List<ThreadStack> stacks = new ArrayList<>(threadRecords.size());
+        Map<Integer, ThreadContext> contexts = new java.util.LinkedHashMap<>();
         for (ThreadRecord t : threadRecords) {
             boolean crashed = exc.isPresent() && exc.get().threadId() == t.threadId();
             Optional<ThreadContext> ctx = crashed && excContext.isPresent() ? excContext : t.context();
@@ -118,9 +127,24 @@ public final class MinidumpReader {
             ThreadInfo info = new ThreadInfo(tid, Optional.ofNullable(names.get(t.threadId())), crashed,
                     crashed && linux ? (int) exc.get().code() : 0, regs);
             if (crashed) threads.add(0, info); else threads.add(info);
-            ThreadStack st = ctx.map(c -> walker.walk(tid, c))
+            ctx.ifPresent(c -> contexts.putIfAbsent(t.threadId(), c));
+            ThreadStack st = ctx.map(c -> pe.isPresent() && c.arch().equals("amd64") ? pe.get().walk(tid, c) : walker.walk(tid, c))
                     .orElse(new ThreadStack(tid, List.of(), Optional.of("no registers: " + t.contextProblem().orElse("no context"))));
             if (crashed) stacks.add(0, st); else stacks.add(st);
+        }
+
+        if (linux) {
+            try (MinidumpUnwinder cfi = MinidumpUnwinder.open(file, moduleRecords, contexts, memory, options).orElse(null)) {
+                if (cfi != null) {
+                    cfi.walkAll();
+                    stacks.replaceAll(st -> cfi.stack(st.tid(), st));
+                    Map<Long, dev.sextant.engine.elfutils.jna.ModuleReport> found = cfi.modules();
+                    modules.replaceAll(m -> {
+                        var r = found.get(m.base().value());
+                        return r == null ? m : new Module(m.path(), m.base(), m.size(), m.buildId(), r.mainFile(), r.debugFile());
+                    });
+                }
+            }
         }
 
         ProcessInfo process = processInfo(dump, moduleRecords, sys);

@@ -2,6 +2,8 @@ package dev.sextant.engine.dump;
 
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.linux.DumpRegisters;
+import dev.sextant.engine.linux.Tracer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,16 +19,15 @@ import java.util.Optional;
  * A stopped live process as the source of a core: mappings from {@code /proc/PID/maps}, memory
  * from {@code /proc/PID/mem}, the auxiliary vector, process details from {@code stat},
  * {@code status} and {@code cmdline}; the threads' registers are supplied by the caller, who owns
- * the ptrace session and keeps every thread stopped while the core is written. TODO(#7): build the
- * thread states from {@code linux.Tracer} ({@code stoppedThreads()}, {@code registers(tid)}, the
- * {@code PTRACE_GETREGSET} of {@code NT_FPREGSET}/{@code NT_X86_XSTATE}, the stop's siginfo) once the
- * live branch is merged. x86-64 only. Owned by the engine thread.
+ * the ptrace session and keeps every thread stopped while the core is written: {@link #open(Tracer)}
+ * reads them through the tracer ({@link DumpRegisters}). x86-64 only. Owned by the engine thread.
  */
 public final class ProcDumpSource implements DumpSource, AutoCloseable {
     private final int pid;
     private final List<ThreadState> threads;
     private final Optional<byte[]> siginfo;
     private final List<Mapping> mappings;
+    private final java.util.Set<Long> unreadable;
     private final byte[] auxv;
     private final ProcessDetails process;
     private final FileChannel mem;
@@ -36,7 +37,9 @@ public final class ProcDumpSource implements DumpSource, AutoCloseable {
         this.threads = List.copyOf(threads);
         this.siginfo = siginfo.map(byte[]::clone);
         Path proc = Path.of("/proc", Integer.toString(pid));
-        this.mappings = parseMaps(Files.readString(proc.resolve("maps")));
+        String maps = Files.readString(proc.resolve("maps"));
+        this.mappings = parseMaps(maps);
+        this.unreadable = ioMappings(maps);
         this.auxv = Files.readAllBytes(proc.resolve("auxv"));
         this.process = details(pid, proc);
         this.mem = FileChannel.open(proc.resolve("mem"), StandardOpenOption.READ);
@@ -49,6 +52,37 @@ public final class ProcDumpSource implements DumpSource, AutoCloseable {
         } catch (IOException e) {
             throw new TargetException("process " + pid + " cannot be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Opens the process {@code tracer} holds stopped, with every thread's registers, FXSAVE and XSAVE
+     * areas read through ptrace, and the stop signal's {@code siginfo_t} when a signal stopped it.
+     * Engine thread only (the tracer's owner).
+     */
+    public static ProcDumpSource open(Tracer tracer) {
+        List<DumpRegisters.Thread> read = DumpRegisters.read(tracer);
+        if (read.isEmpty()) throw new TargetException("process " + tracer.pid() + " has no stopped thread to save");
+        int signal = read.get(0).stopSignal();          // the kernel and gcore give every thread the process's signal
+        List<ThreadState> threads = new ArrayList<>(read.size());
+        for (DumpRegisters.Thread t : read) {
+            long[] masks = signalMasks(tracer.pid(), t.tid());
+            threads.add(new ThreadState(t.tid(), signal, masks[0], masks[1], t.user(), t.fpregs(), t.xstate()));
+        }
+        return open(tracer.pid(), threads, read.get(0).siginfo());
+    }
+
+    /** SigPnd and SigBlk of {@code /proc/PID/task/TID/status}: the thread's pending and blocked signals ({@code pr_sigpend}, {@code pr_sighold}). */
+    static long[] signalMasks(int pid, int tid) {
+        long[] out = new long[2];
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "status"))) {
+                if (line.startsWith("SigPnd:")) out[0] = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                if (line.startsWith("SigBlk:")) out[1] = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+            }
+        } catch (IOException | NumberFormatException e) {
+            return new long[2];                         // the thread ended meanwhile: no masks
+        }
+        return out;
     }
 
     /** The thread ids of {@code pid}, from {@code /proc/PID/task}, the main thread first. */
@@ -74,9 +108,12 @@ public final class ProcDumpSource implements DumpSource, AutoCloseable {
 
     @Override public List<Mapping> mappings() { return mappings; }
 
-    /** Nothing of inaccessible mappings (guard pages) and of {@code [vvar]}, which {@code /proc/PID/mem} cannot read. */
+    /**
+     * Nothing of inaccessible mappings (guard pages) and of {@code [vvar]} and {@code [vvar_vclock]}
+     * (I/O pages: {@code /proc/PID/mem} cannot read them, and the kernel's own cores leave them out too).
+     */
     @Override public List<ReasonData.MemoryRange> readable(Mapping m) {
-        if ((m.flags() & Mapping.PF_R) == 0 || m.start() < 0) return List.of();
+        if ((m.flags() & Mapping.PF_R) == 0 || m.start() < 0 || unreadable.contains(m.start())) return List.of();
         return DumpSource.super.readable(m);
     }
 
@@ -108,6 +145,16 @@ public final class ProcDumpSource implements DumpSource, AutoCloseable {
             out.add(new Mapping(start, end, flags, Long.parseUnsignedLong(f[2], 16), path));
         }
         return List.copyOf(out);
+    }
+
+    /** Start addresses of the kernel's I/O-page mappings ({@code [vvar]}, {@code [vvar_vclock]}). */
+    static java.util.Set<Long> ioMappings(String maps) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (String line : maps.split("\n")) {
+            String[] f = line.trim().split("\\s+", 6);
+            if (f.length == 6 && f[5].startsWith("[vvar")) out.add(Long.parseUnsignedLong(f[0].substring(0, f[0].indexOf('-')), 16));
+        }
+        return out;
     }
 
     private static ProcessDetails details(int pid, Path proc) throws IOException {

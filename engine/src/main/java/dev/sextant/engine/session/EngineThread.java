@@ -106,6 +106,31 @@ public final class EngineThread implements Engine {
         return future;
     }
 
+    /**
+     * Saves an ELF core of live process {@code pid} with {@code writer} (its reason callbacks run on
+     * the engine thread): of the live target when it is that process and stopped, else attached
+     * for the moment it takes. The future fails with a {@link dev.sextant.engine.api.TargetException}
+     * (no such process, not permitted, running) or an {@link java.io.UncheckedIOException}.
+     */
+    public CompletableFuture<dev.sextant.engine.dump.DumpWriter.Result> saveDump(dev.sextant.engine.api.Pid pid,
+            dev.sextant.engine.dump.DumpWriter writer, java.nio.file.Path output, dev.sextant.engine.dump.DumpWriter.Options options) {
+        CompletableFuture<dev.sextant.engine.dump.DumpWriter.Result> future = new CompletableFuture<>();
+        if (!running) {
+            future.completeExceptionally(new IllegalStateException("the engine is closed"));
+            return future;
+        }
+        queue.add(() -> {
+            try {
+                future.complete(live != null && live.tracer().pid() == pid.value()
+                        ? LiveDump.save(live.tracer(), writer, output, options)
+                        : LiveDump.saveProcess(pid, writer, output, options));
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
     @SuppressWarnings("unchecked")
     private <R> R execute(Command<R> command) {
         if (command instanceof Command.OpenCore open) return (R) openCore(open);
@@ -214,7 +239,7 @@ public final class EngineThread implements Engine {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core());
+        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
         DumpReport r = o.report();
         emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
         r.diagnostics().forEach(d -> emit(new DebugEvent.DiagnosticReported(id, d)));

@@ -124,6 +124,9 @@ final class LiveTarget implements AutoCloseable {
 
     boolean running() { return tracer.running(); }
 
+    /** The ptrace session, for work that must run on the engine thread with the target stopped (saving a dump). */
+    Tracer tracer() { return tracer; }
+
     boolean ended() { return tracer.ended(); }
 
     // ---- commands ------------------------------------------------------------------------------

@@ -92,4 +92,39 @@ class WineMinidumpTest {
             assertThat(pc).isBetween(Long.parseLong(crash.group(1), 16), Long.parseLong(main.group(1), 16) - 1);
         }
     }
+
+    @Test @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void x64StackUnwindsWithTheImagesUnwindInfo(@TempDir Path dir) throws IOException, InterruptedException {
+        Optional<Path> gcc = tool("x86_64-w64-mingw32-gcc");
+        Optional<Path> wine = tool("wine64", "/usr/lib/wine/wine64");
+        Optional<Path> nm = tool("x86_64-w64-mingw32-nm");
+        Assumptions.assumeTrue(gcc.isPresent() && nm.isPresent(), "mingw-w64 gcc/nm not installed (apt: gcc-mingw-w64-x86-64)");
+        Assumptions.assumeTrue(wine.isPresent(), "wine64 not installed (apt: wine64)");
+        Path src = Path.of("src/test/native/minidump_deep.c").toAbsolutePath();
+        Path exe = dir.resolve("deep.exe");
+        String cc = run(dir, List.of(gcc.get().toString(), "-O2", "-fomit-frame-pointer", "-o", exe.toString(), src.toString(), "-ldbghelp"), 120);
+        Assumptions.assumeTrue(Files.isRegularFile(exe), "mingw build failed: " + cc);
+        String out = run(dir, List.of(wine.get().toString(), "deep.exe"), 200, "WINEPREFIX", dir.resolve("prefix").toString(), "WINEDEBUG", "-all");
+        Path dmp = dir.resolve("deep.dmp");
+        Assumptions.assumeTrue(Files.isRegularFile(dmp) && out.contains("written 1"), "wine did not write the dump: " + out);
+
+        DumpOverview o = MinidumpReader.read(dmp);
+        CrashReason c = o.crash().orElseThrow();
+        Module deep = o.report().modules().stream().filter(m -> m.path().endsWith("deep.exe")).findFirst().orElseThrow();
+        List<StackFrame> frames = o.report().stackOf(c.tid().orElseThrow()).orElseThrow().frames();
+        assertThat(frames).hasSizeGreaterThanOrEqualTo(5);
+        // Each frame's pc lies in the function nm names for it (return addresses: the byte before them).
+        String syms = run(dir, List.of(nm.get().toString(), "-n", exe.toString()), 60);
+        java.util.TreeMap<Long, String> text = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^([0-9a-f]+) [Tt] (\\S+)$").matcher(syms);
+        while (m.find()) text.put(Long.parseLong(m.group(1), 16), m.group(2));
+        List<String> names = new java.util.ArrayList<>();
+        for (StackFrame f : frames.subList(0, 5)) {
+            long pc = f.pc().value() - deep.base().value() + 0x140000000L - (f.index() == 0 ? 0 : 1);
+            names.add(text.floorEntry(pc).getValue());
+        }
+        assertThat(names).containsExactly("crash", "level2", "level1", "main", "__tmainCRTStartup");
+        assertThat(frames.get(0).source()).isEqualTo(dev.sextant.engine.api.FrameSource.REGISTERS);
+        assertThat(frames.subList(1, 5)).extracting(StackFrame::source).containsOnly(dev.sextant.engine.api.FrameSource.UNWIND_INFO);
+    }
 }

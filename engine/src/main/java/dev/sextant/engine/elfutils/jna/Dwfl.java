@@ -273,10 +273,44 @@ public final class Dwfl implements AutoCloseable {
             }
             if (LibDw.dwfl_report_end(d.dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
             if (threads.isPresent()) {
-                d.attachState(threads.get(), pid);
+                d.attachState(threads.get(), pid, is64(elf) ? 8 : 4);
             } else if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) {
                 throw dwflError("dwfl_core_file_attach");
             }
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    /** A module known by address range and build-id only (a minidump's module list): libdwfl finds its file. */
+    public record ReportedModule(String name, long start, long end, Optional<byte[]> buildId) {}
+
+    /**
+     * A session over modules reported by address ({@code dwfl_report_module}, with
+     * {@code dwfl_module_report_build_id} so that libdwfl takes only a file with that build-id) and
+     * threads and memory served by Sextant ({@code dwfl_attach_state}, no ELF: the unwinder's
+     * backend comes from the first module whose file is found). Files are searched by build-id
+     * (debug directories, debuginfod), then among {@code locator}'s candidates. Fails when no
+     * module's file is found: there is nothing to unwind with.
+     */
+    public static Dwfl openModules(List<ReportedModule> modules, ElfLocator locator, ThreadSource threads, int pid, int wordSize,
+                                   Optional<DebugInfoSearch> search) {
+        LibElf.elf_version(LibElf.EV_CURRENT);
+        Dwfl d = new Dwfl(-1, null, locator, search);
+        try {
+            LibDw.dwfl_report_begin(d.dwfl);
+            for (ReportedModule m : modules) {
+                if (Long.compareUnsigned(m.end(), m.start()) <= 0) continue;
+                Pointer mod = LibDw.dwfl_report_module(d.dwfl, m.name(), m.start(), m.end());
+                if (mod == null) continue;                  // overlaps one reported before: libdwfl keeps the first
+                if (m.buildId().isPresent() && m.buildId().get().length > 0) {
+                    LibDw.dwfl_module_report_build_id(mod, m.buildId().get(), m.buildId().get().length, 0);
+                }
+            }
+            if (LibDw.dwfl_report_end(d.dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
+            d.attachState(threads, pid, wordSize);
         } catch (RuntimeException e) {
             d.close();
             throw e;
@@ -289,9 +323,8 @@ public final class Dwfl implements AutoCloseable {
     private LibDw.MemoryRead memoryRead;
     private LibDw.SetInitialRegisters setRegisters;
 
-    private void attachState(ThreadSource source, int pid) {
+    private void attachState(ThreadSource source, int pid, int wordSize) {
         int[] tids = source.threads();
-        int wordSize = is64(elf) ? 8 : 4;
         nextThread = (dwflPtr, arg, threadArgp) -> {
             long index = Pointer.nativeValue(threadArgp.getPointer(0));   // NULL starts a new iteration
             if (index >= tids.length) return 0;

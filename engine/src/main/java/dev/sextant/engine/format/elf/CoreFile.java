@@ -31,6 +31,58 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
 
     public static final long AT_PHDR = 3, AT_ENTRY = 9, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33;
 
+    /** The first read of a core file: the ELF header and, almost always, the program headers and notes. */
+    private static final long HEAD = 1 << 20;
+
+    /**
+     * Reads a core file of any size through ranges: the ELF header, the program header table and
+     * the notes are mapped (they come before the memory image, in the first few MiB), the memory
+     * image is not. A core whose headers or notes lie beyond 2 GiB fails with
+     * {@link FormatException.Kind#UNSUPPORTED}.
+     */
+    public static CoreFile open(java.nio.file.Path path) throws java.io.IOException {
+        return read(headersAndNotes(path));
+    }
+
+    /**
+     * The start of a core up to the end of its program headers and notes, read into memory (not
+     * mapped: on JDK 22+ the first {@code FileChannel.map} of a process sets up the foreign-memory
+     * machinery, tens of milliseconds of a short run). The memory segments after it are not read.
+     */
+    static ByteReader headersAndNotes(java.nio.file.Path path) throws java.io.IOException {
+        java.nio.ByteOrder le = java.nio.ByteOrder.LITTLE_ENDIAN;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(path.toFile(), "r")) {
+            long size = f.length();
+            byte[] head = new byte[(int) Math.min(size, HEAD)];
+            f.readFully(head);
+            ElfHeader eh = ElfHeader.read(ByteReader.of(head, le));
+            long needed = Math.max(head.length, eh.phoff() + (long) eh.phnum() * eh.phentsize());
+            if (needed > head.length && needed <= size && needed <= MAX_HEADERS_AND_NOTES) head = readFrom(f, head, needed);
+            if (eh.type() == ElfHeader.ET_CORE && needed <= head.length) {
+                for (ProgramHeader ph : ProgramHeader.readAll(ByteReader.of(head, eh.order()), eh)) {
+                    if (ph.type() == ProgramHeader.PT_NOTE) needed = Math.max(needed, Math.min(size, ph.offset() + ph.filesz()));
+                }
+            }
+            if (needed > MAX_HEADERS_AND_NOTES) {
+                throw new FormatException(FormatException.Kind.UNSUPPORTED, eh.phoff(), "program headers",
+                        "the core's headers or notes end at offset 0x" + Long.toHexString(needed)
+                                + ", beyond the " + (MAX_HEADERS_AND_NOTES >> 20) + " MiB Sextant reads for them");
+            }
+            if (needed > head.length) head = readFrom(f, head, Math.min(needed, size));
+            return ByteReader.of(head, le);
+        }
+    }
+
+    /** Headers and notes larger than this are refused (1,000 threads take about 4 MiB). */
+    private static final long MAX_HEADERS_AND_NOTES = 1L << 30;
+
+    private static byte[] readFrom(java.io.RandomAccessFile f, byte[] head, long length) throws java.io.IOException {
+        byte[] all = java.util.Arrays.copyOf(head, (int) length);
+        f.seek(head.length);
+        f.readFully(all, head.length, all.length - head.length);
+        return all;
+    }
+
     /** Reads the header, program headers and every {@code PT_NOTE}; fails if the file is not a core. */
     public static CoreFile read(ByteReader file) {
         ElfHeader eh = ElfHeader.read(file);

@@ -19,7 +19,7 @@ final class LibC {
 
     // <sys/ptrace.h>
     static final int PTRACE_PEEKDATA = 2, PTRACE_POKEDATA = 5, PTRACE_CONT = 7, PTRACE_KILL = 8,
-            PTRACE_SINGLESTEP = 9, PTRACE_GETREGS = 12, PTRACE_SETREGS = 13, PTRACE_DETACH = 17,
+            PTRACE_SINGLESTEP = 9, PTRACE_GETREGS = 12, PTRACE_GETFPREGS = 14, PTRACE_SETREGS = 13, PTRACE_DETACH = 17,
             PTRACE_SETOPTIONS = 0x4200, PTRACE_GETEVENTMSG = 0x4201, PTRACE_GETSIGINFO = 0x4202,
             PTRACE_GETREGSET = 0x4204, PTRACE_SEIZE = 0x4206, PTRACE_INTERRUPT = 0x4207, PTRACE_LISTEN = 0x4208;
     static final int PTRACE_O_TRACESYSGOOD = 1, PTRACE_O_TRACEFORK = 2, PTRACE_O_TRACEVFORK = 4,
@@ -33,12 +33,17 @@ final class LibC {
 
     /** sizeof(struct user_regs_struct) / 8 on x86-64. */
     static final int USER_REGS_WORDS = 27;
+    /** sizeof(struct user_fpregs_struct) on x86-64 (the FXSAVE area). */
+    static final int USER_FPREGS_SIZE = 512;
+    /** <elf.h> regset type of the XSAVE area, for PTRACE_GETREGSET. */
+    static final int NT_X86_XSTATE = 0x202;
     /** sizeof(siginfo_t). */
     static final int SIGINFO_SIZE = 128;
 
     static native long ptrace(long request, int pid, long addr, long data);
     static native long ptrace(long request, int pid, long addr, long[] data);
     static native long ptrace(long request, int pid, long addr, byte[] data);
+    static native long ptrace(long request, int pid, long addr, com.sun.jna.Pointer data);
     static native int waitpid(int pid, int[] status, int options);
     static native int kill(int pid, int sig);
     static native int tgkill(int tgid, int tid, int sig);

@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class Ptrace {
     private Ptrace() {}
 
-    public static final int ESRCH = 3, EINTR = 4, ECHILD = 10, EPERM = 1, EIO = 5, EFAULT = 14;
+    public static final int ESRCH = 3, EINTR = 4, ECHILD = 10, EPERM = 1, EIO = 5, EFAULT = 14, EINVAL = 22, ENODEV = 19;
     public static final int SIGTRAP = 5, SIGKILL = 9, SIGSTOP = 19, SIGCONT = 18;
     /** si_code of an int3 trap and of a single-step trap. */
     public static final int SI_KERNEL = 0x80, TRAP_BRKPT = 1, TRAP_TRACE = 2;
@@ -71,6 +71,42 @@ public final class Ptrace {
     public static void setRegs(int tid, long[] regs) {
         if (regs.length != LibC.USER_REGS_WORDS) throw new IllegalArgumentException("user_regs_struct has 27 words");
         check("ptrace(PTRACE_SETREGS)", LibC.ptrace(LibC.PTRACE_SETREGS, tid, 0, regs.clone()));
+    }
+
+    /** PTRACE_GETFPREGS: the 512-byte {@code struct user_fpregs_struct} (FXSAVE layout), as {@code NT_FPREGSET} stores it. */
+    public static byte[] getFpRegs(int tid) {
+        byte[] fp = new byte[LibC.USER_FPREGS_SIZE];
+        check("ptrace(PTRACE_GETFPREGS)", LibC.ptrace(LibC.PTRACE_GETFPREGS, tid, 0, fp));
+        return fp;
+    }
+
+    /**
+     * PTRACE_GETREGSET of {@code NT_X86_XSTATE}: the XSAVE area, as long as the kernel says it is
+     * (the {@code iovec}'s length on return), as {@code NT_X86_XSTATE} stores it. Empty when the CPU
+     * or kernel has none (EINVAL, ENODEV).
+     */
+    public static Optional<byte[]> getXState(int tid) {
+        final int max = 1 << 16;            // XSAVE areas are 0.8 KiB (AVX) to 11 KiB (AMX)
+        try (com.sun.jna.Memory buf = new com.sun.jna.Memory(16 + max)) {
+            buf.setPointer(0, buf.share(16));
+            buf.setLong(8, max);
+            long rc = LibC.ptrace(LibC.PTRACE_GETREGSET, tid, LibC.NT_X86_XSTATE, buf);
+            if (rc == -1) {
+                int e = Native.getLastError();
+                if (e == EINVAL || e == ENODEV) return Optional.empty();
+                throw error("ptrace(PTRACE_GETREGSET, NT_X86_XSTATE)", e);
+            }
+            long len = buf.getLong(8);
+            if (len <= 0 || len > max) return Optional.empty();
+            return Optional.of(buf.getByteArray(16, (int) len));
+        }
+    }
+
+    /** PTRACE_GETSIGINFO: the raw 128-byte {@code siginfo_t}, as {@code NT_SIGINFO} stores it. */
+    public static byte[] sigInfoBytes(int tid) {
+        byte[] si = new byte[LibC.SIGINFO_SIZE];
+        check("ptrace(PTRACE_GETSIGINFO)", LibC.ptrace(LibC.PTRACE_GETSIGINFO, tid, 0, si));
+        return si;
     }
 
     /** PTRACE_PEEKDATA: errno distinguishes a word of all ones from a failure. */
