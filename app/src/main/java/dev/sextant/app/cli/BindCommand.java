@@ -17,6 +17,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,38 +118,78 @@ public final class BindCommand implements Callable<Integer> {
                 noCache ? Optional.empty() : Optional.of(SearchPath.SYSTEM_CACHE), Optional.empty());
         EnumSet<BindFlag> flags = EnumSet.of(BindFlag.NO_UPDATE);
         if (all) flags.add(BindFlag.ALL_IMAGES);
-        Binder binder = new Binder();
+        // Several files: bound by up to two workers, each with its own binder (a binder is
+        // single-threaded; each shares parsed libraries across the files it binds), printed in order.
+        int n = files.size();
+        int workers = Math.min(n, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) outcomes.add(new CompletableFuture<>());
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            Binder binder = new Binder();
+            for (int i; (i = next.getAndIncrement()) < n; ) {
+                try {
+                    outcomes.get(i).complete(bindOne(binder, files.get(i), sp, flags, err));
+                } catch (RuntimeException | Error e) {
+                    outcomes.get(i).completeExceptionally(e);
+                }
+            }
+        };
+        if (workers == 1) worker.run();
+        for (int w = 0; w < workers && workers > 1; w++) {
+            Thread t = new Thread(worker, "sextant-bind-" + w);
+            t.setDaemon(true);
+            t.start();
+        }
         int status = 0;
         StringBuilder out = new StringBuilder(1 << 16);
-        for (Path f : files) {
-            BindResult r;
-            long t0 = System.nanoTime();
+        for (CompletableFuture<Outcome> f : outcomes) {
+            Outcome o;
             try {
-                BindStatusRoutine routine = (reason, image, dll, va, p) -> {
-                    if (reason == BindReason.BindMismatchedSymbols && p instanceof BindParameter.SymbolFile s) {
-                        err.println("sextant: warning: " + dll + ": debug file " + s.path() + " does not match it");
-                    }
-                    return true;
-                };
-                r = binder.bind(f, sp, Optional.ofNullable(symbolPath), flags, routine);
-            } catch (FormatException e) {
-                err.println("sextant: " + f + ": " + e.getMessage());
-                status = 2;
-                continue;
-            } catch (IOException e) {
-                err.println("sextant: " + f + ": cannot read: " + e.getMessage());
-                status = 2;
-                continue;
+                o = f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                if (e.getCause() instanceof Error er) throw er;
+                throw e;
             }
-            long t1 = System.nanoTime();
-            out.append(json ? BindReport.json(r) : BindReport.text(r));
-            if (timing) err.printf("%s: bind %.1f ms, render %.1f ms%n", f, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
-            if (!r.complete()) status = Math.max(status, 1);
+            if (o.error() != null) {
+                flush(out);
+                err.println(o.error());
+            }
+            if (o.text() != null) out.append(o.text());
+            if (o.timing() != null) err.print(o.timing());
+            status = Math.max(status, o.status());
             if (out.length() > 1 << 20) flush(out);
         }
         flush(out);
         err.flush();
         return status;
+    }
+
+    /** One file's report, or the one-line error; its exit status; its timing line when asked. */
+    private record Outcome(String text, String error, int status, String timing) {}
+
+    private Outcome bindOne(Binder binder, Path f, SearchPath sp, EnumSet<BindFlag> flags, PrintWriter err) {
+        long t0 = System.nanoTime();
+        BindResult r;
+        try {
+            BindStatusRoutine routine = (reason, image, dll, va, p) -> {
+                if (reason == BindReason.BindMismatchedSymbols && p instanceof BindParameter.SymbolFile s) {
+                    err.println("sextant: warning: " + dll + ": debug file " + s.path() + " does not match it");
+                }
+                return true;
+            };
+            r = binder.bind(f, sp, Optional.ofNullable(symbolPath), flags, routine);
+        } catch (FormatException e) {
+            return new Outcome(null, "sextant: " + f + ": " + e.getMessage(), 2, null);
+        } catch (IOException e) {
+            return new Outcome(null, "sextant: " + f + ": cannot read: " + e.getMessage(), 2, null);
+        }
+        long t1 = System.nanoTime();
+        String text = json ? BindReport.json(r) : BindReport.text(r);
+        String timingLine = timing ? String.format("%s: bind %.1f ms, render %.1f ms (%s)%n", f, (t1 - t0) / 1e6,
+                (System.nanoTime() - t1) / 1e6, Thread.currentThread().getName()) : null;
+        return new Outcome(text, null, r.complete() ? 0 : 1, timingLine);
     }
 
     private static void flush(StringBuilder sb) {
