@@ -132,6 +132,7 @@ public final class BindAction {
         if (p instanceof BindParameter.ForwarderName f) return f.name() + " → " + f.target();
         if (p instanceof BindParameter.ByteCount c) return c.bytes() + " bytes";
         if (p instanceof BindParameter.SymbolFile s) return s.path();
+        if (p instanceof BindParameter.Written w) return "bound copy written to " + w.path();
         if (p instanceof BindParameter.BoundImports b) return b.imports().size() + " bound imports";
         return "";
     }

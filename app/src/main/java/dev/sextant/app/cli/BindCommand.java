@@ -57,6 +57,9 @@ public final class BindCommand implements Callable<Integer> {
     @Option(names = "--all", description = "bind every library's own imports too, not only the image's")
     boolean all;
 
+    @Option(names = "--update-copy", description = "PE images: write a bound copy beside each (NAME.bound.exe), as BIND.EXE binds")
+    boolean updateCopy;
+
     @Option(names = "--json", description = "print JSON (one document per FILE, one per line)")
     boolean json;
 
@@ -85,12 +88,13 @@ public final class BindCommand implements Callable<Integer> {
             if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
             switch (name) {
                 case "--" -> optionsEnded = true;
-                case "--all", "--json", "--no-cache", "--timing" -> {
+                case "--all", "--json", "--no-cache", "--timing", "--update-copy" -> {
                     if (value != null) return Optional.empty();
                     switch (name) {
                         case "--all" -> c.all = true;
                         case "--json" -> c.json = true;
                         case "--no-cache" -> c.noCache = true;
+                        case "--update-copy" -> c.updateCopy = true;
                         default -> c.timing = true;
                     }
                 }
@@ -118,6 +122,7 @@ public final class BindCommand implements Callable<Integer> {
                 noCache ? Optional.empty() : Optional.of(SearchPath.SYSTEM_CACHE), Optional.empty());
         EnumSet<BindFlag> flags = EnumSet.of(BindFlag.NO_UPDATE);
         if (all) flags.add(BindFlag.ALL_IMAGES);
+        if (updateCopy) flags.add(BindFlag.UPDATE_COPY);
         // Several files: bound by up to two workers, each with its own binder (a binder is
         // single-threaded; each shares parsed libraries across the files it binds), printed in order.
         int n = files.size();
@@ -177,6 +182,11 @@ public final class BindCommand implements Callable<Integer> {
                 if (reason == BindReason.BindMismatchedSymbols && p instanceof BindParameter.SymbolFile s) {
                     err.println("sextant: warning: " + dll + ": debug file " + s.path() + " does not match it");
                 }
+                if (reason == BindReason.BindImageModified && p instanceof BindParameter.Written w) err.println("sextant: wrote " + w.path());
+                if (reason == BindReason.BindExpandFileHeaders && p instanceof BindParameter.ByteCount c) {
+                    err.println("sextant: " + image + ": headers grown by " + c.bytes() + " bytes for the bound import table");
+                }
+                if (reason == BindReason.BindNoRoomInImage) err.println("sextant: " + image + ": no room for a bound import table; no copy written");
                 return true;
             };
             r = binder.bind(f, sp, Optional.ofNullable(symbolPath), flags, routine);

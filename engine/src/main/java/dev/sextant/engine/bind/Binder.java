@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The image binder ({@code BindImageEx}) for ELF: loads an image's libraries as glibc's ld.so would
+ * The image binder ({@code BindImageEx}); PE images go to {@link PeBinder}. For ELF: loads an image's libraries as glibc's ld.so would
  * (breadth-first from the image, each file once, filtees before their filter), then binds every
  * undefined dynamic symbol (and every copy relocation) against the global scope in ld.so's
  * lookup order with symbol versions, telling the status routine about each module and each
@@ -52,6 +52,7 @@ public final class Binder {
      */
     public BindResult bind(Path image, SearchPath searchPath, Optional<Path> symbolPath, Set<BindFlag> flags,
                            BindStatusRoutine routine) throws IOException {
+        if (isPe(image)) return PeBinder.bind(image, searchPath, flags, routine);
         if (flags.contains(BindFlag.UPDATE_COPY)) {
             throw new IllegalArgumentException("update-a-copy applies to PE images; an ELF bind only analyses");
         }
@@ -322,6 +323,13 @@ public final class Binder {
             }
             String format = (eh.is64() ? "ELF64 " : "ELF32 ") + eh.machineName();
             return new BindResult(image.toString(), format, List.copyOf(modules), List.copyOf(missing), List.copyOf(unresolved), stopped);
+        }
+    }
+
+    private static boolean isPe(Path image) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(image)) {
+            byte[] m = in.readNBytes(2);
+            return m.length == 2 && m[0] == 'M' && m[1] == 'Z';
         }
     }
 
