@@ -167,6 +167,49 @@ class PeBinderTest {
         }
     }
 
+    @Test void aBoundTableTooBigForTheSlackGrowsTheHeaders(@TempDir Path dir) throws Exception {
+        assumeTrue(Toolchain.has(MINGW), "needs " + MINGW + " (gcc-mingw-w64-x86-64)");
+        // Twelve DLLs with long names: their bound descriptors and names do not fit after the section table.
+        StringBuilder decls = new StringBuilder(), calls = new StringBuilder();
+        List<String> libs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String name = "a_library_with_a_rather_long_name_number_" + i;
+            Files.writeString(dir.resolve(name + ".c"), "__declspec(dllexport) int f" + i + "(void) { return " + i + "; }\n");
+            run(dir, MINGW, "-shared", "-s", "-o", name + ".dll", name + ".c", "-Wl,--out-implib,lib" + i + ".a");
+            decls.append("__declspec(dllimport) int f").append(i).append("(void);\n");
+            calls.append(" + f").append(i).append("()");
+            libs.add("-l" + i);
+        }
+        Files.writeString(dir.resolve("many.c"), "#include <stdio.h>\n" + decls + "int main(void) { printf(\"%d\\n\", 0" + calls + "); return 0; }\n");
+        List<String> cmd = new ArrayList<>(List.of(MINGW, "-s", "-o", "many.exe", "many.c", "-L."));
+        cmd.addAll(libs);
+        run(dir, cmd.toArray(String[]::new));
+        Path exe = dir.resolve("many.exe");
+        PeImage before = PeImage.open(exe);
+
+        BindResult[] r = new BindResult[1];
+        List<Call> events = bind(exe, EnumSet.of(BindFlag.UPDATE_COPY), r);
+        Call grown = events.stream().filter(c -> c.reason() == BindReason.BindExpandFileHeaders).findFirst().orElseThrow();
+        long delta = ((BindParameter.ByteCount) grown.parameter()).bytes();
+        assertThat(delta % before.optionalHeader().fileAlignment()).isZero();
+        assertThat(events.get(events.size() - 1).reason()).isEqualTo(BindReason.BindImageModified);
+
+        PeImage after = PeImage.open(dir.resolve("many.bound.exe"));
+        assertThat(after.optionalHeader().sizeOfHeaders()).isEqualTo(before.optionalHeader().sizeOfHeaders() + delta);
+        for (int i = 0; i < before.sections().size(); i++) {
+            long raw = before.sections().get(i).pointerToRawData();    // 0: no file data (.bss), stays 0
+            assertThat(after.sections().get(i).pointerToRawData()).isEqualTo(raw == 0 ? 0 : raw + delta);
+            assertThat(after.sections().get(i).virtualAddress()).isEqualTo(before.sections().get(i).virtualAddress());
+        }
+        assertThat(PeImports.readBound(after)).extracting(PeImports.Bound::moduleName)
+                .contains("a_library_with_a_rather_long_name_number_0.dll", "a_library_with_a_rather_long_name_number_11.dll");
+        for (PeImports.Module m : PeImports.read(after)) {
+            if (!m.dllName().startsWith("a_library")) continue;
+            long va = r[0].modules().stream().filter(x -> x.name().equals(m.dllName())).findFirst().orElseThrow().procedures().get(0).address();
+            assertThat(m.procedures().get(0).iatValue()).isEqualTo(va);
+        }
+    }
+
     @Test void truncatedImagesGiveTypedErrorsOrPartialResults(@TempDir Path dir) throws Exception {
         Path exe = build(dir);
         byte[] all = Files.readAllBytes(exe);
