@@ -63,10 +63,10 @@ class LiveBindGuiTest extends WindowTest {
         robot.interact(() -> window.debug().cont());
 
         TreeView<BindNode> tree = robot.lookup("#bind-tree").queryAs(TreeView.class);
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> procedure(tree, "liblive.so", "live_one") != null);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> procedure(tree, "liblive.so", "live_one") != null);
         WaitForAsyncUtils.waitForFxEvents();
         Path output = dir.resolve("prog.output.txt");
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.readString(output).contains("called 2"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> Files.readString(output).contains("called 2"));
         Matcher m = Pattern.compile("dlsym live_one (0x[0-9a-f]+)").matcher(Files.readString(output));
         assertThat(m.find()).isTrue();
         TreeItem<BindNode> p = procedure(tree, "liblive.so", "live_one");
