@@ -51,6 +51,10 @@ public final class Main implements Runnable {
             var plain = SymbolsCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
+        if (args.length > 0 && args[0].equals("bind")) {
+            var plain = BindCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (plain.isPresent()) return plain.get().call();
+        }
         // Building picocli's model reflects over every subcommand; for a known subcommand build only
         // its own model, which keeps start-up of `sextant stack` short as subcommands are added.
         Object sub = args.length == 0 ? null : switch (args[0]) {

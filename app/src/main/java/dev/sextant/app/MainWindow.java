@@ -95,6 +95,7 @@ public final class MainWindow {
         stackView = new CallStackView(stack);
         bindAction = new BindAction(bridge, status, this::showError);
         debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
+        debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 

@@ -12,6 +12,7 @@ import dev.sextant.engine.bind.Binder;
 import dev.sextant.engine.bind.SearchPath;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,7 @@ public final class BindAction {
     private final StatusBar status;
     private final Consumer<String> notify;
     private Cancellation current;
+    private dev.sextant.engine.bind.LiveBindObserver live;
 
     public BindAction(DebugListener bridge, StatusBar status, Consumer<String> notify) {
         this.bridge = bridge;
@@ -84,6 +86,37 @@ public final class BindAction {
         return done;
     }
 
+    /**
+     * Live binding for a program about to be launched: starts observing its dynamic linker through
+     * the LD_AUDIT library and returns the environment the launch must add; each load and each
+     * (lazy) binding then reaches the Bind view as it happens. When the audit library cannot be
+     * built the launch goes on without it, and the status bar says why.
+     */
+    public Map<String, String> observeLaunch(Path program) {
+        if (live != null) live.close();
+        live = null;
+        long id = BINDS.incrementAndGet();
+        long t0 = System.nanoTime();
+        AtomicInteger modules = new AtomicInteger(), procedures = new AtomicInteger();
+        try {
+            live = dev.sextant.engine.bind.LiveBindObserver.start(program, (reason, imageName, dllName, va, parameter) -> {
+                if (reason == BindReason.BindImportModule) modules.incrementAndGet();
+                if (reason == BindReason.BindImportProcedure) procedures.incrementAndGet();
+                bridge.onEvent(new DebugEvent.BindStatusReported(id, reason.code(), reason.name(), imageName, dllName, va,
+                        text(parameter), failure(reason)));
+                if (reason == BindReason.BindImageComplete) {
+                    bridge.onEvent(new DebugEvent.BindFinished(id, imageName, modules.get(), procedures.get(), 0, false,
+                            (System.nanoTime() - t0) / 1_000_000));
+                }
+                return true;
+            });
+            return live.environment();
+        } catch (java.io.IOException e) {
+            notify.accept("Live binding is off for this launch: " + e.getMessage());
+            return Map.of();
+        }
+    }
+
     static boolean failure(BindReason r) {
         return switch (r) {
             case BindImportModuleFailed, BindImportProcedureFailed, BindForwarderNOT, BindRvaToVaFailed,
@@ -99,6 +132,7 @@ public final class BindAction {
         if (p instanceof BindParameter.ForwarderName f) return f.name() + " → " + f.target();
         if (p instanceof BindParameter.ByteCount c) return c.bytes() + " bytes";
         if (p instanceof BindParameter.SymbolFile s) return s.path();
+        if (p instanceof BindParameter.Written w) return "bound copy written to " + w.path();
         if (p instanceof BindParameter.BoundImports b) return b.imports().size() + " bound imports";
         return "";
     }

@@ -34,6 +34,8 @@ public final class DebugActions {
     private final Consumer<String> notify;
     private final ReadOnlyBooleanWrapper live = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+    /** Extra environment for a launched program (live binding's LD_AUDIT), asked for each launch. */
+    private java.util.function.Function<Path, Map<String, String>> launchEnvironment = program -> Map.of();
 
     public DebugActions(Engine engine, StatusBar status, Consumer<String> notify, Consumer<DebugEvent> bridge) {
         this.engine = engine;
@@ -92,10 +94,16 @@ public final class DebugActions {
         return "Stopped";
     }
 
+    /** Sets what a launch adds to the program's environment (e.g. {@link BindAction#observeLaunch}). */
+    public void setLaunchEnvironment(java.util.function.Function<Path, Map<String, String>> environment) {
+        this.launchEnvironment = environment;
+    }
+
     public CompletableFuture<ProcessInfo> launch(Path program, List<String> args) {
         status.busy("Launching " + program.getFileName() + "…", () -> { });
         Path output = program.resolveSibling(program.getFileName() + ".output.txt");
-        return submit(new Command.Launch(program, args, Optional.ofNullable(program.getParent()), Map.of(), output),
+        Map<String, String> env = launchEnvironment.apply(program);
+        return submit(new Command.Launch(program, args, Optional.ofNullable(program.getParent()), env, output),
                 p -> status.idle("Launched " + program.getFileName() + ", pid " + p.pid()));
     }
 

@@ -107,4 +107,17 @@ class BindCommandTest {
         Files.writeString(f, "#!/bin/sh\n");
         assertThat(run("bind", f.toString()).status()).isEqualTo(2);
     }
+
+    /** The plain-argument fast path binds the same options picocli would, and leaves the rest to picocli. */
+    @Test void plainArgumentsBindLikePicocli() {
+        BindCommand c = BindCommand.plain(new String[] {"--all", "--json", "--update-copy", "--search", "/a", "--search=/b",
+                "--library-path", "/l", "--symbol-path=/s", "--no-cache", "x", "--", "-y"}).orElseThrow();
+        BindCommand p = picocli.CommandLine.populateCommand(new BindCommand(), "--all", "--json", "--update-copy", "--search", "/a",
+                "--search=/b", "--library-path", "/l", "--symbol-path=/s", "--no-cache", "x", "--", "-y");
+        assertThat(List.of(c.all, c.json, c.updateCopy, c.noCache, c.libraryPath, c.symbolPath, c.search, c.files))
+                .isEqualTo(List.of(p.all, p.json, p.updateCopy, p.noCache, p.libraryPath, p.symbolPath, p.search, p.files));
+        assertThat(BindCommand.plain(new String[] {"--help"})).isEmpty();
+        assertThat(BindCommand.plain(new String[] {"--all"})).isEmpty();            // no file: picocli explains
+        assertThat(BindCommand.plain(new String[] {"--search"})).isEmpty();
+    }
 }

@@ -24,6 +24,9 @@ public sealed interface BindParameter {
     /** A byte count (PE header expansion). */
     record ByteCount(long bytes) implements BindParameter {}
 
+    /** {@code BindImageModified}: where the bound copy was written. */
+    record Written(String path) implements BindParameter {}
+
     /** A symbol file that does not match its image. */
     record SymbolFile(String path) implements BindParameter {}
 

@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The image binder ({@code BindImageEx}) for ELF: loads an image's libraries as glibc's ld.so would
+ * The image binder ({@code BindImageEx}); PE images go to {@link PeBinder}. For ELF: loads an image's libraries as glibc's ld.so would
  * (breadth-first from the image, each file once, filtees before their filter), then binds every
  * undefined dynamic symbol (and every copy relocation) against the global scope in ld.so's
  * lookup order with symbol versions, telling the status routine about each module and each
@@ -36,6 +36,10 @@ public final class Binder {
     private final LibraryResolver resolver = new LibraryResolver();
     /** Each file's imports, decoded once however many binds share it. */
     private final Map<DynamicObject, List<SymbolLookup.Import>> imports = new IdentityHashMap<>();
+    /** Every distinct symbol reference met so far: equal references of different files are one object. */
+    private final Map<SymbolLookup.SymbolRef, SymbolLookup.SymbolRef> references = new java.util.HashMap<>();
+    /** A number for each parsed file, for the references' per-file memory. */
+    private final Map<DynamicObject, Integer> fileIds = new IdentityHashMap<>();
 
     /**
      * Binds {@code image}. With a {@code symbolPath} (a debug directory such as /usr/lib/debug), each
@@ -48,6 +52,7 @@ public final class Binder {
      */
     public BindResult bind(Path image, SearchPath searchPath, Optional<Path> symbolPath, Set<BindFlag> flags,
                            BindStatusRoutine routine) throws IOException {
+        if (isPe(image)) return PeBinder.bind(image, searchPath, flags, routine);
         if (flags.contains(BindFlag.UPDATE_COPY)) {
             throw new IllegalArgumentException("update-a-copy applies to PE images; an ELF bind only analyses");
         }
@@ -115,6 +120,7 @@ public final class Binder {
                 loadAll();
                 if (symbolPath.isPresent()) checkSymbols(symbolPath.get());
                 List<LoadedObject> importers = allImages ? List.copyOf(scope) : List.of(main);
+                for (LoadedObject o : loaded) o.fileId = fileIds.computeIfAbsent(o.elf, k -> fileIds.size());
                 SymbolLookup lookup = new SymbolLookup(scope, main, unique);
                 for (LoadedObject o : importers) bindImports(o, lookup);
             } catch (Stop s) {
@@ -260,23 +266,25 @@ public final class Binder {
             try {
                 List<SymbolLookup.Import> list0 = imports.get(o.elf);
                 if (list0 == null) {
-                    list0 = SymbolLookup.imports(o);
+                    list0 = SymbolLookup.imports(o, references);
                     imports.put(o.elf, list0);
                 }
+                String fromName = o.displayName();
                 for (SymbolLookup.Import imp : list0) {
-                    SymbolLookup.Outcome r = lookup.resolve(o, imp);
-                    Procedure p = r.procedure();
+                    SymbolLookup.Resolution r = lookup.resolve(o, imp);
+                    Procedure p = r.procedure(imp);
                     list.add(p);
-                    BindParameter.ProcedureName param = new BindParameter.ProcedureName(imp.name(), imp.version().map(v -> v.name()));
-                    String dll = r.module() != null ? r.module().displayName() : imp.version().flatMap(v -> v.file()).orElse("");
+                    SymbolLookup.SymbolRef ref = imp.ref();
+                    String dll = r.module() != null ? r.module().displayName()
+                            : ref.version != null && ref.version.file().isPresent() ? ref.version.file().get() : "";
                     if (p.status().failed()) {
-                        unresolved.add(new Unresolved(o.displayName(), imp.name(), p.version()));
-                        report(BindReason.BindImportProcedureFailed, imageName, dll, 0, param);
+                        unresolved.add(new Unresolved(fromName, ref.name, p.version()));
+                        report(BindReason.BindImportProcedureFailed, imageName, dll, 0, ref.parameter);
                     } else {
-                        report(BindReason.BindImportProcedure, imageName, dll, p.address(), param);
+                        report(BindReason.BindImportProcedure, imageName, dll, p.address(), ref.parameter);
                         if (p.status() == Status.FORWARDED) {
                             report(BindReason.BindForwarder, imageName, dll, p.address(),
-                                    new BindParameter.ForwarderName(imp.name(), p.forwardedTo().orElse("")));
+                                    new BindParameter.ForwarderName(ref.name, p.forwardedTo().orElse("")));
                         }
                     }
                 }
@@ -315,6 +323,13 @@ public final class Binder {
             }
             String format = (eh.is64() ? "ELF64 " : "ELF32 ") + eh.machineName();
             return new BindResult(image.toString(), format, List.copyOf(modules), List.copyOf(missing), List.copyOf(unresolved), stopped);
+        }
+    }
+
+    private static boolean isPe(Path image) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(image)) {
+            byte[] m = in.readNBytes(2);
+            return m.length == 2 && m[0] == 'M' && m[1] == 'Z';
         }
     }
 

@@ -27,6 +27,7 @@ final class LoadedObject {
     LoadedObject neededFirstBy;
     LoadedObject filterOf;        // set when it was inserted in the scope for a filter
     boolean inScope;
+    int fileId = -1;              // the binder's number for the parsed file, the same in every bind that shares it
     final boolean symbolic;       // DT_SYMBOLIC: looks itself up first
 
     LoadedObject(String name, Path path, Path realPath, Object fileKey, DynamicObject elf, LoadedObject loader,

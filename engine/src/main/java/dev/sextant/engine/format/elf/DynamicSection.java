@@ -38,7 +38,7 @@ public record DynamicSection(List<Entry> entries, ByteReader strtab, LoadMap loa
         long n = seg.size() / entSize;
         List<Entry> entries = new ArrayList<>();
         for (long i = 0; i < n; i++) {
-            String w = "dynamic entry " + i;
+            String w = "dynamic entry";
             long tag = eh.is64() ? seg.u64(w, i * entSize) : seg.s32(w, i * entSize);
             long val = seg.word(w, i * entSize + entSize / 2, eh.is64());
             if (tag == DT_NULL) break;

@@ -190,12 +190,58 @@ public final class ByteReader {
     public String cString(String what, long offset, int max) {
         check(what, offset, 0);
         if (offset >= size) throw FormatException.outOfBounds(what, base + offset, 1);
+        int start = (int) offset;
         int limit = (int) Math.min(size, offset + (long) max);
-        int end = (int) offset;
-        while (end < limit && buf.get(end) != 0) end++;
-        byte[] out = new byte[end - (int) offset];
-        buf.duplicate().position((int) offset).get(out);
-        return new String(out, StandardCharsets.UTF_8);
+        // Copy out in chunks and search the copy: one bulk read instead of a buffer call per byte.
+        byte[] chunk = new byte[Math.min(64, limit - start)];
+        int have = 0;
+        while (true) {
+            int n = Math.min(chunk.length - have, limit - start - have);
+            buf.get(start + have, chunk, have, n);
+            for (int i = have; i < have + n; i++) {
+                if (chunk[i] == 0) return new String(chunk, 0, i, StandardCharsets.UTF_8);
+            }
+            have += n;
+            if (start + have >= limit) return new String(chunk, 0, have, StandardCharsets.UTF_8);
+            chunk = java.util.Arrays.copyOf(chunk, Math.min(chunk.length * 4, limit - start));
+        }
+    }
+
+    /**
+     * True when the bytes at {@code offset} are {@code s} followed by a NUL (a string-table entry
+     * equal to {@code s}); false also when they run past the end. Reads with one bulk copy.
+     */
+    public boolean cStringEquals(long offset, byte[] s) {
+        if (!contains(offset, s.length + 1L)) return false;
+        byte[] here = new byte[s.length + 1];
+        buf.get((int) offset, here, 0, here.length);
+        if (here[s.length] != 0) return false;
+        for (int i = 0; i < s.length; i++) if (here[i] != s[i]) return false;
+        return true;
+    }
+
+    /** {@code count} 32-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
+    public int[] s32Array(String what, long offset, int count) {
+        check(what, offset, 4L * count);
+        int[] out = new int[count];
+        buf.duplicate().order(order).position((int) offset).slice().order(order).asIntBuffer().get(out);
+        return out;
+    }
+
+    /** {@code count} 64-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
+    public long[] s64Array(String what, long offset, int count) {
+        check(what, offset, 8L * count);
+        long[] out = new long[count];
+        buf.duplicate().order(order).position((int) offset).slice().order(order).asLongBuffer().get(out);
+        return out;
+    }
+
+    /** {@code count} 16-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
+    public short[] s16Array(String what, long offset, int count) {
+        check(what, offset, 2L * count);
+        short[] out = new short[count];
+        buf.duplicate().order(order).position((int) offset).slice().order(order).asShortBuffer().get(out);
+        return out;
     }
 
     /** A fixed-size field holding a NUL-padded string (e.g. {@code pr_fname[16]}). */
