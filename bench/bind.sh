@@ -48,7 +48,8 @@ print(n)' "$1"
 }
 
 OUT=$(mktemp)
-$SX bind --all --json $FILES >"$OUT" || true     # also warms the page cache (and makes the launcher's archive)
+$SX bind --all --json $FILES >"$OUT" || true     # also warms the page cache
+if [ "$SX" = "$PWD/sextant" ]; then source bench/lib.sh; sextant_warm "$SX" bind --all $FILES; fi   # the launcher's start-up archive
 for f in $FILES; do ldd -r "$f" >/dev/null 2>&1 || true; done
 B=$(bindings "$OUT")
 read -r LR LC < <(measure 'for f in $FILES; do ldd -r "$f"; done')
