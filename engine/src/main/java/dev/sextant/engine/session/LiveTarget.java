@@ -181,6 +181,11 @@ final class LiveTarget implements AutoCloseable {
             scope = sc;
             sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
             return Boolean.TRUE;
+        } else if (c instanceof Command.ReadMemory r) {
+            // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
+            return tracer.readProgramMemory(r.start().value(), r.length());
+        } else if (c instanceof Command.EvaluateAddress ev) {
+            return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
         } else if (c instanceof Command.ReadStacks r) {
             requireRunning(false);
             return LiveSnapshot.read(tracer, dwfl, r.cancellation());
@@ -188,6 +193,22 @@ final class LiveTarget implements AutoCloseable {
             throw new IllegalArgumentException("not a live-target command: " + c);
         }
         return Boolean.TRUE;
+    }
+
+    /** A register of the scope's thread (at a stop), else a symbol of any loaded module (data or code). */
+    private java.util.OptionalLong valueOf(String name) {
+        if (!tracer.running()) {
+            int tid = scope.thread().value() != 0 ? scope.thread().value() : lastTid;
+            long[] regs = tracer.registers(tid);
+            if (regs != null) {
+                Optional<dev.sextant.engine.api.Register> r = LiveSnapshot.registerSet(regs).find(name);
+                if (r.isPresent()) return java.util.OptionalLong.of(r.get().value());
+            }
+        } else if (LiveSnapshot.isRegisterName(name)) {
+            throw new TargetException(name + ": registers are read at a stop; break first (Ctrl+Break)");
+        }
+        List<Long> at = lookup.symbolAddresses(name, false);
+        return at.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at.get(0));
     }
 
     private void requireRunning(boolean running) {
