@@ -68,6 +68,8 @@ public final class MainWindow {
     private final DumpDataModel dumpData = new DumpDataModel();
     private final BindModel bind = new BindModel();
     private final SymbolStateModel symbolState = new SymbolStateModel();
+    private final dev.sextant.app.view.memory.MemoryModel memory;
+    private final dev.sextant.app.view.memory.MemoryView memoryView;
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
@@ -96,12 +98,16 @@ public final class MainWindow {
         bindAction = new BindAction(bridge, status, this::showError);
         debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
         bridge.addModel(debug::apply);
+        memory = new dev.sextant.app.view.memory.MemoryModel(new dev.sextant.app.action.MemoryActions(engine));
+        bridge.addModel(memory::apply);
+        memoryView = new dev.sextant.app.view.memory.MemoryView(memory);
+        Tab memoryTab = new Tab("Memory", memoryView.node());
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
-        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
+        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab,
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
                 bindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -125,6 +131,10 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN), () -> threadsView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), () -> stackView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), () -> modulesView.kit().table().requestFocus());
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> {
+            bottom.getSelectionModel().select(memoryTab);
+            memoryView.focusAddress();
+        });
         scene.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
             e.consume();
@@ -176,7 +186,7 @@ public final class MainWindow {
         darkItem.selectedProperty().addListener((o, a, b) -> setTheme(b));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
-                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
+                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
