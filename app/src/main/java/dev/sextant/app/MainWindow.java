@@ -186,7 +186,7 @@ public final class MainWindow {
         darkItem.selectedProperty().addListener((o, a, b) -> setTheme(b));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
-                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
+                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
@@ -207,11 +207,8 @@ public final class MainWindow {
             File f = new FileChooser().showOpenDialog(stage);
             if (f != null) debug.launch(f.toPath(), List.of());
         });
-        MenuItem attach = item("Attach to process…", null, null, () -> {
-            javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog();
-            d.setHeaderText("Attach to a running process: its pid");
-            d.showAndWait().map(String::strip).filter(t -> t.matches("\\d+")).ifPresent(t -> debug.attach(Integer.parseInt(t)));
-        });
+        MenuItem attach = item("Attach to process…", Icon.DETACH, new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN),
+                () -> processPicker().show());
         MenuItem cont = item("Continue", Icon.CONTINUE, new KeyCodeCombination(KeyCode.F5), debug::cont);
         MenuItem pause = item("Break", Icon.PAUSE, new KeyCodeCombination(KeyCode.CANCEL, KeyCombination.CONTROL_DOWN), debug::pause);
         MenuItem over = item("Step over", Icon.STEP_OVER, new KeyCodeCombination(KeyCode.F10), debug::stepOver);
@@ -231,6 +228,17 @@ public final class MainWindow {
         // Ctrl+Break is not on every keyboard: Pause does the same.
         return new Menu("Debug", null, launchDemo, launch, attach, new javafx.scene.control.SeparatorMenuItem(),
                 cont, pause, over, into, out, bp, new javafx.scene.control.SeparatorMenuItem(), detach, kill);
+    }
+
+    private dev.sextant.app.view.processes.ProcessPicker picker;
+
+    /** Debug → Attach… (Ctrl+Alt+P): the process picker, made on first use. */
+    public dev.sextant.app.view.processes.ProcessPicker processPicker() {
+        if (picker == null) {
+            picker = new dev.sextant.app.view.processes.ProcessPicker(stage, dev.sextant.engine.linux.ProcessList::list,
+                    e -> debug.attach(e.pid().value()));
+        }
+        return picker;
     }
 
     /** Builds the bundled demo (if needed) and runs it under the debugger, stopped at its start. */
