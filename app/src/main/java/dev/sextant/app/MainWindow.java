@@ -102,12 +102,16 @@ public final class MainWindow {
         bridge.addModel(memory::apply);
         memoryView = new dev.sextant.app.view.memory.MemoryView(memory);
         Tab memoryTab = new Tab("Memory", memoryView.node());
+        var breakpoints = new dev.sextant.app.view.breakpoints.BreakpointsModel();
+        bridge.addModel(breakpoints::apply);
+        Tab breakpointsTab = new Tab("Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
+                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
-        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab,
+        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
                 bindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);

@@ -113,10 +113,25 @@ public final class DebugActions {
 
     /** Sets a breakpoint; a running process is stopped for the moment it takes and then runs on. */
     public CompletableFuture<Breakpoint> breakpoint(String location) {
+        return whileStopped(new Command.SetBreakpoint(location),
+                b -> status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")"));
+    }
+
+    /** Enables or disables breakpoint {@code id} (a running process is stopped for the moment it takes). */
+    public CompletableFuture<Breakpoint> enableBreakpoint(int id, boolean enabled) {
+        return whileStopped(new Command.EnableBreakpoint(id, enabled),
+                b -> status.idle("Breakpoint " + id + (enabled ? " enabled" : " disabled")));
+    }
+
+    /** Removes breakpoint {@code id}; its byte goes back into the program. */
+    public CompletableFuture<Boolean> removeBreakpoint(int id) {
+        return whileStopped(new Command.RemoveBreakpoint(id), r -> status.idle("Breakpoint " + id + " removed"));
+    }
+
+    private <R> CompletableFuture<R> whileStopped(Command<R> c, Consumer<R> onSuccess) {
         boolean wasRunning = running.get();
         if (wasRunning) engine.submit(new Command.Break());
-        CompletableFuture<Breakpoint> f = submit(new Command.SetBreakpoint(location),
-                b -> status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")"));
+        CompletableFuture<R> f = submit(c, onSuccess);
         if (wasRunning) engine.submit(new Command.Continue());
         return f;
     }

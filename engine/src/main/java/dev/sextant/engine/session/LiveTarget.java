@@ -229,7 +229,9 @@ final class LiveTarget implements AutoCloseable {
     Breakpoint breakpoint(int id) {
         BreakpointSites.UserBreakpoint b = tracer.breakpoints().stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(() -> new TargetException("no breakpoint " + id));
-        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), b.enabled(), b.hits());
+        Optional<String> line = lookup.lineAt(b.address())
+                .map(r -> java.nio.file.Path.of(r.file()).getFileName() + ":" + r.line());
+        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), line, b.enabled(), b.hits());
     }
 
     /** {@code 0x401136}, {@code file.c:42} or a function name (placed after its prologue, as gdb does). */
