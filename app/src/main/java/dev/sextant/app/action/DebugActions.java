@@ -34,6 +34,7 @@ public final class DebugActions {
     private final Consumer<String> notify;
     private final ReadOnlyBooleanWrapper live = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+    private long stopsSeen;          // stops other than a break: what a late "breakpoint set" message must not hide
 
     public DebugActions(Engine engine, StatusBar status, Consumer<String> notify, Consumer<DebugEvent> bridge) {
         this.engine = engine;
@@ -64,6 +65,7 @@ public final class DebugActions {
                 status.idle("Running");
             } else if (e instanceof DebugEvent.ProcessStopped s) {
                 running.set(false);
+                if (!(s.reason() instanceof StopReason.Interrupted)) stopsSeen++;
                 stopped = !(s.reason() instanceof StopReason.ProcessExit);
                 status.idle(describe(s));
             } else if (e instanceof DebugEvent.ProcessExited x) {
@@ -131,7 +133,9 @@ public final class DebugActions {
     private <R> CompletableFuture<R> whileStopped(Command<R> c, Consumer<R> onSuccess) {
         boolean wasRunning = running.get();
         if (wasRunning) engine.submit(new Command.Break());
-        CompletableFuture<R> f = submit(c, onSuccess);
+        // Run on, the target may hit the breakpoint before this answer reaches the FX thread: keep the hit's message.
+        long stops = stopsSeen;
+        CompletableFuture<R> f = submit(c, r -> { if (stopsSeen == stops) onSuccess.accept(r); });
         if (wasRunning) engine.submit(new Command.Continue());
         return f;
     }
