@@ -95,6 +95,7 @@ public final class ModulesDelayBench {
         CompletableFuture<Long> fxId = new CompletableFuture<>();
         Platform.runLater(() -> fxId.complete(Thread.currentThread().getId()));
         long fxCpu0 = mx.getThreadCpuTime(fxId.get(10, TimeUnit.SECONDS));
+        java.util.Map<String, Long> cpu0 = threadCpu(mx);
         Files.createFile(go);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.readString(out).contains("\ndone\n") && System.nanoTime() < until) Thread.sleep(20);
@@ -103,6 +104,7 @@ public final class ModulesDelayBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (shown.size() < returned.size() && System.nanoTime() < deadline) Thread.sleep(20);
         long fxCpu = mx.getThreadCpuTime(fxId.get()) - fxCpu0;
+        java.util.Map<String, Long> cpu1 = threadCpu(mx);
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         engine.close();
 
@@ -110,8 +112,21 @@ public final class ModulesDelayBench {
         double seconds = (n1.get(n1.size() - 1) - n1.get(0)) / 1e9;
         System.out.printf("dlopens: %d; LOADS+UNLOADS notifications: %d in %.3f s = %.0f/s%n", returned.size(), n1.size(), seconds, n1.size() / seconds);
         System.out.printf("FX thread CPU during the storm: %d ms (%.0f us per dlopen+dlclose)%n", fxCpu / 1_000_000, fxCpu / 1e3 / returned.size());
+        StringBuilder busiest = new StringBuilder();
+        cpu1.entrySet().stream().map(e -> java.util.Map.entry(e.getKey(), e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)))
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+                .forEach(e -> busiest.append(busiest.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue() / 1_000_000).append(" ms"));
+        System.out.println("CPU by thread during the storm: " + busiest);
         report("row added to the Modules table's list", returned, added);
         report("row laid out in the next pulse", returned, shown);
+    }
+
+    private static java.util.Map<String, Long> threadCpu(java.lang.management.ThreadMXBean mx) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null) out.merge(t.getThreadName(), Math.max(0, mx.getThreadCpuTime(t.getThreadId())), Long::sum);
+        }
+        return out;
     }
 
     private static void report(String what, List<Long> returned, List<Long> at) {

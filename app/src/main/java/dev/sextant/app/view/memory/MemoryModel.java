@@ -87,7 +87,9 @@ public final class MemoryModel {
                 return;
             }
             message.set(asked + " = " + a);
+            boolean first = base.get().isEmpty();
             if (rowOf(a) < 0 || base.get().map(b -> !b.equals(a)).orElse(true)) moveWindow(a);
+            if (first) rows.appear();
             base.set(Optional.of(a));
         });
     }
@@ -177,6 +179,16 @@ public final class MemoryModel {
             return row(index);
         }
 
-        @Override public int size() { return ROWS; }
+        /** No rows until an address was asked for (the table shows its placeholder), then the whole window. */
+        @Override public int size() { return shown ? ROWS : 0; }
+
+        private boolean shown;
+
+        void appear() {
+            beginChange();
+            shown = true;
+            nextAdd(0, ROWS);
+            endChange();
+        }
     }
 }
