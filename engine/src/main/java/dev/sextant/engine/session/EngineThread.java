@@ -201,19 +201,36 @@ public final class EngineThread implements Engine {
 
 
 
-    /** What the Memory view reads when a core, not a live process, is the target. */
-    private record CoreMemory(dev.sextant.engine.dump.CoreMemoryImage image, Optional<ThreadInfo> thread) {}
+    /**
+     * What the Memory view reads when a core, not a live process, is the target. The memory image is
+     * opened on the first read: the command line opens cores too and never reads them this way.
+     */
+    private static final class CoreMemory {
+        final java.nio.file.Path path;
+        final Optional<ThreadInfo> thread;
+        dev.sextant.engine.dump.CoreMemoryImage image;
+
+        CoreMemory(java.nio.file.Path path, Optional<ThreadInfo> thread) {
+            this.path = path;
+            this.thread = thread;
+        }
+
+        dev.sextant.engine.dump.CoreMemoryImage image() {
+            if (image == null) image = dev.sextant.engine.dump.CoreMemoryImage.open(path);
+            return image;
+        }
+    }
 
     private Object coreMemory(Command<?> command) {
         if (core == null) throw new dev.sextant.engine.api.TargetException("no memory to read: open an ELF core or attach to a process first");
         if (command instanceof Command.ReadMemory r) return core.image().read(r.start().value(), r.length());
         String expression = ((Command.EvaluateAddress) command).expression();
-        return dev.sextant.engine.api.Address.of(AddressExpression.evaluate(expression, name -> core.thread()
+        return dev.sextant.engine.api.Address.of(AddressExpression.evaluate(expression, name -> core.thread
                 .flatMap(t -> t.registers().find(name)).map(reg -> java.util.OptionalLong.of(reg.value())).orElse(java.util.OptionalLong.empty())));
     }
 
     private void closeCore() {
-        if (core != null) core.image().close();
+        if (core != null && core.image != null) core.image.close();
         core = null;
     }
 
@@ -223,7 +240,7 @@ public final class EngineThread implements Engine {
         if (!MinidumpReader.isMinidump(open.core())) {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
-            core = new CoreMemory(dev.sextant.engine.dump.CoreMemoryImage.open(open.core()), crashed);
+            core = new CoreMemory(open.core(), crashed);
         }
         return report;
     }

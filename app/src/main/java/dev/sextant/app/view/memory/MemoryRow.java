@@ -23,7 +23,9 @@ public record MemoryRow(Address address, List<Cell> cells) {
 
         public char ascii() {
             int v = value.orElse(-1);
-            return v >= 0x20 && v < 0x7f ? (char) v : v < 0 && loaded ? '?' : '.';
+            if (v >= 0x20 && v < 0x7f) return (char) v;
+            if (v >= 0) return '.';
+            return loaded ? '?' : ' ';
         }
     }
 
