@@ -68,6 +68,8 @@ public final class MainWindow {
     private final DumpDataModel dumpData = new DumpDataModel();
     private final BindModel bind = new BindModel();
     private final SymbolStateModel symbolState = new SymbolStateModel();
+    private final dev.sextant.app.view.memory.MemoryModel memory;
+    private final dev.sextant.app.view.memory.MemoryView memoryView;
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
@@ -97,12 +99,20 @@ public final class MainWindow {
         debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
+        memory = new dev.sextant.app.view.memory.MemoryModel(new dev.sextant.app.action.MemoryActions(engine));
+        bridge.addModel(memory::apply);
+        memoryView = new dev.sextant.app.view.memory.MemoryView(memory);
+        Tab memoryTab = new Tab("Memory", memoryView.node());
+        var breakpoints = new dev.sextant.app.view.breakpoints.BreakpointsModel();
+        bridge.addModel(breakpoints::apply);
+        Tab breakpointsTab = new Tab("Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
+                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
-        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
+        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
                 bindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -126,6 +136,10 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN), () -> threadsView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), () -> stackView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), () -> modulesView.kit().table().requestFocus());
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> {
+            bottom.getSelectionModel().select(memoryTab);
+            memoryView.focusAddress();
+        });
         scene.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
             e.consume();
@@ -177,7 +191,7 @@ public final class MainWindow {
         darkItem.selectedProperty().addListener((o, a, b) -> setTheme(b));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
-                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
+                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
@@ -198,11 +212,8 @@ public final class MainWindow {
             File f = new FileChooser().showOpenDialog(stage);
             if (f != null) debug.launch(f.toPath(), List.of());
         });
-        MenuItem attach = item("Attach to process…", null, null, () -> {
-            javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog();
-            d.setHeaderText("Attach to a running process: its pid");
-            d.showAndWait().map(String::strip).filter(t -> t.matches("\\d+")).ifPresent(t -> debug.attach(Integer.parseInt(t)));
-        });
+        MenuItem attach = item("Attach to process…", Icon.DETACH, new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN),
+                () -> processPicker().show());
         MenuItem cont = item("Continue", Icon.CONTINUE, new KeyCodeCombination(KeyCode.F5), debug::cont);
         MenuItem pause = item("Break", Icon.PAUSE, new KeyCodeCombination(KeyCode.CANCEL, KeyCombination.CONTROL_DOWN), debug::pause);
         MenuItem over = item("Step over", Icon.STEP_OVER, new KeyCodeCombination(KeyCode.F10), debug::stepOver);
@@ -222,6 +233,17 @@ public final class MainWindow {
         // Ctrl+Break is not on every keyboard: Pause does the same.
         return new Menu("Debug", null, launchDemo, launch, attach, new javafx.scene.control.SeparatorMenuItem(),
                 cont, pause, over, into, out, bp, new javafx.scene.control.SeparatorMenuItem(), detach, kill);
+    }
+
+    private dev.sextant.app.view.processes.ProcessPicker picker;
+
+    /** Debug → Attach… (Ctrl+Alt+P): the process picker, made on first use. */
+    public dev.sextant.app.view.processes.ProcessPicker processPicker() {
+        if (picker == null) {
+            picker = new dev.sextant.app.view.processes.ProcessPicker(stage, dev.sextant.engine.linux.ProcessList::list,
+                    e -> debug.attach(e.pid().value()));
+        }
+        return picker;
     }
 
     /** Builds the bundled demo (if needed) and runs it under the debugger, stopped at its start. */

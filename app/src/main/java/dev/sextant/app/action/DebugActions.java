@@ -36,6 +36,7 @@ public final class DebugActions {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     /** Extra environment for a launched program (live binding's LD_AUDIT), asked for each launch. */
     private java.util.function.Function<Path, Map<String, String>> launchEnvironment = program -> Map.of();
+    private long stopsSeen;          // stops other than a break: what a late "breakpoint set" message must not hide
 
     public DebugActions(Engine engine, StatusBar status, Consumer<String> notify, Consumer<DebugEvent> bridge) {
         this.engine = engine;
@@ -66,6 +67,7 @@ public final class DebugActions {
                 status.idle("Running");
             } else if (e instanceof DebugEvent.ProcessStopped s) {
                 running.set(false);
+                if (!(s.reason() instanceof StopReason.Interrupted)) stopsSeen++;
                 stopped = !(s.reason() instanceof StopReason.ProcessExit);
                 status.idle(describe(s));
             } else if (e instanceof DebugEvent.ProcessExited x) {
@@ -121,10 +123,27 @@ public final class DebugActions {
 
     /** Sets a breakpoint; a running process is stopped for the moment it takes and then runs on. */
     public CompletableFuture<Breakpoint> breakpoint(String location) {
+        return whileStopped(new Command.SetBreakpoint(location),
+                b -> status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")"));
+    }
+
+    /** Enables or disables breakpoint {@code id} (a running process is stopped for the moment it takes). */
+    public CompletableFuture<Breakpoint> enableBreakpoint(int id, boolean enabled) {
+        return whileStopped(new Command.EnableBreakpoint(id, enabled),
+                b -> status.idle("Breakpoint " + id + (enabled ? " enabled" : " disabled")));
+    }
+
+    /** Removes breakpoint {@code id}; its byte goes back into the program. */
+    public CompletableFuture<Boolean> removeBreakpoint(int id) {
+        return whileStopped(new Command.RemoveBreakpoint(id), r -> status.idle("Breakpoint " + id + " removed"));
+    }
+
+    private <R> CompletableFuture<R> whileStopped(Command<R> c, Consumer<R> onSuccess) {
         boolean wasRunning = running.get();
         if (wasRunning) engine.submit(new Command.Break());
-        CompletableFuture<Breakpoint> f = submit(new Command.SetBreakpoint(location),
-                b -> status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")"));
+        // Run on, the target may hit the breakpoint before this answer reaches the FX thread: keep the hit's message.
+        long stops = stopsSeen;
+        CompletableFuture<R> f = submit(c, r -> { if (stopsSeen == stops) onSuccess.accept(r); });
         if (wasRunning) engine.submit(new Command.Continue());
         return f;
     }

@@ -5,7 +5,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.StackProcess, Command.Attach, Command.Launch, Command.Detach, Command.Kill, Command.Break,
         Command.Continue, Command.StepInstruction, Command.StepOver, Command.StepInto, Command.StepOut,
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
-        Command.SetScope {
+        Command.SetScope, Command.EvaluateAddress, Command.ReadMemory {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -72,4 +72,23 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * Answers whether the scope changed.
      */
     record SetScope(Tid thread, int frame) implements Command<Boolean> {}
+
+    /**
+     * An address expression in the current scope: {@code 0x7ffe1000} (hex), a register of the scope's
+     * thread ({@code rsp}, {@code rip}), a symbol ({@code orders_done}), or any of these
+     * {@code +} or {@code -} a hex offset ({@code main+0x10}). Cores know hex and registers.
+     */
+    record EvaluateAddress(String expression) implements Command<Address> {}
+
+    /**
+     * {@code length} bytes of the target's memory at {@code start} (at most {@link #MAX_LENGTH}), at
+     * this stop; unreadable bytes are marked, never an error. Also raises {@code MemoryRead}.
+     */
+    record ReadMemory(Address start, int length) implements Command<MemoryBlock> {
+        public static final int MAX_LENGTH = 1 << 20;
+
+        public ReadMemory {
+            if (length < 0 || length > MAX_LENGTH) throw new IllegalArgumentException("read 0 to " + MAX_LENGTH + " bytes, not " + length);
+        }
+    }
 }

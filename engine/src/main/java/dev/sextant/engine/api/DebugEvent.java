@@ -77,4 +77,7 @@ public sealed interface DebugEvent {
     /** A bind ended: how many modules and procedures were seen, how many failed, whether it was stopped. */
     record BindFinished(long stopId, String image, int modules, int procedures, int failures, boolean stopped,
                         long millis) implements DebugEvent {}
+
+    /** Bytes of the target's memory read at stop {@code stopId} (the answer to {@code ReadMemory}, for views). */
+    record MemoryRead(long stopId, MemoryBlock block) implements DebugEvent {}
 }

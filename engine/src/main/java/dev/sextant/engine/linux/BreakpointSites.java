@@ -96,6 +96,14 @@ public final class BreakpointSites {
         return new Hit(hitUser, step, s != null && !s.internal.isEmpty());
     }
 
+    /** Replaces every inserted {@code int3} within {@code bytes} (read at {@code address}) by the program's own byte. */
+    void showOriginals(long address, byte[] bytes) {
+        for (Map.Entry<Long, Site> e : sites.entrySet()) {
+            long off = e.getKey() - address;
+            if (e.getValue().inserted && off >= 0 && off < bytes.length) bytes[(int) off] = e.getValue().original;
+        }
+    }
+
     /** Puts the original byte back for a moment (stepping over the site); true if it was inserted. */
     boolean lift(Tracer tr, int tid, long address) {
         Site s = sites.get(address);

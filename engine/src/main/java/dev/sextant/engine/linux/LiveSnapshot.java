@@ -50,6 +50,8 @@ public final class LiveSnapshot {
         };
     }
 
+    public static boolean isRegisterName(String name) { return List.of(X86_64).contains(name); }
+
     public static RegisterSet registerSet(long[] user) {
         List<Register> regs = new ArrayList<>(user.length);
         for (int i = 0; i < user.length && i < X86_64.length; i++) regs.add(new Register(X86_64[i], user[i]));

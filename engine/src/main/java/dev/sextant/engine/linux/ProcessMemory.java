@@ -55,6 +55,30 @@ final class ProcessMemory implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Fills {@code dst} from {@code address} page by page, bypassing the cache, and marks in
+     * {@code readable} the bytes that could be read: a read of /proc/PID/mem stops at the first
+     * unmapped page, so a range that starts unmapped and runs into mapped memory is read per page.
+     */
+    void readPages(long address, byte[] dst, java.util.BitSet readable) {
+        int done = 0;
+        while (done < dst.length) {
+            long at = address + done;
+            int chunk = (int) Math.min(dst.length - done, PAGE - (at & (PAGE - 1)));
+            ByteBuffer buf = ByteBuffer.wrap(dst, done, chunk);
+            try {
+                while (buf.hasRemaining()) {
+                    int n = channel.read(buf, at + (buf.position() - done));
+                    if (n <= 0) break;
+                }
+            } catch (IOException e) {
+                // EIO: this page is not mapped (or not readable); what was read stays marked
+            }
+            readable.set(done, buf.position());
+            done += chunk;
+        }
+    }
+
     /** An 8-byte little-endian word through the page cache; false when unmapped. */
     boolean readWord(long address, long[] out) {
         long page = address & -PAGE;

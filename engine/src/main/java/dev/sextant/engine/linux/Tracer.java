@@ -181,6 +181,15 @@ public final class Tracer implements AutoCloseable {
 
     public byte[] readMemory(long address, int length) { return memory.read(address, length); }
 
+    /** The program's bytes at {@code address}: unreadable pages marked, inserted breakpoints shown as their original bytes. */
+    public dev.sextant.engine.api.MemoryBlock readProgramMemory(long address, int length) {
+        byte[] bytes = new byte[length];
+        java.util.BitSet readable = new java.util.BitSet(length);
+        memory.readPages(address, bytes, readable);
+        sites.showOriginals(address, bytes);
+        return new dev.sextant.engine.api.MemoryBlock(dev.sextant.engine.api.Address.of(address), bytes, readable);
+    }
+
     /** Replaces one byte of the target's memory (PTRACE_POKEDATA through stopped thread {@code tid}); returns the old byte. */
     byte writeByte(int tid, long address, byte value) {
         long word = Ptrace.peek(tid, address);

@@ -35,6 +35,7 @@ public final class EngineThread implements Engine {
     private volatile boolean running = true;
     private long stopId;
     private LiveTarget live;
+    private CoreMemory core;
 
     public EngineThread() {
         thread = new Thread(this::loop, "sextant-engine");
@@ -65,6 +66,7 @@ public final class EngineThread implements Engine {
             }
         }
         if (live != null) closeLive();
+        closeCore();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -136,6 +138,7 @@ public final class EngineThread implements Engine {
         if (command instanceof Command.OpenCore open) return (R) openCore(open);
         if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
         if (command instanceof Command.CloseTarget) {
+            closeCore();
             if (live != null) {
                 live.detach();
                 closeLive();
@@ -145,14 +148,21 @@ public final class EngineThread implements Engine {
             return (R) Boolean.TRUE;
         }
         if (command instanceof Command.Attach a) {
+            closeCore();
             replaceLive();
             live = LiveTarget.attach(a.pid(), sink);
             return (R) live.processInfo();
         }
         if (command instanceof Command.Launch l) {
+            closeCore();
             replaceLive();
             live = LiveTarget.launch(l, sink);
             return (R) live.processInfo();
+        }
+        if (command instanceof Command.ReadMemory || command instanceof Command.EvaluateAddress) {
+            R result = (R) (live != null ? live.execute(command) : coreMemory(command));
+            if (result instanceof dev.sextant.engine.api.MemoryBlock b) emit(new DebugEvent.MemoryRead(stopId, b));
+            return result;
         }
         if (live == null) throw new dev.sextant.engine.api.TargetException("no live process: attach or launch one first");
         if (command instanceof Command.Detach) {
@@ -216,7 +226,51 @@ public final class EngineThread implements Engine {
 
 
 
+    /**
+     * What the Memory view reads when a core, not a live process, is the target. The memory image is
+     * opened on the first read: the command line opens cores too and never reads them this way.
+     */
+    private static final class CoreMemory {
+        final java.nio.file.Path path;
+        final Optional<ThreadInfo> thread;
+        dev.sextant.engine.dump.CoreMemoryImage image;
+
+        CoreMemory(java.nio.file.Path path, Optional<ThreadInfo> thread) {
+            this.path = path;
+            this.thread = thread;
+        }
+
+        dev.sextant.engine.dump.CoreMemoryImage image() {
+            if (image == null) image = dev.sextant.engine.dump.CoreMemoryImage.open(path);
+            return image;
+        }
+    }
+
+    private Object coreMemory(Command<?> command) {
+        if (core == null) throw new dev.sextant.engine.api.TargetException("no memory to read: open an ELF core or attach to a process first");
+        if (command instanceof Command.ReadMemory r) return core.image().read(r.start().value(), r.length());
+        String expression = ((Command.EvaluateAddress) command).expression();
+        return dev.sextant.engine.api.Address.of(AddressExpression.evaluate(expression, name -> core.thread
+                .flatMap(t -> t.registers().find(name)).map(reg -> java.util.OptionalLong.of(reg.value())).orElse(java.util.OptionalLong.empty())));
+    }
+
+    private void closeCore() {
+        if (core != null && core.image != null) core.image.close();
+        core = null;
+    }
+
     private DumpReport openCore(Command.OpenCore open) {
+        closeCore();
+        DumpReport report = readCore(open);
+        if (!MinidumpReader.isMinidump(open.core())) {
+            Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
+                    .or(() -> report.threads().stream().findFirst());
+            core = new CoreMemory(open.core(), crashed);
+        }
+        return report;
+    }
+
+    private DumpReport readCore(Command.OpenCore open) {
         long id = ++stopId;
         String source = open.core().toString();
         CoreReadListener relay = new CoreReadListener() {

@@ -185,6 +185,11 @@ final class LiveTarget implements AutoCloseable {
             scope = sc;
             sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
             return Boolean.TRUE;
+        } else if (c instanceof Command.ReadMemory r) {
+            // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
+            return tracer.readProgramMemory(r.start().value(), r.length());
+        } else if (c instanceof Command.EvaluateAddress ev) {
+            return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
         } else if (c instanceof Command.ReadStacks r) {
             requireRunning(false);
             return LiveSnapshot.read(tracer, dwfl, r.cancellation());
@@ -192,6 +197,22 @@ final class LiveTarget implements AutoCloseable {
             throw new IllegalArgumentException("not a live-target command: " + c);
         }
         return Boolean.TRUE;
+    }
+
+    /** A register of the scope's thread (at a stop), else a symbol of any loaded module (data or code). */
+    private java.util.OptionalLong valueOf(String name) {
+        if (!tracer.running()) {
+            int tid = scope.thread().value() != 0 ? scope.thread().value() : lastTid;
+            long[] regs = tracer.registers(tid);
+            if (regs != null) {
+                Optional<dev.sextant.engine.api.Register> r = LiveSnapshot.registerSet(regs).find(name);
+                if (r.isPresent()) return java.util.OptionalLong.of(r.get().value());
+            }
+        } else if (LiveSnapshot.isRegisterName(name)) {
+            throw new TargetException(name + ": registers are read at a stop; break first (Ctrl+Break)");
+        }
+        List<Long> at = lookup.symbolAddresses(name, false);
+        return at.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at.get(0));
     }
 
     private void requireRunning(boolean running) {
@@ -212,7 +233,9 @@ final class LiveTarget implements AutoCloseable {
     Breakpoint breakpoint(int id) {
         BreakpointSites.UserBreakpoint b = tracer.breakpoints().stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(() -> new TargetException("no breakpoint " + id));
-        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), b.enabled(), b.hits());
+        Optional<String> line = lookup.lineAt(b.address())
+                .map(r -> java.nio.file.Path.of(r.file()).getFileName() + ":" + r.line());
+        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), line, b.enabled(), b.hits());
     }
 
     /** {@code 0x401136}, {@code file.c:42} or a function name (placed after its prologue, as gdb does). */

@@ -44,7 +44,8 @@ public final class StackModel {
                 stopReasons.clear();
                 rows.clear();
                 note.set("");
-                selected = Optional.empty();
+                // The selection stays: the Threads view selects the new target's first thread while
+                // applying the same batch, before this model has seen TargetOpened.
             } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
                 List<FrameRow> frames = s.stack().frames().stream().map(StackModel::row).toList();
                 stacks.put(s.stack().tid(), frames);
