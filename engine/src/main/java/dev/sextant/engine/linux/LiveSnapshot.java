@@ -28,6 +28,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import dev.sextant.engine.unwind.CfiStep;
+import dev.sextant.engine.unwind.DynamicTables;
+import dev.sextant.engine.unwind.TargetMemory;
 
 /**
  * Reads what the views show of a stopped live process: process facts from /proc, threads with
@@ -93,6 +97,25 @@ public final class LiveSnapshot {
 
     /** The whole report: threads in the tracer's order (leader first), one stack each. */
     public static DumpReport read(Tracer tracer, Dwfl dwfl, Cancellation cancel) {
+        return read(tracer, dwfl, Optional.empty(), cancel);
+    }
+
+    /** The target's memory as the unwind tables read it. */
+    public static TargetMemory memory(Tracer tracer) {
+        return new TargetMemory() {
+            @Override public byte[] read(long address, int length) { return tracer.readMemory(address, length); }
+            @Override public OptionalLong readWord(long address) {
+                long[] w = new long[1];
+                return tracer.readWord(address, w) ? OptionalLong.of(w[0]) : OptionalLong.empty();
+            }
+        };
+    }
+
+    /**
+     * As {@link #read(Tracer, Dwfl, Cancellation)}; frames in generated code that {@code tables}
+     * describes are named from the tables and, where a table has CFI, stepped with it.
+     */
+    public static DumpReport read(Tracer tracer, Dwfl dwfl, Optional<DynamicTables> tables, Cancellation cancel) {
         int pid = tracer.pid();
         ProcessInfo process = processInfo(pid);
         List<Diagnostic> diagnostics = new ArrayList<>();
@@ -115,8 +138,17 @@ public final class LiveSnapshot {
             }
         }
         Map<Tid, ThreadStack> stacks = new HashMap<>();
-        dwfl.walkThreads((tid, pcs, activation, stop) ->
-                stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames(dwfl, pcs, activation), stop)), cancel::isCancelled);
+        TargetMemory memory = memory(tracer);
+        Dwfl.FrameStepper stepper = tables.<Dwfl.FrameStepper>map(t -> (pc, act, regs) ->
+                t.step(pc, act, regs, memory).map(CfiStep.Result.Caller::registers)).orElse(null);
+        dwfl.walkThreads(new Dwfl.ThreadVisitor() {
+            @Override public void thread(int tid, long[] pcs, boolean[] activation, Optional<String> stop) {
+                thread(tid, pcs, activation, new boolean[pcs.length], stop);
+            }
+            @Override public void thread(int tid, long[] pcs, boolean[] activation, boolean[] stepped, Optional<String> stop) {
+                stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames(dwfl, pcs, activation, stepped, tables), stop));
+            }
+        }, cancel::isCancelled, stepper);
         cancel.throwIfCancelled();
         Map<Integer, Optional<String>> threadNames = names.join();
         List<ThreadInfo> threads = new ArrayList<>();
@@ -136,9 +168,30 @@ public final class LiveSnapshot {
     }
 
     public static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
+        return frames(dwfl, pcs, activation, new boolean[pcs.length], Optional.empty());
+    }
+
+    /**
+     * Symbolized frames with the rule that produced each. Where no module covers a pc, the dynamic
+     * tables name it ("[GDB JIT interface]" as the module); such a frame is marked
+     * {@link FrameSource#DYNAMIC_TABLE} when a table's CFI stepped it ({@code stepped[i]}), else
+     * {@link FrameSource#FRAME_POINTER}: libdwfl's fallback for code without unwind information.
+     */
+    public static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation, boolean[] stepped,
+                                          Optional<DynamicTables> tables) {
         List<StackFrame> frames = new ArrayList<>(pcs.length + 4);
         for (int i = 0; i < pcs.length; i++) {
             List<ResolvedFrame> rows = dwfl.symbolize(pcs[i], activation[i]);
+            if (rows.size() == 1 && rows.get(0).module().isEmpty()) {
+                long pc = pcs[i];
+                boolean act = activation[i];
+                Optional<DynamicTables.Code> code = tables.flatMap(t -> t.describe(pc, act));
+                FrameSource src = stepped[i] ? FrameSource.DYNAMIC_TABLE : i == 0 ? FrameSource.REGISTERS : FrameSource.FRAME_POINTER;
+                frames.add(new StackFrame(frames.size(), Address.of(pc), code.map(c -> "[" + c.origin() + "]"),
+                        code.flatMap(DynamicTables.Code::name), code.map(c -> pc - c.start()).orElse(0L),
+                        Optional.empty(), java.util.OptionalInt.empty(), false, src));
+                continue;
+            }
             for (ResolvedFrame f : rows) {
                 FrameSource src = f.inline() ? FrameSource.INLINE : (i == 0 ? FrameSource.REGISTERS : FrameSource.CFI);
                 frames.add(new StackFrame(frames.size(), Address.of(pcs[i]), f.module(), f.function(), f.offset(),
