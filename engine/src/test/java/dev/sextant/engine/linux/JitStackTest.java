@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.FrameSource;
 import dev.sextant.engine.api.Pid;
@@ -123,6 +124,41 @@ class JitStackTest {
             } finally {
                 Files.deleteIfExists(map);
             }
+        }
+    }
+
+    @Test void tablesAppearAndVanishLiveAsTheTargetRegistersCode() throws Exception {
+        Path go = dir.resolve("cycle.go");
+        try (NativePrograms.Running p = NativePrograms.start(exe, "cycle", go.toString());
+             EngineThread engine = new EngineThread()) {
+            LiveSessionTest.Events events = new LiveSessionTest.Events();
+            engine.addListener(events);
+            LiveSessionTest.run(engine, new Command.Attach(new Pid(p.pid())));
+            events.await(DebugEvent.ProcessStopped.class);
+            assertThat(events.count(DebugEvent.DynamicTableChanged.class)).as("nothing registered before the go file").isZero();
+            LiveSessionTest.run(engine, new Command.Continue());
+            Files.createFile(go);
+            // register, unregister, register again: each call of __jit_debug_register_code is seen at its breakpoint
+            DebugEvent.DynamicTableChanged added = events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
+            assertThat(added.table().origin()).isEqualTo("GDB JIT interface");
+            assertThat(added.table().functions()).singleElement().satisfies(f -> {
+                assertThat(f.name()).contains("jit_fn");
+                assertThat(f.end().value() - f.start().value()).isEqualTo(21);
+                assertThat(f.unwind()).isEqualTo("CFI, 3 rows");
+                assertThat(f.detail()).contains("rsp+32");
+            });
+            DebugEvent.DynamicTableChanged removed = events.await(DebugEvent.DynamicTableChanged.class, DebugEvent.DynamicTableChanged::removed);
+            assertThat(removed.table().id()).isEqualTo(added.table().id());
+            events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
+            assertThat(p.out().next()).startsWith("jit ");
+            assertThat(p.out().next()).isEqualTo("blocked");
+            LiveSessionTest.run(engine, new Command.Break());
+            DumpReport report = LiveSessionTest.run(engine, new Command.ReadStacks(new Cancellation()));
+            List<StackFrame> frames = report.stacks().stream().filter(t -> t.tid().value() == p.pid()).findFirst().orElseThrow().frames();
+            assertThat(frames).filteredOn(f -> f.source() == FrameSource.DYNAMIC_TABLE).singleElement()
+                    .satisfies(f -> assertThat(f.function()).contains("jit_fn"));
+            assertThat(frames).anySatisfy(f -> assertThat(f.function()).contains("main"));
+            LiveSessionTest.run(engine, new Command.Detach());
         }
     }
 
