@@ -8,6 +8,8 @@
  *   jit none           no registration at all
  *   jit perf-map       writes /tmp/perf-PID.map naming the code (symbols only, no unwind info)
  *   jit cycle FILE     waits for FILE to exist, then registers, unregisters and registers again
+ *   jit libgcc FILE    waits for FILE, then __register_frame, __deregister_frame, __register_frame
+ *                      of the same .eh_frame (libgcc's registry for its own unwinder)
  *
  * Prints "ready PID", then "jit 0xADDR 0xLEN" before calling the generated code, then "blocked".
  */
@@ -37,6 +39,9 @@ struct jit_descriptor {
 };
 void __attribute__((noinline)) __jit_debug_register_code(void) { __asm__ volatile("" ::: "memory"); }
 struct jit_descriptor __jit_debug_descriptor = {1, 0, 0, 0};
+
+extern void __register_frame(void *begin);
+extern void __deregister_frame(void *begin);
 
 void __attribute__((noinline)) blocker(void)
 {
@@ -198,6 +203,14 @@ int main(int argc, char **argv)
         struct jit_code_entry *e = register_object(obj, size);
         unregister_object(e);
         register_object(obj, size);
+    } else if (strcmp(mode, "libgcc") == 0 && argc > 2) {
+        static unsigned char section[128] __attribute__((aligned(8)));
+        eh_frame(section, (uint64_t)code);
+        struct timespec ts = {0, 10000000};
+        while (access(argv[2], F_OK) != 0) nanosleep(&ts, NULL);
+        __register_frame(section);
+        __deregister_frame(section);
+        __register_frame(section);
     } else if (strcmp(mode, "none") != 0) {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

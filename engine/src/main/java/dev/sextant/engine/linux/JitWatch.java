@@ -10,7 +10,9 @@ import java.util.List;
  * Keeps a live target's dynamic tables current: reads the GDB JIT list ({@code __jit_debug_descriptor})
  * and the perf map now, and keeps an internal breakpoint on {@code __jit_debug_register_code}, which
  * the code generator calls after each registration or unregistration (as the r_brk breakpoint does
- * for dlopen): each hit re-reads the list, so tables appear and vanish while the target runs.
+ * for dlopen): each hit re-reads the list, so tables appear and vanish while the target runs. Sections
+ * registered with libgcc's {@code __register_frame} / {@code __deregister_frame} are seen at internal
+ * breakpoints on those functions, from the time Sextant attached.
  * Engine thread only.
  */
 public final class JitWatch {
@@ -36,7 +38,23 @@ public final class JitWatch {
         if (!w.descriptors.isEmpty()) {
             for (long brk : lookup.functionAddresses(GdbJitInterface.REGISTER_CODE)) tracer.addInternalBreakpoint(brk, w::sync);
         }
+        // libgcc keeps what __register_frame got in static lists that its symbols (stripped) do not
+        // name, so registrations are seen as they happen: at the entry of each call, rdi is the section.
+        for (long f : lookup.functionAddresses(REGISTER_FRAME)) tracer.addInternalBreakpoint(f, () -> w.registerFrame(true));
+        for (long f : lookup.functionAddresses(DEREGISTER_FRAME)) tracer.addInternalBreakpoint(f, () -> w.registerFrame(false));
         return w;
+    }
+
+    static final String REGISTER_FRAME = "__register_frame", DEREGISTER_FRAME = "__deregister_frame";
+    /** rdi in {@code struct user_regs_struct}. */
+    private static final int USER_RDI = 14;
+
+    private void registerFrame(boolean add) {
+        long[] regs = tracer.registers(tracer.breakpointThread());
+        if (regs == null) return;
+        long begin = regs[USER_RDI];
+        if (add) tables.addRegisteredFrames(LiveSnapshot.memory(tracer), begin);
+        else tables.removeRegisteredFrames(begin);
     }
 
     /** True when the target has a GDB JIT descriptor. */

@@ -27,7 +27,7 @@ import java.util.function.IntFunction;
  * Owned by the thread that owns the target.
  */
 public final class DynamicTables implements AutoCloseable {
-    public static final String GDB_JIT = "GDB JIT interface", PERF_MAP = "perf map";
+    public static final String GDB_JIT = "GDB JIT interface", PERF_MAP = "perf map", REGISTER_FRAME = "__register_frame";
     /** The perf map's table id ("perf", two low bits set as the seed requires). */
     static final long PERF_MAP_ID = 0x7065_7266_0000_0003L;
 
@@ -71,6 +71,66 @@ public final class DynamicTables implements AutoCloseable {
             if (!live.contains(id)) { tables.delete(id); jitTables.remove(id); }
         }
         synchronized (this) { problems.removeIf(p -> p.startsWith("JIT") || p.startsWith(GdbJitInterface.DESCRIPTOR)); problems.addAll(found); }
+    }
+
+    /** Bounds for a section registered with {@code __register_frame}, read until its zero terminator. */
+    static final int MAX_REGISTERED_SECTION = 16 << 20, MAX_REGISTERED_RECORDS = 1 << 20;
+
+    /**
+     * libgcc's {@code __register_frame(begin)}: {@code begin} is an {@code .eh_frame} section in the
+     * target's memory, ended by a zero length; its FDEs become a table. Returns false (and a problem)
+     * when it cannot be read.
+     */
+    public boolean addRegisteredFrames(TargetMemory memory, long begin) {
+        long id = registeredFrameId(begin);
+        if (tables.tables().stream().anyMatch(t -> t.id() == id)) return true;
+        try {
+            long size = 0;
+            for (int n = 0; ; n++) {
+                OptionalLong w = memory.readWord(begin + size);
+                if (w.isEmpty()) throw new FormatException(FormatException.Kind.TRUNCATED, size, "registered .eh_frame", "not readable");
+                long len = w.getAsLong() & 0xffff_ffffL;
+                if (len == 0) break;
+                if (len == 0xffff_ffffL) {
+                    OptionalLong l64 = memory.readWord(begin + size + 4);
+                    if (l64.isEmpty()) throw new FormatException(FormatException.Kind.TRUNCATED, size + 4, "registered .eh_frame", "not readable");
+                    len = 8 + l64.getAsLong();
+                }
+                size += 4 + len;
+                if (size > MAX_REGISTERED_SECTION || size < 0 || n >= MAX_REGISTERED_RECORDS) {
+                    throw new FormatException(FormatException.Kind.OUT_OF_BOUNDS, size, "registered .eh_frame", "no terminator within "
+                            + MAX_REGISTERED_SECTION + " bytes");
+                }
+            }
+            byte[] bytes = memory.read(begin, (int) size + 4);
+            CfiSection section = new CfiSection(dev.sextant.engine.format.io.ByteReader.of(bytes, java.nio.ByteOrder.LITTLE_ENDIAN),
+                    CfiSection.Kind.EH_FRAME, 8, PointerEncoding.Bases.of(begin));
+            List<FunctionEntry> functions = entries(section, pc -> Optional.empty());
+            return !functions.isEmpty() && tables.add(id, 0, functions, REGISTER_FRAME);
+        } catch (FormatException e) {
+            synchronized (this) { problems.add("__register_frame(0x" + Long.toHexString(begin) + "): " + e.getMessage()); }
+            return false;
+        }
+    }
+
+    /** libgcc's {@code __deregister_frame(begin)}. */
+    public boolean removeRegisteredFrames(long begin) { return tables.delete(registeredFrameId(begin)); }
+
+    private static long registeredFrameId(long begin) { return (begin << 2) | 3; }
+
+    /** One function per FDE of {@code section}, with its decoded rows (none when its program cannot be decoded). */
+    static List<FunctionEntry> entries(CfiSection section, java.util.function.LongFunction<Optional<String>> names) {
+        List<FunctionEntry> out = new ArrayList<>();
+        for (Fde f : section.fdes()) {
+            FunctionEntry.Unwind unwind;
+            try {
+                unwind = new FunctionEntry.Unwind.Cfi(CfaProgram.decode(section, f).rows());
+            } catch (FormatException e) {
+                unwind = new FunctionEntry.Unwind.None();
+            }
+            out.add(new FunctionEntry(f.pcBegin(), f.pcEnd(), names.apply(f.pcBegin()), unwind));
+        }
+        return out;
     }
 
     /** Loads (or reloads, when its size or time changed) the perf map; a missing file removes the table. */

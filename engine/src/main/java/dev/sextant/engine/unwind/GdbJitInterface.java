@@ -75,17 +75,8 @@ public final class GdbJitInterface {
         SymbolTable symbols = object.symbols();
         List<FunctionEntry> out = new ArrayList<>();
         for (CfiSection s : object.tables()) {
-            for (Fde f : s.fdes()) {
-                Optional<String> name = symbols.containing(f.pcBegin()).map(x -> x.value() == f.pcBegin() ? x.name()
-                        : x.name() + "+0x" + Long.toHexString(f.pcBegin() - x.value()));
-                FunctionEntry.Unwind unwind;
-                try {
-                    unwind = new FunctionEntry.Unwind.Cfi(CfaProgram.decode(s, f).rows());
-                } catch (FormatException e) {
-                    unwind = new FunctionEntry.Unwind.None();
-                }
-                out.add(new FunctionEntry(f.pcBegin(), f.pcEnd(), name, unwind));
-            }
+            out.addAll(DynamicTables.entries(s, pc -> symbols.containing(pc).map(x -> x.value() == pc ? x.name()
+                    : x.name() + "+0x" + Long.toHexString(pc - x.value()))));
         }
         return out;
     }

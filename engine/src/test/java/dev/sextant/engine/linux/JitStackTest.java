@@ -128,8 +128,17 @@ class JitStackTest {
     }
 
     @Test void tablesAppearAndVanishLiveAsTheTargetRegistersCode() throws Exception {
-        Path go = dir.resolve("cycle.go");
-        try (NativePrograms.Running p = NativePrograms.start(exe, "cycle", go.toString());
+        registerUnregisterRegister("cycle", "GDB JIT interface", "jit_fn");
+    }
+
+    @Test void framesRegisteredWithLibgccAppearLiveAndStepTheJitFrame() throws Exception {
+        registerUnregisterRegister("libgcc", "__register_frame", null);
+    }
+
+    /** Attach, let the program register, unregister and register again; every change is an event; the stack uses the table. */
+    private static void registerUnregisterRegister(String mode, String origin, String name) throws Exception {
+        Path go = dir.resolve(mode + ".go");
+        try (NativePrograms.Running p = NativePrograms.start(exe, mode, go.toString());
              EngineThread engine = new EngineThread()) {
             LiveSessionTest.Events events = new LiveSessionTest.Events();
             engine.addListener(events);
@@ -140,9 +149,9 @@ class JitStackTest {
             Files.createFile(go);
             // register, unregister, register again: each call of __jit_debug_register_code is seen at its breakpoint
             DebugEvent.DynamicTableChanged added = events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
-            assertThat(added.table().origin()).isEqualTo("GDB JIT interface");
+            assertThat(added.table().origin()).isEqualTo(origin);
             assertThat(added.table().functions()).singleElement().satisfies(f -> {
-                assertThat(f.name()).contains("jit_fn");
+                assertThat(f.name()).isEqualTo(java.util.Optional.ofNullable(name));
                 assertThat(f.end().value() - f.start().value()).isEqualTo(21);
                 assertThat(f.unwind()).isEqualTo("CFI, 3 rows");
                 assertThat(f.detail()).contains("rsp+32");
@@ -156,7 +165,10 @@ class JitStackTest {
             DumpReport report = LiveSessionTest.run(engine, new Command.ReadStacks(new Cancellation()));
             List<StackFrame> frames = report.stacks().stream().filter(t -> t.tid().value() == p.pid()).findFirst().orElseThrow().frames();
             assertThat(frames).filteredOn(f -> f.source() == FrameSource.DYNAMIC_TABLE).singleElement()
-                    .satisfies(f -> assertThat(f.function()).contains("jit_fn"));
+                    .satisfies(f -> {
+                        assertThat(f.function()).isEqualTo(java.util.Optional.ofNullable(name));
+                        assertThat(f.module()).contains("[" + origin + "]");
+                    });
             assertThat(frames).anySatisfy(f -> assertThat(f.function()).contains("main"));
             LiveSessionTest.run(engine, new Command.Detach());
         }
