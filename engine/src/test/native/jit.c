@@ -5,6 +5,7 @@
  *
  *   jit gdb-jit        registers the code through the GDB JIT interface with an in-memory ELF
  *                      object carrying .eh_frame (CIE "zR", absolute pointers) and a .symtab
+ *   jit gdb-jit-crash  as gdb-jit, then aborts in blocker() (for a core)
  *   jit none           no registration at all
  *   jit perf-map       writes /tmp/perf-PID.map naming the code (symbols only, no unwind info)
  *   jit cycle FILE     waits for FILE to exist, then registers, unregisters and registers again
@@ -43,8 +44,11 @@ struct jit_descriptor __jit_debug_descriptor = {1, 0, 0, 0};
 extern void __register_frame(void *begin);
 extern void __deregister_frame(void *begin);
 
+static int crash;
+
 void __attribute__((noinline)) blocker(void)
 {
+    if (crash) abort();
     printf("blocked\n");
     fflush(stdout);
     for (;;) pause();
@@ -188,7 +192,8 @@ int main(int argc, char **argv)
 
     size_t size;
     unsigned char *obj = make_object((uint64_t)code, "jit_fn", &size);
-    if (strcmp(mode, "gdb-jit") == 0) {
+    crash = strcmp(mode, "gdb-jit-crash") == 0;
+    if (strcmp(mode, "gdb-jit") == 0 || crash) {
         register_object(obj, size);
     } else if (strcmp(mode, "perf-map") == 0) {
         char path[64];

@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import dev.sextant.engine.unwind.CfiStep;
+import dev.sextant.engine.unwind.StackFrames;
 import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.unwind.TargetMemory;
 
@@ -138,17 +138,8 @@ public final class LiveSnapshot {
             }
         }
         Map<Tid, ThreadStack> stacks = new HashMap<>();
-        TargetMemory memory = memory(tracer);
-        Dwfl.FrameStepper stepper = tables.<Dwfl.FrameStepper>map(t -> (pc, act, regs) ->
-                t.step(pc, act, regs, memory).map(CfiStep.Result.Caller::registers)).orElse(null);
-        dwfl.walkThreads(new Dwfl.ThreadVisitor() {
-            @Override public void thread(int tid, long[] pcs, boolean[] activation, Optional<String> stop) {
-                thread(tid, pcs, activation, new boolean[pcs.length], stop);
-            }
-            @Override public void thread(int tid, long[] pcs, boolean[] activation, boolean[] stepped, Optional<String> stop) {
-                stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames(dwfl, pcs, activation, stepped, tables), stop));
-            }
-        }, cancel::isCancelled, stepper);
+        StackFrames.walk(dwfl, tables, memory(tracer), cancel::isCancelled,
+                (tid, frames, stop) -> stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames, stop)));
         cancel.throwIfCancelled();
         Map<Integer, Optional<String>> threadNames = names.join();
         List<ThreadInfo> threads = new ArrayList<>();
@@ -168,37 +159,7 @@ public final class LiveSnapshot {
     }
 
     public static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
-        return frames(dwfl, pcs, activation, new boolean[pcs.length], Optional.empty());
-    }
-
-    /**
-     * Symbolized frames with the rule that produced each. Where no module covers a pc, the dynamic
-     * tables name it ("[GDB JIT interface]" as the module); such a frame is marked
-     * {@link FrameSource#DYNAMIC_TABLE} when a table's CFI stepped it ({@code stepped[i]}), else
-     * {@link FrameSource#FRAME_POINTER}: libdwfl's fallback for code without unwind information.
-     */
-    public static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation, boolean[] stepped,
-                                          Optional<DynamicTables> tables) {
-        List<StackFrame> frames = new ArrayList<>(pcs.length + 4);
-        for (int i = 0; i < pcs.length; i++) {
-            List<ResolvedFrame> rows = dwfl.symbolize(pcs[i], activation[i]);
-            if (rows.size() == 1 && rows.get(0).module().isEmpty()) {
-                long pc = pcs[i];
-                boolean act = activation[i];
-                Optional<DynamicTables.Code> code = tables.flatMap(t -> t.describe(pc, act));
-                FrameSource src = stepped[i] ? FrameSource.DYNAMIC_TABLE : i == 0 ? FrameSource.REGISTERS : FrameSource.FRAME_POINTER;
-                frames.add(new StackFrame(frames.size(), Address.of(pc), code.map(c -> "[" + c.origin() + "]"),
-                        code.flatMap(DynamicTables.Code::name), code.map(c -> pc - c.start()).orElse(0L),
-                        Optional.empty(), java.util.OptionalInt.empty(), false, src));
-                continue;
-            }
-            for (ResolvedFrame f : rows) {
-                FrameSource src = f.inline() ? FrameSource.INLINE : (i == 0 ? FrameSource.REGISTERS : FrameSource.CFI);
-                frames.add(new StackFrame(frames.size(), Address.of(pcs[i]), f.module(), f.function(), f.offset(),
-                        f.file(), f.line(), f.inline(), src));
-            }
-        }
-        return frames;
+        return StackFrames.of(dwfl, pcs, activation, new boolean[pcs.length], Optional.empty());
     }
 
     private static String readString(String path) {

@@ -174,6 +174,38 @@ class JitStackTest {
         }
     }
 
+    @Test void coreOfAProcessWithRegisteredJitCodeIsSteppedByTheTableInTheCoreAsGdbDoes() throws Exception {
+        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
+        Path core;
+        try {
+            core = dev.sextant.engine.dump.CrashCapture.capture(exe, List.of("gdb-jit-crash"), dir, 120);
+        } catch (dev.sextant.engine.api.TargetException e) {
+            Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
+            return;
+        }
+        DumpReport r = dev.sextant.engine.dump.ElfCoreReader.read(core, dev.sextant.engine.dump.CoreOptions.DEFAULT,
+                dev.sextant.engine.dump.CoreReadListener.NONE, new Cancellation());
+        List<StackFrame> frames = r.stacks().get(0).frames().stream().filter(f -> !f.inline()).toList();
+        StackFrame jit = frames.stream().filter(f -> f.source() == FrameSource.DYNAMIC_TABLE).findFirst()
+                .orElseThrow(() -> new AssertionError("no frame stepped by a dynamic table: " + frames));
+        assertThat(jit.function()).contains("jit_fn");
+        assertThat(frames.get(jit.index() + 1).function()).contains("main");
+
+        Process g = new ProcessBuilder("gdb", "-batch", "-nx", exe.toString(), core.toString(), "-ex", "bt")
+                .redirectErrorStream(true).start();
+        String out = new String(g.getInputStream().readAllBytes());
+        assertThat(g.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        List<Long> gdbPcs = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^#\\d+\\s+0x([0-9a-f]+) in (\\S+)").matcher(out);
+        List<String> gdbNames = new ArrayList<>();
+        while (m.find()) { gdbPcs.add(Long.parseUnsignedLong(m.group(1), 16)); gdbNames.add(m.group(2)); }
+        int jitAt = gdbNames.indexOf("jit_fn");
+        assertThat(jitAt).as("gdb names the JIT frame: " + out).isNotNegative();
+        assertThat(gdbPcs.get(jitAt)).isEqualTo(jit.pc().value());
+        assertThat(gdbNames.get(jitAt + 1)).isEqualTo("main");
+        assertThat(gdbPcs.get(jitAt + 1)).isEqualTo(frames.get(jit.index() + 1).pc().value());
+    }
+
     record Gdb(long pc, String function) {}
 
     private static final Pattern GDB_FRAME = Pattern.compile("^#(\\d+)\\s+(?:0x([0-9a-f]+) in )?(\\S+) \\(");
