@@ -68,6 +68,7 @@ public final class MainWindow {
     private final DumpDataModel dumpData = new DumpDataModel();
     private final BindModel bind = new BindModel();
     private final SymbolStateModel symbolState = new SymbolStateModel();
+    private final dev.sextant.app.view.unwind.UnwindTablesModel unwindTables = new dev.sextant.app.view.unwind.UnwindTablesModel();
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
@@ -96,6 +97,7 @@ public final class MainWindow {
         bindAction = new BindAction(bridge, status, this::showError);
         debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
         bridge.addModel(debug::apply);
+        bridge.addModel(unwindTables::apply);
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
@@ -103,7 +105,7 @@ public final class MainWindow {
         bindTab = new Tab("Bind", new BindView(bind).node());
         bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
-                bindTab);
+                bindTab, new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node()));
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
         body.setOrientation(Orientation.VERTICAL);
