@@ -103,9 +103,10 @@ public final class MainWindow {
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
+        Tab unwindTab = new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node());
         bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
-                bindTab, new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node()));
+                bindTab, unwindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
         body.setOrientation(Orientation.VERTICAL);
@@ -127,6 +128,8 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN), () -> threadsView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), () -> stackView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), () -> modulesView.kit().table().requestFocus());
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                () -> bottom.getSelectionModel().select(unwindTab));
         scene.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
             e.consume();
