@@ -8,6 +8,7 @@ import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DynamicTable;
 import dev.sextant.engine.testing.NativePrograms;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,59 @@ class UnwindTablesGuiTest extends WindowTest {
     @BeforeAll static void makeCore() throws Exception {
         exe = NativePrograms.compile("crash", dir);
         core = NativePrograms.coreOf(exe, dir);
+    }
+
+    /**
+     * A live JIT (jit.c, attached while it waits): the table it registers through the GDB JIT
+     * interface shows up, goes and comes back as the program registers, unregisters and registers;
+     * after a break, the Call stack marks the generated function's frame as found by a dynamic table.
+     */
+    @Test void liveJitTablesAppearInTheViewAndMarkTheirFrame(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/sys/kernel/yama/ptrace_scope"))
+                ? Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).strip().equals("0") : true,
+                "ptrace_scope forbids attaching to a non-child");
+        Path jit = NativePrograms.compile("jit", dir);
+        Path go = dir.resolve("gui.go"), out = dir.resolve("jit.out");
+        // Started through sh and backgrounded so that it is not the JVM's child (the JVM reaps its children).
+        new ProcessBuilder("sh", "-c", "\"$0\" cycle \"$1\" </dev/null >\"$2\" 2>&1 &", jit.toString(), go.toString(), out.toString())
+                .start().waitFor(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.exists(out) && Files.readString(out).startsWith("ready "));
+        int pid = Integer.parseInt(Files.readString(out).lines().findFirst().orElseThrow().substring(6).strip());
+        try {
+            AtomicReference<CompletableFuture<?>> attached = new AtomicReference<>();
+            robot.interact(() -> attached.set(window.debug().attach(pid)));
+            attached.get().get(60, TimeUnit.SECONDS);
+            robot.clickOn("Unwind tables");
+            TableView<TableSourceRow> sources = robot.lookup("#unwind-sources-table").queryTableView();
+            assertThat(sources.getItems()).noneMatch(r -> r.table().isPresent());
+            robot.interact(() -> window.debug().cont());
+            WaitForAsyncUtils.waitForFxEvents();
+            Files.createFile(go);
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.readString(out).contains("blocked"));
+            WaitForAsyncUtils.waitForFxEvents();
+            TableSourceRow dyn = sources.getItems().stream().filter(r -> r.table().isPresent()).findFirst().orElseThrow();
+            assertThat(sources.getItems()).filteredOn(r -> r.table().isPresent()).hasSize(1);
+            assertThat(dyn.kind()).isEqualTo("dynamic: GDB JIT interface");
+            robot.interact(() -> sources.getSelectionModel().select(dyn));
+            TableView<UnwindEntryRow> entries = robot.lookup("#unwind-entries-table").queryTableView();
+            assertThat(entries.getItems()).singleElement().satisfies(r -> {
+                assertThat(r.symbol()).isEqualTo("jit_fn");
+                assertThat(r.unwind()).isEqualTo("CFI, 3 rows");
+            });
+
+            robot.interact(() -> window.debug().pause());
+            TableView<dev.sextant.app.view.stack.FrameRow> stack = robot.lookup("#stack-table").queryTableView();
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> stack.getItems().stream().anyMatch(r -> r.function().startsWith("jit_fn")));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(stack.getItems()).filteredOn(r -> r.function().startsWith("jit_fn")).singleElement().satisfies(r -> {
+                assertThat(r.how()).isEqualTo("dynamic table");
+                assertThat(r.module()).isEqualTo("[GDB JIT interface]");
+            });
+            assertThat(stack.getItems()).anySatisfy(r -> assertThat(r.function()).startsWith("main+"));
+            robot.interact(() -> window.debug().detach());
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     @Test void moduleEntriesMatchReadelfAndDynamicTablesAppearAndVanish(FxRobot robot) throws Exception {

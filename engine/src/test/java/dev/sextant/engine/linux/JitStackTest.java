@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stacks through generated code (engine/src/test/native/jit.c): a function written into an mmap'ed
+ * Stacks through generated code (src/test/resources/native/jit.c): a function written into an mmap'ed
  * region at run time, without a frame pointer, that calls back into C and blocks there. Registered
  * through the GDB JIT interface, its frame is stepped with the in-memory object's .eh_frame (and gdb,
  * which reads the same object, agrees); unregistered, libdwfl's frame-pointer fallback steps it
@@ -38,7 +38,7 @@ class JitStackTest {
 
     @BeforeAll static void build() throws Exception {
         NativePrograms.assumePtracePermitted();
-        exe = NativePrograms.compile(dir, "jit.c");
+        exe = dev.sextant.engine.testing.NativePrograms.compile("jit", dir);
     }
 
     /** A started jit program, blocked in pause() under blocker() under the generated code. */
