@@ -305,6 +305,14 @@ final class LiveTarget implements AutoCloseable {
             maps = List.of();
         }
         Map<Long, String> names = rendezvous.map(Rendezvous::modules).orElse(Map.of());
+        // A library that brings JIT registration (libgcc_s's __register_frame, a JIT runtime's
+        // descriptor) is watched before it runs: the thread is held at r_brk until this returns.
+        if (m.loaded().stream().anyMatch(base -> jitWatch.definesJitSymbols(names.getOrDefault(base, "")))) {
+            ensureModules();
+            jitWatch.rescan(lookup);
+            // Read while ld.so is still at work (/etc/ld.so.cache mapped, say): read again at the next stop.
+            modulesDirty = true;
+        }
         for (long base : m.loaded()) {
             String path = names.getOrDefault(base, "");
             long end = base;

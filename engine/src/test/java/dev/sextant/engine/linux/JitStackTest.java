@@ -135,19 +135,43 @@ class JitStackTest {
         registerUnregisterRegister("libgcc", "__register_frame", null);
     }
 
-    /** Attach, let the program register, unregister and register again; every change is an event; the stack uses the table. */
+    @Test void aLaunchedProgramsLibgccIsWatchedFromItsLoadAndItsFramesStepped() throws Exception {
+        registerUnregisterRegister("libgcc", "__register_frame", null, true);
+    }
+
+    /**
+     * Attach (or launch: libgcc_s is then loaded after Sextant is there, and watched from its load),
+     * let the program register, unregister and register again; every change is an event; the stack
+     * uses the table.
+     */
     private static void registerUnregisterRegister(String mode, String origin, String name) throws Exception {
-        Path go = dir.resolve(mode + ".go");
-        try (NativePrograms.Running p = NativePrograms.start(exe, mode, go.toString());
-             EngineThread engine = new EngineThread()) {
+        registerUnregisterRegister(mode, origin, name, false);
+    }
+
+    private static void registerUnregisterRegister(String mode, String origin, String name, boolean launch) throws Exception {
+        Path go = dir.resolve(mode + (launch ? "-launch" : "") + ".go");
+        Path output = dir.resolve(mode + "-launch.out");
+        NativePrograms.Running started = launch ? null : NativePrograms.start(exe, mode, go.toString());
+        try (EngineThread engine = new EngineThread()) {
             LiveSessionTest.Events events = new LiveSessionTest.Events();
             engine.addListener(events);
-            LiveSessionTest.run(engine, new Command.Attach(new Pid(p.pid())));
+            int pid;
+            NativePrograms.LineFile out;
+            if (launch) {
+                pid = LiveSessionTest.run(engine, new Command.Launch(exe, List.of(mode, go.toString()), java.util.Optional.empty(),
+                        java.util.Map.of(), output)).pid().value();
+                out = new NativePrograms.LineFile(output);
+            } else {
+                pid = started.pid();
+                out = started.out();
+                LiveSessionTest.run(engine, new Command.Attach(new Pid(pid)));
+            }
             events.await(DebugEvent.ProcessStopped.class);
             assertThat(events.count(DebugEvent.DynamicTableChanged.class)).as("nothing registered before the go file").isZero();
             LiveSessionTest.run(engine, new Command.Continue());
+            if (launch) assertThat(out.next()).startsWith("ready ");
             Files.createFile(go);
-            // register, unregister, register again: each call of __jit_debug_register_code is seen at its breakpoint
+            // register, unregister, register again: each call is seen at its breakpoint
             DebugEvent.DynamicTableChanged added = events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
             assertThat(added.table().origin()).isEqualTo(origin);
             assertThat(added.table().functions()).singleElement().satisfies(f -> {
@@ -159,18 +183,20 @@ class JitStackTest {
             DebugEvent.DynamicTableChanged removed = events.await(DebugEvent.DynamicTableChanged.class, DebugEvent.DynamicTableChanged::removed);
             assertThat(removed.table().id()).isEqualTo(added.table().id());
             events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
-            assertThat(p.out().next()).startsWith("jit ");
-            assertThat(p.out().next()).isEqualTo("blocked");
+            assertThat(out.next()).startsWith("jit ");
+            assertThat(out.next()).isEqualTo("blocked");
             LiveSessionTest.run(engine, new Command.Break());
             DumpReport report = LiveSessionTest.run(engine, new Command.ReadStacks(new Cancellation()));
-            List<StackFrame> frames = report.stacks().stream().filter(t -> t.tid().value() == p.pid()).findFirst().orElseThrow().frames();
-            assertThat(frames).filteredOn(f -> f.source() == FrameSource.DYNAMIC_TABLE).singleElement()
+            List<StackFrame> frames = report.stacks().stream().filter(t -> t.tid().value() == pid).findFirst().orElseThrow().frames();
+            assertThat(frames).as("frames: " + frames).filteredOn(f -> f.source() == FrameSource.DYNAMIC_TABLE).singleElement()
                     .satisfies(f -> {
                         assertThat(f.function()).isEqualTo(java.util.Optional.ofNullable(name));
                         assertThat(f.module()).contains("[" + origin + "]");
                     });
             assertThat(frames).anySatisfy(f -> assertThat(f.function()).contains("main"));
-            LiveSessionTest.run(engine, new Command.Detach());
+            LiveSessionTest.run(engine, new Command.Kill());
+        } finally {
+            if (started != null) started.close();
         }
     }
 
