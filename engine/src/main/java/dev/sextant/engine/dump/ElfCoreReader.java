@@ -11,7 +11,6 @@ import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.Signals;
-import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
