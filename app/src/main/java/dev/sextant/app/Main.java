@@ -47,6 +47,10 @@ public final class Main implements Runnable {
             var plain = StackCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
+        if (args.length > 0 && args[0].equals("unwind")) {
+            var plain = dev.sextant.app.cli.UnwindCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (plain.isPresent()) return plain.get().call();
+        }
         if (args.length > 0 && args[0].equals("symbols")) {
             var plain = SymbolsCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();

@@ -70,6 +70,7 @@ public final class MainWindow {
     private final SymbolStateModel symbolState = new SymbolStateModel();
     private final dev.sextant.app.view.memory.MemoryModel memory;
     private final dev.sextant.app.view.memory.MemoryView memoryView;
+    private final dev.sextant.app.view.unwind.UnwindTablesModel unwindTables = new dev.sextant.app.view.unwind.UnwindTablesModel();
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
@@ -107,14 +108,16 @@ public final class MainWindow {
         bridge.addModel(breakpoints::apply);
         Tab breakpointsTab = new Tab("Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
                 debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
+        bridge.addModel(unwindTables::apply);
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
+        Tab unwindTab = new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node());
         bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
-                bindTab);
+                bindTab, unwindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
         body.setOrientation(Orientation.VERTICAL);
@@ -140,6 +143,8 @@ public final class MainWindow {
             bottom.getSelectionModel().select(memoryTab);
             memoryView.focusAddress();
         });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                () -> bottom.getSelectionModel().select(unwindTab));
         scene.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
             e.consume();

@@ -32,7 +32,15 @@ public enum Icon {
     PAUSE(Codicons.DEBUG_PAUSE),
     STEP_OVER(Codicons.DEBUG_STEP_OVER),
     STEP_INTO(Codicons.DEBUG_STEP_INTO),
-    STEP_OUT(Codicons.DEBUG_STEP_OUT);
+    STEP_OUT(Codicons.DEBUG_STEP_OUT),
+    /** Frame provenance, from most to least trusted: the thread's registers, CFI, a dynamic table (JIT), frame pointer, stack scan. */
+    FRAME_FROM_REGISTERS(Codicons.CIRCUIT_BOARD),
+    FRAME_FROM_CFI(Codicons.CHECK),
+    FRAME_FROM_DYNAMIC_TABLE(Codicons.FLAME),
+    FRAME_FROM_FRAME_POINTER(Codicons.LINK),
+    FRAME_FROM_STACK_SCAN(Codicons.QUESTION),
+    /** An unwind table (static, of a module, or dynamic, of generated code). */
+    UNWIND_TABLE(Codicons.SYMBOL_RULER);
 
     private final Ikon glyph;
 

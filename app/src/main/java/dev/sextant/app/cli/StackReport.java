@@ -112,6 +112,13 @@ public final class StackReport {
                 if (f.inline()) sb.append(" [inlined]");
                 f.module().ifPresent(m -> sb.append(" in ").append(m));
                 f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
+                // Frames not found by registers, CFI or DWARF inlining say how: they are trusted less.
+                switch (f.source()) {
+                    case DYNAMIC_TABLE -> sb.append(" [dynamic table]");
+                    case FRAME_POINTER -> sb.append(" [frame pointer]");
+                    case STACK_SCAN -> sb.append(" [stack scan]");
+                    default -> { }
+                }
                 sb.append('\n');
             }
             st.flatMap(ThreadStack::stopReason).ifPresent(s -> sb.append("  (unwinding stopped: ").append(s).append(")\n"));

@@ -40,8 +40,26 @@ public final class UnwindCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /**
+     * The command from plain arguments ({@code FILE}, {@code --json}, {@code --at ADDR}) without
+     * picocli, whose Java 5 classes CDS cannot archive: building its model costs more start-up than
+     * decoding a mid-sized library. Anything else (help, errors) is empty: picocli explains it.
+     */
+    public static Optional<UnwindCommand> plain(String[] args) {
+        UnwindCommand c = new UnwindCommand();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--json")) c.json = true;
+            else if (a.equals("--at") && i + 1 < args.length && c.at == null) c.at = args[++i];
+            else if (a.startsWith("--at=") && c.at == null) c.at = a.substring(5);
+            else if (!a.startsWith("-") && !a.isEmpty() && c.file == null) c.file = Path.of(a);
+            else return Optional.empty();
+        }
+        return c.file == null ? Optional.empty() : Optional.of(c);
+    }
+
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
         OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
         try {
             ByteReader bytes = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);

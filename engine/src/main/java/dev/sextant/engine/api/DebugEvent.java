@@ -19,6 +19,9 @@ public sealed interface DebugEvent {
 
     record ModuleLoaded(long stopId, Module module) implements DebugEvent {}
 
+    /** A dynamic function table appeared in the live target ({@code removed} false) or went away (JIT code). */
+    record DynamicTableChanged(long stopId, DynamicTable table, boolean removed) implements DebugEvent {}
+
     /** What crashed a dumped process, as its platform names it, and the system it ran on. */
     record CrashSummarized(long stopId, String os, String cpu, Optional<CrashReason> crash) implements DebugEvent {}
 

@@ -4,7 +4,6 @@ import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
-import dev.sextant.engine.api.FrameSource;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
@@ -12,14 +11,17 @@ import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.Signals;
-import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.ModuleReport;
-import dev.sextant.engine.elfutils.jna.ResolvedFrame;
+import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.unwind.DynamicTables;
+import dev.sextant.engine.unwind.GdbJitInterface;
+import dev.sextant.engine.unwind.StackFrames;
+import dev.sextant.engine.unwind.TargetMemory;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ProgramHeader;
@@ -101,12 +103,24 @@ public final class ElfCoreReader {
             cancel.throwIfCancelled();
             int total = threads.size();
             int[] done = {0};
-            dwfl.walkThreads((tid, pcs, activation, stop) -> {
-                ThreadStack st = new ThreadStack(new Tid(tid), frames(dwfl, pcs, activation), stop);
-                stacks.add(st);
-                listener.stack(st);
-                listener.progress(++done[0], total);
-            }, cancel::isCancelled);
+            // Generated code the process registered (GDB JIT interface) is in the core's memory too.
+            TargetMemory coreMemory = targetMemory(memory);
+            List<Long> jit = new SourceLookup(dwfl).symbolAddresses(GdbJitInterface.DESCRIPTOR, false);
+            Optional<DynamicTables> tables = jit.isEmpty() ? Optional.empty() : Optional.of(new DynamicTables());
+            try {
+                tables.ifPresent(t -> {
+                    t.syncGdbJit(coreMemory, jit);
+                    for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
+                });
+                StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, (tid, frames, stop) -> {
+                    ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);
+                    stacks.add(st);
+                    listener.stack(st);
+                    listener.progress(++done[0], total);
+                });
+            } finally {
+                tables.ifPresent(DynamicTables::close);
+            }
             cancel.throwIfCancelled();
         } catch (NativeCallException e) {
             throw new TargetException(label + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
@@ -224,18 +238,19 @@ public final class ElfCoreReader {
         return out;
     }
 
-    static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
-        List<StackFrame> frames = new ArrayList<>(pcs.length + 4);
-        for (int i = 0; i < pcs.length; i++) {
-            List<ResolvedFrame> rows = dwfl.symbolize(pcs[i], activation[i]);
-            for (int r = 0; r < rows.size(); r++) {
-                ResolvedFrame f = rows.get(r);
-                FrameSource src = f.inline() ? FrameSource.INLINE : (i == 0 ? FrameSource.REGISTERS : FrameSource.CFI);
-                frames.add(new StackFrame(frames.size(), Address.of(pcs[i]), f.module(), f.function(), f.offset(),
-                        f.file(), f.line(), f.inline(), src));
+    private static TargetMemory targetMemory(CoreMemory memory) {
+        return new TargetMemory() {
+            @Override public byte[] read(long address, int length) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(length);
+                try {
+                    while (b.hasRemaining() && memory.read(address + b.position(), b) > 0) { /* segment by segment */ }
+                } catch (IOException e) {
+                    // what was read so far
+                }
+                return java.util.Arrays.copyOf(b.array(), b.position());
             }
-        }
-        return frames;
+            @Override public java.util.OptionalLong readWord(long address) { return memory.word(address, 8); }
+        };
     }
 
     private static List<Map.Entry<String, Path>> candidates(String modname, Optional<String> executable, CoreOptions options,

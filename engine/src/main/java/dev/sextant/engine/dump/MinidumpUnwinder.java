@@ -109,7 +109,7 @@ final class MinidumpUnwinder implements AutoCloseable {
     ThreadStack stack(Tid tid, ThreadStack fallback) {
         Walk w = walks.get(tid.value());
         if (w != null && w.pcs().length >= 2) {
-            return new ThreadStack(tid, ElfCoreReader.frames(dwfl, w.pcs(), w.activation()), w.stop());
+            return new ThreadStack(tid, dev.sextant.engine.unwind.StackFrames.of(dwfl, w.pcs(), w.activation(), new boolean[w.pcs().length], Optional.empty()), w.stop());
         }
         List<StackFrame> out = new ArrayList<>(fallback.frames().size());
         for (StackFrame f : fallback.frames()) {

@@ -4,7 +4,6 @@ import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
-import dev.sextant.engine.api.FrameSource;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
@@ -18,7 +17,6 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.LiveProcess;
 import dev.sextant.engine.elfutils.jna.ModuleReport;
-import dev.sextant.engine.elfutils.jna.ResolvedFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +26,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import dev.sextant.engine.unwind.StackFrames;
+import dev.sextant.engine.unwind.DynamicTables;
+import dev.sextant.engine.unwind.TargetMemory;
 
 /**
  * Reads what the views show of a stopped live process: process facts from /proc, threads with
@@ -95,6 +97,25 @@ public final class LiveSnapshot {
 
     /** The whole report: threads in the tracer's order (leader first), one stack each. */
     public static DumpReport read(Tracer tracer, Dwfl dwfl, Cancellation cancel) {
+        return read(tracer, dwfl, Optional.empty(), cancel);
+    }
+
+    /** The target's memory as the unwind tables read it. */
+    public static TargetMemory memory(Tracer tracer) {
+        return new TargetMemory() {
+            @Override public byte[] read(long address, int length) { return tracer.readMemory(address, length); }
+            @Override public OptionalLong readWord(long address) {
+                long[] w = new long[1];
+                return tracer.readWord(address, w) ? OptionalLong.of(w[0]) : OptionalLong.empty();
+            }
+        };
+    }
+
+    /**
+     * As {@link #read(Tracer, Dwfl, Cancellation)}; frames in generated code that {@code tables}
+     * describes are named from the tables and, where a table has CFI, stepped with it.
+     */
+    public static DumpReport read(Tracer tracer, Dwfl dwfl, Optional<DynamicTables> tables, Cancellation cancel) {
         int pid = tracer.pid();
         ProcessInfo process = processInfo(pid);
         List<Diagnostic> diagnostics = new ArrayList<>();
@@ -117,8 +138,8 @@ public final class LiveSnapshot {
             }
         }
         Map<Tid, ThreadStack> stacks = new HashMap<>();
-        dwfl.walkThreads((tid, pcs, activation, stop) ->
-                stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames(dwfl, pcs, activation), stop)), cancel::isCancelled);
+        StackFrames.walk(dwfl, tables, memory(tracer), cancel::isCancelled,
+                (tid, frames, stop) -> stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames, stop)));
         cancel.throwIfCancelled();
         Map<Integer, Optional<String>> threadNames = names.join();
         List<ThreadInfo> threads = new ArrayList<>();
@@ -138,16 +159,7 @@ public final class LiveSnapshot {
     }
 
     public static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
-        List<StackFrame> frames = new ArrayList<>(pcs.length + 4);
-        for (int i = 0; i < pcs.length; i++) {
-            List<ResolvedFrame> rows = dwfl.symbolize(pcs[i], activation[i]);
-            for (ResolvedFrame f : rows) {
-                FrameSource src = f.inline() ? FrameSource.INLINE : (i == 0 ? FrameSource.REGISTERS : FrameSource.CFI);
-                frames.add(new StackFrame(frames.size(), Address.of(pcs[i]), f.module(), f.function(), f.offset(),
-                        f.file(), f.line(), f.inline(), src));
-            }
-        }
-        return frames;
+        return StackFrames.of(dwfl, pcs, activation, new boolean[pcs.length], Optional.empty());
     }
 
     private static String readString(String path) {

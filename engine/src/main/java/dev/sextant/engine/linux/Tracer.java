@@ -528,6 +528,7 @@ public final class Tracer implements AutoCloseable {
     }
 
     private Optional<TraceEvent.Stopped> onBreakpoint(Task t, long address) {
+        breakpointThread = t.tid;
         BreakpointSites.Hit hit = sites.hit(this, t.tid, address);
         if (hit.userBreakpoint().isPresent()) {
             steppingTid = 0;
@@ -581,6 +582,11 @@ public final class Tracer implements AutoCloseable {
     }
 
     public List<BreakpointSites.UserBreakpoint> breakpoints() { return sites.userBreakpoints(); }
+
+    private int breakpointThread;
+
+    /** The thread whose breakpoint hit is being handled: an internal breakpoint's action reads its registers. */
+    public int breakpointThread() { return breakpointThread; }
 
     /** An internal breakpoint (never reported as a stop): {@code action} runs on the engine thread at each hit. */
     public void addInternalBreakpoint(long address, Runnable action) {

@@ -18,6 +18,8 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.SourceLookup;
 import dev.sextant.engine.linux.BreakpointSites;
+import dev.sextant.engine.linux.JitWatch;
+import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.linux.Launcher;
 import dev.sextant.engine.linux.LiveSnapshot;
 import dev.sextant.engine.linux.ProcMaps;
@@ -49,6 +51,8 @@ final class LiveTarget implements AutoCloseable {
     private final SourceLookup lookup;
     private final Sink sink;
     private Optional<Rendezvous> rendezvous;
+    private final DynamicTables dynamicTables = new DynamicTables();
+    private JitWatch jitWatch;
     private final Map<Long, Module> modulesByBase = new HashMap<>();
     private int lastTid;
     private boolean modulesDirty;
@@ -64,7 +68,17 @@ final class LiveTarget implements AutoCloseable {
         }
         this.lookup = new SourceLookup(dwfl);
         this.rendezvous = Rendezvous.install(tracer, lookup);
+        this.jitWatch = JitWatch.install(tracer, lookup, dynamicTables);
         this.lastTid = tracer.pid();
+    }
+
+    /** Tables the target had before it was opened are told after TargetOpened; later changes as they happen. */
+    private void announceDynamicTables(long id) {
+        for (var info : dynamicTables.tables().tables()) {
+            sink.emit(new DebugEvent.DynamicTableChanged(id, dynamicTables.describe(info), false));
+        }
+        dynamicTables.tables().addListener(e -> sink.emit(new DebugEvent.DynamicTableChanged(sink.stopId(),
+                dynamicTables.describe(e.table()), e instanceof dev.sextant.engine.unwind.FunctionTableEvent.TableRemoved)));
     }
 
     static LiveTarget attach(Pid pid, Sink sink) {
@@ -99,6 +113,7 @@ final class LiveTarget implements AutoCloseable {
             target.modulesByBase.put(m.base().value(), m);
             sink.emit(new DebugEvent.ModuleLoaded(id, m));
         }
+        target.announceDynamicTables(id);
         sink.emit(new DebugEvent.ProcessStopped(id, new Tid(t.pid()), new StopReason.Attached(Address.of(t.registersPc(t.pid())))));
         return target;
     }
@@ -192,7 +207,8 @@ final class LiveTarget implements AutoCloseable {
             return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
         } else if (c instanceof Command.ReadStacks r) {
             requireRunning(false);
-            return LiveSnapshot.read(tracer, dwfl, r.cancellation());
+            jitWatch.sync();
+            return LiveSnapshot.read(tracer, dwfl, Optional.of(dynamicTables), r.cancellation());
         } else {
             throw new IllegalArgumentException("not a live-target command: " + c);
         }
@@ -288,6 +304,7 @@ final class LiveTarget implements AutoCloseable {
             modulesDirty = false;
             dwfl.refreshModules(tracer.pid());
             rendezvous = Rendezvous.install(tracer, lookup);
+            jitWatch = JitWatch.install(tracer, lookup, dynamicTables);
         } else if (e instanceof TraceEvent.ModulesChanged m) {
             modulesChanged(id, m);
         }
@@ -315,6 +332,14 @@ final class LiveTarget implements AutoCloseable {
             maps = List.of();
         }
         Map<Long, String> names = rendezvous.map(Rendezvous::modules).orElse(Map.of());
+        // A library that brings JIT registration (libgcc_s's __register_frame, a JIT runtime's
+        // descriptor) is watched before it runs: the thread is held at r_brk until this returns.
+        if (m.loaded().stream().anyMatch(base -> jitWatch.definesJitSymbols(names.getOrDefault(base, "")))) {
+            ensureModules();
+            jitWatch.rescan(lookup);
+            // Read while ld.so is still at work (/etc/ld.so.cache mapped, say): read again at the next stop.
+            modulesDirty = true;
+        }
         for (long base : m.loaded()) {
             String path = names.getOrDefault(base, "");
             long end = base;
@@ -350,6 +375,7 @@ final class LiveTarget implements AutoCloseable {
     @Override public void close() {
         try {
             dwfl.close();
+            dynamicTables.close();
         } finally {
             tracer.close();
         }
@@ -362,8 +388,10 @@ final class LiveTarget implements AutoCloseable {
                 java.util.concurrent.CompletableFuture.supplyAsync(Dwfl::unavailableReason);
         try (Tracer tracer = Tracer.attach(pid)) {
             libdw.join().ifPresent(r -> { throw new TargetException("process " + pid + ": " + r); });
-            try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute)) {
-                return LiveSnapshot.read(tracer, dwfl, cancel);
+            try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
+                 DynamicTables tables = new DynamicTables()) {
+                JitWatch.readOnce(tracer, new SourceLookup(dwfl), tables);
+                return LiveSnapshot.read(tracer, dwfl, Optional.of(tables), cancel);
             } catch (NativeCallException e) {
                 throw new TargetException("process " + pid + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
             } finally {

@@ -34,5 +34,25 @@ public final class CfiText {
         return n == null ? "r" + reg : "r" + reg + " (" + n + ")";
     }
 
+    /** Rows as readelf's frames-interp table: a LOC and CFA column, then one column per register any row mentions. */
+    public static String rows(int machine, java.util.List<CfiRow> rows) {
+        java.util.TreeSet<Integer> columns = new java.util.TreeSet<>();
+        for (CfiRow r : rows) for (RegisterRule rule : r.registers()) columns.add(rule.register());
+        return rows(machine, rows, columns.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    public static String rows(int machine, java.util.List<CfiRow> rows, int[] columns) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-18s %-10s", "LOC", "CFA"));
+        for (int col : columns) sb.append(String.format(" %-6s", registerRef(machine, col)));
+        sb.append('\n');
+        for (CfiRow r : rows) {
+            sb.append(String.format("%016x   %-10s", r.location(), cfa(machine, r.cfa())));
+            for (int col : columns) sb.append(String.format(" %-6s", rule(machine, r.rule(col))));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     private static String signed(int v) { return v >= 0 ? "+" + v : Integer.toString(v); }
 }

@@ -51,8 +51,12 @@ public final class FunctionTables implements AutoCloseable {
         Optional<FunctionEntry> lookup(long controlPc, Object context);
     }
 
-    /** What a table is, for views and providers. {@code provider} is the out-of-process provider name, if any. */
-    public record TableInfo(long id, long base, long length, Kind kind, Optional<String> provider, int entryCount) {
+    /**
+     * What a table is, for views and providers. {@code provider} is the out-of-process provider name, if any;
+     * {@code origin} says who registered it ("GDB JIT interface", "perf map", "RtlAddFunctionTable"…).
+     */
+    public record TableInfo(long id, long base, long length, Kind kind, Optional<String> provider, int entryCount,
+                            String origin) {
         public enum Kind { FIXED, CALLBACK }
 
         public boolean covers(long address) {
@@ -151,7 +155,7 @@ public final class FunctionTables implements AutoCloseable {
                                    String outOfProcessProvider) {
         if ((tableId & 3) != 3 || length == 0 || (callback == null && outOfProcessProvider == null)) return false;
         TableInfo info = new TableInfo(tableId, baseAddress, length, TableInfo.Kind.CALLBACK,
-                Optional.ofNullable(outOfProcessProvider), 0);
+                Optional.ofNullable(outOfProcessProvider), 0, outOfProcessProvider != null ? outOfProcessProvider : "callback");
         synchronized (this) {
             if (tables.containsKey(tableId)) return false;
             tables.put(tableId, new Installed(info, callback, context));
@@ -165,12 +169,18 @@ public final class FunctionTables implements AutoCloseable {
      * runs from the lowest begin to the highest end. Refused when the id is in use or there are no entries.
      */
     public boolean add(long tableId, long baseAddress, List<FunctionEntry> entries) {
+        return add(tableId, baseAddress, entries, "RtlAddFunctionTable");
+    }
+
+    /** As {@link #add(long, long, List)}, naming who registered the table. */
+    public boolean add(long tableId, long baseAddress, List<FunctionEntry> entries, String origin) {
         if (entries.isEmpty()) return false;
         List<FunctionEntry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing(FunctionEntry::begin, Long::compareUnsigned));
         long lo = sorted.get(0).begin();
         long hi = sorted.stream().map(FunctionEntry::end).max(Long::compareUnsigned).orElseThrow();
-        TableInfo info = new TableInfo(tableId, baseAddress + lo, hi - lo, TableInfo.Kind.FIXED, Optional.empty(), sorted.size());
+        TableInfo info = new TableInfo(tableId, baseAddress + lo, hi - lo, TableInfo.Kind.FIXED, Optional.empty(), sorted.size(),
+                origin);
         synchronized (this) {
             if (tables.containsKey(tableId)) return false;
             tables.put(tableId, new Fixed(info, baseAddress, List.copyOf(sorted)));
@@ -195,18 +205,34 @@ public final class FunctionTables implements AutoCloseable {
         return tables.values().stream().map(Table::info).toList();
     }
 
+    /** The entries of a fixed table, sorted by begin (offsets from its base); empty for a callback table or an unknown id. */
+    public synchronized List<FunctionEntry> entries(long tableId) {
+        return tables.get(tableId) instanceof Fixed f ? f.sorted() : List.of();
+    }
+
     /**
-     * The entry for {@code controlPc} (absolute). The first registered table covering it answers:
-     * a fixed table by binary search, a callback table by asking its callback (or provider) now.
+     * The entry for {@code controlPc} (absolute). Tables covering it are asked in registration order
+     * and the first with an entry answers: a fixed table by binary search, a callback table by asking
+     * its callback (or provider) now. Ranges may overlap (a perf map's range spans many JIT objects).
      */
     public Lookup lookup(long controlPc) {
-        Table table = null;
+        List<Table> covering = new ArrayList<>(2);
         synchronized (this) {
             for (Table t : tables.values()) {
-                if (t.info().covers(controlPc)) { table = t; break; }
+                if (t.info().covers(controlPc)) covering.add(t);
             }
         }
-        if (table == null) return new Lookup.NotCovered(controlPc);
+        if (covering.isEmpty()) return new Lookup.NotCovered(controlPc);
+        Lookup first = null;
+        for (Table t : covering) {
+            Lookup l = lookupIn(t, controlPc);
+            if (l instanceof Lookup.Found) return l;
+            if (first == null) first = l;
+        }
+        return first;
+    }
+
+    private Lookup lookupIn(Table table, long controlPc) {
         if (table instanceof Fixed f) {
             long off = controlPc - f.entryBase();
             int lo = 0, hi = f.sorted().size() - 1;

@@ -65,14 +65,7 @@ public final class UnwindTableListing {
         f.lsda().ifPresent(l -> sb.append("LSDA 0x").append(Long.toHexString(l)).append('\n'));
         try {
             CfaProgram.Table t = CfaProgram.decode(sectionOf.get(e.index()), f);
-            sb.append('\n').append(String.format("%-18s %-10s", "LOC", "CFA"));
-            for (int col : t.columns()) sb.append(String.format(" %-6s", CfiText.registerRef(machine, col)));
-            sb.append('\n');
-            for (CfiRow r : t.rows()) {
-                sb.append(String.format("%016x   %-10s", r.location(), CfiText.cfa(machine, r.cfa())));
-                for (int col : t.columns()) sb.append(String.format(" %-6s", CfiText.rule(machine, r.rule(col))));
-                sb.append('\n');
-            }
+            sb.append('\n').append(CfiText.rows(machine, t.rows(), t.columns()));
         } catch (FormatException ex) {
             sb.append("\nthe CFA program cannot be decoded: ").append(ex.getMessage()).append('\n');
         }

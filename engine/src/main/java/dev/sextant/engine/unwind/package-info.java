@@ -10,7 +10,14 @@
  *     {@link dev.sextant.engine.unwind.UnwindInfo} (version 1 and 2, chains of at most eight links);
  *     {@link dev.sextant.engine.unwind.PeDwarf} for MinGW's {@code .debug_frame}.</li>
  * <li>Dynamic: {@link dev.sextant.engine.unwind.FunctionTables}, the seed's
- *     {@code RtlInstallFunctionTableCallback} family, with out-of-process providers as plug-ins.</li>
+ *     {@code RtlInstallFunctionTableCallback} family, with out-of-process providers as plug-ins.
+ *     {@link dev.sextant.engine.unwind.DynamicTables} fills one per target from what the target
+ *     registered: {@link dev.sextant.engine.unwind.GdbJitInterface} objects, libgcc
+ *     {@code __register_frame} sections, {@link dev.sextant.engine.unwind.PerfMap} names.</li>
+ * <li>Walking: {@link dev.sextant.engine.unwind.StackFrames} turns libdwfl's walk into frames with
+ *     their {@link dev.sextant.engine.api.FrameSource}; frames in generated code are stepped by
+ *     {@link dev.sextant.engine.unwind.CfiStep} with a dynamic table's rows, over
+ *     {@link dev.sextant.engine.unwind.TargetMemory}.</li>
  * </ul>
  * Everything here is pure Java over {@link dev.sextant.engine.format.io.ByteReader}: malformed input
  * gives a {@link dev.sextant.engine.format.io.FormatException} or a {@link dev.sextant.engine.unwind.CfiRecord.Bad}

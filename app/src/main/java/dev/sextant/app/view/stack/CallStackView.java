@@ -30,7 +30,14 @@ public final class CallStackView {
         kit.column("Function", FrameRow::function, 240);
         kit.column("Module", FrameRow::module, 140);
         kit.column("Source", FrameRow::source, 260);
-        kit.column("Found by", FrameRow::how, 80);
+        TableColumn<FrameRow, String> how = kit.column("Found by", FrameRow::how, 120);
+        how.setCellFactory(c -> new TableCell<>() {
+            @Override protected void updateItem(String h, boolean empty) {
+                super.updateItem(h, empty);
+                setText(empty ? null : h);
+                setGraphic(empty || h == null ? null : provenanceIcon(h).graphic());
+            }
+        });
         Label note = new Label();
         note.setId("stack-note");
         note.textProperty().bind(model.note());
@@ -39,6 +46,18 @@ public final class CallStackView {
         note.getStyleClass().add("text-muted");
         node = new VBox(4, kit.node(), note);
         VBox.setVgrow(kit.node(), javafx.scene.layout.Priority.ALWAYS);
+    }
+
+    /** The icon of a "Found by" text (see {@link StackModel}): how far the frame can be trusted at a glance. */
+    static Icon provenanceIcon(String how) {
+        return switch (how) {
+            case "registers" -> Icon.FRAME_FROM_REGISTERS;
+            case "CFI" -> Icon.FRAME_FROM_CFI;
+            case "inlined" -> Icon.INLINE_FRAME;
+            case "dynamic table" -> Icon.FRAME_FROM_DYNAMIC_TABLE;
+            case "frame pointer" -> Icon.FRAME_FROM_FRAME_POINTER;
+            default -> Icon.FRAME_FROM_STACK_SCAN;
+        };
     }
 
     public Node node() { return node; }

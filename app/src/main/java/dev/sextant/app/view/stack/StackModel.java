@@ -65,6 +65,7 @@ public final class StackModel {
                     case REGISTERS -> "registers";
                     case CFI -> "CFI";
                     case INLINE -> "inlined";
+                    case DYNAMIC_TABLE -> "dynamic table";
                     case FRAME_POINTER -> "frame pointer";
                     case UNWIND_INFO -> "unwind info";
                     case STACK_SCAN -> "stack scan";

@@ -36,7 +36,28 @@ public final class Dwfl implements AutoCloseable {
     /** Receives one thread's pcs as unwound: {@code activation[i]} is true where pc is exact (not a return address). */
     public interface ThreadVisitor {
         void thread(int tid, long[] pcs, boolean[] activation, Optional<String> stopReason);
+
+        /** As above; {@code stepped[i]} is true where the {@link FrameStepper} (not libdwfl) found frame i's caller. */
+        default void thread(int tid, long[] pcs, boolean[] activation, boolean[] stepped, Optional<String> stopReason) {
+            thread(tid, pcs, activation, stopReason);
+        }
     }
+
+    /**
+     * Steps frames that lie in no module (generated code) with Sextant's own tables: given the frame's
+     * pc and registers (DWARF numbering), the caller's registers with its pc under DWARF 16 (x86-64
+     * rip), or empty to let libdwfl go on by itself (its x86-64 fallback follows the frame pointer).
+     * Called on the thread that owns this session, from inside libdwfl; must not throw.
+     */
+    public interface FrameStepper {
+        Optional<Map<Integer, Long>> step(long pc, boolean activation, java.util.function.IntFunction<OptionalLong> registers);
+    }
+
+    /** Whether this libdw can read an unwound frame's registers ({@code dwfl_frame_reg}, elfutils 0.188). */
+    public static boolean canStepFrames() { return FrameRegisters.AVAILABLE; }
+
+    /** Registers (DWARF 0..16, 16 = pc) the next {@code set_initial_registers} hands libdwfl instead of the thread's own. */
+    private Map<Integer, Long> restartRegisters;
 
     private static final int MAX_FRAMES = 256;
     /** libdwfl's default build-id directory (its debuginfo_path default is ":.debug:/usr/lib/debug"). */
@@ -171,7 +192,7 @@ public final class Dwfl implements AutoCloseable {
         Dwfl d = new Dwfl(debugFileSubstitute);
         try {
             d.reportProcess(pid);
-            d.live = new LiveState(process);
+            d.live = new LiveState(process, d);
             if (LibDw.dwfl_attach_state(d.dwfl, null, pid, d.live.struct, null) == 0) throw dwflError("dwfl_attach_state");
         } catch (RuntimeException e) {
             d.close();
@@ -338,6 +359,7 @@ public final class Dwfl implements AutoCloseable {
             return 1;
         };
         setRegisters = (thread, threadArg) -> {
+            if (restartRegisters != null) return setRestartRegisters(thread) ? (byte) 1 : 0;
             int index = (int) Pointer.nativeValue(threadArg) - 1;
             long[] regs = source.dwarfRegisters(index);
             if (LibDw.dwfl_thread_state_registers(thread, 0, regs.length, regs) == 0) return 0;
@@ -350,6 +372,21 @@ public final class Dwfl implements AutoCloseable {
         threadCallbacks.setPointer(2L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(memoryRead));
         threadCallbacks.setPointer(3L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(setRegisters));
         if (LibDw.dwfl_attach_state(dwfl, elf, pid, threadCallbacks, null) == 0) throw dwflError("dwfl_attach_state");
+    }
+
+    boolean restarting() { return restartRegisters != null; }
+
+    /** Hands libdwfl the registers of a frame Sextant stepped to; unknown registers stay undefined. */
+    boolean setRestartRegisters(Pointer thread) {
+        Map<Integer, Long> regs = restartRegisters;
+        long[] one = new long[1];
+        for (Map.Entry<Integer, Long> r : regs.entrySet()) {
+            if (r.getKey() >= 16) continue;
+            one[0] = r.getValue();
+            if (LibDw.dwfl_thread_state_registers(thread, r.getKey(), 1, one) == 0) return false;
+        }
+        LibDw.dwfl_thread_state_register_pc(thread, regs.get(16));
+        return true;
     }
 
     private static boolean is64(Pointer elf) {
@@ -405,24 +442,66 @@ public final class Dwfl implements AutoCloseable {
      * {@value #MAX_FRAMES} frames each. {@code cancelled} is polled between threads and frames.
      */
     public void walkThreads(ThreadVisitor visitor, BooleanSupplier cancelled) {
+        walkThreads(visitor, cancelled, null);
+    }
+
+    /**
+     * As {@link #walkThreads(ThreadVisitor, BooleanSupplier)}; where a frame lies in no module and
+     * {@code stepper} knows it, the walk is cut there and started again from the caller's registers
+     * the stepper recovered (libdwfl has no hook to step one frame by other rules). Only for sessions
+     * whose thread state Sextant serves (live processes, cores opened with a {@link ThreadSource}).
+     */
+    public void walkThreads(ThreadVisitor visitor, BooleanSupplier cancelled, FrameStepper stepper) {
         long[] pcs = new long[MAX_FRAMES];
         boolean[] act = new boolean[MAX_FRAMES];
+        boolean[] stepped = new boolean[MAX_FRAMES];
         int[] count = new int[1];
         long[] pc = new long[1];
         byte[] isAct = new byte[1];
+        boolean canStep = stepper != null && (live != null || threadCallbacks != null) && FrameRegisters.AVAILABLE;
+        @SuppressWarnings("unchecked") Map<Integer, Long>[] restart = new Map[1];
+        boolean[] firstOfRestart = new boolean[1];
         LibDw.FrameCallback frameCb = (frame, arg) -> {
             if (cancelled.getAsBoolean()) return LibDw.DWARF_CB_ABORT;
             if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
-            pcs[count[0]] = pc[0];
-            act[count[0]] = isAct[0] != 0;
+            int i = count[0];
+            pcs[i] = pc[0];
+            // A walk restarted from a stepped caller begins at a return address, which libdwfl takes for an exact pc.
+            act[i] = isAct[0] != 0 && !firstOfRestart[0];
+            firstOfRestart[0] = false;
+            stepped[i] = false;
             count[0]++;
-            return count[0] >= MAX_FRAMES ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
+            if (count[0] >= MAX_FRAMES) return LibDw.DWARF_CB_ABORT;
+            if (canStep && LibDw.dwfl_addrmodule(dwfl, act[i] ? pc[0] : pc[0] - 1) == null) {
+                try {
+                    Optional<Map<Integer, Long>> caller = stepper.step(pc[0], act[i], r -> FrameRegisters.read(frame, r));
+                    if (caller.isPresent() && caller.get().containsKey(16)) {
+                        stepped[i] = true;
+                        restart[0] = caller.get();
+                        return LibDw.DWARF_CB_ABORT;
+                    }
+                } catch (RuntimeException e) {
+                    // a failing stepper leaves the frame to libdwfl
+                }
+            }
+            return LibDw.DWARF_CB_OK;
         };
         LibDw.ThreadCallback threadCb = (thread, arg) -> {
             if (cancelled.getAsBoolean()) return LibDw.DWARF_CB_ABORT;
             int tid = LibDw.dwfl_thread_tid(thread);
             count[0] = 0;
+            restart[0] = null;
             int rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
+            while (restart[0] != null && count[0] < MAX_FRAMES && !cancelled.getAsBoolean()) {
+                restartRegisters = restart[0];
+                restart[0] = null;
+                firstOfRestart[0] = true;
+                try {
+                    rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
+                } finally {
+                    restartRegisters = null;
+                }
+            }
             Optional<String> stop = Optional.empty();
             if (rc < 0) {
                 int e = LibDw.dwfl_errno();
@@ -431,9 +510,8 @@ public final class Dwfl implements AutoCloseable {
                 stop = Optional.of("stopped after " + MAX_FRAMES + " frames");
             }
             int n = count[0];
-            long[] p = java.util.Arrays.copyOf(pcs, n);
-            boolean[] a = java.util.Arrays.copyOf(act, n);
-            visitor.thread(tid, p, a, stop);
+            visitor.thread(tid, java.util.Arrays.copyOf(pcs, n), java.util.Arrays.copyOf(act, n),
+                    java.util.Arrays.copyOf(stepped, n), stop);
             return LibDw.DWARF_CB_OK;
         };
         int rc = LibDw.dwfl_getthreads(dwfl, threadCb, null);

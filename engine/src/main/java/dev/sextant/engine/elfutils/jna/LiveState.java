@@ -25,7 +25,7 @@ final class LiveState {
     private int[] listing = new int[0];
     private final long[] word = new long[1];
 
-    LiveState(LiveProcess process) {
+    LiveState(LiveProcess process, Dwfl session) {
         this.process = process;
         // *thread_argp starts NULL for each dwfl_getthreads walk; we keep the next index + 1 in it.
         this.nextThread = (dwfl, arg, threadArgp) -> {
@@ -59,6 +59,7 @@ final class LiveState {
         };
         this.setInitialRegisters = (thread, arg) -> {
             try {
+                if (session.restarting()) return session.setRestartRegisters(thread) ? (byte) 1 : 0;
                 long[] user = process.userRegisters(LibDw.dwfl_thread_tid(thread));
                 if (user == null) return 0;
                 long[] dwarf = new long[DWARF_FROM_USER.length];

@@ -1,0 +1,136 @@
+package dev.sextant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.app.view.unwind.TableSourceRow;
+import dev.sextant.app.view.unwind.UnwindEntryRow;
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.DynamicTable;
+import dev.sextant.engine.testing.NativePrograms;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The Unwind tables view on a real core: a module's FDEs as readelf counts them, the address search, the rows; dynamic tables come and go. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class UnwindTablesGuiTest extends WindowTest {
+    @TempDir static Path dir;
+    static Path exe;
+    static Path core;
+
+    @BeforeAll static void makeCore() throws Exception {
+        exe = NativePrograms.compile("crash", dir);
+        core = NativePrograms.coreOf(exe, dir);
+    }
+
+    /**
+     * A live JIT (jit.c, attached while it waits): the table it registers through the GDB JIT
+     * interface shows up, goes and comes back as the program registers, unregisters and registers;
+     * after a break, the Call stack marks the generated function's frame as found by a dynamic table.
+     */
+    @Test void liveJitTablesAppearInTheViewAndMarkTheirFrame(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/sys/kernel/yama/ptrace_scope"))
+                ? Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).strip().equals("0") : true,
+                "ptrace_scope forbids attaching to a non-child");
+        Path jit = NativePrograms.compile("jit", dir);
+        Path go = dir.resolve("gui.go"), out = dir.resolve("jit.out");
+        // Started through sh and backgrounded so that it is not the JVM's child (the JVM reaps its children).
+        new ProcessBuilder("sh", "-c", "\"$0\" cycle \"$1\" </dev/null >\"$2\" 2>&1 &", jit.toString(), go.toString(), out.toString())
+                .start().waitFor(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.exists(out) && Files.readString(out).startsWith("ready "));
+        int pid = Integer.parseInt(Files.readString(out).lines().findFirst().orElseThrow().substring(6).strip());
+        try {
+            AtomicReference<CompletableFuture<?>> attached = new AtomicReference<>();
+            robot.interact(() -> attached.set(window.debug().attach(pid)));
+            attached.get().get(60, TimeUnit.SECONDS);
+            robot.clickOn("Unwind tables");
+            TableView<TableSourceRow> sources = robot.lookup("#unwind-sources-table").queryTableView();
+            assertThat(sources.getItems()).noneMatch(r -> r.table().isPresent());
+            robot.interact(() -> window.debug().cont());
+            WaitForAsyncUtils.waitForFxEvents();
+            Files.createFile(go);
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.readString(out).contains("blocked"));
+            WaitForAsyncUtils.waitForFxEvents();
+            TableSourceRow dyn = sources.getItems().stream().filter(r -> r.table().isPresent()).findFirst().orElseThrow();
+            assertThat(sources.getItems()).filteredOn(r -> r.table().isPresent()).hasSize(1);
+            assertThat(dyn.kind()).isEqualTo("dynamic: GDB JIT interface");
+            robot.interact(() -> sources.getSelectionModel().select(dyn));
+            TableView<UnwindEntryRow> entries = robot.lookup("#unwind-entries-table").queryTableView();
+            assertThat(entries.getItems()).singleElement().satisfies(r -> {
+                assertThat(r.symbol()).isEqualTo("jit_fn");
+                assertThat(r.unwind()).isEqualTo("CFI, 3 rows");
+            });
+
+            robot.interact(() -> window.debug().pause());
+            TableView<dev.sextant.app.view.stack.FrameRow> stack = robot.lookup("#stack-table").queryTableView();
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> stack.getItems().stream().anyMatch(r -> r.function().startsWith("jit_fn")));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(stack.getItems()).filteredOn(r -> r.function().startsWith("jit_fn")).singleElement().satisfies(r -> {
+                assertThat(r.how()).isEqualTo("dynamic table");
+                assertThat(r.module()).isEqualTo("[GDB JIT interface]");
+            });
+            assertThat(stack.getItems()).anySatisfy(r -> assertThat(r.function()).startsWith("main+"));
+            robot.interact(() -> window.debug().detach());
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test void moduleEntriesMatchReadelfAndDynamicTablesAppearAndVanish(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("readelf"), "readelf (the reference) is not installed");
+        AtomicReference<CompletableFuture<?>> f = new AtomicReference<>();
+        robot.interact(() -> f.set(window.open(core, Optional.empty(), Optional.empty())));
+        f.get().get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("Unwind tables");
+        TableView<TableSourceRow> sources = robot.lookup("#unwind-sources-table").queryTableView();
+        TableSourceRow crash = sources.getItems().stream().filter(r -> r.name().equals("crash")).findFirst().orElseThrow();
+        robot.interact(() -> sources.getSelectionModel().select(crash));
+        TableView<UnwindEntryRow> entries = robot.lookup("#unwind-entries-table").queryTableView();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !entries.getItems().isEmpty());
+
+        NativePrograms.Tools.Result readelf = NativePrograms.Tools.run(dir, 60, List.of("readelf", "--debug-dump=frames", exe.toString()));
+        long fdes = readelf.stdout().lines().filter(l -> l.matches("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE .*")).count();
+        assertThat(entries.getItems()).hasSize((int) fdes);
+
+        UnwindEntryRow main = entries.getItems().stream().filter(r -> r.symbol().equals("main")).findFirst().orElseThrow();
+        robot.clickOn("#unwind-address").write("0x" + Long.toHexString(main.startValue() + 1)).type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(entries.getSelectionModel().getSelectedItem()).isEqualTo(main);
+        TextArea detail = robot.lookup("#unwind-detail").queryAs(TextArea.class);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> detail.getText().contains("LOC"));
+        assertThat(detail.getText()).contains("pc 0x" + Long.toHexString(main.startValue())).contains("rsp+8").contains("rbp");
+
+        DynamicTable jit = new DynamicTable(0x7000_0000_0003L, Address.of(0x7000_0000_0000L), 0x40, "GDB JIT interface",
+                List.of(new DynamicTable.Function(Address.of(0x7000_0000_0000L), Address.of(0x7000_0000_0015L), Optional.of("jit_fn"),
+                        "CFI, 3 rows", "LOC CFA\n")));
+        robot.interact(() -> window.bridge().onEvent(new DebugEvent.DynamicTableChanged(Long.MAX_VALUE, jit, false)));
+        WaitForAsyncUtils.waitForFxEvents();
+        TableSourceRow dyn = sources.getItems().stream().filter(r -> r.table().isPresent()).findFirst().orElseThrow();
+        assertThat(dyn.kind()).isEqualTo("dynamic: GDB JIT interface");
+        robot.interact(() -> sources.getSelectionModel().select(dyn));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(entries.getItems()).singleElement().satisfies(r -> {
+            assertThat(r.symbol()).isEqualTo("jit_fn");
+            assertThat(r.unwind()).isEqualTo("CFI, 3 rows");
+        });
+        robot.interact(() -> window.bridge().onEvent(new DebugEvent.DynamicTableChanged(Long.MAX_VALUE, jit, true)));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(sources.getItems()).noneMatch(r -> r.table().isPresent());
+        assertThat(entries.getItems()).isEmpty();
+    }
+}

@@ -1,0 +1,270 @@
+package dev.sextant.engine.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.FrameSource;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.api.StackFrame;
+import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.session.EngineThread;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stacks through generated code (src/test/resources/native/jit.c): a function written into an mmap'ed
+ * region at run time, without a frame pointer, that calls back into C and blocks there. Registered
+ * through the GDB JIT interface, its frame is stepped with the in-memory object's .eh_frame (and gdb,
+ * which reads the same object, agrees); unregistered, libdwfl's frame-pointer fallback steps it
+ * (and eu-stack, the same fallback, agrees); named by a perf map, it has the perf map's name.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class JitStackTest {
+    @TempDir static Path dir;
+    static Path exe;
+
+    @BeforeAll static void build() throws Exception {
+        NativePrograms.assumePtracePermitted();
+        exe = dev.sextant.engine.testing.NativePrograms.compile("jit", dir);
+    }
+
+    /** A started jit program, blocked in pause() under blocker() under the generated code. */
+    record Blocked(NativePrograms.Running process, long code, long length) implements AutoCloseable {
+        @Override public void close() { process.close(); }
+    }
+
+    static Blocked start(String mode) throws Exception {
+        NativePrograms.Running p = NativePrograms.start(exe, mode);
+        String jit = p.out().next();
+        assertThat(jit).startsWith("jit ");
+        String[] f = jit.split(" ");
+        assertThat(p.out().next()).isEqualTo("blocked");
+        // "blocked" is printed just before pause(): wait until the thread sleeps in the pause syscall (34).
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.readString(Path.of("/proc/" + p.pid() + "/syscall")).startsWith("34 ") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return new Blocked(p, Long.decode(f[1]), Long.decode(f[2]));
+    }
+
+    static List<StackFrame> stack(int pid) throws Exception {
+        try (EngineThread engine = new EngineThread()) {
+            DumpReport r = engine.submit(new Command.StackProcess(new Pid(pid), new Cancellation())).get(60, TimeUnit.SECONDS);
+            ThreadStack s = r.stacks().stream().filter(t -> t.tid().value() == pid).findFirst().orElseThrow();
+            return s.frames().stream().filter(f -> !f.inline()).toList();   // physical frames, as gdb and eu-stack count them
+        }
+    }
+
+    static StackFrame jitFrame(List<StackFrame> frames, Blocked b) {
+        return frames.stream().filter(f -> Long.compareUnsigned(f.pc().value() - b.code(), b.length()) < 0).findFirst()
+                .orElseThrow(() -> new AssertionError("no frame in the generated code: " + frames));
+    }
+
+    @Test void registeredJitFrameIsSteppedByItsTableToMainAsGdbDoes() throws Exception {
+        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
+        try (Blocked b = start("gdb-jit")) {
+            List<StackFrame> frames = stack(b.process().pid());
+            StackFrame jit = jitFrame(frames, b);
+            assertThat(jit.source()).isEqualTo(FrameSource.DYNAMIC_TABLE);
+            assertThat(jit.function()).contains("jit_fn");
+            assertThat(jit.module()).contains("[GDB JIT interface]");
+            assertThat(jit.offset()).isEqualTo(jit.pc().value() - b.code());
+            StackFrame caller = frames.get(jit.index() + 1);
+            assertThat(caller.function()).contains("main");
+            assertThat(caller.source()).isEqualTo(FrameSource.CFI);
+            assertThat(frames.get(jit.index() - 1).function()).contains("blocker");
+
+            List<Gdb> gdb = gdbBacktrace(b.process().pid());
+            int upTo = gdb.stream().map(Gdb::function).toList().indexOf("main");
+            assertThat(upTo).as("gdb reaches main: " + gdb).isPositive();
+            assertThat(frames.subList(0, upTo + 1)).extracting(f -> f.pc().value())
+                    .containsExactlyElementsOf(gdb.subList(0, upTo + 1).stream().map(Gdb::pc).toList());
+            assertThat(gdb.get(jit.index()).function()).isEqualTo("jit_fn");
+        }
+    }
+
+    @Test void unregisteredJitFrameIsMarkedFramePointerAndMatchesEuStack() throws Exception {
+        Assumptions.assumeTrue(NativePrograms.onPath("eu-stack"), "eu-stack (the reference) is not installed");
+        try (Blocked b = start("none")) {
+            List<StackFrame> frames = stack(b.process().pid());
+            StackFrame jit = jitFrame(frames, b);
+            assertThat(jit.source()).isEqualTo(FrameSource.FRAME_POINTER);
+            assertThat(jit.module()).isEmpty();
+            assertThat(jit.function()).isEmpty();
+            assertThat(frames).noneMatch(f -> f.source() == FrameSource.DYNAMIC_TABLE);
+            // The same fallback as eu-stack's: the same pcs (the generated code keeps no frame pointer,
+            // so the walk skips main — the reason to register it).
+            assertThat(frames).extracting(f -> f.pc().value()).containsExactlyElementsOf(euStack(b.process().pid()));
+        }
+    }
+
+    @Test void perfMapNamesTheJitFrameWithoutUnwindInformation() throws Exception {
+        try (Blocked b = start("perf-map")) {
+            Path map = Path.of("/tmp/perf-" + b.process().pid() + ".map");
+            try {
+                List<StackFrame> frames = stack(b.process().pid());
+                StackFrame jit = jitFrame(frames, b);
+                assertThat(jit.function()).contains("perf_jit_fn");
+                assertThat(jit.module()).contains("[perf map]");
+                assertThat(jit.offset()).isEqualTo(jit.pc().value() - b.code());
+                assertThat(jit.source()).isEqualTo(FrameSource.FRAME_POINTER);
+            } finally {
+                Files.deleteIfExists(map);
+            }
+        }
+    }
+
+    @Test void tablesAppearAndVanishLiveAsTheTargetRegistersCode() throws Exception {
+        registerUnregisterRegister("cycle", "GDB JIT interface", "jit_fn");
+    }
+
+    @Test void framesRegisteredWithLibgccAppearLiveAndStepTheJitFrame() throws Exception {
+        registerUnregisterRegister("libgcc", "__register_frame", null);
+    }
+
+    @Test void aLaunchedProgramsLibgccIsWatchedFromItsLoadAndItsFramesStepped() throws Exception {
+        registerUnregisterRegister("libgcc", "__register_frame", null, true);
+    }
+
+    /**
+     * Attach (or launch: libgcc_s is then loaded after Sextant is there, and watched from its load),
+     * let the program register, unregister and register again; every change is an event; the stack
+     * uses the table.
+     */
+    private static void registerUnregisterRegister(String mode, String origin, String name) throws Exception {
+        registerUnregisterRegister(mode, origin, name, false);
+    }
+
+    private static void registerUnregisterRegister(String mode, String origin, String name, boolean launch) throws Exception {
+        Path go = dir.resolve(mode + (launch ? "-launch" : "") + ".go");
+        Path output = dir.resolve(mode + "-launch.out");
+        NativePrograms.Running started = launch ? null : NativePrograms.start(exe, mode, go.toString());
+        try (EngineThread engine = new EngineThread()) {
+            LiveSessionTest.Events events = new LiveSessionTest.Events();
+            engine.addListener(events);
+            int pid;
+            NativePrograms.LineFile out;
+            if (launch) {
+                pid = LiveSessionTest.run(engine, new Command.Launch(exe, List.of(mode, go.toString()), java.util.Optional.empty(),
+                        java.util.Map.of(), output)).pid().value();
+                out = new NativePrograms.LineFile(output);
+            } else {
+                pid = started.pid();
+                out = started.out();
+                LiveSessionTest.run(engine, new Command.Attach(new Pid(pid)));
+            }
+            events.await(DebugEvent.ProcessStopped.class);
+            assertThat(events.count(DebugEvent.DynamicTableChanged.class)).as("nothing registered before the go file").isZero();
+            LiveSessionTest.run(engine, new Command.Continue());
+            if (launch) assertThat(out.next()).startsWith("ready ");
+            Files.createFile(go);
+            // register, unregister, register again: each call is seen at its breakpoint
+            DebugEvent.DynamicTableChanged added = events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
+            assertThat(added.table().origin()).isEqualTo(origin);
+            assertThat(added.table().functions()).singleElement().satisfies(f -> {
+                assertThat(f.name()).isEqualTo(java.util.Optional.ofNullable(name));
+                assertThat(f.end().value() - f.start().value()).isEqualTo(21);
+                assertThat(f.unwind()).isEqualTo("CFI, 3 rows");
+                assertThat(f.detail()).contains("rsp+32");
+            });
+            DebugEvent.DynamicTableChanged removed = events.await(DebugEvent.DynamicTableChanged.class, DebugEvent.DynamicTableChanged::removed);
+            assertThat(removed.table().id()).isEqualTo(added.table().id());
+            events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
+            assertThat(out.next()).startsWith("jit ");
+            assertThat(out.next()).isEqualTo("blocked");
+            LiveSessionTest.run(engine, new Command.Break());
+            DumpReport report = LiveSessionTest.run(engine, new Command.ReadStacks(new Cancellation()));
+            List<StackFrame> frames = report.stacks().stream().filter(t -> t.tid().value() == pid).findFirst().orElseThrow().frames();
+            assertThat(frames).as("frames: " + frames).filteredOn(f -> f.source() == FrameSource.DYNAMIC_TABLE).singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.function()).isEqualTo(java.util.Optional.ofNullable(name));
+                        assertThat(f.module()).contains("[" + origin + "]");
+                    });
+            assertThat(frames).anySatisfy(f -> assertThat(f.function()).contains("main"));
+            LiveSessionTest.run(engine, new Command.Kill());
+        } finally {
+            if (started != null) started.close();
+        }
+    }
+
+    @Test void coreOfAProcessWithRegisteredJitCodeIsSteppedByTheTableInTheCoreAsGdbDoes() throws Exception {
+        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
+        Path core;
+        try {
+            core = dev.sextant.engine.dump.CrashCapture.capture(exe, List.of("gdb-jit-crash"), dir, 120);
+        } catch (dev.sextant.engine.api.TargetException e) {
+            Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
+            return;
+        }
+        DumpReport r = dev.sextant.engine.dump.ElfCoreReader.read(core, dev.sextant.engine.dump.CoreOptions.DEFAULT,
+                dev.sextant.engine.dump.CoreReadListener.NONE, new Cancellation());
+        List<StackFrame> frames = r.stacks().get(0).frames().stream().filter(f -> !f.inline()).toList();
+        StackFrame jit = frames.stream().filter(f -> f.source() == FrameSource.DYNAMIC_TABLE).findFirst()
+                .orElseThrow(() -> new AssertionError("no frame stepped by a dynamic table: " + frames));
+        assertThat(jit.function()).contains("jit_fn");
+        assertThat(frames.get(jit.index() + 1).function()).contains("main");
+
+        Process g = new ProcessBuilder("gdb", "-batch", "-nx", exe.toString(), core.toString(), "-ex", "bt")
+                .redirectErrorStream(true).start();
+        String out = new String(g.getInputStream().readAllBytes());
+        assertThat(g.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        List<Long> gdbPcs = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^#\\d+\\s+0x([0-9a-f]+) in (\\S+)").matcher(out);
+        List<String> gdbNames = new ArrayList<>();
+        while (m.find()) { gdbPcs.add(Long.parseUnsignedLong(m.group(1), 16)); gdbNames.add(m.group(2)); }
+        int jitAt = gdbNames.indexOf("jit_fn");
+        assertThat(jitAt).as("gdb names the JIT frame: " + out).isNotNegative();
+        assertThat(gdbPcs.get(jitAt)).isEqualTo(jit.pc().value());
+        assertThat(gdbNames.get(jitAt + 1)).isEqualTo("main");
+        assertThat(gdbPcs.get(jitAt + 1)).isEqualTo(frames.get(jit.index() + 1).pc().value());
+    }
+
+    record Gdb(long pc, String function) {}
+
+    private static final Pattern GDB_FRAME = Pattern.compile("^#(\\d+)\\s+(?:0x([0-9a-f]+) in )?(\\S+) \\(");
+
+    /** gdb -batch -p PID -ex bt: frame pcs and function names (frame 0 without "0x… in" when the pc is a line start). */
+    static List<Gdb> gdbBacktrace(int pid) throws Exception {
+        Process g = new ProcessBuilder("gdb", "-batch", "-nx", "-p", Integer.toString(pid), "-ex", "bt", "-ex", "info registers rip")
+                .redirectErrorStream(true).start();
+        String out = new String(g.getInputStream().readAllBytes());
+        assertThat(g.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        List<Gdb> frames = new ArrayList<>();
+        Matcher rip = Pattern.compile("rip\\s+0x([0-9a-f]+)").matcher(out);
+        for (String line : out.split("\n")) {
+            Matcher m = GDB_FRAME.matcher(line);
+            if (!m.find()) continue;
+            long pc = m.group(2) != null ? Long.parseUnsignedLong(m.group(2), 16) : -1;
+            frames.add(new Gdb(pc, m.group(3)));
+        }
+        if (!frames.isEmpty() && frames.get(0).pc() == -1 && rip.find()) {
+            frames.set(0, new Gdb(Long.parseUnsignedLong(rip.group(1), 16), frames.get(0).function()));
+        }
+        assertThat(frames).as("gdb said: " + out).isNotEmpty();
+        return frames;
+    }
+
+    static List<Long> euStack(int pid) throws Exception {
+        Process g = new ProcessBuilder("eu-stack", "-1", "-p", Integer.toString(pid)).redirectErrorStream(true).start();
+        String out = new String(g.getInputStream().readAllBytes());
+        assertThat(g.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        List<Long> pcs = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^#\\d+\\s+0x([0-9a-f]+)").matcher(out);
+        while (m.find()) pcs.add(Long.parseUnsignedLong(m.group(1), 16));
+        assertThat(pcs).as("eu-stack said: " + out).isNotEmpty();
+        return pcs;
+    }
+}
