@@ -25,6 +25,9 @@ for n in 50 1000; do
     "$(ratio "$s" "$e")" "$(ratio "$sc" "$ec")" "$(ratio "$s" "$g")" "$(ratio "$sc" "$gc")"
 done
 echo "(targets: 50 threads <= 3x eu-stack and <= 0.5x gdb; 1,000 threads <= 1.0x eu-stack)"
-echo "where Sextant's time goes on the 1,000-thread core:"
-SEXTANT_TIMING=1 "$here/sextant" stack --core "$core" 2>&1 >/dev/null | sed 's/^/  /'
-echo "the JVM alone: $(median_ms "$runs" java -Xshare:auto -XX:TieredStopAtLevel=1 -version) ms"
+for n in 50 1000; do
+  echo "where Sextant's time goes on the $n-thread core (JNA + libdw load on its own here; a normal run overlaps it with reading the notes):"
+  SEXTANT_TIMING=1 "$here/sextant" stack --core "$(ls -t "$work/$n"/core* | head -1)" 2>&1 >/dev/null | sed 's/^/  /'
+done
+jvm=$(SEXTANT_WHICH_JAVA=1 "$here/sextant")
+echo "the JVM alone ($jvm -version): $(median_ms "$runs" "$jvm" -Xshare:auto -XX:TieredStopAtLevel=1 -version) ms"
