@@ -105,7 +105,9 @@ public final class ElfCoreReader {
             int[] done = {0};
             // Generated code the process registered (GDB JIT interface) is in the core's memory too.
             TargetMemory coreMemory = targetMemory(memory);
-            List<Long> jit = new SourceLookup(dwfl).symbolAddresses(GdbJitInterface.DESCRIPTOR, false);
+            // Looking the descriptor up reads every module's symbol table: only where there is code to find.
+            List<Long> jit = hasAnonymousCode(notes)
+                    ? new SourceLookup(dwfl).symbolAddresses(GdbJitInterface.DESCRIPTOR, false) : List.of();
             Optional<DynamicTables> tables = jit.isEmpty() ? Optional.empty() : Optional.of(new DynamicTables());
             try {
                 tables.ifPresent(t -> {
@@ -175,9 +177,28 @@ public final class ElfCoreReader {
     static final int OWN_READER_FROM_THREADS = 256;
 
     private static Optional<dev.sextant.engine.elfutils.jna.ThreadSource> threadSource(CoreFile notes, CoreMemory memory) {
-        if (notes.threads().size() < OWN_READER_FROM_THREADS) return Optional.empty();
+        // Stepping frames of generated code restarts libdwfl's walk from registers Sextant computed:
+        // that needs Sextant's reader too.
+        if (notes.threads().size() < OWN_READER_FROM_THREADS && !hasAnonymousCode(notes)) return Optional.empty();
         return CoreThreads.of(notes, memory).map(t -> t);
     }
+
+    /**
+     * True when the core holds executable memory that no mapped file backs, besides the vDSO and the
+     * vsyscall page: generated code, whose unwind tables only the process itself can tell.
+     */
+    static boolean hasAnonymousCode(CoreFile notes) {
+        Long vdso = notes.auxv().get(CoreFile.AT_SYSINFO_EHDR);
+        for (ProgramHeader ph : notes.segments()) {
+            if (ph.type() != ProgramHeader.PT_LOAD || (ph.flags() & ProgramHeader.PF_X) == 0) continue;
+            if (vdso != null && ph.vaddr() == vdso) continue;
+            if (ph.vaddr() == VSYSCALL) continue;
+            if (notes.fileAt(ph.vaddr()).isEmpty()) return true;
+        }
+        return false;
+    }
+
+    private static final long VSYSCALL = 0xffffffffff600000L;
 
     /** A core cut short (disk full, killed writer) keeps its notes but loses memory: say how much. */
     private static void checkMemoryImage(Path core, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {

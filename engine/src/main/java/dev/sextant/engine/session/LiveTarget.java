@@ -381,6 +381,25 @@ final class LiveTarget implements AutoCloseable {
         }
     }
 
+    /**
+     * True when the process has executable memory that no file backs (besides the vDSO and the
+     * vsyscall page), or a perf map: generated code, whose tables only the process can tell.
+     */
+    static boolean hasAnonymousCode(Pid pid) {
+        if (java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/perf-" + pid.value() + ".map"))) return true;
+        try {
+            for (ProcMaps.Mapping m : ProcMaps.read(pid.value())) {
+                if (!m.executable()) continue;
+                String path = m.path().orElse("");
+                if (path.equals("[vdso]") || path.equals("[vsyscall]")) continue;
+                if (path.isEmpty() || path.startsWith("[") || m.inode() == 0) return true;
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return true;        // cannot tell: look
+        }
+    }
+
     /** Attach, every thread's stack, detach (also when reading fails). */
     static DumpReport stackSnapshot(Pid pid, Cancellation cancel) {
         // Loading libdw (JNA registers ~50 functions) overlaps with the ptrace work of attaching.
@@ -390,7 +409,8 @@ final class LiveTarget implements AutoCloseable {
             libdw.join().ifPresent(r -> { throw new TargetException("process " + pid + ": " + r); });
             try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
                  DynamicTables tables = new DynamicTables()) {
-                JitWatch.readOnce(tracer, new SourceLookup(dwfl), tables);
+                // Looking the JIT descriptor up reads every module's symbol table: only where there is code to find.
+                if (hasAnonymousCode(pid)) JitWatch.readOnce(tracer, new SourceLookup(dwfl), tables);
                 return LiveSnapshot.read(tracer, dwfl, Optional.of(tables), cancel);
             } catch (NativeCallException e) {
                 throw new TargetException("process " + pid + ": libdwfl cannot read it (" + e.getMessage() + ")", e);

@@ -9,6 +9,7 @@ import java.util.List;
 public record ProgramHeader(int index, int type, int flags, long offset, long vaddr, long filesz, long memsz, long align) {
 
     public static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4;
+    public static final int PF_X = 1, PF_W = 2, PF_R = 4;
 
     /** Reads the whole table; a table that does not fit in the file fails with its offset. */
     public static List<ProgramHeader> readAll(ByteReader file, ElfHeader eh) {
