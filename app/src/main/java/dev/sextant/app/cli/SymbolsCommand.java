@@ -7,7 +7,7 @@ import dev.sextant.engine.symbols.ModuleSymbols;
 import dev.sextant.engine.symbols.SymbolEvent;
 import dev.sextant.engine.symbols.SymbolHandler;
 import dev.sextant.engine.symbols.SymbolMatch;
-import dev.sextant.engine.symbols.SymbolOption;
+import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.symbols.SymbolPath;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

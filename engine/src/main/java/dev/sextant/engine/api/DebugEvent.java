@@ -77,4 +77,17 @@ public sealed interface DebugEvent {
     /** A bind ended: how many modules and procedures were seen, how many failed, whether it was stopped. */
     record BindFinished(long stopId, String image, int modules, int procedures, int failures, boolean stopped,
                         long millis) implements DebugEvent {}
+
+    /**
+     * A module's symbols changed state (deferred, loading with percent, loaded, partial, failed,
+     * cancelled): raised by the symbol handler the engine hosts for the open target.
+     */
+    record SymbolStatusChanged(long stopId, SymbolLoadStatus status) implements DebugEvent {}
+
+    /**
+     * A line of the symbol load log: the handler's {@code CBA_EVENT} messages and, with the
+     * {@code DEBUG} option, every search step ({@code CBA_DEBUG_INFO}, {@code debugInfo} true).
+     */
+    record SymbolLoadLogged(long stopId, Severity severity, Optional<String> module, String text, boolean debugInfo)
+            implements DebugEvent {}
 }

@@ -87,14 +87,20 @@ public final class Dwfl implements AutoCloseable {
 
     /** Live-process session: libdwfl's own /proc finder for module files, no core. */
     private Dwfl() {
+        this(Optional.empty());
+    }
+
+    /** As {@link #Dwfl()}, with Sextant's separate-debug-file search when given. */
+    private Dwfl(Optional<DebugInfoSearch> search) {
         this.fd = -1;
         this.elf = null;
         this.findElf = null;
-        this.findDebuginfo = null;
+        this.findDebuginfo = search.map(DwflSymbols::findDebuginfo).orElse(null);
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, LibDw.DW.getFunction("dwfl_linux_proc_find_elf"));
-        callbacks.setPointer(Native.POINTER_SIZE, LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
+        callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? CallbackReference.getFunctionPointer(findDebuginfo)
+                : LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
         this.dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) throw dwflError("dwfl_begin");
     }
@@ -112,6 +118,23 @@ public final class Dwfl implements AutoCloseable {
             d.reportProcess(pid);
             d.live = new LiveState(process);
             if (LibDw.dwfl_attach_state(d.dwfl, null, pid, d.live.struct, null) == 0) throw dwflError("dwfl_attach_state");
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    /**
+     * A symbols-only session on a live process: its modules from /proc/PID/maps
+     * ({@code dwfl_linux_proc_report}), no thread state, so it needs no ptrace and may live on a
+     * thread other than the tracer's. {@link #refreshModules} follows dlopen/dlclose.
+     */
+    public static Dwfl openProcessModules(int pid, Optional<DebugInfoSearch> search) {
+        LibElf.elf_version(LibElf.EV_CURRENT);
+        Dwfl d = new Dwfl(search);
+        try {
+            d.reportProcess(pid);
         } catch (RuntimeException e) {
             d.close();
             throw e;
