@@ -68,6 +68,8 @@ public final class MainWindow {
     private final DumpDataModel dumpData = new DumpDataModel();
     private final BindModel bind = new BindModel();
     private final SymbolStateModel symbolState = new SymbolStateModel();
+    private final dev.sextant.app.view.symbollog.SymbolLogModel symbolLog = new dev.sextant.app.view.symbollog.SymbolLogModel();
+    private final dev.sextant.app.action.SymbolActions symbols;
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
@@ -96,13 +98,17 @@ public final class MainWindow {
         bindAction = new BindAction(bridge, status, this::showError);
         debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
         bridge.addModel(debug::apply);
-        modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
+        symbols = new dev.sextant.app.action.SymbolActions(engine, status, this::showError);
+        bridge.addModel(symbolLog::apply);
+        bridge.addModel(symbols::apply);
+        modulesView = new ModulesView(modules, file -> bind(Path.of(file)), symbols.intents());
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
         bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()),
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
+                new Tab("Symbol load log", new dev.sextant.app.view.symbollog.SymbolLogView(symbolLog).node()),
                 bindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
@@ -178,7 +184,7 @@ public final class MainWindow {
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
                 + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
-                debugMenu(),
+                debugMenu(), symbolsMenu(),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
         bar.setUseSystemMenuBar(true);
         return bar;
@@ -222,6 +228,16 @@ public final class MainWindow {
         return new Menu("Debug", null, launchDemo, launch, attach, new javafx.scene.control.SeparatorMenuItem(),
                 cont, pause, over, into, out, bp, new javafx.scene.control.SeparatorMenuItem(), detach, kill);
     }
+
+    private Menu symbolsMenu() {
+        MenuItem settings = item("Symbol settings…", null, new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                () -> symbols.editSettings(stage));
+        MenuItem loadAll = item("Load all symbols", Icon.MODULE, null, () -> symbols.load(Optional.empty()));
+        MenuItem cancelAll = item("Cancel symbol loads", Icon.CANCEL, null, () -> symbols.cancel(Optional.empty()));
+        return new Menu("Symbols", null, settings, loadAll, cancelAll);
+    }
+
+    public dev.sextant.app.action.SymbolActions symbols() { return symbols; }
 
     /** Builds the bundled demo (if needed) and runs it under the debugger, stopped at its start. */
     public CompletableFuture<dev.sextant.engine.api.ProcessInfo> launchDemo() {
