@@ -23,6 +23,7 @@ public final class ModulesModel {
     private final Map<String, SymbolLoadStatus> symbolStates = new HashMap<>();   // by base, also for rows not reported yet
     private final Map<String, Integer> rowByBase = new HashMap<>();
     private long stopId = -1;
+    private static final int FEW = 64;
 
     public ObservableList<ModuleRow> rows() { return readOnly; }
 
@@ -62,9 +63,20 @@ public final class ModulesModel {
         }
         addRows(added);
         symbolStates.putAll(changed);
-        for (var c : changed.entrySet()) {
-            Integer i = rowByBase.get(c.getKey());
-            if (i != null) rows.set(i, rows.get(i).withSymbolState(c.getValue()));
+        if (changed.size() <= FEW) {
+            for (var c : changed.entrySet()) {
+                Integer i = rowByBase.get(c.getKey());
+                if (i != null) rows.set(i, rows.get(i).withSymbolState(c.getValue()));
+            }
+        } else {
+            // Many rows at once (a load-all): one change for the table instead of one per row, each of
+            // which the filtered and sorted lists, the selection and the view would process on its own.
+            List<ModuleRow> next = new ArrayList<>(rows);
+            for (var c : changed.entrySet()) {
+                Integer i = rowByBase.get(c.getKey());
+                if (i != null) next.set(i, next.get(i).withSymbolState(c.getValue()));
+            }
+            rows.setAll(next);
         }
     }
 

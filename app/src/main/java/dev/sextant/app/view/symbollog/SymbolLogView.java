@@ -14,12 +14,19 @@ public final class SymbolLogView {
         kit.column("Severity", SymbolLogRow::severity, 70);
         kit.column("Module", SymbolLogRow::module, 150);
         kit.column("Text", SymbolLogRow::text, 900);
-        // Follow the tail while the user has not scrolled away (no selection).
+        // Follow the tail while the user has not selected a row, and only while the tab is shown:
+        // scrollTo lays the table out at once, which costs tens of milliseconds per batch in a
+        // storm of search steps, for nobody to see.
         model.rows().addListener((javafx.collections.ListChangeListener<SymbolLogRow>) c -> {
-            if (kit.table().getSelectionModel().isEmpty() && !kit.table().getItems().isEmpty()) {
+            if (shown() && kit.table().getSelectionModel().isEmpty() && !kit.table().getItems().isEmpty()) {
                 kit.table().scrollTo(kit.table().getItems().size() - 1);
             }
         });
+    }
+
+    private boolean shown() {
+        for (javafx.scene.Node n = kit.node(); n != null; n = n.getParent()) if (!n.isVisible()) return false;
+        return kit.node().getScene() != null;
     }
 
     public Node node() { return kit.node(); }
