@@ -16,7 +16,7 @@ for ((r = 1; r <= runs; r++)); do
 done
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "median over $runs runs:"
-echo "  longest event batch on the FX thread: $(grep -o 'batches on the FX thread: [0-9]*, max [0-9.]*' "$out" | awk '{print $NF}' | med) ms"
+echo "  longest event batch (FX-thread CPU): $(grep -o 'batches (FX CPU): [0-9]*, max [0-9.]*' "$out" | awk '{print $NF}' | med) ms"
 echo "  longest FX-thread CPU between two pulses: $(grep -o 'FX CPU per pulse: max [0-9.]*' "$out" | awk '{print $NF}' | med) ms (target: 50 ms)"
 echo "  median FX-thread CPU per pulse: $(grep -o 'FX CPU per pulse: max [0-9.]* ms, median [0-9.]*' "$out" | awk '{print $NF}' | med) ms"
 echo "  longest pulse gap (wall, includes waiting for a CPU): $(grep -o 'while loading: [0-9]*, max [0-9.]*' "$out" | awk '{print $NF}' | med) ms"

@@ -115,6 +115,7 @@ final class SymbolHost implements AutoCloseable {
         }
     }
 
+    /** Work answered through the future: a failure goes to the caller only. */
     private <T> CompletableFuture<T> post(java.util.function.Supplier<T> work) {
         CompletableFuture<T> f = new CompletableFuture<>();
         control.add(() -> {
@@ -122,10 +123,14 @@ final class SymbolHost implements AutoCloseable {
                 f.complete(work.get());
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
-                throw e;
             }
         });
         return f;
+    }
+
+    /** Work nobody waits for: a failure becomes a diagnostic (the loop reports it). */
+    private void run(Runnable work) {
+        control.add(work);
     }
 
     // ---- target ----------------------------------------------------------------------------------
@@ -133,41 +138,31 @@ final class SymbolHost implements AutoCloseable {
     /** A core was opened: list its modules (deferred), load none yet. */
     void openCore(Path core, Optional<Path> exe) {
         clearQueue();
-        post(() -> {
-            open(h -> h.openCore(core, exe));
-            return null;
-        });
+        run(() -> open(h -> h.openCore(core, exe)));
     }
 
     /** A live process became the target. */
     void openProcess(int pid) {
         clearQueue();
-        post(() -> {
-            open(h -> h.openProcess(pid));
-            return null;
-        });
+        run(() -> open(h -> h.openProcess(pid)));
     }
 
     /** The live process's modules changed (LOADS / UNLOADS). */
     void refreshModules() {
         // A dlopen storm raises a LOADS per library: one re-read of /proc/PID/maps covers all that came before it.
         if (!refreshQueued.compareAndSet(false, true)) return;
-        post(() -> {
+        run(() -> {
             refreshQueued.set(false);
-            if (handler == null) return null;
+            if (handler == null) return;
             SymbolHandler.Changes c = handler.refreshModules();
             for (ModuleSymbols m : c.removed()) published.remove(m.base().value());
             publish();
-            return null;
         });
     }
 
     void closeTarget() {
         clearQueue();
-        post(() -> {
-            closeHandler();
-            return null;
-        });
+        run(this::closeHandler);
     }
 
     private void open(java.util.function.Consumer<SymbolHandler> how) {
@@ -228,8 +223,8 @@ final class SymbolHost implements AutoCloseable {
 
     /** Frames were walked in these modules: load those still deferred (deferred loading's first need). */
     void framesSeen(long[] pcs) {
-        post(() -> {
-            if (handler == null) return 0;
+        run(() -> {
+            if (handler == null) return;
             List<Long> bases = new ArrayList<>();
             for (ModuleSymbols m : handler.modules()) {
                 if (m.status() != SymbolStatus.DEFERRED) continue;
@@ -240,7 +235,7 @@ final class SymbolHost implements AutoCloseable {
                     }
                 }
             }
-            return enqueue(bases);
+            enqueue(bases);
         });
     }
 
