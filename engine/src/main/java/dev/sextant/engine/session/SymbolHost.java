@@ -194,7 +194,7 @@ final class SymbolHost implements AutoCloseable {
             queuedTotal = queuedDone = 0;
         }
         cancelled.clear();
-        if (handler != null) cancelAllRunning();
+        cancelAllRunning();
     }
 
     private void cancelAllRunning() {

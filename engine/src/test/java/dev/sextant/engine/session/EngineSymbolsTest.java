@@ -156,4 +156,46 @@ class EngineSymbolsTest {
             assertThat(loaded.lineInfo()).isTrue();
         }
     }
+
+    @Test void anAttachedProcesssModulesAreListedDeferredAndItsFramesLoadThem() throws Exception {
+        Path src = Path.of("src/test/native/threads.c").toAbsolutePath();
+        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(src), "threads.c is missing");
+        Path exe = dir.resolve("threads");
+        assertThat(dev.sextant.engine.testing.NativePrograms.Tools.run(dir, 120,
+                List.of("cc", "-g", "-O0", "-pthread", "-o", exe.toString(), src.toString())).exit()).isZero();
+        Path out = dir.resolve("threads.out");
+        // Re-parented (not a child of this JVM, whose reaper would take the tracer's stops).
+        new ProcessBuilder("sh", "-c", "\"$0\" 2 </dev/null >\"$1\" 2>&1 &", exe.toString(), out.toString()).start().waitFor();
+        int pid = 0;
+        for (int i = 0; i < 2000 && pid == 0; i++) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ready (\\d+)")
+                    .matcher(java.nio.file.Files.exists(out) ? java.nio.file.Files.readString(out) : "");
+            if (m.find()) pid = Integer.parseInt(m.group(1)); else Thread.sleep(5);
+        }
+        assertThat(pid).isPositive();
+        EventLog log = new EventLog();
+        try (EngineThread engine = new EngineThread(SymbolPath.parse("own;debuglink;build-id", Map.of()), LOCAL)) {
+            engine.addListener(log);
+            try {
+                engine.submit(new Command.Attach(new dev.sextant.engine.api.Pid(pid))).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                Assumptions.abort("cannot attach here: " + e.getCause().getMessage());
+            }
+            SymbolLoadStatus libc = log.await(DebugEvent.SymbolStatusChanged.class, e -> e.status().module().endsWith("/libc.so.6"), 30_000).status();
+            assertThat(libc.status()).isEqualTo(SymbolStatus.DEFERRED);
+            SymbolLoadStatus own = log.await(DebugEvent.SymbolStatusChanged.class, e -> e.status().module().endsWith("/threads"), 30_000).status();
+            assertThat(own.status()).isEqualTo(SymbolStatus.DEFERRED);
+            // The stopped threads' stacks have frames in the program: its symbols load, from its own file.
+            engine.submit(new Command.ReadStacks(new Cancellation())).get(30, TimeUnit.SECONDS);
+            SymbolLoadStatus loaded = log.await(DebugEvent.SymbolStatusChanged.class,
+                    e -> e.status().module().endsWith("/threads") && e.status().status() == SymbolStatus.LOADED, 30_000).status();
+            assertThat(loaded.source()).contains("own file");
+            assertThat(loaded.lineInfo()).isTrue();
+            engine.submit(new Command.Detach()).get(30, TimeUnit.SECONDS);
+            assertThat(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/status"))).contains("TracerPid:\t0");
+        } finally {
+            int p = pid;
+            ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
 }
