@@ -115,8 +115,11 @@ public final class DebugActions {
     public CompletableFuture<Breakpoint> breakpoint(String location) {
         boolean wasRunning = running.get();
         if (wasRunning) engine.submit(new Command.Break());
-        CompletableFuture<Breakpoint> f = submit(new Command.SetBreakpoint(location),
-                b -> status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")"));
+        // The bridge may apply the stop at this breakpoint before this callback runs (its drain can be
+        // queued on the FX thread earlier, by other events): then the hit's message stays.
+        CompletableFuture<Breakpoint> f = submit(new Command.SetBreakpoint(location), b -> {
+            if (!status.text().contains("hit breakpoint " + b.id() + " ")) status.idle("Breakpoint " + b.id() + " at " + b.address() + " (" + location + ")");
+        });
         if (wasRunning) engine.submit(new Command.Continue());
         return f;
     }
