@@ -20,6 +20,9 @@ public final class FxEventBridge implements DebugListener {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final List<Consumer<List<DebugEvent>>> models = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long batches;
+    private volatile long[] drainTimes;       // when recording: the FX thread's CPU nanoseconds for each batch
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private int drainCount;
 
     public FxEventBridge(List<Consumer<List<DebugEvent>>> models) {
         this.models.addAll(models);
@@ -39,7 +42,26 @@ public final class FxEventBridge implements DebugListener {
         for (DebugEvent e; (e = pending.poll()) != null; ) batch.add(e);
         if (batch.isEmpty()) return;
         batches++;
+        long[] times = drainTimes;
+        long t0 = times == null ? 0 : CPU.getCurrentThreadCpuTime();
         models.forEach(m -> m.accept(batch));
+        if (times != null && drainCount < times.length) times[drainCount++] = CPU.getCurrentThreadCpuTime() - t0;
+    }
+
+    /**
+     * Starts recording the FX thread's CPU time for each batch (at most {@code max} batches; CPU, not
+     * wall time, so that a shared machine's scheduling does not count), for the FX-pulse measurement;
+     * {@link #drainTimes()} reads them. FX thread.
+     */
+    public void recordDrainTimes(int max) {
+        drainCount = 0;
+        drainTimes = new long[max];
+    }
+
+    /** The recorded batch CPU times in nanoseconds, in order. FX thread. */
+    public long[] drainTimes() {
+        long[] t = drainTimes;
+        return t == null ? new long[0] : java.util.Arrays.copyOf(t, drainCount);
     }
 
     /** How many batches have been applied: lets tests and the status bar see that events are coalesced. */

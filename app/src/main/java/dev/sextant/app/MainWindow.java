@@ -71,6 +71,8 @@ public final class MainWindow {
     private final dev.sextant.app.view.memory.MemoryModel memory;
     private final dev.sextant.app.view.memory.MemoryView memoryView;
     private final dev.sextant.app.view.unwind.UnwindTablesModel unwindTables = new dev.sextant.app.view.unwind.UnwindTablesModel();
+    private final dev.sextant.app.view.symbollog.SymbolLogModel symbolLog = new dev.sextant.app.view.symbollog.SymbolLogModel();
+    private final dev.sextant.app.action.SymbolActions symbols;
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
@@ -109,7 +111,10 @@ public final class MainWindow {
         Tab breakpointsTab = new Tab("Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
                 debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         bridge.addModel(unwindTables::apply);
-        modulesView = new ModulesView(modules, file -> bind(Path.of(file)));
+        symbols = new dev.sextant.app.action.SymbolActions(engine, status, this::showError);
+        bridge.addModel(symbolLog::apply);
+        bridge.addModel(symbols::apply);
+        modulesView = new ModulesView(modules, file -> bind(Path.of(file)), symbols.intents());
 
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
@@ -117,6 +122,7 @@ public final class MainWindow {
         Tab unwindTab = new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node());
         bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
+                new Tab("Symbol load log", new dev.sextant.app.view.symbollog.SymbolLogView(symbolLog).node()),
                 bindTab, unwindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
@@ -198,7 +204,7 @@ public final class MainWindow {
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
                 + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
-                debugMenu(),
+                debugMenu(), symbolsMenu(),
                 new Menu("View", null, darkItem), new Menu("Help", null, keys));
         bar.setUseSystemMenuBar(true);
         return bar;
@@ -250,6 +256,16 @@ public final class MainWindow {
         }
         return picker;
     }
+
+    private Menu symbolsMenu() {
+        MenuItem settings = item("Symbol settings…", null, new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                () -> symbols.editSettings(stage));
+        MenuItem loadAll = item("Load all symbols", Icon.MODULE, null, () -> symbols.load(Optional.empty()));
+        MenuItem cancelAll = item("Cancel symbol loads", Icon.CANCEL, null, () -> symbols.cancel(Optional.empty()));
+        return new Menu("Symbols", null, settings, loadAll, cancelAll);
+    }
+
+    public dev.sextant.app.action.SymbolActions symbols() { return symbols; }
 
     /** Builds the bundled demo (if needed) and runs it under the debugger, stopped at its start. */
     public CompletableFuture<dev.sextant.engine.api.ProcessInfo> launchDemo() {

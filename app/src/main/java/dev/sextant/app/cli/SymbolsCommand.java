@@ -7,7 +7,7 @@ import dev.sextant.engine.symbols.ModuleSymbols;
 import dev.sextant.engine.symbols.SymbolEvent;
 import dev.sextant.engine.symbols.SymbolHandler;
 import dev.sextant.engine.symbols.SymbolMatch;
-import dev.sextant.engine.symbols.SymbolOption;
+import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.symbols.SymbolPath;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +22,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sextant symbols --core FILE [--find PATTERN] [--addr ADDR]}: the symbol handler on the
- * command line: module symbol states, {@code x module!pattern}, {@code ln ADDR}.
- * TODO(#4): {@code --pid PID} once live targets exist.
+ * {@code sextant symbols --core FILE|--pid PID [--find PATTERN] [--addr ADDR]}: the symbol handler on the
+ * command line: module symbol states, {@code x module!pattern}, {@code ln ADDR}. A live process is
+ * attached (every thread stopped) while its modules are listed and queried, then detached: it runs on.
  */
 @Command(name = "symbols", mixinStandardHelpOptions = true,
-        description = "Load a core's symbols through the symbol path; find symbols by name or an address's symbol and line.",
+        description = "Load a core's or a running process's symbols through the symbol path; find symbols by name or an address's symbol and line.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:done", "1:nothing matched / no symbol at the address", "2:the core could not be read or bad arguments"})
+        exitCodeList = {"0:done", "1:nothing matched / no symbol at the address", "2:the core or process could not be read, or bad arguments"})
 public final class SymbolsCommand implements Callable<Integer> {
-    @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
+    @Option(names = "--core", paramLabel = "FILE", description = "ELF core file (or --pid)")
     Path core;
+
+    @Option(names = "--pid", paramLabel = "PID", description = "a running process: attached while queried, then detached")
+    Integer pid;
 
     @Option(names = "--exe", paramLabel = "FILE", description = "the executable that produced the core")
     Path exe;
@@ -87,7 +90,7 @@ public final class SymbolsCommand implements Callable<Integer> {
                         default -> c.noisy = true;
                     }
                 }
-                case "--core", "--exe", "--find", "--addr", "--addr-file", "--symbol-path" -> {
+                case "--core", "--pid", "--exe", "--find", "--addr", "--addr-file", "--symbol-path" -> {
                     if (value == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
                         value = args[++i];
@@ -95,6 +98,10 @@ public final class SymbolsCommand implements Callable<Integer> {
                     if (value.isEmpty()) return Optional.empty();
                     switch (name) {
                         case "--core" -> { if (c.core != null) return Optional.empty(); c.core = Path.of(value); }
+                        case "--pid" -> {
+                            if (c.pid != null || !value.matches("\\d{1,9}")) return Optional.empty();
+                            c.pid = Integer.parseInt(value);
+                        }
                         case "--exe" -> c.exe = Path.of(value);
                         case "--find" -> c.find.add(value);
                         case "--addr" -> c.addr.add(value);
@@ -105,13 +112,14 @@ public final class SymbolsCommand implements Callable<Integer> {
                 default -> { return Optional.empty(); }
             }
         }
-        return c.core == null ? Optional.empty() : Optional.of(c);
+        return (c.core == null) == (c.pid == null) ? Optional.empty() : Optional.of(c);
     }
 
     @Override public Integer call() {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Optional<String> libdw = Dwfl.unavailableReason();
         if (libdw.isPresent()) { err.println("sextant: " + libdw.get()); return 2; }
+        if ((core == null) == (pid == null)) { err.println("sextant: symbols needs one of --core FILE or --pid PID"); return 2; }
         SymbolPath path;
         try {
             path = symbolPath == null ? SymbolPath.defaults(System.getenv())
@@ -133,6 +141,7 @@ public final class SymbolsCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         List<SymbolEvent> events = new ArrayList<>();
         boolean any = true;
+        dev.sextant.engine.linux.Tracer tracer = null;
         try (SymbolHandler h = new SymbolHandler(path, opts)) {
             h.registerCallback((e, ctx) -> {
                 events.add(e);
@@ -140,9 +149,15 @@ public final class SymbolsCommand implements Callable<Integer> {
                 return false;
             }, null);
             try {
-                h.openCore(core, Optional.ofNullable(exe));
+                if (pid != null) {
+                    // Stopped while its module list and files are read, so that no dlopen/dlclose moves them meanwhile.
+                    tracer = dev.sextant.engine.linux.Tracer.attach(new dev.sextant.engine.api.Pid(pid));
+                    h.openProcess(pid);
+                } else {
+                    h.openCore(core, Optional.ofNullable(exe));
+                }
             } catch (RuntimeException e) {
-                err.println("sextant: " + core + ": " + e.getMessage());
+                err.println("sextant: " + (pid != null ? "process " + pid : core) + ": " + e.getMessage());
                 return 2;
             }
             if (loadAll) h.loadAll();
@@ -163,6 +178,8 @@ public final class SymbolsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("sextant: " + e.getMessage());
             return 2;
+        } finally {
+            if (tracer != null) tracer.close();     // detaches: the process runs on
         }
         byte[] b = out.toString().getBytes(StandardCharsets.UTF_8);
         System.out.write(b, 0, b.length);

@@ -5,7 +5,8 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.StackProcess, Command.Attach, Command.Launch, Command.Detach, Command.Kill, Command.Break,
         Command.Continue, Command.StepInstruction, Command.StepOver, Command.StepInto, Command.StepOut,
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
-        Command.SetScope, Command.EvaluateAddress, Command.ReadMemory {
+        Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
+        Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -90,5 +91,29 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         public ReadMemory {
             if (length < 0 || length > MAX_LENGTH) throw new IllegalArgumentException("read 0 to " + MAX_LENGTH + " bytes, not " + length);
         }
+    }
+
+    /**
+     * Load the symbols of the module at (or containing) {@code module}, or of every module when empty.
+     * Loads are queued on the symbol handler's own thread; states arrive as
+     * {@link DebugEvent.SymbolStatusChanged}. Answers how many modules were queued.
+     */
+    record LoadSymbols(java.util.Optional<Address> module) implements Command<Integer> {}
+
+    /** Cancel the running and queued symbol loads of one module, or all when empty. Answers whether any was found. */
+    record CancelSymbolLoad(java.util.Optional<Address> module) implements Command<Boolean> {}
+
+    /** Forget a module's symbols (failed, cancelled, partial or loaded) and load them again. */
+    record RetrySymbolLoad(Address module) implements Command<Boolean> {}
+
+    /**
+     * Set the symbol path ({@code own;debuglink;build-id[=ROOT];DIR;debuginfod*CACHE*URL…}); raises
+     * {@code ChangeSymbolState(PATHS, 0)}. Answers the path as parsed.
+     */
+    record SetSymbolPath(String path) implements Command<String> {}
+
+    /** Set the symbol options; raises {@code ChangeSymbolState(SYMBOL_OPTIONS, SymbolOption.mask(options))}. */
+    record SetSymbolOptions(java.util.Set<SymbolOption> options) implements Command<Boolean> {
+        public SetSymbolOptions { options = java.util.Set.copyOf(options); }
     }
 }

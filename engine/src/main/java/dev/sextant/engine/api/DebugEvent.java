@@ -83,4 +83,17 @@ public sealed interface DebugEvent {
 
     /** Bytes of the target's memory read at stop {@code stopId} (the answer to {@code ReadMemory}, for views). */
     record MemoryRead(long stopId, MemoryBlock block) implements DebugEvent {}
+
+    /**
+     * A module's symbols changed state (deferred, loading with percent, loaded, partial, failed,
+     * cancelled): raised by the symbol handler the engine hosts for the open target.
+     */
+    record SymbolStatusChanged(long stopId, SymbolLoadStatus status) implements DebugEvent {}
+
+    /**
+     * A line of the symbol load log: the handler's {@code CBA_EVENT} messages and, with the
+     * {@code DEBUG} option, every search step ({@code CBA_DEBUG_INFO}, {@code debugInfo} true).
+     */
+    record SymbolLoadLogged(long stopId, Severity severity, Optional<String> module, String text, boolean debugInfo)
+            implements DebugEvent {}
 }

@@ -36,8 +36,19 @@ public final class EngineThread implements Engine {
     private long stopId;
     private LiveTarget live;
     private CoreMemory core;
+    private final SymbolHost symbols;
 
     public EngineThread() {
+        this(dev.sextant.engine.symbols.SymbolPath.defaults(System.getenv()), dev.sextant.engine.api.SymbolOption.defaults());
+    }
+
+    /** An engine whose symbol handler starts with this symbol path and these options. */
+    public EngineThread(dev.sextant.engine.symbols.SymbolPath symbolPath, java.util.Set<dev.sextant.engine.api.SymbolOption> symbolOptions) {
+        // The symbol host's results are posted to this thread, so listeners still run only here.
+        symbols = new SymbolHost(new SymbolHost.Sink() {
+            @Override public void emit(java.util.function.LongFunction<DebugEvent> event) { queue.add(() -> EngineThread.this.emit(event.apply(stopId))); }
+            @Override public void changeSymbolState(int flags, long argument) { queue.add(() -> notifySymbolState(flags, argument)); }
+        }, symbolPath, symbolOptions, dev.sextant.engine.symbols.SymbolHandler.timeoutFromEnvironment(System.getenv()));
         thread = new Thread(this::loop, "sextant-engine");
         thread.setDaemon(true);
         thread.start();
@@ -85,6 +96,7 @@ public final class EngineThread implements Engine {
     private void closeLive() {
         LiveTarget l = live;
         live = null;
+        symbols.closeTarget();
         try {
             l.close();
         } catch (RuntimeException e) {
@@ -92,15 +104,28 @@ public final class EngineThread implements Engine {
         }
     }
 
+    @SuppressWarnings("unchecked")
     @Override public <R> CompletableFuture<R> submit(Command<R> command) {
         CompletableFuture<R> future = new CompletableFuture<>();
         if (!running) {
             future.completeExceptionally(new IllegalStateException("the engine is closed"));
             return future;
         }
+        if (command instanceof Command.CancelSymbolLoad c) {
+            // Not queued behind the command it cancels: the symbol host takes cancels from any thread.
+            return (CompletableFuture<R>) symbols.cancel(c.module().map(a -> a.value()));
+        }
         queue.add(() -> {
             try {
-                future.complete(execute(command));
+                Object r = execute(command);
+                if (r instanceof Later later) {
+                    later.future().whenComplete((v, e) -> {
+                        if (e != null) future.completeExceptionally(e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
+                        else future.complete((R) v);
+                    });
+                } else {
+                    future.complete((R) r);
+                }
             } catch (RuntimeException | Error e) {
                 future.completeExceptionally(e);
             }
@@ -133,12 +158,22 @@ public final class EngineThread implements Engine {
         return future;
     }
 
+    /** A command answered later, by the symbol host's thread. */
+    private record Later(CompletableFuture<?> future) {}
+
     @SuppressWarnings("unchecked")
     private <R> R execute(Command<R> command) {
         if (command instanceof Command.OpenCore open) return (R) openCore(open);
+        if (command instanceof Command.LoadSymbols l) return (R) new Later(symbols.load(l.module()));
+        if (command instanceof Command.RetrySymbolLoad r) return (R) new Later(symbols.retry(r.module()));
+        if (command instanceof Command.SetSymbolPath p) {
+            return (R) new Later(symbols.setPath(dev.sextant.engine.symbols.SymbolPath.parse(p.path(), System.getenv())));
+        }
+        if (command instanceof Command.SetSymbolOptions o) return (R) new Later(symbols.setOptions(o.options()));
         if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
         if (command instanceof Command.CloseTarget) {
             closeCore();
+            symbols.closeTarget();
             if (live != null) {
                 live.detach();
                 closeLive();
@@ -151,13 +186,16 @@ public final class EngineThread implements Engine {
             closeCore();
             replaceLive();
             live = LiveTarget.attach(a.pid(), sink);
+            symbols.openProcess(a.pid().value());
             return (R) live.processInfo();
         }
         if (command instanceof Command.Launch l) {
             closeCore();
             replaceLive();
             live = LiveTarget.launch(l, sink);
-            return (R) live.processInfo();
+            dev.sextant.engine.api.ProcessInfo info = live.processInfo();
+            symbols.openProcess(info.pid().value());
+            return (R) info;
         }
         if (command instanceof Command.ReadMemory || command instanceof Command.EvaluateAddress) {
             R result = (R) (live != null ? live.execute(command) : coreMemory(command));
@@ -180,6 +218,7 @@ public final class EngineThread implements Engine {
             // Views learn the stopped threads' registers and stacks from events, as for dumps.
             emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
             r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
+            symbols.framesSeen(pcs(r));
         }
         return result;
     }
@@ -194,7 +233,10 @@ public final class EngineThread implements Engine {
         @Override public long stopId() { return stopId; }
         @Override public long nextStopId() { return ++stopId; }
         @Override public void emit(DebugEvent event) { EngineThread.this.emit(event); }
-        @Override public void changeSymbolState(int flags, long argument) { notifySymbolState(flags, argument); }
+        @Override public void changeSymbolState(int flags, long argument) {
+            notifySymbolState(flags, argument);
+            if ((flags & (EngineListener.DEBUG_CSS_LOADS | EngineListener.DEBUG_CSS_UNLOADS)) != 0) symbols.refreshModules();
+        }
     };
 
     private record Interest(EngineListener listener, int mask) {}
@@ -287,8 +329,17 @@ public final class EngineThread implements Engine {
         };
         if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
         DumpReport report = ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());
+        if (!listeners.isEmpty()) {
+            // Deferred loading: the walked frames are the first need of their modules' symbols.
+            symbols.openCore(open.core(), open.executable());
+            symbols.framesSeen(pcs(report));
+        }
         if (!listeners.isEmpty()) summarize(id, DumpOverview.ofElfCore(report, open.core()));
         return report;
+    }
+
+    private static long[] pcs(DumpReport r) {
+        return r.stacks().stream().flatMap(st -> st.frames().stream()).mapToLong(f -> f.pc().value()).distinct().toArray();
     }
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
@@ -343,6 +394,7 @@ public final class EngineThread implements Engine {
 
     @Override public void close() {
         if (!running) return;
+        symbols.close();
         queue.add(() -> running = false);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(2));

@@ -1,5 +1,6 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.elfutils.jna.DebugInfoSearch;
 import dev.sextant.engine.elfutils.jna.Debuginfod;
 import dev.sextant.engine.format.elf.BuildId;

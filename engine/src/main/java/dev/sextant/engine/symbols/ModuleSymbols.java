@@ -1,5 +1,6 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SymbolStatus;
 import dev.sextant.engine.api.Address;
 import java.util.List;
 import java.util.Optional;

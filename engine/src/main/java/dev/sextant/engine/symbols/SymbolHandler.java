@@ -1,5 +1,7 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SymbolStatus;
+import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.elfutils.jna.DebugInfoSearch;
@@ -78,7 +80,8 @@ public final class SymbolHandler implements AutoCloseable {
     private Set<SymbolOption> options;
     private Dwfl dwfl;
     private InlineIndex inlines;
-    private Path core;
+    private Path core;                 // null for a live process
+    private int pid;
     private Optional<Path> executable = Optional.empty();
     private int lastPercent = -1;
     private Thread owner;
@@ -154,10 +157,63 @@ public final class SymbolHandler implements AutoCloseable {
         return modules();
     }
 
+    /**
+     * Opens a live process for symbols only: modules from /proc/PID/maps, files read from disk (or
+     * /proc/PID/map_files), no ptrace, so this may run on a thread other than the tracer's.
+     */
+    public List<ModuleSymbols> openProcess(int processId) {
+        checkThread();
+        closeSession(false);
+        modules.clear();
+        core = null;
+        pid = processId;
+        executable = Optional.empty();
+        openSession();
+        if (!options.contains(SymbolOption.DEFERRED_LOADS)) loadAll();
+        return modules();
+    }
+
+    /**
+     * A live process's module list read again (after dlopen/dlclose): new modules are added as
+     * deferred, modules gone are dropped (raising {@code SYMBOLS_UNLOADED} if they had symbols).
+     * Returns the modules added and removed. Cores never change.
+     */
+    public Changes refreshModules() {
+        checkThread();
+        if (dwfl == null || core != null) return new Changes(List.of(), List.of());
+        dwfl.refreshModules(pid);
+        Map<Long, ModuleReport> now = new LinkedHashMap<>();
+        for (ModuleReport r : dwfl.modules()) now.put(r.start(), r);
+        List<ModuleSymbols> added = new ArrayList<>(), removed = new ArrayList<>();
+        for (var it = modules.values().iterator(); it.hasNext(); ) {
+            ModuleRecord m = it.next();
+            ModuleReport r = now.get(m.base);
+            if (r != null && r.name().equals(m.name)) continue;
+            it.remove();
+            removed.add(m.snapshot());
+            if (m.status != SymbolStatus.DEFERRED) raise(new SymbolEvent.SymbolsUnloaded(m.name, Address.of(m.base)));
+        }
+        for (ModuleReport r : now.values()) {
+            if (modules.containsKey(r.start())) continue;
+            ModuleRecord m = new ModuleRecord(r);
+            modules.put(r.start(), m);
+            added.add(m.snapshot());
+        }
+        inlines = new InlineIndex(dwfl);
+        return new Changes(added, removed);
+    }
+
+    /** What {@link #refreshModules} found: modules that appeared and that went away. */
+    public record Changes(List<ModuleSymbols> added, List<ModuleSymbols> removed) {}
+
     private void openSession() {
-        Dwfl.ElfLocator locator = modname -> candidates(modname);
         DebugInfoSearch s = this::findDebuginfo;
-        dwfl = Dwfl.openCore(core, executable, locator, Optional.empty(), 0, Optional.of(s));
+        if (core != null) {
+            Dwfl.ElfLocator locator = modname -> candidates(modname);
+            dwfl = Dwfl.openCore(core, executable, locator, Optional.empty(), 0, Optional.of(s));
+        } else {
+            dwfl = Dwfl.openProcessModules(pid, Optional.of(s));
+        }
         inlines = new InlineIndex(dwfl);
         for (ModuleReport r : dwfl.modules()) {
             ModuleRecord known = modules.get(r.start());
@@ -432,6 +488,7 @@ public final class SymbolHandler implements AutoCloseable {
     /** Every thread's unwound pcs of the core, each symbolized (loading symbols as frames need them). */
     public List<List<AddressInfo>> stacks() {
         checkThread();
+        if (core == null) throw new IllegalStateException("stacks() reads a core; a live process is unwound by its tracer");
         List<long[]> walked = new ArrayList<>();
         dwfl.walkThreads((tid, pcs, activation, stop) -> {
             long[] adj = new long[pcs.length];

@@ -31,8 +31,14 @@ record SymbolPattern(Optional<Pattern> module, Pattern name, String namePart, bo
         return module.isEmpty() || module.get().matcher(shortName).matches();
     }
 
+    /**
+     * The name as the symbol table spells it, or without its version: {@code pthread_create} finds
+     * {@code pthread_create@@GLIBC_2.34} and {@code pthread_create@GLIBC_2.2.5}, as {@code nm -D} lists them.
+     */
     boolean matchesName(String symbol) {
-        return name.matcher(symbol).matches();
+        if (name.matcher(symbol).matches()) return true;
+        int at = symbol.indexOf('@');
+        return at > 0 && name.matcher(symbol.substring(0, at)).matches();
     }
 
     private static boolean isRegex(String s) {

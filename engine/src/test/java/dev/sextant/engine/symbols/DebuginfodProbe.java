@@ -1,5 +1,6 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.Address;
 import java.nio.file.Path;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SymbolStatus;
+import dev.sextant.engine.api.SymbolOption;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Address;

@@ -3,46 +3,93 @@ package dev.sextant.app.view.modules;
 import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.SymbolLoadStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-/** The modules of the current target, as they are reported. */
+/**
+ * The modules of the current target, as they are reported, with each one's symbol state. A batch
+ * of symbol-state events touches each row once (the last state wins), so 200 modules downloading at
+ * once cost 200 row replacements per pulse at most.
+ */
 public final class ModulesModel {
     private final ObservableList<ModuleRow> rows = FXCollections.observableArrayList();
     private final ObservableList<ModuleRow> readOnly = FXCollections.unmodifiableObservableList(rows);
+    private final Map<String, SymbolLoadStatus> symbolStates = new HashMap<>();   // by base, also for rows not reported yet
+    private final Map<String, Integer> rowByBase = new HashMap<>();
     private long stopId = -1;
+    private static final int FEW = 64;
 
     public ObservableList<ModuleRow> rows() { return readOnly; }
 
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         List<ModuleRow> added = new ArrayList<>();
+        Map<String, SymbolLoadStatus> changed = new LinkedHashMap<>();
         for (DebugEvent e : batch) {
             if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
                 added.clear();
+                changed.clear();
                 rows.clear();
+                rowByBase.clear();
+                symbolStates.clear();
             } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() >= stopId) {
                 added.add(row(m.module()));
+            } else if (e instanceof DebugEvent.SymbolStatusChanged s && s.stopId() >= stopId) {
+                changed.put(s.status().base().toString(), s.status());
             } else if (e instanceof DebugEvent.ModuleUnloaded u && u.stopId() >= stopId) {
-                rows.addAll(added);
-                added.clear();
+                addRows(added);
                 String base = u.base().toString();
                 for (int i = rows.size() - 1; i >= 0; i--) {
                     ModuleRow r = rows.get(i);
                     if (r.base().equals(base) && !r.symbols().equals("unloaded")) {
-                        rows.set(i, new ModuleRow(r.name(), r.path(), r.base(), r.size(), r.buildId(), "unloaded", r.file()));
+                        rows.set(i, r.withSymbols("unloaded"));
                         break;
                     }
                 }
             } else if (e instanceof DebugEvent.TargetClosed) {
                 added.clear();
+                changed.clear();
                 rows.clear();
+                rowByBase.clear();
+                symbolStates.clear();
             }
         }
-        rows.addAll(added);
+        addRows(added);
+        symbolStates.putAll(changed);
+        if (changed.size() <= FEW) {
+            for (var c : changed.entrySet()) {
+                Integer i = rowByBase.get(c.getKey());
+                if (i != null) rows.set(i, rows.get(i).withSymbolState(c.getValue()));
+            }
+        } else {
+            // Many rows at once (a load-all): one change for the table instead of one per row, each of
+            // which the filtered and sorted lists, the selection and the view would process on its own.
+            List<ModuleRow> next = new ArrayList<>(rows);
+            for (var c : changed.entrySet()) {
+                Integer i = rowByBase.get(c.getKey());
+                if (i != null) next.set(i, next.get(i).withSymbolState(c.getValue()));
+            }
+            rows.setAll(next);
+        }
+    }
+
+    private void addRows(List<ModuleRow> added) {
+        if (added.isEmpty()) return;
+        List<ModuleRow> out = new ArrayList<>(added.size());
+        for (ModuleRow r : added) {
+            rowByBase.put(r.base(), rows.size() + out.size());
+            SymbolLoadStatus known = symbolStates.get(r.base());
+            out.add(known == null ? r : r.withSymbolState(known));
+        }
+        rows.addAll(out);
+        added.clear();
     }
 
     static ModuleRow row(Module m) {

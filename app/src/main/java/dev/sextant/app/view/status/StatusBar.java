@@ -22,6 +22,10 @@ public final class StatusBar {
     private final Button cancel = new Button("Cancel", Icon.CANCEL.graphic());
     private final HBox node;
     private Runnable onCancel = () -> {};
+    private final Label symbolText = new Label();
+    private final ProgressBar symbolBar = new ProgressBar();
+    private final Button symbolCancel = new Button(null, Icon.CANCEL.graphic());
+    private Runnable onCancelSymbols = () -> {};
 
     public StatusBar() {
         message.setId("status-message");
@@ -31,7 +35,14 @@ public final class StatusBar {
         cancel.setOnAction(e -> onCancel.run());
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        node = new HBox(8, message, spring, progress, cancel);
+        symbolText.setId("status-symbols");
+        symbolBar.setId("status-symbols-progress");
+        symbolBar.setPrefWidth(120);
+        symbolCancel.setId("status-symbols-cancel");
+        symbolCancel.setTooltip(new javafx.scene.control.Tooltip("Cancel every symbol load"));
+        symbolCancel.setOnAction(e -> onCancelSymbols.run());
+        node = new HBox(8, message, spring, symbolText, symbolBar, symbolCancel, progress, cancel);
+        symbolLoads(0, 0);
         node.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         node.setStyle("-fx-padding: 3 8 3 8;");
         idle("Ready");
@@ -55,6 +66,25 @@ public final class StatusBar {
         onCancel = () -> {};
     }
 
+    /**
+     * Overall symbol-load progress, beside the main task's: {@code done} of {@code total} modules;
+     * hidden when nothing is queued ({@code done == total}).
+     */
+    public void symbolLoads(long done, long total) {
+        boolean active = total > 0 && done < total;
+        symbolText.setText(active ? "Symbols: " + done + " of " + total + " modules" : "");
+        symbolBar.setProgress(total > 0 ? (double) done / total : 0);
+        for (Node n : List.of(symbolText, symbolBar, symbolCancel)) {
+            n.setVisible(active);
+            n.setManaged(active);
+        }
+    }
+
+    public String symbolText() { return symbolText.getText(); }
+
+    /** What the symbol-progress Cancel button does. */
+    public void onCancelSymbols(Runnable action) { onCancelSymbols = action; }
+
     public boolean isBusy() { return cancel.isVisible(); }
 
     public void cancel() { onCancel.run(); }
@@ -62,7 +92,7 @@ public final class StatusBar {
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         for (int i = batch.size() - 1; i >= 0; i--) {
-            if (batch.get(i) instanceof DebugEvent.ProgressReported p) {
+            if (batch.get(i) instanceof DebugEvent.ProgressReported p && !p.task().equals("Loading symbols")) {  // those have their own bar
                 if (isBusy() && p.total() > 0) {
                     progress.setProgress((double) p.done() / p.total());
                     message.setText(p.task() + ": " + p.done() + " of " + p.total());

@@ -162,11 +162,20 @@ public final class Dwfl implements AutoCloseable {
     }
 
     /** Live-process session: libdwfl's own /proc finder for module files, no core. */
-    private Dwfl(UnaryOperator<Path> debugFileSubstitute) {
+    private Dwfl() {
+        this(Optional.empty(), null);
+    }
+
+    /**
+     * As {@link #Dwfl()}, with Sextant's separate-debug-file search when given, else libdwfl's
+     * standard search followed by {@code debugFileSubstitute} (when not null).
+     */
+    private Dwfl(Optional<DebugInfoSearch> search, UnaryOperator<Path> debugFileSubstitute) {
         this.fd = -1;
         this.elf = null;
         this.findElf = null;
-        this.findDebuginfo = debugFileSubstitute == null ? null : standardThen(debugFileSubstitute);
+        this.findDebuginfo = search.map(DwflSymbols::findDebuginfo)
+                .orElse(debugFileSubstitute == null ? null : standardThen(debugFileSubstitute));
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, LibDw.DW.getFunction("dwfl_linux_proc_find_elf"));
@@ -189,11 +198,28 @@ public final class Dwfl implements AutoCloseable {
     /** As above, with {@code debugFileSubstitute} as in {@link #openCore(Path, Optional, ElfLocator, Optional, int, Optional, UnaryOperator)}. */
     public static Dwfl openLive(int pid, LiveProcess process, UnaryOperator<Path> debugFileSubstitute) {
         LibElf.elf_version(LibElf.EV_CURRENT);
-        Dwfl d = new Dwfl(debugFileSubstitute);
+        Dwfl d = new Dwfl(Optional.empty(), debugFileSubstitute);
         try {
             d.reportProcess(pid);
             d.live = new LiveState(process, d);
             if (LibDw.dwfl_attach_state(d.dwfl, null, pid, d.live.struct, null) == 0) throw dwflError("dwfl_attach_state");
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    /**
+     * A symbols-only session on a live process: its modules from /proc/PID/maps
+     * ({@code dwfl_linux_proc_report}), no thread state, so it needs no ptrace and may live on a
+     * thread other than the tracer's. {@link #refreshModules} follows dlopen/dlclose.
+     */
+    public static Dwfl openProcessModules(int pid, Optional<DebugInfoSearch> search) {
+        LibElf.elf_version(LibElf.EV_CURRENT);
+        Dwfl d = new Dwfl(search, null);
+        try {
+            d.reportProcess(pid);
         } catch (RuntimeException e) {
             d.close();
             throw e;

@@ -1,4 +1,4 @@
-package dev.sextant.engine.symbols;
+package dev.sextant.engine.api;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -17,6 +17,24 @@ public enum SymbolOption {
     LOAD_ANYTHING,
     /** {@code SYMOPT_DEBUG} ({@code !sym noisy}): raise {@code DEBUG_INFO} with every search step. */
     DEBUG;
+
+    /**
+     * The options as a bit set, bit {@code ordinal()} for each: the argument of a
+     * {@code ChangeSymbolState(DEBUG_CSS_SYMBOL_OPTIONS, …)} notification, as DbgHelp passes its
+     * {@code SYMOPT_*} mask.
+     */
+    public static long mask(Set<SymbolOption> options) {
+        long m = 0;
+        for (SymbolOption o : options) m |= 1L << o.ordinal();
+        return m;
+    }
+
+    /** The inverse of {@link #mask}: unknown bits are ignored. */
+    public static Set<SymbolOption> fromMask(long mask) {
+        EnumSet<SymbolOption> out = EnumSet.noneOf(SymbolOption.class);
+        for (SymbolOption o : values()) if ((mask & (1L << o.ordinal())) != 0) out.add(o);
+        return Set.copyOf(out);
+    }
 
     /** Deferred loads, line info, local first, debuginfod on. */
     public static Set<SymbolOption> defaults() {

@@ -1,0 +1,427 @@
+package dev.sextant.engine.session;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.Severity;
+import dev.sextant.engine.api.SymbolLoadStatus;
+import dev.sextant.engine.api.SymbolOption;
+import dev.sextant.engine.api.SymbolStatus;
+import dev.sextant.engine.symbols.ModuleSymbols;
+import dev.sextant.engine.symbols.SearchStep;
+import dev.sextant.engine.symbols.SymbolEvent;
+import dev.sextant.engine.symbols.SymbolHandler;
+import dev.sextant.engine.symbols.SymbolPath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+/**
+ * The {@link SymbolHandler} of the engine's open target, on a thread of its own.
+ * <p>
+ * Why a second thread: a debuginfod download runs inside libdwfl's {@code find_debuginfo}
+ * callback and may take minutes; on the engine thread it would stall ptrace, stepping and every
+ * command. The handler opens its own libdwfl session (the core, or a live process's modules from
+ * /proc without ptrace), so that session has one owner, this thread, and the engine's own session
+ * is untouched. The engine thread only enqueues work here; results come back to it through
+ * {@link Sink} and reach listeners from there, as every event does.
+ * <p>
+ * Loads are queued one module at a time, so cancels, path and option changes overtake a long
+ * queue. A running download is cancelled through the handler's {@code CBA_DEFERRED_SYMBOL_LOAD_CANCEL}
+ * query, which the host answers from the set of modules the user cancelled.
+ */
+final class SymbolHost implements AutoCloseable {
+
+    /** Where the host's results go; any thread may call it (the engine re-posts to its own thread). */
+    interface Sink {
+        /** An event, built with the engine's current stop id. */
+        void emit(LongFunction<DebugEvent> event);
+        void changeSymbolState(int flags, long argument);
+    }
+
+    private final Sink sink;
+    private final BlockingQueue<Runnable> control = new LinkedBlockingQueue<>();
+    private final LinkedHashSet<Long> pending = new LinkedHashSet<>();   // guarded by itself: module bases waiting to load
+    private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long loading = -1;        // base of the module whose load runs now, or -1
+    private volatile int queuedTotal, queuedDone;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshQueued = new java.util.concurrent.atomic.AtomicBoolean();
+
+    // Symbol thread only:
+    private SymbolHandler handler;
+    private SymbolPath path;
+    private Set<SymbolOption> options;
+    private final Duration timeout;
+    private final Map<Long, SymbolLoadStatus> published = new HashMap<>();
+    private final Map<Long, Integer> percent = new HashMap<>();
+
+    SymbolHost(Sink sink, SymbolPath path, Set<SymbolOption> options, Duration timeout) {
+        this.sink = sink;
+        this.path = path;
+        this.options = Set.copyOf(options);
+        this.timeout = timeout;
+        thread = new Thread(this::loop, "sextant-symbols");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Runnable job = control.poll();
+                if (job == null) {
+                    Long base = nextPending();
+                    if (base != null) {
+                        loadOne(base);
+                        continue;
+                    }
+                    job = control.poll(1, TimeUnit.SECONDS);
+                    if (job == null) continue;
+                }
+                job.run();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                sink.emit(id -> new DebugEvent.DiagnosticReported(id, new Diagnostic(Severity.ERROR, "symbols: " + e.getMessage())));
+            }
+        }
+        closeHandler();
+    }
+
+    private Long nextPending() {
+        synchronized (pending) {
+            var it = pending.iterator();
+            if (!it.hasNext()) return null;
+            Long b = it.next();
+            it.remove();
+            loading = b;
+            return b;
+        }
+    }
+
+    /** Work answered through the future: a failure goes to the caller only. */
+    private <T> CompletableFuture<T> post(java.util.function.Supplier<T> work) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        control.add(() -> {
+            try {
+                f.complete(work.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /** Work nobody waits for: a failure becomes a diagnostic (the loop reports it). */
+    private void run(Runnable work) {
+        control.add(work);
+    }
+
+    // ---- target ----------------------------------------------------------------------------------
+
+    /** A core was opened: list its modules (deferred), load none yet. */
+    void openCore(Path core, Optional<Path> exe) {
+        clearQueue();
+        run(() -> open(h -> h.openCore(core, exe)));
+    }
+
+    /** A live process became the target. */
+    void openProcess(int pid) {
+        clearQueue();
+        run(() -> open(h -> h.openProcess(pid)));
+    }
+
+    /** The live process's modules changed (LOADS / UNLOADS). */
+    void refreshModules() {
+        // A dlopen storm raises a LOADS per library: one re-read of /proc/PID/maps covers all that came before it.
+        if (!refreshQueued.compareAndSet(false, true)) return;
+        run(() -> {
+            refreshQueued.set(false);
+            if (handler == null) return;
+            SymbolHandler.Changes c = handler.refreshModules();
+            for (ModuleSymbols m : c.removed()) published.remove(m.base().value());
+            publish();
+        });
+    }
+
+    void closeTarget() {
+        clearQueue();
+        run(this::closeHandler);
+    }
+
+    private void open(java.util.function.Consumer<SymbolHandler> how) {
+        closeHandler();
+        handler = new SymbolHandler(path, options, timeout);
+        handler.registerCallback(this::onSymbolEvent, this);
+        handler.addStateListener(new SymbolHandler.StateListener() {
+            @Override public void pathsChanged(SymbolPath p) { sink.changeSymbolState(EngineListener.DEBUG_CSS_PATHS, 0); }
+            @Override public void optionsChanged(Set<SymbolOption> o) {
+                sink.changeSymbolState(EngineListener.DEBUG_CSS_SYMBOL_OPTIONS, SymbolOption.mask(o));
+            }
+        });
+        how.accept(handler);
+        publish();
+    }
+
+    private void closeHandler() {
+        if (handler != null) {
+            handler.close();
+            handler = null;
+        }
+        published.clear();
+        percent.clear();
+    }
+
+    private void clearQueue() {
+        synchronized (pending) {
+            pending.clear();
+            queuedTotal = queuedDone = 0;
+        }
+        cancelled.clear();
+        cancelAllRunning();
+    }
+
+    private void cancelAllRunning() {
+        long b = loading;
+        if (b != -1) cancelled.add(b);
+    }
+
+    // ---- loads -----------------------------------------------------------------------------------
+
+    /** Queues the module at (or containing) {@code address}, or every deferred module. Answers how many were queued. */
+    CompletableFuture<Integer> load(Optional<Address> address) {
+        return post(() -> {
+            requireTarget();
+            List<Long> bases = new ArrayList<>();
+            for (ModuleSymbols m : handler.modules()) {
+                boolean wanted = address.isEmpty() ? m.status() == SymbolStatus.DEFERRED
+                        : contains(m, address.get().value()) && m.status() != SymbolStatus.LOADED;
+                if (wanted) bases.add(m.base().value());
+            }
+            if (address.isPresent() && bases.isEmpty() && handler.module(address.get()).isEmpty()) {
+                throw new IllegalArgumentException("no module at " + address.get());
+            }
+            return enqueue(bases);
+        });
+    }
+
+    /** Frames were walked in these modules: load those still deferred (deferred loading's first need). */
+    void framesSeen(long[] pcs) {
+        run(() -> {
+            if (handler == null) return;
+            List<Long> bases = new ArrayList<>();
+            for (ModuleSymbols m : handler.modules()) {
+                if (m.status() != SymbolStatus.DEFERRED) continue;
+                for (long pc : pcs) {
+                    if (contains(m, pc)) {
+                        bases.add(m.base().value());
+                        break;
+                    }
+                }
+            }
+            enqueue(bases);
+        });
+    }
+
+    private int enqueue(List<Long> bases) {
+        int added = 0;
+        synchronized (pending) {
+            if (pending.isEmpty() && loading == -1) queuedTotal = queuedDone = 0;
+            for (Long b : bases) {
+                cancelled.remove(b);
+                if (b != loading && pending.add(b)) added++;
+            }
+            queuedTotal += added;
+        }
+        return added;
+    }
+
+    private static boolean contains(ModuleSymbols m, long a) {
+        return Long.compareUnsigned(a, m.base().value()) >= 0 && Long.compareUnsigned(a, m.end().value()) < 0;
+    }
+
+    /** Cancels one module's load (running or queued), or all. Any thread. Answers whether one was found. */
+    CompletableFuture<Boolean> cancel(Optional<Long> base) {
+        boolean found = false;
+        List<Long> dropped = new ArrayList<>();
+        synchronized (pending) {
+            if (base.isEmpty()) {
+                dropped.addAll(pending);
+                pending.clear();
+            } else if (pending.remove(base.get())) {
+                dropped.add(base.get());
+            }
+            queuedDone += dropped.size();
+        }
+        found = !dropped.isEmpty();
+        long now = loading;
+        if (now != -1 && (base.isEmpty() || base.get() == now)) {
+            cancelled.add(now);     // the handler's cancel query answers true from now on
+            found = true;
+        }
+        boolean any = found;
+        // Modules that never started go back to deferred: their symbols load at the next need.
+        return post(() -> {
+            for (Long b : dropped) publishOne(b, true);
+            progress();
+            return any;
+        });
+    }
+
+    /** Forgets a module's symbols and loads them again. */
+    CompletableFuture<Boolean> retry(Address address) {
+        return post(() -> {
+            requireTarget();
+            ModuleSymbols m = handler.module(address).orElseThrow(() -> new IllegalArgumentException("no module at " + address));
+            if (m.status() != SymbolStatus.DEFERRED) handler.unload(m.base());
+            publish();
+            return enqueue(List.of(m.base().value())) > 0;
+        });
+    }
+
+    private void loadOne(long base) {
+        try {
+            if (handler == null || cancelled.remove(base)) return;
+            percent.remove(base);
+            handler.loadSymbols(Address.of(base));
+        } finally {
+            cancelled.remove(base);
+            synchronized (pending) {
+                loading = -1;
+                queuedDone++;
+            }
+            percent.remove(base);
+            publish();
+            progress();
+        }
+    }
+
+    private void progress() {
+        int total, done;
+        synchronized (pending) {
+            total = queuedTotal;
+            done = Math.min(queuedDone, total);
+        }
+        if (total == 0) return;
+        sink.emit(id -> new DebugEvent.ProgressReported(id, "Loading symbols", done, total));
+    }
+
+    // ---- path and options ------------------------------------------------------------------------
+
+    CompletableFuture<String> setPath(SymbolPath newPath) {
+        return post(() -> {
+            path = newPath;
+            if (handler != null) handler.setPath(newPath);
+            else sink.changeSymbolState(EngineListener.DEBUG_CSS_PATHS, 0);
+            return newPath.toString();
+        });
+    }
+
+    CompletableFuture<Boolean> setOptions(Set<SymbolOption> newOptions) {
+        return post(() -> {
+            options = Set.copyOf(newOptions);
+            if (handler != null) handler.setOptions(options);
+            else sink.changeSymbolState(EngineListener.DEBUG_CSS_SYMBOL_OPTIONS, SymbolOption.mask(options));
+            return true;
+        });
+    }
+
+    private void requireTarget() {
+        if (handler == null) throw new dev.sextant.engine.api.TargetException("no target: open a dump or attach to a process first");
+    }
+
+    // ---- callbacks to events ---------------------------------------------------------------------
+
+    /** The handler's symbol callback (symbol thread): states and log lines become events; answers cancel queries. */
+    private boolean onSymbolEvent(SymbolEvent e, Object context) {
+        if (e instanceof SymbolEvent.DeferredLoadCancel q) {
+            return cancelled.contains(q.base().value());
+        } else if (e instanceof SymbolEvent.DeferredLoadStart s) {
+            percent.remove(s.base().value());
+            publishLoading(s.base().value(), OptionalInt.empty());
+        } else if (e instanceof SymbolEvent.Message m) {
+            if (m.percent().isPresent() && loading != -1) {
+                // The handler raises one message per percent step: one status event each, at most 101 per download.
+                long b = loading;
+                Integer old = percent.put(b, m.percent().getAsInt());
+                if (old == null || old != m.percent().getAsInt()) publishLoading(b, m.percent());
+            }
+            sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, m.severity(), m.module(), m.text(), false));
+        } else if (e instanceof SymbolEvent.DebugInfo d) {
+            sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, Severity.INFO, d.module(), d.text(), true));
+        } else if (e instanceof SymbolEvent.DuplicateSymbol d) {
+            sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, Severity.WARNING, Optional.empty(),
+                    "duplicate symbol " + d.name() + " in " + d.matches().stream().map(x -> x.module() + " at " + x.address()).toList(), false));
+        }
+        return false;
+    }
+
+    private void publishLoading(long base, OptionalInt pct) {
+        SymbolLoadStatus was = published.get(base);
+        if (was == null) return;
+        SymbolLoadStatus now = new SymbolLoadStatus(was.module(), was.base(), SymbolStatus.LOADING, pct, Optional.empty(),
+                Optional.empty(), 0, false, Optional.empty(), List.of());
+        published.put(base, now);
+        sink.emit(id -> new DebugEvent.SymbolStatusChanged(id, now));
+    }
+
+    /** Emits the states that changed since the last call (symbol thread). */
+    private void publish() {
+        if (handler == null) return;
+        for (ModuleSymbols m : handler.modules()) {
+            SymbolLoadStatus s = status(m);
+            if (!s.equals(published.get(m.base().value()))) {
+                published.put(m.base().value(), s);
+                sink.emit(id -> new DebugEvent.SymbolStatusChanged(id, s));
+            }
+        }
+    }
+
+    private void publishOne(long base, boolean force) {
+        if (handler == null) return;
+        handler.module(Address.of(base)).ifPresent(m -> {
+            SymbolLoadStatus s = status(m);
+            if (force || !s.equals(published.get(base))) {
+                published.put(base, s);
+                sink.emit(id -> new DebugEvent.SymbolStatusChanged(id, s));
+            }
+        });
+    }
+
+    static SymbolLoadStatus status(ModuleSymbols m) {
+        List<String> places = m.searched().stream().map(SymbolHost::describe).toList();
+        return new SymbolLoadStatus(m.name(), m.base(), m.status(), OptionalInt.empty(), m.source().map(s -> s.label()),
+                m.symbolFile(), m.symbolCount(), m.lineInfo(), m.reason(), places);
+    }
+
+    private static String describe(SearchStep s) {
+        return s.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + s;
+    }
+
+    @Override public void close() {
+        running = false;
+        cancelAllRunning();
+        control.add(() -> { });
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

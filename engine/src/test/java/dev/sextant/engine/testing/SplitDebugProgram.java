@@ -1,0 +1,93 @@
+package dev.sextant.engine.testing;
+
+import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real crash core of {@code dupmain} (two shared libraries) whose executable is shipped stripped,
+ * its DWARF split off into a build-id directory ({@code ROOT/.build-id/xx/yyyy.debug}) as
+ * distributions ship it, and a copy of that debug file padded to a few megabytes for a throttled
+ * server ({@link #serveSlowly}), so that a download is in flight long enough to be watched and
+ * cancelled. For the engine's and the GUI's symbol tests.
+ */
+public record SplitDebugProgram(Path dir, Path core, Path exe, Path buildIdRoot, Path debugFile, Path paddedDebugFile,
+                                String buildId) {
+
+    /** Skips (through the caller's assumption) when cc, objcopy or strip is missing: check {@link #toolsMissing()} first. */
+    public static String toolsMissing() {
+        for (String t : List.of("cc", "objcopy", "strip", "python3")) if (!Tools.onPath(t)) return "needs " + t;
+        return "";
+    }
+
+    public static SplitDebugProgram build(Path dir) throws IOException, InterruptedException {
+        Path dup = NativePrograms.source("dup", dir);
+        Path main = NativePrograms.source("dupmain", dir);
+        run(dir, "cc", "-g", "-shared", "-fPIC", "-DDUP_DELTA=1", "-o", "libdupa.so", dup.toString());
+        run(dir, "cc", "-g", "-shared", "-fPIC", "-DDUP_DELTA=2", "-o", "libdupb.so", dup.toString());
+        run(dir, "cc", "-g", "-O0", "-o", "dupmain", main.toString(), "-L.", "-Wl,--no-as-needed", "-ldupa", "-ldupb", "-Wl,-rpath,$ORIGIN");
+        Path full = dir.resolve("dupmain");
+        Path core = NativePrograms.coreOf(full, dir);
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        Path exe = shipped.resolve("dupmain");
+        run(dir, "strip", "--strip-all", "-o", exe.toString(), full.toString());
+        for (String lib : List.of("libdupa.so", "libdupb.so")) Files.copy(dir.resolve(lib), shipped.resolve(lib));
+        String id = dev.sextant.engine.format.elf.BuildId.ofFile(exe).orElseThrow();
+        Path root = dir.resolve("debug-root");
+        Path debug = Files.createDirectories(root.resolve(".build-id").resolve(id.substring(0, 2))).resolve(id.substring(2) + ".debug");
+        run(dir, "objcopy", "--only-keep-debug", full.toString(), debug.toString());
+        // 2 MiB of padding in a section nobody reads: at the throttle's 400 KB/s, about five seconds on the wire.
+        Path pad = dir.resolve("pad.bin");
+        Files.write(pad, new byte[2 << 20]);
+        Path padded = dir.resolve("padded.debug");
+        run(dir, "objcopy", "--add-section", ".sextant_pad=" + pad, "--set-section-flags", ".sextant_pad=noload,readonly",
+                debug.toString(), padded.toString());
+        return new SplitDebugProgram(dir, core, exe, root, debug, padded, id);
+    }
+
+    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Tools.Result r = Tools.run(dir, 120, List.of(cmd));
+        if (r.exit() != 0) throw new IllegalStateException(String.join(" ", cmd) + ": " + r.stderr());
+    }
+
+    /** A running throttle.py serving {@code file} for every build-id on 127.0.0.1; close to stop it. */
+    public record SlowServer(Process process, String url) implements AutoCloseable {
+        @Override public void close() {
+            process.destroy();
+        }
+    }
+
+    /** Starts the throttled debuginfod look-alike (loopback only) and waits until it accepts connections. */
+    public static SlowServer serveSlowly(Path dir, Path file) throws IOException, InterruptedException {
+        Path script = dir.resolve("throttle.py");
+        if (!Files.exists(script)) {
+            try (var in = SplitDebugProgram.class.getResourceAsStream("/debuginfod/throttle.py")) {
+                Files.copy(in, script);
+            }
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), Integer.toString(port), file.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return new SlowServer(p, "http://127.0.0.1:" + port);
+            } catch (IOException notYet) {
+                if (!p.isAlive()) break;
+                Thread.sleep(50);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("throttle.py did not start on port " + port);
+    }
+}
