@@ -407,11 +407,16 @@ final class LiveTarget implements AutoCloseable {
                 java.util.concurrent.CompletableFuture.supplyAsync(Dwfl::unavailableReason);
         try (Tracer tracer = Tracer.attach(pid)) {
             libdw.join().ifPresent(r -> { throw new TargetException("process " + pid + ": " + r); });
-            try (Dwfl dwfl = Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
+            // Generated code needs Sextant's thread callbacks (its frames are stepped with the
+            // target's dynamic tables); otherwise libdwfl reads the stopped threads itself, with no
+            // callback per word. Looking the JIT descriptor up reads every module's symbol table.
+            boolean generated = hasAnonymousCode(pid);
+            try (Dwfl dwfl = generated
+                    ? Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute)
+                    : Dwfl.openLiveStopped(pid.value(), DebugFileCache.standard()::substitute);
                  DynamicTables tables = new DynamicTables()) {
-                // Looking the JIT descriptor up reads every module's symbol table: only where there is code to find.
-                if (hasAnonymousCode(pid)) JitWatch.readOnce(tracer, new SourceLookup(dwfl), tables);
-                return LiveSnapshot.read(tracer, dwfl, Optional.of(tables), cancel);
+                if (generated) JitWatch.readOnce(tracer, new SourceLookup(dwfl), tables);
+                return LiveSnapshot.read(tracer, dwfl, generated ? Optional.of(tables) : Optional.empty(), cancel);
             } catch (NativeCallException e) {
                 throw new TargetException("process " + pid + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
             } finally {

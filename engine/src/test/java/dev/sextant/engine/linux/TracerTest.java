@@ -59,6 +59,19 @@ class TracerTest {
                 String text = new String(eu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 eu.waitFor(30, TimeUnit.SECONDS);
                 assertThat(text.lines().filter(l -> l.startsWith("TID ")).count()).isEqualTo(21);
+                // and the same pcs, frame by frame (eu-stack read the process after Sextant detached)
+                java.util.Map<Integer, List<Long>> theirs = new java.util.HashMap<>();
+                List<Long> current = null;
+                for (String l : text.lines().toList()) {
+                    var tid = java.util.regex.Pattern.compile("^TID (\\d+):").matcher(l);
+                    var frame = java.util.regex.Pattern.compile("^#\\d+\\s+0x([0-9a-f]+)").matcher(l);
+                    if (tid.find()) theirs.put(Integer.parseInt(tid.group(1)), current = new java.util.ArrayList<>());
+                    else if (frame.find() && current != null) current.add(Long.parseUnsignedLong(frame.group(1), 16));
+                }
+                for (ThreadStack s : report.stacks()) {
+                    List<Long> ours = s.frames().stream().filter(f -> !f.inline()).map(f -> f.pc().value()).toList();
+                    assertThat(ours).as("pcs of thread %s", s.tid()).isEqualTo(theirs.get(s.tid().value()));
+                }
             }
             assertThat(NativePrograms.status(p.pid(), "TracerPid:")).isEqualTo("0");
             assertThat(NativePrograms.status(p.pid(), "State:")).doesNotStartWith("t").doesNotStartWith("T");

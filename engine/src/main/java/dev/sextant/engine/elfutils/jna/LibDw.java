@@ -111,6 +111,8 @@ final class LibDw {
     static native int dwfl_standard_find_debuginfo(Pointer module, Pointer userdata, Pointer modname, long base,
                                                    Pointer fileName, Pointer debuglinkFile, int debuglinkCrc,
                                                    Pointer debuginfoFileName);
+    /** 0, an errno value (positive), or a libdwfl error (negative). {@code assumeStopped}: C {@code bool}. */
+    static native int dwfl_linux_proc_attach(Pointer dwfl, int pid, boolean assumeStopped);
     static native Pointer dwfl_module_getdwarf(Pointer mod, long[] bias);
     static native Pointer dwfl_module_nextcu(Pointer mod, Pointer lastcu, long[] bias);
     static native int dwarf_child(Pointer die, Pointer result);
