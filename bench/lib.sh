@@ -11,7 +11,7 @@ time_ms() {
 # Median of N runs (first argument), after one warm-up run.
 median_ms() {
   local n=$1; shift
-  if [[ "${1##*/}" == sextant ]]; then sextant_warm "$@"; else "$@" >/dev/null 2>&1 || true; fi
+  if is_sextant "$@"; then sextant_warm "$@"; else "$@" >/dev/null 2>&1 || true; fi
   local xs=()
   for ((i = 0; i < n; i++)); do xs+=("$(time_ms "$@")"); done
   printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
@@ -26,7 +26,7 @@ cpu_ms() {
 
 median_cpu_ms() {
   local n=$1; shift
-  if [[ "${1##*/}" == sextant ]]; then sextant_warm "$@"; fi
+  if is_sextant "$@"; then sextant_warm "$@"; fi
   local xs=()
   for ((i = 0; i < n; i++)); do xs+=("$(cpu_ms "$@")"); done
   printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
@@ -53,9 +53,18 @@ make_core() {
 sextant_warm() {
   "$@" >/dev/null 2>&1 || true
   "$@" >/dev/null 2>&1 || true
-  local target; target="$(dirname "$1")/app/target"
+  local a target=""
+  for a in "$@"; do [[ "${a##*/}" == sextant ]] && { target="$(dirname "$a")/app/target"; break; }; done
+  [[ -n "$target" ]] || return 0
   for ((i = 0; i < 100; i++)); do
     compgen -G "$target/sextant-*.lock" >/dev/null || break
     sleep 0.1
   done
+}
+
+# True when the command runs the Sextant launcher (directly or through env, nice, …).
+is_sextant() {
+  local a
+  for a in "$@"; do [[ "${a##*/}" == sextant ]] && return 0; done
+  return 1
 }
