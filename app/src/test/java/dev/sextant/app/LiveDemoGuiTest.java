@@ -57,6 +57,13 @@ class LiveDemoGuiTest extends WindowTest {
         waitFor("the breakpoint stop and its stack", () -> !stack.getItems().isEmpty()
                 && stack.getItems().get(0).function().startsWith("process_order"));
         assertThat(window.status().text()).contains("hit breakpoint 1");
+        // The symbol handler the engine hosts for the process: the demo's frames loaded its symbols.
+        TableView<dev.sextant.app.view.modules.ModuleRow> mods = robot.lookup("#modules-table").queryTableView();
+        waitFor("the demo program's symbols loaded in the Modules table", () -> mods.getItems().stream()
+                .anyMatch(r -> r.name().equals("sextant-demo") && r.symbolStatus().startsWith("loaded")));
+        // one row per loaded module, although /proc/PID/maps and the dynamic linker both reported them
+        var loaded = mods.getItems().stream().filter(r -> !r.symbols().equals("unloaded")).map(r -> r.base()).toList();
+        assertThat(loaded).doesNotHaveDuplicates();
         assertThat(stack.getItems().get(0).source()).contains("demo.c:");
 
         robot.clickOn("Registers");

@@ -40,7 +40,15 @@ public final class ModulesModel {
                 rowByBase.clear();
                 symbolStates.clear();
             } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() >= stopId) {
-                added.add(row(m.module()));
+                ModuleRow r = row(m.module());
+                // A live target reports its first modules twice: from /proc/PID/maps when it is
+                // opened and again from the dynamic linker's list. One row per loaded module: the
+                // second report fills in what the first lacked.
+                if (!mergeInto(added, r)) {
+                    Integer i = rowByBase.get(r.base());
+                    if (i != null && !rows.get(i).symbols().equals("unloaded")) rows.set(i, merged(rows.get(i), r));
+                    else added.add(r);
+                }
             } else if (e instanceof DebugEvent.SymbolStatusChanged s && s.stopId() >= stopId) {
                 changed.put(s.status().base().toString(), s.status());
             } else if (e instanceof DebugEvent.ModuleUnloaded u && u.stopId() >= stopId) {
@@ -78,6 +86,26 @@ public final class ModulesModel {
             }
             rows.setAll(next);
         }
+    }
+
+    private static boolean mergeInto(List<ModuleRow> pending, ModuleRow r) {
+        for (int k = pending.size() - 1; k >= 0; k--) {
+            if (pending.get(k).base().equals(r.base())) {
+                pending.set(k, merged(pending.get(k), r));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The row already shown, with the fields it lacked taken from a second report of the same module. */
+    private static ModuleRow merged(ModuleRow old, ModuleRow again) {
+        boolean keepPath = !old.path().isEmpty() && !old.path().startsWith("[");
+        return new ModuleRow(keepPath || again.name().isEmpty() ? old.name() : again.name(),
+                keepPath || again.path().isEmpty() ? old.path() : again.path(), old.base(),
+                old.size().equals("0x0") ? again.size() : old.size(), old.buildId().isEmpty() ? again.buildId() : old.buildId(),
+                old.symbols().equals("found") ? old.symbols() : again.symbols(), old.file().isEmpty() ? again.file() : old.file(),
+                old.symbolState());
     }
 
     private void addRows(List<ModuleRow> added) {
