@@ -22,17 +22,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BreakpointsGuiTest extends WindowTest {
 
-    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ok.getAsBoolean());
-        } catch (java.util.concurrent.TimeoutException e) {
-            org.controlsfx.control.NotificationPane n = (org.controlsfx.control.NotificationPane)
-                    window.stage().getScene().lookup("#notifications");
-            throw new AssertionError("timed out waiting for " + what + "; status: " + window.status().text()
-                    + "; notification: " + (n.isShowing() ? n.getText() : "none"));
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
     /** The first statement of process_order in demo.c: where gdb's "break process_order" stops. */
     static int firstStatementLine() throws Exception {

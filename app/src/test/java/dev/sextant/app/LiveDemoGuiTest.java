@@ -23,17 +23,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LiveDemoGuiTest extends WindowTest {
 
-    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ok.getAsBoolean());
-        } catch (java.util.concurrent.TimeoutException e) {
-            org.controlsfx.control.NotificationPane n = (org.controlsfx.control.NotificationPane)
-                    window.stage().getScene().lookup("#notifications");
-            throw new AssertionError("timed out waiting for " + what + "; status: " + window.status().text()
-                    + "; notification: " + (n.isShowing() ? n.getText() : "none"));
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
     @Test void breakpointStopStepAndDetach(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler for the demo");

@@ -27,14 +27,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MemoryGuiTest extends WindowTest {
 
-    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ok.getAsBoolean());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what + "; status: " + window.status().text());
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
     static byte[] procMem(int pid, long address, int length) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {

@@ -20,14 +20,6 @@ import org.testfx.util.WaitForAsyncUtils;
 class ProcessPickerGuiTest extends WindowTest {
     @TempDir Path dir;
 
-    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ok.getAsBoolean());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what + "; status: " + window.status().text());
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
     static String field(int pid, String name) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(name))

@@ -42,14 +42,8 @@ class SymbolsGuiTest extends WindowTest {
         prog = SplitDebugProgram.build(dir);
     }
 
-    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, ok::getAsBoolean);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what + "; status: " + window.status().text()
-                    + "; rows: " + ((TableView<?>) window.stage().getScene().lookup("#modules-table")).getItems());
-        }
-        WaitForAsyncUtils.waitForFxEvents();
+    @Override String diagnostics() {
+        return "; rows: " + ((TableView<?>) window.stage().getScene().lookup("#modules-table")).getItems();
     }
 
     static Optional<ModuleRow> exeRow(TableView<ModuleRow> t) {

@@ -25,4 +25,27 @@ abstract class WindowTest {
     }
 
     @AfterEach void stopEngine() { engine.close(); }
+
+    /**
+     * Waits (on the test thread) until {@code ok} holds, then for the FX thread to settle; on time-out
+     * fails naming {@code what} with the status bar's text and any notification shown.
+     */
+    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
+        waitFor(what, 40, ok);
+    }
+
+    void waitFor(String what, int seconds, java.util.function.BooleanSupplier ok) throws Exception {
+        try {
+            org.testfx.util.WaitForAsyncUtils.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS, ok::getAsBoolean);
+        } catch (java.util.concurrent.TimeoutException e) {
+            org.controlsfx.control.NotificationPane n = (org.controlsfx.control.NotificationPane)
+                    window.stage().getScene().lookup("#notifications");
+            throw new AssertionError("timed out waiting for " + what + "; status: " + window.status().text()
+                    + "; notification: " + (n != null && n.isShowing() ? n.getText() : "none") + diagnostics());
+        }
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** More to say when a wait times out (a test's own view of what it waited on). */
+    String diagnostics() { return ""; }
 }

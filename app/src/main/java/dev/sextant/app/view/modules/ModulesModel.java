@@ -22,6 +22,7 @@ public final class ModulesModel {
     private final ObservableList<ModuleRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<String, SymbolLoadStatus> symbolStates = new HashMap<>();   // by base, also for rows not reported yet
     private final Map<String, Integer> rowByBase = new HashMap<>();
+    private final Map<String, Integer> addedByBase = new HashMap<>();    // rows of this batch not yet in the table
     private long stopId = -1;
     private static final int FEW = 64;
 
@@ -35,6 +36,7 @@ public final class ModulesModel {
             if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
                 added.clear();
+                addedByBase.clear();
                 changed.clear();
                 rows.clear();
                 rowByBase.clear();
@@ -44,10 +46,17 @@ public final class ModulesModel {
                 // A live target reports its first modules twice: from /proc/PID/maps when it is
                 // opened and again from the dynamic linker's list. One row per loaded module: the
                 // second report fills in what the first lacked.
-                if (!mergeInto(added, r)) {
+                Integer pending = addedByBase.get(r.base());
+                if (pending != null) {
+                    added.set(pending, merged(added.get(pending), r));
+                } else {
                     Integer i = rowByBase.get(r.base());
-                    if (i != null && !rows.get(i).symbols().equals("unloaded")) rows.set(i, merged(rows.get(i), r));
-                    else added.add(r);
+                    if (i != null && !rows.get(i).symbols().equals("unloaded")) {
+                        rows.set(i, merged(rows.get(i), r));
+                    } else {
+                        addedByBase.put(r.base(), added.size());
+                        added.add(r);
+                    }
                 }
             } else if (e instanceof DebugEvent.SymbolStatusChanged s && s.stopId() >= stopId) {
                 changed.put(s.status().base().toString(), s.status());
@@ -63,6 +72,7 @@ public final class ModulesModel {
                 }
             } else if (e instanceof DebugEvent.TargetClosed) {
                 added.clear();
+                addedByBase.clear();
                 changed.clear();
                 rows.clear();
                 rowByBase.clear();
@@ -88,16 +98,6 @@ public final class ModulesModel {
         }
     }
 
-    private static boolean mergeInto(List<ModuleRow> pending, ModuleRow r) {
-        for (int k = pending.size() - 1; k >= 0; k--) {
-            if (pending.get(k).base().equals(r.base())) {
-                pending.set(k, merged(pending.get(k), r));
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The row already shown, with the fields it lacked taken from a second report of the same module. */
     private static ModuleRow merged(ModuleRow old, ModuleRow again) {
         boolean keepPath = !old.path().isEmpty() && !old.path().startsWith("[");
@@ -118,6 +118,7 @@ public final class ModulesModel {
         }
         rows.addAll(out);
         added.clear();
+        addedByBase.clear();
     }
 
     static ModuleRow row(Module m) {
