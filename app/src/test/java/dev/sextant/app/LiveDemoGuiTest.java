@@ -27,15 +27,7 @@ class LiveDemoGuiTest extends WindowTest {
     @Test void breakpointStopStepAndDetach(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler for the demo");
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "no /proc");
-        AtomicReference<java.util.concurrent.CompletableFuture<ProcessInfo>> launched = new AtomicReference<>();
-        robot.interact(() -> launched.set(window.launchDemo()));
-        ProcessInfo p;
-        try {
-            p = launched.get().get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Assumptions.abort("the demo could not be launched under ptrace here: " + e.getCause().getMessage());
-            return;
-        }
+        ProcessInfo p = launchDemo(robot);
         int pid = p.pid().value();
         TableView<SymbolStateRow> log = robot.lookup("#symbolstate-table").queryTableView();
         waitFor("a LOADS notification for the plugin", () -> log.getItems().stream()

@@ -65,15 +65,7 @@ class MemoryGuiTest extends WindowTest {
 
     @Test void showsTheBytesOfAGlobalAndFollowsTheStop(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc") && Tools.onPath("nm"), "no C compiler or nm for the demo");
-        AtomicReference<java.util.concurrent.CompletableFuture<ProcessInfo>> launched = new AtomicReference<>();
-        robot.interact(() -> launched.set(window.launchDemo()));
-        ProcessInfo p;
-        try {
-            p = launched.get().get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Assumptions.abort("the demo could not be launched under ptrace here: " + e.getCause().getMessage());
-            return;
-        }
+        ProcessInfo p = launchDemo(robot);
         int pid = p.pid().value();
         try {
             waitFor("the demo to run", () -> window.debug().running().get());

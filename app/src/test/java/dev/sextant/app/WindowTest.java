@@ -46,6 +46,22 @@ abstract class WindowTest {
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /**
+     * Launches the bundled demo from the window (as Debug → Launch demo does) and returns it once it
+     * runs under the debugger; aborts the test where the demo cannot be built or traced here.
+     */
+    dev.sextant.engine.api.ProcessInfo launchDemo(org.testfx.api.FxRobot robot) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.sextant.engine.testing.NativePrograms.Tools.onPath("cc"), "no C compiler for the demo");
+        var launched = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<dev.sextant.engine.api.ProcessInfo>>();
+        robot.interact(() -> launched.set(window.launchDemo()));
+        try {
+            return launched.get().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            org.junit.jupiter.api.Assumptions.abort("the demo could not be launched under ptrace here: " + e.getCause().getMessage());
+            throw e;
+        }
+    }
+
     /** More to say when a wait times out (a test's own view of what it waited on). */
     String diagnostics() { return ""; }
 }
