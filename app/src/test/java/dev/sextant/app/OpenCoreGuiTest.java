@@ -19,6 +19,7 @@ import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
 import org.controlsfx.control.NotificationPane;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,5 +125,27 @@ class OpenCoreGuiTest extends WindowTest {
         assertThat(n.isShowing()).isFalse();
         TableView<ThreadRow> threads = robot.lookup("#threads-table").queryTableView();
         assertThat(threads.getItems()).hasSize(1);
+    }
+
+    @Test void symbolSearchFindsAFunctionAtTheAddressNmGives(FxRobot robot) throws Exception {
+        DumpReport r = open(robot, core);
+        Assumptions.assumeTrue(r != null && dev.sextant.engine.testing.NativePrograms.Tools.onPath("nm"), "no core or no nm");
+        robot.clickOn("Symbol search").clickOn("#symbolsearch-pattern").write("level*").type(KeyCode.ENTER);
+        TableView<dev.sextant.engine.api.SymbolHit> hits = robot.lookup("#symbolsearch-table").queryTableView();
+        Label status = robot.lookup("#symbolsearch-status").queryAs(Label.class);
+        waitFor("the symbol search (its status: " + status.getText() + ")", () -> !hits.getItems().isEmpty());
+        var hit = hits.getItems().stream().filter(h -> h.name().equals("level3")).findFirst().orElseThrow();
+        Process nm = new ProcessBuilder("nm", exe.toString()).redirectErrorStream(true).start();
+        String text = new String(nm.getInputStream().readAllBytes());
+        assertThat(nm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long offset = text.lines().filter(l -> l.endsWith(" level3")).map(l -> Long.parseUnsignedLong(l.split(" ")[0], 16))
+                .findFirst().orElseThrow();
+        long base = r.modules().stream().filter(m -> m.path().equals(exe.toString())).findFirst().orElseThrow().base().value();
+        assertThat(hit.address().value()).isEqualTo(base + offset);
+        assertThat(robot.lookup("#symbolsearch-status").queryAs(Label.class).getText()).contains("3 symbols match level*");
+        // a pattern that matches nothing says so, and the window stays usable
+        robot.clickOn("#symbolsearch-pattern").eraseText(6).write("no_such_symbol_xyz").type(KeyCode.ENTER);
+        waitFor("the empty result", () -> robot.lookup("#symbolsearch-status").queryAs(Label.class).getText().startsWith("No symbol matches"));
+        assertThat(hits.getItems()).isEmpty();
     }
 }

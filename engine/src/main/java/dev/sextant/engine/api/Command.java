@@ -6,7 +6,8 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.Continue, Command.StepInstruction, Command.StepOver, Command.StepInto, Command.StepOut,
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
-        Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions {
+        Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
+        Command.FindSymbols {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -115,5 +116,18 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     /** Set the symbol options; raises {@code ChangeSymbolState(SYMBOL_OPTIONS, SymbolOption.mask(options))}. */
     record SetSymbolOptions(java.util.Set<SymbolOption> options) implements Command<Boolean> {
         public SetSymbolOptions { options = java.util.Set.copyOf(options); }
+    }
+
+    /**
+     * Symbols matching {@code pattern} across the target's modules, WinDbg's {@code x}: a glob
+     * ({@code mem*}), {@code /regex/}, optionally after {@code module!} ({@code libc*!mem*}). Loads
+     * the symbols of the modules it names first; at most {@link #MAX_HITS} hits, sorted by address.
+     */
+    record FindSymbols(String pattern) implements Command<java.util.List<SymbolHit>> {
+        public static final int MAX_HITS = 10_000;
+
+        public FindSymbols {
+            if (pattern == null || pattern.isBlank()) throw new IllegalArgumentException("give a symbol name or pattern");
+        }
     }
 }

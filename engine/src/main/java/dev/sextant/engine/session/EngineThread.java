@@ -175,6 +175,7 @@ public final class EngineThread implements Engine {
             return (R) new Later(symbols.setPath(dev.sextant.engine.symbols.SymbolPath.parse(p.path(), System.getenv())));
         }
         if (command instanceof Command.SetSymbolOptions o) return (R) new Later(symbols.setOptions(o.options()));
+        if (command instanceof Command.FindSymbols f) return (R) new Later(symbols.find(f.pattern()));
         if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
         if (command instanceof Command.CloseTarget) {
             closeCore();

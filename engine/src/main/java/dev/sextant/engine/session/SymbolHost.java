@@ -342,6 +342,18 @@ final class SymbolHost implements AutoCloseable {
         });
     }
 
+    /** Symbols matching {@code pattern} (WinDbg's {@code x}), on the symbol thread: it may load symbols. */
+    CompletableFuture<List<dev.sextant.engine.api.SymbolHit>> find(String pattern) {
+        return post(() -> {
+            requireTarget();
+            List<dev.sextant.engine.api.SymbolHit> out = new ArrayList<>();
+            for (var m : handler.find(pattern)) out.add(new dev.sextant.engine.api.SymbolHit(m.module(), m.name(), m.address(), m.size()));
+            out.sort(java.util.Comparator.comparing(h -> h.address().value(), Long::compareUnsigned));
+            publish();      // the modules it loaded
+            return List.copyOf(out.subList(0, Math.min(out.size(), dev.sextant.engine.api.Command.FindSymbols.MAX_HITS)));
+        });
+    }
+
     private void requireTarget() {
         if (handler == null) throw new dev.sextant.engine.api.TargetException("no target: open a dump or attach to a process first");
     }
