@@ -143,8 +143,13 @@ class OpenCoreGuiTest extends WindowTest {
         long base = r.modules().stream().filter(m -> m.path().equals(exe.toString())).findFirst().orElseThrow().base().value();
         assertThat(hit.address().value()).isEqualTo(base + offset);
         assertThat(robot.lookup("#symbolsearch-status").queryAs(Label.class).getText()).contains("3 symbols match level*");
+        // an address: ln (symbol + offset and its source line)
+        String at = "0x" + Long.toHexString(base + offset + 4);
+        robot.clickOn("#symbolsearch-pattern").eraseText(6).write(at).type(KeyCode.ENTER);
+        waitFor("the address lookup", () -> robot.lookup("#symbolsearch-status").queryAs(Label.class).getText().startsWith(at + ": "));
+        assertThat(robot.lookup("#symbolsearch-status").queryAs(Label.class).getText()).contains("crash!level3+0x4 at ").contains("crash.c:");
         // a pattern that matches nothing says so, and the window stays usable
-        robot.clickOn("#symbolsearch-pattern").eraseText(6).write("no_such_symbol_xyz").type(KeyCode.ENTER);
+        robot.clickOn("#symbolsearch-pattern").eraseText(at.length()).write("no_such_symbol_xyz").type(KeyCode.ENTER);
         waitFor("the empty result", () -> robot.lookup("#symbolsearch-status").queryAs(Label.class).getText().startsWith("No symbol matches"));
         assertThat(hits.getItems()).isEmpty();
     }

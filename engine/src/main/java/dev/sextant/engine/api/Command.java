@@ -7,7 +7,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
-        Command.FindSymbols {
+        Command.FindSymbols, Command.DescribeAddress {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -130,4 +130,10 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
             if (pattern == null || pattern.isBlank()) throw new IllegalArgumentException("give a symbol name or pattern");
         }
     }
+
+    /**
+     * What is at {@code address}, WinDbg's {@code ln}, as one line: module!symbol+offset, source file
+     * and line, and the inlined calls there (innermost first). Loads the module's symbols first.
+     */
+    record DescribeAddress(Address address) implements Command<String> {}
 }

@@ -176,6 +176,7 @@ public final class EngineThread implements Engine {
         }
         if (command instanceof Command.SetSymbolOptions o) return (R) new Later(symbols.setOptions(o.options()));
         if (command instanceof Command.FindSymbols f) return (R) new Later(symbols.find(f.pattern()));
+        if (command instanceof Command.DescribeAddress d) return (R) new Later(symbols.describe(d.address()));
         if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
         if (command instanceof Command.CloseTarget) {
             closeCore();

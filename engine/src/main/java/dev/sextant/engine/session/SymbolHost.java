@@ -354,6 +354,28 @@ final class SymbolHost implements AutoCloseable {
         });
     }
 
+    /** {@code ln}: what is at {@code address}, as one line (on the symbol thread: it may load symbols). */
+    CompletableFuture<String> describe(dev.sextant.engine.api.Address address) {
+        return post(() -> {
+            requireTarget();
+            dev.sextant.engine.symbols.AddressInfo i = handler.lookup(address);
+            publish();
+            StringBuilder b = new StringBuilder(address.toString()).append(": ");
+            if (i.module().isEmpty()) return b.append("in no module").toString();
+            b.append(i.module().get()).append('!').append(i.symbol().orElse("?"));
+            if (i.symbol().isPresent() && i.offset() != 0) b.append("+0x").append(Long.toHexString(i.offset()));
+            if (i.file().isPresent()) {
+                b.append(" at ").append(i.file().get());
+                if (i.line().isPresent()) b.append(':').append(i.line().getAsInt());
+            }
+            for (var in : i.inlines()) {
+                b.append("; inlined ").append(in.function().orElse("?"));
+                if (in.file().isPresent()) b.append(" at ").append(in.file().get()).append(in.line().isPresent() ? ":" + in.line().getAsInt() : "");
+            }
+            return b.toString();
+        });
+    }
+
     private void requireTarget() {
         if (handler == null) throw new dev.sextant.engine.api.TargetException("no target: open a dump or attach to a process first");
     }

@@ -19,16 +19,17 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * The "Symbol search" tab, WinDbg's {@code x module!pattern} in the window: a pattern box (Enter
- * searches; a glob, {@code /regex/}, optionally after {@code module!}), the matches with module,
- * name, address and size, filter (Ctrl+F) and copy (Ctrl+C). The search runs on the engine's symbol
+ * The "Symbol search" tab, WinDbg's {@code x module!pattern} and {@code ln} in the window: a pattern
+ * box (Enter searches; a glob, {@code /regex/}, optionally after {@code module!}; or a hex address,
+ * whose module!symbol+offset, source line and inlined calls the status line shows), the matches
+ * with module, name, address and size, filter (Ctrl+F) and copy (Ctrl+C). The search runs on the engine's symbol
  * thread (it may load symbols); the box stays usable meanwhile and a newer search wins.
  */
 public final class SymbolSearchView {
     private final ObservableList<SymbolHit> hits = FXCollections.observableArrayList();
     private final TableKit<SymbolHit> kit;
     private final TextField pattern = new TextField();
-    private final Label status = new Label("Type a name or pattern (mem*, libc*!str*, /^_Z.*/) and press Enter");
+    private final Label status = new Label("Type a name or pattern (mem*, libc*!str*, /^_Z.*/), or an address (0x…), and press Enter");
     private final VBox node;
     private final Engine engine;
     private long searches;
@@ -60,6 +61,16 @@ public final class SymbolSearchView {
             return;
         }
         long id = ++searches;
+        if (text.matches("(?i)0x[0-9a-f]{1,16}")) {                 // an address: ln, not x
+            status.setText("Looking up " + text + "…");
+            engine.submit(new Command.DescribeAddress(dev.sextant.engine.api.Address.of(Long.parseUnsignedLong(text.substring(2), 16))))
+                    .whenComplete((String what, Throwable error) -> Platform.runLater(() -> {
+                        if (id != searches) return;
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        status.setText(error != null ? "Cannot look up " + text + ": " + cause.getMessage() : what);
+                    }));
+            return;
+        }
         status.setText("Searching " + text + "…");
         engine.submit(new Command.FindSymbols(text)).whenComplete((List<SymbolHit> found, Throwable error) -> Platform.runLater(() -> {
             if (id != searches) return;                     // a newer search was started
