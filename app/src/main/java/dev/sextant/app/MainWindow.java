@@ -206,12 +206,16 @@ public final class MainWindow {
         darkItem.setAccelerator(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
         darkItem.setSelected(dark);
         darkItem.selectedProperty().addListener((o, a, b) -> setTheme(b));
+        CheckMenuItem decimalItem = new CheckMenuItem("Decimal values");
+        decimalItem.setId("menu-decimal");
+        decimalItem.selectedProperty().addListener((o, a, b) -> engine.submit(new dev.sextant.engine.api.Command.SetTypeOptions(
+                b ? java.util.Set.of(dev.sextant.engine.api.TypeOption.DECIMAL_VALUES) : java.util.Set.of())));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
                 + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(), symbolsMenu(),
-                new Menu("View", null, darkItem), new Menu("Help", null, keys));
+                new Menu("View", null, darkItem, decimalItem), new Menu("Help", null, keys));
         bar.setUseSystemMenuBar(true);
         return bar;
     }

@@ -66,6 +66,7 @@ class OpenCoreGuiTest extends WindowTest {
 
         robot.clickOn("Registers");
         TableView<dev.sextant.app.view.registers.RegisterRow> regs = robot.lookup("#registers-table").queryTableView();
+        waitFor("the crashed thread's registers", () -> regs.getItems().stream().anyMatch(r -> r.name().equals("rip")));
         String rip = regs.getItems().stream().filter(r -> r.name().equals("rip")).findFirst().orElseThrow().hex();
         assertThat(Long.parseUnsignedLong(rip.substring(2), 16)).isEqualTo(Long.parseUnsignedLong(stack.getItems().get(0).pc().substring(2), 16));
         robot.clickOn("Modules");
@@ -152,5 +153,21 @@ class OpenCoreGuiTest extends WindowTest {
         robot.clickOn("#symbolsearch-pattern").eraseText(at.length()).write("no_such_symbol_xyz").type(KeyCode.ENTER);
         waitFor("the empty result", () -> robot.lookup("#symbolsearch-status").queryAs(Label.class).getText().startsWith("No symbol matches"));
         assertThat(hits.getItems()).isEmpty();
+    }
+
+    @Test void decimalValuesIsATypeOptionTheEngineAnnounces(FxRobot robot) throws Exception {
+        DumpReport r = open(robot, core);
+        Assumptions.assumeTrue(r != null, "no core");
+        robot.clickOn("Registers");
+        TableView<dev.sextant.app.view.registers.RegisterRow> regs = robot.lookup("#registers-table").queryTableView();
+        waitFor("the registers", () -> !regs.getItems().isEmpty());
+        dev.sextant.app.view.registers.RegisterRow first = regs.getItems().get(0);
+        assertThat(regs.getColumns().get(1).getCellData(0)).isEqualTo(first.hex());
+        robot.clickOn("View").clickOn("Decimal values");
+        waitFor("decimal values", () -> first.decimal().equals(regs.getColumns().get(1).getCellData(0)));
+        assertThat(regs.getColumns().get(2).getCellData(0)).isEqualTo(first.hex());
+        // the engine raised ChangeSymbolState(TYPE_OPTIONS, mask) and the Symbol state log shows it
+        TableView<dev.sextant.app.view.symbolstate.SymbolStateRow> log = robot.lookup("#symbolstate-table").queryTableView();
+        waitFor("the TYPE_OPTIONS notification", () -> log.getItems().stream().anyMatch(x -> x.flags().equals("TYPE_OPTIONS")));
     }
 }

@@ -7,7 +7,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
-        Command.FindSymbols, Command.DescribeAddress {
+        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -136,4 +136,12 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * and line, and the inlined calls there (innermost first). Loads the module's symbols first.
      */
     record DescribeAddress(Address address) implements Command<String> {}
+
+    /**
+     * Set the type options (how values are shown); when they change, raises
+     * {@code ChangeSymbolState(TYPE_OPTIONS, TypeOption.mask(options))}. Answers whether they changed.
+     */
+    record SetTypeOptions(java.util.Set<TypeOption> options) implements Command<Boolean> {
+        public SetTypeOptions { options = java.util.Set.copyOf(options); }
+    }
 }

@@ -34,6 +34,7 @@ public final class EngineThread implements Engine {
     private final Thread thread;
     private volatile boolean running = true;
     private long stopId;
+    private java.util.Set<dev.sextant.engine.api.TypeOption> typeOptions = java.util.Set.of();
     private LiveTarget live;
     private CoreMemory core;
     private final SymbolHost symbols;
@@ -175,6 +176,12 @@ public final class EngineThread implements Engine {
             return (R) new Later(symbols.setPath(dev.sextant.engine.symbols.SymbolPath.parse(p.path(), System.getenv())));
         }
         if (command instanceof Command.SetSymbolOptions o) return (R) new Later(symbols.setOptions(o.options()));
+        if (command instanceof Command.SetTypeOptions t) {
+            if (t.options().equals(typeOptions)) return (R) Boolean.FALSE;
+            typeOptions = t.options();
+            notifySymbolState(EngineListener.DEBUG_CSS_TYPE_OPTIONS, dev.sextant.engine.api.TypeOption.mask(typeOptions));
+            return (R) Boolean.TRUE;
+        }
         if (command instanceof Command.FindSymbols f) return (R) new Later(symbols.find(f.pattern()));
         if (command instanceof Command.DescribeAddress d) return (R) new Later(symbols.describe(d.address()));
         if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());

@@ -102,6 +102,31 @@ class EngineSymbolsTest {
         return Optional.ofNullable(last);
     }
 
+    @Test void typeOptionChangesRaiseTypeOptionsToListenersThatAskedOnly() throws Exception {
+        LinkedBlockingQueue<long[]> types = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<long[]> others = new LinkedBlockingQueue<>();
+        try (EngineThread engine = new EngineThread(SymbolPath.parse("own", Map.of()), LOCAL)) {
+            engine.addEngineListener(new EngineListener() {
+                @Override public int interestMask() { return DEBUG_CSS_TYPE_OPTIONS; }
+                @Override public void changeSymbolState(int flags, long argument) { types.add(new long[] {flags, argument}); }
+            });
+            engine.addEngineListener(new EngineListener() {
+                @Override public int interestMask() { return DEBUG_CSS_PATHS | DEBUG_CSS_SYMBOL_OPTIONS; }
+                @Override public void changeSymbolState(int flags, long argument) { others.add(new long[] {flags, argument}); }
+            });
+            Set<dev.sextant.engine.api.TypeOption> decimal = Set.of(dev.sextant.engine.api.TypeOption.DECIMAL_VALUES);
+            assertThat(engine.submit(new Command.SetTypeOptions(decimal)).get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(types.poll(30, TimeUnit.SECONDS)).containsExactly(EngineListener.DEBUG_CSS_TYPE_OPTIONS,
+                    dev.sextant.engine.api.TypeOption.mask(decimal));
+            // the same options again change nothing and raise nothing; back to none raises argument 0
+            assertThat(engine.submit(new Command.SetTypeOptions(decimal)).get(30, TimeUnit.SECONDS)).isFalse();
+            assertThat(engine.submit(new Command.SetTypeOptions(Set.of())).get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(types.poll(30, TimeUnit.SECONDS)).containsExactly(EngineListener.DEBUG_CSS_TYPE_OPTIONS, 0);
+            assertThat(types.poll(200, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(others).isEmpty();
+        }
+    }
+
     @Test void optionsAndPathChangesRaiseSymbolStateNotifications() throws Exception {
         LinkedBlockingQueue<long[]> seen = new LinkedBlockingQueue<>();
         try (EngineThread engine = new EngineThread(SymbolPath.parse("own", Map.of()), LOCAL)) {

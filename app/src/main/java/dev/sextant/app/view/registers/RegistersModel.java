@@ -1,5 +1,8 @@
 package dev.sextant.app.view.registers;
 
+import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.TypeOption;
+
 import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Register;
@@ -17,6 +20,10 @@ public final class RegistersModel {
     private final ObservableList<RegisterRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<Tid, List<RegisterRow>> byThread = new HashMap<>();
     private Tid selected;
+    private boolean decimal;
+
+    /** True while the engine's type options ask for decimal values ({@code TypeOption.DECIMAL_VALUES}). */
+    public boolean decimal() { return decimal; }
 
     public ObservableList<RegisterRow> rows() { return readOnly; }
 
@@ -50,6 +57,13 @@ public final class RegistersModel {
             } else if (e instanceof DebugEvent.TargetClosed) {
                 byThread.clear();
                 rows.clear();
+            } else if (e instanceof DebugEvent.SymbolStateChanged c && (c.flags() & EngineListener.DEBUG_CSS_TYPE_OPTIONS) != 0
+                    && c.flags() == EngineListener.DEBUG_CSS_TYPE_OPTIONS) {
+                boolean now = TypeOption.fromMask(c.argument()).contains(TypeOption.DECIMAL_VALUES);
+                if (now != decimal) {
+                    decimal = now;
+                    rows.setAll(List.copyOf(rows));      // the cells ask again
+                }
             }
         }
     }
