@@ -24,16 +24,12 @@ public enum SymbolOption {
      * {@code SYMOPT_*} mask.
      */
     public static long mask(Set<SymbolOption> options) {
-        long m = 0;
-        for (SymbolOption o : options) m |= 1L << o.ordinal();
-        return m;
+        return OptionMask.of(options);
     }
 
     /** The inverse of {@link #mask}: unknown bits are ignored. */
     public static Set<SymbolOption> fromMask(long mask) {
-        EnumSet<SymbolOption> out = EnumSet.noneOf(SymbolOption.class);
-        for (SymbolOption o : values()) if ((mask & (1L << o.ordinal())) != 0) out.add(o);
-        return Set.copyOf(out);
+        return OptionMask.toSet(mask, SymbolOption.class);
     }
 
     /** Deferred loads, line info, local first, debuginfod on. */

@@ -1,6 +1,5 @@
 package dev.sextant.engine.api;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -13,15 +12,11 @@ public enum TypeOption {
 
     /** The options as a bit set, bit {@code ordinal()} for each: the notification's argument. */
     public static long mask(Set<TypeOption> options) {
-        long m = 0;
-        for (TypeOption o : options) m |= 1L << o.ordinal();
-        return m;
+        return OptionMask.of(options);
     }
 
     /** The inverse of {@link #mask}: unknown bits are ignored. */
     public static Set<TypeOption> fromMask(long mask) {
-        EnumSet<TypeOption> out = EnumSet.noneOf(TypeOption.class);
-        for (TypeOption o : values()) if ((mask & (1L << o.ordinal())) != 0) out.add(o);
-        return Set.copyOf(out);
+        return OptionMask.toSet(mask, TypeOption.class);
     }
 }
