@@ -82,8 +82,9 @@ public final class ElfCoreReader {
         List<Module> modules = new ArrayList<>();
         List<ThreadStack> stacks = new ArrayList<>();
         Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
+        boolean generated = hasAnonymousCode(notes);
         try (CoreMemory memory = new CoreMemory(core, notes.segments(), notes.header().order());
-             Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, threadSource(notes, memory),
+             Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
             for (ModuleReport m : dwfl.modules()) {
                 String path = modulePath(m, notes);
@@ -106,7 +107,7 @@ public final class ElfCoreReader {
             // Generated code the process registered (GDB JIT interface) is in the core's memory too.
             TargetMemory coreMemory = targetMemory(memory);
             // Looking the descriptor up reads every module's symbol table: only where there is code to find.
-            List<Long> jit = hasAnonymousCode(notes)
+            List<Long> jit = generated
                     ? new SourceLookup(dwfl).symbolAddresses(GdbJitInterface.DESCRIPTOR, false) : List.of();
             Optional<DynamicTables> tables = jit.isEmpty() ? Optional.empty() : Optional.of(new DynamicTables());
             try {
@@ -176,10 +177,11 @@ public final class ElfCoreReader {
      */
     static final int OWN_READER_FROM_THREADS = 256;
 
-    private static Optional<dev.sextant.engine.elfutils.jna.ThreadSource> threadSource(CoreFile notes, CoreMemory memory) {
+    private static Optional<dev.sextant.engine.elfutils.jna.ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
+                                                                                   boolean generated) {
         // Stepping frames of generated code restarts libdwfl's walk from registers Sextant computed:
         // that needs Sextant's reader too.
-        if (notes.threads().size() < OWN_READER_FROM_THREADS && !hasAnonymousCode(notes)) return Optional.empty();
+        if (notes.threads().size() < OWN_READER_FROM_THREADS && !generated) return Optional.empty();
         return CoreThreads.of(notes, memory).map(t -> t);
     }
 
