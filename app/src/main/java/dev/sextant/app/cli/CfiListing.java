@@ -22,14 +22,14 @@ import java.util.Optional;
  * threads in chunks and copied out in file order.
  */
 final class CfiListing {
-    private static final int PARALLEL_MIN = 8192, CHUNK = 2048;
+    private static final int PARALLEL_MIN = 8192, CHUNK = 1024;
     /** Worker threads for large JSON listings: -Dsextant.unwind.threads=N (1 = none), default the CPU count up to 4. */
     private static final int THREADS = Math.max(1, Integer.getInteger("sextant.unwind.threads",
             Math.min(4, Runtime.getRuntime().availableProcessors())));
     private static final byte[] LOC = JsonOut.key("loc"), CFA = JsonOut.key("cfa"), REGS = JsonOut.key("regs"),
             OFFSET = JsonOut.key("offset"), START = JsonOut.key("start"), END = JsonOut.key("end"),
             SYMBOL = JsonOut.key("symbol"), CIE = JsonOut.key("cie"), AUGMENTATION = JsonOut.key("augmentation"),
-            ROWS = JsonOut.key("rows");
+            ROWS = JsonOut.key("rows"), LOC_HEAD = "{\"loc\":\"0x".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     final ElfUnwindTables t;
     final UnwindOutput o;
@@ -81,24 +81,31 @@ final class CfiListing {
 
     /** One table of the listing: the section and its entries. */
     void table(JsonOut j, CfiSection s) throws IOException {
-        List<CfiRecord> records = s.records();
         if (o.json) {
             j.beginObject().name("section").value(s.kind().sectionName()).name("address").hex(s.bases().sectionAddress())
                     .name("entries").beginArray();
-        } else {
-            long n = records.stream().filter(r -> r instanceof Fde).count();
-            o.text.append('\n').append(s.kind().sectionName()).append(" at ").append(UnwindOutput.hex(s.bases().sectionAddress()))
-                    .append(": ").append(n).append(" FDEs\n");
-        }
-        if (o.json && records.size() >= PARALLEL_MIN && THREADS > 1) {
-            entriesInParallel(j, s, records);
-        } else {
-            for (CfiRecord r : records) {
-                entry(j, s, r);
-                o.maybeFlush();
+            CfiSection.Index index = s.index();
+            if (index.count() >= PARALLEL_MIN && THREADS > 1) {
+                entriesInParallel(j, s, index);
+            } else {
+                Programs programs = new Programs();
+                for (int i = 0; i < index.count(); i++) {
+                    entry(j, s, s.recordAt(index.offsets()[i]), programs);
+                    o.maybeFlush();
+                }
             }
+            if (index.last().isPresent()) entry(j, s, index.last().get(), null);
+            j.endArray().endObject();
+            return;
         }
-        if (o.json) j.endArray().endObject();
+        List<CfiRecord> records = s.records();
+        long n = records.stream().filter(r -> r instanceof Fde).count();
+        o.text.append('\n').append(s.kind().sectionName()).append(" at ").append(UnwindOutput.hex(s.bases().sectionAddress()))
+                .append(": ").append(n).append(" FDEs\n");
+        for (CfiRecord r : records) {
+            entry(j, s, r, null);
+            o.maybeFlush();
+        }
     }
 
     boolean printAt(long pc) throws IOException {
@@ -118,7 +125,7 @@ final class CfiListing {
         } else {
             o.text.append(UnwindOutput.hex(pc)).append(" is covered by ").append(s.kind().sectionName()).append(":\n");
         }
-        CfiRow row = fde(j, s, f, true) instanceof CfaProgram.Table table ? table.rowAt(pc) : null;
+        CfiRow row = fde(j, s, f, true, null) instanceof CfaProgram.Table table ? table.rowAt(pc) : null;
         if (o.json) {
             j.name("row");
             if (row == null) j.nullValue(); else row(j, row, f);
@@ -130,8 +137,8 @@ final class CfiListing {
         return true;
     }
 
-    void entry(JsonOut j, CfiSection s, CfiRecord r) {
-        if (r instanceof Fde f) fde(j, s, f, true);
+    void entry(JsonOut j, CfiSection s, CfiRecord r, Programs programs) {
+        if (r instanceof Fde f) fde(j, s, f, true, programs);
         else if (r instanceof CfiRecord.Bad b) {
             o.badEntries.incrementAndGet();
             if (o.json) j.beginObject().name("offset").hex(b.offset()).name("error").value(b.problem()).endObject();
@@ -140,41 +147,46 @@ final class CfiListing {
     }
 
     /**
-     * Decodes and writes chunks of entries on worker threads, then copies the chunks out in o.file
-     * order. The records are already parsed (so the section's CIE cache is not touched); decoding
-     * a CFA program and looking up a symbol only read shared immutable data.
+     * Decodes and writes chunks of entries on worker threads, then copies the chunks out in file
+     * order. Only the entries' offsets are found up front; each worker decodes its entries with its
+     * own copy of the section (the CIE cache is per copy); symbols and the section bytes are shared
+     * and immutable, {@link Programs} is a concurrent map.
      */
-    void entriesInParallel(JsonOut j, CfiSection s, List<CfiRecord> records) throws IOException {
+    void entriesInParallel(JsonOut j, CfiSection s, CfiSection.Index index) throws IOException {
         int threads = THREADS;
+        ThreadLocal<CfiSection> sections = ThreadLocal.withInitial(s::copy);
+        Programs programs = new Programs();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "unwind-o.json");
+            Thread t = new Thread(r, "sextant-unwind-json");
             t.setDaemon(true);
             return t;
         });
         try {
-            java.util.ArrayDeque<java.util.concurrent.Future<java.io.ByteArrayOutputStream>> inFlight = new java.util.ArrayDeque<>();
-            int next = 0;
+            java.util.ArrayDeque<java.util.concurrent.Future<JsonOut>> inFlight = new java.util.ArrayDeque<>();
+            // chunk buffers go round: a few megabytes each, allocated once instead of grown per chunk
+            java.util.concurrent.ConcurrentLinkedQueue<JsonOut> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            int next = 0, count = index.count();
+            long[] offsets = index.offsets();
             boolean first = true;
-            while (next < records.size() || !inFlight.isEmpty()) {
-                while (next < records.size() && inFlight.size() < threads * 2) {
-                    int from = next, to = Math.min(records.size(), next + CHUNK);
+            while (next < count || !inFlight.isEmpty()) {
+                while (next < count && inFlight.size() < threads * 2) {
+                    int from = next, to = Math.min(count, next + CHUNK);
                     boolean leadingComma = from > 0;
                     inFlight.add(pool.submit(() -> {
-                        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 18);
-                        JsonOut cj = new JsonOut(bytes);
+                        JsonOut cj = spare.poll();
+                        if (cj == null) cj = new JsonOut();
+                        CfiSection mine = sections.get();
                         if (leadingComma) cj.afterSibling();
-                        for (int i = from; i < to; i++) {
-                            entry(cj, s, records.get(i));
-                            cj.maybeFlush();
-                        }
-                        cj.flush();
-                        return bytes;
+                        for (int i = from; i < to; i++) entry(cj, mine, mine.recordAt(offsets[i]), programs);
+                        return cj;
                     }));
                     next = to;
                 }
-                java.io.ByteArrayOutputStream chunk = inFlight.poll().get();
+                JsonOut chunk = inFlight.poll().get();
                 j.flush();
                 chunk.writeTo(o.out);
+                chunk.reset();
+                spare.add(chunk);
                 first = false;
             }
             if (!first) j.afterSibling();
@@ -189,16 +201,54 @@ final class CfiListing {
         }
     }
 
+    /**
+     * The JSON rows of CFA programs already written, by CIE and program bytes: two thirds of the FDEs
+     * of a large C++ library repeat another's program (the same prologue and epilogue at other
+     * offsets), and their rows are the same shifted by the FDE's start.
+     */
+    static final class Programs {
+        /** Programs longer than this are rarely repeated; not worth the copy and the memory. */
+        static final int MAX_CODE = 64, MAX_ENTRIES = 1 << 17;
+        /** A program seen once: its rows are kept from its second sighting on, so that the many programs seen once cost no copy. */
+        static final Rows ONCE = new Rows(new long[0], new byte[0], new int[0], new int[0]);
+        /** Shared by the worker threads (their writes race only to store equal rows). */
+        final java.util.concurrent.ConcurrentHashMap<Key, Rows> map = new java.util.concurrent.ConcurrentHashMap<>();
+
+        record Key(long cie, byte[] code) {
+            @Override public boolean equals(Object o) {
+                return o instanceof Key k && k.cie == cie && java.util.Arrays.equals(k.code, code);
+            }
+            @Override public int hashCode() { return java.util.Arrays.hashCode(code) * 31 + Long.hashCode(cie); }
+        }
+
+        /** Each row's location less the FDE's start, and where in {@code bytes} (the rows as written) its part after the location lies. */
+        record Rows(long[] deltas, byte[] bytes, int[] starts, int[] ends) {}
+    }
+
     /** Prints one FDE (with its rows) and returns its decoded table, or null when the program is bad. */
-    Object fde(JsonOut j, CfiSection s, Fde f, boolean rows) {
+    Object fde(JsonOut j, CfiSection s, Fde f, boolean rows, Programs programs) {
         Optional<SymbolTable.Symbol> sym = t == null ? Optional.empty() : t.symbols().containing(f.pcBegin());
         CfaProgram.Table table = null;
         String error = null;
-        try {
-            table = CfaProgram.decode(s, f);
-        } catch (FormatException e) {
-            error = e.getMessage();
-            o.badEntries.incrementAndGet();
+        Programs.Key key = null;
+        Programs.Rows known = null;
+        if (programs != null && o.json && rows && f.instructionsLength() <= Programs.MAX_CODE) {
+            key = new Programs.Key(f.cie().offset(), s.data().bytes("FDE CFA program", f.instructionsOffset(), f.instructionsLength()));
+            known = programs.map.get(key);
+            if (known == null) {
+                if (programs.map.size() < Programs.MAX_ENTRIES) programs.map.putIfAbsent(key, Programs.ONCE);
+                key = null;   // not remembered the first time
+            } else if (known == Programs.ONCE) {
+                known = null;   // decoded once more, and remembered below
+            }
+        }
+        if (known == null) {
+            try {
+                table = CfaProgram.decode(s, f);
+            } catch (FormatException e) {
+                error = e.getMessage();
+                o.badEntries.incrementAndGet();
+            }
         }
         if (o.json) {
             j.beginObject().name(OFFSET).hex(f.offset()).name(START).hex(f.pcBegin()).name(END).hex(f.pcEnd())
@@ -211,9 +261,29 @@ final class CfiListing {
             }
             if (f.cie().signalFrame()) j.name("signalFrame").value(true);
             if (error != null) j.name("error").value(error);
-            if (table != null && rows) {
+            if (known != null) {
                 j.name(ROWS).beginArray();
-                for (CfiRow r : table.rows()) row(j, r, f);
+                for (int i = 0; i < known.deltas().length; i++) {
+                    j.element(LOC_HEAD, f.pcBegin() + known.deltas()[i], known.bytes(), known.starts()[i], known.ends()[i]);
+                }
+                j.endArray();
+            } else if (table != null && rows) {
+                boolean remember = key != null && !table.setsLocation();
+                List<CfiRow> list = table.rows();
+                long[] deltas = remember ? new long[list.size()] : null;
+                int[] starts = remember ? new int[list.size()] : null, ends = remember ? new int[list.size()] : null;
+                j.name(ROWS).beginArray();
+                int first = j.position();
+                for (int i = 0; i < list.size(); i++) {
+                    CfiRow r = list.get(i);
+                    int tail = row(j, r, f);
+                    if (remember) {
+                        deltas[i] = r.location() - f.pcBegin();
+                        starts[i] = tail - first;
+                        ends[i] = j.position() - first;
+                    }
+                }
+                if (remember) programs.map.put(key, new Programs.Rows(deltas, j.copy(first, j.position()), starts, ends));
                 j.endArray();
             }
             j.endObject();
@@ -232,14 +302,17 @@ final class CfiListing {
         return table;
     }
 
-    void row(JsonOut j, CfiRow r, Fde f) {
-        j.beginObject().name(LOC).hex(r.location()).name(CFA);
+    /** Writes one row; returns the output position just after its location's hex digits (see {@link Programs}). */
+    int row(JsonOut j, CfiRow r, Fde f) {
+        j.beginObject().name(LOC).hex(r.location());
+        int afterLocation = j.position() - 1;   // before the closing quote
+        j.name(CFA);
         if (r.cfa() instanceof CfaRule.RegisterOffset ro) j.registerOffset(reg(ro.register()), (int) ro.offset());
         else j.value("exp");
         j.name(REGS);
         if (j.repeat(r.registers())) {
             j.endObject();
-            return;
+            return afterLocation;
         }
         int mark = j.mark();
         j.beginObject();
@@ -252,6 +325,7 @@ final class CfiListing {
         j.endObject();
         j.memo(r.registers(), mark);
         j.endObject();
+        return afterLocation;
     }
 
     void rowText(CfiRow r, Fde f) {

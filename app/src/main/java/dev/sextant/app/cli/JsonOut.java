@@ -19,6 +19,15 @@ final class JsonOut {
 
     JsonOut(OutputStream out) { this.out = out; }
 
+    /** A writer that keeps everything in its buffer (no stream, never flushed): see {@link #writeTo}, {@link #reset}. */
+    JsonOut() { this.out = null; }
+
+    /** Writes what is buffered to {@code to} (for a writer made without a stream). */
+    void writeTo(OutputStream to) throws IOException { to.write(buf, 0, len); }
+
+    /** Empties the buffer, keeping its capacity, for the next use. */
+    void reset() { len = 0; needComma = false; memoKey = null; }
+
     JsonOut beginObject() { comma(); put('{'); needComma = false; return this; }
     JsonOut endObject() { put('}'); needComma = true; return this; }
     JsonOut beginArray() { comma(); put('['); needComma = false; return this; }
@@ -111,11 +120,33 @@ final class JsonOut {
         memoLength = len - mark;
     }
 
+    /** Bytes written since the last flush: a position for {@link #copy}. */
+    int position() { return len; }
+
+    /** A copy of what was written between two {@link #position}s (no flush in between). */
+    byte[] copy(int from, int to) { return java.util.Arrays.copyOfRange(buf, from, to); }
+
+    /**
+     * An array element {@code <head><hex of value><tail[from, to)>}, where head and tail are bytes
+     * captured from an earlier element of the same shape: one formatted value, the rest copied.
+     */
+    JsonOut element(byte[] head, long value, byte[] tail, int from, int to) {
+        comma();
+        ensure(head.length + 16 + (to - from));
+        System.arraycopy(head, 0, buf, len, head.length);
+        len += head.length;
+        rawHex(value);
+        System.arraycopy(tail, from, buf, len, to - from);
+        len += to - from;
+        needComma = true;
+        return this;
+    }
+
     /** The next value follows a sibling written elsewhere (another chunk of the same array). */
     void afterSibling() { needComma = true; }
 
     /** Writes what is buffered once it passes 64 KiB; call between entries. */
-    void maybeFlush() { if (len > (1 << 16)) flush(); }
+    void maybeFlush() { if (out != null && len > (1 << 16)) flush(); }
 
     void flush() {
         try {

@@ -70,6 +70,61 @@ class UnwindCommandTest {
         assertThat(r.out()).contains("\"symbol\":\"adler32_z\"").contains("\"regs\":{\"rip\":\"c-8\"}");
     }
 
+    /**
+     * A library with more FDEs than the parallel threshold goes through the worker threads and the
+     * table of repeated programs (whose rows are the first FDE's, shifted): every row's location and
+     * CFA rule, FDE by FDE, equals readelf's frames-interp.
+     */
+    @Test @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void largeListingRowsEqualReadelfRowByRow() throws Exception {
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3");
+        assumeTrue(Files.exists(lib), "libcrypto.so.3 is not installed");
+        Result r = run("unwind", "--json", lib.toString());
+        assertThat(r.status()).isZero();
+        java.util.List<String> ours = new java.util.ArrayList<>();
+        Matcher entry = Pattern.compile("\\{\"offset\":\"0x[0-9a-f]+\",\"start\":\"0x([0-9a-f]+)\"[^\\[]*\"rows\":\\[(.*?)\\]\\}").matcher(r.out());
+        Pattern row = Pattern.compile("\"loc\":\"0x([0-9a-f]+)\",\"cfa\":\"([^\"]+)\"");
+        while (entry.find()) {
+            StringBuilder b = new StringBuilder(entry.group(1));
+            Matcher m = row.matcher(entry.group(2));
+            while (m.find()) b.append(' ').append(m.group(1)).append('=').append(m.group(2));
+            ours.add(b.toString());
+        }
+        // readelf prints no rows for an FDE whose program is only nops (the CIE's row holds): Sextant
+        // lists that row at the FDE's start, so take it from the CIE
+        java.util.List<String> theirs = new java.util.ArrayList<>();
+        java.util.Map<String, String> cieCfa = new java.util.HashMap<>();
+        String cieAt = null, fdeCie = null, start = null;
+        StringBuilder cur = null;
+        Pattern cie = Pattern.compile("^([0-9a-f]+) [0-9a-f]+ [0-9a-f]+ CIE");
+        Pattern fde = Pattern.compile("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE cie=([0-9a-f]+) pc=0*([0-9a-f]+)\\.\\.");
+        Pattern refRow = Pattern.compile("^0*([0-9a-f]*) +(\\S+)");
+        for (String line : (readelf("--debug-dump=frames-interp", lib.toString()) + "\n\n").split("\n")) {
+            Matcher c = cie.matcher(line), f = fde.matcher(line);
+            if (c.find()) { cieAt = c.group(1); continue; }
+            if (f.find()) {
+                fdeCie = f.group(1);
+                start = f.group(2).isEmpty() ? "0" : f.group(2);
+                cur = new StringBuilder(start);
+                continue;
+            }
+            if (line.isBlank()) {
+                if (cur != null) {
+                    if (cur.toString().equals(start)) cur.append(' ').append(start).append('=').append(cieCfa.get(fdeCie));
+                    theirs.add(cur.toString());
+                }
+                cur = null; cieAt = null;
+                continue;
+            }
+            Matcher m = refRow.matcher(line);
+            if (line.startsWith("   LOC") || !m.find()) continue;
+            if (cur != null) cur.append(' ').append(m.group(1).isEmpty() ? "0" : m.group(1)).append('=').append(m.group(2));
+            else if (cieAt != null) cieCfa.putIfAbsent(cieAt, m.group(2));
+        }
+        assertThat(ours).hasSizeGreaterThan(8192);
+        assertThat(ours).containsExactlyElementsOf(theirs);
+    }
+
     @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void atPrintsTheEntryAndTheRowInEffect() throws Exception {
         assumeTrue(Files.exists(LIBZ), "libz.so.1 is not installed");

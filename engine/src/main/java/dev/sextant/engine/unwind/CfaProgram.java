@@ -24,8 +24,11 @@ public final class CfaProgram {
     /**
      * The decoded table of one FDE: its rows, the registers any instruction of the CIE or FDE
      * mentions (readelf's columns, ascending) and whether the FDE's own program was only nops.
+     * {@code setsLocation}: a {@code DW_CFA_set_loc} placed a row at an absolute address, so the rows
+     * are not simply offsets from the FDE's start (another FDE with the same program bytes would not
+     * get the same rows shifted).
      */
-    public record Table(Fde fde, List<CfiRow> rows, int[] columns, boolean onlyNops) {
+    public record Table(Fde fde, List<CfiRow> rows, int[] columns, boolean onlyNops, boolean setsLocation) {
         /** The row in effect at {@code pc}, or null when {@code pc} is before the first row. */
         public CfiRow rowAt(long pc) {
             CfiRow found = null;
@@ -47,13 +50,14 @@ public final class CfaProgram {
         State s = init.copy();
         List<CfiRow> rows = new ArrayList<>();
         boolean onlyNops = run(section, cie, fde.instructionsOffset(), fde.instructionsLength(), s, init, columns, rows, fde.pcBegin());
+        boolean setsLocation = s.setLoc;
         if (onlyNops) {
             rows.clear();
             rows.add(s.row(fde.pcBegin()));
         }
         int[] cols = new int[columns.cardinality()];
         for (int i = columns.nextSetBit(0), k = 0; i >= 0; i = columns.nextSetBit(i + 1)) cols[k++] = i;
-        return new Table(fde, rows, cols, onlyNops);
+        return new Table(fde, rows, cols, onlyNops, setsLocation);
     }
 
     /** The CIE's own row (its initial instructions at location 0), as readelf prints under the CIE. */
@@ -71,6 +75,7 @@ public final class CfaProgram {
         CfaRule.Expression cfaExpr;
         RegisterRule[] regs = new RegisterRule[20];
         final int ra;
+        boolean setLoc;
         // the last row's parts, reused while unchanged: most rows differ from the previous one in one rule
         private List<RegisterRule> lastRegs;
         private CfaRule lastCfa;
@@ -79,7 +84,7 @@ public final class CfaProgram {
 
         State copy() {
             State c = new State(ra);
-            c.loc = loc; c.cfaReg = cfaReg; c.cfaOffset = cfaOffset; c.cfaExpr = cfaExpr;
+            c.loc = loc; c.cfaReg = cfaReg; c.cfaOffset = cfaOffset; c.cfaExpr = cfaExpr; c.setLoc = setLoc;
             c.regs = regs.clone();
             return c;
         }
@@ -131,7 +136,7 @@ public final class CfaProgram {
         long p = start, end = start + length;
         s.loc = pcBegin;
         boolean onlyNops = true;
-        ArrayDeque<State> remembered = new ArrayDeque<>();
+        ArrayDeque<State> remembered = null;   // most programs never remember a state
         while (p < end) {
             long opAt = p;
             int op = r.u8(w, p++);
@@ -139,9 +144,12 @@ public final class CfaProgram {
             if (op != 0) onlyNops = false;
             if (hi == 0x40) { advance(s, rows, lo * caf, r, opAt, w); continue; }
             if (hi == 0x80) {
-                ByteReader.Leb128 o = r.uleb128(w, p); p += o.length();
+                long value;
+                int b = r.u8(w, p);
+                if (b < 0x80) { value = b; p++; }   // one byte, as almost always: no Leb128 object
+                else { ByteReader.Leb128 o = r.uleb128(w, p); p += o.length(); value = o.value(); }
                 columns.set(lo);
-                s.set(lo, new RegisterRule.Offset(lo, o.value() * daf));
+                s.set(lo, new RegisterRule.Offset(lo, value * daf));
                 continue;
             }
             if (hi == 0xc0) { columns.set(lo); s.set(lo, init == null ? null : init.get(lo)); continue; }
@@ -151,13 +159,14 @@ public final class CfaProgram {
                 case 0x03 -> { advance(s, rows, r.u16(w, p) * caf, r, opAt, w); p += 2; }
                 case 0x04 -> { advance(s, rows, r.u32(w, p) * caf, r, opAt, w); p += 4; }
                 case 0x0a -> {
+                    if (remembered == null) remembered = new ArrayDeque<>();
                     if (remembered.size() >= MAX_REMEMBERED) {
                         throw new FormatException(FormatException.Kind.INCONSISTENT, r.base() + opAt, w, "more than " + MAX_REMEMBERED + " remembered states");
                     }
                     remembered.push(s.copy());
                 }
                 case 0x0b -> {
-                    State saved = remembered.poll();
+                    State saved = remembered == null ? null : remembered.poll();
                     if (saved == null) {
                         throw new FormatException(FormatException.Kind.INCONSISTENT, r.base() + opAt, w, "DW_CFA_restore_state without a remembered state");
                     }
@@ -175,9 +184,14 @@ public final class CfaProgram {
                     s.cfaReg = reg(g.value(), r, opAt, w);
                     s.cfaExpr = null;
                 }
-                case 0x0e, 0x13 -> {   // def_cfa_offset(_sf): keeps an expression CFA, as readelf does
-                    ByteReader.Leb128 o = op == 0x13 ? r.sleb128(w, p) : r.uleb128(w, p); p += o.length();
-                    s.cfaOffset = op == 0x13 ? o.value() * daf : o.value();
+                case 0x0e -> {   // def_cfa_offset: keeps an expression CFA, as readelf does
+                    int b = r.u8(w, p);
+                    if (b < 0x80) { s.cfaOffset = b; p++; }
+                    else { ByteReader.Leb128 o = r.uleb128(w, p); p += o.length(); s.cfaOffset = o.value(); }
+                }
+                case 0x13 -> {   // def_cfa_offset_sf
+                    ByteReader.Leb128 o = r.sleb128(w, p); p += o.length();
+                    s.cfaOffset = o.value() * daf;
                 }
                 case 0x2e -> { ByteReader.Leb128 a = r.uleb128(w, p); p += a.length(); }   // GNU_args_size
                 default -> p = rare(op, p, opAt, end, section, cie, s, init, columns, rows, pcBegin, w);
@@ -206,6 +220,7 @@ public final class CfaProgram {
                     p += d.length();
                     if (rows != null) addRow(s, rows, r, opAt, w);
                     s.loc = d.value();
+                    s.setLoc = true;
                 }
                 case 0x1d -> { advance(s, rows, r.u64(w, p) * caf, r, opAt, w); p += 8; }   // DW_CFA_MIPS_advance_loc8
                 case 0x05, 0x11, 0x14, 0x15, 0x2f -> {   // offset_extended(_sf), val_offset(_sf), GNU_negative_offset_extended

@@ -3,9 +3,11 @@ package dev.sextant.engine.unwind;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -52,7 +54,25 @@ public final class CfiSection {
 
     /** Every entry in file order (zero terminators skipped). Stops at an entry whose length runs past the end. */
     public List<CfiRecord> records() {
-        List<CfiRecord> out = new ArrayList<>();
+        Index index = index();
+        List<CfiRecord> out = new ArrayList<>(index.count() + 1);
+        for (int i = 0; i < index.count(); i++) out.add(recordAt(index.offsets()[i]));
+        index.last().ifPresent(out::add);
+        return out;
+    }
+
+    /**
+     * Where the entries start, in file order, found from their length fields alone (nothing decoded),
+     * so that callers can decode ranges of them on several threads (one {@link #copy} each).
+     * {@code last} is the bad entry the walk stopped at, if it stopped early.
+     */
+    public record Index(long[] offsets, int count, Optional<CfiRecord.Bad> last) {}
+
+    /** The offsets of every entry, as {@link #records()} visits them. */
+    public Index index() {
+        long[] offs = new long[1024];
+        int n = 0;
+        CfiRecord.Bad last = null;
         long off = 0;
         long size = data.size();
         while (off < size) {
@@ -60,23 +80,29 @@ public final class CfiSection {
             try {
                 len32 = data.u32("CFI entry length", off);
             } catch (FormatException e) {
-                out.add(new CfiRecord.Bad(off, e.getMessage()));
+                last = new CfiRecord.Bad(off, e.getMessage());
                 break;
             }
             if (len32 == 0) { off += 4; continue; }
-            if (out.size() >= MAX_RECORDS) {
-                out.add(new CfiRecord.Bad(off, "more than " + MAX_RECORDS + " entries; the rest of " + kind.sectionName() + " is not read"));
+            if (n >= MAX_RECORDS) {
+                last = new CfiRecord.Bad(off, "more than " + MAX_RECORDS + " entries; the rest of " + kind.sectionName() + " is not read");
                 break;
             }
             long next = nextOffset(off);
             if (next < 0) {
-                out.add(new CfiRecord.Bad(off, "entry length runs past the end of " + kind.sectionName()));
+                last = new CfiRecord.Bad(off, "entry length runs past the end of " + kind.sectionName());
                 break;
             }
-            out.add(recordAt(off));
+            if (n == offs.length) offs = Arrays.copyOf(offs, n * 2);
+            offs[n++] = off;
             off = next;
         }
-        return out;
+        return new Index(offs, n, Optional.ofNullable(last));
+    }
+
+    /** A section over the same bytes with its own CIE cache, for another thread. */
+    public CfiSection copy() {
+        return new CfiSection(data, kind, addressSize, bases);
     }
 
     /** All FDEs in file order (bad entries left out). */
@@ -218,7 +244,7 @@ public final class CfiSection {
     }
 
     private CfiRecord fde(long off, long len, long end, long p, long cieOff) {
-        String w = "FDE";   // built per FDE, so constant: the error's offset says which
+        final String w = "FDE";   // a constant, so that the names below are too (no string built per FDE)
         if (cieOff < 0 || cieOff >= data.size()) {
             return new CfiRecord.Bad(off, "FDE at 0x" + Long.toHexString(off) + ": CIE pointer 0x" + Long.toHexString(cieOff) + " is outside " + kind.sectionName());
         }
