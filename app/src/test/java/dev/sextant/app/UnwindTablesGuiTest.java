@@ -90,6 +90,33 @@ class UnwindTablesGuiTest extends WindowTest {
         }
     }
 
+    /** A core of jit.c crashing in its registered code: the table found in the core's memory is listed, with the function. */
+    @Test void aCoresJitTableIsListedFromItsMemory(FxRobot robot) throws Exception {
+        Path jit = NativePrograms.compile("jit", dir);
+        Path jitCore;
+        try {
+            jitCore = dev.sextant.engine.dump.CrashCapture.capture(jit, List.of("gdb-jit-crash"), dir, 120);
+        } catch (dev.sextant.engine.api.TargetException e) {
+            Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
+            return;
+        }
+        AtomicReference<CompletableFuture<?>> f = new AtomicReference<>();
+        robot.interact(() -> f.set(window.open(jitCore, Optional.of(jit), Optional.empty())));
+        f.get().get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("Unwind tables");
+        TableView<TableSourceRow> sources = robot.lookup("#unwind-sources-table").queryTableView();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> sources.getItems().stream().anyMatch(r -> r.table().isPresent()));
+        TableSourceRow dyn = sources.getItems().stream().filter(r -> r.table().isPresent()).findFirst().orElseThrow();
+        assertThat(dyn.kind()).isEqualTo("dynamic: GDB JIT interface");
+        robot.interact(() -> sources.getSelectionModel().select(dyn));
+        TableView<UnwindEntryRow> entries = robot.lookup("#unwind-entries-table").queryTableView();
+        assertThat(entries.getItems()).singleElement().satisfies(r -> {
+            assertThat(r.symbol()).isEqualTo("jit_fn");
+            assertThat(r.unwind()).isEqualTo("CFI, 3 rows");
+        });
+    }
+
     @Test void moduleEntriesMatchReadelfAndDynamicTablesAppearAndVanish(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(NativePrograms.Tools.onPath("readelf"), "readelf (the reference) is not installed");
         AtomicReference<CompletableFuture<?>> f = new AtomicReference<>();

@@ -61,16 +61,31 @@ public final class UnwindCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
         OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+        boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
+        long t0 = System.nanoTime();
         try {
             ByteReader bytes = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);
             Optional<Long> address = Optional.empty();
             if (at != null) address = Optional.of(parseAddress(at));
             UnwindOutput o = new UnwindOutput(file, json, out);
+            long t1 = t0;
             boolean found;
             if (PeImage.looksLikePe(bytes)) found = new PdataListing(PeImage.read(bytes), o).print(address);
-            else found = new CfiListing(ElfUnwindTables.read(bytes), o).print(address);
+            else {
+                ElfUnwindTables tables = ElfUnwindTables.read(bytes);
+                t1 = System.nanoTime();
+                found = new CfiListing(tables, o).print(address);
+            }
             o.flush();
             out.flush();
+            if (timing) {
+                long t2 = System.nanoTime();
+                long jvm = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()
+                        - (t2 - t0) / 1_000_000;
+                err.printf("timing: JVM start to command %d ms, headers + symbols %d ms, entries + output %d ms%n",
+                        jvm, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+                err.flush();
+            }
             return o.badEntries.get() > 0 || !found ? 1 : 0;
         } catch (FormatException | IOException e) {
             err.println("sextant: " + file + ": " + e.getMessage());

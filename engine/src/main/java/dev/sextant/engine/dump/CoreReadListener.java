@@ -1,6 +1,7 @@
 package dev.sextant.engine.dump;
 
 import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.DynamicTable;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.SignalInfo;
@@ -16,6 +17,8 @@ public interface CoreReadListener {
     default void stack(ThreadStack stack) {}
     default void diagnostic(Diagnostic diagnostic) {}
     default void progress(long done, long total) {}
+    /** A dynamic function table the process had registered (GDB JIT interface), as read from the dump's memory. */
+    default void dynamicTable(DynamicTable table) {}
 
     CoreReadListener NONE = new CoreReadListener() {};
 }

@@ -114,6 +114,7 @@ public final class ElfCoreReader {
                 tables.ifPresent(t -> {
                     t.syncGdbJit(coreMemory, jit);
                     for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
+                    for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
                 });
                 StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, (tid, frames, stop) -> {
                     ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);

@@ -340,6 +340,9 @@ public final class EngineThread implements Engine {
             @Override public void progress(long done, long total) {
                 emit(new DebugEvent.ProgressReported(id, "Unwinding threads", done, total));
             }
+            @Override public void dynamicTable(dev.sextant.engine.api.DynamicTable table) {
+                emit(new DebugEvent.DynamicTableChanged(id, table, false));
+            }
         };
         if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
         DumpReport report = ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());

@@ -209,12 +209,25 @@ class JitStackTest {
             Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
             return;
         }
+        List<dev.sextant.engine.api.DynamicTable> reported = new ArrayList<>();
         DumpReport r = dev.sextant.engine.dump.ElfCoreReader.read(core, dev.sextant.engine.dump.CoreOptions.DEFAULT,
-                dev.sextant.engine.dump.CoreReadListener.NONE, new Cancellation());
+                new dev.sextant.engine.dump.CoreReadListener() {
+                    @Override public void dynamicTable(dev.sextant.engine.api.DynamicTable t) { reported.add(t); }
+                }, new Cancellation());
         List<StackFrame> frames = r.stacks().get(0).frames().stream().filter(f -> !f.inline()).toList();
         StackFrame jit = frames.stream().filter(f -> f.source() == FrameSource.DYNAMIC_TABLE).findFirst()
                 .orElseThrow(() -> new AssertionError("no frame stepped by a dynamic table: " + frames));
         assertThat(jit.function()).contains("jit_fn");
+        // the table found in the core is reported (for the Unwind tables view), and covers the JIT frame
+        assertThat(reported).singleElement().satisfies(t -> {
+            assertThat(t.origin()).isEqualTo(dev.sextant.engine.unwind.DynamicTables.GDB_JIT);
+            assertThat(t.functions()).anySatisfy(f -> {
+                assertThat(f.name()).hasValueSatisfying(n -> assertThat(n).contains("jit_fn"));
+                assertThat(Long.compareUnsigned(f.start().value(), jit.pc().value())).isLessThanOrEqualTo(0);
+                assertThat(Long.compareUnsigned(jit.pc().value(), f.end().value())).isLessThan(0);
+                assertThat(f.unwind()).startsWith("CFI");
+            });
+        });
         assertThat(frames.get(jit.index() + 1).function()).contains("main");
 
         Process g = new ProcessBuilder("gdb", "-batch", "-nx", exe.toString(), core.toString(), "-ex", "bt")
