@@ -11,6 +11,10 @@
  *   jit cycle FILE     waits for FILE to exist, then registers, unregisters and registers again
  *   jit libgcc FILE    waits for FILE, then __register_frame, __deregister_frame, __register_frame
  *                      of the same .eh_frame (libgcc's registry for its own unwinder)
+ *   jit libgcc-early   __register_frame at once (before anyone attaches): on libgcc's unseen list
+ *   jit libgcc-seen    as libgcc-early, then a lookup by libgcc's unwinder (_Unwind_Find_FDE) moves
+ *                      the object to its sorted seen list
+ *   jit libgcc-crash   as libgcc-seen, then aborts in blocker() (for a core)
  *
  * Prints "ready PID", then "jit 0xADDR 0xLEN" before calling the generated code, then "blocked".
  */
@@ -43,6 +47,8 @@ struct jit_descriptor __jit_debug_descriptor = {1, 0, 0, 0};
 
 extern void __register_frame(void *begin);
 extern void __deregister_frame(void *begin);
+struct dwarf_eh_bases { void *tbase, *dbase, *func; };
+extern const void *_Unwind_Find_FDE(void *pc, struct dwarf_eh_bases *bases);
 
 static int crash;
 
@@ -216,6 +222,15 @@ int main(int argc, char **argv)
         __register_frame(section);
         __deregister_frame(section);
         __register_frame(section);
+    } else if (strncmp(mode, "libgcc-", 7) == 0) {
+        static unsigned char early[128] __attribute__((aligned(8)));
+        eh_frame(early, (uint64_t)code);
+        __register_frame(early);
+        if (strcmp(mode, "libgcc-early") != 0) {
+            struct dwarf_eh_bases bases;
+            if (!_Unwind_Find_FDE(code + 1, &bases)) { fprintf(stderr, "libgcc does not find the FDE\n"); return 3; }
+        }
+        crash = strcmp(mode, "libgcc-crash") == 0;
     } else if (strcmp(mode, "none") != 0) {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

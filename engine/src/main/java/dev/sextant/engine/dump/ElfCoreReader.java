@@ -20,6 +20,7 @@ import dev.sextant.engine.elfutils.jna.ModuleReport;
 import dev.sextant.engine.elfutils.jna.SourceLookup;
 import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.unwind.GdbJitInterface;
+import dev.sextant.engine.unwind.LibgccFrames;
 import dev.sextant.engine.unwind.StackFrames;
 import dev.sextant.engine.unwind.TargetMemory;
 import dev.sextant.engine.format.elf.BuildId;
@@ -107,12 +108,17 @@ public final class ElfCoreReader {
             // Generated code the process registered (GDB JIT interface) is in the core's memory too.
             TargetMemory coreMemory = targetMemory(memory);
             // Looking the descriptor up reads every module's symbol table: only where there is code to find.
-            List<Long> jit = generated
-                    ? new SourceLookup(dwfl).symbolAddresses(GdbJitInterface.DESCRIPTOR, false) : List.of();
-            Optional<DynamicTables> tables = jit.isEmpty() ? Optional.empty() : Optional.of(new DynamicTables());
+            SourceLookup lookup = generated ? new SourceLookup(dwfl) : null;
+            List<Long> jit = generated ? lookup.symbolAddresses(GdbJitInterface.DESCRIPTOR, false) : List.of();
+            // Frames registered with libgcc's __register_frame: its lists, found through its code (in the files: a core leaves code out)
+            List<Long> reg = generated ? lookup.functionAddresses(LibgccFrames.REGISTER_INFO_BASES) : List.of();
+            List<Long> dereg = generated ? lookup.functionAddresses(LibgccFrames.DEREGISTER_INFO_BASES) : List.of();
+            boolean libgcc = reg.size() == 1 && dereg.size() == 1;
+            Optional<DynamicTables> tables = jit.isEmpty() && !libgcc ? Optional.empty() : Optional.of(new DynamicTables());
             try {
                 tables.ifPresent(t -> {
-                    t.syncGdbJit(coreMemory, jit);
+                    if (libgcc) t.addLibgccRegistered(new ModuleFileMemory(modules), coreMemory, reg.get(0), dereg.get(0));
+                    if (!jit.isEmpty()) t.syncGdbJit(coreMemory, jit);
                     for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
                     for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
                 });

@@ -7,6 +7,7 @@ import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.unwind.GdbJitInterface;
+import dev.sextant.engine.unwind.LibgccFrames;
 import dev.sextant.engine.unwind.PerfMap;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -41,6 +42,7 @@ public final class JitWatch {
     private final List<Long> descriptors = new ArrayList<>();
     private final Set<Long> breakpoints = new HashSet<>();
     private final Map<String, Boolean> definesByPath = new HashMap<>();
+    private final Set<Long> libgccRead = new HashSet<>();
 
     private JitWatch(Tracer tracer, DynamicTables tables) {
         this.tracer = tracer;
@@ -51,6 +53,7 @@ public final class JitWatch {
     public static void readOnce(Tracer tracer, SourceLookup lookup, DynamicTables tables) {
         JitWatch w = new JitWatch(tracer, tables);
         w.descriptors.addAll(lookup.symbolAddresses(GdbJitInterface.DESCRIPTOR, false));
+        w.readLibgccLists(lookup);
         w.sync();
     }
 
@@ -77,7 +80,17 @@ public final class JitWatch {
         for (long f : lookup.functionAddresses(DEREGISTER_FRAME)) {
             if (breakpoints.add(f)) tracer.addInternalBreakpoint(f, () -> registerFrame(false));
         }
+        readLibgccLists(lookup);
         sync();
+    }
+
+    /** What was registered with libgcc before Sextant came: read once per libgcc from its lists. */
+    private void readLibgccLists(SourceLookup lookup) {
+        List<Long> reg = lookup.functionAddresses(LibgccFrames.REGISTER_INFO_BASES),
+                dereg = lookup.functionAddresses(LibgccFrames.DEREGISTER_INFO_BASES);
+        if (reg.size() != 1 || dereg.size() != 1 || !libgccRead.add(reg.get(0))) return;
+        var memory = LiveSnapshot.memory(tracer);
+        tables.addLibgccRegistered(memory, memory, reg.get(0), dereg.get(0));
     }
 
     /**

@@ -113,6 +113,21 @@ public final class DynamicTables implements AutoCloseable {
         }
     }
 
+    /**
+     * The sections the target registered with libgcc before anyone watched, read from libgcc's lists
+     * (see {@link LibgccFrames}), each added as by {@link #addRegisteredFrames}. {@code code} reads the
+     * two functions' code, {@code data} the target's memory. Returns how many sections were added.
+     */
+    public int addLibgccRegistered(TargetMemory code, TargetMemory data, long registerInfoBases, long deregisterInfoBases) {
+        Optional<LibgccFrames.Heads> heads = LibgccFrames.heads(code, data, registerInfoBases, deregisterInfoBases);
+        if (heads.isEmpty()) return 0;
+        List<String> found = new ArrayList<>();
+        int added = 0;
+        for (long begin : LibgccFrames.sections(data, heads.get(), found)) if (addRegisteredFrames(data, begin)) added++;
+        synchronized (this) { problems.addAll(found); }
+        return added;
+    }
+
     /** libgcc's {@code __deregister_frame(begin)}. */
     public boolean removeRegisteredFrames(long begin) { return tables.delete(registeredFrameId(begin)); }
 

@@ -96,6 +96,59 @@ class JitStackTest {
         }
     }
 
+    /**
+     * Frames registered with libgcc before Sextant looked are read from libgcc's own lists: the
+     * unseen list (registered, never searched) and the sorted seen list (after libgcc's unwinder
+     * looked the pc up). The JIT frame is stepped by that table to main.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"libgcc-early", "libgcc-seen"})
+    void framesRegisteredWithLibgccBeforeAttachAreReadFromItsLists(String mode) throws Exception {
+        try (Blocked b = start(mode)) {
+            List<StackFrame> frames = stack(b.process().pid());
+            StackFrame jit = jitFrame(frames, b);
+            assertThat(jit.source()).as("frames: " + frames).isEqualTo(FrameSource.DYNAMIC_TABLE);
+            assertThat(jit.module()).contains("[" + dev.sextant.engine.unwind.DynamicTables.REGISTER_FRAME + "]");
+            assertThat(frames.get(jit.index() - 1).function()).contains("blocker");
+            StackFrame caller = frames.get(jit.index() + 1);
+            assertThat(caller.function()).contains("main");
+            assertThat(caller.source()).isEqualTo(FrameSource.CFI);
+        }
+    }
+
+    /** Attached (not a snapshot): the table registered before is announced at once, with the function's rows. */
+    @Test void attachAnnouncesATableRegisteredWithLibgccBefore() throws Exception {
+        try (Blocked b = start("libgcc-seen"); EngineThread engine = new EngineThread()) {
+            LiveSessionTest.Events events = new LiveSessionTest.Events();
+            engine.addListener(events);
+            LiveSessionTest.run(engine, new Command.Attach(new Pid(b.process().pid())));
+            DebugEvent.DynamicTableChanged added = events.await(DebugEvent.DynamicTableChanged.class, e -> !e.removed());
+            assertThat(added.table().origin()).isEqualTo(dev.sextant.engine.unwind.DynamicTables.REGISTER_FRAME);
+            assertThat(added.table().functions()).singleElement().satisfies(f -> {
+                assertThat(f.start().value()).isEqualTo(b.code());
+                assertThat(f.end().value() - f.start().value()).isEqualTo(b.length());
+                assertThat(f.unwind()).isEqualTo("CFI, 3 rows");
+            });
+            LiveSessionTest.run(engine, new Command.Detach());
+        }
+    }
+
+    /** A core of a process that registered its code with libgcc: the table is read from the core, the frame stepped. */
+    @Test void coreOfAProcessWithFramesRegisteredWithLibgccIsSteppedByThem() throws Exception {
+        CoreRead c = readCoreOf("libgcc-crash");
+        List<dev.sextant.engine.api.DynamicTable> reported = c.tables();
+        List<StackFrame> frames = c.frames();
+        StackFrame jit = c.jitFrame();
+        assertThat(frames.get(jit.index() + 1).function()).contains("main");
+        assertThat(reported).singleElement().satisfies(t -> {
+            assertThat(t.origin()).isEqualTo(dev.sextant.engine.unwind.DynamicTables.REGISTER_FRAME);
+            assertThat(t.functions()).singleElement().satisfies(f -> {
+                assertThat(Long.compareUnsigned(jit.pc().value() - f.start().value(), f.end().value() - f.start().value())).isNegative();
+                assertThat(f.unwind()).isEqualTo("CFI, 3 rows");
+            });
+        });
+    }
+
     @Test void unregisteredJitFrameIsMarkedFramePointerAndMatchesEuStack() throws Exception {
         Assumptions.assumeTrue(NativePrograms.onPath("eu-stack"), "eu-stack (the reference) is not installed");
         try (Blocked b = start("none")) {
@@ -202,21 +255,11 @@ class JitStackTest {
 
     @Test void coreOfAProcessWithRegisteredJitCodeIsSteppedByTheTableInTheCoreAsGdbDoes() throws Exception {
         Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
-        Path core;
-        try {
-            core = dev.sextant.engine.dump.CrashCapture.capture(exe, List.of("gdb-jit-crash"), dir, 120);
-        } catch (dev.sextant.engine.api.TargetException e) {
-            Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
-            return;
-        }
-        List<dev.sextant.engine.api.DynamicTable> reported = new ArrayList<>();
-        DumpReport r = dev.sextant.engine.dump.ElfCoreReader.read(core, dev.sextant.engine.dump.CoreOptions.DEFAULT,
-                new dev.sextant.engine.dump.CoreReadListener() {
-                    @Override public void dynamicTable(dev.sextant.engine.api.DynamicTable t) { reported.add(t); }
-                }, new Cancellation());
-        List<StackFrame> frames = r.stacks().get(0).frames().stream().filter(f -> !f.inline()).toList();
-        StackFrame jit = frames.stream().filter(f -> f.source() == FrameSource.DYNAMIC_TABLE).findFirst()
-                .orElseThrow(() -> new AssertionError("no frame stepped by a dynamic table: " + frames));
+        CoreRead c = readCoreOf("gdb-jit-crash");
+        Path core = c.core();
+        List<dev.sextant.engine.api.DynamicTable> reported = c.tables();
+        List<StackFrame> frames = c.frames();
+        StackFrame jit = c.jitFrame();
         assertThat(jit.function()).contains("jit_fn");
         // the table found in the core is reported (for the Unwind tables view), and covers the JIT frame
         assertThat(reported).singleElement().satisfies(t -> {
@@ -279,5 +322,27 @@ class JitStackTest {
         while (m.find()) pcs.add(Long.parseUnsignedLong(m.group(1), 16));
         assertThat(pcs).as("eu-stack said: " + out).isNotEmpty();
         return pcs;
+    }
+
+    /** A core of jit.c in {@code mode}, read: its dynamic tables as reported, the first thread's physical frames and the frame a table stepped. */
+    record CoreRead(Path core, List<dev.sextant.engine.api.DynamicTable> tables, List<StackFrame> frames, StackFrame jitFrame) {}
+
+    static CoreRead readCoreOf(String mode) throws Exception {
+        Path core;
+        try {
+            core = dev.sextant.engine.dump.CrashCapture.capture(exe, List.of(mode), dir, 120);
+        } catch (dev.sextant.engine.api.TargetException e) {
+            Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
+            throw e;
+        }
+        List<dev.sextant.engine.api.DynamicTable> reported = new ArrayList<>();
+        DumpReport r = dev.sextant.engine.dump.ElfCoreReader.read(core, dev.sextant.engine.dump.CoreOptions.DEFAULT,
+                new dev.sextant.engine.dump.CoreReadListener() {
+                    @Override public void dynamicTable(dev.sextant.engine.api.DynamicTable t) { reported.add(t); }
+                }, new Cancellation());
+        List<StackFrame> frames = r.stacks().get(0).frames().stream().filter(f -> !f.inline()).toList();
+        StackFrame jit = frames.stream().filter(f -> f.source() == FrameSource.DYNAMIC_TABLE).findFirst()
+                .orElseThrow(() -> new AssertionError("no frame stepped by a dynamic table: " + frames));
+        return new CoreRead(core, reported, frames, jit);
     }
 }
