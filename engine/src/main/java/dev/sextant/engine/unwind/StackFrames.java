@@ -35,8 +35,13 @@ public final class StackFrames {
                         Optional.empty(), OptionalInt.empty(), false, src));
                 continue;
             }
+            // Frame i was found by stepping frame i-1: with its module's CFI when an FDE covers it,
+            // else by libdwfl's fallback, the frame pointer (frames after generated code keep CFI:
+            // the table that stepped them is marked on the generated frame itself).
+            FrameSource stepRule = i == 0 ? FrameSource.REGISTERS
+                    : dwfl.cfiAt(pcs[i - 1], activation[i - 1]) == Dwfl.CfiCoverage.NO_FDE ? FrameSource.FRAME_POINTER : FrameSource.CFI;
             for (ResolvedFrame f : rows) {
-                FrameSource src = f.inline() ? FrameSource.INLINE : (i == 0 ? FrameSource.REGISTERS : FrameSource.CFI);
+                FrameSource src = f.inline() ? FrameSource.INLINE : stepRule;
                 frames.add(new StackFrame(frames.size(), Address.of(pc), f.module(), f.function(), f.offset(),
                         f.file(), f.line(), f.inline(), src));
             }

@@ -572,6 +572,39 @@ public final class Dwfl implements AutoCloseable {
      * Module, function, source line and inlined calls for one pc; the physical frame is the last
      * row, inlined calls (innermost first) come before it. Cached per pc for this session.
      */
+    /** What {@link #cfiAt} found: no module at the pc, a module whose CFI does not cover it, or CFI that does. */
+    public enum CfiCoverage { NO_MODULE, NO_FDE, FDE }
+
+    private final java.util.Map<Long, CfiCoverage> cfiCache = new java.util.HashMap<>();
+
+    /**
+     * Whether an FDE ({@code .eh_frame}, else {@code .debug_frame}) covers {@code pc}: what libdwfl's
+     * unwinder looks for before it falls back to the frame pointer. A return address ({@code
+     * activation} false) is looked up at the call instruction, as the unwinder does.
+     */
+    public CfiCoverage cfiAt(long pc, boolean activation) {
+        long adj = activation ? pc : pc - 1;
+        CfiCoverage hit = cfiCache.get(adj);
+        if (hit != null) return hit;
+        CfiCoverage c = CfiCoverage.NO_MODULE;
+        Pointer mod = LibDw.dwfl_addrmodule(dwfl, adj);
+        if (mod != null) {
+            c = CfiCoverage.NO_FDE;
+            long[] bias = new long[1];
+            for (int k = 0; k < 2 && c == CfiCoverage.NO_FDE; k++) {
+                Pointer cfi = k == 0 ? LibDw.dwfl_module_eh_cfi(mod, bias) : LibDw.dwfl_module_dwarf_cfi(mod, bias);
+                if (cfi == null) continue;
+                PointerByReference frame = new PointerByReference();
+                if (LibDw.dwarf_cfi_addrframe(cfi, adj - bias[0], frame) == 0) {
+                    Native.free(Pointer.nativeValue(frame.getValue()));
+                    c = CfiCoverage.FDE;
+                }
+            }
+        }
+        cfiCache.put(adj, c);
+        return c;
+    }
+
     public List<ResolvedFrame> symbolize(long pc, boolean activation) {
         long key = activation ? pc : ~pc;
         List<ResolvedFrame> hit = symbolCache.get(key);

@@ -84,6 +84,10 @@ final class LibDw {
                                            long[] symbias, PointerByReference mainfile, PointerByReference debugfile);
     static native int dwfl_module_build_id(Pointer mod, PointerByReference bits, long[] vaddr);
     static native Pointer dwfl_module_getelf(Pointer mod, long[] bias);
+    static native Pointer dwfl_module_eh_cfi(Pointer mod, long[] bias);
+    static native Pointer dwfl_module_dwarf_cfi(Pointer mod, long[] bias);
+    /** Returns 0 and a malloc'd Dwarf_Frame in *frame when an FDE covers address, -1 otherwise. */
+    static native int dwarf_cfi_addrframe(Pointer cfi, long address, PointerByReference frame);
     static native Pointer dwfl_module_addrdie(Pointer mod, long addr, long[] bias);
     static native int dwfl_build_id_find_elf(Pointer module, Pointer userdata, Pointer modname, long base,
                                              Pointer fileName, Pointer elfp);
