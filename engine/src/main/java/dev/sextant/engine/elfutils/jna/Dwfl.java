@@ -1,6 +1,5 @@
 package dev.sextant.engine.elfutils.jna;
 
-import com.sun.jna.CallbackReference;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -106,10 +105,10 @@ public final class Dwfl implements AutoCloseable {
         };
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
-        callbacks.setPointer(0, CallbackReference.getFunctionPointer(findElf));
+        callbacks.setPointer(0, DirectCallbacks.pointer(findElf));
         this.findDebuginfo = search.map(DwflSymbols::findDebuginfo)
                 .orElse(debugFileSubstitute == null ? null : standardThen(debugFileSubstitute));
-        callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? CallbackReference.getFunctionPointer(findDebuginfo)
+        callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? DirectCallbacks.pointer(findDebuginfo)
                 : LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
         this.dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) throw dwflError("dwfl_begin");
@@ -179,7 +178,7 @@ public final class Dwfl implements AutoCloseable {
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, LibDw.DW.getFunction("dwfl_linux_proc_find_elf"));
-        callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? CallbackReference.getFunctionPointer(findDebuginfo)
+        callbacks.setPointer(Native.POINTER_SIZE, findDebuginfo != null ? DirectCallbacks.pointer(findDebuginfo)
                 : LibDw.DW.getFunction("dwfl_standard_find_debuginfo"));
         this.dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) throw dwflError("dwfl_begin");
@@ -418,9 +417,9 @@ public final class Dwfl implements AutoCloseable {
         };
         threadCallbacks = new Memory(6L * Native.POINTER_SIZE);
         threadCallbacks.clear();
-        threadCallbacks.setPointer(0, CallbackReference.getFunctionPointer(nextThread));
-        threadCallbacks.setPointer(2L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(memoryRead));
-        threadCallbacks.setPointer(3L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(setRegisters));
+        threadCallbacks.setPointer(0, DirectCallbacks.pointer(nextThread));
+        threadCallbacks.setPointer(2L * Native.POINTER_SIZE, DirectCallbacks.pointer(memoryRead));
+        threadCallbacks.setPointer(3L * Native.POINTER_SIZE, DirectCallbacks.pointer(setRegisters));
         if (LibDw.dwfl_attach_state(dwfl, elf, pid, threadCallbacks, null) == 0) throw dwflError("dwfl_attach_state");
     }
 

@@ -1,6 +1,5 @@
 package dev.sextant.engine.elfutils.jna;
 
-import com.sun.jna.CallbackReference;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -73,9 +72,9 @@ final class LiveState {
         };
         struct = new Memory(6L * Native.POINTER_SIZE);
         struct.clear();
-        struct.setPointer(0, CallbackReference.getFunctionPointer(nextThread));
-        struct.setPointer(Native.POINTER_SIZE, CallbackReference.getFunctionPointer(getThread));
-        struct.setPointer(2L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(memoryRead));
-        struct.setPointer(3L * Native.POINTER_SIZE, CallbackReference.getFunctionPointer(setInitialRegisters));
+        struct.setPointer(0, DirectCallbacks.pointer(nextThread));
+        struct.setPointer(Native.POINTER_SIZE, DirectCallbacks.pointer(getThread));
+        struct.setPointer(2L * Native.POINTER_SIZE, DirectCallbacks.pointer(memoryRead));
+        struct.setPointer(3L * Native.POINTER_SIZE, DirectCallbacks.pointer(setInitialRegisters));
     }
 }
