@@ -39,11 +39,9 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit status (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         if (args.length > 0 && args[0].equals("stack")) {
-            // Loading JNA and libdw takes a good part of a short run; do it on the second core
+            // Loading JNA and libdw takes a good part of a short run; do it on other threads
             // while this one parses the arguments and the core's notes.
-            Thread preload = new Thread(dev.sextant.engine.elfutils.jna.Dwfl::unavailableReason, "sextant-preload");
-            preload.setDaemon(true);
-            preload.start();
+            dev.sextant.engine.elfutils.jna.Dwfl.preload();
             var plain = StackCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
