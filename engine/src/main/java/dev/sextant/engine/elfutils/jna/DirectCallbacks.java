@@ -3,7 +3,9 @@ package dev.sextant.engine.elfutils.jna;
 import com.sun.jna.Callback;
 import com.sun.jna.CallbackReference;
 import com.sun.jna.Pointer;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
  * Function pointers for callbacks that native code finds in a struct (libdwfl's {@code Dwfl_Callbacks}
@@ -19,13 +21,12 @@ import java.lang.reflect.Method;
 final class DirectCallbacks {
     private DirectCallbacks() {}
 
-    private static final Method DIRECT = find();
+    private static final MethodHandle DIRECT = find();
 
-    private static Method find() {
+    private static MethodHandle find() {
         try {
-            Method m = CallbackReference.class.getDeclaredMethod("getFunctionPointer", Callback.class, boolean.class);
-            m.setAccessible(true);
-            return m;
+            return MethodHandles.privateLookupIn(CallbackReference.class, MethodHandles.lookup())
+                    .findStatic(CallbackReference.class, "getFunctionPointer", MethodType.methodType(Pointer.class, Callback.class, boolean.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -35,9 +36,10 @@ final class DirectCallbacks {
     static Pointer pointer(Callback cb) {
         if (DIRECT != null) {
             try {
-                return (Pointer) DIRECT.invoke(null, cb, true);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // fall through to the public, reflective kind
+                return (Pointer) DIRECT.invokeExact(cb, true);
+            } catch (Throwable e) {   // invokeExact declares Throwable; the target throws only unchecked exceptions
+                if (e instanceof Error err) throw err;
+                // else fall through to the public, reflective kind
             }
         }
         return CallbackReference.getFunctionPointer(cb);
