@@ -47,8 +47,8 @@ public final class DwflSymbols {
         Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
         if (mod == null) throw new IllegalArgumentException("no module at 0x" + Long.toHexString(address));
         long[] bias = new long[1];
-        int syms = LibDw.dwfl_module_getsymtab(mod);
-        Pointer dw = wantLines ? LibDw.dwfl_module_getdwarf(mod, bias) : null;
+        int syms = LibDwMore.dwfl_module_getsymtab(mod);
+        Pointer dw = wantLines ? LibDwMore.dwfl_module_getdwarf(mod, bias) : null;
         Optional<String> dwErr = Optional.empty();
         if (wantLines && dw == null) dwErr = Optional.ofNullable(LibDw.dwfl_errmsg(LibDw.dwfl_errno()));
         boolean lines = false;
@@ -56,9 +56,9 @@ public final class DwflSymbols {
             Pointer cu = null;
             long[] n = new long[1];
             for (int i = 0; i < 64 && !lines; i++) {
-                cu = LibDw.dwfl_module_nextcu(mod, cu, bias);
+                cu = LibDwMore.dwfl_module_nextcu(mod, cu, bias);
                 if (cu == null) break;
-                lines = LibDw.dwfl_getsrclines(cu, n) == 0 && n[0] > 0;
+                lines = LibDwMore.dwfl_getsrclines(cu, n) == 0 && n[0] > 0;
             }
         }
         PointerByReference main = new PointerByReference(), debug = new PointerByReference();
@@ -73,14 +73,14 @@ public final class DwflSymbols {
     public static List<Symbol> symbols(Dwfl dwfl, long address) {
         Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
         if (mod == null) return List.of();
-        int n = LibDw.dwfl_module_getsymtab(mod);
+        int n = LibDwMore.dwfl_module_getsymtab(mod);
         List<Symbol> out = new ArrayList<>(Math.max(0, n));
         byte[] sym = new byte[24];
         long[] addr = new long[1];
         int[] shndx = new int[1];
         ByteBuffer b = ByteBuffer.wrap(sym).order(ByteOrder.nativeOrder());
         for (int i = 1; i < n; i++) {
-            Pointer name = LibDw.dwfl_module_getsym_info(mod, i, sym, addr, shndx, null, null);
+            Pointer name = LibDwMore.dwfl_module_getsym_info(mod, i, sym, addr, shndx, null, null);
             if (name == null) continue;
             int info = sym[4] & 0xff;
             int type = info & 0xf, bind = info >> 4;

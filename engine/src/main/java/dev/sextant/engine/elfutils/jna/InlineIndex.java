@@ -44,7 +44,7 @@ public final class InlineIndex {
         long[] bias = new long[1];
         Pointer cudie = LibDw.dwfl_module_addrdie(mod, address, bias);
         if (cudie == null) return List.of();
-        long key = Pointer.nativeValue(mod) * 31 + LibDw.dwarf_dieoffset(cudie);
+        long key = Pointer.nativeValue(mod) * 31 + LibDwMore.dwarf_dieoffset(cudie);
         List<Entry> entries = units.get(key);
         if (entries == null) {
             entries = index(cudie, bias[0]);
@@ -71,14 +71,14 @@ public final class InlineIndex {
     private void walkChildren(Pointer parent, int depth, long bias, List<Entry> out, Pointer cudie, Pointer[] files) {
         if (depth >= MAX_DEPTH) return;
         Memory die = dies[depth];
-        if (LibDw.dwarf_child(parent, die) != 0) return;
+        if (LibDwMore.dwarf_child(parent, die) != 0) return;
         do {
             int tag = LibDw.dwarf_tag(die);
             if (tag == LibDw.DW_TAG_inlined_subroutine) {
                 Inline call = describe(die, cudie, files);
                 long[] base = new long[1], start = new long[1], end = new long[1];
                 long off = 0;
-                while ((off = LibDw.dwarf_ranges(die, off, base, start, end)) > 0) {
+                while ((off = LibDwMore.dwarf_ranges(die, off, base, start, end)) > 0) {
                     out.add(new Entry(start[0] + bias, end[0] + bias, depth, call));
                 }
             }
@@ -86,7 +86,7 @@ public final class InlineIndex {
                     || tag == DW_TAG_namespace || tag == DW_TAG_structure_type || tag == DW_TAG_class_type) {
                 walkChildren(die, depth + 1, bias, out, cudie, files);
             }
-        } while (LibDw.dwarf_siblingof(die, die) == 0);
+        } while (LibDwMore.dwarf_siblingof(die, die) == 0);
     }
 
     private static final int DW_TAG_lexical_block = 0x0b, DW_TAG_namespace = 0x39, DW_TAG_structure_type = 0x13,

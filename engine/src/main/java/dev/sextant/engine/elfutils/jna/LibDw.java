@@ -51,14 +51,6 @@ final class LibDw {
     interface GetThread extends Callback { byte invoke(Pointer dwfl, int tid, Pointer dwflArg, Pointer threadArgp); }
     static native int dwfl_linux_proc_report(Pointer dwfl, int pid);
     static native int dwfl_getthread_frames(Pointer dwfl, int tid, FrameCallback callback, Pointer arg);
-    static native Pointer dwfl_thread_dwfl(Pointer thread);
-    static native int dwfl_module_getsymtab(Pointer mod);
-    static native Pointer dwfl_module_getsym_info(Pointer mod, int ndx, byte[] sym, long[] addr, int[] shndx,
-                                                  Pointer elfp, long[] bias);
-    static native int dwfl_module_getsrc_file(Pointer mod, String fname, int lineno, int column,
-                                              PointerByReference srcsp, long[] nsrcs);
-    static native int dwfl_getsrclines(Pointer cudie, long[] nlines);
-    static native Pointer dwfl_onesrcline(Pointer cudie, long idx);
 
     static native Pointer dwfl_begin(Pointer callbacks);
     static native void dwfl_end(Pointer dwfl);
@@ -99,7 +91,6 @@ final class LibDw {
     static native int dwarf_formudata(Pointer attr, long[] value);
     static native int dwarf_getsrcfiles(Pointer cudie, PointerByReference files, long[] nfiles);
     static native Pointer dwarf_filesrc(Pointer files, long idx, Pointer mtime, Pointer length);
-    static native Pointer dwarf_diecu(Pointer die, Pointer result, Pointer addressSize, Pointer offsetSize);
 
     // Symbol handler (issue 4): Sextant's own find_debuginfo, symbol tables, DWARF presence.
 
@@ -117,10 +108,4 @@ final class LibDw {
                                                    Pointer debuginfoFileName);
     /** 0, an errno value (positive), or a libdwfl error (negative). {@code assumeStopped}: C {@code bool}. */
     static native int dwfl_linux_proc_attach(Pointer dwfl, int pid, boolean assumeStopped);
-    static native Pointer dwfl_module_getdwarf(Pointer mod, long[] bias);
-    static native Pointer dwfl_module_nextcu(Pointer mod, Pointer lastcu, long[] bias);
-    static native int dwarf_child(Pointer die, Pointer result);
-    static native int dwarf_siblingof(Pointer die, Pointer result);
-    static native int dwarf_ranges(Pointer die, long offset, long[] basep, long[] startp, long[] endp);
-    static native long dwarf_dieoffset(Pointer die);
 }

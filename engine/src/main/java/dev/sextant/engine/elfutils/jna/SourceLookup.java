@@ -46,9 +46,9 @@ public final class SourceLookup {
         long[] addr = new long[1];
         int[] shndx = new int[1];
         for (Pointer mod : modules()) {
-            int n = LibDw.dwfl_module_getsymtab(mod);
+            int n = LibDwMore.dwfl_module_getsymtab(mod);
             for (int i = 1; i < n; i++) {
-                Pointer p = LibDw.dwfl_module_getsym_info(mod, i, sym, addr, shndx, null, null);
+                Pointer p = LibDwMore.dwfl_module_getsym_info(mod, i, sym, addr, shndx, null, null);
                 if (p == null) continue;
                 int type = sym[4] & 0xf;
                 int secIndex = (sym[6] & 0xff) | (sym[7] & 0xff) << 8;
@@ -81,7 +81,7 @@ public final class SourceLookup {
         for (Pointer mod : modules()) {
             PointerByReference srcs = new PointerByReference();
             long[] n = new long[1];
-            if (LibDw.dwfl_module_getsrc_file(mod, file, line, 0, srcs, n) != 0 || srcs.getValue() == null) continue;
+            if (LibDwMore.dwfl_module_getsrc_file(mod, file, line, 0, srcs, n) != 0 || srcs.getValue() == null) continue;
             Pointer arr = srcs.getValue();
             try {
                 for (int i = 0; i < n[0]; i++) {
@@ -119,12 +119,12 @@ public final class SourceLookup {
         Pointer cudie = LibDw.dwfl_module_addrdie(mod, pc, bias);
         if (cudie == null) return List.of();
         long[] n = new long[1];
-        if (LibDw.dwfl_getsrclines(cudie, n) != 0) return List.of();
+        if (LibDwMore.dwfl_getsrclines(cudie, n) != 0) return List.of();
         List<LineRow> out = new ArrayList<>((int) Math.min(n[0], 1 << 20));
         long[] a = new long[1];
         int[] ln = new int[1];
         for (long i = 0; i < n[0]; i++) {
-            Pointer l = LibDw.dwfl_onesrcline(cudie, i);
+            Pointer l = LibDwMore.dwfl_onesrcline(cudie, i);
             if (l == null) continue;
             Pointer f = LibDw.dwfl_lineinfo(l, a, ln, null, null, null);
             if (f != null && ln[0] > 0) out.add(new LineRow(a[0], f.getString(0), ln[0]));
