@@ -64,15 +64,15 @@ public final class UnwindCommand implements Callable<Integer> {
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
         try {
-            ByteReader bytes = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);
             Optional<Long> address = Optional.empty();
             if (at != null) address = Optional.of(parseAddress(at));
             UnwindOutput o = new UnwindOutput(file, json, out);
             long t1 = t0;
             boolean found;
-            if (PeImage.looksLikePe(bytes)) found = new PdataListing(PeImage.read(bytes), o).print(address);
+            if (looksLikePe(file)) found = new PdataListing(PeImage.read(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN)), o).print(address);
             else {
-                ElfUnwindTables tables = ElfUnwindTables.read(bytes);
+                // an ELF file is read section by section: a large library is mostly code the listing never reads
+                ElfUnwindTables tables = ElfUnwindTables.open(file);
                 t1 = System.nanoTime();
                 found = new CfiListing(tables, o).print(address);
             }
@@ -95,6 +95,14 @@ public final class UnwindCommand implements Callable<Integer> {
             err.println("sextant: --at " + at + ": not an address");
             err.flush();
             return 2;
+        }
+    }
+
+    /** A file that starts with "MZ" (a PE image, or its DOS stub at least). */
+    private static boolean looksLikePe(Path file) throws IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            return magic.length == 2 && magic[0] == 'M' && magic[1] == 'Z';
         }
     }
 

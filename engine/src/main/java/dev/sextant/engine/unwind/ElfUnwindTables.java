@@ -4,6 +4,7 @@ import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.SectionHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FileRanges;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -35,15 +36,34 @@ public final class ElfUnwindTables {
         this.symbols = symbols; this.problems = problems;
     }
 
+    /**
+     * Reads a file's unwind tables, reading only the headers and the sections they need (the unwind
+     * sections and the symbol table) rather than mapping the file: a large library is mostly code,
+     * and the first mapping of a process costs a short command tens of milliseconds.
+     */
     public static ElfUnwindTables open(Path file) throws IOException {
-        return read(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN));
+        try (FileRanges f = new FileRanges(file)) {
+            ElfHeader eh = ElfHeader.read(f.read("ELF header", 0, Math.min(64, f.size()), ByteOrder.LITTLE_ENDIAN));
+            List<SectionHeader> sections = eh.shoff() == 0 || eh.shnum() == 0 ? List.of()
+                    : SectionHeader.readAll(eh, f.read("section header table", eh.shoff(),
+                            (long) eh.shnum() * SectionHeader.checkEntrySize(eh), eh.order()),
+                            (offset, size) -> f.contains(offset, size) ? f.read("section name table", offset, size, eh.order()) : null);
+            java.util.Map<Integer, ByteReader> read = new java.util.HashMap<>();
+            return read(eh, sections, s -> read.computeIfAbsent(s.index(), i -> s.data(f, eh.order())));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Reads the ELF and section headers (fail fast) and sets up the CFI sections (failures become problems). */
     public static ElfUnwindTables read(ByteReader file) {
         ElfHeader eh = ElfHeader.read(file);
         ByteReader f = file.withOrder(eh.order());
-        List<SectionHeader> sections = SectionHeader.readAll(f, eh);
+        return read(eh, SectionHeader.readAll(f, eh), s -> s.data(f));
+    }
+
+    /** As {@link #read(ByteReader)}, from headers already read and each section's bytes from {@code data}. */
+    private static ElfUnwindTables read(ElfHeader eh, List<SectionHeader> sections, java.util.function.Function<SectionHeader, ByteReader> data) {
         int addressSize = eh.is64() ? 8 : 4;
         List<String> problems = new ArrayList<>();
         PointerEncoding.Bases common = PointerEncoding.Bases.of(0);
@@ -62,7 +82,7 @@ public final class ElfUnwindTables {
                             "compressed sections are not supported");
                 }
                 PointerEncoding.Bases b = new PointerEncoding.Bases(sh.addr(), common.text(), common.hasText(), common.data(), common.hasData());
-                tables.add(new CfiSection(sh.data(f), kind, addressSize, b));
+                tables.add(new CfiSection(data.apply(sh), kind, addressSize, b));
             } catch (FormatException e) {
                 problems.add(e.getMessage());
             }
@@ -71,12 +91,12 @@ public final class ElfUnwindTables {
         Optional<SectionHeader> h = SectionHeader.find(sections, ".eh_frame_hdr");
         if (h.isPresent()) {
             try {
-                hdr = Optional.of(EhFrameHdr.parse(h.get().data(f), h.get().addr(), addressSize, common));
+                hdr = Optional.of(EhFrameHdr.parse(data.apply(h.get()), h.get().addr(), addressSize, common));
             } catch (FormatException e) {
                 problems.add(e.getMessage());
             }
         }
-        SymbolTable symbols = SymbolTable.read(f, eh, sections);
+        SymbolTable symbols = SymbolTable.read(eh, sections, data);
         problems.addAll(symbols.problems());
         return new ElfUnwindTables(eh, sections, List.copyOf(tables), hdr, symbols, problems);
     }

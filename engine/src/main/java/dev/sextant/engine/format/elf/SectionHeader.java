@@ -29,6 +29,12 @@ public record SectionHeader(int index, String name, int type, long flags, long a
         return file.slice("section " + name + " (" + index + ")", offset, size);
     }
 
+    /** The section's bytes read from {@code file} (as {@link #data(ByteReader)}, for a file read piece by piece). */
+    public ByteReader data(dev.sextant.engine.format.io.FileRanges file, java.nio.ByteOrder order) {
+        if (!hasFileData()) return ByteReader.of(new byte[0], order);
+        return file.read("section " + name + " (" + index + ")", offset, size, order);
+    }
+
     /**
      * Reads the whole section header table and names the sections. A table that does not fit in
      * the file fails with its offset; a name that cannot be read becomes {@code "<bad name>"}, since
@@ -36,13 +42,36 @@ public record SectionHeader(int index, String name, int type, long flags, long a
      */
     public static List<SectionHeader> readAll(ByteReader file, ElfHeader eh) {
         if (eh.shoff() == 0 || eh.shnum() == 0) return List.of();
+        int expected = checkEntrySize(eh);
+        ByteReader r = file.withOrder(eh.order());
+        ByteReader table = r.slice("section header table", eh.shoff(), (long) eh.shnum() * expected);
+        return readAll(eh, table, (offset, size) -> r.contains(offset, size) ? r.slice("section name table", offset, size) : null);
+    }
+
+    /** The section header size the ELF class implies; a header that says otherwise is refused. */
+    public static int checkEntrySize(ElfHeader eh) {
         int expected = eh.is64() ? 64 : 40;
         if (eh.shentsize() != expected) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, eh.is64() ? 58 : 46, "e_shentsize",
                     "section header size is " + eh.shentsize() + ", expected " + expected);
         }
-        ByteReader r = file.withOrder(eh.order());
-        ByteReader table = r.slice("section header table", eh.shoff(), (long) eh.shnum() * expected);
+        return expected;
+    }
+
+    /** Reads the bytes of a file range, or returns null when they cannot be read. */
+    @FunctionalInterface
+    public interface Ranges {
+        ByteReader read(long offset, long size);
+    }
+
+    /**
+     * {@link #readAll(ByteReader, ElfHeader)} from the section header table's bytes alone, for a
+     * file read piece by piece: the section name table comes from {@code names}.
+     */
+    public static List<SectionHeader> readAll(ElfHeader eh, ByteReader table, Ranges names) {
+        if (eh.shoff() == 0 || eh.shnum() == 0) return List.of();
+        int expected = checkEntrySize(eh);
+        table = table.withOrder(eh.order());
         long[][] raw = new long[eh.shnum()][];
         for (int i = 0; i < eh.shnum(); i++) {
             long o = (long) i * expected;
@@ -57,18 +86,17 @@ public record SectionHeader(int index, String name, int type, long flags, long a
                         table.u32(w, o + 32), table.u32(w, o + 36)};
             }
         }
-        ByteReader names = null;
+        ByteReader nameTable = null;
         int strndx = eh.shstrndx();
-        if (strndx > 0 && strndx < raw.length && raw[strndx][1] != SHT_NOBITS
-                && r.contains(raw[strndx][4], raw[strndx][5])) {
-            names = r.slice("section name table", raw[strndx][4], raw[strndx][5]);
+        if (strndx > 0 && strndx < raw.length && raw[strndx][1] != SHT_NOBITS) {
+            nameTable = names.read(raw[strndx][4], raw[strndx][5]);
         }
         List<SectionHeader> out = new ArrayList<>(raw.length);
         for (int i = 0; i < raw.length; i++) {
             long[] s = raw[i];
             String name = "";
-            if (names != null && s[0] < names.size()) {
-                try { name = names.cString("section name " + i, s[0], 4096); }
+            if (nameTable != null && s[0] < nameTable.size()) {
+                try { name = nameTable.cString("section name " + i, s[0], 4096); }
                 catch (FormatException e) { name = "<bad name>"; }
             } else if (s[0] != 0) {
                 name = "<bad name>";

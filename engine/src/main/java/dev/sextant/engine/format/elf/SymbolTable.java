@@ -33,6 +33,12 @@ public final class SymbolTable {
     }
 
     public static SymbolTable read(ByteReader file, ElfHeader eh, List<SectionHeader> sections) {
+        ByteReader f = file.withOrder(eh.order());
+        return read(eh, sections, s -> s.data(f));
+    }
+
+    /** As {@link #read(ByteReader, ElfHeader, List)}, with each section's bytes from {@code data} (a file read piece by piece). */
+    public static SymbolTable read(ElfHeader eh, List<SectionHeader> sections, java.util.function.Function<SectionHeader, ByteReader> data) {
         List<String> problems = new ArrayList<>();
         boolean haveSymtab = sections.stream().anyMatch(s -> s.type() == SectionHeader.SHT_SYMTAB);
         Raw raw = new Raw();
@@ -40,7 +46,7 @@ public final class SymbolTable {
         for (SectionHeader s : sections) {
             if (s.type() != (haveSymtab ? SectionHeader.SHT_SYMTAB : SectionHeader.SHT_DYNSYM)) continue;
             try {
-                readOne(file.withOrder(eh.order()), eh, sections, s, raw, tables);
+                readOne(data, eh, sections, s, raw, tables);
             } catch (FormatException e) {
                 problems.add(e.getMessage());
             }
@@ -99,14 +105,14 @@ public final class SymbolTable {
         }
     }
 
-    private static void readOne(ByteReader file, ElfHeader eh, List<SectionHeader> sections, SectionHeader s, Raw out,
-                                List<ByteReader> tables) {
+    private static void readOne(java.util.function.Function<SectionHeader, ByteReader> data, ElfHeader eh, List<SectionHeader> sections,
+                                SectionHeader s, Raw out, List<ByteReader> tables) {
         int entsize = eh.is64() ? 24 : 16;
         if (s.link() <= 0 || s.link() >= sections.size()) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, s.offset(), "section " + s.name(), "string table link " + s.link());
         }
-        ByteReader tab = s.data(file);
-        ByteReader str = sections.get(s.link()).data(file);
+        ByteReader tab = data.apply(s);
+        ByteReader str = data.apply(sections.get(s.link()));
         int t = tables.size();
         tables.add(str);
         long n = tab.size() / entsize;

@@ -1,0 +1,61 @@
+package dev.sextant.engine.format.io;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * A file read range by range into memory, for parsers that need a few parts of a large file
+ * (headers, some sections) rather than a mapping of all of it. Ranges are checked against the
+ * file's size as {@link ByteReader#slice} checks them; each comes back as a reader whose offsets
+ * are relative to the range and whose {@link ByteReader#base()} is the range's file offset.
+ * Not thread-safe; close it when done (the readers it returned stay valid).
+ */
+public final class FileRanges implements AutoCloseable {
+    /** The largest range read at once (a single reader's limit). */
+    private static final long MAX_RANGE = Integer.MAX_VALUE - 8;
+
+    private final RandomAccessFile file;
+    private final long size;
+
+    public FileRanges(Path path) throws IOException {
+        this.file = new RandomAccessFile(path.toFile(), "r");
+        this.size = file.length();
+    }
+
+    public long size() { return size; }
+
+    /** True if {@code length} bytes at {@code offset} lie inside the file. */
+    public boolean contains(long offset, long length) {
+        if (offset < 0 || length < 0) return false;
+        long end = offset + length;
+        return end >= offset && end <= size;
+    }
+
+    /** The bytes of {@code [offset, offset + length)}; a range outside the file fails as a slice would. */
+    public ByteReader read(String what, long offset, long length, ByteOrder order) {
+        long end;
+        try { end = Math.addExact(offset, length); }
+        catch (ArithmeticException e) { throw FormatException.outOfBounds(what, offset, length); }
+        if (offset < 0 || length < 0) throw FormatException.outOfBounds(what, offset, length);
+        if (end > size) {
+            if (offset <= size) throw FormatException.truncated(what, offset, length, size - offset);
+            throw FormatException.outOfBounds(what, offset, length);
+        }
+        if (length > MAX_RANGE) {
+            throw new FormatException(FormatException.Kind.UNSUPPORTED, offset, what, "range of " + length + " bytes is larger than 2 GiB");
+        }
+        byte[] bytes = new byte[(int) length];
+        try {
+            file.seek(offset);
+            file.readFully(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ByteReader.of(bytes, offset, order);
+    }
+
+    @Override public void close() throws IOException { file.close(); }
+}
