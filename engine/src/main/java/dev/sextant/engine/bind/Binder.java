@@ -97,13 +97,12 @@ public final class Binder {
         }
 
         BindResult run() throws IOException {
-            ByteReader file = ByteReader.map(image, ByteOrder.LITTLE_ENDIAN);
-            ElfHeader eh = ElfHeader.read(file);     // not ELF: a typed error for the caller
+            ElfHeader eh = ElfHeader.read(ByteReader.of(DynamicObject.head(image, 64), ByteOrder.LITTLE_ENDIAN));   // not ELF: a typed error for the caller
             boolean stopped = false;
             try {
                 DynamicObject elf;
                 try {
-                    elf = DynamicObject.read(file);
+                    elf = DynamicObject.read(image);
                 } catch (FormatException e) {
                     imageFailure = Optional.of(e.getMessage());
                     report(BindReason.BindRvaToVaFailed, image.toString(), "", e.offset(),

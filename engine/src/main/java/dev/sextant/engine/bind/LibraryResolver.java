@@ -157,17 +157,11 @@ final class LibraryResolver {
     private static Probe probe(String file, ElfHeader want) {
         Path p = Path.of(file);
         if (!Files.isRegularFile(p)) return new Missing();
-        ByteReader r;
-        try {
-            r = ByteReader.map(p, want.order());
-        } catch (IOException e) {
-            return new Rejected("cannot read: " + e.getMessage(), false);
-        } catch (FormatException e) {
-            return new Rejected(e.getMessage(), false);
-        }
         ElfHeader h;
         try {
-            h = ElfHeader.read(r);
+            h = ElfHeader.read(ByteReader.of(DynamicObject.head(p, 64), want.order()));
+        } catch (IOException e) {
+            return new Rejected("cannot read: " + e.getMessage(), false);
         } catch (FormatException e) {
             return new Rejected("invalid ELF header: " + e.getMessage(), false);
         }
@@ -176,7 +170,9 @@ final class LibraryResolver {
             return new Rejected("only ET_DYN and ET_EXEC can be loaded", false);
         }
         try {
-            return new Ok(DynamicObject.read(r));
+            return new Ok(DynamicObject.read(p));
+        } catch (IOException e) {
+            return new Rejected("cannot read: " + e.getMessage(), false);
         } catch (FormatException e) {
             return new Rejected("unreadable dynamic tables: " + e.getMessage(), false);
         }
@@ -184,8 +180,7 @@ final class LibraryResolver {
 
     /** Parses a file once per resolver (the image goes through here too). */
     DynamicObject open(Path file) throws IOException {
-        ByteReader r = ByteReader.map(file, java.nio.ByteOrder.LITTLE_ENDIAN);
-        return DynamicObject.read(r);
+        return DynamicObject.read(file);
     }
 
     private Optional<LdSoCache> cache(Path file) {

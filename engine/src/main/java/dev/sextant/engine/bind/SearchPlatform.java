@@ -117,8 +117,7 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
             Path libc = Path.of(d, "libc.so.6");
             if (!Files.exists(libc)) continue;
             try {
-                var obj = dev.sextant.engine.format.elf.DynamicObject.read(
-                        dev.sextant.engine.format.io.ByteReader.map(libc, java.nio.ByteOrder.LITTLE_ENDIAN));
+                var obj = dev.sextant.engine.format.elf.DynamicObject.read(libc);
                 int max = 0;
                 for (var v : obj.versions().defined()) {
                     if (v.name().startsWith("GLIBC_2.")) {

@@ -33,6 +33,11 @@ public final class ByteReader {
         return new ByteReader(ByteBuffer.wrap(bytes), 0, bytes.length, order);
     }
 
+    /** Bytes that were read from a file at offset {@code base} (which messages then name). */
+    public static ByteReader of(byte[] bytes, long base, ByteOrder order) {
+        return new ByteReader(ByteBuffer.wrap(bytes), base, bytes.length, order);
+    }
+
     /**
      * Maps a file read-only. Files over 2 GiB are refused with {@link FormatException.Kind#UNSUPPORTED};
      * callers needing bigger files read slices through {@link #mapRange}.
