@@ -292,12 +292,16 @@ public final class Binder {
             }
             List<BoundImport> table = new ArrayList<>();
             for (String n : o.elf.needed()) {
-                LoadedObject m = loaded.stream().filter(x -> x.names.contains(n)).findFirst().orElse(null);
+                LoadedObject m = null;
+                for (LoadedObject x : loaded) {
+                    if (x.names.contains(n)) { m = x; break; }
+                }
                 if (m == null) {
                     table.add(new BoundImport(n, Optional.empty(), "", List.of()));
                 } else {
-                    table.add(new BoundImport(n, Optional.of(m.path.toString()), m.elf.buildId().orElse(""),
-                            m.filtees.stream().map(LoadedObject::displayName).toList()));
+                    List<String> filtees = new ArrayList<>(m.filtees.size());
+                    for (LoadedObject f : m.filtees) filtees.add(f.displayName());
+                    table.add(new BoundImport(n, Optional.of(m.path.toString()), m.elf.buildId().orElse(""), List.copyOf(filtees)));
                 }
             }
             report(BindReason.BindImageComplete, imageName, "", 0, new BindParameter.BoundImports(List.copyOf(table)));

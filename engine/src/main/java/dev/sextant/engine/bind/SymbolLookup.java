@@ -34,13 +34,13 @@ final class SymbolLookup {
      * so that equal references of different objects are one object with one {@code id}.
      */
     static final class SymbolRef {
-        final String name;
+        String name;                  // decoded once, when the reference is first met (see #interned)
         final byte[] bytes;
         final int hash;
         final Version version;
-        final Optional<String> versionName;
+        Optional<String> versionName;
         final boolean weak, copy, plt;
-        final BindParameter.ProcedureName parameter;
+        BindParameter.ProcedureName parameter;
         int id = -1;
         /**
          * Across binds: files (by {@link LoadedObject#fileId}) already probed for this reference, and
@@ -64,21 +64,28 @@ final class SymbolLookup {
             if (match) matched[w] |= 1L << fileId;
         }
 
-        SymbolRef(String name, Version version, boolean weak, boolean copy, boolean plt) {
-            this.name = name;
-            this.bytes = name.getBytes(StandardCharsets.UTF_8);
+        /** A key to look the reference up with: the name stays undecoded until {@link #interned}. */
+        SymbolRef(byte[] bytes, Version version, boolean weak, boolean copy, boolean plt) {
+            this.bytes = bytes;
             this.hash = DynamicSymbols.gnuHash(bytes);
             this.version = version;
-            this.versionName = version == null ? Optional.empty() : Optional.of(version.name());
             this.weak = weak;
             this.copy = copy;
             this.plt = plt;
+        }
+
+        /** This key becomes the one reference for its name, version and kind. */
+        SymbolRef interned(int id) {
+            this.id = id;
+            this.name = new String(bytes, StandardCharsets.UTF_8);
+            this.versionName = version == null ? Optional.empty() : Optional.of(version.name());
             this.parameter = new BindParameter.ProcedureName(name, versionName);
+            return this;
         }
 
         @Override public boolean equals(Object o) {
             if (!(o instanceof SymbolRef r) || r.hash != hash || r.weak != weak || r.copy != copy || r.plt != plt) return false;
-            if (!r.name.equals(name)) return false;
+            if (!Arrays.equals(r.bytes, bytes)) return false;
             if (version == null || r.version == null) return version == r.version;
             return version.name().equals(r.version.name()) && version.hidden() == r.version.hidden()
                     && version.file().equals(r.version.file());
@@ -133,17 +140,16 @@ final class SymbolLookup {
             if (syms.shndx(i) != DynamicSymbol.SHN_UNDEF && !copy) continue;
             int binding = syms.info(i) >>> 4;
             if (binding == DynamicSymbol.STB_LOCAL) continue;
-            DynamicSymbol s = syms.symbol(i);
-            if (s.name().isEmpty()) continue;
+            byte[] name = syms.nameBytes(i);
+            if (name.length == 0) continue;
             int ndx = vers.versym(i) & 0x7fff;
             Version v = ndx >= 2 ? vers.versionAt(ndx) : null;
             if (v != null && v.hash() == 0) v = null;
-            SymbolRef ref = new SymbolRef(s.name(), v, binding == DynamicSymbol.STB_WEAK, copy, rel.plt().get(i));
-            SymbolRef known = intern.putIfAbsent(ref, ref);
-            if (known == null) {
-                ref.id = intern.size() - 1;
-            } else {
-                ref = known;
+            SymbolRef key = new SymbolRef(name, v, binding == DynamicSymbol.STB_WEAK, copy, rel.plt().get(i));
+            SymbolRef ref = intern.get(key);
+            if (ref == null) {
+                ref = key.interned(intern.size());
+                intern.put(ref, ref);
             }
             out.add(new Import(i, ref));
         }

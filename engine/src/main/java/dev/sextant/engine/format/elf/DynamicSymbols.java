@@ -168,6 +168,14 @@ public final class DynamicSymbols {
         return new DynamicSymbol(i, name, u32(o + 4), u32(o + 8), table[o + 12] & 0xff, table[o + 13] & 0xff, u16(o + 14));
     }
 
+    /** The name of symbol {@code i} as bytes (empty for none), as {@link #symbol(int)} would decode it. */
+    public byte[] nameBytes(int i) {
+        long nameOff = u32(offsetOf(i));
+        return nameOff == 0 ? NO_BYTES : strtab.cStringBytes("dynamic symbol name", nameOff, 65536);
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** The section index of symbol {@code i} without decoding its name (for cheap filtering). */
     public int shndx(int i) {
         return u16(offsetOf(i) + (is64 ? 6 : 14));
