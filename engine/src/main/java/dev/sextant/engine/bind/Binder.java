@@ -30,16 +30,33 @@ import java.util.Set;
  * undefined dynamic symbol (and every copy relocation) against the global scope in ld.so's
  * lookup order with symbol versions, telling the status routine about each module and each
  * procedure as it goes. Never maps anything executable and never runs the file. One binder may
- * bind many images (parsed files are shared); not thread-safe: call it from one thread.
+ * bind many images (parsed files are shared); not thread-safe: call it from one thread, and give
+ * other threads a {@link #sibling}.
  */
 public final class Binder {
-    private final LibraryResolver resolver = new LibraryResolver();
+    private final LibraryResolver resolver;
     /** Each file's imports, decoded once however many binds share it. */
     private final Map<DynamicObject, List<SymbolLookup.Import>> imports = new IdentityHashMap<>();
     /** Every distinct symbol reference met so far: equal references of different files are one object. */
     private final Map<SymbolLookup.SymbolRef, SymbolLookup.SymbolRef> references = new java.util.HashMap<>();
     /** A number for each parsed file, for the references' per-file memory. */
     private final Map<DynamicObject, Integer> fileIds = new IdentityHashMap<>();
+
+    public Binder() {
+        this(new LibraryResolver());
+    }
+
+    private Binder(LibraryResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /**
+     * A binder for another thread that shares this one's parsed files (each file is read once for
+     * both); each binder itself stays single-threaded.
+     */
+    public Binder sibling() {
+        return new Binder(resolver.sharing());
+    }
 
     /**
      * Binds {@code image}. With a {@code symbolPath} (a debug directory such as /usr/lib/debug), each
