@@ -282,7 +282,7 @@ public final class Binder {
             try {
                 List<SymbolLookup.Import> list0 = imports.get(o.elf);
                 if (list0 == null) {
-                    list0 = SymbolLookup.imports(o, references);
+                    list0 = SymbolLookup.imports(o.elf, references);
                     imports.put(o.elf, list0);
                 }
                 String fromName = o.displayName();

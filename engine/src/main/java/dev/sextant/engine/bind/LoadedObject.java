@@ -69,6 +69,14 @@ final class LoadedObject {
 
     String displayName() { return shownAs != null ? shownAs : name; }
 
+    private Optional<String> shown;
+
+    /** {@link #displayName} as an Optional, made once: for binding, after loading has settled the name. */
+    Optional<String> shownName() {
+        if (shown == null) shown = Optional.of(displayName());
+        return shown;
+    }
+
     boolean matches(String needed) {
         return names.contains(needed) || path.toString().equals(needed);
     }

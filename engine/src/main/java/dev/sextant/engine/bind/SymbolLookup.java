@@ -130,10 +130,10 @@ final class SymbolLookup {
      * The imports of an object in {@code .dynsym} order; versions only where ld.so would use them
      * (hash ≠ 0). {@code intern} makes equal references one object.
      */
-    static List<Import> imports(LoadedObject o, Map<SymbolRef, SymbolRef> intern) {
-        DynamicSymbols syms = o.elf.symbols();
-        SymbolVersions vers = o.elf.versions();
-        DynamicRelocations rel = o.elf.relocations();
+    static List<Import> imports(dev.sextant.engine.format.elf.DynamicObject elf, Map<SymbolRef, SymbolRef> intern) {
+        DynamicSymbols syms = elf.symbols();
+        SymbolVersions vers = elf.versions();
+        DynamicRelocations rel = elf.relocations();
         List<Import> out = new ArrayList<>();
         for (int i = 1; i < syms.count(); i++) {
             boolean copy = rel.copied().get(i);
@@ -171,7 +171,8 @@ final class SymbolLookup {
             Resolution r = lookupIn(first, ref);
             if (r != null) return r;
         }
-        for (LoadedObject m : scope) {
+        for (int i = 0, n = scope.size(); i < n; i++) {          // indexed: no iterator per lookup
+            LoadedObject m = scope.get(i);
             if (ref.copy && m == main) continue;      // a copy relocation's source is never the executable
             Resolution r = lookupIn(m, ref);
             if (r != null) return r;
@@ -201,7 +202,7 @@ final class SymbolLookup {
         if (filter != null && definesSymbol(filter, ref)) {
             return new Resolution(Status.FORWARDED, filter, hit.value(), Optional.of(filter.displayName()), Optional.of(m.displayName()));
         }
-        return new Resolution(Status.BOUND, m, hit.value(), Optional.of(m.displayName()), Optional.empty());
+        return new Resolution(Status.BOUND, m, hit.value(), m.shownName(), Optional.empty());
     }
 
     /** The library the version requirement names is in scope but does not define that version at all. */
