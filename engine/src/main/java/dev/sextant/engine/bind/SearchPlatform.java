@@ -63,7 +63,7 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
         String vendor = "";
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags") && cpu.isEmpty()) cpu = Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                if (line.startsWith("flags") && cpu.isEmpty()) cpu = words(line.substring(line.indexOf(':') + 1));
                 if (line.startsWith("vendor_id") && vendor.isEmpty()) vendor = line.substring(line.indexOf(':') + 1).trim();
             }
         } catch (IOException | RuntimeException e) {
@@ -106,6 +106,19 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
             subdirs.add("");
         }
         return new SearchPlatform(dirs, lib, platform, List.copyOf(hwcaps), List.copyOf(subdirs), interp);
+    }
+
+    /** The blank-separated words of a line (without a regular expression: a cold one costs more than the bind of a small file). */
+    private static Set<String> words(String line) {
+        Set<String> out = new java.util.HashSet<>();
+        int i = 0, n = line.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) i++;
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) i++;
+            if (i > start) out.add(line.substring(start, i));
+        }
+        return out;
     }
 
     /**
