@@ -134,10 +134,21 @@ final class SymbolLookup {
         DynamicSymbols syms = elf.symbols();
         SymbolVersions vers = elf.versions();
         DynamicRelocations rel = elf.relocations();
-        List<Import> out = new ArrayList<>();
-        for (int i = 1; i < syms.count(); i++) {
-            boolean copy = rel.copied().get(i);
-            if (syms.shndx(i) != DynamicSymbol.SHN_UNDEF && !copy) continue;
+        java.util.BitSet copied = rel.copied();
+        int[] undefined = syms.undefinedIndices();
+        List<Import> out = new ArrayList<>(undefined.length + copied.cardinality());
+        // the undefined symbols and the copy-relocated ones, merged in table order
+        int u = 0, c = copied.nextSetBit(1);
+        while (u < undefined.length || (c >= 0 && c < syms.count())) {
+            int i;
+            if (c < 0 || c >= syms.count() || (u < undefined.length && undefined[u] < c)) {
+                i = undefined[u++];
+            } else {
+                i = c;
+                if (u < undefined.length && undefined[u] == c) u++;
+                c = copied.nextSetBit(c + 1);
+            }
+            boolean copy = copied.get(i);
             int binding = syms.info(i) >>> 4;
             if (binding == DynamicSymbol.STB_LOCAL) continue;
             byte[] name = syms.nameBytes(i);
