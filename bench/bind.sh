@@ -3,7 +3,8 @@
 # the most undefined dynamic symbols (from /usr/bin and /usr/lib/x86_64-linux-gnu).
 #   1. total: one JVM run binding all N vs `ldd -r` run on each; wall and CPU (user+sys) time
 #   2. single binary, cold process (fresh JVM, fresh ld.so): the file with the most undefined symbols
-#   3. bindings per second for both (bindings = imports bound in the --all run: the same symbol
+#   3. the floor: sextant on a tiny static executable (JVM start-up and nothing to bind)
+#   4. bindings per second for both (bindings = imports bound in the --all run: the same symbol
 #      lookups ldd -r makes ld.so do). Timed runs print the text report (like ldd, a summary);
 #      the JSON run that counts bindings is not timed.
 # Each figure is the best of 3 runs. Needs readelf, ldd, python3 and a built app
@@ -77,4 +78,14 @@ print(f"  ldd -r:  wall {lr*1000:6.0f} ms  cpu {lc*1000:6.0f} ms  {b/lr:9.0f} bi
 print(f"  sextant: wall {sr*1000:6.0f} ms  cpu {sc*1000:6.0f} ms  {b/sr:9.0f} bindings/s")
 print(f"  ratio sextant/ldd: wall {sr/lr:.2f}x  cpu {sc/lc:.2f}x")
 PY
-rm -f "$LIST" "$OUT"
+
+# 3. the floor: a start of the JVM and a bind that has nothing to do (a tiny static executable)
+TINY=$(mktemp -d)
+if printf 'int main(void){return 0;}\n' > "$TINY/t.c" && cc -static -o "$TINY/tiny" "$TINY/t.c" 2>/dev/null; then
+  export TINYF="$TINY/tiny"
+  if [ "$SX" = "$PWD/sextant" ]; then sextant_warm "$SX" bind "$TINYF"; fi
+  read -r TR TC < <(measure '$SX bind "$TINYF"')
+  echo "# 3. floor: sextant bind on a tiny static executable (JVM start-up, nothing to bind)"
+  python3 -c 'import sys; print("  sextant: wall %6.0f ms  cpu %6.0f ms" % (float(sys.argv[1])*1000, float(sys.argv[2])*1000))' "$TR" "$TC"
+fi
+rm -rf "$LIST" "$OUT" "$TINY"

@@ -124,14 +124,17 @@ public final class BindCommand implements Callable<Integer> {
         if (all) flags.add(BindFlag.ALL_IMAGES);
         if (updateCopy) flags.add(BindFlag.UPDATE_COPY);
         // Several files: bound by up to two workers, each with its own binder (a binder is
-        // single-threaded; each shares parsed libraries across the files it binds), printed in order.
+        // single-threaded; siblings share parsed libraries across all the files), printed in order.
         int n = files.size();
         int workers = Math.min(n, Math.min(2, Runtime.getRuntime().availableProcessors()));
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) outcomes.add(new CompletableFuture<>());
         AtomicInteger next = new AtomicInteger();
+        Binder first = new Binder();
+        AtomicInteger started = new AtomicInteger();
         Runnable worker = () -> {
-            Binder binder = new Binder();
+            // each worker its own binder; the second shares the first's parsed files
+            Binder binder = started.getAndIncrement() == 0 ? first : first.sibling();
             for (int i; (i = next.getAndIncrement()) < n; ) {
                 try {
                     outcomes.get(i).complete(bindOne(binder, files.get(i), sp, flags, err));

@@ -11,7 +11,7 @@ public final class BindReport {
     private BindReport() {}
 
     /**
-     * {@code {image, format, modules: [{name, path, foundBy, procedures: [{name, ordinal, version,
+     * {@code {image, format, modules: [{name, path, foundBy, delayLoad, procedures: [{name, ordinal, version,
      * status, resolvedIn, address, forwardedTo}]}], missing: [name], unresolved: [{module, name,
      * version}]}}, one line, addresses as 0x hex.
      */
@@ -24,7 +24,7 @@ public final class BindReport {
         j.name("modules").beginArray();
         for (Module m : r.modules()) {
             j.beginObject().name("name").value(m.name()).name("path").value(m.path().orElse(null))
-                    .name("foundBy").value(m.foundBy());
+                    .name("foundBy").value(m.foundBy()).name("delayLoad").value(m.delayLoad());
             j.name("procedures").beginArray();
             for (Procedure p : m.procedures()) {
                 j.beginObject().name("name").value(p.name()).name("ordinal").value(p.ordinal())
@@ -70,14 +70,16 @@ public final class BindReport {
         }
         for (Module m : r.modules()) {
             if (m.path().isEmpty()) {
-                sb.append("  ").append(m.name()).append(" => not found\n");
+                sb.append("  ").append(m.name()).append(" => not found").append(m.delayLoad() ? " (delay-load)\n" : "\n");
                 continue;
             }
             m.failure().ifPresent(f -> sb.append("  ").append(m.name()).append(": ").append(f).append('\n'));
             if (!m.foundBy().equals("image")) {
-                sb.append("  ").append(m.name()).append(" => ").append(m.path().get()).append("  [").append(m.foundBy()).append("]\n");
+                sb.append("  ").append(m.name()).append(" => ").append(m.path().get()).append("  [").append(m.foundBy())
+                        .append(m.delayLoad() ? "; delay-load]\n" : "]\n");
             }
-            long bound = m.procedures().stream().filter(p -> !p.status().failed()).count();
+            int bound = 0;      // a loop, not a stream: cold streams cost more than the rest of the report
+            for (Procedure p : m.procedures()) if (!p.status().failed()) bound++;
             if (!m.procedures().isEmpty()) {
                 sb.append("    ").append(m.name()).append(": ").append(bound).append('/').append(m.procedures().size())
                         .append(" imports bound\n");

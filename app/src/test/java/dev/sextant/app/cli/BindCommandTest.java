@@ -64,7 +64,7 @@ class BindCommandTest {
         assertThat(o.status()).isEqualTo(1);
         String j = o.stdout().trim();
         assertThat(j).startsWith("{\"image\":\"" + app + "\",\"format\":\"ELF64 x86_64\",\"modules\":[{\"name\":");
-        assertThat(j).contains("{\"name\":\"libgone.so\",\"path\":null,\"foundBy\":\"not found\",\"procedures\":[]}");
+        assertThat(j).contains("{\"name\":\"libgone.so\",\"path\":null,\"foundBy\":\"not found\",\"delayLoad\":false,\"procedures\":[]}");
         assertThat(j).contains("{\"name\":\"bar\",\"ordinal\":");
         assertThat(j).contains("\"status\":\"undefined\",\"resolvedIn\":null,\"address\":null,\"forwardedTo\":null}");
         assertThat(j).contains("\"resolvedIn\":\"libfb.so\"");

@@ -50,11 +50,18 @@ public record BindResult(String image, String format, List<Module> modules, List
     /**
      * One module: the name it was needed by ({@code name}; the image path for the image), where it
      * was found ({@code path} empty when not), the ld.so rule that found it, who needed it first,
-     * every candidate tried, its build-id, why it failed, and its imports.
+     * every candidate tried, its build-id, why it failed, its imports, and whether it is a PE
+     * delay-load import (loaded on the first call into it rather than with the image).
      */
     public record Module(String name, Optional<String> path, String foundBy, Optional<String> neededBy,
                          List<String> trail, Optional<String> buildId, Optional<String> failure,
-                         List<Procedure> procedures) {}
+                         List<Procedure> procedures, boolean delayLoad) {
+        /** A module loaded with the image (every ELF module, and PE imports that are not delay-loaded). */
+        public Module(String name, Optional<String> path, String foundBy, Optional<String> neededBy, List<String> trail,
+                      Optional<String> buildId, Optional<String> failure, List<Procedure> procedures) {
+            this(name, path, foundBy, neededBy, trail, buildId, failure, procedures, false);
+        }
+    }
 
     /** A strong import nobody defines: the importing module's name, the symbol and its version. */
     public record Unresolved(String module, String name, Optional<String> version) {}

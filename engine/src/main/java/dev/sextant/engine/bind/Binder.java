@@ -30,16 +30,33 @@ import java.util.Set;
  * undefined dynamic symbol (and every copy relocation) against the global scope in ld.so's
  * lookup order with symbol versions, telling the status routine about each module and each
  * procedure as it goes. Never maps anything executable and never runs the file. One binder may
- * bind many images (parsed files are shared); not thread-safe: call it from one thread.
+ * bind many images (parsed files are shared); not thread-safe: call it from one thread, and give
+ * other threads a {@link #sibling}.
  */
 public final class Binder {
-    private final LibraryResolver resolver = new LibraryResolver();
+    private final LibraryResolver resolver;
     /** Each file's imports, decoded once however many binds share it. */
     private final Map<DynamicObject, List<SymbolLookup.Import>> imports = new IdentityHashMap<>();
     /** Every distinct symbol reference met so far: equal references of different files are one object. */
     private final Map<SymbolLookup.SymbolRef, SymbolLookup.SymbolRef> references = new java.util.HashMap<>();
     /** A number for each parsed file, for the references' per-file memory. */
     private final Map<DynamicObject, Integer> fileIds = new IdentityHashMap<>();
+
+    public Binder() {
+        this(new LibraryResolver());
+    }
+
+    private Binder(LibraryResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /**
+     * A binder for another thread that shares this one's parsed files (each file is read once for
+     * both); each binder itself stays single-threaded.
+     */
+    public Binder sibling() {
+        return new Binder(resolver.sharing());
+    }
 
     /**
      * Binds {@code image}. With a {@code symbolPath} (a debug directory such as /usr/lib/debug), each
@@ -97,13 +114,12 @@ public final class Binder {
         }
 
         BindResult run() throws IOException {
-            ByteReader file = ByteReader.map(image, ByteOrder.LITTLE_ENDIAN);
-            ElfHeader eh = ElfHeader.read(file);     // not ELF: a typed error for the caller
+            ElfHeader eh = ElfHeader.read(ByteReader.of(DynamicObject.head(image, 64), ByteOrder.LITTLE_ENDIAN));   // not ELF: a typed error for the caller
             boolean stopped = false;
             try {
                 DynamicObject elf;
                 try {
-                    elf = DynamicObject.read(file);
+                    elf = DynamicObject.read(image);
                 } catch (FormatException e) {
                     imageFailure = Optional.of(e.getMessage());
                     report(BindReason.BindRvaToVaFailed, image.toString(), "", e.offset(),
@@ -266,7 +282,7 @@ public final class Binder {
             try {
                 List<SymbolLookup.Import> list0 = imports.get(o.elf);
                 if (list0 == null) {
-                    list0 = SymbolLookup.imports(o, references);
+                    list0 = SymbolLookup.imports(o.elf, references);
                     imports.put(o.elf, list0);
                 }
                 String fromName = o.displayName();
@@ -293,12 +309,16 @@ public final class Binder {
             }
             List<BoundImport> table = new ArrayList<>();
             for (String n : o.elf.needed()) {
-                LoadedObject m = loaded.stream().filter(x -> x.names.contains(n)).findFirst().orElse(null);
+                LoadedObject m = null;
+                for (LoadedObject x : loaded) {
+                    if (x.names.contains(n)) { m = x; break; }
+                }
                 if (m == null) {
                     table.add(new BoundImport(n, Optional.empty(), "", List.of()));
                 } else {
-                    table.add(new BoundImport(n, Optional.of(m.path.toString()), m.elf.buildId().orElse(""),
-                            m.filtees.stream().map(LoadedObject::displayName).toList()));
+                    List<String> filtees = new ArrayList<>(m.filtees.size());
+                    for (LoadedObject f : m.filtees) filtees.add(f.displayName());
+                    table.add(new BoundImport(n, Optional.of(m.path.toString()), m.elf.buildId().orElse(""), List.copyOf(filtees)));
                 }
             }
             report(BindReason.BindImageComplete, imageName, "", 0, new BindParameter.BoundImports(List.copyOf(table)));

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the file for one {@code DT_NEEDED} name the way glibc's {@code _dl_map_object} does:
@@ -21,7 +21,8 @@ import java.util.Optional;
  * loader's {@code DT_RUNPATH}, then the ld.so cache, then the system directories (the last two not
  * under {@code DF_1_NODEFLIB}); each directory with its hwcaps subdirectories first. A file of the
  * wrong ELF class or machine is skipped and the search goes on, as ld.so does. Never runs anything.
- * Parsed files are kept for the resolver's lifetime, so several binds share them. Single-threaded.
+ * Parsed files are kept for the resolver's lifetime, so several binds share them. One thread per
+ * resolver; resolvers made with {@link #sharing} share their parsed files across threads.
  */
 final class LibraryResolver {
 
@@ -36,9 +37,27 @@ final class LibraryResolver {
     private record Ok(DynamicObject elf) implements Probe {}
     private record Rejected(String why, boolean wrongClass) implements Probe {}
 
-    private final Map<String, Probe> probes = new HashMap<>();
-    private final Map<String, Boolean> dirExists = new HashMap<>();
-    private final Map<Path, Optional<LdSoCache>> caches = new HashMap<>();
+    // Shared by resolvers made with #sharing, each on its own thread: a file is parsed once for all.
+    private final Map<String, Probe> probes;
+    private final Map<String, Boolean> dirExists;
+    private final Map<Path, Optional<LdSoCache>> caches;
+
+    LibraryResolver() {
+        probes = new ConcurrentHashMap<>();
+        dirExists = new ConcurrentHashMap<>();
+        caches = new ConcurrentHashMap<>();
+    }
+
+    private LibraryResolver(LibraryResolver other) {
+        probes = other.probes;
+        dirExists = other.dirExists;
+        caches = other.caches;
+    }
+
+    /** A resolver for another thread that shares this one's parsed files and directory checks. */
+    LibraryResolver sharing() {
+        return new LibraryResolver(this);
+    }
 
     /** Result of a search: exactly one of the two is present. */
     record Outcome(Optional<Found> found, Optional<NotFound> notFound) {}
@@ -157,17 +176,11 @@ final class LibraryResolver {
     private static Probe probe(String file, ElfHeader want) {
         Path p = Path.of(file);
         if (!Files.isRegularFile(p)) return new Missing();
-        ByteReader r;
-        try {
-            r = ByteReader.map(p, want.order());
-        } catch (IOException e) {
-            return new Rejected("cannot read: " + e.getMessage(), false);
-        } catch (FormatException e) {
-            return new Rejected(e.getMessage(), false);
-        }
         ElfHeader h;
         try {
-            h = ElfHeader.read(r);
+            h = ElfHeader.read(ByteReader.of(DynamicObject.head(p, 64), want.order()));
+        } catch (IOException e) {
+            return new Rejected("cannot read: " + e.getMessage(), false);
         } catch (FormatException e) {
             return new Rejected("invalid ELF header: " + e.getMessage(), false);
         }
@@ -176,7 +189,9 @@ final class LibraryResolver {
             return new Rejected("only ET_DYN and ET_EXEC can be loaded", false);
         }
         try {
-            return new Ok(DynamicObject.read(r));
+            return new Ok(DynamicObject.read(p));
+        } catch (IOException e) {
+            return new Rejected("cannot read: " + e.getMessage(), false);
         } catch (FormatException e) {
             return new Rejected("unreadable dynamic tables: " + e.getMessage(), false);
         }
@@ -184,8 +199,7 @@ final class LibraryResolver {
 
     /** Parses a file once per resolver (the image goes through here too). */
     DynamicObject open(Path file) throws IOException {
-        ByteReader r = ByteReader.map(file, java.nio.ByteOrder.LITTLE_ENDIAN);
-        return DynamicObject.read(r);
+        return DynamicObject.read(file);
     }
 
     private Optional<LdSoCache> cache(Path file) {

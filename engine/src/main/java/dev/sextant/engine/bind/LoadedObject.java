@@ -45,29 +45,49 @@ final class LoadedObject {
         this.symbolic = elf.dynamic().map(DynamicSection::symbolic).orElse(false);
     }
 
+    private Optional<String> rpath, runpath;      // decoded once: every search from this object asks
+    private int noDefaultLib = -1;
+
     Optional<String> rpath() {
-        // A DT_RUNPATH makes ld.so ignore the object's DT_RPATH.
-        if (elf.dynamic().map(d -> d.has(DynamicSection.DT_RUNPATH)).orElse(false)) return Optional.empty();
-        try {
-            return elf.dynamic().flatMap(DynamicSection::rpath);
-        } catch (FormatException e) {
-            return Optional.empty();       // a path outside the string table searches nothing
+        if (rpath == null) {
+            // A DT_RUNPATH (even an unreadable one) makes ld.so ignore the object's DT_RPATH.
+            boolean hasRunpath = elf.dynamic().isPresent() && elf.dynamic().get().has(DynamicSection.DT_RUNPATH);
+            rpath = hasRunpath ? Optional.empty() : string(DynamicSection.DT_RPATH);
         }
+        return rpath;
     }
 
     Optional<String> runpath() {
+        if (runpath == null) runpath = string(DynamicSection.DT_RUNPATH);
+        return runpath;
+    }
+
+    /** A dynamic tag's string; empty when absent or outside the string table (a path there searches nothing). */
+    private Optional<String> string(long tag) {
+        if (elf.dynamic().isEmpty()) return Optional.empty();
         try {
-            return elf.dynamic().flatMap(DynamicSection::runpath);
+            return elf.dynamic().get().string(tag);
         } catch (FormatException e) {
             return Optional.empty();
         }
     }
 
     boolean noDefaultLib() {
-        return elf.dynamic().map(d -> (d.flags1() & DynamicSection.DF_1_NODEFLIB) != 0).orElse(false);
+        if (noDefaultLib < 0) {
+            noDefaultLib = elf.dynamic().isPresent() && (elf.dynamic().get().flags1() & DynamicSection.DF_1_NODEFLIB) != 0 ? 1 : 0;
+        }
+        return noDefaultLib == 1;
     }
 
     String displayName() { return shownAs != null ? shownAs : name; }
+
+    private Optional<String> shown;
+
+    /** {@link #displayName} as an Optional, made once: for binding, after loading has settled the name. */
+    Optional<String> shownName() {
+        if (shown == null) shown = Optional.of(displayName());
+        return shown;
+    }
 
     boolean matches(String needed) {
         return names.contains(needed) || path.toString().equals(needed);

@@ -23,7 +23,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * {@code BindImageEx} for PE images (x86 and x64): each imported DLL is looked for in the image's
+ * {@code BindImageEx} for PE images (x86 and x64): each imported DLL (the import directory's, then
+ * the delay-load directory's, marked {@link Module#delayLoad}) is looked for in the image's
  * directory and then in the search path's extra directories (case-insensitively, as Windows
  * matches names), each import bound by name or ordinal to the DLL's export, forwarders followed
  * across DLLs ({@code BindForwarder}; a forwarder that leads nowhere or loops is
@@ -86,51 +87,31 @@ final class PeBinder {
             modules.add(new Module(image.toString(), Optional.of(image.toString()), "image", Optional.empty(), List.of(),
                     Optional.empty(), imageFailure, List.of()));
             for (PeImports.Module m : imports) {
-                Optional<Dll> dll = dll(m.dllName());
-                if (dll.isEmpty()) {
-                    missing.add(m.dllName());
-                    List<String> trail = trail(m.dllName());
-                    report(BindReason.BindImportModuleFailed, m.dllName(), 0,
-                            new BindParameter.Failure("cannot find " + m.dllName(), trail));
-                    modules.add(new Module(m.dllName(), Optional.empty(), "not found", Optional.of(image.toString()), trail,
-                            Optional.empty(), Optional.of("not found"), List.of()));
+                Bound b = bindModule(m.dllName(), m.procedures(), false, modules, missing, unresolved);
+                if (b == null) {
                     table.add(new BoundImport(m.dllName(), Optional.empty(), "", List.of()));
                     continue;
                 }
-                Dll d = dll.get();
-                report(BindReason.BindImportModule, m.dllName(), 0, new BindParameter.ModuleFound(d.path().toString(), d.foundBy()));
-                List<Procedure> procs = new ArrayList<>();
-                long[] values = new long[m.procedures().size()];
-                Set<String> refs = new LinkedHashSet<>();
-                boolean complete = true;
-                for (int i = 0; i < m.procedures().size(); i++) {
-                    PeImports.Procedure p = m.procedures().get(i);
-                    BindParameter.ProcedureName param = new BindParameter.ProcedureName(p.display(), Optional.empty());
-                    Optional<Resolved> r = resolve(d, p.name(), p.hintOrOrdinal(), p.byOrdinal(), new ArrayList<>(), m.dllName(), p.display());
-                    if (r.isEmpty()) {
-                        complete = false;
-                        unresolved.add(new Unresolved(m.dllName(), p.display(), Optional.empty()));
-                        report(BindReason.BindImportProcedureFailed, m.dllName(), 0, param);
-                        procs.add(new Procedure(p.display(), p.hintOrOrdinal(), Optional.empty(), Status.UNDEFINED, Optional.empty(),
-                                0, Optional.empty(), false));
-                        continue;
-                    }
-                    Resolved res = r.get();
-                    values[i] = res.va();
-                    refs.addAll(res.forwardedThrough());
-                    report(BindReason.BindImportProcedure, m.dllName(), res.va(), param);
-                    procs.add(new Procedure(p.display(), p.hintOrOrdinal(), Optional.empty(),
-                            res.forwardedTo().isPresent() ? Status.FORWARDED : Status.BOUND, Optional.of(res.in().name()), res.va(),
-                            res.forwardedTo(), false));
-                }
-                modules.add(new Module(m.dllName(), Optional.of(d.path().toString()), d.foundBy(), Optional.of(image.toString()),
-                        List.of(), Optional.of(stamp(d.image())), Optional.empty(), List.copyOf(procs)));
                 List<PeBoundCopy.Ref> refList = new ArrayList<>();
-                for (String ref : refs) dll(ref).ifPresent(x -> refList.add(new PeBoundCopy.Ref(ref, x.image().fileHeader().timeDateStamp())));
-                table.add(new BoundImport(m.dllName(), Optional.of(d.path().toString()), stamp(d.image()),
+                for (String ref : b.refs()) dll(ref).ifPresent(x -> refList.add(new PeBoundCopy.Ref(ref, x.image().fileHeader().timeDateStamp())));
+                table.add(new BoundImport(m.dllName(), Optional.of(b.dll().path().toString()), stamp(b.dll().image()),
                         refList.stream().map(PeBoundCopy.Ref::name).toList()));
-                if (complete) bound.add(new PeBoundCopy.BoundModule(m, d.image().fileHeader().timeDateStamp(), values, List.copyOf(refList)));
+                if (b.complete()) bound.add(new PeBoundCopy.BoundModule(m, b.dll().image().fileHeader().timeDateStamp(), b.values(), List.copyOf(refList)));
             }
+            // Delay-load imports bind the same way; they are not part of the bound import table.
+            List<PeImports.DelayModule> delayed;
+            try {
+                delayed = PeImports.readDelay(pe);
+            } catch (FormatException e) {
+                if (imageFailure.isEmpty()) {
+                    imageFailure = Optional.of(e.getMessage());
+                    modules.set(0, new Module(image.toString(), Optional.of(image.toString()), "image", Optional.empty(), List.of(),
+                            Optional.empty(), imageFailure, List.of()));
+                }
+                report(BindReason.BindRvaToVaFailed, "", e.offset(), new BindParameter.Failure(e.getMessage(), List.of()));
+                delayed = List.of();
+            }
+            for (PeImports.DelayModule m : delayed) bindModule(m.dllName(), m.procedures(), true, modules, missing, unresolved);
             report(BindReason.BindImageComplete, "", 0, new BindParameter.BoundImports(List.copyOf(table)));
             if (updateCopy) {
                 PeBoundCopy.write(pe, image, PeBoundCopy.copyPath(image), bound, (reason, dll, va, p) -> report(reason, dll, va, p));
@@ -139,6 +120,57 @@ final class PeBinder {
             stopped = true;
         }
         return new BindResult(image.toString(), format, List.copyOf(modules), List.copyOf(missing), List.copyOf(unresolved), stopped);
+    }
+
+    /** How one imported DLL bound: the DLL, each slot's address, the DLLs forwarders went through, and whether all bound. */
+    private record Bound(Dll dll, long[] values, Set<String> refs, boolean complete) {}
+
+    /**
+     * Finds one imported DLL and binds its procedures, telling the routine and adding the module
+     * (and any failures) to the lists; null when the DLL is not found.
+     */
+    private Bound bindModule(String dllName, List<PeImports.Procedure> procedures, boolean delay, List<Module> modules,
+                             List<String> missing, List<Unresolved> unresolved) {
+        Optional<Dll> dll = dll(dllName);
+        if (dll.isEmpty()) {
+            if (!missing.contains(dllName)) missing.add(dllName);
+            List<String> trail = trail(dllName);
+            report(BindReason.BindImportModuleFailed, dllName, 0,
+                    new BindParameter.Failure("cannot find " + dllName + (delay ? " (delay-load)" : ""), trail));
+            modules.add(new Module(dllName, Optional.empty(), "not found", Optional.of(image.toString()), trail,
+                    Optional.empty(), Optional.of("not found"), List.of(), delay));
+            return null;
+        }
+        Dll d = dll.get();
+        report(BindReason.BindImportModule, dllName, 0,
+                new BindParameter.ModuleFound(d.path().toString(), delay ? d.foundBy() + "; delay-load" : d.foundBy()));
+        List<Procedure> procs = new ArrayList<>();
+        long[] values = new long[procedures.size()];
+        Set<String> refs = new LinkedHashSet<>();
+        boolean complete = true;
+        for (int i = 0; i < procedures.size(); i++) {
+            PeImports.Procedure p = procedures.get(i);
+            BindParameter.ProcedureName param = new BindParameter.ProcedureName(p.display(), Optional.empty());
+            Optional<Resolved> r = resolve(d, p.name(), p.hintOrOrdinal(), p.byOrdinal(), new ArrayList<>(), dllName, p.display());
+            if (r.isEmpty()) {
+                complete = false;
+                unresolved.add(new Unresolved(dllName, p.display(), Optional.empty()));
+                report(BindReason.BindImportProcedureFailed, dllName, 0, param);
+                procs.add(new Procedure(p.display(), p.hintOrOrdinal(), Optional.empty(), Status.UNDEFINED, Optional.empty(),
+                        0, Optional.empty(), false));
+                continue;
+            }
+            Resolved res = r.get();
+            values[i] = res.va();
+            refs.addAll(res.forwardedThrough());
+            report(BindReason.BindImportProcedure, dllName, res.va(), param);
+            procs.add(new Procedure(p.display(), p.hintOrOrdinal(), Optional.empty(),
+                    res.forwardedTo().isPresent() ? Status.FORWARDED : Status.BOUND, Optional.of(res.in().name()), res.va(),
+                    res.forwardedTo(), false));
+        }
+        modules.add(new Module(dllName, Optional.of(d.path().toString()), d.foundBy(), Optional.of(image.toString()),
+                List.of(), Optional.of(stamp(d.image())), Optional.empty(), List.copyOf(procs), delay));
+        return new Bound(d, values, refs, complete);
     }
 
     /** Follows an import (and any forwarders) to an address; empty when it cannot be resolved. */

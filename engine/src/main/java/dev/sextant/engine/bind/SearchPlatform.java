@@ -63,7 +63,7 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
         String vendor = "";
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags") && cpu.isEmpty()) cpu = Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                if (line.startsWith("flags") && cpu.isEmpty()) cpu = words(line.substring(line.indexOf(':') + 1));
                 if (line.startsWith("vendor_id") && vendor.isEmpty()) vendor = line.substring(line.indexOf(':') + 1).trim();
             }
         } catch (IOException | RuntimeException e) {
@@ -108,6 +108,19 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
         return new SearchPlatform(dirs, lib, platform, List.copyOf(hwcaps), List.copyOf(subdirs), interp);
     }
 
+    /** The blank-separated words of a line (without a regular expression: a cold one costs more than the bind of a small file). */
+    private static Set<String> words(String line) {
+        Set<String> out = new java.util.HashSet<>();
+        int i = 0, n = line.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) i++;
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) i++;
+            if (i > start) out.add(line.substring(start, i));
+        }
+        return out;
+    }
+
     /**
      * glibc 2.37 dropped the legacy hwcaps subdirectories. The version is guessed from the highest
      * {@code GLIBC_2.x} version the C library defines; without a C library, the newer behaviour.
@@ -117,8 +130,7 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
             Path libc = Path.of(d, "libc.so.6");
             if (!Files.exists(libc)) continue;
             try {
-                var obj = dev.sextant.engine.format.elf.DynamicObject.read(
-                        dev.sextant.engine.format.io.ByteReader.map(libc, java.nio.ByteOrder.LITTLE_ENDIAN));
+                var obj = dev.sextant.engine.format.elf.DynamicObject.read(libc);
                 int max = 0;
                 for (var v : obj.versions().defined()) {
                     if (v.name().startsWith("GLIBC_2.")) {

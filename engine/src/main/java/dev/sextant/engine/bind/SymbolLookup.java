@@ -34,13 +34,13 @@ final class SymbolLookup {
      * so that equal references of different objects are one object with one {@code id}.
      */
     static final class SymbolRef {
-        final String name;
+        String name;                  // decoded once, when the reference is first met (see #interned)
         final byte[] bytes;
         final int hash;
         final Version version;
-        final Optional<String> versionName;
+        Optional<String> versionName;
         final boolean weak, copy, plt;
-        final BindParameter.ProcedureName parameter;
+        BindParameter.ProcedureName parameter;
         int id = -1;
         /**
          * Across binds: files (by {@link LoadedObject#fileId}) already probed for this reference, and
@@ -64,21 +64,28 @@ final class SymbolLookup {
             if (match) matched[w] |= 1L << fileId;
         }
 
-        SymbolRef(String name, Version version, boolean weak, boolean copy, boolean plt) {
-            this.name = name;
-            this.bytes = name.getBytes(StandardCharsets.UTF_8);
+        /** A key to look the reference up with: the name stays undecoded until {@link #interned}. */
+        SymbolRef(byte[] bytes, Version version, boolean weak, boolean copy, boolean plt) {
+            this.bytes = bytes;
             this.hash = DynamicSymbols.gnuHash(bytes);
             this.version = version;
-            this.versionName = version == null ? Optional.empty() : Optional.of(version.name());
             this.weak = weak;
             this.copy = copy;
             this.plt = plt;
+        }
+
+        /** This key becomes the one reference for its name, version and kind. */
+        SymbolRef interned(int id) {
+            this.id = id;
+            this.name = new String(bytes, StandardCharsets.UTF_8);
+            this.versionName = version == null ? Optional.empty() : Optional.of(version.name());
             this.parameter = new BindParameter.ProcedureName(name, versionName);
+            return this;
         }
 
         @Override public boolean equals(Object o) {
             if (!(o instanceof SymbolRef r) || r.hash != hash || r.weak != weak || r.copy != copy || r.plt != plt) return false;
-            if (!r.name.equals(name)) return false;
+            if (!Arrays.equals(r.bytes, bytes)) return false;
             if (version == null || r.version == null) return version == r.version;
             return version.name().equals(r.version.name()) && version.hidden() == r.version.hidden()
                     && version.file().equals(r.version.file());
@@ -123,27 +130,37 @@ final class SymbolLookup {
      * The imports of an object in {@code .dynsym} order; versions only where ld.so would use them
      * (hash ≠ 0). {@code intern} makes equal references one object.
      */
-    static List<Import> imports(LoadedObject o, Map<SymbolRef, SymbolRef> intern) {
-        DynamicSymbols syms = o.elf.symbols();
-        SymbolVersions vers = o.elf.versions();
-        DynamicRelocations rel = o.elf.relocations();
-        List<Import> out = new ArrayList<>();
-        for (int i = 1; i < syms.count(); i++) {
-            boolean copy = rel.copied().get(i);
-            if (syms.shndx(i) != DynamicSymbol.SHN_UNDEF && !copy) continue;
+    static List<Import> imports(dev.sextant.engine.format.elf.DynamicObject elf, Map<SymbolRef, SymbolRef> intern) {
+        DynamicSymbols syms = elf.symbols();
+        SymbolVersions vers = elf.versions();
+        DynamicRelocations rel = elf.relocations();
+        java.util.BitSet copied = rel.copied();
+        int[] undefined = syms.undefinedIndices();
+        List<Import> out = new ArrayList<>(undefined.length + copied.cardinality());
+        // the undefined symbols and the copy-relocated ones, merged in table order
+        int u = 0, c = copied.nextSetBit(1);
+        while (u < undefined.length || (c >= 0 && c < syms.count())) {
+            int i;
+            if (c < 0 || c >= syms.count() || (u < undefined.length && undefined[u] < c)) {
+                i = undefined[u++];
+            } else {
+                i = c;
+                if (u < undefined.length && undefined[u] == c) u++;
+                c = copied.nextSetBit(c + 1);
+            }
+            boolean copy = copied.get(i);
             int binding = syms.info(i) >>> 4;
             if (binding == DynamicSymbol.STB_LOCAL) continue;
-            DynamicSymbol s = syms.symbol(i);
-            if (s.name().isEmpty()) continue;
+            byte[] name = syms.nameBytes(i);
+            if (name.length == 0) continue;
             int ndx = vers.versym(i) & 0x7fff;
             Version v = ndx >= 2 ? vers.versionAt(ndx) : null;
             if (v != null && v.hash() == 0) v = null;
-            SymbolRef ref = new SymbolRef(s.name(), v, binding == DynamicSymbol.STB_WEAK, copy, rel.plt().get(i));
-            SymbolRef known = intern.putIfAbsent(ref, ref);
-            if (known == null) {
-                ref.id = intern.size() - 1;
-            } else {
-                ref = known;
+            SymbolRef key = new SymbolRef(name, v, binding == DynamicSymbol.STB_WEAK, copy, rel.plt().get(i));
+            SymbolRef ref = intern.get(key);
+            if (ref == null) {
+                ref = key.interned(intern.size());
+                intern.put(ref, ref);
             }
             out.add(new Import(i, ref));
         }
@@ -165,7 +182,8 @@ final class SymbolLookup {
             Resolution r = lookupIn(first, ref);
             if (r != null) return r;
         }
-        for (LoadedObject m : scope) {
+        for (int i = 0, n = scope.size(); i < n; i++) {          // indexed: no iterator per lookup
+            LoadedObject m = scope.get(i);
             if (ref.copy && m == main) continue;      // a copy relocation's source is never the executable
             Resolution r = lookupIn(m, ref);
             if (r != null) return r;
@@ -195,7 +213,7 @@ final class SymbolLookup {
         if (filter != null && definesSymbol(filter, ref)) {
             return new Resolution(Status.FORWARDED, filter, hit.value(), Optional.of(filter.displayName()), Optional.of(m.displayName()));
         }
-        return new Resolution(Status.BOUND, m, hit.value(), Optional.of(m.displayName()), Optional.empty());
+        return new Resolution(Status.BOUND, m, hit.value(), m.shownName(), Optional.empty());
     }
 
     /** The library the version requirement names is in scope but does not define that version at all. */

@@ -31,9 +31,19 @@ public record DynamicSection(List<Entry> entries, ByteReader strtab, LoadMap loa
      * executable). The string table is optional only in the sense that a file without one has no names.
      */
     public static Optional<DynamicSection> read(ByteReader file, ElfHeader eh, List<ProgramHeader> phdrs) {
-        ProgramHeader dyn = phdrs.stream().filter(p -> p.type() == ProgramHeader.PT_DYNAMIC).findFirst().orElse(null);
+        ProgramHeader dyn = segment(phdrs);
         if (dyn == null) return Optional.empty();
-        ByteReader seg = file.slice("dynamic section", dyn.offset(), dyn.filesz());
+        return Optional.of(read(file, file.slice("dynamic section", dyn.offset(), dyn.filesz()), eh, phdrs));
+    }
+
+    /** The first {@code PT_DYNAMIC}, or null. */
+    static ProgramHeader segment(List<ProgramHeader> phdrs) {
+        for (ProgramHeader p : phdrs) if (p.type() == ProgramHeader.PT_DYNAMIC) return p;
+        return null;
+    }
+
+    /** The entries up to {@code DT_NULL} of a dynamic segment's bytes. */
+    static List<Entry> entries(ByteReader seg, ElfHeader eh) {
         int entSize = eh.is64() ? 16 : 8;
         long n = seg.size() / entSize;
         List<Entry> entries = new ArrayList<>();
@@ -44,8 +54,13 @@ public record DynamicSection(List<Entry> entries, ByteReader strtab, LoadMap loa
             if (tag == DT_NULL) break;
             entries.add(new Entry(tag, val));
         }
+        return List.copyOf(entries);
+    }
+
+    /** The dynamic section whose bytes are {@code seg}; its tables are read from {@code file}. */
+    static DynamicSection read(ByteReader file, ByteReader seg, ElfHeader eh, List<ProgramHeader> phdrs) {
         LoadMap map = LoadMap.of(phdrs);
-        DynamicSection partial = new DynamicSection(List.copyOf(entries), null, map);
+        DynamicSection partial = new DynamicSection(entries(seg, eh), null, map);
         OptionalLong strAddr = partial.value(DT_STRTAB);
         OptionalLong strSize = partial.value(DT_STRSZ);
         ByteReader strtab = null;
@@ -53,7 +68,7 @@ public record DynamicSection(List<Entry> entries, ByteReader strtab, LoadMap loa
             strtab = strSize.isPresent() ? map.slice(file, "dynamic string table", strAddr.getAsLong(), strSize.getAsLong())
                     : map.sliceToSegmentEnd(file, "dynamic string table", strAddr.getAsLong());
         }
-        return Optional.of(new DynamicSection(partial.entries(), strtab, map));
+        return new DynamicSection(partial.entries(), strtab, map);
     }
 
     /** The first value of {@code tag}. */

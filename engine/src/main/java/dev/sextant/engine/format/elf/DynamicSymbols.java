@@ -168,6 +168,30 @@ public final class DynamicSymbols {
         return new DynamicSymbol(i, name, u32(o + 4), u32(o + 8), table[o + 12] & 0xff, table[o + 13] & 0xff, u16(o + 14));
     }
 
+    /** The name of symbol {@code i} as bytes (empty for none), as {@link #symbol(int)} would decode it. */
+    public byte[] nameBytes(int i) {
+        long nameOff = u32(offsetOf(i));
+        return nameOff == 0 ? NO_BYTES : strtab.cStringBytes("dynamic symbol name", nameOff, 65536);
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /**
+     * Indices (ascending, from 1) of the symbols whose section index is {@code SHN_UNDEF}: one
+     * tight pass over the table, for finding an object's imports among tens of thousands of symbols.
+     */
+    public int[] undefinedIndices() {
+        int[] out = new int[64];
+        int n = 0;
+        for (int i = 1, o = entSize + (is64 ? 6 : 14); i < count; i++, o += entSize) {
+            if (table[o] == 0 && table[o + 1] == 0) {       // SHN_UNDEF in either byte order
+                if (n == out.length) out = Arrays.copyOf(out, n * 2);
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
     /** The section index of symbol {@code i} without decoding its name (for cheap filtering). */
     public int shndx(int i) {
         return u16(offsetOf(i) + (is64 ? 6 : 14));

@@ -34,7 +34,7 @@ public record LdSoCache(List<Entry> entries, List<String> hwcapSubdirs, Map<Stri
     }
 
     public static LdSoCache read(Path file) throws IOException {
-        return parse(ByteReader.map(file, ByteOrder.nativeOrder()));
+        return parse(ByteReader.of(java.nio.file.Files.readAllBytes(file), ByteOrder.nativeOrder()));   // small: reading beats mapping
     }
 
     public static LdSoCache parse(ByteReader file) {

@@ -12,7 +12,9 @@ import java.util.List;
 public record LoadMap(List<ProgramHeader> loads) {
 
     public static LoadMap of(List<ProgramHeader> phdrs) {
-        return new LoadMap(phdrs.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).toList());
+        java.util.ArrayList<ProgramHeader> loads = new java.util.ArrayList<>();
+        for (ProgramHeader p : phdrs) if (p.type() == ProgramHeader.PT_LOAD) loads.add(p);
+        return new LoadMap(List.copyOf(loads));
     }
 
     /**

@@ -212,12 +212,36 @@ public final class ByteReader {
         }
     }
 
+    /** As {@link #cString} but the bytes (without the NUL), not decoded. */
+    public byte[] cStringBytes(String what, long offset, int max) {
+        check(what, offset, 0);
+        if (offset >= size) throw FormatException.outOfBounds(what, base + offset, 1);
+        int start = (int) offset;
+        int limit = (int) Math.min(size, offset + (long) max);
+        if (buf.hasArray()) {
+            byte[] a = buf.array();
+            int o = buf.arrayOffset();
+            int end = start;
+            while (end < limit && a[o + end] != 0) end++;
+            return java.util.Arrays.copyOfRange(a, o + start, o + end);
+        }
+        byte[] chunk = new byte[limit - start];
+        buf.get(start, chunk, 0, chunk.length);
+        for (int i = 0; i < chunk.length; i++) if (chunk[i] == 0) return java.util.Arrays.copyOf(chunk, i);
+        return chunk;
+    }
+
     /**
      * True when the bytes at {@code offset} are {@code s} followed by a NUL (a string-table entry
      * equal to {@code s}); false also when they run past the end. Reads with one bulk copy.
      */
     public boolean cStringEquals(long offset, byte[] s) {
         if (!contains(offset, s.length + 1L)) return false;
+        if (buf.hasArray()) {       // read from the heap: compare in place
+            byte[] a = buf.array();
+            int at = buf.arrayOffset() + (int) offset;
+            return a[at + s.length] == 0 && java.util.Arrays.equals(a, at, at + s.length, s, 0, s.length);
+        }
         byte[] here = new byte[s.length + 1];
         buf.get((int) offset, here, 0, here.length);
         if (here[s.length] != 0) return false;
