@@ -6,6 +6,7 @@
  *   jit gdb-jit        registers the code through the GDB JIT interface with an in-memory ELF
  *                      object carrying .eh_frame (CIE "zR", absolute pointers) and a .symtab
  *   jit gdb-jit-crash  as gdb-jit, then aborts in blocker() (for a core)
+ *   jit gdb-jit-rel    as gdb-jit with a relocatable object (ET_REL: section-relative symbols)
  *   jit none           no registration at all
  *   jit perf-map       writes /tmp/perf-PID.map naming the code (symbols only, no unwind info)
  *   jit cycle FILE     waits for FILE to exist, then registers, unregisters and registers again
@@ -98,7 +99,12 @@ static size_t eh_frame(unsigned char *p, uint64_t code)
     return n;
 }
 
-/* An ELF object in memory: .text (a copy of the code, at its run-time address), .eh_frame, .symtab, .strtab, .shstrtab. */
+/*
+ * An ELF object in memory: .text (a copy of the code, at its run-time address), .eh_frame, .symtab,
+ * .strtab, .shstrtab. rel: a relocatable object (ET_REL) as LLVM's JIT registers them: symbol
+ * values relative to their section, whose sh_addr says where the section was loaded.
+ */
+static int rel_object;
 static unsigned char *make_object(uint64_t code, const char *name, size_t *size)
 {
     static const char shstr[] = "\0.text\0.eh_frame\0.symtab\0.strtab\0.shstrtab";
@@ -117,7 +123,7 @@ static unsigned char *make_object(uint64_t code, const char *name, size_t *size)
     syms[1].st_name = 1;
     syms[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
     syms[1].st_shndx = 1;
-    syms[1].st_value = code;
+    syms[1].st_value = rel_object ? 0 : code;
     syms[1].st_size = CODE_LEN;
     memcpy(buf + off, syms, sizeof syms); off += sizeof syms;
     size_t shstr_off = off; memcpy(buf + off, shstr, sizeof shstr); off += sizeof shstr;
@@ -140,7 +146,7 @@ static unsigned char *make_object(uint64_t code, const char *name, size_t *size)
     eh->e_ident[EI_DATA] = ELFDATA2LSB;
     eh->e_ident[EI_VERSION] = EV_CURRENT;
     eh->e_ident[EI_OSABI] = ELFOSABI_NONE;
-    eh->e_type = ET_EXEC;
+    eh->e_type = rel_object ? ET_REL : ET_EXEC;
     eh->e_machine = EM_X86_64;
     eh->e_version = EV_CURRENT;
     eh->e_ehsize = sizeof(Elf64_Ehdr);
@@ -197,9 +203,10 @@ int main(int argc, char **argv)
     if (mprotect(code, 4096, PROT_READ | PROT_EXEC) != 0) { perror("mprotect"); return 1; }
 
     size_t size;
+    rel_object = strcmp(mode, "gdb-jit-rel") == 0;
     unsigned char *obj = make_object((uint64_t)code, "jit_fn", &size);
     crash = strcmp(mode, "gdb-jit-crash") == 0;
-    if (strcmp(mode, "gdb-jit") == 0 || crash) {
+    if (strcmp(mode, "gdb-jit") == 0 || crash || rel_object) {
         register_object(obj, size);
     } else if (strcmp(mode, "perf-map") == 0) {
         char path[64];

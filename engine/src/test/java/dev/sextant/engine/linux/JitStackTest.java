@@ -149,6 +149,18 @@ class JitStackTest {
         });
     }
 
+    /** A relocatable JIT object (as LLVM registers them): its symbol, relative to .text, still names the frame. */
+    @Test void relocatableJitObjectNamesItsFrame() throws Exception {
+        try (Blocked b = start("gdb-jit-rel")) {
+            List<StackFrame> frames = stack(b.process().pid());
+            StackFrame jit = jitFrame(frames, b);
+            assertThat(jit.source()).isEqualTo(FrameSource.DYNAMIC_TABLE);
+            assertThat(jit.function()).hasValue("jit_fn");
+            assertThat(jit.offset()).isEqualTo(jit.pc().value() - b.code());
+            assertThat(frames.get(jit.index() + 1).function()).contains("main");
+        }
+    }
+
     @Test void unregisteredJitFrameIsMarkedFramePointerAndMatchesEuStack() throws Exception {
         Assumptions.assumeTrue(NativePrograms.onPath("eu-stack"), "eu-stack (the reference) is not installed");
         try (Blocked b = start("none")) {

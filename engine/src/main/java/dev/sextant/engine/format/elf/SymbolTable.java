@@ -16,7 +16,7 @@ public final class SymbolTable {
     /** One function symbol: {@code [value, value+size)}. */
     public record Symbol(long value, long size, String name) {}
 
-    private static final int STT_FUNC = 2, STT_GNU_IFUNC = 10;
+    private static final int STT_FUNC = 2, STT_GNU_IFUNC = 10, SHN_LORESERVE = 0xff00;
     // Parallel arrays sorted by value (then larger size first); names are decoded only when asked for,
     // since a large library has tens of thousands of symbols and a lookup needs a few.
     private final long[] values;
@@ -129,6 +129,9 @@ public final class SymbolTable {
             }
             int type = info & 0xf;
             if ((type != STT_FUNC && type != STT_GNU_IFUNC) || shndx == 0 || nameOff >= str.size()) continue;
+            // In a relocatable object a value is relative to its section; a JIT that registers one
+            // (LLVM's) sets the section's sh_addr to where it loaded it.
+            if (eh.type() == ElfHeader.ET_REL && shndx < SHN_LORESERVE && shndx < sections.size()) value += sections.get(shndx).addr();
             out.add(value, size, nameOff, t);
         }
     }
