@@ -59,7 +59,7 @@ public final class SymbolHandler implements AutoCloseable {
         boolean lines;
         Optional<String> reason = Optional.empty();
         DebugFileSearch.Result search;             // memo: libdwfl may ask twice (symtab, DWARF)
-        SymbolTable table = new SymbolTable(List.of());
+        SymbolTable table = new SymbolTable(DwflSymbols.Table.EMPTY);
         ModuleRecord(ModuleReport r) {
             name = r.name(); base = r.start(); end = r.end(); buildId = r.buildId(); file = r.mainFile();
         }
@@ -290,7 +290,7 @@ public final class SymbolHandler implements AutoCloseable {
         m.symbolFile = Optional.empty();
         m.symbols = 0;
         m.lines = false;
-        m.table = new SymbolTable(List.of());
+        m.table = new SymbolTable(DwflSymbols.Table.EMPTY);
         m.reason = Optional.empty();
         // libdwfl keeps a module's files for the life of its session: start a new one.
         closeSession(false);
@@ -483,6 +483,19 @@ public final class SymbolHandler implements AutoCloseable {
         List<AddressInfo.Inline> inl = new ArrayList<>();
         for (ResolvedFrame f : rows.subList(0, rows.size() - 1)) inl.add(new AddressInfo.Inline(f.function(), f.file(), f.line()));
         return new AddressInfo(address, phys.module(), phys.function(), phys.offset(), rows.get(0).file(), rows.get(0).line(), inl);
+    }
+
+    /** The symbols of the module at {@code address}: Sextant's table, then libdwfl's one call per symbol (the reference for tests). */
+    List<List<DwflSymbols.Symbol>> symbolsBothWays(Address address) {
+        checkThread();
+        ModuleRecord m = find(address.value()).orElseThrow();
+        ensureLoaded(m);
+        return List.of(m.table.symbols(), DwflSymbols.symbols(dwfl, m.base));
+    }
+
+    /** Whether the table of the module at {@code address} was read from its file in bulk (for tests). */
+    boolean tableReadFromFile(Address address) {
+        return find(address.value()).map(m -> m.table.readFromFile()).orElse(false);
     }
 
     /** Every thread's unwound pcs of the core, each symbolized (loading symbols as frames need them). */
