@@ -249,6 +249,39 @@ public final class DwflSymbols {
                 fn == null ? 0 : off[0], file, line, false);
     }
 
+    /** A source position: the file as the line table names it, and the line (absent when 0). */
+    public record SourceLine(String file, java.util.OptionalInt line) {}
+
+    /**
+     * Address → source line in one module, for many addresses ({@code dwfl_module_getsrc},
+     * {@code dwfl_lineinfo}): the module is found once, and file names are decoded once per file
+     * (libdw's file table strings live as long as the module's DWARF, so their address names them).
+     * Valid for the life of the {@link Dwfl} session it was made from; same thread as the Dwfl.
+     */
+    public static final class LineLookup {
+        private final Pointer mod;
+        private final int[] line = new int[1];
+        private final java.util.HashMap<Long, String> files = new java.util.HashMap<>();
+
+        public LineLookup(Dwfl dwfl, long address) {
+            mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
+        }
+
+        /** The line-table row covering {@code address} (absolute), or empty. */
+        public Optional<SourceLine> at(long address) {
+            if (mod == null) return Optional.empty();
+            Pointer l = LibDw.dwfl_module_getsrc(mod, address);
+            if (l == null) return Optional.empty();
+            line[0] = 0;
+            Pointer f = LibDw.dwfl_lineinfo(l, null, line, null, null, null);
+            if (f == null) return Optional.empty();
+            long key = Pointer.nativeValue(f);
+            String file = files.get(key);
+            if (file == null) files.put(key, file = f.getString(0));
+            return Optional.of(new SourceLine(file, line[0] > 0 ? java.util.OptionalInt.of(line[0]) : java.util.OptionalInt.empty()));
+        }
+    }
+
     static LibDw.FindDebuginfo findDebuginfo(DebugInfoSearch search) {
         return (mod, userdata, modname, base, fileName, debuglink, crc, out) -> {
             Optional<Path> found;
