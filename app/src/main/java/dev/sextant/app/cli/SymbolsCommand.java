@@ -123,7 +123,7 @@ public final class SymbolsCommand implements Callable<Integer> {
         java.util.concurrent.FutureTask<Optional<String>> binding = new java.util.concurrent.FutureTask<>(Dwfl::unavailableReason);
         Thread binder = new Thread(binding, "libdw binding");
         binder.setDaemon(true);
-        if (System.getenv("XNOTHREAD") != null) binding.run(); else binder.start();
+        binder.start();
         SymbolPath path = null;
         List<Address> addresses = new ArrayList<>(addr.size());
         String argError = null;
