@@ -4,7 +4,6 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.SymbolEntries;
-import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.ByteBuffer;
@@ -131,7 +130,7 @@ public final class DwflSymbols {
         if (file.isEmpty() || !file.get().startsWith("/")) return Optional.empty();
         SymbolEntries entries;
         try {
-            Optional<SymbolEntries> read = SymbolEntries.read(ByteReader.map(Path.of(file.get()), ByteOrder.LITTLE_ENDIAN));
+            Optional<SymbolEntries> read = SymbolEntries.read(Path.of(file.get()));
             if (read.isEmpty()) return Optional.empty();
             entries = read.get();
         } catch (java.io.IOException | FormatException e) {
