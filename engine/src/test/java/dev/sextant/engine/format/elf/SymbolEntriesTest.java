@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sextant.engine.format.io.FormatException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,26 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SymbolEntriesTest {
     static final Path LIBZ = Path.of("/lib/x86_64-linux-gnu/libz.so.1");
 
-    static String readelf(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("readelf"));
-        cmd.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            assumeTrue(false, "no readelf");
-            return "";
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return out;
-    }
-
     /** libz ships without .symtab: its .dynsym, entry by entry (value, size, section index, name). */
     @Test void dynamicSymbolsMatchReadelf() throws Exception {
         assumeTrue(Files.exists(LIBZ), "needs libz.so.1");
         List<String> ref = new ArrayList<>();
-        for (String line : readelf("-W", "--dyn-syms", LIBZ.toString()).split("\n")) {
+        for (String line : DynamicSymbolsTest.readelf("--dyn-syms", LIBZ.toString()).split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 7 || !f[0].matches("\\d+:")) continue;
             String name = f.length > 7 ? f[7].replaceFirst("@.*", "") : "";
