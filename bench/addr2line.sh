@@ -41,7 +41,9 @@ for lib in "${libs[@]}"; do
   dir="$work/$lib"; mkdir -p "$dir"
   exe="$work/crash"; [[ $lib == libLLVM ]] && exe="$work/crashllvm"
   core=$(make_core "$dir" "$exe")
-  line=$(eu-unstrip -n --core="$core" -e "$exe" | grep -E "/(libc\.so\.6|libLLVM-14\.so[.0-9]*) " | head -1)
+  # The libLLVM program loads libc too: pick the library this row is about.
+  pat='/libc\.so\.6 '; [[ $lib == libLLVM ]] && pat='/libLLVM-14\.so[.0-9]* '
+  line=$(eu-unstrip -n --core="$core" -e "$exe" | grep -E "$pat" | head -1)
   base=$(awk '{split($1, a, "+"); print a[1]}' <<<"$line")
   file=$(awk '{print $3}' <<<"$line")
   ref="$file"

@@ -21,7 +21,8 @@ median_ms() {
 cpu_ms() {
   local f; f=$(mktemp)
   /usr/bin/time -f "%U %S" -o "$f" "$@" >/dev/null 2>&1 || true
-  awk '{printf "%d\n", ($1 + $2) * 1000}' "$f"; rm -f "$f"
+  # The last line: time writes "Command exited with non-zero status N" first when the command fails.
+  tail -1 "$f" | awk '{printf "%d\n", ($1 + $2) * 1000}'; rm -f "$f"
 }
 
 median_cpu_ms() {

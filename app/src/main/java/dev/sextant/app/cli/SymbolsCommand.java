@@ -117,30 +117,48 @@ public final class SymbolsCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        Optional<String> libdw = Dwfl.unavailableReason();
-        if (libdw.isPresent()) { err.println("sextant: " + libdw.get()); return 2; }
-        if ((core == null) == (pid == null)) { err.println("sextant: symbols needs one of --core FILE or --pid PID"); return 2; }
-        SymbolPath path;
+        long t0 = System.nanoTime();
+        // Binding libdw (JNA registers each function) takes tens of milliseconds: a second thread does
+        // it while this one reads the arguments and the addresses.
+        java.util.concurrent.FutureTask<Optional<String>> binding = new java.util.concurrent.FutureTask<>(Dwfl::unavailableReason);
+        Thread binder = new Thread(binding, "libdw binding");
+        binder.setDaemon(true);
+        binder.start();
+        SymbolPath path = null;
+        List<Address> addresses = new ArrayList<>(addr.size());
+        String argError = null;
         try {
             path = symbolPath == null ? SymbolPath.defaults(System.getenv())
                     : SymbolPath.parse(symbolPath, System.getenv()).withEnvironment(System.getenv());
-            if (addrFile != null) {
-                for (String l : java.nio.file.Files.readAllLines(addrFile)) if (!l.isBlank()) addr.add(l.strip());
-            }
-            for (String a : addr) Address.parse(a);
+            for (String a : addr) addresses.add(Address.parse(a));
+            if (addrFile != null) addresses.addAll(AddressFile.read(addrFile));
         } catch (java.io.IOException e) {
-            err.println("sextant: cannot read " + addrFile + ": " + e.getMessage());
-            return 2;
+            argError = "cannot read " + addrFile + ": " + e.getMessage();
         } catch (IllegalArgumentException e) {
-            err.println("sextant: " + e.getMessage());
-            return 2;
+            argError = e.getMessage();
         }
+        long tArgs = System.nanoTime();
+        Optional<String> libdw;
+        try {
+            libdw = binding.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 2;
+        } catch (java.util.concurrent.ExecutionException e) {
+            libdw = Optional.of("elfutils' libdw.so.1 could not be bound: " + e.getCause());
+        }
+        long tBound = System.nanoTime();
+        if (libdw.isPresent()) { err.println("sextant: " + libdw.get()); return 2; }
+        if ((core == null) == (pid == null)) { err.println("sextant: symbols needs one of --core FILE or --pid PID"); return 2; }
+        if (argError != null) { err.println("sextant: " + argError); return 2; }
+        boolean lookups = !addresses.isEmpty();
         Set<SymbolOption> opts = EnumSet.copyOf(SymbolOption.defaults());
         if (noDebuginfod) opts.remove(SymbolOption.DEBUGINFOD);
         if (noisy) opts.add(SymbolOption.DEBUG);
         StringBuilder out = new StringBuilder();
         List<SymbolEvent> events = new ArrayList<>();
         boolean any = true;
+        AddressLines lines = null;
         dev.sextant.engine.linux.Tracer tracer = null;
         try (SymbolHandler h = new SymbolHandler(path, opts)) {
             h.registerCallback((e, ctx) -> {
@@ -160,21 +178,25 @@ public final class SymbolsCommand implements Callable<Integer> {
                 err.println("sextant: " + (pid != null ? "process " + pid : core) + ": " + e.getMessage());
                 return 2;
             }
+            long tOpen = System.nanoTime();
             if (loadAll) h.loadAll();
             List<SymbolMatch> matches = new ArrayList<>();
             for (String f : find) matches.addAll(h.find(f));
             List<AddressInfo> infos = new ArrayList<>(addr.size());
-            long t0 = System.nanoTime();
-            for (String a : addr) infos.add(noInlines ? h.locate(Address.parse(a)) : h.lookup(Address.parse(a)));
-            if ("1".equals(System.getenv("SEXTANT_TIMING")) && !addr.isEmpty()) {
-                long ms = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
-                err.println("timing: " + addr.size() + " lookups (symbol loads included) in " + ms + " ms, "
-                        + (addr.size() * 1000L / ms) + " per second");
+            long tLookups = System.nanoTime();
+            for (Address a : addresses) infos.add(noInlines ? h.locate(a) : h.lookup(a));
+            if ("1".equals(System.getenv("SEXTANT_TIMING")) && lookups) {
+                long now = System.nanoTime(), ms = Math.max(1, (now - tLookups) / 1_000_000);
+                err.println("phases: arguments " + (tArgs - t0) / 1_000_000 + " ms, libdw binding " + (tBound - t0) / 1_000_000 + " ms, open "
+                        + (tOpen - tBound) / 1_000_000 + " ms, lookups " + (now - tLookups) / 1_000_000 + " ms");
+                err.println("timing: " + addresses.size() + " lookups (symbol loads included) in " + ms + " ms, "
+                        + (addresses.size() * 1000L / ms) + " per second");
             }
             List<ModuleSymbols> mods = h.modules();
             if (!find.isEmpty() && matches.isEmpty()) any = false;
-            if (!addr.isEmpty() && infos.stream().anyMatch(i -> i.symbol().isEmpty())) any = false;
-            if (json) json(out, mods, matches, infos); else text(out, mods, matches, infos);
+            if (lookups && infos.stream().anyMatch(i -> i.symbol().isEmpty())) any = false;
+            if (json) json(out, mods, matches, infos); else text(out, mods, matches, lookups);
+            if (!json) lines = AddressLines.of(infos);
         } catch (IllegalArgumentException e) {
             err.println("sextant: " + e.getMessage());
             return 2;
@@ -183,6 +205,7 @@ public final class SymbolsCommand implements Callable<Integer> {
         }
         byte[] b = out.toString().getBytes(StandardCharsets.UTF_8);
         System.out.write(b, 0, b.length);
+        if (lines != null) lines.writeTo(System.out);
         System.out.flush();
         return any ? 0 : 1;
     }
@@ -194,8 +217,9 @@ public final class SymbolsCommand implements Callable<Integer> {
         return e.toString();
     }
 
-    private void text(StringBuilder out, List<ModuleSymbols> mods, List<SymbolMatch> matches, List<AddressInfo> infos) {
-        if (find.isEmpty() && addr.isEmpty()) {
+    /** Modules (when nothing was asked) and matches; the addresses' lines follow through {@link AddressLines}. */
+    private void text(StringBuilder out, List<ModuleSymbols> mods, List<SymbolMatch> matches, boolean lookups) {
+        if (find.isEmpty() && !lookups) {
             for (ModuleSymbols m : mods) {
                 out.append(m.base()).append(' ').append(m.end()).append(' ').append(m.shortName()).append(' ')
                         .append(m.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -209,18 +233,6 @@ public final class SymbolsCommand implements Callable<Integer> {
         }
         for (SymbolMatch s : matches) {
             out.append(s.address()).append(' ').append(s.size()).append(' ').append(s.qualifiedName()).append('\n');
-        }
-        for (AddressInfo i : infos) {
-            out.append(i.address()).append(' ');
-            out.append(i.module().orElse("?")).append('!').append(i.symbol().orElse("?"));
-            if (i.offset() != 0) out.append("+0x").append(Long.toHexString(i.offset()));
-            i.file().ifPresent(f -> out.append(' ').append(f).append(i.line().isPresent() ? ":" + i.line().getAsInt() : ""));
-            out.append('\n');
-            for (AddressInfo.Inline in : i.inlines()) {
-                out.append("    inlined ").append(in.function().orElse("?"));
-                in.file().ifPresent(f -> out.append(' ').append(f).append(in.line().isPresent() ? ":" + in.line().getAsInt() : ""));
-                out.append('\n');
-            }
         }
     }
 

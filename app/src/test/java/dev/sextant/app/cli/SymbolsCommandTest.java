@@ -82,6 +82,56 @@ class SymbolsCommandTest {
         assertThat(sawInline).as("store_value is inlined into level3").isTrue();
     }
 
+    /**
+     * The batch path (--addr-file, --no-inlines: sorted symbol table read from the file, one line lookup
+     * per module, byte-buffer output) on 2,000 random addresses in libc's .text: symbol+offset and
+     * file:line equal {@code eu-addr2line -S --relative}'s (libdwfl's dwfl_module_addrinfo and line
+     * table). Sextant prints file names as the line table gives them; eu-addr2line by default, and
+     * llvm-addr2line, put the CU's DW_AT_comp_dir in front of relative ones.
+     */
+    @Test void addrFileOnLibcAgreesWithEuAddr2line() throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("eu-addr2line") && Tools.onPath("eu-readelf"), "needs eu-addr2line and eu-readelf");
+        StackCommandTest.Run r = run("symbols", "--core", core.toString(), "--exe", exe.toString(), "--symbol-path",
+                "own;debuglink;build-id", "--no-debuginfod", "--load-all", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode libc = null;
+        for (JsonNode m : new ObjectMapper().readTree(r.out()).get("modules")) if (m.get("name").asText().startsWith("libc.so")) libc = m;
+        Assumptions.assumeTrue(libc != null && libc.get("symbolFile").isTextual(), "the test program has no libc.so module with a file");
+        long base = Long.parseUnsignedLong(libc.get("base").asText().substring(2), 16);
+        // The debug file keeps the section addresses (its .text is NOBITS, with address and size).
+        String[] text = Tools.run(dir, 60, List.of("eu-readelf", "-S", libc.get("symbolFile").asText())).stdout().lines()
+                .map(l -> l.trim().split("\\s+")).filter(f -> f.length > 5 && f[1].equals(".text")).findFirst().orElseThrow();
+        long textAddr = Long.parseUnsignedLong(text[3], 16), textSize = Long.parseUnsignedLong(text[5], 16);
+        java.util.Random random = new java.util.Random(11);
+        List<String> addrs = new ArrayList<>();
+        // libc's first PT_LOAD is at 0: address = base + link-time address.
+        for (int i = 0; i < 2000; i++) addrs.add("0x" + Long.toHexString(base + textAddr + (long) (random.nextDouble() * textSize)));
+        Path file = dir.resolve("libc-addresses.txt");
+        java.nio.file.Files.write(file, addrs);
+        r = run("symbols", "--core", core.toString(), "--exe", exe.toString(), "--symbol-path", "own;debuglink;build-id",
+                "--no-debuginfod", "--no-inlines", "--addr-file", file.toString());
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        List<String> ours = r.out().lines().toList();
+        List<String> cmd = new ArrayList<>(List.of("eu-addr2line", "--core=" + core, "-e", exe.toString(), "-S", "--relative"));
+        cmd.addAll(addrs);
+        List<String> eu = Tools.run(dir, 120, cmd).stdout().lines().toList();
+        assertThat(ours).hasSize(addrs.size());
+        assertThat(eu).hasSize(2 * addrs.size());
+        int withLines = 0;
+        for (int i = 0; i < addrs.size(); i++) {
+            String[] f = ours.get(i).split(" ");
+            assertThat(f[0]).isEqualTo(addrs.get(i));
+            String sym = f[1].substring(f[1].indexOf('!') + 1);
+            String wantSym = eu.get(2 * i).startsWith("()+") ? "?" : eu.get(2 * i);
+            assertThat(sym).as(addrs.get(i)).isEqualTo(wantSym);
+            String want = eu.get(2 * i + 1).replaceFirst("^(.*:\\d+):\\d+$", "$1");
+            String got = f.length > 2 ? f[2] : "??:0";
+            assertThat(got).as(addrs.get(i)).isEqualTo(want);
+            if (!got.startsWith("??")) withLines++;
+        }
+        if (libc.get("lines").asBoolean()) assertThat(withLines).as("addresses with a line (libc6-dbg)").isGreaterThan(1500);
+    }
+
     @Test void textListsModulesWithTheirSymbolState() {
         StackCommandTest.Run r = run(base("--load-all"));
         assertThat(r.exit()).as(r.err()).isZero();

@@ -59,11 +59,16 @@ public final class SymbolHandler implements AutoCloseable {
         boolean lines;
         Optional<String> reason = Optional.empty();
         DebugFileSearch.Result search;             // memo: libdwfl may ask twice (symtab, DWARF)
-        SymbolTable table = new SymbolTable(List.of());
+        SymbolTable table = new SymbolTable(DwflSymbols.Table.EMPTY);
+        DwflSymbols.LineLookup lineLookup;         // of the current session: dropped when it closes
         ModuleRecord(ModuleReport r) {
             name = r.name(); base = r.start(); end = r.end(); buildId = r.buildId(); file = r.mainFile();
         }
-        String shortName() { return DebugFileSearch.shortName(name); }
+        private String shortName;
+        String shortName() {
+            if (shortName == null) shortName = DebugFileSearch.shortName(name);
+            return shortName;
+        }
         ModuleSymbols snapshot() {
             return new ModuleSymbols(name, Address.of(base), Address.of(end), buildId, file, status, source, symbolFile,
                     symbols, lines, reason, search == null ? List.of() : search.steps());
@@ -85,6 +90,7 @@ public final class SymbolHandler implements AutoCloseable {
     private Optional<Path> executable = Optional.empty();
     private int lastPercent = -1;
     private Thread owner;
+    private ModuleRecord lastFound;    // lookups come in runs within one module
 
     /** @param timeout debuginfod's connect/no-data timeout (the whole transfer may take ten times it) */
     public SymbolHandler(SymbolPath path, Set<SymbolOption> options, Duration timeout) {
@@ -248,8 +254,16 @@ public final class SymbolHandler implements AutoCloseable {
     }
 
     private Optional<ModuleRecord> find(long address) {
+        ModuleRecord last = lastFound;
+        if (last != null && Long.compareUnsigned(address, last.base) >= 0 && Long.compareUnsigned(address, last.end) < 0
+                && modules.get(last.base) == last) {
+            return Optional.of(last);
+        }
         for (ModuleRecord m : modules.values()) {
-            if (Long.compareUnsigned(address, m.base) >= 0 && Long.compareUnsigned(address, m.end) < 0) return Optional.of(m);
+            if (Long.compareUnsigned(address, m.base) >= 0 && Long.compareUnsigned(address, m.end) < 0) {
+                lastFound = m;
+                return Optional.of(m);
+            }
         }
         return Optional.empty();
     }
@@ -290,7 +304,7 @@ public final class SymbolHandler implements AutoCloseable {
         m.symbolFile = Optional.empty();
         m.symbols = 0;
         m.lines = false;
-        m.table = new SymbolTable(List.of());
+        m.table = new SymbolTable(DwflSymbols.Table.EMPTY);
         m.reason = Optional.empty();
         // libdwfl keeps a module's files for the life of its session: start a new one.
         closeSession(false);
@@ -441,10 +455,12 @@ public final class SymbolHandler implements AutoCloseable {
             return new AddressInfo(address, Optional.of(mod.shortName()), hit.map(SymbolTable.Hit::name),
                     hit.map(SymbolTable.Hit::offset).orElse(0L), Optional.empty(), OptionalInt.empty(), List.of());
         }
-        ResolvedFrame f = DwflSymbols.locate(dwfl, address.value(), false);
+        if (mod.lineLookup == null) mod.lineLookup = new DwflSymbols.LineLookup(dwfl, mod.base);
+        Optional<DwflSymbols.SourceLine> src = mod.lineLookup.at(address.value());
         finishPending();
         return new AddressInfo(address, Optional.of(mod.shortName()), hit.map(SymbolTable.Hit::name),
-                hit.map(SymbolTable.Hit::offset).orElse(0L), f.file(), f.line(), List.of());
+                hit.map(SymbolTable.Hit::offset).orElse(0L), src.map(DwflSymbols.SourceLine::file),
+                src.isPresent() ? src.get().line() : OptionalInt.empty(), List.of());
     }
 
     /**
@@ -483,6 +499,19 @@ public final class SymbolHandler implements AutoCloseable {
         List<AddressInfo.Inline> inl = new ArrayList<>();
         for (ResolvedFrame f : rows.subList(0, rows.size() - 1)) inl.add(new AddressInfo.Inline(f.function(), f.file(), f.line()));
         return new AddressInfo(address, phys.module(), phys.function(), phys.offset(), rows.get(0).file(), rows.get(0).line(), inl);
+    }
+
+    /** The symbols of the module at {@code address}: Sextant's table, then libdwfl's one call per symbol (the reference for tests). */
+    List<List<DwflSymbols.Symbol>> symbolsBothWays(Address address) {
+        checkThread();
+        ModuleRecord m = find(address.value()).orElseThrow();
+        ensureLoaded(m);
+        return List.of(m.table.symbols(), DwflSymbols.symbols(dwfl, m.base));
+    }
+
+    /** Whether the table of the module at {@code address} was read from its file in bulk (for tests). */
+    boolean tableReadFromFile(Address address) {
+        return find(address.value()).map(m -> m.table.readFromFile()).orElse(false);
     }
 
     /** Every thread's unwound pcs of the core, each symbolized (loading symbols as frames need them). */
@@ -539,6 +568,7 @@ public final class SymbolHandler implements AutoCloseable {
     }
 
     private void closeSession(boolean raiseUnloaded) {
+        for (ModuleRecord m : modules.values()) m.lineLookup = null;
         if (dwfl != null) {
             dwfl.close();
             dwfl = null;

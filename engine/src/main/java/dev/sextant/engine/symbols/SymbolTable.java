@@ -3,7 +3,6 @@ package dev.sextant.engine.symbols;
 import dev.sextant.engine.elfutils.jna.Demangler;
 import dev.sextant.engine.elfutils.jna.DwflSymbols;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,31 +17,73 @@ import java.util.Optional;
 final class SymbolTable {
     private static final int MAX_STEPS_BACK = 64;
 
-    private final List<DwflSymbols.Symbol> all;
+    private final DwflSymbols.Table table;
+    private List<DwflSymbols.Symbol> all;
+    private final int[] order;          // index into table, by address
     private final long[] start;
     private final long[] size;
-    private final String[] name;
     private final String[] demangled;
 
-    SymbolTable(List<DwflSymbols.Symbol> symbols) {
-        this.all = List.copyOf(symbols);
-        List<DwflSymbols.Symbol> sorted = new ArrayList<>();
-        for (DwflSymbols.Symbol s : symbols) if (s.type() != DwflSymbols.STT_TLS) sorted.add(s);
-        sorted.sort(Comparator.comparingLong(DwflSymbols.Symbol::address)
-                .thenComparing(Comparator.comparingInt(DwflSymbols.Symbol::bindingRank).reversed())
-                .thenComparing(s -> s.size() == 0));
-        start = new long[sorted.size()];
-        size = new long[sorted.size()];
-        name = new String[sorted.size()];
-        demangled = new String[sorted.size()];
-        for (int i = 0; i < sorted.size(); i++) {
-            start[i] = sorted.get(i).address();
-            size[i] = sorted.get(i).size();
-            name[i] = sorted.get(i).name();
+    SymbolTable(DwflSymbols.Table table) {
+        this.table = table;
+        int n = 0;
+        int[] idx = new int[table.count()];
+        for (int i = 0; i < table.count(); i++) if (table.type(i) != DwflSymbols.STT_TLS) idx[n++] = i;
+        order = java.util.Arrays.copyOf(idx, n);
+        sort(order, 0, n - 1);
+        start = new long[n];
+        size = new long[n];
+        demangled = new String[n];
+        for (int i = 0; i < n; i++) {
+            start[i] = table.address(order[i]);
+            size[i] = table.size(order[i]);
         }
     }
 
-    List<DwflSymbols.Symbol> symbols() { return all; }
+    boolean readFromFile() { return table.readFromFile(); }
+
+    /** Every symbol in table order (TLS ones included), made on first use: only searches by name need them. */
+    List<DwflSymbols.Symbol> symbols() {
+        if (all == null) {
+            List<DwflSymbols.Symbol> list = new ArrayList<>(table.count());
+            for (int i = 0; i < table.count(); i++) list.add(table.symbol(i));
+            all = List.copyOf(list);
+        }
+        return all;
+    }
+
+    /** Address (signed, as before), then global before weak before local, then sized first, then table order. */
+    private int compare(int a, int b) {
+        int c = Long.compare(table.address(a), table.address(b));
+        if (c != 0) return c;
+        c = Integer.compare(rank(b), rank(a));
+        if (c != 0) return c;
+        c = Boolean.compare(table.size(a) == 0, table.size(b) == 0);
+        return c != 0 ? c : Integer.compare(a, b);
+    }
+
+    private int rank(int i) {
+        int b = table.binding(i);
+        return b == 1 ? 3 : b == 2 ? 2 : b == 0 ? 1 : 0;
+    }
+
+    /** Quicksort of indices on primitive keys: a comparator chain over 10⁵ records costs more than reading the table. */
+    private void sort(int[] idx, int lo, int hi) {
+        while (hi - lo > 16) {
+            int p = idx[(lo + hi) >>> 1], i = lo, j = hi;
+            while (i <= j) {
+                while (compare(idx[i], p) < 0) i++;
+                while (compare(idx[j], p) > 0) j--;
+                if (i <= j) { int t = idx[i]; idx[i] = idx[j]; idx[j] = t; i++; j--; }
+            }
+            if (j - lo < hi - i) { sort(idx, lo, j); lo = i; } else { sort(idx, i, hi); hi = j; }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            int x = idx[i], j = i - 1;
+            while (j >= lo && compare(idx[j], x) > 0) { idx[j + 1] = idx[j]; j--; }
+            idx[j + 1] = x;
+        }
+    }
 
     /** The symbol at {@code address} and the offset into it. */
     Optional<Hit> at(long address) {
@@ -68,7 +109,7 @@ final class SymbolTable {
     }
 
     private Hit hit(int k, long address) {
-        if (demangled[k] == null) demangled[k] = Demangler.demangle(name[k]);
+        if (demangled[k] == null) demangled[k] = Demangler.demangle(table.name(order[k]));
         return new Hit(demangled[k], address - start[k]);
     }
 

@@ -280,6 +280,24 @@ class SymbolHandlerTest {
         }
     }
 
+    /** The table is read from the ELF file in bulk; it must be libdwfl's symbol for symbol (.symtab of debug files, .dynsym). */
+    @Test void symbolTablesReadFromTheFilesEqualLibdwflsOwn() {
+        for (String p : List.of("own", "own;debuglink;build-id")) {
+            try (SymbolHandler h = new SymbolHandler(path(p), NOISY)) {
+                h.openCore(core, Optional.of(exe));
+                int compared = 0;
+                for (ModuleSymbols m : h.modules()) {
+                    if (m.file().isEmpty()) continue;
+                    List<List<dev.sextant.engine.elfutils.jna.DwflSymbols.Symbol>> both = h.symbolsBothWays(m.base());
+                    assertThat(both.get(0)).as("%s with %s", m.shortName(), p).isEqualTo(both.get(1));
+                    compared += both.get(1).size();
+                    if (m.shortName().startsWith("libc.so")) assertThat(h.tableReadFromFile(m.base())).as("libc's table read in bulk").isTrue();
+                }
+                assertThat(compared).as("symbols compared").isGreaterThan(1000);
+            }
+        }
+    }
+
     @Test void withoutDeferredLoadsEveryModuleLoadsAtOpenAndUnloadRaisesSymbolsUnloaded() {
         Set<SymbolOption> eager = EnumSet.of(SymbolOption.LOAD_LINES, SymbolOption.PREFER_LOCAL);
         try (SymbolHandler h = new SymbolHandler(path("own;debuglink"), eager)) {

@@ -1,6 +1,10 @@
 package dev.sextant.engine.elfutils.jna;
 
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.SymbolEntries;
+import dev.sextant.engine.format.io.FormatException;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,8 +27,44 @@ public final class DwflSymbols {
      * {@code .dynsym}) and the symbols themselves, DWARF present, a line table present, the main and the debug file libdwfl uses,
      * and libdwfl's message when DWARF could not be had.
      */
-    public record LoadResult(int symbolCount, List<Symbol> symbols, boolean dwarf, boolean lines, Optional<String> mainFile,
+    public record LoadResult(int symbolCount, Table symbols, boolean dwarf, boolean lines, Optional<String> mainFile,
                              Optional<String> debugFile, Optional<String> dwarfError) {}
+
+    /**
+     * A module's defined symbols (no sections, files, undefined or nameless ones) in table order:
+     * absolute address, size, ELF type and binding, and the name as in the file, decoded on first
+     * use when the table was read from the file. Engine thread only (names are cached as decoded).
+     */
+    public static final class Table {
+        private final long[] address, size;
+        private final byte[] typeBinding;
+        private final String[] name;
+        private final SymbolEntries entries;     // null when every name was copied from libdwfl
+        private final int[] entry;
+
+        private Table(long[] address, long[] size, byte[] typeBinding, String[] name, SymbolEntries entries, int[] entry) {
+            this.address = address; this.size = size; this.typeBinding = typeBinding; this.name = name;
+            this.entries = entries; this.entry = entry;
+        }
+
+        public static final Table EMPTY = new Table(new long[0], new long[0], new byte[0], new String[0], null, null);
+
+        public int count() { return address.length; }
+        /** Whether the table was read from the file in bulk (else through libdwfl symbol by symbol). */
+        public boolean readFromFile() { return entries != null; }
+        public long address(int i) { return address[i]; }
+        public long size(int i) { return size[i]; }
+        public int type(int i) { return typeBinding[i] & 0xf; }
+        public int binding(int i) { return (typeBinding[i] & 0xff) >>> 4; }
+
+        public String name(int i) {
+            String n = name[i];
+            if (n == null) name[i] = n = entries.name(entry[i]).orElse("");
+            return n;
+        }
+
+        public Symbol symbol(int i) { return new Symbol(name(i), address[i], size[i], type(i), binding(i)); }
+    }
 
     /** One defined symbol: name as in the file (not demangled), absolute address, size, ELF type (STT_*) and binding (STB_*). */
     public record Symbol(String name, long address, long size, int type, int binding) {
@@ -63,16 +103,95 @@ public final class DwflSymbols {
         }
         PointerByReference main = new PointerByReference(), debug = new PointerByReference();
         LibDw.dwfl_module_info(mod, null, null, null, null, null, main, debug);
-        List<Symbol> table = syms > 0 ? symbols(dwfl, address) : List.of();
-        return new LoadResult(table.size(), table, dw != null, lines,
-                Optional.ofNullable(main.getValue()).map(p -> p.getString(0)),
-                Optional.ofNullable(debug.getValue()).map(p -> p.getString(0)), dwErr);
+        Optional<String> mainFile = Optional.ofNullable(main.getValue()).map(p -> p.getString(0));
+        Optional<String> debugFile = Optional.ofNullable(debug.getValue()).map(p -> p.getString(0));
+        Table table = Table.EMPTY;
+        if (syms > 0) table = fromFile(mod, syms, mainFile, debugFile).orElseGet(() -> table(mod));
+        return new LoadResult(table.count(), table, dw != null, lines, mainFile, debugFile, dwErr);
+    }
+
+    /**
+     * The module's symbol table read from the file libdwfl took it from, in one bulk copy instead of a
+     * libdwfl call per symbol (45,000 in libLLVM's {@code .dynsym}: a fifth of a second through JNA).
+     * Only when it must give what libdwfl gives: a 64-bit little-endian file that is not relocatable,
+     * the same number of entries (so no auxiliary {@code .gnu_debugdata} table is merged in), and a
+     * sample of entries with the same names and addresses as {@code dwfl_module_getsym_info}'s.
+     * Otherwise empty, and the caller asks libdwfl symbol by symbol.
+     */
+    private static Optional<Table> fromFile(Pointer mod, int syms, Optional<String> mainFile, Optional<String> debugFile) {
+        byte[] sym = new byte[24];
+        long[] addr = new long[1], bias = new long[1], mainBias = new long[1];
+        int[] shndx = new int[1];
+        com.sun.jna.Memory elf = new com.sun.jna.Memory(Native.POINTER_SIZE);
+        if (LibDwMore.dwfl_module_getsym_info(mod, 1, sym, addr, shndx, elf, bias) == null && syms > 1) return Optional.empty();
+        Pointer mainElf = LibDw.dwfl_module_getelf(mod, mainBias);
+        Pointer symElf = elf.getPointer(0);
+        Optional<String> file = symElf != null && symElf.equals(mainElf) ? mainFile : debugFile;
+        if (file.isEmpty() || !file.get().startsWith("/")) return Optional.empty();
+        SymbolEntries entries;
+        try {
+            Optional<SymbolEntries> read = SymbolEntries.read(Path.of(file.get()));
+            if (read.isEmpty()) return Optional.empty();
+            entries = read.get();
+        } catch (java.io.IOException | FormatException e) {
+            return Optional.empty();
+        }
+        if (entries.count() != syms || entries.header().type() == ElfHeader.ET_REL) return Optional.empty();
+        long b = bias[0];
+        for (int k : new int[] {1, syms / 4, syms / 2, 3 * (syms / 4), syms - 1}) {
+            if (k < 1 || k >= syms) continue;
+            Pointer name = LibDwMore.dwfl_module_getsym_info(mod, k, sym, addr, shndx, null, null);
+            Optional<String> mine = entries.name(k);
+            if (name == null ? mine.isPresent() : !mine.equals(Optional.of(name.getString(0)))) return Optional.empty();
+            if (name != null && addr[0] != absolute(entries, k, b)) return Optional.empty();
+        }
+        int n = 0;
+        long[] address = new long[syms], size = new long[syms];
+        byte[] tb = new byte[syms];
+        int[] entry = new int[syms];
+        for (int i = 1; i < syms; i++) {
+            int type = entries.type(i), sec = entries.sectionIndex(i);
+            if (sec == SymbolEntries.SHN_XINDEX) return Optional.empty();
+            if (type == STT_SECTION || type == STT_FILE || sec == SymbolEntries.SHN_UNDEF) continue;
+            if (entries.nameOffset(i) == 0 || entries.nameIsEmpty(i)) continue;
+            address[n] = absolute(entries, i, b);
+            size[n] = entries.size(i);
+            tb[n] = (byte) (type | entries.binding(i) << 4);
+            entry[n] = i;
+            n++;
+        }
+        return Optional.of(new Table(java.util.Arrays.copyOf(address, n), java.util.Arrays.copyOf(size, n),
+                java.util.Arrays.copyOf(tb, n), new String[n], entries, java.util.Arrays.copyOf(entry, n)));
+    }
+
+    /** The address libdwfl gives entry {@code i}: biased, except absolute symbols and those in sections not loaded. */
+    private static long absolute(SymbolEntries e, int i, long bias) {
+        int sec = e.sectionIndex(i);
+        boolean biased = sec != SymbolEntries.SHN_ABS && (sec >= SymbolEntries.SHN_LORESERVE || e.inLoadedSection(i));
+        return biased ? e.value(i) + bias : e.value(i);
+    }
+
+    /** The defined symbols of {@code mod} through libdwfl, one call per symbol. */
+    private static Table table(Pointer mod) {
+        List<Symbol> list = symbols(mod);
+        int n = list.size();
+        long[] address = new long[n], size = new long[n];
+        byte[] tb = new byte[n];
+        String[] name = new String[n];
+        for (int i = 0; i < n; i++) {
+            Symbol s = list.get(i);
+            address[i] = s.address(); size[i] = s.size(); tb[i] = (byte) (s.type() | s.binding() << 4); name[i] = s.name();
+        }
+        return new Table(address, size, tb, name, null, null);
     }
 
     /** The defined symbols (no sections, files or undefined ones) of the module containing {@code address}. */
     public static List<Symbol> symbols(Dwfl dwfl, long address) {
         Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
-        if (mod == null) return List.of();
+        return mod == null ? List.of() : symbols(mod);
+    }
+
+    private static List<Symbol> symbols(Pointer mod) {
         int n = LibDwMore.dwfl_module_getsymtab(mod);
         List<Symbol> out = new ArrayList<>(Math.max(0, n));
         byte[] sym = new byte[24];
@@ -127,6 +246,39 @@ public final class DwflSymbols {
         }
         return new ResolvedFrame(module, fn == null ? Optional.empty() : Optional.of(Demangler.demangle(fn.getString(0))),
                 fn == null ? 0 : off[0], file, line, false);
+    }
+
+    /** A source position: the file as the line table names it, and the line (absent when 0). */
+    public record SourceLine(String file, java.util.OptionalInt line) {}
+
+    /**
+     * Address → source line in one module, for many addresses ({@code dwfl_module_getsrc},
+     * {@code dwfl_lineinfo}): the module is found once, and file names are decoded once per file
+     * (libdw's file table strings live as long as the module's DWARF, so their address names them).
+     * Valid for the life of the {@link Dwfl} session it was made from; same thread as the Dwfl.
+     */
+    public static final class LineLookup {
+        private final Pointer mod;
+        private final int[] line = new int[1];
+        private final java.util.HashMap<Long, String> files = new java.util.HashMap<>();
+
+        public LineLookup(Dwfl dwfl, long address) {
+            mod = LibDw.dwfl_addrmodule(dwfl.handle(), address);
+        }
+
+        /** The line-table row covering {@code address} (absolute), or empty. */
+        public Optional<SourceLine> at(long address) {
+            if (mod == null) return Optional.empty();
+            Pointer l = LibDw.dwfl_module_getsrc(mod, address);
+            if (l == null) return Optional.empty();
+            line[0] = 0;
+            Pointer f = LibDw.dwfl_lineinfo(l, null, line, null, null, null);
+            if (f == null) return Optional.empty();
+            long key = Pointer.nativeValue(f);
+            String file = files.get(key);
+            if (file == null) files.put(key, file = f.getString(0));
+            return Optional.of(new SourceLine(file, line[0] > 0 ? java.util.OptionalInt.of(line[0]) : java.util.OptionalInt.empty()));
+        }
     }
 
     static LibDw.FindDebuginfo findDebuginfo(DebugInfoSearch search) {
