@@ -717,21 +717,16 @@ public final class Dwfl implements AutoCloseable {
         if (fd >= 0) Posix.close(fd);
     }
 
-    /** Loads libdw and libelf now; a missing library becomes a message that says what to install. */
-    /** A class with JNA's field-order annotation, to read it once ahead (see {@link #preload}). */
-    @com.sun.jna.Structure.FieldOrder({"unused"}) private static final class AnnotationWarmup {}
-
     /**
      * Loads JNA and libdw on background threads, for a short command that will need them soon.
      * Their first load is mostly one-time work of the JVM that JNA sets off: java.util.logging's
-     * start (JNA logs through it) and the proxy class behind the first annotation JNA reads (its
-     * structures' field order), which is generated at run time. Each takes 10 to 25 ms; run on
-     * two threads they overlap, and the registration of libdw's functions follows the later.
+     * start (JNA logs through it), on a thread of its own, and the layout of JNA's own structures,
+     * whose annotation read {@link JnaWarmup} spares; the registration of libdw's functions follows.
      */
     public static void preload() {
         Thread logging = new Thread(() -> java.util.logging.Logger.getLogger(com.sun.jna.Native.class.getName()), "sextant-preload-logging");
         Thread jna = new Thread(() -> {
-            AnnotationWarmup.class.getAnnotation(com.sun.jna.Structure.FieldOrder.class);
+            JnaWarmup.seedFieldOrder();
             unavailableReason();
         }, "sextant-preload");
         for (Thread t : new Thread[] {logging, jna}) {
@@ -740,6 +735,7 @@ public final class Dwfl implements AutoCloseable {
         }
     }
 
+    /** Loads libdw and libelf now; a missing library becomes a message that says what to install. */
     public static Optional<String> unavailableReason() {
         try {
             LibElf.elf_version(LibElf.EV_CURRENT);
