@@ -117,6 +117,21 @@ public final class SymbolTable {
         tables.add(str);
         long n = tab.size() / entsize;
         String w = s.name() + " symbol";
+        if (eh.is64() && eh.order() == java.nio.ByteOrder.LITTLE_ENDIAN && n > 1 && n * 3 < Integer.MAX_VALUE - 8) {
+            // one bulk copy, then three words per entry: name|info<<32|other<<40|shndx<<48, value, size
+            long[] raw = tab.s64Array(w, 0, (int) (n * 3));
+            long strSize = str.size();
+            for (int i = 1; i < n; i++) {
+                long w0 = raw[3 * i];
+                long nameOff = w0 & 0xffff_ffffL;
+                int type = (int) (w0 >>> 32) & 0xf, shndx = (int) (w0 >>> 48) & 0xffff;
+                if ((type != STT_FUNC && type != STT_GNU_IFUNC) || shndx == 0 || nameOff >= strSize) continue;
+                long value = raw[3 * i + 1];
+                if (eh.type() == ElfHeader.ET_REL && shndx < SHN_LORESERVE && shndx < sections.size()) value += sections.get(shndx).addr();
+                out.add(value, raw[3 * i + 2], nameOff, t);
+            }
+            return;
+        }
         for (long i = 1; i < n; i++) {
             long o = i * entsize;
             long nameOff = tab.u32(w, o);
