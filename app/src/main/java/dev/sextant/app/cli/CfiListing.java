@@ -212,7 +212,7 @@ final class CfiListing {
         /** A program seen once: its rows are kept from its second sighting on, so that the many programs seen once cost no copy. */
         static final Rows ONCE = new Rows(new long[0], new byte[0], new int[0], new int[0]);
         /** Shared by the worker threads (their writes race only to store equal rows). */
-        final java.util.concurrent.ConcurrentHashMap<Key, Rows> map = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.ConcurrentHashMap<Key, Rows> map = new java.util.concurrent.ConcurrentHashMap<>(1 << 15);
 
         record Key(long cie, byte[] code) {
             @Override public boolean equals(Object o) {

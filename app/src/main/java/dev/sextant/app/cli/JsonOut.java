@@ -63,8 +63,11 @@ final class JsonOut {
 
     /** {@code "0x…"} lower-case hex, unsigned. */
     JsonOut hex(long v) {
-        comma();
-        put('"'); put('0'); put('x'); rawHex(v); put('"');
+        ensure(21);
+        if (needComma) buf[len++] = ',';
+        buf[len++] = '"'; buf[len++] = '0'; buf[len++] = 'x';
+        rawHex(v);
+        buf[len++] = '"';
         needComma = true;
         return this;
     }
@@ -188,8 +191,21 @@ final class JsonOut {
         for (int i = digits - 1; i >= 0; i--) buf[len++] = HEX[(int) (v >>> (i * 4)) & 0xf];
     }
 
+    /** "0".."2047" as bytes: CFA and register offsets are small, and written millions of times. */
+    private static final byte[][] SMALL = new byte[2048][];
+    static {
+        for (int i = 0; i < SMALL.length; i++) SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private void decimal(long v) {
-        if (v >= 0 && v < 10) { put((char) ('0' + v)); return; }
+        if (v > -SMALL.length && v < SMALL.length) {
+            byte[] d = SMALL[(int) Math.abs(v)];
+            ensure(d.length + 1);
+            if (v < 0) buf[len++] = '-';
+            System.arraycopy(d, 0, buf, len, d.length);
+            len += d.length;
+            return;
+        }
         if (v == Long.MIN_VALUE) { rawAscii(Long.toString(v)); return; }
         ensure(20);
         if (v < 0) { buf[len++] = '-'; v = -v; }
