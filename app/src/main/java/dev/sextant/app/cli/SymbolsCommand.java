@@ -118,12 +118,9 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         long t0 = System.nanoTime();
-        // Binding libdw (JNA registers each function) takes tens of milliseconds: a second thread does
-        // it while this one reads the arguments and the addresses.
-        java.util.concurrent.FutureTask<Optional<String>> binding = new java.util.concurrent.FutureTask<>(Dwfl::unavailableReason);
-        Thread binder = new Thread(binding, "libdw binding");
-        binder.setDaemon(true);
-        binder.start();
+        // Binding libdw (JNA registers each function) takes tens of milliseconds: other threads do it
+        // while this one reads the arguments and the addresses.
+        java.util.concurrent.Future<Optional<String>> binding = Dwfl.preload();
         SymbolPath path = null;
         List<Address> addresses = new ArrayList<>(addr.size());
         String argError = null;

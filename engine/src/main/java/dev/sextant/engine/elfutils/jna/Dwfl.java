@@ -722,17 +722,20 @@ public final class Dwfl implements AutoCloseable {
      * Their first load is mostly one-time work of the JVM that JNA sets off: java.util.logging's
      * start (JNA logs through it), on a thread of its own, and the layout of JNA's own structures,
      * whose annotation read {@link JnaWarmup} spares; the registration of libdw's functions follows.
+     * The future gives {@link #unavailableReason()}'s answer.
      */
-    public static void preload() {
+    public static java.util.concurrent.Future<Optional<String>> preload() {
         Thread logging = new Thread(() -> java.util.logging.Logger.getLogger(com.sun.jna.Native.class.getName()), "sextant-preload-logging");
-        Thread jna = new Thread(() -> {
+        java.util.concurrent.FutureTask<Optional<String>> bound = new java.util.concurrent.FutureTask<>(() -> {
             JnaWarmup.seedFieldOrder();
-            unavailableReason();
-        }, "sextant-preload");
+            return unavailableReason();
+        });
+        Thread jna = new Thread(bound, "sextant-preload");
         for (Thread t : new Thread[] {logging, jna}) {
             t.setDaemon(true);
             t.start();
         }
+        return bound;
     }
 
     /** Loads libdw and libelf now; a missing library becomes a message that says what to install. */
