@@ -3,9 +3,7 @@ package dev.sextant.engine.elfutils.jna;
 import com.sun.jna.Callback;
 import com.sun.jna.CallbackReference;
 import com.sun.jna.Pointer;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 
 /**
  * Function pointers for callbacks that native code finds in a struct (libdwfl's {@code Dwfl_Callbacks}
@@ -21,12 +19,13 @@ import java.lang.invoke.MethodType;
 final class DirectCallbacks {
     private DirectCallbacks() {}
 
-    private static final MethodHandle DIRECT = find();
+    private static final Method DIRECT = find();
 
-    private static MethodHandle find() {
+    private static Method find() {
         try {
-            return MethodHandles.privateLookupIn(CallbackReference.class, MethodHandles.lookup())
-                    .findStatic(CallbackReference.class, "getFunctionPointer", MethodType.methodType(Pointer.class, Callback.class, boolean.class));
+            Method m = CallbackReference.class.getDeclaredMethod("getFunctionPointer", Callback.class, boolean.class);
+            m.setAccessible(true);
+            return m;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -36,10 +35,9 @@ final class DirectCallbacks {
     static Pointer pointer(Callback cb) {
         if (DIRECT != null) {
             try {
-                return (Pointer) DIRECT.invokeExact(cb, true);
-            } catch (Throwable e) {   // invokeExact declares Throwable; the target throws only unchecked exceptions
-                if (e instanceof Error err) throw err;
-                // else fall through to the public, reflective kind
+                return (Pointer) DIRECT.invoke(null, cb, true);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // fall through to the public, reflective kind
             }
         }
         return CallbackReference.getFunctionPointer(cb);
