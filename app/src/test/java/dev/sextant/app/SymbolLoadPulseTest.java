@@ -104,10 +104,15 @@ class SymbolLoadPulseTest extends WindowTest {
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> table.getItems().size() == report.modules().size());
         int[] loadStart = new int[1];
         if (sampler != null) robot.interact(() -> sampler.watchLayouts(window.stage().getScene().getRoot(), n));
-        robot.interact(() -> {
-            window.bridge().recordDrainTimes(1_000_000);
-            loadStart[0] = n[0];
-        });
+        // Which bottom tab is shown while loading (Modules by default): -Dsextant.bench.tab="Symbol load log"
+        String tab = System.getProperty("sextant.bench.tab", "Modules");
+        robot.interact(() -> robot.lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).forEach(p -> p.getTabs().stream()
+                .filter(t -> t.getText().equals(tab)).findFirst().ifPresent(t -> p.getSelectionModel().select(t))));
+        // Optionally the Modules table sorted by a column while loading: -Dsextant.bench.sortBy=Symbols
+        String sortBy = System.getProperty("sextant.bench.sortBy", "");
+        robot.interact(() -> table.getColumns().stream().filter(c -> c.getText().equals(sortBy)).findFirst().ifPresent(c -> table.getSortOrder().setAll(c)));
+        robot.interact(() -> window.bridge().recordDrainTimes(1_000_000));   // 8 MB to clear: not inside the first pulse measured
+        robot.interact(() -> loadStart[0] = n[0]);
         long t0 = System.nanoTime();
         int queued = window.symbols().load(Optional.empty()).get(60, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> table.getItems().stream().allMatch(r -> r.symbolState().isPresent()
@@ -131,6 +136,7 @@ class SymbolLoadPulseTest extends WindowTest {
                 report.modules().size(), loaded, queued, loadMs, d.length, ms(max(d)), ms(pct(d, 50)), ms(pct(d, 99)),
                 ms(max(gapsCpu)), ms(pct(gapsCpu, 50)), ms(pct(gapsCpu, 95)), ms(Arrays.stream(gapsCpu).sum()), gapsWall.length, ms(max(gapsWall)), ms(pct(gapsWall, 50)),
                 ms(max(idleGaps)), ms(pct(idleGaps, 50)), ms(pct(gaps(cpu, 0, idleEnd), 50)), loadAverage());
+        figures += " | tab shown: " + tab + (sortBy.isEmpty() ? "" : ", sorted by " + sortBy) + " | longest pulses (pulse after load start: FX CPU ms): " + longest(gapsCpu, 5);
         System.out.println(figures);
         if (sampler != null) {
             String profile = sampler.report(cpu, loadStart[0], loadEnd[0], Long.getLong("sextant.bench.longPulseMs", 20) * 1_000_000L);
@@ -235,6 +241,12 @@ class SymbolLoadPulseTest extends WindowTest {
                     .forEach(e -> sb.append("\n   ").append(e.getValue()).append(' ').append(e.getKey()));
             return sb.append('\n').toString();
         }
+    }
+
+    /** The {@code k} longest entries as "index: ms", longest first. */
+    static String longest(long[] xs, int k) {
+        return java.util.stream.IntStream.range(0, xs.length).boxed().sorted((a, b) -> Long.compare(xs[b], xs[a])).limit(k)
+                .map(i -> String.format(java.util.Locale.ROOT, "+%d: %.1f", i + 1, ms(xs[i]))).collect(java.util.stream.Collectors.joining(", "));
     }
 
     static long[] gaps(long[] t, int from, int to) {

@@ -52,12 +52,16 @@ class SymbolsGuiTest extends WindowTest {
 
     /** The text of the Symbols cell shown for the executable's row: what the user sees, not the model. */
     static String shownStatus(TableView<ModuleRow> table) {
+        WaitForAsyncUtils.asyncFx(() -> table.scrollTo(exeRow(table).orElseThrow()));
         WaitForAsyncUtils.waitForFxEvents();
         return table.lookupAll(".table-cell").stream()
                 .filter(n -> n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableColumn() != null
                         && "modules-symbol-status".equals(c.getTableColumn().getId()) && c.getTableRow() != null
                         && c.getTableRow().getItem() instanceof ModuleRow r && r.name().equals("dupmain") && c.isVisible())
-                .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getText()).findFirst().orElse("(no cell shown)");
+                .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getText()).findFirst().orElse("(no cell shown; cells: "
+                        + table.lookupAll(".table-cell").stream().map(n -> n instanceof javafx.scene.control.TableCell<?, ?> c
+                                ? (c.getTableColumn() == null ? "?" : c.getTableColumn().getId()) + "/" + (c.getTableRow() == null ? "-" : c.getTableRow().getItem()) + "/" + c.getText()
+                                : n.toString()).toList() + ")");
     }
 
     @Test void aRowGoesDeferredLoadingCancelledThenRetriedToLoaded(FxRobot robot) throws Exception {

@@ -64,12 +64,13 @@ public final class ModuleRow {
     /** {@link #symbolStatus()} as it changes: what the Symbols cell shows. */
     public ReadOnlyStringProperty symbolStatusProperty() { return symbolStatus.getReadOnlyProperty(); }
 
-    /** FX thread (the model's). */
-    void setSymbolState(SymbolLoadStatus s) {
+    /** Whether the state changed. FX thread (the model's, which then reports the row updated). */
+    boolean setSymbolState(SymbolLoadStatus s) {
         Optional<SymbolLoadStatus> now = Optional.of(s);
-        if (now.equals(symbolState.get())) return;
+        if (now.equals(symbolState.get())) return false;
         symbolStatus.set(describe(now));
         symbolState.set(now);
+        return true;
     }
 
     ModuleRow withSymbols(String s) {

@@ -18,9 +18,9 @@ import javafx.collections.ObservableList;
  * so 200 modules downloading at once cost 200 single-cell changes per pulse at most.
  */
 public final class ModulesModel {
-    // The extractor turns a row's symbol-state change into an "updated" list change: the filter and
-    // the sort see it, and TableView refreshes cells in place instead of rebuilding them all.
-    private final ObservableList<ModuleRow> rows = FXCollections.observableArrayList(r -> new javafx.beans.Observable[] {r.symbolStateProperty()});
+    // A batch's symbol-state changes reach the list as one "updated" change: the filter and the sort
+    // see them once, and TableView refreshes cells in place instead of rebuilding them all.
+    private final ModuleRows rows = new ModuleRows();
     private final ObservableList<ModuleRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<String, SymbolLoadStatus> symbolStates = new HashMap<>();   // by base, also for rows not reported yet
     private final Map<String, Integer> rowByBase = new HashMap<>();
@@ -85,10 +85,13 @@ public final class ModulesModel {
         // In place, never a replaced row: a replaced row (or setAll) makes the table rebuild every
         // visible cell (bench/fx-pulse.sh, 200 modules loading at once: the longest FX pulse 70–200 ms
         // with setAll, 31–197 ms with one set per row).
+        int[] updated = new int[changed.size()];
+        int n = 0;
         for (var c : changed.entrySet()) {
             Integer i = rowByBase.get(c.getKey());
-            if (i != null) rows.get(i).setSymbolState(c.getValue());
+            if (i != null && rows.get(i).setSymbolState(c.getValue())) updated[n++] = i;
         }
+        rows.updated(java.util.Arrays.stream(updated, 0, n).sorted().toArray());
     }
 
     /** The row already shown, with the fields it lacked taken from a second report of the same module. */
