@@ -3,15 +3,19 @@
 # symbols at once (a real core of a program linked with 200 small libraries, DWARF in a build-id
 # directory, loaded through the real window, headless). Runs SymbolLoadPulseTest RUNS times and
 # prints each run's figures, then the median of the per-run maxima.
-# Usage: bench/fx-pulse.sh [RUNS]   (default 3)
+# Usage: bench/fx-pulse.sh [RUNS [-Dsextant.bench.tab="Symbol load log"] [-Dsextant.bench.sortBy=Symbols]]
+#   RUNS defaults to 3; the options show another bottom tab, or sort the Modules table, while loading;
+#   -Dsextant.bench.sample=true also writes the FX thread's frames per long pulse to
+#   app/target/fx-pulse-profile.txt (a sampler that perturbs the figures: for finding, not measuring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 runs=${1:-3}
+shift || true
 out=$(mktemp)
 for ((r = 1; r <= runs; r++)); do
   mvn -o -q -B -pl engine,app -am test -Dtest=SymbolLoadPulseTest -Dsextant.bench=true \
-      -Dsurefire.failIfNoSpecifiedTests=false >/dev/null 2>&1 || { echo "run $r failed: see app/target/surefire-reports"; exit 1; }
+      -Dsurefire.failIfNoSpecifiedTests=false "$@" >/dev/null 2>&1 || { echo "run $r failed: see app/target/surefire-reports"; exit 1; }
   cat app/target/fx-pulse.txt | tee -a "$out"
 done
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

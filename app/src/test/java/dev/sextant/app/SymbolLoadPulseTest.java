@@ -93,6 +93,8 @@ class SymbolLoadPulseTest extends WindowTest {
             }
         };
         robot.interact(timer::start);
+        Thread fx = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("JavaFX Application Thread")).findFirst().orElseThrow();
+        PulseSampler sampler = Boolean.getBoolean("sextant.bench.sample") ? new PulseSampler(fx, n) : null;
         Thread.sleep(2000);                      // the idle window: what this machine's load alone does to pulses
         int idleEnd = n[0];
         AtomicReference<java.util.concurrent.CompletableFuture<DumpReport>> opened = new AtomicReference<>();
@@ -101,10 +103,16 @@ class SymbolLoadPulseTest extends WindowTest {
         TableView<ModuleRow> table = robot.lookup("#modules-table").queryTableView();
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> table.getItems().size() == report.modules().size());
         int[] loadStart = new int[1];
-        robot.interact(() -> {
-            window.bridge().recordDrainTimes(1_000_000);
-            loadStart[0] = n[0];
-        });
+        if (sampler != null) robot.interact(() -> sampler.watchLayouts(window.stage().getScene().getRoot(), n));
+        // Which bottom tab is shown while loading (Modules by default): -Dsextant.bench.tab="Symbol load log"
+        String tab = System.getProperty("sextant.bench.tab", "Modules");
+        robot.interact(() -> robot.lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).forEach(p -> p.getTabs().stream()
+                .filter(t -> t.getText().equals(tab)).findFirst().ifPresent(t -> p.getSelectionModel().select(t))));
+        // Optionally the Modules table sorted by a column while loading: -Dsextant.bench.sortBy=Symbols
+        String sortBy = System.getProperty("sextant.bench.sortBy", "");
+        robot.interact(() -> table.getColumns().stream().filter(c -> c.getText().equals(sortBy)).findFirst().ifPresent(c -> table.getSortOrder().setAll(c)));
+        robot.interact(() -> window.bridge().recordDrainTimes(1_000_000));   // 8 MB to clear: not inside the first pulse measured
+        robot.interact(() -> loadStart[0] = n[0]);
         long t0 = System.nanoTime();
         int queued = window.symbols().load(Optional.empty()).get(60, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> table.getItems().stream().allMatch(r -> r.symbolState().isPresent()
@@ -112,6 +120,7 @@ class SymbolLoadPulseTest extends WindowTest {
         long loadMs = (System.nanoTime() - t0) / 1_000_000;
         AtomicReference<long[]> drains = new AtomicReference<>();
         int[] loadEnd = new int[1];
+        if (sampler != null) sampler.stop();
         robot.interact(() -> {
             loadEnd[0] = n[0];
             timer.stop();
@@ -122,17 +131,122 @@ class SymbolLoadPulseTest extends WindowTest {
         long[] idleGaps = gaps(wall, 0, idleEnd), gapsWall = gaps(wall, loadStart[0], loadEnd[0]), gapsCpu = gaps(cpu, loadStart[0], loadEnd[0]);
         String figures = String.format(java.util.Locale.ROOT,
                 "FX-PULSE modules=%d loaded=%d queued=%d load-all=%d ms | event batches (FX CPU): %d, max %.1f ms, median %.2f ms, p99 %.1f ms"
-                        + " | FX CPU per pulse: max %.1f ms, median %.2f ms | pulse gaps (wall) while loading: %d, max %.1f ms, median %.1f ms"
+                        + " | FX CPU per pulse: max %.1f ms, median %.2f ms, p95 %.1f ms, total %.0f ms | pulse gaps (wall) while loading: %d, max %.1f ms, median %.1f ms"
                         + " | idle pulse gaps (wall, same machine, before): max %.1f ms, median %.1f ms; idle FX CPU per pulse: median %.2f ms | loadavg %s",
                 report.modules().size(), loaded, queued, loadMs, d.length, ms(max(d)), ms(pct(d, 50)), ms(pct(d, 99)),
-                ms(max(gapsCpu)), ms(pct(gapsCpu, 50)), gapsWall.length, ms(max(gapsWall)), ms(pct(gapsWall, 50)),
+                ms(max(gapsCpu)), ms(pct(gapsCpu, 50)), ms(pct(gapsCpu, 95)), ms(Arrays.stream(gapsCpu).sum()), gapsWall.length, ms(max(gapsWall)), ms(pct(gapsWall, 50)),
                 ms(max(idleGaps)), ms(pct(idleGaps, 50)), ms(pct(gaps(cpu, 0, idleEnd), 50)), loadAverage());
+        figures += " | tab shown: " + tab + (sortBy.isEmpty() ? "" : ", sorted by " + sortBy) + " | longest pulses (pulse after load start: FX CPU ms): " + longest(gapsCpu, 5);
         System.out.println(figures);
+        if (sampler != null) {
+            String profile = sampler.report(cpu, loadStart[0], loadEnd[0], Long.getLong("sextant.bench.longPulseMs", 20) * 1_000_000L);
+            System.out.println(profile);
+            Files.writeString(Path.of("target", "fx-pulse-profile.txt"), profile);
+        }
         Files.writeString(Path.of("target", "fx-pulse.txt"), figures + "\n");
         assertThat(report.modules().size()).isGreaterThanOrEqualTo(MODULES);
         assertThat(loaded).isGreaterThanOrEqualTo(MODULES);
         // The figure is reported, not asserted tightly (the machine is shared); a batch of a second would be a regression.
         assertThat(ms(max(d))).isLessThan(1000);
+    }
+
+    /**
+     * Samples the FX thread's stack every millisecond, each sample tagged with the pulse it fell in
+     * (the AnimationTimer's count), so that the frames of the long pulses can be told apart from the
+     * rest: {@code -Dsextant.bench.sample=true}, written to target/fx-pulse-profile.txt.
+     */
+    static final class PulseSampler {
+        private final java.util.List<int[]> pulseOf = new java.util.ArrayList<>();
+        private final java.util.List<StackTraceElement[]> stacks = new java.util.ArrayList<>();
+        private volatile boolean running = true;
+        private final java.util.Map<Integer, java.util.Set<String>> laidOut = new java.util.HashMap<>();
+
+        /** Notes, per pulse, which tables (and other regions with an id) asked for a layout. FX thread. */
+        void watchLayouts(javafx.scene.Parent root, int[] pulse) {
+            for (javafx.scene.Node t : root.lookupAll(".table-view")) {
+                String id = t.getId() == null ? t.getClass().getSimpleName() : t.getId();
+                if (t instanceof javafx.scene.Parent p) watch(p, id, pulse);
+                javafx.scene.Node flow = t.lookup(".virtual-flow");
+                if (flow instanceof javafx.scene.Parent p) watch(p, id + "/flow", pulse);
+            }
+            for (javafx.scene.Node t : root.lookupAll(".list-view")) {
+                if (t instanceof javafx.scene.Parent p) watch(p, String.valueOf(t.getId()), pulse);
+            }
+            watch(root, "root", pulse);
+        }
+
+        private void watch(javafx.scene.Parent p, String id, int[] pulse) {
+            p.needsLayoutProperty().addListener((o, a, b) -> {
+                if (b) laidOut.computeIfAbsent(pulse[0], k -> new java.util.TreeSet<>()).add(id);
+            });
+        }
+        private final Thread thread;
+
+        PulseSampler(Thread fx, int[] pulse) {
+            thread = new Thread(() -> {
+                while (running) {
+                    int p = pulse[0];
+                    StackTraceElement[] st = fx.getStackTrace();
+                    synchronized (this) {
+                        pulseOf.add(new int[] {p});
+                        stacks.add(st);
+                    }
+                    try { Thread.sleep(1); } catch (InterruptedException e) { return; }
+                }
+            }, "fx-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        /** Per long pulse (FX CPU over {@code minNanos}): its samples' frames, inclusive counts. */
+        synchronized String report(long[] cpu, int from, int to, long minNanos) {
+            StringBuilder sb = new StringBuilder();
+            java.util.Map<String, Integer> all = new java.util.HashMap<>();
+            int longSamples = 0;
+            for (int i = from + 1; i < to; i++) {
+                long c = cpu[i] - cpu[i - 1];
+                if (c < minNanos) continue;
+                // samples taken while pulse i-1 was the last seen: the work between timer calls i-1 and i
+                java.util.Map<String, Integer> mine = new java.util.HashMap<>();
+                int count = 0;
+                for (int k = 0; k < stacks.size(); k++) {
+                    if (pulseOf.get(k)[0] != i) continue;
+                    StackTraceElement[] st = stacks.get(k);
+                    if (st.length == 0 || st[0].getMethodName().equals("_runLoop") || st[0].getMethodName().equals("wait")
+                            || st[0].getMethodName().equals("wait0")) continue;
+                    count++;
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    for (StackTraceElement e : st) {
+                        String f = e.getClassName().replaceAll(".*\\.", "") + "." + e.getMethodName();
+                        if (seen.add(f)) { mine.merge(f, 1, Integer::sum); all.merge(f, 1, Integer::sum); }
+                    }
+                }
+                longSamples += count;
+                sb.append(String.format(java.util.Locale.ROOT, "pulse %d (load +%d): FX CPU %.1f ms, %d busy samples; layout asked by %s; top:", i, i - from, ms(c), count,
+                        laidOut.getOrDefault(i, java.util.Set.of())));
+                mine.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(25)
+                        .forEach(e -> sb.append("\n   ").append(e.getValue()).append(' ').append(e.getKey()));
+                sb.append('\n');
+            }
+            java.util.Map<String, Integer> asks = new java.util.TreeMap<>();
+            for (int i = from + 1; i < to; i++) for (String id : laidOut.getOrDefault(i, java.util.Set.of())) asks.merge(id, 1, Integer::sum);
+            sb.append("layouts asked, pulses while loading (").append(to - from).append("): ").append(asks).append('\n');
+            sb.append("ALL LONG PULSES: ").append(longSamples).append(" busy samples; inclusive:");
+            all.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(80)
+                    .forEach(e -> sb.append("\n   ").append(e.getValue()).append(' ').append(e.getKey()));
+            return sb.append('\n').toString();
+        }
+    }
+
+    /** The {@code k} longest entries as "index: ms", longest first. */
+    static String longest(long[] xs, int k) {
+        return java.util.stream.IntStream.range(0, xs.length).boxed().sorted((a, b) -> Long.compare(xs[b], xs[a])).limit(k)
+                .map(i -> String.format(java.util.Locale.ROOT, "+%d: %.1f", i + 1, ms(xs[i]))).collect(java.util.stream.Collectors.joining(", "));
     }
 
     static long[] gaps(long[] t, int from, int to) {

@@ -50,6 +50,20 @@ class SymbolsGuiTest extends WindowTest {
         return t.getItems().stream().filter(r -> r.name().equals("dupmain")).findFirst();
     }
 
+    /** The text of the Symbols cell shown for the executable's row: what the user sees, not the model. */
+    static String shownStatus(TableView<ModuleRow> table) {
+        WaitForAsyncUtils.asyncFx(() -> table.scrollTo(exeRow(table).orElseThrow()));
+        WaitForAsyncUtils.waitForFxEvents();
+        return table.lookupAll(".table-cell").stream()
+                .filter(n -> n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableColumn() != null
+                        && "modules-symbol-status".equals(c.getTableColumn().getId()) && c.getTableRow() != null
+                        && c.getTableRow().getItem() instanceof ModuleRow r && r.name().equals("dupmain") && c.isVisible())
+                .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getText()).findFirst().orElse("(no cell shown; cells: "
+                        + table.lookupAll(".table-cell").stream().map(n -> n instanceof javafx.scene.control.TableCell<?, ?> c
+                                ? (c.getTableColumn() == null ? "?" : c.getTableColumn().getId()) + "/" + (c.getTableRow() == null ? "-" : c.getTableRow().getItem()) + "/" + c.getText()
+                                : n.toString()).toList() + ")");
+    }
+
     @Test void aRowGoesDeferredLoadingCancelledThenRetriedToLoaded(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Debuginfod.unavailableReason().isEmpty(), "libdebuginfod1 not installed");
         try (SplitDebugProgram.SlowServer server = SplitDebugProgram.serveSlowly(dir, prog.paddedDebugFile())) {
@@ -72,12 +86,14 @@ class SymbolsGuiTest extends WindowTest {
             assertThat(cancel.isDisabled()).as("Cancel with a row selected").isFalse();
             robot.interact(cancel::fire);     // fire(): the details pane may lie outside the headless screen
             waitFor("the cancelled row (seen: " + history + ")", () -> exeRow(table).map(r -> r.symbolStatus().equals("cancelled")).orElse(false));
+            assertThat(shownStatus(table)).as("the Symbols cell on screen follows the row").isEqualTo("cancelled");
             ListView<String> places = robot.lookup("#modules-symbol-places").queryListView();
             assertThat(places.getItems()).anySatisfy(p -> assertThat(p).startsWith("cancelled:").contains(server.url()));
 
             robot.interact(robot.lookup("#modules-retry").queryButton()::fire);
             waitFor("the retried load", () -> exeRow(table).map(r -> r.symbolStatus().startsWith("loaded from")).orElse(false));
             assertThat(exeRow(table).orElseThrow().symbolStatus()).isEqualTo("loaded from debuginfod");
+            assertThat(shownStatus(table)).isEqualTo("loaded from debuginfod");
             assertThat(history.get(0)).isEqualTo("deferred");
             List<String> phases = history.stream().map(s -> s.startsWith("loading") ? "loading" : s).distinct().toList();
             assertThat(history.stream().map(s -> s.startsWith("loading") ? "loading" : s).toList())

@@ -70,13 +70,22 @@ public final class ModulesView {
         kit.column("Size", ModuleRow::size, 90);
         TableColumn<ModuleRow, String> found = kit.column("File", ModuleRow::symbols, 80);
         found.setCellFactory(c -> new TableCell<>() {
+            // One icon of each kind per cell, made once: a new icon node per update costs its CSS pass.
+            private Node foundIcon, missingIcon;
+
             @Override protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
                 setText(empty ? null : s);
-                setGraphic(empty || s == null ? null : ("found".equals(s) ? Icon.MODULE : Icon.MODULE_MISSING).graphic());
+                if (empty || s == null) {
+                    setGraphic(null);
+                } else if ("found".equals(s)) {
+                    setGraphic(foundIcon == null ? foundIcon = Icon.MODULE.graphic() : foundIcon);
+                } else {
+                    setGraphic(missingIcon == null ? missingIcon = Icon.MODULE_MISSING.graphic() : missingIcon);
+                }
             }
         });
-        TableColumn<ModuleRow, String> state = kit.column("Symbols", ModuleRow::symbolStatus, 260);
+        TableColumn<ModuleRow, String> state = kit.observableColumn("Symbols", ModuleRow::symbolStatusProperty, 260);
         state.setId("modules-symbol-status");
         kit.column("Build-id", ModuleRow::buildId, 300);
         kit.column("Path", ModuleRow::path, 280);

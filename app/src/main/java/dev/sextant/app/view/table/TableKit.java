@@ -43,7 +43,9 @@ public final class TableKit<R> {
         table.setId(id + "-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
-        table.getStyleClass().addAll("dense", "striped");
+        // "table-kit" gives every row one fixed height (sextant.css): TableView then never measures
+        // rows to estimate the list's height, which was much of each pulse while rows stream in.
+        table.getStyleClass().addAll("dense", "striped", "table-kit");
         table.setPlaceholder(new Label("Nothing to show"));
         filter.setId(id + "-filter");
         filter.setPromptText("Filter (Ctrl+F)");
@@ -82,6 +84,18 @@ public final class TableKit<R> {
     public <V> TableColumn<R, V> column(String title, Function<R, V> value, double prefWidth) {
         TableColumn<R, V> c = new TableColumn<>(title);
         c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
+        c.setPrefWidth(prefWidth);
+        table.getColumns().add(c);
+        return c;
+    }
+
+    /**
+     * A column whose cells follow an observable of the row: when it changes, its one cell is
+     * repainted, with no list change and no re-layout of the other rows.
+     */
+    public <V> TableColumn<R, V> observableColumn(String title, Function<R, ObservableValue<V>> value, double prefWidth) {
+        TableColumn<R, V> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> value.apply(cd.getValue()));
         c.setPrefWidth(prefWidth);
         table.getColumns().add(c);
         return c;
