@@ -4,12 +4,10 @@
 # figures in commit messages (e.g. one worktree's ./sextant against another's).
 # Usage: bench/ab.sh N COMMAND-A… -- COMMAND-B…
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 n=$1; shift
 a=(); while [[ $1 != -- ]]; do a+=("$1"); shift; done; shift; b=("$@")
 ta=(); tb=()
-for ((i = 0; i < n; i++)); do
-  s=$(date +%s%N); "${a[@]}" >/dev/null 2>&1 || true; e=$(date +%s%N); ta+=($(( (e - s) / 1000000 )))
-  s=$(date +%s%N); "${b[@]}" >/dev/null 2>&1 || true; e=$(date +%s%N); tb+=($(( (e - s) / 1000000 )))
-done
+for ((i = 0; i < n; i++)); do ta+=("$(time_ms "${a[@]}")"); tb+=("$(time_ms "${b[@]}")"); done
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "A median $(med "${ta[@]}") ms   B median $(med "${tb[@]}") ms"
