@@ -65,15 +65,8 @@ class UnwindTablesGuiTest extends WindowTest {
             Files.createFile(go);
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.readString(out).contains("blocked"));
             WaitForAsyncUtils.waitForFxEvents();
-            TableSourceRow dyn = sources.getItems().stream().filter(r -> r.table().isPresent()).findFirst().orElseThrow();
             assertThat(sources.getItems()).filteredOn(r -> r.table().isPresent()).hasSize(1);
-            assertThat(dyn.kind()).isEqualTo("dynamic: GDB JIT interface");
-            robot.interact(() -> sources.getSelectionModel().select(dyn));
-            TableView<UnwindEntryRow> entries = robot.lookup("#unwind-entries-table").queryTableView();
-            assertThat(entries.getItems()).singleElement().satisfies(r -> {
-                assertThat(r.symbol()).isEqualTo("jit_fn");
-                assertThat(r.unwind()).isEqualTo("CFI, 3 rows");
-            });
+            pickJitTableAndCheckItsFunction(robot, sources);
 
             robot.interact(() -> window.debug().pause());
             TableView<dev.sextant.app.view.stack.FrameRow> stack = robot.lookup("#stack-table").queryTableView();
@@ -93,13 +86,7 @@ class UnwindTablesGuiTest extends WindowTest {
     /** A core of jit.c crashing in its registered code: the table found in the core's memory is listed, with the function. */
     @Test void aCoresJitTableIsListedFromItsMemory(FxRobot robot) throws Exception {
         Path jit = NativePrograms.compile("jit", dir);
-        Path jitCore;
-        try {
-            jitCore = dev.sextant.engine.dump.CrashCapture.capture(jit, List.of("gdb-jit-crash"), dir, 120);
-        } catch (dev.sextant.engine.api.TargetException e) {
-            Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
-            return;
-        }
+        Path jitCore = NativePrograms.coreOf(jit, dir, "gdb-jit-crash");
         AtomicReference<CompletableFuture<?>> f = new AtomicReference<>();
         robot.interact(() -> f.set(window.open(jitCore, Optional.of(jit), Optional.empty())));
         f.get().get(60, TimeUnit.SECONDS);
@@ -107,6 +94,11 @@ class UnwindTablesGuiTest extends WindowTest {
         robot.clickOn("Unwind tables");
         TableView<TableSourceRow> sources = robot.lookup("#unwind-sources-table").queryTableView();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> sources.getItems().stream().anyMatch(r -> r.table().isPresent()));
+        pickJitTableAndCheckItsFunction(robot, sources);
+    }
+
+    /** Picks the GDB JIT table in the sources list: its one entry is jit.c's function, with its 3 CFI rows. */
+    private static void pickJitTableAndCheckItsFunction(FxRobot robot, TableView<TableSourceRow> sources) {
         TableSourceRow dyn = sources.getItems().stream().filter(r -> r.table().isPresent()).findFirst().orElseThrow();
         assertThat(dyn.kind()).isEqualTo("dynamic: GDB JIT interface");
         robot.interact(() -> sources.getSelectionModel().select(dyn));

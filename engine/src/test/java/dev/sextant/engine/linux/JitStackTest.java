@@ -340,13 +340,7 @@ class JitStackTest {
     record CoreRead(Path core, List<dev.sextant.engine.api.DynamicTable> tables, List<StackFrame> frames, StackFrame jitFrame) {}
 
     static CoreRead readCoreOf(String mode) throws Exception {
-        Path core;
-        try {
-            core = dev.sextant.engine.dump.CrashCapture.capture(exe, List.of(mode), dir, 120);
-        } catch (dev.sextant.engine.api.TargetException e) {
-            Assumptions.abort("cannot produce a core on this machine: " + e.getMessage());
-            throw e;
-        }
+        Path core = dev.sextant.engine.testing.NativePrograms.coreOf(exe, dir, mode);
         List<dev.sextant.engine.api.DynamicTable> reported = new ArrayList<>();
         DumpReport r = dev.sextant.engine.dump.ElfCoreReader.read(core, dev.sextant.engine.dump.CoreOptions.DEFAULT,
                 new dev.sextant.engine.dump.CoreReadListener() {
