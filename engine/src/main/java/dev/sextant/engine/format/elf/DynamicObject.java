@@ -1,6 +1,7 @@
 package dev.sextant.engine.format.elf;
 
 import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FileRanges;
 import dev.sextant.engine.format.io.FormatException;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,8 +41,8 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
      * @throws IOException when the file cannot be read
      */
     public static DynamicObject read(java.nio.file.Path path) throws java.io.IOException {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(path.toFile(), "r")) {
-            DynamicObject o = readParts(f, f.length());
+        try (FileRanges f = new FileRanges(path)) {
+            DynamicObject o = readParts(f, f.size());
             if (o != null) return o;
         } catch (FormatException e) {
             // decided below, from the whole file
@@ -51,25 +52,18 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
 
     /** The first {@code n} bytes of a file (fewer when it is shorter), e.g. for its ELF header. */
     public static byte[] head(java.nio.file.Path path, int n) throws java.io.IOException {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(path.toFile(), "r")) {
-            return readAt(f, 0, (int) Math.min(n, f.length()));
+        try (FileRanges f = new FileRanges(path)) {
+            return f.bytes("file start", 0, Math.min(n, f.size()));
         }
     }
 
-    private static byte[] readAt(java.io.RandomAccessFile f, long offset, int length) throws java.io.IOException {
-        byte[] b = new byte[length];
-        f.seek(offset);
-        f.readFully(b);
-        return b;
-    }
-
     /** {@link #read(java.nio.file.Path)}'s partial read; null when the whole file must decide. */
-    private static DynamicObject readParts(java.io.RandomAccessFile f, long size) throws java.io.IOException {
-        byte[] head = readAt(f, 0, (int) Math.min(size, HEAD));
+    private static DynamicObject readParts(FileRanges f, long size) throws java.io.IOException {
+        byte[] head = f.bytes("ELF header", 0, Math.min(size, HEAD));
         ElfHeader eh = ElfHeader.read(ByteReader.of(head, java.nio.ByteOrder.LITTLE_ENDIAN));
         long phEnd = eh.phoff() + (long) eh.phnum() * eh.phentsize();
         if (eh.phoff() < 0 || phEnd > size || phEnd > 1 << 20) return null;
-        if (phEnd > head.length) head = readAt(f, 0, (int) phEnd);
+        if (phEnd > head.length) head = f.bytes("program headers", 0, phEnd);
         List<ProgramHeader> phdrs = ProgramHeader.readAll(ByteReader.of(head, eh.order()), eh);
         long need = Math.max(head.length, phEnd);
         boolean exec = eh.type() == ElfHeader.ET_EXEC;
@@ -82,7 +76,7 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
         if (dynPh != null) {
             long dynEnd = end(dynPh.offset(), dynPh.filesz());
             if (dynEnd > size || dynPh.filesz() > 1 << 20) return null;
-            dynSeg = ByteReader.of(readAt(f, dynPh.offset(), (int) dynPh.filesz()), dynPh.offset(), eh.order());
+            dynSeg = ByteReader.of(f.bytes("dynamic segment", dynPh.offset(), dynPh.filesz()), dynPh.offset(), eh.order());
             List<DynamicSection.Entry> entries = DynamicSection.entries(dynSeg, eh);
             DynamicSection d = new DynamicSection(entries, null, LoadMap.of(phdrs));
             if (!d.has(DynamicSection.DT_HASH) && !d.has(DynamicSection.DT_GNU_HASH)) return null;     // sized by sections
@@ -110,7 +104,7 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
         }
         need = Math.min(need, size);
         if (need > Integer.MAX_VALUE) return null;
-        byte[] prefix = need <= head.length ? head : readAt(f, 0, (int) need);
+        byte[] prefix = need <= head.length ? head : f.bytes("dynamic tables", 0, need);
         if (prefix.length > need) prefix = java.util.Arrays.copyOf(prefix, (int) need);
         return read(ByteReader.of(prefix, eh.order()), eh, phdrs, dynSeg);
     }

@@ -1,13 +1,11 @@
 package dev.sextant.engine.format.elf;
 
 import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FileRanges;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -39,14 +37,14 @@ public final class SymbolEntries {
      * mapping of a process sets up the JDK's foreign-memory support (about 30 ms).
      */
     public static Optional<SymbolEntries> read(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileRanges ch = new FileRanges(path)) {
             long fileSize = ch.size();
-            ElfHeader eh = ElfHeader.read(ByteReader.of(readAt(ch, fileSize, "ELF header", 0, Math.min(fileSize, 64)), ByteOrder.LITTLE_ENDIAN));
+            ElfHeader eh = ElfHeader.read(ByteReader.of(ch.bytes("ELF header", 0, Math.min(fileSize, 64)), ByteOrder.LITTLE_ENDIAN));
             if (!eh.is64() || eh.order() != ByteOrder.LITTLE_ENDIAN || eh.shoff() == 0 || eh.shnum() == 0) return Optional.empty();
             if (eh.shentsize() != 64) {
                 throw new FormatException(FormatException.Kind.INCONSISTENT, 58, "e_shentsize", "section header size is " + eh.shentsize() + ", expected 64");
             }
-            ByteReader table = ByteReader.of(readAt(ch, fileSize, "section header table", eh.shoff(), 64L * eh.shnum()), ByteOrder.LITTLE_ENDIAN);
+            ByteReader table = ByteReader.of(ch.bytes("section header table", eh.shoff(), 64L * eh.shnum()), ByteOrder.LITTLE_ENDIAN);
             int n = eh.shnum();
             long[] flags = new long[n];
             int symtab = -1, dynsym = -1;
@@ -68,24 +66,12 @@ public final class SymbolEntries {
             if (link <= 0 || link >= n) throw new FormatException(FormatException.Kind.INCONSISTENT, offset, what, "string table link " + link);
             long count = size / ENTSIZE;
             if (count * 3 > Integer.MAX_VALUE - 8) throw new FormatException(FormatException.Kind.UNSUPPORTED, offset, what, count + " symbols");
-            long[] raw = ByteReader.of(readAt(ch, fileSize, what, offset, size), ByteOrder.LITTLE_ENDIAN).s64Array(what, 0, (int) (count * 3));
+            long[] raw = ByteReader.of(ch.bytes(what, offset, size), ByteOrder.LITTLE_ENDIAN).s64Array(what, 0, (int) (count * 3));
             long so = 64L * link;
-            ByteReader names = ByteReader.of(readAt(ch, fileSize, "string table (section " + link + ")",
+            ByteReader names = ByteReader.of(ch.bytes("string table (section " + link + ")",
                     table.u64("section header", so + 24), table.u64("section header", so + 32)), ByteOrder.LITTLE_ENDIAN);
             return Optional.of(new SymbolEntries(eh, flags, pick != symtab, raw, names));
         }
-    }
-
-    private static byte[] readAt(FileChannel ch, long fileSize, String what, long offset, long length) throws IOException {
-        if (offset < 0 || length < 0 || offset > fileSize || length > fileSize - offset) {
-            throw FormatException.truncated(what, offset, length, Math.max(0, fileSize - offset));
-        }
-        if (length > Integer.MAX_VALUE - 8) throw new FormatException(FormatException.Kind.UNSUPPORTED, offset, what, length + " bytes");
-        ByteBuffer b = ByteBuffer.allocate((int) length);
-        while (b.hasRemaining()) {
-            if (ch.read(b, offset + b.position()) < 0) throw FormatException.truncated(what, offset, length, b.position());
-        }
-        return b.array();
     }
 
     public ElfHeader header() { return header; }

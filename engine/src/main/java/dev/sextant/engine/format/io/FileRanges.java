@@ -35,7 +35,7 @@ public final class FileRanges implements AutoCloseable {
     }
 
     /** The bytes of {@code [offset, offset + length)}; a range outside the file fails as a slice would. */
-    public ByteReader read(String what, long offset, long length, ByteOrder order) {
+    public byte[] bytes(String what, long offset, long length) throws IOException {
         long end;
         try { end = Math.addExact(offset, length); }
         catch (ArithmeticException e) { throw FormatException.outOfBounds(what, offset, length); }
@@ -48,13 +48,21 @@ public final class FileRanges implements AutoCloseable {
             throw new FormatException(FormatException.Kind.UNSUPPORTED, offset, what, "range of " + length + " bytes is larger than 2 GiB");
         }
         byte[] bytes = new byte[(int) length];
+        file.seek(offset);
+        file.readFully(bytes);
+        return bytes;
+    }
+
+    /**
+     * {@link #bytes} as a reader whose {@link ByteReader#base()} is the range's offset; an I/O error
+     * comes as {@link UncheckedIOException}, for parsers that ask for sections through a function.
+     */
+    public ByteReader read(String what, long offset, long length, ByteOrder order) {
         try {
-            file.seek(offset);
-            file.readFully(bytes);
+            return ByteReader.of(bytes(what, offset, length), offset, order);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ByteReader.of(bytes, offset, order);
     }
 
     @Override public void close() throws IOException { file.close(); }
