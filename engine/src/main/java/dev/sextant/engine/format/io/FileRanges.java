@@ -16,6 +16,8 @@ import java.nio.file.Path;
 public final class FileRanges implements AutoCloseable {
     /** The largest range read at once (a single reader's limit). */
     private static final long MAX_RANGE = Integer.MAX_VALUE - 8;
+    /** One read's size: under glibc's mmap threshold, so that the JDK's native buffer is reused heap. */
+    private static final int CHUNK = 64 * 1024;
 
     private final RandomAccessFile file;
     private final long size;
@@ -49,7 +51,13 @@ public final class FileRanges implements AutoCloseable {
         }
         byte[] bytes = new byte[(int) length];
         file.seek(offset);
-        file.readFully(bytes);
+        // In pieces: the JDK reads a larger range into a native buffer of its own size, which
+        // malloc maps fresh and the kernel faults in page by page (a third of the time of a 3 MB read).
+        for (int done = 0; done < bytes.length; ) {
+            int n = file.read(bytes, done, Math.min(CHUNK, bytes.length - done));
+            if (n < 0) throw FormatException.truncated(what, offset, length, done);
+            done += n;
+        }
         return bytes;
     }
 
