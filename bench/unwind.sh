@@ -61,6 +61,10 @@ printf '%-52s %8s %8s %14s\n' "  same, $CLI_OPTS" "$C_WALL" "$C_CPU" "$(rate "$C
 [[ -n "$X_WALL" ]] && printf '%-52s %8s %8s %14s\n' "./sextant unwind --json" "$X_WALL" "$X_CPU" "$(rate "$X_WALL")"
 printf '%-52s %8s %8s %14s\n' "readelf --debug-dump=frames-interp" "$R_WALL" "$R_CPU" "$(rate "$R_WALL")"
 [[ -n "$L_WALL" ]] && printf '%-52s %8s %8s %14s\n' "llvm-dwarfdump-14 --eh-frame" "$L_WALL" "$L_CPU" "$(rate "$L_WALL")"
+# The headline is the launcher's (the README's command); the plain-java rows show what its flags and archive give.
+if [[ -n "$X_WALL" ]]; then
+  echo "./sextant speed-up:         vs readelf wall $(ratio "$R_WALL" "$X_WALL")x, cpu $(ratio "$R_CPU" "$X_CPU")x (target >= 3x)$([[ -n "$L_WALL" ]] && echo "; vs llvm-dwarfdump wall $(ratio "$L_WALL" "$X_WALL")x (target > 1x)")"
+fi
 echo "speed-up vs readelf:        wall $(ratio "$R_WALL" "$S_WALL")x, cpu $(ratio "$R_CPU" "$S_CPU")x (default JVM); wall $(ratio "$R_WALL" "$C_WALL")x, cpu $(ratio "$R_CPU" "$C_CPU")x (CLI flags)   (target >= 3x)"
 [[ -n "$L_WALL" ]] && echo "speed-up vs llvm-dwarfdump: wall $(ratio "$L_WALL" "$S_WALL")x, cpu $(ratio "$L_CPU" "$S_CPU")x (default JVM); wall $(ratio "$L_WALL" "$C_WALL")x, cpu $(ratio "$L_CPU" "$C_CPU")x (CLI flags)   (target > 1x)"
 exit 0
