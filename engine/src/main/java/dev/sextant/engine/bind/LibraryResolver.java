@@ -96,7 +96,7 @@ final class LibraryResolver {
         boolean nodeflib = loader.noDefaultLib();
         Optional<LdSoCache> cache = sp.ldSoCache().flatMap(this::cache);
         if (cache.isPresent()) {
-            Optional<String> hit = cache.get().lookup(name, LdSoCache.expectedFlags(want), pf.glibcHwcaps());
+            Optional<String> hit = cache.get().lookup(name, LdSoCache.expectedFlags(want), pf::searchedHwcaps);
             if (hit.isPresent() && nodeflib && pf.systemDirs().stream().anyMatch(d -> hit.get().startsWith(d + "/"))) {
                 trail.add(hit.get() + " (ld.so.cache; skipped: DF_1_NODEFLIB)");
             } else if (hit.isPresent()) {
@@ -141,7 +141,17 @@ final class LibraryResolver {
     private Optional<Found> tryDir(String name, String dir, ElfHeader want, String rule, List<String> trail,
                                    List<String> rejected, SearchPlatform pf) {
         String base = dir.endsWith("/") ? dir : dir + "/";
+        // glibc-hwcaps first, in the order ld.so itself gives (asked only when there is such a directory)
+        if (dirExists.computeIfAbsent(base + "glibc-hwcaps", k -> Files.isDirectory(Path.of(k)))) {
+            for (String h : pf.searchedHwcaps()) {
+                String d = base + "glibc-hwcaps/" + h + "/";
+                if (!dirExists.computeIfAbsent(d, k -> Files.isDirectory(Path.of(k)))) continue;
+                Optional<Found> f = tryFile(d + name, want, rule, trail, rejected);
+                if (f.isPresent()) return f;
+            }
+        }
         for (String sub : pf.subdirs()) {
+            if (sub.startsWith("glibc-hwcaps/")) continue;
             String d = base + sub;
             if (!dirExists.computeIfAbsent(d, k -> Files.isDirectory(Path.of(k)))) continue;
             Optional<Found> f = tryFile(d + name, want, rule, trail, rejected);

@@ -27,6 +27,54 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
     }
 
     private static final java.util.Map<String, SearchPlatform> DETECTED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, List<String>> LD_SO_HWCAPS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String X86_64_INTERPRETER = "/lib64/ld-linux-x86-64.so.2";
+
+    /**
+     * The {@code glibc-hwcaps} subdirectories this machine's ld.so searches, in its order, as it
+     * says itself ({@code ld.so --help}, glibc 2.33 on). ld.so reads CPUID, and a virtual machine's
+     * {@code /proc/cpuinfo} can lack a flag that CPUID has (LZCNT, {@code abm}, on an AMD EPYC guest
+     * here, where ld.so searches x86-64-v4 and the flags alone said v2): {@link #glibcHwcaps} from
+     * the flags is only the first guess. Asked once per process, and only when a searched directory
+     * has a {@code glibc-hwcaps} subdirectory (starting ld.so costs about 8 ms here); the guess when
+     * ld.so cannot be run or does not say.
+     */
+    public List<String> searchedHwcaps() {
+        if (!defaultInterpreter.equals(X86_64_INTERPRETER) || !Files.isExecutable(Path.of(X86_64_INTERPRETER))) return glibcHwcaps;
+        List<String> said = LD_SO_HWCAPS.computeIfAbsent(defaultInterpreter, SearchPlatform::askLdSo);
+        return said.isEmpty() ? glibcHwcaps : said;
+    }
+
+    /** The "searched" entries under ld.so's "Subdirectories of glibc-hwcaps directories"; empty when it says none. */
+    static List<String> askLdSo(String interpreter) {
+        try {
+            Process p = new ProcessBuilder(interpreter, "--help").redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) { p.destroyForcibly(); return List.of(); }
+            return parseLdSoHelp(out);
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    static List<String> parseLdSoHelp(String help) {
+        List<String> out = new ArrayList<>();
+        boolean in = false;
+        for (String line : help.split("\n")) {
+            if (line.startsWith("Subdirectories of glibc-hwcaps directories")) { in = true; continue; }
+            if (!in) continue;
+            if (line.isBlank()) break;
+            String t = line.trim();
+            int sp = t.indexOf(' ');
+            if (sp > 0 && t.substring(sp).contains("searched")) out.add(t.substring(0, sp));
+        }
+        return List.copyOf(out);
+    }
 
     private static SearchPlatform probe(ElfHeader image) {
         String triplet = switch (image.machine()) {

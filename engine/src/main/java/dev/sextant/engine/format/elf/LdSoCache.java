@@ -100,9 +100,10 @@ public record LdSoCache(List<Entry> entries, List<String> hwcapSubdirs, Map<Stri
     /**
      * What ld.so's {@code search_cache} returns for {@code name}: among the entries whose flags
      * equal {@code expectedFlags}, the best {@code glibc-hwcaps} entry (earliest in
-     * {@code supportedHwcaps}, highest priority first), else the first plain entry.
+     * {@code supportedHwcaps}, highest priority first; asked for only when an entry names one), else
+     * the first plain entry.
      */
-    public Optional<String> lookup(String name, int expectedFlags, List<String> supportedHwcaps) {
+    public Optional<String> lookup(String name, int expectedFlags, java.util.function.Supplier<List<String>> supportedHwcaps) {
         List<Entry> list = byName.get(name);
         if (list == null) return Optional.empty();
         String best = null;
@@ -110,7 +111,7 @@ public record LdSoCache(List<Entry> entries, List<String> hwcapSubdirs, Map<Stri
         for (Entry e : list) {
             if (e.flags() != expectedFlags) continue;
             if (e.namedHwcap()) {
-                int p = e.hwcapSubdir().map(supportedHwcaps::indexOf).orElse(-1);
+                int p = e.hwcapSubdir().map(supportedHwcaps.get()::indexOf).orElse(-1);
                 if (p < 0 || p >= bestPriority) continue;
                 bestPriority = p;
                 best = e.path();

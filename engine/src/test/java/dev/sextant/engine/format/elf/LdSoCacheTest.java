@@ -57,9 +57,9 @@ class LdSoCacheTest {
         LdSoCache cache = LdSoCache.read(CACHE);
         int flags = LdSoCache.FLAG_ELF_LIBC6 | LdSoCache.FLAG_X8664_LIB64;
         assumeTrue(cache.byName().containsKey("libc.so.6"), "libc.so.6 not in the cache");
-        assertThat(cache.lookup("libc.so.6", flags, List.of())).get().asString().endsWith("/libc.so.6");
-        assertThat(cache.lookup("libc.so.6", 0x0003, List.of())).isEmpty();     // an i386 lookup wants other flags
-        assertThat(cache.lookup("libdoes-not-exist.so.9", flags, List.of())).isEmpty();
+        assertThat(cache.lookup("libc.so.6", flags, List::of)).get().asString().endsWith("/libc.so.6");
+        assertThat(cache.lookup("libc.so.6", 0x0003, List::of)).isEmpty();     // an i386 lookup wants other flags
+        assertThat(cache.lookup("libdoes-not-exist.so.9", flags, List::of)).isEmpty();
     }
 
     @Test void truncatedCacheGivesTypedErrors() throws Exception {
