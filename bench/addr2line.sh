@@ -61,6 +61,14 @@ for lib in "${libs[@]}"; do
   b=$(median_ms 1 bash -c "addr2line -f -e '$ref' < '$work/$lib.rel'")
   printf '%-8s %8s ms %8s ms %8s ms %8s ms %12s %12s %12s %10s/s\n' "$lib" "$s" "$l" "$e" "$b" \
     "$(ratio "$s" "$l")" "$(ratio "$s" "$e")" "$(ratio "$s" "$b")" "$rate"
+  if [[ $lib == libLLVM ]]; then
+    # The floor: the same command with one address that lies in no module (the JVM, JNA and libdw,
+    # the core's module list; nothing loaded or looked up), against the same reference run.
+    echo 0x10 > "$work/none.abs"
+    fl=(); for a in "${sx[@]}"; do [[ $a == "$work/$lib.abs" ]] && fl+=("$work/none.abs") || fl+=("$a"); done
+    f=$(median_ms "$runs" "${fl[@]}")
+    printf '%-8s %8s ms %8s ms %34s %12s   (one address in no module)\n' "floor" "$f" "$l" "" "$(ratio "$f" "$l")"
+  fi
   if [[ $lib == libc ]]; then
     # With inlined calls (ln's default; addr2line -i): Sextant's inline chain goes through libdwfl.
     sxi=(); for a in "${sx[@]}"; do [[ $a == --no-inlines ]] || sxi+=("$a"); done
