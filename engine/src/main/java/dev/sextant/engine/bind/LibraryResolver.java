@@ -151,7 +151,6 @@ final class LibraryResolver {
             }
         }
         for (String sub : pf.subdirs()) {
-            if (sub.startsWith("glibc-hwcaps/")) continue;
             String d = base + sub;
             if (!dirExists.computeIfAbsent(d, k -> Files.isDirectory(Path.of(k)))) continue;
             Optional<Found> f = tryFile(d + name, want, rule, trail, rejected);

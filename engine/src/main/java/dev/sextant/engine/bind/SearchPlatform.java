@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * What glibc's ld.so compiles in or computes at start-up and uses to find libraries: the system
  * directories, the expansions of {@code $LIB} and {@code $PLATFORM}, the subdirectories it tries in
- * each search directory ({@code glibc-hwcaps/x86-64-v3}, and before glibc 2.37 the legacy
- * {@code tls/x86_64} ones), the default interpreter and the flags ld.so.cache entries must carry.
+ * each search directory ({@code glibc-hwcaps/x86-64-v3} through {@link #searchedHwcaps}, then
+ * {@link #subdirs}: before glibc 2.37 the legacy {@code tls/x86_64} ones, and the directory
+ * itself), the default interpreter and the flags ld.so.cache entries must carry.
  * Immutable; {@link #detect} builds the one for this machine and an image's class and machine.
  */
 public record SearchPlatform(List<String> systemDirs, String lib, String platform, List<String> glibcHwcaps,
@@ -40,16 +41,16 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
      * ld.so cannot be run or does not say.
      */
     public List<String> searchedHwcaps() {
-        if (!defaultInterpreter.equals(X86_64_INTERPRETER) || !Files.isExecutable(Path.of(X86_64_INTERPRETER))) return glibcHwcaps;
+        if (!defaultInterpreter.equals(X86_64_INTERPRETER)) return glibcHwcaps;
         List<String> said = LD_SO_HWCAPS.computeIfAbsent(defaultInterpreter, SearchPlatform::askLdSo);
         return said.isEmpty() ? glibcHwcaps : said;
     }
 
     /** The "searched" entries under ld.so's "Subdirectories of glibc-hwcaps directories"; empty when it says none. */
     static List<String> askLdSo(String interpreter) {
+        if (!Files.isExecutable(Path.of(interpreter))) return List.of();
         try {
-            Process p = new ProcessBuilder(interpreter, "--help").redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(interpreter, "--help").redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) { p.destroyForcibly(); return List.of(); }
@@ -132,8 +133,8 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
                 else if (cpu.containsAll(List.of("avx2", "fma", "bmi1", "bmi2", "abm", "movbe", "popcnt"))) platform = "haswell";
             }
         }
+        // After the glibc-hwcaps ones, which come from searchedHwcaps(): the legacy subdirectories, then the directory itself.
         List<String> subdirs = new ArrayList<>();
-        for (String h : hwcaps) subdirs.add("glibc-hwcaps/" + h + "/");
         if (legacy) {
             // dl-hwcaps.c: components [hwcap names…, platform, "tls"], written last-first, every
             // subset from the full one down to the empty one.
