@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Assumptions;
@@ -38,6 +39,18 @@ class LiveDemoGuiTest extends WindowTest {
         waitFor("the breakpoint stop and its stack", () -> !stack.getItems().isEmpty()
                 && stack.getItems().get(0).function().startsWith("process_order"));
         assertThat(window.status().text()).contains("hit breakpoint 1");
+        // The summary follows the stop: the thread that hit the breakpoint (the demo's "orders" thread,
+        // not the main thread the launch stopped in), why, and the threads there are now.
+        TableView<dev.sextant.app.view.threads.ThreadRow> threads = robot.lookup("#threads-table").queryTableView();
+        waitFor("the threads after the stop", () -> threads.getItems().size() > 1 && threads.getItems().get(0).crashed());
+        String stoppedTid = String.valueOf(threads.getItems().get(0).tid());
+        waitFor("the summary of the stop", () -> robot.lookup("#summary-thread").queryAs(Label.class).getText()
+                .startsWith(stoppedTid + " \"orders\""));
+        assertThat(stoppedTid).isNotEqualTo(String.valueOf(pid));
+        assertThat(robot.lookup("#summary-thread").queryAs(Label.class).getText())
+                .endsWith("(" + threads.getItems().size() + " threads)");
+        assertThat(robot.lookup("#summary-signal").queryAs(Label.class).getText()).startsWith("breakpoint 1 at 0x");
+        assertThat(robot.lookup("#summary-title").queryAs(Label.class).getText()).isEqualTo("Process " + pid + " (sextant-demo)");
         // The symbol handler the engine hosts for the process: the demo's frames loaded its symbols.
         TableView<dev.sextant.app.view.modules.ModuleRow> mods = robot.lookup("#modules-table").queryTableView();
         waitFor("the demo program's symbols loaded in the Modules table", () -> mods.getItems().stream()
@@ -52,6 +65,7 @@ class LiveDemoGuiTest extends WindowTest {
         String ripBefore = regs.getItems().stream().filter(r -> r.name().equals("rip")).findFirst().orElseThrow().hex();
         robot.press(KeyCode.F10).release(KeyCode.F10);
         waitFor("the step to complete", () -> window.status().text().contains("stepped to"));
+        waitFor("the summary of the step", () -> robot.lookup("#summary-signal").queryAs(Label.class).getText().startsWith("step, now at 0x"));
         waitFor("the registers after the step", () -> regs.getItems().stream()
                 .anyMatch(r -> r.name().equals("rip") && !r.hex().equals(ripBefore)));
         assertThat(regs.getItems().stream().filter(RegisterRow::changed).map(RegisterRow::name)).contains("rip");

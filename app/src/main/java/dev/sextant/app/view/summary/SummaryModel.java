@@ -3,6 +3,8 @@ package dev.sextant.app.view.summary;
 import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.StopReason;
+import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.ThreadInfo;
 import java.util.List;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -10,11 +12,15 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-/** The crash summary of the current target and the problems met while reading it. */
+/**
+ * The crash summary of the current target and the problems met while reading it; for a live target,
+ * the last stop: the thread that stopped it, why, and how many threads there are.
+ */
 public final class SummaryModel {
     private final ReadOnlyObjectWrapper<Summary> summary = new ReadOnlyObjectWrapper<>(Summary.EMPTY);
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private long stopId = -1;
+    private Tid stoppedTid;   // the thread that stopped a live target last
 
     public ReadOnlyObjectProperty<Summary> summary() { return summary.getReadOnlyProperty(); }
 
@@ -25,6 +31,7 @@ public final class SummaryModel {
         for (DebugEvent e : batch) {
             if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
+                stoppedTid = null;
                 diagnostics.clear();
                 var p = o.process();
                 String crashed = o.threads().stream().filter(ThreadInfo::crashed).findFirst()
@@ -44,6 +51,40 @@ public final class SummaryModel {
                 String address = known ? old.address() : c.crash().flatMap(r -> r.address()).map(Object::toString).orElse(old.address());
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), signal,
                         address, old.crashedThread(), old.threads(), c.os() + ", " + c.cpu()));
+            } else if (e instanceof DebugEvent.ProcessStopped p && p.stopId() >= stopId && !summary.get().file().isEmpty()) {
+                // A live target: the summary follows each stop (which thread, why), as the dump's does its crash.
+                stopId = p.stopId();
+                stoppedTid = p.tid();
+                Summary old = summary.get();
+                String why = old.signal(), address = "—";
+                StopReason r = p.reason();
+                if (r instanceof StopReason.SignalReceived g) {
+                    why = g.signal().name() + " — " + g.signal().codeName();
+                    address = g.signal().faultAddress().map(Object::toString).orElse("—");
+                } else if (r instanceof StopReason.BreakpointHit b) {
+                    why = "breakpoint " + b.breakpointId() + " at " + b.pc() + " (hit " + b.hitCount() + ")";
+                } else if (r instanceof StopReason.StepCompleted c) {
+                    why = "step, now at " + c.pc();
+                } else if (r instanceof StopReason.Interrupted i) {
+                    why = "break, at " + i.pc();
+                } else if (r instanceof StopReason.ThreadExit x) {
+                    why = "thread " + x.tid() + " exited: " + x.status().describe();
+                } else if (r instanceof StopReason.ProcessExit x) {
+                    why = "the process ended: " + x.status().describe();
+                }
+                summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), why,
+                        address, p.tid().toString(), old.threads(), old.system()));
+            } else if (e instanceof DebugEvent.ThreadsRefreshed t && t.stopId() >= stopId && !summary.get().file().isEmpty()) {
+                Summary old = summary.get();
+                String stopped = stoppedTid == null ? old.crashedThread() : t.threads().stream()
+                        .filter(x -> x.tid().equals(stoppedTid)).findFirst()
+                        .map(x -> x.tid() + x.name().map(n -> " \"" + n + "\"").orElse("")).orElse(old.crashedThread());
+                summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), old.signal(),
+                        old.address(), stopped, t.threads().size(), old.system()));
+            } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId && !summary.get().file().isEmpty()) {
+                Summary old = summary.get();
+                summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), "running",
+                        "—", "none (running)", old.threads(), old.system()));
             } else if (e instanceof DebugEvent.DiagnosticReported d && d.stopId() == stopId) {
                 diagnostics.add(d.diagnostic());
             } else if (e instanceof DebugEvent.TargetClosed) {

@@ -20,7 +20,7 @@ public final class SummaryView {
         GridPane grid = new GridPane();
         grid.setHgap(12);
         grid.setVgap(2);
-        row(grid, 0, "Signal", "summary-signal", model, Summary::signal);
+        row(grid, 0, "Signal|Stopped by", "summary-signal", model, Summary::signal);
         row(grid, 1, "Fault address", "summary-address", model, Summary::address);
         row(grid, 2, "Crashed thread|Stopped thread", "summary-thread", model, s -> s.crashedThread()
                 + (s.threads() > 0 ? "   (" + s.threads() + (s.threads() == 1 ? " thread)" : " threads)") : ""));
@@ -35,7 +35,10 @@ public final class SummaryView {
         title.textProperty().bind(Bindings.createStringBinding(() -> {
             Summary s = model.summary().get();
             if (s.file().isEmpty()) return "No dump open — File → Open dump… (Ctrl+O), or drop a core file here";
-            return s.signal().equals("none") ? "Process " + s.process() : s.signal().split(" — ")[0] + " in " + s.process();
+            // A live target stopped by a breakpoint, a step or a break is no crash: only a signal is named in the title.
+            boolean noCrash = s.signal().equals("none") || (s.format().startsWith("live") && !s.signal().startsWith("SIG"));
+            return noCrash ? "Process " + s.process() + (s.signal().equals("running") ? " — running" : "")
+                    : s.signal().split(" — ")[0] + " in " + s.process();
         }, model.summary()));
         VBox problems = new VBox(2);
         problems.setId("summary-problems");
