@@ -44,8 +44,9 @@ public final class OpenDumpAction {
             current = null;
             long ms = (System.nanoTime() - started) / 1_000_000;
             if (failure == null) {
-                status.idle("Opened " + core.getFileName() + ": " + report.threads().size() + " threads, "
-                        + report.modules().size() + " modules in " + ms + " ms");
+                int t = report.threads().size(), m = report.modules().size();
+                status.idle("Opened " + core.getFileName() + ": " + t + (t == 1 ? " thread, " : " threads, ")
+                        + m + (m == 1 ? " module" : " modules") + " in " + ms + " ms");
                 report.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).findFirst()
                         .ifPresent(d -> notify.accept(d.message()));
                 return;

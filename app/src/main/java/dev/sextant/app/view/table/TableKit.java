@@ -60,7 +60,8 @@ public final class TableKit<R> {
         });
         count.setId(id + "-count");
         count.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                () -> filtered.size() == rows.size() ? rows.size() + " rows" : filtered.size() + " of " + rows.size() + " rows",
+                () -> filtered.size() == rows.size() ? rows.size() + (rows.size() == 1 ? " row" : " rows")
+                        : filtered.size() + " of " + rows.size() + (rows.size() == 1 ? " row" : " rows"),
                 filtered, rows));
         HBox.setHgrow(filter, Priority.ALWAYS);
         HBox bar = new HBox(6, Icon.FILTER.graphic(), filter, count);

@@ -27,7 +27,7 @@ public final class ThreadsView {
         mark.setMinWidth(30);
         kit.column("TID", r -> r.tid().value(), 70);
         kit.column("Name", ThreadRow::name, 110);
-        kit.column("State", ThreadRow::state, 70);
+        kit.column("State", ThreadRow::state, 84);   // "stopped", "running" whole at the default font
         kit.column("Signal", ThreadRow::signal, 80);
         kit.column("Location", ThreadRow::location, 220);
         kit.column("Source", ThreadRow::source, 260);
