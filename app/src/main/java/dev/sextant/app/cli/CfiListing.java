@@ -37,13 +37,16 @@ final class CfiListing {
     final String[] regNames = new String[CfaProgram.MAX_REGISTER + 1];
     final byte[][] regKeys = new byte[CfaProgram.MAX_REGISTER + 1][];
 
-    CfiListing(ElfUnwindTables t, UnwindOutput o) {
-        this.t = t; this.o = o; this.machine = t.header().machine();
+    /** The file whose symbol table names the entries: the listed file, or its separate debug file. */
+    final java.nio.file.Path symbolFile;
+
+    CfiListing(ElfUnwindTables t, UnwindOutput o, java.nio.file.Path symbolFile) {
+        this.t = t; this.o = o; this.machine = t.header().machine(); this.symbolFile = symbolFile;
     }
 
     /** A printer for a CFI section outside an ELF o.file (MinGW's .debug_frame in a PE image): no symbols. */
     CfiListing(int machine, UnwindOutput o) {
-        this.t = null; this.o = o; this.machine = machine;
+        this.t = null; this.o = o; this.machine = machine; this.symbolFile = null;
     }
 
     String reg(int r) {
@@ -63,9 +66,12 @@ final class CfiListing {
         JsonOut j = o.writer;
         if (o.json) {
             j.beginObject().name("file").value(o.file.toString()).name("format").value("elf")
-                    .name("machine").value(t.header().machineName()).name("tables").beginArray();
+                    .name("machine").value(t.header().machineName()).name("symbolFile").value(symbolFile.toString())
+                    .name("tables").beginArray();
         } else {
-            o.text.append(o.file).append(": ELF ").append(t.header().machineName()).append('\n');
+            o.text.append(o.file).append(": ELF ").append(t.header().machineName());
+            if (!symbolFile.equals(o.file)) o.text.append(", symbols from ").append(symbolFile);
+            o.text.append('\n');
         }
         for (CfiSection s : t.tables()) table(j, s);
         if (o.json) {

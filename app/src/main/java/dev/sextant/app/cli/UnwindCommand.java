@@ -3,6 +3,7 @@ package dev.sextant.app.cli;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.pe.PeImage;
+import dev.sextant.engine.symbols.DebugFiles;
 import dev.sextant.engine.unwind.ElfUnwindTables;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -73,8 +74,13 @@ public final class UnwindCommand implements Callable<Integer> {
             else {
                 // an ELF file is read section by section: a large library is mostly code the listing never reads
                 ElfUnwindTables tables = ElfUnwindTables.open(file);
+                // A stripped library names only its exported functions: the installed debug file names them all.
+                DebugFiles.Names names = DebugFiles.functionNames(file, tables.symbols());
+                names.problem().ifPresent(p -> err.println("sextant: " + p));
+                if (names.table() != tables.symbols()) tables = tables.withSymbols(names.table());
+                Path symbolFile = names.from();
                 t1 = System.nanoTime();
-                found = new CfiListing(tables, o).print(address);
+                found = new CfiListing(tables, o, symbolFile).print(address);
             }
             o.flush();
             out.flush();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sextant.app.Main;
+import dev.sextant.engine.testing.NativePrograms;
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -154,6 +156,29 @@ class UnwindCommandTest {
         Result loop = run("unwind", "--json", corpus("pe/symbolic/cfi_chained_loop.exe").toString());
         assertThat(loop.status()).isEqualTo(1);
         assertThat(loop.out()).contains("exceeded unwind chain length");
+    }
+
+    /** A stripped program names its FDEs from the debug file its .gnu_debuglink names (nm reads the same names there). */
+    @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void strippedProgramIsNamedFromItsDebugFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeTrue(Tools.onPath("objcopy") && Tools.onPath("strip") && Tools.onPath("nm"), "no binutils");
+        Path exe = NativePrograms.compile("crash", dir);
+        String before = run("unwind", "--json", exe.toString()).out();
+        for (java.util.List<String> cmd : java.util.List.of(java.util.List.of("objcopy", "--only-keep-debug", "crash", "crash.debug"),
+                java.util.List.of("strip", "--strip-all", "crash"), java.util.List.of("objcopy", "--add-gnu-debuglink=crash.debug", "crash"))) {
+            assertThat(Tools.run(dir, 60, cmd).exit()).as(String.join(" ", cmd)).isZero();
+        }
+        String nm = Tools.run(dir, 60, java.util.List.of("nm", "crash.debug")).stdout();
+        Matcher level2 = Pattern.compile("(?m)^0*([0-9a-f]+) T level2$").matcher(nm);
+        assertThat(level2.find()).isTrue();
+
+        Result r = run("unwind", "--json", exe.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("\"symbolFile\":\"" + dir.resolve("crash.debug") + "\"")
+                .contains("\"start\":\"0x" + level2.group(1) + "\",\"end\"")
+                .containsPattern("\"start\":\"0x" + level2.group(1) + "\",\"end\":\"0x[0-9a-f]+\",\"symbol\":\"level2\"");
+        assertThat(before).contains("\"symbolFile\":\"" + exe + "\"").contains("\"symbol\":\"level2\"");
+        assertThat(run("unwind", exe.toString()).out()).contains(", symbols from " + dir.resolve("crash.debug"));
     }
 
     @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -1,5 +1,6 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.format.elf.DebugLink;
 import dev.sextant.engine.format.elf.DynamicObject;
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.SectionHeader;
@@ -32,7 +33,7 @@ final class DebugFileCheck {
         List<Path> candidates = new ArrayList<>();
         elf.buildId().filter(id -> id.length() > 2).ifPresent(id ->
                 candidates.add(symbolPath.resolve(".build-id").resolve(id.substring(0, 2)).resolve(id.substring(2) + ".debug")));
-        Optional<Link> link = debuglink(module);
+        Optional<DebugLink> link = DebugLink.ofFile(module);
         link.ifPresent(l -> {
             Path dir = module.toAbsolutePath().getParent();
             if (dir != null) candidates.add(symbolPath.resolve(dir.toString().substring(1)).resolve(l.name()));
@@ -51,7 +52,7 @@ final class DebugFileCheck {
                 }
                 if (link.isPresent() && c.getFileName().toString().equals(link.get().name())) {
                     long crc = crc32(c);
-                    if (crc != link.get().crc()) {
+                    if (crc != Integer.toUnsignedLong(link.get().crc())) {
                         return Optional.of(new Mismatch(c, String.format("CRC32 %08x is not the %08x .gnu_debuglink records",
                                 crc, link.get().crc())));
                     }
@@ -60,27 +61,6 @@ final class DebugFileCheck {
             } catch (IOException | FormatException e) {
                 return Optional.of(new Mismatch(c, "unreadable: " + e.getMessage()));
             }
-        }
-        return Optional.empty();
-    }
-
-    private record Link(String name, long crc) {}
-
-    /** {@code .gnu_debuglink}: a file name, NUL, padding to 4, then the CRC32 of the debug file. */
-    private static Optional<Link> debuglink(Path module) {
-        try {
-            ByteReader r = ByteReader.map(module, ByteOrder.LITTLE_ENDIAN);
-            ElfHeader eh = ElfHeader.read(r);
-            r = r.withOrder(eh.order());
-            for (SectionHeader s : SectionHeader.readAll(r, eh)) {
-                if (!s.name().equals(".gnu_debuglink")) continue;
-                ByteReader c = s.data(r);
-                String name = c.cString(".gnu_debuglink", 0, 4096);
-                long crcOff = (name.length() + 1 + 3) & ~3L;
-                return Optional.of(new Link(name, c.u32(".gnu_debuglink CRC", crcOff)));
-            }
-        } catch (IOException | FormatException e) {
-            // no usable link: only the build-id lookup remains
         }
         return Optional.empty();
     }

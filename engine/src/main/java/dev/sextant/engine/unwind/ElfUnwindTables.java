@@ -2,12 +2,11 @@ package dev.sextant.engine.unwind;
 
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.SectionHeader;
+import dev.sextant.engine.format.elf.ElfSections;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
-import dev.sextant.engine.format.io.FileRanges;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,17 +41,7 @@ public final class ElfUnwindTables {
      * and the first mapping of a process costs a short command tens of milliseconds.
      */
     public static ElfUnwindTables open(Path file) throws IOException {
-        try (FileRanges f = new FileRanges(file)) {
-            ElfHeader eh = ElfHeader.read(f.read("ELF header", 0, Math.min(64, f.size()), ByteOrder.LITTLE_ENDIAN));
-            List<SectionHeader> sections = eh.shoff() == 0 || eh.shnum() == 0 ? List.of()
-                    : SectionHeader.readAll(eh, f.read("section header table", eh.shoff(),
-                            (long) eh.shnum() * SectionHeader.checkEntrySize(eh), eh.order()),
-                            (offset, size) -> f.contains(offset, size) ? f.read("section name table", offset, size, eh.order()) : null);
-            java.util.Map<Integer, ByteReader> read = new java.util.HashMap<>();
-            return read(eh, sections, s -> read.computeIfAbsent(s.index(), i -> s.data(f, eh.order())));
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return ElfSections.read(file, f -> read(f.header(), f.sections(), f::data));
     }
 
     /** Reads the ELF and section headers (fail fast) and sets up the CFI sections (failures become problems). */
@@ -106,6 +95,11 @@ public final class ElfUnwindTables {
     public List<CfiSection> tables() { return tables; }
     public Optional<EhFrameHdr> ehFrameHdr() { return hdr; }
     public SymbolTable symbols() { return symbols; }
+
+    /** The same tables with the function names taken from {@code other} (a separate debug file's {@code .symtab}). */
+    public ElfUnwindTables withSymbols(SymbolTable other) {
+        return new ElfUnwindTables(header, sections, tables, hdr, other, problems);
+    }
     public List<String> problems() { return List.copyOf(problems); }
 
     public Optional<CfiSection> table(CfiSection.Kind kind) {

@@ -4,11 +4,13 @@ import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
+import dev.sextant.engine.symbols.DebugFiles;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The static unwind tables of an ELF file as a view lists them: one entry per FDE (section, pc
@@ -24,12 +26,19 @@ public final class UnwindTableListing {
     private final List<Entry> entries = new ArrayList<>();
     private final List<CfiSection> sectionOf = new ArrayList<>();
     private final List<Fde> fdes = new ArrayList<>();
+    private Path symbolFile;
+    private Optional<String> debugFileProblem = Optional.empty();
 
-    private UnwindTableListing(ByteReader file) {
+    private UnwindTableListing(ByteReader file, Path path) {
         ElfHeader eh = ElfHeader.read(file);
         machine = eh.machine();
         tables = ElfUnwindTables.read(file);
         SymbolTable symbols = SymbolTable.read(file.withOrder(eh.order()), eh, tables.sections());
+        // A stripped library names only its exported functions: the installed debug file names them all.
+        DebugFiles.Names names = DebugFiles.functionNames(path, symbols);
+        symbols = names.table();
+        symbolFile = names.from();
+        debugFileProblem = names.problem();
         for (CfiSection s : tables.tables()) {
             for (Fde f : s.fdes()) {
                 String sym = symbols.containing(f.pcBegin()).map(x -> x.value() == f.pcBegin() ? x.name()
@@ -44,12 +53,19 @@ public final class UnwindTableListing {
 
     /** Reads an ELF file's tables; throws {@link FormatException} when it is not a readable ELF file. */
     public static UnwindTableListing open(Path file) throws IOException {
-        return new UnwindTableListing(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN));
+        return new UnwindTableListing(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN), file);
     }
+
+    /** The file whose symbol table names the entries: the file itself, or its separate debug file. */
+    public Path symbolFile() { return symbolFile; }
 
     public List<Entry> entries() { return List.copyOf(entries); }
 
-    public List<String> problems() { return tables.problems(); }
+    public List<String> problems() {
+        List<String> all = new ArrayList<>(tables.problems());
+        debugFileProblem.ifPresent(all::add);
+        return all;
+    }
 
     /** The entry's CIE and its rows, one line per row: location, CFA rule, then each register's rule. */
     public String detail(Entry e) {

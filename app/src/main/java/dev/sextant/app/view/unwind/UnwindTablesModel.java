@@ -135,6 +135,7 @@ public final class UnwindTablesModel {
                             : "\"" + en.augmentation() + "\"" + (en.lsda() ? ", LSDA" : ""), en.start(), en.end()));
                 }
                 message = rows.size() + " FDEs in " + file.getFileName() + " (addresses as in the file)"
+                        + (listing.symbolFile().equals(file) ? "" : "; names from " + listing.symbolFile())
                         + (listing.problems().isEmpty() ? "" : "; " + listing.problems().size() + " problems: " + listing.problems().get(0));
             } catch (java.io.IOException | RuntimeException e) {
                 listing = null;

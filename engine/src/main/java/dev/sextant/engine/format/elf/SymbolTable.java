@@ -25,11 +25,17 @@ public final class SymbolTable {
     private final ByteReader[] nameTables;
     private final int[] nameTableOf;
     private final List<String> problems;
+    private final boolean full;
 
     private SymbolTable(long[] values, long[] sizes, long[] nameOffsets, ByteReader[] nameTables, int[] nameTableOf,
-                        List<String> problems) {
+                        List<String> problems, boolean full) {
         this.values = values; this.sizes = sizes; this.nameOffsets = nameOffsets; this.nameTables = nameTables;
-        this.nameTableOf = nameTableOf; this.problems = problems;
+        this.nameTableOf = nameTableOf; this.problems = problems; this.full = full;
+    }
+
+    /** The function symbols of the file at {@code path}, read section by section. */
+    public static SymbolTable open(java.nio.file.Path path) throws java.io.IOException {
+        return ElfSections.read(path, f -> read(f.header(), f.sections(), f::data));
     }
 
     public static SymbolTable read(ByteReader file, ElfHeader eh, List<SectionHeader> sections) {
@@ -60,7 +66,7 @@ public final class SymbolTable {
             int k = idx[i];
             v[i] = raw.values[k]; sz[i] = raw.sizes[k]; no[i] = raw.names[k]; tab[i] = raw.table[k];
         }
-        return new SymbolTable(v, sz, no, tables.toArray(new ByteReader[0]), tab, List.copyOf(problems));
+        return new SymbolTable(v, sz, no, tables.toArray(new ByteReader[0]), tab, List.copyOf(problems), haveSymtab);
     }
 
     /** Order: value ascending (unsigned), then size descending, then index: a deterministic total order. */
@@ -152,6 +158,12 @@ public final class SymbolTable {
     }
 
     public int size() { return values.length; }
+
+    /**
+     * True when these came from a {@code .symtab} (every function, static ones included); false for a
+     * stripped file's {@code .dynsym} (exported functions only) or no table at all.
+     */
+    public boolean full() { return full; }
     public List<String> problems() { return problems; }
 
     private Symbol symbol(int i) {
