@@ -22,6 +22,7 @@ final class SymbolTable {
     private final int[] order;          // index into table, by address
     private final long[] start;
     private final long[] size;
+    private final boolean[] special;
     private final String[] demangled;
 
     SymbolTable(DwflSymbols.Table table) {
@@ -33,10 +34,12 @@ final class SymbolTable {
         if (!sortPacked(order)) sort(order, 0, n - 1);
         start = new long[n];
         size = new long[n];
+        special = new boolean[n];
         demangled = new String[n];
         for (int i = 0; i < n; i++) {
             start[i] = table.address(order[i]);
             size[i] = table.size(order[i]);
+            special[i] = table.special(order[i]);
         }
     }
 
@@ -112,7 +115,13 @@ final class SymbolTable {
         }
     }
 
-    /** The symbol at {@code address} and the offset into it. */
+    /**
+     * The symbol at {@code address} and the offset into it, as libdwfl's {@code dwfl_module_addrinfo}
+     * picks it: the closest sized symbol that covers the address; failing that, the closest sizeless
+     * one (a hand-written assembly label) that no sized symbol's end lies beyond, and not one in a
+     * reserved section (the {@code SHN_ABS} version names at 0) unless it is exactly at the address.
+     * Looks back over at most {@value #MAX_STEPS_BACK} distinct starts.
+     */
     Optional<Hit> at(long address) {
         int lo = 0, hi = start.length - 1, best = -1;
         while (lo <= hi) {                                  // last index with start <= address
@@ -121,18 +130,27 @@ final class SymbolTable {
         }
         if (best < 0) return Optional.empty();
         int sizeless = -1;
+        boolean sized = false;
+        long maxEnd = 0;                                    // libdwfl's min_label
         int i = best;
         for (int group = 0; i >= 0 && group < MAX_STEPS_BACK; group++) {
             long s = start[i];
             int first = i;
             while (first > 0 && start[first - 1] == s) first--;
             for (int k = first; k <= i; k++) {
-                if (size[k] != 0 && Long.compareUnsigned(address - s, size[k]) < 0) return Optional.of(hit(k, address));
-                if (size[k] == 0 && group == 0 && sizeless < 0) sizeless = k;
+                if (size[k] != 0) {
+                    if (Long.compareUnsigned(address - s, size[k]) < 0) return Optional.of(hit(k, address));
+                    long end = s + size[k];
+                    if (!sized || Long.compareUnsigned(end, maxEnd) > 0) maxEnd = end;
+                    sized = true;
+                } else if (sizeless < 0 && (!special[k] || s == address)) {
+                    sizeless = k;
+                }
             }
             i = first - 1;
         }
-        return sizeless >= 0 ? Optional.of(hit(sizeless, address)) : Optional.empty();
+        if (sizeless >= 0 && (!sized || Long.compareUnsigned(start[sizeless], maxEnd) >= 0)) return Optional.of(hit(sizeless, address));
+        return Optional.empty();
     }
 
     private Hit hit(int k, long address) {

@@ -38,16 +38,18 @@ public final class DwflSymbols {
     public static final class Table {
         private final long[] address, size;
         private final byte[] typeBinding;
+        private final boolean[] special;         // in no real section (SHN_ABS, SHN_COMMON, …)
         private final String[] name;
         private final SymbolEntries entries;     // null when every name was copied from libdwfl
         private final int[] entry;
 
-        private Table(long[] address, long[] size, byte[] typeBinding, String[] name, SymbolEntries entries, int[] entry) {
-            this.address = address; this.size = size; this.typeBinding = typeBinding; this.name = name;
+        private Table(long[] address, long[] size, byte[] typeBinding, boolean[] special, String[] name, SymbolEntries entries,
+                      int[] entry) {
+            this.address = address; this.size = size; this.typeBinding = typeBinding; this.special = special; this.name = name;
             this.entries = entries; this.entry = entry;
         }
 
-        public static final Table EMPTY = new Table(new long[0], new long[0], new byte[0], new String[0], null, null);
+        public static final Table EMPTY = new Table(new long[0], new long[0], new byte[0], new boolean[0], new String[0], null, null);
 
         public int count() { return address.length; }
         /** Whether the table was read from the file in bulk (else through libdwfl symbol by symbol). */
@@ -56,6 +58,12 @@ public final class DwflSymbols {
         public long size(int i) { return size[i]; }
         public int type(int i) { return typeBinding[i] & 0xf; }
         public int binding(int i) { return (typeBinding[i] & 0xff) >>> 4; }
+        /**
+         * True for a symbol in a reserved section index ({@code SHN_ABS}, such as the version names
+         * {@code GLIBC_2.2.5} or {@code LLVM_14} at 0): libdwfl names an address by one only when
+         * the address is exactly its value.
+         */
+        public boolean special(int i) { return special[i]; }
 
         public String name(int i) {
             String n = name[i];
@@ -149,6 +157,7 @@ public final class DwflSymbols {
         long[] address = new long[syms], size = new long[syms];
         byte[] tb = new byte[syms];
         int[] entry = new int[syms];
+        boolean[] special = new boolean[syms];
         for (int i = 1; i < syms; i++) {
             int type = entries.type(i), sec = entries.sectionIndex(i);
             if (sec == SymbolEntries.SHN_XINDEX) return Optional.empty();
@@ -157,11 +166,12 @@ public final class DwflSymbols {
             address[n] = absolute(entries, i, b);
             size[n] = entries.size(i);
             tb[n] = (byte) (type | entries.binding(i) << 4);
+            special[n] = sec >= SymbolEntries.SHN_LORESERVE;
             entry[n] = i;
             n++;
         }
         return Optional.of(new Table(java.util.Arrays.copyOf(address, n), java.util.Arrays.copyOf(size, n),
-                java.util.Arrays.copyOf(tb, n), new String[n], entries, java.util.Arrays.copyOf(entry, n)));
+                java.util.Arrays.copyOf(tb, n), java.util.Arrays.copyOf(special, n), new String[n], entries, java.util.Arrays.copyOf(entry, n)));
     }
 
     /** The address libdwfl gives entry {@code i}: biased, except absolute symbols and those in sections not loaded. */
@@ -173,16 +183,20 @@ public final class DwflSymbols {
 
     /** The defined symbols of {@code mod} through libdwfl, one call per symbol. */
     private static Table table(Pointer mod) {
-        List<Symbol> list = symbols(mod);
+        List<Symbol> list = new ArrayList<>();
+        List<Boolean> specials = new ArrayList<>();
+        symbols(mod, list, specials);
         int n = list.size();
         long[] address = new long[n], size = new long[n];
         byte[] tb = new byte[n];
+        boolean[] special = new boolean[n];
         String[] name = new String[n];
         for (int i = 0; i < n; i++) {
             Symbol s = list.get(i);
             address[i] = s.address(); size[i] = s.size(); tb[i] = (byte) (s.type() | s.binding() << 4); name[i] = s.name();
+            special[i] = specials.get(i);
         }
-        return new Table(address, size, tb, name, null, null);
+        return new Table(address, size, tb, special, name, null, null);
     }
 
     /** The defined symbols (no sections, files or undefined ones) of the module containing {@code address}. */
@@ -192,8 +206,14 @@ public final class DwflSymbols {
     }
 
     private static List<Symbol> symbols(Pointer mod) {
+        List<Symbol> out = new ArrayList<>();
+        symbols(mod, out, new ArrayList<>());
+        return out;
+    }
+
+    /** Adds the defined symbols of {@code mod} to {@code out}, and to {@code special} whether each lies in a reserved section. */
+    private static void symbols(Pointer mod, List<Symbol> out, List<Boolean> special) {
         int n = LibDwMore.dwfl_module_getsymtab(mod);
-        List<Symbol> out = new ArrayList<>(Math.max(0, n));
         byte[] sym = new byte[24];
         long[] addr = new long[1];
         int[] shndx = new int[1];
@@ -207,8 +227,8 @@ public final class DwflSymbols {
             String s = name.getString(0);
             if (s.isEmpty()) continue;
             out.add(new Symbol(s, addr[0], b.getLong(16), type, bind));
+            special.add(shndx[0] >= SymbolEntries.SHN_LORESERVE);
         }
-        return out;
     }
 
     /**
