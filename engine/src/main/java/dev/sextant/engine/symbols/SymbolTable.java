@@ -118,8 +118,9 @@ final class SymbolTable {
     /**
      * The symbol at {@code address} and the offset into it, as libdwfl's {@code dwfl_module_addrinfo}
      * picks it: the closest sized symbol that covers the address; failing that, the closest sizeless
-     * one (a hand-written assembly label) that no sized symbol's end lies beyond, and not one in a
-     * reserved section (the {@code SHN_ABS} version names at 0) unless it is exactly at the address.
+     * one (a hand-written assembly label) in the address's section that no sized symbol's end lies
+     * beyond, and not one in a reserved section (the {@code SHN_ABS} version names at 0) unless it is
+     * exactly at the address.
      * Looks back over at most {@value #MAX_STEPS_BACK} distinct starts.
      */
     Optional<Hit> at(long address) {
@@ -143,7 +144,7 @@ final class SymbolTable {
                     long end = s + size[k];
                     if (!sized || Long.compareUnsigned(end, maxEnd) > 0) maxEnd = end;
                     sized = true;
-                } else if (sizeless < 0 && (!special[k] || s == address)) {
+                } else if (sizeless < 0 && (special[k] ? s == address : table.sameSection(order[k], address))) {
                     sizeless = k;
                 }
             }

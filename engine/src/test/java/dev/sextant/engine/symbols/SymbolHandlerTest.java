@@ -255,8 +255,7 @@ class SymbolHandlerTest {
     }
 
     /**
-     * In .text: the table does not bound sizeless symbols by section as libdwfl does (__GNU_EH_FRAME_HDR).
-     * With libc's own .dynsym only, the start of .text lies before every exported function: only the
+     * Random addresses in libc's .text. With libc's own .dynsym only, the start of .text lies before every exported function: only the
      * SHN_ABS version names (GLIBC_2.2.5, … at 0) precede it, and libdwfl names no address by them.
      */
     @ParameterizedTest @ValueSource(strings = {"own;debuglink;build-id", "own"})
@@ -289,6 +288,42 @@ class SymbolHandlerTest {
             if (h.module(libc.base()).orElseThrow().lineInfo()) {      // with libc6-dbg's DWARF
                 assertThat(withInlines).as("addresses inside inlined calls").isGreaterThan(100);
             }
+        }
+    }
+
+    /**
+     * Every module's code, not only .text: the sizeless .init symbols (_init) must not name the .plt
+     * after them, as libdwfl keeps a sizeless symbol to its own section. Both with the executable's
+     * and libraries' own tables (the stripped executable has none) and with their debug files.
+     */
+    @ParameterizedTest @ValueSource(strings = {"own;debuglink;build-id", "own"})
+    void everyCodeSectionOfEveryModuleAgreesWithLibdwfl(String symbolPath) throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("eu-readelf"), "eu-readelf (elfutils) not installed");
+        try (SymbolHandler h = new SymbolHandler(path(symbolPath), NOISY)) {
+            h.openCore(core, Optional.of(exe));
+            java.util.Random r = new java.util.Random(11);
+            int compared = 0, outsideText = 0;
+            for (ModuleSymbols m : h.modules()) {
+                if (m.file().isEmpty() || !Files.isRegularFile(Path.of(m.file().get()))) continue;
+                for (String line : Tools.run(dir, 60, List.of("eu-readelf", "-S", m.file().get())).stdout().lines().toList()) {
+                    String[] f = line.trim().replaceFirst("^\\[ +", "[").split("\\s+");
+                    // [Nr] Name Type Addr Off Size ES Flags …: code sections only
+                    if (f.length < 8 || !f[0].startsWith("[") || !f[7].contains("X")) continue;
+                    long addr = Long.parseUnsignedLong(f[3], 16), size = Long.parseUnsignedLong(f[5], 16);
+                    if (size == 0) continue;
+                    for (int i = 0; i < 60; i++) {
+                        Address a = Address.of(m.base().value() + addr + (long) (r.nextDouble() * size));
+                        AddressInfo table = h.locate(a);
+                        AddressInfo dwfl = h.lookupViaLibdwfl(a);
+                        assertThat(table.symbol()).as("%s in %s %s", a, m.shortName(), f[1]).isEqualTo(dwfl.symbol());
+                        if (dwfl.symbol().isPresent()) assertThat(table.offset()).as("%s", a).isEqualTo(dwfl.offset());
+                        compared++;
+                        if (!f[1].equals(".text")) outsideText++;
+                    }
+                }
+            }
+            assertThat(compared).isGreaterThan(500);
+            assertThat(outsideText).as("addresses in .init, .plt, .fini, …").isGreaterThan(100);
         }
     }
 

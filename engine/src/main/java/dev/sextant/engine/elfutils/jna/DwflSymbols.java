@@ -42,14 +42,15 @@ public final class DwflSymbols {
         private final String[] name;
         private final SymbolEntries entries;     // null when every name was copied from libdwfl
         private final int[] entry;
+        private final long bias;                 // file address + bias = address in the target
 
         private Table(long[] address, long[] size, byte[] typeBinding, boolean[] special, String[] name, SymbolEntries entries,
-                      int[] entry) {
+                      int[] entry, long bias) {
             this.address = address; this.size = size; this.typeBinding = typeBinding; this.special = special; this.name = name;
-            this.entries = entries; this.entry = entry;
+            this.entries = entries; this.entry = entry; this.bias = bias;
         }
 
-        public static final Table EMPTY = new Table(new long[0], new long[0], new byte[0], new boolean[0], new String[0], null, null);
+        public static final Table EMPTY = new Table(new long[0], new long[0], new byte[0], new boolean[0], new String[0], null, null, 0);
 
         public int count() { return address.length; }
         /** Whether the table was read from the file in bulk (else through libdwfl symbol by symbol). */
@@ -64,6 +65,17 @@ public final class DwflSymbols {
          * the address is exactly its value.
          */
         public boolean special(int i) { return special[i]; }
+
+        /**
+         * Whether {@code address} lies in the section of symbol {@code i}, as libdwfl requires of a
+         * sizeless symbol (an address in {@code .plt} is not {@code _init}'s in {@code .init}).
+         * True when unknown (a table copied from libdwfl symbol by symbol).
+         */
+        public boolean sameSection(int i, long address) {
+            if (entries == null) return true;
+            int sec = entries.sectionIndex(entry[i]);
+            return sec < SymbolEntries.SHN_LORESERVE && entries.sectionContaining(address - bias) == sec;
+        }
 
         public String name(int i) {
             String n = name[i];
@@ -135,7 +147,9 @@ public final class DwflSymbols {
         Pointer mainElf = LibDw.dwfl_module_getelf(mod, mainBias);
         Pointer symElf = elf.getPointer(0);
         Optional<String> file = symElf != null && symElf.equals(mainElf) ? mainFile : debugFile;
-        if (file.isEmpty() || !file.get().startsWith("/")) return Optional.empty();
+        // a relative path (an --exe given so) is as libdwfl opened it, from this process's directory;
+        // names such as "[in core memory]" (the vDSO) are no file
+        if (file.isEmpty() || !java.nio.file.Files.isRegularFile(Path.of(file.get()))) return Optional.empty();
         SymbolEntries entries;
         try {
             Optional<SymbolEntries> read = SymbolEntries.read(Path.of(file.get()));
@@ -171,7 +185,7 @@ public final class DwflSymbols {
             n++;
         }
         return Optional.of(new Table(java.util.Arrays.copyOf(address, n), java.util.Arrays.copyOf(size, n),
-                java.util.Arrays.copyOf(tb, n), java.util.Arrays.copyOf(special, n), new String[n], entries, java.util.Arrays.copyOf(entry, n)));
+                java.util.Arrays.copyOf(tb, n), java.util.Arrays.copyOf(special, n), new String[n], entries, java.util.Arrays.copyOf(entry, n), b));
     }
 
     /** The address libdwfl gives entry {@code i}: biased, except absolute symbols and those in sections not loaded. */
@@ -196,7 +210,7 @@ public final class DwflSymbols {
             address[i] = s.address(); size[i] = s.size(); tb[i] = (byte) (s.type() | s.binding() << 4); name[i] = s.name();
             special[i] = specials.get(i);
         }
-        return new Table(address, size, tb, special, name, null, null);
+        return new Table(address, size, tb, special, name, null, null, 0);
     }
 
     /** The defined symbols (no sections, files or undefined ones) of the module containing {@code address}. */

@@ -22,12 +22,15 @@ public final class SymbolEntries {
 
     private final ElfHeader header;
     private final long[] sectionFlags;   // sh_flags by section index
+    private final long[] sectionAddr, sectionSize;
     private final boolean dynamic;       // .dynsym (no .symtab)
     private final long[] raw;            // three words per entry: name|info|other|shndx, value, size
     private final ByteReader names;
 
-    private SymbolEntries(ElfHeader header, long[] sectionFlags, boolean dynamic, long[] raw, ByteReader names) {
-        this.header = header; this.sectionFlags = sectionFlags; this.dynamic = dynamic; this.raw = raw; this.names = names;
+    private SymbolEntries(ElfHeader header, long[] sectionFlags, long[] sectionAddr, long[] sectionSize, boolean dynamic,
+                          long[] raw, ByteReader names) {
+        this.header = header; this.sectionFlags = sectionFlags; this.sectionAddr = sectionAddr; this.sectionSize = sectionSize;
+        this.dynamic = dynamic; this.raw = raw; this.names = names;
     }
 
     /**
@@ -46,11 +49,13 @@ public final class SymbolEntries {
             }
             ByteReader table = ByteReader.of(ch.bytes("section header table", eh.shoff(), 64L * eh.shnum()), ByteOrder.LITTLE_ENDIAN);
             int n = eh.shnum();
-            long[] flags = new long[n];
+            long[] flags = new long[n], addrs = new long[n], sizes = new long[n];
             int symtab = -1, dynsym = -1;
             for (int i = 0; i < n; i++) {
                 long type = table.u32("section header", 64L * i + 4);
                 flags[i] = table.u64("section header", 64L * i + 8);
+                addrs[i] = table.u64("section header", 64L * i + 16);
+                sizes[i] = table.u64("section header", 64L * i + 32);
                 if (type == SectionHeader.SHT_SYMTAB && symtab < 0) symtab = i;
                 if (type == SectionHeader.SHT_DYNSYM && dynsym < 0) dynsym = i;
             }
@@ -70,7 +75,7 @@ public final class SymbolEntries {
             long so = 64L * link;
             ByteReader names = ByteReader.of(ch.bytes("string table (section " + link + ")",
                     table.u64("section header", so + 24), table.u64("section header", so + 32)), ByteOrder.LITTLE_ENDIAN);
-            return Optional.of(new SymbolEntries(eh, flags, pick != symtab, raw, names));
+            return Optional.of(new SymbolEntries(eh, flags, addrs, sizes, pick != symtab, raw, names));
         }
     }
 
@@ -93,6 +98,18 @@ public final class SymbolEntries {
     public boolean inLoadedSection(int i) {
         int s = sectionIndex(i);
         return s != SHN_UNDEF && s < SHN_LORESERVE && s < sectionFlags.length && (sectionFlags[s] & SectionHeader.SHF_ALLOC) != 0;
+    }
+
+    /**
+     * The index of the loaded ({@code SHF_ALLOC}) section that holds {@code address} (as in the file,
+     * not relocated), or -1: libdwfl names an address by a sizeless symbol only in the same section.
+     */
+    public int sectionContaining(long address) {
+        for (int s = 1; s < sectionAddr.length; s++) {
+            if ((sectionFlags[s] & SectionHeader.SHF_ALLOC) != 0 && Long.compareUnsigned(address - sectionAddr[s], sectionSize[s]) < 0
+                    && Long.compareUnsigned(address, sectionAddr[s]) >= 0) return s;
+        }
+        return -1;
     }
 
     /** The name, or empty when its offset lies outside the string table (libdwfl then has no symbol there). */
