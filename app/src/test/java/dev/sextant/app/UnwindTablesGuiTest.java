@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -133,6 +134,22 @@ class UnwindTablesGuiTest extends WindowTest {
         TextArea detail = robot.lookup("#unwind-detail").queryAs(TextArea.class);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> detail.getText().contains("LOC"));
         assertThat(detail.getText()).contains("pc 0x" + Long.toHexString(main.startValue())).contains("rsp+8").contains("rbp");
+
+        // libc, stripped: with its debug file installed (libc6-dbg), its static functions are named from it
+        TableSourceRow libc = sources.getItems().stream().filter(r -> r.name().startsWith("libc.so")).findFirst().orElseThrow();
+        robot.interact(() -> sources.getSelectionModel().select(libc));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> entries.getItems().size() > 1000);
+        String status = robot.lookup("#unwind-status").queryLabeled().getText();
+        Path libcFile = Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6");
+        Optional<String> id = dev.sextant.engine.format.elf.BuildId.ofFile(libcFile);
+        if (id.isPresent() && Files.isRegularFile(Path.of("/usr/lib/debug/.build-id", id.get().substring(0, 2), id.get().substring(2) + ".debug"))) {
+            assertThat(status).contains("names from /usr/lib/debug/.build-id/" + id.get().substring(0, 2) + "/");
+            Set<String> exported = NativePrograms.Tools.run(dir, 60, List.of("nm", "-D", "--defined-only", libcFile.toString())).stdout()
+                    .lines().map(l -> l.substring(l.lastIndexOf(' ') + 1)).collect(java.util.stream.Collectors.toSet());
+            assertThat(entries.getItems()).filteredOn(r -> !r.symbol().isEmpty() && !exported.contains(r.symbol())).hasSizeGreaterThan(500);
+        } else {
+            assertThat(status).doesNotContain("names from");
+        }
 
         DynamicTable jit = new DynamicTable(0x7000_0000_0003L, Address.of(0x7000_0000_0000L), 0x40, "GDB JIT interface",
                 List.of(new DynamicTable.Function(Address.of(0x7000_0000_0000L), Address.of(0x7000_0000_0015L), Optional.of("jit_fn"),
