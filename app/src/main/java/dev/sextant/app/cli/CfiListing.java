@@ -126,7 +126,8 @@ final class CfiListing {
         CfiSection s = m.get().section();
         Fde f = m.get().fde();
         if (o.json) {
-            j.beginObject().name("file").value(o.file.toString()).name("format").value("elf").name("at").hex(pc)
+            j.beginObject().name("file").value(o.file.toString()).name("format").value("elf")
+                    .name("symbolFile").value(symbolFile.toString()).name("at").hex(pc)
                     .name("section").value(s.kind().sectionName()).name("entry");
         } else {
             o.text.append(UnwindOutput.hex(pc)).append(" is covered by ").append(s.kind().sectionName()).append(":\n");

@@ -179,6 +179,8 @@ class UnwindCommandTest {
                 .containsPattern("\"start\":\"0x" + level2.group(1) + "\",\"end\":\"0x[0-9a-f]+\",\"symbol\":\"level2\"");
         assertThat(before).contains("\"symbolFile\":\"" + exe + "\"").contains("\"symbol\":\"level2\"");
         assertThat(run("unwind", exe.toString()).out()).contains(", symbols from " + dir.resolve("crash.debug"));
+        Result at = run("unwind", "--json", "--at", "0x" + level2.group(1), exe.toString());
+        assertThat(at.out()).contains("\"symbolFile\":\"" + dir.resolve("crash.debug") + "\"").contains("\"symbol\":\"level2\"");
     }
 
     @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)
