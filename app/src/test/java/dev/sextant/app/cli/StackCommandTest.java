@@ -44,6 +44,35 @@ class StackCommandTest {
         }
     }
 
+    /**
+     * A core written by gdb while stopped at the first instruction of a PLT stub (a step into a
+     * library call lands there): frame 0 is puts@plt, as gdb's own backtrace of that core says
+     * (libdwfl and eu-stack name no symbol there), and the next frame is the caller.
+     */
+    @Test void aFrameInAPltStubIsNamedAsGdbNamesIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb (the reference) is not installed");
+        Path pltDir = Files.createDirectories(dir.resolve("plt"));
+        Path plt = NativePrograms.compile("plt", pltDir);
+        Path pltCore = pltDir.resolve("core.plt");
+        NativePrograms.Tools.Result g = NativePrograms.Tools.run(pltDir, 120, java.util.List.of("gdb", "-batch", "-nx",
+                "-ex", "break puts@plt", "-ex", "run", "-ex", "generate-core-file " + pltCore, plt.toString()));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(pltCore), "gdb could not write a core here: " + g.stderr());
+        String bt = NativePrograms.Tools.run(pltDir, 120, java.util.List.of("gdb", "-batch", "-nx", "-ex", "bt", plt.toString(),
+                pltCore.toString())).stdout();
+        assertThat(bt).containsPattern("#0 +0x[0-9a-f]+ in puts@plt \\(\\)").containsPattern("#1 .* in main \\(\\)");
+
+        Run r = run("stack", "--core", pltCore.toString(), "--exe", plt.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode frames = new ObjectMapper().readTree(r.out()).get("threads").get(0).get("frames");
+        assertThat(frames.get(0).get("function").asText()).isEqualTo("puts@plt");
+        assertThat(frames.get(1).get("function").asText()).startsWith("main");
+        // the symbol handler's ln says the same for the address and one byte in
+        long pc = Long.decode(frames.get(0).get("pc").asText());
+        Run ln = run("symbols", "--core", pltCore.toString(), "--exe", plt.toString(), "--no-debuginfod", "--no-inlines",
+                "--addr", "0x" + Long.toHexString(pc), "--addr", "0x" + Long.toHexString(pc + 1));
+        assertThat(ln.out()).contains("!puts@plt\n").contains("!puts@plt+0x1\n");
+    }
+
     @Test void jsonHasTheDocumentedShape() throws Exception {
         Run r = run("stack", "--core", core.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();

@@ -487,7 +487,11 @@ public final class SymbolHandler implements AutoCloseable {
         return new AddressInfo(address, at.module(), at.symbol(), at.offset(), at.file(), at.line(), rows);
     }
 
-    /** {@code ln} through libdwfl alone ({@code dwfl_module_addrinfo}, {@code dwarf_getscopes}): the reference for tests. */
+    /**
+     * {@code ln} through libdwfl alone ({@code dwfl_module_addrinfo}, {@code dwarf_getscopes}): the
+     * reference for tests. (PLT stubs, which libdwfl does not name, get their {@code puts@plt} names
+     * on both paths; tests check those against objdump and gdb.)
+     */
     AddressInfo lookupViaLibdwfl(Address address) {
         checkThread();
         Optional<ModuleRecord> m = find(address.value());

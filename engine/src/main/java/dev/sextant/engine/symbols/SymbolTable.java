@@ -129,7 +129,7 @@ final class SymbolTable {
             int mid = (lo + hi) >>> 1;
             if (Long.compareUnsigned(start[mid], address) <= 0) { best = mid; lo = mid + 1; } else hi = mid - 1;
         }
-        if (best < 0) return Optional.empty();
+        if (best < 0) return plt(address);
         int sizeless = -1;
         boolean sized = false;
         long maxEnd = 0;                                    // libdwfl's min_label
@@ -151,7 +151,16 @@ final class SymbolTable {
             i = first - 1;
         }
         if (sizeless >= 0 && (!sized || Long.compareUnsigned(start[sizeless], maxEnd) >= 0)) return Optional.of(hit(sizeless, address));
-        return Optional.empty();
+        return plt(address);
+    }
+
+    /** A PLT stub's name ({@code puts@plt}, the symbol demangled) where no symbol covers the address. */
+    private Optional<Hit> plt(long address) {
+        return table.pltStub(address).map(e -> {
+            String n = e.getKey();
+            String base = n.substring(0, n.length() - "@plt".length());
+            return new Hit(base.startsWith("_Z") ? Demangler.demangle(base) + "@plt" : n, e.getValue());
+        });
     }
 
     private Hit hit(int k, long address) {

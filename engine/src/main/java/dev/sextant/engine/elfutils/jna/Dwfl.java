@@ -71,6 +71,7 @@ public final class Dwfl implements AutoCloseable {
     private final LibDw.FindDebuginfo findDebuginfo;   // Sextant's search, or null for dwfl_standard_find_debuginfo
     private final Map<String, String> foundBy = new ConcurrentHashMap<>();
     private final Map<Long, List<ResolvedFrame>> symbolCache = new HashMap<>();
+    private final Map<Long, DwflSymbols.PltIndex> pltIndex = new HashMap<>();
     private final Map<Long, String> moduleNames = new HashMap<>();
     private boolean closed;
 
@@ -626,6 +627,15 @@ public final class Dwfl implements AutoCloseable {
         Pointer namePtr = LibDw.dwfl_module_addrinfo(mod, adj, off, sym, null, null, null);
         Optional<String> function = namePtr == null ? Optional.empty() : Optional.of(Demangler.demangle(namePtr.getString(0)));
         long offset = namePtr == null ? 0 : off[0] + (pc - adj);
+        if (namePtr == null) {
+            // a stub of the procedure linkage table (a step into a library call lands there): puts@plt, as gdb says
+            Optional<Map.Entry<String, Long>> stub = pltStubs(mod).pltStub(adj);
+            if (stub.isPresent()) {
+                String n = stub.get().getKey(), base = n.substring(0, n.length() - "@plt".length());
+                function = Optional.of(base.startsWith("_Z") ? Demangler.demangle(base) + "@plt" : n);
+                offset = stub.get().getValue() + (pc - adj);
+            }
+        }
 
         Optional<String> file = Optional.empty();
         OptionalInt line = OptionalInt.empty();
@@ -698,6 +708,19 @@ public final class Dwfl implements AutoCloseable {
             Posix.free(scopes);
             if (chain != null) Posix.free(chain);
         }
+    }
+
+    /** The PLT stubs of a module's own file, read once per module. */
+    private DwflSymbols.PltIndex pltStubs(Pointer mod) {
+        return pltIndex.computeIfAbsent(Pointer.nativeValue(mod), k -> {
+            PointerByReference main = new PointerByReference();
+            LibDw.dwfl_module_info(mod, null, null, null, null, null, main, null);
+            long[] bias = new long[1];
+            if (main.getValue() == null || LibDw.dwfl_module_getelf(mod, bias) == null) return DwflSymbols.PltIndex.NONE;
+            java.nio.file.Path file = java.nio.file.Path.of(main.getValue().getString(0));
+            if (!java.nio.file.Files.isRegularFile(file)) return DwflSymbols.PltIndex.NONE;
+            return new DwflSymbols.PltIndex(file, bias[0]);
+        });
     }
 
     private String moduleName(Pointer mod) {

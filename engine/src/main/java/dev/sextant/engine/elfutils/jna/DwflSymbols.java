@@ -3,6 +3,7 @@ package dev.sextant.engine.elfutils.jna;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.PltStubs;
 import dev.sextant.engine.format.elf.SymbolEntries;
 import dev.sextant.engine.format.io.FormatException;
 import com.sun.jna.ptr.PointerByReference;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,12 +45,19 @@ public final class DwflSymbols {
         private final SymbolEntries entries;     // null when every name was copied from libdwfl
         private final int[] entry;
         private final long bias;                 // file address + bias = address in the target
+        private PltIndex plt = PltIndex.NONE;
 
         private Table(long[] address, long[] size, byte[] typeBinding, boolean[] special, String[] name, SymbolEntries entries,
                       int[] entry, long bias) {
             this.address = address; this.size = size; this.typeBinding = typeBinding; this.special = special; this.name = name;
             this.entries = entries; this.entry = entry; this.bias = bias;
         }
+
+        /**
+         * The PLT stub at {@code address} ({@code puts@plt}) and the offset into it: binutils' and
+         * gdb's name for code no symbol covers; libdwfl has none.
+         */
+        public Optional<Map.Entry<String, Long>> pltStub(long address) { return plt.pltStub(address); }
 
         public static final Table EMPTY = new Table(new long[0], new long[0], new byte[0], new boolean[0], new String[0], null, null, 0);
 
@@ -84,6 +93,44 @@ public final class DwflSymbols {
         }
 
         public Symbol symbol(int i) { return new Symbol(name(i), address[i], size[i], type(i), binding(i)); }
+    }
+
+    /**
+     * A module's PLT stubs and the module's bias, for lookups by address in the target. The file's
+     * section headers are read first; the stubs (and the relocations and symbols that name them)
+     * only when an address falls in a PLT section. Engine thread only.
+     */
+    public static final class PltIndex {
+        public static final PltIndex NONE = new PltIndex(null, 0);
+
+        private final Path file;
+        private final long bias;
+        private long[] ranges;                   // start, end pairs of the PLT sections
+        private List<PltStubs.Stub> stubs;
+
+        public PltIndex(Path file, long bias) { this.file = file; this.bias = bias; }
+
+        /** The stub at {@code address} ({@code puts@plt}) and the offset into it. */
+        public Optional<Map.Entry<String, Long>> pltStub(long address) {
+            if (file == null) return Optional.empty();
+            long a = address - bias;
+            if (ranges == null) ranges = PltStubs.ranges(file);
+            boolean in = false;
+            for (int i = 0; i < ranges.length && !in; i += 2) {
+                in = Long.compareUnsigned(a, ranges[i]) >= 0 && Long.compareUnsigned(a, ranges[i + 1]) < 0;
+            }
+            if (!in) return Optional.empty();
+            if (stubs == null) stubs = PltStubs.ofFile(file);
+            int lo = 0, hi = stubs.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                PltStubs.Stub st = stubs.get(mid);
+                if (Long.compareUnsigned(a, st.start()) < 0) hi = mid - 1;
+                else if (Long.compareUnsigned(a - st.start(), st.size()) >= 0) lo = mid + 1;
+                else return Optional.of(Map.entry(st.name(), a - st.start()));
+            }
+            return Optional.empty();
+        }
     }
 
     /** One defined symbol: name as in the file (not demangled), absolute address, size, ELF type (STT_*) and binding (STB_*). */
@@ -184,8 +231,13 @@ public final class DwflSymbols {
             entry[n] = i;
             n++;
         }
-        return Optional.of(new Table(java.util.Arrays.copyOf(address, n), java.util.Arrays.copyOf(size, n),
-                java.util.Arrays.copyOf(tb, n), java.util.Arrays.copyOf(special, n), new String[n], entries, java.util.Arrays.copyOf(entry, n), b));
+        Table t = new Table(java.util.Arrays.copyOf(address, n), java.util.Arrays.copyOf(size, n),
+                java.util.Arrays.copyOf(tb, n), java.util.Arrays.copyOf(special, n), new String[n], entries, java.util.Arrays.copyOf(entry, n), b);
+        // the stubs are in the module's own file (a debug file's .plt holds no bytes)
+        if (mainFile.isPresent() && java.nio.file.Files.isRegularFile(Path.of(mainFile.get()))) {
+            t.plt = new PltIndex(Path.of(mainFile.get()), mainBias[0]);
+        }
+        return Optional.of(t);
     }
 
     /** The address libdwfl gives entry {@code i}: biased, except absolute symbols and those in sections not loaded. */
