@@ -71,7 +71,8 @@ public final class PltStubs {
         for (SectionHeader s : file.sections()) {
             if (!s.name().equals(".plt") && !s.name().equals(".plt.sec") && !s.name().equals(".plt.got")) continue;
             if (s.type() != SectionHeader.SHT_PROGBITS || s.size() == 0) continue;
-            long entry = s.entsize() == 8 || s.entsize() == 16 ? s.entsize() : 16;
+            // older linkers leave the entry size 0: .plt.got's stubs are 8 bytes, the others 16
+            long entry = s.entsize() == 8 || s.entsize() == 16 ? s.entsize() : s.name().equals(".plt.got") ? 8 : 16;
             ByteReader code = file.data(s);
             for (long o = 0; o + entry <= code.size(); o += entry) {
                 long slot = jumpSlot(code, o, entry, s.addr() + o);
