@@ -49,6 +49,24 @@ class PltStubsTest {
         assertThat(named).as("stubs compared").isGreaterThan(files.size() > 2 ? 100 : 1);
     }
 
+    /** Hostile input: the file cut at every 1/16 of its length, and its PLT bytes overwritten: fewer names, never an exception. */
+    @Test void aTruncatedOrScribbledFileGivesFewerStubsAndNoError() throws Exception {
+        Path plt = NativePrograms.compile("plt", dir);
+        byte[] all = Files.readAllBytes(plt);
+        for (int i = 1; i < 16; i++) {
+            Path cut = Files.write(dir.resolve("cut" + i), java.util.Arrays.copyOf(all, all.length * i / 16));
+            assertThat(PltStubs.ofFile(cut)).hasSizeLessThanOrEqualTo(PltStubs.ofFile(plt).size());
+            assertThat(PltStubs.ranges(cut)).isNotNull();
+        }
+        PltStubs.Stub first = PltStubs.ofFile(plt).get(0);
+        byte[] scribbled = all.clone();
+        // in this small executable a section's file offset equals its address: overwrite from the first stub on
+        java.util.Random r = new java.util.Random(3);
+        for (int k = 0; k < 4096 && k < scribbled.length; k++) scribbled[(int) ((first.start() + k) % scribbled.length)] = (byte) r.nextInt();
+        Path bad = Files.write(dir.resolve("scribbled"), scribbled);
+        assertThat(PltStubs.ofFile(bad)).allMatch(s -> s.name().endsWith("@plt"));
+    }
+
     @Test void aFileWithoutAProcedureLinkageTableHasNoStubs() throws Exception {
         Path notElf = Files.writeString(dir.resolve("text"), "not an ELF file");
         assertThat(PltStubs.ofFile(notElf)).isEmpty();
