@@ -154,13 +154,9 @@ final class SymbolTable {
         return plt(address);
     }
 
-    /** A PLT stub's name ({@code puts@plt}, the symbol demangled) where no symbol covers the address. */
+    /** A PLT stub's name ({@code puts@plt}) where no symbol covers the address. */
     private Optional<Hit> plt(long address) {
-        return table.pltStub(address).map(e -> {
-            String n = e.getKey();
-            String base = n.substring(0, n.length() - "@plt".length());
-            return new Hit(base.startsWith("_Z") ? Demangler.demangle(base) + "@plt" : n, e.getValue());
-        });
+        return table.pltStub(address).map(e -> new Hit(e.getKey(), e.getValue()));
     }
 
     private Hit hit(int k, long address) {

@@ -631,8 +631,7 @@ public final class Dwfl implements AutoCloseable {
             // a stub of the procedure linkage table (a step into a library call lands there): puts@plt, as gdb says
             Optional<Map.Entry<String, Long>> stub = pltStubs(mod).pltStub(adj);
             if (stub.isPresent()) {
-                String n = stub.get().getKey(), base = n.substring(0, n.length() - "@plt".length());
-                function = Optional.of(base.startsWith("_Z") ? Demangler.demangle(base) + "@plt" : n);
+                function = Optional.of(stub.get().getKey());
                 offset = stub.get().getValue() + (pc - adj);
             }
         }

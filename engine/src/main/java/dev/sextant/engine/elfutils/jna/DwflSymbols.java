@@ -110,7 +110,7 @@ public final class DwflSymbols {
 
         public PltIndex(Path file, long bias) { this.file = file; this.bias = bias; }
 
-        /** The stub at {@code address} ({@code puts@plt}) and the offset into it. */
+        /** The stub at {@code address} ({@code puts@plt}, a C++ name demangled) and the offset into it. */
         public Optional<Map.Entry<String, Long>> pltStub(long address) {
             if (file == null) return Optional.empty();
             long a = address - bias;
@@ -127,9 +127,15 @@ public final class DwflSymbols {
                 PltStubs.Stub st = stubs.get(mid);
                 if (Long.compareUnsigned(a, st.start()) < 0) hi = mid - 1;
                 else if (Long.compareUnsigned(a - st.start(), st.size()) >= 0) lo = mid + 1;
-                else return Optional.of(Map.entry(st.name(), a - st.start()));
+                else return Optional.of(Map.entry(displayName(st.name()), a - st.start()));
             }
             return Optional.empty();
+        }
+
+        /** {@code _ZNSo3putEc@plt} shown as gdb shows it: {@code std::ostream::put(char)@plt}. */
+        private static String displayName(String stub) {
+            String base = stub.substring(0, stub.length() - "@plt".length());
+            return base.startsWith("_Z") ? Demangler.demangle(base) + "@plt" : stub;
         }
     }
 
