@@ -22,7 +22,6 @@ final class SymbolTable {
     private final int[] order;          // index into table, by address
     private final long[] start;
     private final long[] size;
-    private final boolean[] special;
     private final String[] demangled;
 
     SymbolTable(DwflSymbols.Table table) {
@@ -34,12 +33,10 @@ final class SymbolTable {
         if (!sortPacked(order)) sort(order, 0, n - 1);
         start = new long[n];
         size = new long[n];
-        special = new boolean[n];
         demangled = new String[n];
         for (int i = 0; i < n; i++) {
             start[i] = table.address(order[i]);
             size[i] = table.size(order[i]);
-            special[i] = table.special(order[i]);
         }
     }
 
@@ -144,7 +141,7 @@ final class SymbolTable {
                     long end = s + size[k];
                     if (!sized || Long.compareUnsigned(end, maxEnd) > 0) maxEnd = end;
                     sized = true;
-                } else if (sizeless < 0 && (special[k] ? s == address : table.sameSection(order[k], address))) {
+                } else if (sizeless < 0 && (table.special(order[k]) ? s == address : table.sameSection(order[k], address))) {
                     sizeless = k;
                 }
             }

@@ -26,8 +26,8 @@ public final class UnwindTableListing {
     private final List<Entry> entries = new ArrayList<>();
     private final List<CfiSection> sectionOf = new ArrayList<>();
     private final List<Fde> fdes = new ArrayList<>();
-    private Path symbolFile;
-    private Optional<String> debugFileProblem = Optional.empty();
+    private final Path symbolFile;
+    private final Optional<String> debugFileProblem;
 
     private UnwindTableListing(ByteReader file, Path path) {
         ElfHeader eh = ElfHeader.read(file);

@@ -40,7 +40,7 @@ public final class DwflSymbols {
     public static final class Table {
         private final long[] address, size;
         private final byte[] typeBinding;
-        private final boolean[] special;         // in no real section (SHN_ABS, SHN_COMMON, …)
+        private final boolean[] special;         // in no real section (SHN_ABS, …); null when read from the file
         private final String[] name;
         private final SymbolEntries entries;     // null when every name was copied from libdwfl
         private final int[] entry;
@@ -73,7 +73,9 @@ public final class DwflSymbols {
          * {@code GLIBC_2.2.5} or {@code LLVM_14} at 0): libdwfl names an address by one only when
          * the address is exactly its value.
          */
-        public boolean special(int i) { return special[i]; }
+        public boolean special(int i) {
+            return entries != null ? entries.sectionIndex(entry[i]) >= SymbolEntries.SHN_LORESERVE : special[i];
+        }
 
         /**
          * Whether {@code address} lies in the section of symbol {@code i}, as libdwfl requires of a
@@ -224,7 +226,6 @@ public final class DwflSymbols {
         long[] address = new long[syms], size = new long[syms];
         byte[] tb = new byte[syms];
         int[] entry = new int[syms];
-        boolean[] special = new boolean[syms];
         for (int i = 1; i < syms; i++) {
             int type = entries.type(i), sec = entries.sectionIndex(i);
             if (sec == SymbolEntries.SHN_XINDEX) return Optional.empty();
@@ -233,12 +234,11 @@ public final class DwflSymbols {
             address[n] = absolute(entries, i, b);
             size[n] = entries.size(i);
             tb[n] = (byte) (type | entries.binding(i) << 4);
-            special[n] = sec >= SymbolEntries.SHN_LORESERVE;
             entry[n] = i;
             n++;
         }
         Table t = new Table(java.util.Arrays.copyOf(address, n), java.util.Arrays.copyOf(size, n),
-                java.util.Arrays.copyOf(tb, n), java.util.Arrays.copyOf(special, n), new String[n], entries, java.util.Arrays.copyOf(entry, n), b);
+                java.util.Arrays.copyOf(tb, n), null, new String[n], entries, java.util.Arrays.copyOf(entry, n), b);
         // the stubs are in the module's own file (a debug file's .plt holds no bytes)
         if (mainFile.isPresent() && java.nio.file.Files.isRegularFile(Path.of(mainFile.get()))) {
             t.plt = new PltIndex(Path.of(mainFile.get()), mainBias[0]);
