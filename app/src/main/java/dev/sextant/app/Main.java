@@ -4,6 +4,8 @@ import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.SaveDumpCommand;
+import dev.sextant.app.cli.EvalCommand;
+import dev.sextant.app.cli.LocalsCommand;
 import dev.sextant.app.cli.StackCommand;
 import dev.sextant.app.cli.SymbolsCommand;
 import dev.sextant.app.cli.UnwindCommand;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
+        subcommands = {GuiCommand.class, StackCommand.class, LocalsCommand.class, EvalCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
                 UnwindCommand.class, SymbolsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -62,6 +64,8 @@ public final class Main implements Runnable {
         Object sub = args.length == 0 ? null : switch (args[0]) {
             case "stack" -> new StackCommand();
             case "symbols" -> new SymbolsCommand();
+            case "locals" -> new LocalsCommand();
+            case "eval" -> new EvalCommand();
             default -> null;
         };
         if (sub != null) {
