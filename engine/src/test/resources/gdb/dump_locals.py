@@ -60,7 +60,7 @@ def frame_vars(frame, elements):
         return []
     while block is not None:
         for sym in block:
-            if not (sym.is_argument or sym.is_variable):
+            if not (sym.is_argument or sym.is_variable or sym.is_constant):
                 continue
             try:
                 v = sym.value(frame)
@@ -89,3 +89,24 @@ def dump(path, elements=8):
             out["threads"].append({"tid": thread.ptid[1], "frames": frames})
     with open(path, "w") as f:
         json.dump(out, f, indent=1)
+
+def dump_lines(path, elements=8):
+    """The same, one line per variable, member and element: TID<tab>FRAME<tab>FUNCTION<tab>PATH<tab>TYPE<tab>VALUE."""
+    lines = []
+    def walk(tid, index, function, prefix, v):
+        lines.append("\t".join([str(tid), str(index), function or "??", prefix + v["name"], v.get("type", ""), v.get("value", "<error: " + v.get("error", "") + ">")]))
+        for c in v.get("children", []):
+            walk(tid, index, function, prefix + v["name"] + ".", c)
+    for inferior in gdb.inferiors():
+        for thread in inferior.threads():
+            thread.switch()
+            frame = gdb.newest_frame()
+            index = 0
+            while frame is not None and index < 256:
+                lines.append("\t".join([str(thread.ptid[1]), str(index), frame.name() or "??", "", "", ""]))
+                for v in frame_vars(frame, elements):
+                    walk(thread.ptid[1], index, frame.name(), "", v)
+                frame = frame.older()
+                index += 1
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")

@@ -36,7 +36,7 @@ final class TypeBuilder {
         DwarfDie.TypeInfo t = dwarf.describe(ref);
         long size = t.byteSize().orElse(0);
         switch (t.tag()) {
-            case 0x24: return new Type.Base(t.name().orElse("?"), size, encoding(t.encoding()));
+            case 0x24: return new Type.Base(gdbName(t.name().orElse("?")), size, encoding(t.encoding()));
             case 0x0f: return new Type.Pointer(lazy(t.type()), size == 0 ? 8 : size);
             case 0x10: return new Type.Reference(lazy(t.type()), false, size == 0 ? 8 : size);
             case 0x42: return new Type.Reference(lazy(t.type()), true, size == 0 ? 8 : size);
@@ -76,6 +76,19 @@ final class TypeBuilder {
             out.add(new Type.Member(m.name(), of(m.type()), m.offset(), m.bitSize(), m.bitOffset(), m.baseClass()));
         }
         return out;
+    }
+
+    /** gdb names GCC's integer types the short way: {@code long}, {@code unsigned long}, {@code short}. */
+    static String gdbName(String dwarf) {
+        return switch (dwarf) {
+            case "long int" -> "long";
+            case "long unsigned int" -> "unsigned long";
+            case "short int" -> "short";
+            case "short unsigned int" -> "unsigned short";
+            case "long long int" -> "long long";
+            case "long long unsigned int" -> "unsigned long long";
+            default -> dwarf;
+        };
     }
 
     private static Type.Encoding encoding(int ate) {

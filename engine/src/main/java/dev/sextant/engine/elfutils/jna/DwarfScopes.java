@@ -25,7 +25,7 @@ public final class DwarfScopes {
     static final int TAG_LEXICAL_BLOCK = 0x0b, TAG_FORMAL_PARAMETER = 0x05, TAG_VARIABLE = 0x34, TAG_SUBPROGRAM = 0x2e,
             TAG_INLINED = 0x1d, TAG_NAMESPACE = 0x39;
     static final int AT_LOCATION = 0x02, AT_NAME = 0x03, AT_CONST_VALUE = 0x1c, AT_DECLARATION = 0x3c, AT_FRAME_BASE = 0x40,
-            AT_TYPE = 0x49;
+            AT_TYPE = 0x49, AT_ABSTRACT_ORIGIN = 0x31;
 
     private final Pointer dwfl;
     private final Map<Long, Mod> modules = new HashMap<>();
@@ -147,19 +147,41 @@ public final class DwarfScopes {
         return n == null ? Optional.empty() : Optional.of(n.getString(0));
     }
 
-    /** The variables and parameters declared directly in a scope, in order. */
+    /**
+     * The variables and parameters declared directly in a scope, in order. A concrete instance (an
+     * out-of-line copy, an inlined call) lists only what it has a location for; the rest, static
+     * locals among them, come from its abstract origin, as gdb inherits them.
+     */
     List<Declared> declarations(Pointer scope, long rel, long module) {
         List<Declared> out = new ArrayList<>();
+        java.util.Set<Long> concrete = new java.util.HashSet<>();
         Memory child = new Memory(LibDw.SIZEOF_DWARF_DIE);
-        if (LibDwState.dwarf_child(scope, child) != 0) return out;
-        do {
-            int tag = LibDwState.dwarf_tag(child);
-            if (tag != TAG_VARIABLE && tag != TAG_FORMAL_PARAMETER) continue;
-            Optional<String> name = name(child);
-            if (name.isEmpty() || LibDwState.dwarf_hasattr(child, AT_DECLARATION) != 0) continue;
-            out.add(new Declared(name.get(), tag == TAG_FORMAL_PARAMETER, typeOf(child, module), variableLocation(child, rel)));
-        } while (LibDwState.dwarf_siblingof(child, child) == 0);
+        Memory origin = new Memory(LibDw.SIZEOF_DWARF_DIE);
+        if (LibDwState.dwarf_child(scope, child) == 0) {
+            do {
+                if (LibDwState.dwarf_attr(child, AT_ABSTRACT_ORIGIN, attr) != null && LibDwState.dwarf_formref_die(attr, origin) != null) {
+                    concrete.add(LibDwState.dwarf_dieoffset(origin));
+                }
+                declared(child, rel, module).ifPresent(out::add);
+            } while (LibDwState.dwarf_siblingof(child, child) == 0);
+        }
+        Memory abstractScope = new Memory(LibDw.SIZEOF_DWARF_DIE);
+        if (LibDwState.dwarf_attr(scope, AT_ABSTRACT_ORIGIN, attr) != null && LibDwState.dwarf_formref_die(attr, abstractScope) != null
+                && LibDwState.dwarf_child(abstractScope, child) == 0) {
+            do {
+                if (concrete.contains(LibDwState.dwarf_dieoffset(child))) continue;
+                declared(child, rel, module).ifPresent(out::add);
+            } while (LibDwState.dwarf_siblingof(child, child) == 0);
+        }
         return out;
+    }
+
+    private Optional<Declared> declared(Pointer child, long rel, long module) {
+        int tag = LibDwState.dwarf_tag(child);
+        if (tag != TAG_VARIABLE && tag != TAG_FORMAL_PARAMETER) return Optional.empty();
+        Optional<String> name = name(child);
+        if (name.isEmpty() || LibDwState.dwarf_hasattr(child, AT_DECLARATION) != 0) return Optional.empty();
+        return Optional.of(new Declared(name.get(), tag == TAG_FORMAL_PARAMETER, typeOf(child, module), variableLocation(child, rel)));
     }
 
     boolean flag(Pointer die, int at) {

@@ -30,6 +30,7 @@ final class LibDwState {
     static native long dwarf_dieoffset(Pointer die);
     static native Pointer dwarf_offdie(Pointer dbg, long offset, Pointer result);
     static native Pointer dwarf_attr_integrate(Pointer die, int name, Pointer result);
+    static native Pointer dwarf_attr(Pointer die, int name, Pointer result);
     static native int dwarf_hasattr_integrate(Pointer die, int name);
     static native int dwarf_hasattr(Pointer die, int name);
     static native int dwarf_whatform(Pointer attr);
