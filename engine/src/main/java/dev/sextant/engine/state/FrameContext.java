@@ -30,7 +30,11 @@ public final class FrameContext implements EvalContext {
     private final FrameWalk.Frame registers;
     private Optional<Optional<List<DwarfDie.Op>>> cfa = Optional.empty();
 
-    FrameContext(DwarfScopes scopes, TypeBuilder types, Memory memory, FrameWalk.Frame registers, int inlineDepth) {
+    private final java.util.function.Supplier<Optional<FrameContext>> caller;
+
+    FrameContext(DwarfScopes scopes, TypeBuilder types, Memory memory, FrameWalk.Frame registers, int inlineDepth,
+                 java.util.function.Supplier<Optional<FrameContext>> caller) {
+        this.caller = caller;
         this.scopes = scopes;
         this.types = types;
         this.memory = memory;
@@ -52,6 +56,12 @@ public final class FrameContext implements EvalContext {
         }
         @Override public long bias() { return frame.map(DwarfDie.FrameScopes::bias).orElse(0L); }
         @Override public byte[] read(long address, int length) { return memory.read(address, length); }
+        @Override public OptionalLong entryValue(int regno) {
+            Optional<FrameContext> c = caller.get();
+            if (c.isEmpty()) return OptionalLong.empty();
+            Optional<List<DwarfDie.Op>> ops = scopes.callValue(c.get().registers.pc(), regno);
+            return ops.isEmpty() ? OptionalLong.empty() : LocationEvaluator.valueOf(ops.get(), c.get().evaluatorFrame);
+        }
     };
 
     /** Arguments (in order), then locals from the innermost block out, static locals included. */

@@ -21,6 +21,8 @@ final class LocationEvaluator {
         Optional<List<Op>> cfa();
         long bias();
         byte[] read(long address, int length);
+        /** The value register {@code regno} had when this frame's function was entered, as its caller recorded it. */
+        default OptionalLong entryValue(int regno) { return OptionalLong.empty(); }
     }
 
     /** The expression cannot be evaluated here: the value is optimized out (gdb's words) or unreadable. */
@@ -78,6 +80,7 @@ final class LocationEvaluator {
                 case 0x9c -> stack.push(cfa(frame, depth));                                           // DW_OP_call_frame_cfa
                 case 0x9f -> last = new Value.InBytes(le(pop(stack)));                                // DW_OP_stack_value
                 case 0x9e -> last = new Value.InBytes(op.block() == null ? new byte[0] : op.block()); // DW_OP_implicit_value
+                case 0xa3, 0xf3 -> stack.push(entryValue(frame, op.block()));                        // DW_OP_entry_value
                 case 0x93 -> {                                                                        // DW_OP_piece
                     if (pieces == null) pieces = new byte[(int) Math.max(size, 0)];
                     Value.Place piece = last != null ? last : stack.isEmpty() ? new Value.OptimizedOut() : new Value.InMemory(pop(stack));
@@ -108,6 +111,27 @@ final class LocationEvaluator {
         OptionalLong v = frame.register(regno);
         if (v.isEmpty()) throw new Unavailable("register " + regno + " not saved");
         return v.getAsLong();
+    }
+
+    /** {@code DW_OP_entry_value(DW_OP_regN)}: the only form compilers emit for locations. */
+    private static long entryValue(Frame frame, byte[] block) {
+        if (block == null || block.length == 0) throw new Unavailable("empty entry value");
+        int op = block[0] & 0xff;
+        int regno;
+        if (op >= 0x50 && op <= 0x6f && block.length == 1) regno = op - 0x50;
+        else if (op == 0x90 && block.length >= 2 && (block[1] & 0x80) == 0) regno = block[1];
+        else throw new Unavailable("entry value of an expression");
+        OptionalLong v = frame.entryValue(regno);
+        if (v.isEmpty()) throw new Unavailable("no call site records register " + regno);
+        return v.getAsLong();
+    }
+
+    /** A DWARF expression's value (as a call site's DW_AT_call_value gives it), or empty. */
+    static OptionalLong valueOf(List<Op> ops, Frame frame) {
+        Value.Place p = place(ops, 8, frame);
+        if (p instanceof Value.InMemory m) return OptionalLong.of(m.address());
+        if (p instanceof Value.InBytes b && b.bytes().length > 0) return OptionalLong.of(Values.le(b.bytes(), 0, Math.min(8, b.bytes().length)));
+        return OptionalLong.empty();
     }
 
     private static long frameBase(Frame frame, int depth) {

@@ -61,7 +61,14 @@ public final class StateSession implements AutoCloseable {
             throw new TargetException("thread " + tid + " has no frame " + frame + " (frames 0 to " + (r.size() - 1) + ")");
         }
         int[] row = r.get(frame);
-        return new FrameContext(scopes, types, memory, threads.get(tid).get(row[0]), row[1]);
+        return physical(tid, row[0], row[1]);
+    }
+
+    private FrameContext physical(int tid, int index, int inlineDepth) {
+        List<FrameWalk.Frame> frames = threads.get(tid);
+        // entry values are found at the call site in the caller: the next physical frame
+        return new FrameContext(scopes, types, memory, frames.get(index), inlineDepth,
+                () -> index + 1 < frames.size() ? java.util.Optional.of(physical(tid, index + 1, 0)) : java.util.Optional.empty());
     }
 
     public List<Variable> variables(int tid, int frame, int elements) {

@@ -19,6 +19,14 @@ public final class ValueFormat {
         return out.toString();
     }
 
+    /** As {@link #format}, but an unreadable value itself (not a member of it) throws. */
+    static String formatStrict(Value v, EvalContext ctx) {
+        if (v.optimizedOut()) return "<optimized out>";
+        StringBuilder out = new StringBuilder();
+        appendValue(out, v, ctx, 0);
+        return out.toString();
+    }
+
     static void append(StringBuilder out, Value v, EvalContext ctx, int depth) {
         if (v.optimizedOut()) {
             out.append("<optimized out>");

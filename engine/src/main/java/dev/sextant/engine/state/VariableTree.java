@@ -34,9 +34,7 @@ public final class VariableTree {
         }
         String text;
         try {
-            StringBuilder b = new StringBuilder();
-            ValueFormat.append(b, v, ctx, 0);
-            text = b.toString();
+            text = ValueFormat.formatStrict(v, ctx);
         } catch (EvaluationException e) {
             return new Variable(name, kind, type, "<error: " + ValueFormat.gdbMessage(e) + ">", false, List.of(),
                     Optional.of(e.getMessage()), address, false);

@@ -267,6 +267,69 @@ public final class DwarfScopes {
         return Optional.empty();
     }
 
+    /**
+     * What a caller passed in register {@code regno} at the call that returns to {@code returnAddress}:
+     * the {@code DW_AT_call_value} of the matching {@code DW_TAG_call_site_parameter}, to be evaluated in
+     * the caller's frame (this is how {@code DW_OP_entry_value} is known). Empty when the caller's DWARF
+     * has no such call site.
+     */
+    public Optional<List<Op>> callValue(long returnAddress, int regno) {
+        Optional<Mod> m = moduleAt(returnAddress - 1);
+        if (m.isEmpty()) return Optional.empty();
+        long[] bias = new long[1];
+        Pointer cudie = LibDwState.dwfl_module_addrdie(m.get().mod(), returnAddress - 1, bias);
+        if (cudie == null) return Optional.empty();
+        PointerByReference ref = new PointerByReference();
+        int n = LibDwState.dwarf_getscopes(cudie, returnAddress - 1 - bias[0], ref);
+        if (n <= 0 || ref.getValue() == null) return Optional.empty();
+        try {
+            for (int i = 0; i < n; i++) {
+                Pointer d = ref.getValue().share((long) i * LibDw.SIZEOF_DWARF_DIE);
+                int tag = LibDwState.dwarf_tag(d);
+                if (tag != TAG_SUBPROGRAM) continue;
+                return findCallSite(d, returnAddress - bias[0], regno, 0);
+            }
+            return Optional.empty();
+        } finally {
+            Posix.free(ref.getValue());
+        }
+    }
+
+    private Optional<List<Op>> findCallSite(Pointer parent, long returnPc, int regno, int depth) {
+        if (depth > 16) return Optional.empty();
+        Memory child = new Memory(LibDw.SIZEOF_DWARF_DIE);
+        if (LibDwState.dwarf_child(parent, child) != 0) return Optional.empty();
+        long[] v = new long[1];
+        do {
+            int tag = LibDwState.dwarf_tag(child);
+            if (tag == 0x48 || tag == 0x4109) {                        // DW_TAG_call_site, DW_TAG_GNU_call_site
+                int at = tag == 0x48 ? 0x7d : 0x11;                    // DW_AT_call_return_pc, DW_AT_low_pc
+                if (LibDwState.dwarf_attr(child, at, attr) != null && LibDwState.dwarf_formaddr(attr, v) == 0 && v[0] == returnPc) {
+                    return parameterValue(child, regno);
+                }
+            } else if (tag == TAG_LEXICAL_BLOCK || tag == TAG_INLINED) {
+                Optional<List<Op>> found = findCallSite(child, returnPc, regno, depth + 1);
+                if (found.isPresent()) return found;
+            }
+        } while (LibDwState.dwarf_siblingof(child, child) == 0);
+        return Optional.empty();
+    }
+
+    private Optional<List<Op>> parameterValue(Pointer site, int regno) {
+        Memory p = new Memory(LibDw.SIZEOF_DWARF_DIE);
+        if (LibDwState.dwarf_child(site, p) != 0) return Optional.empty();
+        do {
+            Optional<List<Op>> loc = location(p, AT_LOCATION, 0);
+            if (loc.isEmpty() || loc.get().size() != 1) continue;
+            Op op = loc.get().get(0);
+            int reg = op.atom() >= 0x50 && op.atom() <= 0x6f ? op.atom() - 0x50 : op.atom() == 0x90 ? (int) op.number() : -1;
+            if (reg != regno) continue;
+            Optional<List<Op>> value = location(p, 0x7e, 0);                 // DW_AT_call_value
+            return value.isPresent() ? value : location(p, 0x2111, 0);      // DW_AT_GNU_call_site_value
+        } while (LibDwState.dwarf_siblingof(p, p) == 0);
+        return Optional.empty();
+    }
+
     /** A global variable of the module that holds {@code pc}, as a one-variable frame (for its bias). */
     public Optional<FrameScopes> global(long pc, String name) {
         Optional<Mod> m = moduleAt(pc);

@@ -42,7 +42,19 @@ public final class FrameWalk {
                     }
                 }
             }
-            current[0].add(new Frame(pc[0], isAct[0] != 0, regs, known));
+            List<Frame> done = current[0];
+            if (!done.isEmpty()) {
+                // gdb's rule for registers the CFI leaves unspecified in a caller (x86-64's caller-saved
+                // ones): they keep the callee's value. Variables that live there print as gdb prints them.
+                Frame inner = done.get(done.size() - 1);
+                for (int r = 0; r < REGISTERS; r++) {
+                    if ((known & (1L << r)) == 0 && inner.has(r)) {
+                        regs[r] = inner.registers()[r];
+                        known |= 1L << r;
+                    }
+                }
+            }
+            done.add(new Frame(pc[0], isAct[0] != 0, regs, known));
             return current[0].size() >= MAX_FRAMES ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
         };
         LibDw.ThreadCallback threadCb = (Pointer thread, Pointer arg) -> {

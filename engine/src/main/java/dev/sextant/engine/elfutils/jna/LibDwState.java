@@ -35,6 +35,7 @@ final class LibDwState {
     static native int dwarf_hasattr(Pointer die, int name);
     static native int dwarf_whatform(Pointer attr);
     static native int dwarf_formudata(Pointer attr, long[] value);
+    static native int dwarf_formaddr(Pointer attr, long[] value);
     static native int dwarf_formsdata(Pointer attr, long[] value);
     static native int dwarf_formflag(Pointer attr, byte[] value);
     static native int dwarf_formblock(Pointer attr, Pointer block);
