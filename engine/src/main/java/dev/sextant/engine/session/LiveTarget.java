@@ -16,6 +16,8 @@ import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.state.EvaluationException;
+import dev.sextant.engine.state.StateSession;
 import dev.sextant.engine.elfutils.jna.SourceLookup;
 import dev.sextant.engine.linux.BreakpointSites;
 import dev.sextant.engine.linux.JitWatch;
@@ -205,6 +207,13 @@ final class LiveTarget implements AutoCloseable {
             return tracer.readProgramMemory(r.start().value(), r.length());
         } else if (c instanceof Command.EvaluateAddress ev) {
             return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
+        } else if (c instanceof Command.ReadVariables rv) {
+            requireRunning(false);
+            return state().variables(scopeThread(rv.thread()), rv.frame().orElse(scope.frame()), rv.elements());
+        } else if (c instanceof Command.Evaluate ev) {
+            requireRunning(false);
+            return state().evaluate(scopeThread(ev.thread()), ev.frame().orElse(scope.frame()), ev.expression(),
+                    Command.ReadVariables.DEFAULT_ELEMENTS);
         } else if (c instanceof Command.ReadStacks r) {
             requireRunning(false);
             jitWatch.sync();
@@ -213,6 +222,27 @@ final class LiveTarget implements AutoCloseable {
             throw new IllegalArgumentException("not a live-target command: " + c);
         }
         return Boolean.TRUE;
+    }
+
+    private StateSession state;
+    private long stateStop = -1;
+
+    /** This stop's frames and variables, walked on the first request after each stop. */
+    private StateSession state() {
+        if (state == null || stateStop != sink.stopId()) {
+            state = StateSession.open(dwfl, false, (address, length) -> {
+                dev.sextant.engine.api.MemoryBlock b = tracer.readProgramMemory(address, length);
+                for (int i = 0; i < length; i++) if (!b.readable(i)) throw EvaluationException.unreadable(address + i);
+                return b.bytes();
+            });
+            stateStop = sink.stopId();
+        }
+        return state;
+    }
+
+    private int scopeThread(Optional<Tid> t) {
+        if (t.isPresent()) return t.get().value();
+        return scope.thread().value() != 0 ? scope.thread().value() : lastTid;
     }
 
     /** A register of the scope's thread (at a stop), else a symbol of any loaded module (data or code). */

@@ -12,14 +12,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /** gdb as the reference: every frame's variables of a core or process as its Python API dumps them ({@code gdb/dump_locals.py}). */
-final class GdbReference {
+public final class GdbReference {
     private GdbReference() {}
 
     /** One variable, member or element as gdb printed it: {@code path} is {@code name.member.[2]}. */
-    record Entry(String path, String type, String value) {}
+    public record Entry(String path, String type, String value) {}
 
     /** One frame: thread, index, function, and its entries by path. */
-    record Frame(int tid, int index, String function, Map<String, Entry> entries) {}
+    public record Frame(int tid, int index, String function, Map<String, Entry> entries) {}
 
     static Path script(Path dir) throws Exception {
         Path script = dir.resolve("dump_locals.py");
@@ -30,11 +30,21 @@ final class GdbReference {
     }
 
     /** gdb's frames of {@code core} (made by {@code exe}). */
-    static List<Frame> framesOfCore(Path dir, Path exe, Path core) throws Exception {
+    public static List<Frame> framesOfCore(Path dir, Path exe, Path core) throws Exception {
         Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb is the reference and is not installed");
         Path out = dir.resolve(core.getFileName() + ".gdb.tsv");
         var r = NativePrograms.Tools.run(dir, 180, List.of("gdb", "-batch", "-nx", "-x", script(dir).toString(),
                 "-ex", "python dump_lines(\"" + out + "\", 8)", exe.toString(), core.toString()));
+        if (!Files.exists(out)) throw new IllegalStateException("gdb wrote no dump: " + r.stderr());
+        return parse(Files.readAllLines(out));
+    }
+
+    /** gdb's frames of the running process {@code pid} (gdb attaches, dumps, detaches). */
+    public static List<Frame> framesOfProcess(Path dir, int pid) throws Exception {
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb is the reference and is not installed");
+        Path out = dir.resolve(pid + ".gdb.tsv");
+        var r = NativePrograms.Tools.run(dir, 180, List.of("gdb", "-batch", "-nx", "-p", Integer.toString(pid), "-x", script(dir).toString(),
+                "-ex", "python dump_lines(\"" + out + "\", 8)"));
         if (!Files.exists(out)) throw new IllegalStateException("gdb wrote no dump: " + r.stderr());
         return parse(Files.readAllLines(out));
     }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libc's frames (when its debug info is installed) no value may disagree.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class LocalsGdbTest {
+public class LocalsGdbTest {
     @TempDir Path dir;
 
     static final Set<String> OWN = Set.of("inner", "outer", "main", "worker", "inner.constprop.0", "outer.constprop.0");
@@ -75,7 +75,7 @@ class LocalsGdbTest {
         assertThat(libraryConflicts).as("library frames: values that disagree with gdb").isEmpty();
     }
 
-    static Map<String, GdbReference.Entry> flatten(List<Variable> vars) {
+    public static Map<String, GdbReference.Entry> flatten(List<Variable> vars) {
         Map<String, GdbReference.Entry> out = new LinkedHashMap<>();
         for (Variable v : vars) flatten(v, "", out);
         return out;
