@@ -41,6 +41,11 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import dev.sextant.app.action.StateActions;
+import dev.sextant.app.view.variables.VariablesModel;
+import dev.sextant.app.view.variables.VariablesView;
+import dev.sextant.app.view.watches.WatchesModel;
+import dev.sextant.app.view.watches.WatchesView;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -106,6 +111,14 @@ public final class MainWindow {
         bridge.addModel(memory::apply);
         memoryView = new dev.sextant.app.view.memory.MemoryView(memory);
         Tab memoryTab = new Tab("Memory", memoryView.node());
+        // Program state (issue 17): the coordinator places these panes at merge.
+        StateActions state = new StateActions(engine);
+        VariablesModel variables = new VariablesModel(state);
+        bridge.addModel(variables::apply);
+        WatchesModel watches = new WatchesModel(state);
+        bridge.addModel(watches::apply);
+        Tab variablesTab = new Tab("Variables", new VariablesView(variables).node());
+        Tab watchesTab = new Tab("Watches", new WatchesView(watches).node());
         var breakpoints = new dev.sextant.app.view.breakpoints.BreakpointsModel();
         bridge.addModel(breakpoints::apply);
         Tab breakpointsTab = new Tab("Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
@@ -122,7 +135,8 @@ public final class MainWindow {
         Tab unwindTab = new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node());
         var symbolSearch = new dev.sextant.app.view.symbolsearch.SymbolSearchView(engine);
         Tab symbolSearchTab = new Tab("Symbol search", symbolSearch.node());
-        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
+        bottom = new TabPane(new Tab("Modules", modulesView.node()), variablesTab, watchesTab,
+                new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
                 new Tab("Symbol load log", new dev.sextant.app.view.symbollog.SymbolLogView(symbolLog).node()), symbolSearchTab,
                 bindTab, unwindTab);

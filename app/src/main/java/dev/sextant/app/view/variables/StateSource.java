@@ -1,0 +1,14 @@
+package dev.sextant.app.view.variables;
+
+import dev.sextant.engine.api.Variable;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** What the Variables and Watches views ask of the engine; futures complete on the FX thread. */
+public interface StateSource {
+    /** The current scope's arguments and locals. */
+    CompletableFuture<List<Variable>> variables();
+
+    /** One expression in the current scope (its error inside the answer). */
+    CompletableFuture<Variable> evaluate(String expression);
+}
