@@ -1,10 +1,14 @@
 package dev.sextant.engine.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.session.EngineThread;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -115,6 +120,19 @@ public class LocalsGdbTest {
             }
             assertThat(ours.get(expressions.size() - 2)).isEqualTo("error: cannot read memory at 0x0");
             assertThat(ours.get(expressions.size() - 1)).isEqualTo("error: no symbol `nope` in scope");
+
+            // The scope of a core: SetScope picks the caller frame, raises SCOPE once, and evaluation follows it.
+            List<Integer> flags = new CopyOnWriteArrayList<>();
+            engine.addEngineListener((f, a) -> flags.add(f));
+            Tid crashed = r.threads().stream().filter(ThreadInfo::crashed).findFirst().orElseThrow().tid();
+            assertThat(engine.submit(new Command.SetScope(crashed, 1)).get()).isTrue();
+            assertThat(engine.submit(new Command.SetScope(crashed, 1)).get()).isFalse();
+            assertThat(flags).containsExactly(EngineListener.DEBUG_CSS_SCOPE);
+            assertThat(engine.submit(new Command.Evaluate(Optional.empty(), OptionalInt.empty(), "level * 10")).get().value()).isEqualTo("30");
+            assertThat(engine.submit(new Command.ReadVariables(Optional.empty(), OptionalInt.empty(), 8)).get().stream().map(Variable::name))
+                    .containsExactly("level", "s", "why");
+            assertThatThrownBy(() -> engine.submit(new Command.SetScope(crashed, 999)).get())
+                    .hasCauseInstanceOf(TargetException.class);
         }
         assertThat(Files.exists(core)).isTrue();
     }
