@@ -20,7 +20,4 @@ public interface EvalContext {
 
     /** {@code main}, {@code buf+4}: the symbol gdb names after a pointer, or empty (stack, heap). */
     Optional<String> symbolAt(long address);
-
-    /** Whether a pointer to {@code address} gets a {@code <symbol>}: code always, data when print-symbol applies. */
-    default boolean isCode(long address) { return false; }
 }

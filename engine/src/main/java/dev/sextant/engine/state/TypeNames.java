@@ -45,8 +45,7 @@ public final class TypeNames {
             String quals = (q.isConst() ? "const" : "") + (q.isConst() && q.isVolatile() ? " " : "") + (q.isVolatile() ? "volatile" : "");
             if (target instanceof Type.Pointer || target instanceof Type.Reference) {
                 // char * const: the qualifier follows the star
-                return declare(target, " " + quals + (declarator.isEmpty() ? "" : " " + declarator), depth + 1)
-                        .replace("* " + quals, "* " + quals);
+                return declare(target, " " + quals + (declarator.isEmpty() ? "" : " " + declarator), depth + 1);
             }
             return withDeclarator(quals + " " + baseName(target, depth), declarator);
         }

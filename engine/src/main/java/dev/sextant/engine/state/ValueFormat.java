@@ -102,7 +102,7 @@ public final class ValueFormat {
         StringBuilder out = new StringBuilder("0x").append(Long.toHexString(a));
         Type target = Type.strip(p.target().get());
         boolean function = target instanceof Type.Function;
-        if (a != 0 && (function || !ctx.isCode(a) || true)) ctx.symbolAt(a).ifPresent(s -> out.append(" <").append(s).append('>'));
+        if (a != 0) ctx.symbolAt(a).ifPresent(s -> out.append(" <").append(s).append('>'));
         if (!function && a != 0 && target instanceof Type.Base b && b.isChar() && b.size() == 1) {
             out.append(' ').append(cString(a, ctx));
         }
