@@ -118,6 +118,7 @@ public final class MainWindow {
         WatchesModel watches = new WatchesModel(state);
         bridge.addModel(watches::apply);
         Tab variablesTab = new Tab("Variables", new VariablesView(variables).node());
+        variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));
         Tab watchesTab = new Tab("Watches", new WatchesView(watches).node());
         var breakpoints = new dev.sextant.app.view.breakpoints.BreakpointsModel();
         bridge.addModel(breakpoints::apply);

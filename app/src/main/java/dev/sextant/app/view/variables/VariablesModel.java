@@ -23,6 +23,8 @@ public final class VariablesModel {
     private Map<String, String> previous = new HashMap<>();
     private Map<String, String> current = new HashMap<>();
     private long generation;
+    private boolean active;
+    private boolean stale;
 
     public VariablesModel(StateSource source) { this.source = source; }
 
@@ -34,10 +36,15 @@ public final class VariablesModel {
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         switch (RefreshTrigger.of(batch)) {
-            case REFRESH -> refresh();
+            case REFRESH -> {
+                // read only while the tab is shown: a core's open would otherwise queue a second unwind
+                // behind the symbol loads the user is watching
+                if (active) refresh(); else stale = true;
+            }
             case RUNNING -> message.set("Running: variables are read at the next stop.");
             case CLOSED -> {
                 generation++;
+                stale = false;
                 root.getChildren().clear();
                 previous = new HashMap<>();
                 current = new HashMap<>();
@@ -47,8 +54,16 @@ public final class VariablesModel {
         }
     }
 
+    /** The view is shown ({@code true}) or hidden: a hidden tree is read when it is shown again. */
+    public void setActive(boolean shown) {
+        FxThread.check();
+        active = shown;
+        if (shown && stale) refresh();
+    }
+
     /** Reads the current scope's variables again. */
     public void refresh() {
+        stale = false;
         long asked = ++generation;
         source.variables().whenComplete((vars, e) -> {
             if (asked != generation) return;                  // a newer stop or scope asked again
