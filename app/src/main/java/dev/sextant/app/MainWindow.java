@@ -23,6 +23,9 @@ import dev.sextant.app.view.summary.SummaryModel;
 import dev.sextant.app.view.summary.SummaryView;
 import dev.sextant.app.view.threads.ThreadsModel;
 import dev.sextant.app.view.threads.ThreadsView;
+import dev.sextant.app.view.processes.ProcessPicker;
+import dev.sextant.app.view.unwind.UnwindTablesModel;
+import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.icons.Icon;
 import java.io.File;
@@ -70,7 +73,7 @@ public final class MainWindow {
     private final SymbolStateModel symbolState = new SymbolStateModel();
     private final dev.sextant.app.view.memory.MemoryModel memory;
     private final dev.sextant.app.view.memory.MemoryView memoryView;
-    private final dev.sextant.app.view.unwind.UnwindTablesModel unwindTables = new dev.sextant.app.view.unwind.UnwindTablesModel();
+    private final UnwindTablesModel unwindTables;
     private final dev.sextant.app.view.symbollog.SymbolLogModel symbolLog = new dev.sextant.app.view.symbollog.SymbolLogModel();
     private final dev.sextant.app.action.SymbolActions symbols;
     private final DebugActions debug;
@@ -90,6 +93,7 @@ public final class MainWindow {
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
         this.engine = engine;
+        unwindTables = new UnwindTablesModel(engine);
         bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply, symbolState::apply,
                 status::apply));
         engine.addListener(bridge);
@@ -98,8 +102,8 @@ public final class MainWindow {
             registers.select(tid);
         });
         stackView = new CallStackView(stack);
-        bindAction = new BindAction(bridge, status, this::showError);
-        debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
+        bindAction = new BindAction(engine, status, this::showError);
+        debug = new DebugActions(engine, status, this::showError);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
         memory = new dev.sextant.app.view.memory.MemoryModel(new dev.sextant.app.action.MemoryActions(engine));
@@ -261,7 +265,7 @@ public final class MainWindow {
     /** Debug → Attach… (Ctrl+Alt+P): the process picker, made on first use. */
     public dev.sextant.app.view.processes.ProcessPicker processPicker() {
         if (picker == null) {
-            picker = new dev.sextant.app.view.processes.ProcessPicker(stage, dev.sextant.engine.linux.ProcessList::list,
+            picker = new ProcessPicker(stage, () -> engine.submit(new Command.ListProcesses()),
                     e -> debug.attach(e.pid().value()));
         }
         return picker;
@@ -361,10 +365,13 @@ public final class MainWindow {
     }
 
     /** Binds an image's imports in the Bind tab (nothing is executed). */
-    public java.util.concurrent.CompletableFuture<dev.sextant.engine.bind.BindResult> bind(Path image) {
+    public java.util.concurrent.CompletableFuture<dev.sextant.engine.api.BindResult> bind(Path image) {
         bottom.getSelectionModel().select(bindTab);
         return bindAction.bind(image, false);
     }
+
+    /** The engine this window is a client of. */
+    public Engine engine() { return engine; }
 
     public void showError(String message) {
         notifications.setGraphic(Icon.WARNING.graphic(18));

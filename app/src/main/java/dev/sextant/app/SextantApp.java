@@ -1,5 +1,9 @@
 package dev.sextant.app;
 
+import dev.sextant.app.view.FxThread;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.session.EngineThread;
 import java.nio.file.Path;
@@ -63,32 +67,27 @@ public final class SextantApp extends Application {
     static CompletableFuture<?> openDemo(MainWindow window) {
         window.status().busy("Building the demo crash (compiling a small C program and letting it crash)…", () -> {});
         CompletableFuture<Object> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        CompletableFuture<List<Path>> demo = CompletableFuture.supplyAsync(() -> {
             try {
-                List<Path> demo = DemoCore.prepare();
-                Platform.runLater(() -> window.open(demo.get(0), Optional.of(demo.get(1)), Optional.empty())
-                        .whenComplete((r, e) -> done.complete(r)));
-            } catch (TargetException e) {
-                Platform.runLater(() -> {
-                    window.status().idle("No demo");
-                    window.showError(e.getMessage());
-                    done.complete(null);
-                });
-            } catch (Exception e) {
-                Platform.runLater(() -> {
-                    window.status().idle("No demo");
-                    window.showError("the demo could not be prepared: " + e.getMessage());
-                    done.complete(null);
-                });
+                return DemoCore.prepare(window.engine());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TargetException("interrupted while preparing the demo");
             }
-        }, "sextant-demo");
-        t.setDaemon(true);
-        t.start();
+        });
+        FxThread.whenDone(demo, d -> window.open(d.get(0), Optional.of(d.get(1)), Optional.empty()).whenComplete((r, e) -> done.complete(r)), e -> {
+            window.status().idle("No demo");
+            window.showError(e instanceof TargetException ? e.getMessage()
+                    : "the demo could not be prepared: " + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage()));
+            done.complete(null);
+        });
         return done;
     }
 
     private static long sinceJvmStart() {
-        return System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     @Override public void stop() {

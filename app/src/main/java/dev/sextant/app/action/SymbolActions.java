@@ -8,7 +8,7 @@ import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.SymbolOption;
-import dev.sextant.engine.symbols.SymbolPath;
+import dev.sextant.engine.session.EngineThread;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +34,7 @@ public final class SymbolActions {
         this.engine = engine;
         this.status = status;
         this.notify = notify;
-        this.path = SymbolPath.defaults(System.getenv()).toString();
+        this.path = EngineThread.defaultSymbolPath();
         status.onCancelSymbols(() -> cancel(Optional.empty()));
     }
 

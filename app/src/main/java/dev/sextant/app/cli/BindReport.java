@@ -1,10 +1,10 @@
 package dev.sextant.app.cli;
 
-import dev.sextant.engine.bind.BindResult;
-import dev.sextant.engine.bind.BindResult.Module;
-import dev.sextant.engine.bind.BindResult.Procedure;
-import dev.sextant.engine.bind.BindResult.Status;
-import dev.sextant.engine.bind.BindResult.Unresolved;
+import dev.sextant.engine.api.BindResult;
+import dev.sextant.engine.api.BindResult.Module;
+import dev.sextant.engine.api.BindResult.Procedure;
+import dev.sextant.engine.api.BindResult.Status;
+import dev.sextant.engine.api.BindResult.Unresolved;
 
 /** Renders a {@link BindResult} as text (failures first) or as the documented JSON. */
 public final class BindReport {

@@ -59,7 +59,7 @@ public final class StackCommand implements Callable<Integer> {
      * files cannot be class-data shared), more than reading a small core: the command people run
      * most skips it.
      */
-    public static java.util.Optional<StackCommand> plain(String[] args) {
+    public static Optional<StackCommand> plain(String[] args) {
         StackCommand c = new StackCommand();
         c.source = new Source();
         for (int i = 0; i < args.length; i++) {
@@ -68,32 +68,32 @@ public final class StackCommand implements Callable<Integer> {
             int eq = a.indexOf('=');
             if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
             switch (name) {
-                case "--json" -> { if (value != null) return java.util.Optional.empty(); c.json = true; continue; }
+                case "--json" -> { if (value != null) return Optional.empty(); c.json = true; continue; }
                 case "--core", "--exe", "--sysroot", "--pid" -> {
                     if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return java.util.Optional.empty();
+                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
                         value = args[++i];
                     }
-                    if (value.isEmpty()) return java.util.Optional.empty();
+                    if (value.isEmpty()) return Optional.empty();
                     if (name.equals("--pid")) {
                         if (c.source.pid != null || !value.chars().allMatch(Character::isDigit) || value.length() > 9) {
-                            return java.util.Optional.empty();
+                            return Optional.empty();
                         }
                         c.source.pid = Integer.parseInt(value);
                         continue;
                     }
                     Path p = Path.of(value);
                     switch (name) {
-                        case "--core" -> { if (c.source.core != null) return java.util.Optional.empty(); c.source.core = p; }
+                        case "--core" -> { if (c.source.core != null) return Optional.empty(); c.source.core = p; }
                         case "--exe" -> c.exe = p;
                         default -> c.sysroot = p;
                     }
                 }
-                default -> { return java.util.Optional.empty(); }
+                default -> { return Optional.empty(); }
             }
         }
         // exactly one of --core and --pid; anything else is picocli's to explain
-        return (c.source.core == null) == (c.source.pid == null) ? java.util.Optional.empty() : java.util.Optional.of(c);
+        return (c.source.core == null) == (c.source.pid == null) ? Optional.empty() : Optional.of(c);
     }
 
     @Override public Integer call() {
@@ -101,7 +101,7 @@ public final class StackCommand implements Callable<Integer> {
                 : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
-        if (timing) dev.sextant.engine.elfutils.jna.Dwfl.unavailableReason();   // load JNA + libdw now, to time it apart
+        if (timing) OneShot.await(EngineThread.preloadNatives());   // load JNA + libdw now, to time it apart
         long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {

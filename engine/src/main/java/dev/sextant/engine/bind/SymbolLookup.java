@@ -1,7 +1,9 @@
 package dev.sextant.engine.bind;
 
-import dev.sextant.engine.bind.BindResult.Procedure;
-import dev.sextant.engine.bind.BindResult.Status;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindResult;
+import dev.sextant.engine.api.BindResult.Procedure;
+import dev.sextant.engine.api.BindResult.Status;
 import dev.sextant.engine.format.elf.DynamicRelocations;
 import dev.sextant.engine.format.elf.DynamicSymbol;
 import dev.sextant.engine.format.elf.DynamicSymbols;

@@ -8,6 +8,7 @@ import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
@@ -146,73 +147,108 @@ final class LiveTarget implements AutoCloseable {
 
     // ---- commands ------------------------------------------------------------------------------
 
-    Object execute(Command<?> c) {
+    // Each command's method starts with ready(): the module list is brought up to date at a stop.
+
+    private void ready() {
         if (!tracer.running()) ensureModules();
-        if (c instanceof Command.Break) {
-            requireRunning(true);
-            tracer.stopAll();
-            sink.emit(new DebugEvent.ProcessStopped(sink.stopId(), new Tid(lastTid),
-                    new StopReason.Interrupted(Address.of(tracer.registersPc(lastTid)))));
-            return Boolean.TRUE;
-        }
-        if (c instanceof Command.Continue) {
-            requireRunning(false);
-            resumed();
-            tracer.resumeAll();
-        } else if (c instanceof Command.StepInstruction s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepInstruction(tid);
-        } else if (c instanceof Command.StepOver s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepLine(tid, false, lookup);
-        } else if (c instanceof Command.StepInto s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepLine(tid, true, lookup);
-        } else if (c instanceof Command.StepOut s) {
-            int tid = thread(s.thread());
-            long[] pcs = dwfl.unwindThread(tid, 2);
-            if (pcs.length < 2) throw new TargetException("thread " + tid + ": no caller frame to return to");
-            resumed();
-            tracer.stepOut(tid, pcs[1]);
-        } else if (c instanceof Command.SetBreakpoint b) {
-            requireRunning(false);
-            long address = resolve(b.location());
-            int id = tracer.addBreakpoint(address, b.location());
-            Breakpoint bp = breakpoint(id);
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
-            return bp;
-        } else if (c instanceof Command.EnableBreakpoint e) {
-            requireRunning(false);
-            tracer.setBreakpointEnabled(e.id(), e.enabled());
-            Breakpoint bp = breakpoint(e.id());
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
-            return bp;
-        } else if (c instanceof Command.RemoveBreakpoint r) {
-            requireRunning(false);
-            Breakpoint bp = breakpoint(r.id());
-            tracer.removeBreakpoint(r.id());
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
-        } else if (c instanceof Command.SetScope sc) {
-            if (scope.equals(sc)) return Boolean.FALSE;
-            scope = sc;
-            sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
-            return Boolean.TRUE;
-        } else if (c instanceof Command.ReadMemory r) {
-            // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
-            return tracer.readProgramMemory(r.start().value(), r.length());
-        } else if (c instanceof Command.EvaluateAddress ev) {
-            return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
-        } else if (c instanceof Command.ReadStacks r) {
-            requireRunning(false);
-            jitWatch.sync();
-            return LiveSnapshot.read(tracer, dwfl, Optional.of(dynamicTables), r.cancellation());
-        } else {
-            throw new IllegalArgumentException("not a live-target command: " + c);
-        }
+    }
+
+    Boolean interrupt() {
+        ready();
+        requireRunning(true);
+        tracer.stopAll();
+        sink.emit(new DebugEvent.ProcessStopped(sink.stopId(), new Tid(lastTid),
+                new StopReason.Interrupted(Address.of(tracer.registersPc(lastTid)))));
         return Boolean.TRUE;
+    }
+
+    Boolean resume() {
+        ready();
+        requireRunning(false);
+        resumed();
+        tracer.resumeAll();
+        return Boolean.TRUE;
+    }
+
+    Boolean stepInstruction(Command.StepInstruction s) {
+        ready();
+        int tid = thread(s.thread());
+        resumed();
+        tracer.stepInstruction(tid);
+        return Boolean.TRUE;
+    }
+
+    /** F10 ({@code into} false) or F11. */
+    Boolean stepLine(Optional<Tid> thread, boolean into) {
+        ready();
+        int tid = thread(thread);
+        resumed();
+        tracer.stepLine(tid, into, lookup);
+        return Boolean.TRUE;
+    }
+
+    Boolean stepOut(Command.StepOut s) {
+        ready();
+        int tid = thread(s.thread());
+        long[] pcs = dwfl.unwindThread(tid, 2);
+        if (pcs.length < 2) throw new TargetException("thread " + tid + ": no caller frame to return to");
+        resumed();
+        tracer.stepOut(tid, pcs[1]);
+        return Boolean.TRUE;
+    }
+
+    Breakpoint setBreakpoint(Command.SetBreakpoint b) {
+        ready();
+        requireRunning(false);
+        long address = resolve(b.location());
+        int id = tracer.addBreakpoint(address, b.location());
+        Breakpoint bp = breakpoint(id);
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Breakpoint enableBreakpoint(Command.EnableBreakpoint e) {
+        ready();
+        requireRunning(false);
+        tracer.setBreakpointEnabled(e.id(), e.enabled());
+        Breakpoint bp = breakpoint(e.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Boolean removeBreakpoint(Command.RemoveBreakpoint r) {
+        ready();
+        requireRunning(false);
+        Breakpoint bp = breakpoint(r.id());
+        tracer.removeBreakpoint(r.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
+        return Boolean.TRUE;
+    }
+
+    Boolean setScope(Command.SetScope sc) {
+        ready();
+        if (scope.equals(sc)) return Boolean.FALSE;
+        scope = sc;
+        sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return Boolean.TRUE;
+    }
+
+    /** Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop. */
+    MemoryBlock readMemory(Command.ReadMemory r) {
+        ready();
+        return tracer.readProgramMemory(r.start().value(), r.length());
+    }
+
+    Address evaluate(Command.EvaluateAddress ev) {
+        ready();
+        return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
+    }
+
+    DumpReport readStacks(Command.ReadStacks r) {
+        ready();
+        requireRunning(false);
+        jitWatch.sync();
+        return LiveSnapshot.read(tracer, dwfl, Optional.of(dynamicTables), r.cancellation());
     }
 
     /** A register of the scope's thread (at a stop), else a symbol of any loaded module (data or code). */

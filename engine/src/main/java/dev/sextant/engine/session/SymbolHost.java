@@ -8,8 +8,8 @@ import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.SymbolLoadStatus;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolStatus;
-import dev.sextant.engine.symbols.ModuleSymbols;
-import dev.sextant.engine.symbols.SearchStep;
+import dev.sextant.engine.api.ModuleSymbols;
+import dev.sextant.engine.api.SearchStep;
 import dev.sextant.engine.symbols.SymbolEvent;
 import dev.sextant.engine.symbols.SymbolHandler;
 import dev.sextant.engine.symbols.SymbolPath;
@@ -358,7 +358,7 @@ final class SymbolHost implements AutoCloseable {
     CompletableFuture<String> describe(dev.sextant.engine.api.Address address) {
         return post(() -> {
             requireTarget();
-            dev.sextant.engine.symbols.AddressInfo i = handler.lookup(address);
+            dev.sextant.engine.api.AddressInfo i = handler.lookup(address);
             publish();
             StringBuilder b = new StringBuilder(address.toString()).append(": ");
             if (i.module().isEmpty()) return b.append("in no module").toString();

@@ -1,5 +1,7 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
