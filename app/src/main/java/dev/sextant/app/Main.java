@@ -2,7 +2,6 @@ package dev.sextant.app;
 
 import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.DumpCommand;
-import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.SaveDumpCommand;
 import dev.sextant.app.cli.StackCommand;
 import dev.sextant.app.cli.SymbolsCommand;

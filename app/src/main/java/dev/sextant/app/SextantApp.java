@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -42,11 +43,9 @@ public final class SextantApp extends Application {
                 // For the README's picture: the demo stopped at its breakpoint, with every view filled in.
                 opened = opened.thenCompose(p -> {
                     CompletableFuture<Object> shown = new CompletableFuture<>();
-                    Platform.runLater(() -> window.debug().breakpoint("process_order").whenComplete((b, e) ->
-                            new Thread(() -> {
-                                try { Thread.sleep(2500); } catch (InterruptedException ignored) { }
-                                shown.complete(b);
-                            }).start()));
+                    // the views fill in over the next pulses after the hit: the picture is taken a moment later
+                    FxThread.later(() -> window.debug().breakpoint("process_order").whenComplete((b, e) ->
+                            shown.completeAsync(() -> b, CompletableFuture.delayedExecutor(2500, TimeUnit.MILLISECONDS))));
                     return shown;
                 });
             }
@@ -60,7 +59,7 @@ public final class SextantApp extends Application {
         }
         String shot = named.get("screenshot");
         if (shot != null) {
-            opened.whenComplete((r, e) -> Platform.runLater(() -> Screenshot.writeAfterLayout(stage.getScene(), Path.of(shot), Platform::exit)));
+            opened.whenComplete((r, e) -> FxThread.later(() -> Screenshot.writeAfterLayout(stage.getScene(), Path.of(shot), Platform::exit)));
         }
     }
 

@@ -67,51 +67,9 @@ public final class BindCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    /**
-     * The arguments bound without picocli when they are only the options above in plain form (as
-     * {@link StackCommand#plain}: picocli's reflective model costs a quarter of a second, more
-     * than binding a large image); empty for help, mistakes or anything picocli must explain.
-     */
+    /** The arguments bound by {@link PlainArgs} when they are plain and name at least one file; else empty (picocli explains). */
     public static Optional<BindCommand> plain(String[] args) {
-        BindCommand c = new BindCommand();
-        c.files = new ArrayList<>();
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i], name = a, value = null;
-            if (optionsEnded || !a.startsWith("-") || a.equals("-")) {
-                if (a.isEmpty()) return Optional.empty();
-                c.files.add(Path.of(a));
-                continue;
-            }
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
-            switch (name) {
-                case "--" -> optionsEnded = true;
-                case "--all", "--json", "--no-cache", "--timing", "--update-copy" -> {
-                    if (value != null) return Optional.empty();
-                    switch (name) {
-                        case "--all" -> c.all = true;
-                        case "--json" -> c.json = true;
-                        case "--no-cache" -> c.noCache = true;
-                        case "--update-copy" -> c.updateCopy = true;
-                        default -> c.timing = true;
-                    }
-                }
-                case "--search", "--library-path", "--symbol-path" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
-                        value = args[++i];
-                    }
-                    switch (name) {
-                        case "--search" -> { if (value.isEmpty()) return Optional.empty(); c.search.add(Path.of(value)); }
-                        case "--library-path" -> c.libraryPath = value;
-                        default -> { if (value.isEmpty()) return Optional.empty(); c.symbolPath = Path.of(value); }
-                    }
-                }
-                default -> { return Optional.empty(); }
-            }
-        }
-        return c.files.isEmpty() ? Optional.empty() : Optional.of(c);
+        return PlainArgs.bind(new BindCommand(), args).filter(c -> c.files != null && !c.files.isEmpty());
     }
 
     @Override public Integer call() {

@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.api.CrashReason;
 import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
@@ -25,7 +26,7 @@ public final class DumpText {
     public static String json(DumpSummary o) {
         DumpReport r = o.report();
         StringBuilder sb = new StringBuilder(64 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject();
         j.name("file").value(r.file().toString());
         j.name("format").value(r.format());
@@ -77,7 +78,7 @@ public final class DumpText {
         r.diagnostics().forEach(d -> j.value(d.severity() + ": " + d.message()));
         j.endArray();
         j.endObject();
-        return sb.append('\n').toString();
+        return sb.append(j.text()).append('\n').toString();
     }
 
     public static String text(DumpSummary o, boolean decodeData) {

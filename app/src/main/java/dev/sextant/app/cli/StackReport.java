@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.StackFrame;
@@ -17,7 +18,7 @@ public final class StackReport {
      */
     public static String json(DumpReport r) {
         StringBuilder sb = new StringBuilder(64 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject();
         j.name("file").value(r.file().toString());
         j.name("format").value(r.format());
@@ -70,7 +71,7 @@ public final class StackReport {
         r.diagnostics().forEach(d -> j.value(d.severity() + ": " + d.message()));
         j.endArray();
         j.endObject();
-        return sb.append('\n').toString();
+        return sb.append(j.text()).append('\n').toString();
     }
 
     /** {@code "\nThread 123 "name" (crashed):\n"}, as every text report heads a thread. */

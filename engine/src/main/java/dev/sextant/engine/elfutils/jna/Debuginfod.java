@@ -2,6 +2,7 @@ package dev.sextant.engine.elfutils.jna;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import dev.sextant.engine.api.NativeCallException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class Debuginfod implements AutoCloseable {
     };
 
     /**
-     * {@code debuginfod_begin}; throws {@link dev.sextant.engine.api.NativeCallException} when it
+     * {@code debuginfod_begin}; throws {@link NativeCallException} when it
      * returns NULL, and {@link LinkageError} when the library is missing (see {@link #unavailableReason()}).
      *
      * @param timeout  {@code DEBUGINFOD_TIMEOUT}: connecting, and the wait for the first bytes
@@ -69,7 +70,7 @@ public final class Debuginfod implements AutoCloseable {
         this.timeout = timeout;
         this.maxTime = maxTime;
         this.client = LibDebuginfod.debuginfod_begin();
-        if (client == null) throw new dev.sextant.engine.api.NativeCallException("debuginfod_begin", 0, "debuginfod_begin returned NULL");
+        if (client == null) throw new NativeCallException("debuginfod_begin", 0, "debuginfod_begin returned NULL");
         LibDebuginfod.debuginfod_set_progressfn(client, progressFn);
         LibDebuginfod.debuginfod_set_user_data(client, null);
     }

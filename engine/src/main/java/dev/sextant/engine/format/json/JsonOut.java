@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A streaming JSON writer straight to bytes, for outputs of tens of megabytes (every row of every
  * FDE of a large library): no intermediate strings for numbers, drained to the stream every 64 KiB.
- * Same calls as {@link Json}; not thread-safe.
+ * The project's one JSON writer: also buffer-only ({@link #JsonOut()}, then {@link #text()}) for
+ * small documents. Not thread-safe.
  */
 public final class JsonOut {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -147,6 +148,9 @@ public final class JsonOut {
 
     /** The next value follows a sibling written elsewhere (another chunk of the same array). */
     public void afterSibling() { needComma = true; }
+
+    /** What is buffered, as text (for a writer made without a stream). */
+    public String text() { return new String(buf, 0, len, StandardCharsets.UTF_8); }
 
     /** Writes what is buffered once it passes 64 KiB; call between entries. */
     public void maybeFlush() { if (out != null && len > (1 << 16)) flush(); }
