@@ -1,11 +1,11 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Command.WriteUnwindListing;
+import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.format.io.FormatException;
-import java.io.IOException;
-import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -53,7 +53,10 @@ public final class UnwindCommand implements Callable<Integer> {
         try {
             Optional<Long> address = Optional.empty();
             if (at != null) address = Optional.of(parseAddress(at));
-            listing = OneShot.run(new WriteUnwindListing(file, address, json));
+            PrintStream out = System.out;
+            listing = OneShot.run(new WriteUnwindListing(file, address, json), e -> {
+                if (e instanceof DebugEvent.OutputWritten w) out.write(w.bytes(), 0, w.bytes().length);
+            });
         } catch (FormatException | TargetException e) {
             err.println("sextant: " + file + ": " + e.getMessage());
             err.flush();
@@ -67,15 +70,8 @@ public final class UnwindCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        System.out.flush();
         for (String w : listing.warnings()) err.println("sextant: " + w);
-        OutputStream out = System.out;
-        try {
-            for (byte[] chunk : listing.chunks()) out.write(chunk);
-            out.flush();
-        } catch (IOException e) {
-            err.println("sextant: cannot write the listing: " + e.getMessage());
-            return 2;
-        }
         if (timing) {
             long t2 = System.nanoTime();
             long jvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime() - (t2 - t0) / 1_000_000;

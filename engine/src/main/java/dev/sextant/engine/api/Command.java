@@ -8,9 +8,15 @@ import java.util.Set;
 
 /**
  * Something the engine is asked to do, answered with a result of type {@code R}. Imperative names.
- * Every command is a record in this file (the sealed interface permits exactly those); the engine
- * answers each through one entry of its dispatch table ({@code session.EngineThread}). Fields are
- * plain data (records, paths, strings): no callbacks or handles, so that a command can cross a pipe.
+ * Fields are plain data (records, paths, strings, enums): no callbacks, handles or futures, so that a
+ * command can cross a pipe.
+ * <p>
+ * A new command is three things: a record here (in this file: the sealed interface permits exactly
+ * the records declared in it), its answer an {@code api} record or a JDK value; one line in
+ * {@code session.EngineThread.registerHandlers()} ({@code on(Command.X.class, this::x)}, or
+ * {@code onLive(...)} when it needs the live target, or {@code new Later(future)} when another
+ * thread answers); and the handler method. Events it raises are {@link DebugEvent} records.
+ * {@code DispatchTableTest} fails for a record without its entry.
  */
 public sealed interface Command<R> {
 
@@ -205,7 +211,8 @@ public sealed interface Command<R> {
 
     /**
      * The {@code unwind} listing of an ELF file ({@code .eh_frame}, {@code .debug_frame}) or a PE x64
-     * image ({@code .pdata}), every entry or only the one at {@code at}, as text or JSON.
+     * image ({@code .pdata}), every entry or only the one at {@code at}, as text or JSON. The listing
+     * arrives as {@link DebugEvent.OutputWritten} events while the command runs.
      */
     record WriteUnwindListing(Path file, Optional<Long> at, boolean json) implements Command<UnwindListing> {}
 

@@ -79,6 +79,9 @@ public sealed interface DebugEvent {
     record BindFinished(long stopId, long bindId, String image, int modules, int procedures, int failures, boolean stopped,
                         long millis) implements DebugEvent {}
 
+    /** Rendered output of a command that writes a listing (at most 64 KiB per event, in order). */
+    record OutputWritten(long stopId, byte[] bytes) implements DebugEvent {}
+
     /** Bytes of the target's memory read at stop {@code stopId} (the answer to {@code ReadMemory}, for views). */
     record MemoryRead(long stopId, MemoryBlock block) implements DebugEvent {}
 

@@ -3,13 +3,13 @@ package dev.sextant.engine.api;
 import java.util.List;
 
 /**
- * The {@code unwind} listing of a file, already rendered (text or JSON) in chunks of at most 64 KiB
- * (a large library lists millions of rows: records per row would cost more than the listing), the
- * warnings met on the way, how many entries could not be decoded, and whether {@code --at} found one.
+ * The end of an {@code unwind} listing, whose text or JSON arrived meanwhile as
+ * {@link DebugEvent.OutputWritten} chunks (a large library lists millions of rows: records per row, or
+ * the whole listing held at once, would cost more than the listing): the warnings met on the way, how
+ * many entries could not be decoded, whether {@code --at} found one, the time headers and symbols took.
  */
-public record UnwindListing(List<byte[]> chunks, List<String> warnings, int undecoded, boolean found, long headerNanos) {
+public record UnwindListing(List<String> warnings, int undecoded, boolean found, long headerNanos) {
     public UnwindListing {
-        chunks = List.copyOf(chunks);
         warnings = List.copyOf(warnings);
     }
 }

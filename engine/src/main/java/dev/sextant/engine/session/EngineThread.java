@@ -1,35 +1,21 @@
 package dev.sextant.engine.session;
 
-import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DebugListener;
 import dev.sextant.engine.api.Diagnostic;
-import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
-import dev.sextant.engine.api.DynamicTable;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.MemoryBlock;
-import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Severity;
-import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.api.ThreadInfo;
-import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
-import dev.sextant.engine.dump.CoreMemoryImage;
-import dev.sextant.engine.dump.CoreOptions;
-import dev.sextant.engine.dump.CoreReadListener;
-import dev.sextant.engine.dump.DumpOverview;
-import dev.sextant.engine.dump.ElfCoreReader;
-import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.SecondaryData;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.linux.ProcessList;
 import dev.sextant.engine.symbols.SymbolHandler;
@@ -37,13 +23,10 @@ import dev.sextant.engine.symbols.SymbolPath;
 import dev.sextant.engine.unwind.UnwindListings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +52,7 @@ public final class EngineThread implements Engine {
     private boolean readStacksAtStop;   // the stop policy
     private boolean stopPending;        // a stop since the policy last ran
     private LiveTarget live;
-    private CoreMemory core;
+    private final CoreTarget core;
     private final SymbolHost symbols;
     private final Jobs jobs;
 
@@ -98,6 +81,12 @@ public final class EngineThread implements Engine {
             @Override public void changeSymbolState(int flags, long argument) { queue.add(() -> notifySymbolState(flags, argument)); }
         }, symbolPath, symbolOptions, SymbolHandler.timeoutFromEnvironment(System.getenv()));
         jobs = new Jobs(this::post);
+        core = new CoreTarget(new CoreTarget.Host() {
+            @Override public long nextStopId() { return ++stopId; }
+            @Override public void emit(DebugEvent event) { EngineThread.this.emit(event); }
+            @Override public boolean watched() { return !listeners.isEmpty(); }
+            @Override public SymbolHost symbols() { return symbols; }
+        });
         registerHandlers();
         thread = new Thread(this::loop, "sextant-engine");
         thread.setDaemon(true);
@@ -138,7 +127,7 @@ public final class EngineThread implements Engine {
             }
         }
         if (live != null) closeLive();
-        closeCore();
+        core.close();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -219,7 +208,7 @@ public final class EngineThread implements Engine {
      */
     private void registerHandlers() {
         // targets
-        on(Command.OpenCore.class, this::openCore);
+        on(Command.OpenCore.class, core::open);
         on(Command.CloseTarget.class, c -> closeTarget());
         on(Command.StackProcess.class, c -> LiveTarget.stackSnapshot(c.pid(), c.cancellation()));
         on(Command.Attach.class, this::attach);
@@ -242,7 +231,7 @@ public final class EngineThread implements Engine {
         on(Command.SetStopPolicy.class, c -> { readStacksAtStop = c.readStacks(); return Boolean.TRUE; });
         // memory: the live target's, or the open core's
         on(Command.ReadMemory.class, this::readMemory);
-        on(Command.EvaluateAddress.class, c -> live != null ? live.evaluate(c) : coreAddress(c));
+        on(Command.EvaluateAddress.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
         // symbols (CancelSymbolLoad is not queued: see submit)
         on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
         on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
@@ -260,7 +249,7 @@ public final class EngineThread implements Engine {
         on(Command.CaptureCrash.class, c -> new Later(jobs.captureCrash(c)));
         on(Command.ListUnwindTables.class, c -> new Later(jobs.listUnwindTables(c.file())));
         on(Command.DescribeUnwindEntry.class, c -> new Later(jobs.describeUnwindEntry(c)));
-        on(Command.WriteUnwindListing.class, c -> unwindListing(c));
+        on(Command.WriteUnwindListing.class, this::unwindListing);
         on(Command.ListProcesses.class, c -> ProcessList.list());
     }
 
@@ -281,7 +270,7 @@ public final class EngineThread implements Engine {
     }
 
     private Boolean closeTarget() {
-        closeCore();
+        core.close();
         symbols.closeTarget();
         if (live != null) {
             live.detach();
@@ -293,7 +282,7 @@ public final class EngineThread implements Engine {
     }
 
     private ProcessInfo attach(Command.Attach a) {
-        closeCore();
+        core.close();
         replaceLive();
         live = LiveTarget.attach(a.pid(), sink);
         symbols.openProcess(a.pid().value());
@@ -301,7 +290,7 @@ public final class EngineThread implements Engine {
     }
 
     private ProcessInfo launch(Command.Launch l) {
-        closeCore();
+        core.close();
         replaceLive();
         live = LiveTarget.launch(l, sink);
         ProcessInfo info = live.processInfo();
@@ -322,7 +311,7 @@ public final class EngineThread implements Engine {
     }
 
     private MemoryBlock readMemory(Command.ReadMemory r) {
-        MemoryBlock b = live != null ? live.readMemory(r) : coreMemory(r);
+        MemoryBlock b = live != null ? live.readMemory(r) : core.read(r);
         emit(new DebugEvent.MemoryRead(stopId, b));
         return b;
     }
@@ -332,7 +321,7 @@ public final class EngineThread implements Engine {
         // Views learn the stopped threads' registers and stacks from events, as for dumps.
         emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
         r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
-        symbols.framesSeen(pcs(r));
+        symbols.framesSeen(CoreTarget.pcs(r));
         return r;
     }
 
@@ -366,9 +355,9 @@ public final class EngineThread implements Engine {
         return Boolean.TRUE;
     }
 
-    private static UnwindListing unwindListing(Command.WriteUnwindListing c) {
+    private UnwindListing unwindListing(Command.WriteUnwindListing c) {
         try {
-            return UnwindListings.write(c.file(), c.at(), c.json());
+            return UnwindListings.write(c.file(), c.at(), c.json(), bytes -> emit(new DebugEvent.OutputWritten(stopId, bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -425,120 +414,6 @@ public final class EngineThread implements Engine {
     }
 
 
-
-    /**
-     * What the Memory view reads when a core, not a live process, is the target. The memory image is
-     * opened on the first read: the command line opens cores too and never reads them this way.
-     */
-    private static final class CoreMemory {
-        final Path path;
-        final Optional<ThreadInfo> thread;
-        CoreMemoryImage image;
-
-        CoreMemory(Path path, Optional<ThreadInfo> thread) {
-            this.path = path;
-            this.thread = thread;
-        }
-
-        CoreMemoryImage image() {
-            if (image == null) image = CoreMemoryImage.open(path);
-            return image;
-        }
-    }
-
-    private CoreMemory requireCore() {
-        if (core == null) throw new TargetException("no memory to read: open an ELF core or attach to a process first");
-        return core;
-    }
-
-    private MemoryBlock coreMemory(Command.ReadMemory r) {
-        return requireCore().image().read(r.start().value(), r.length());
-    }
-
-    private Address coreAddress(Command.EvaluateAddress e) {
-        CoreMemory c = requireCore();
-        return Address.of(AddressExpression.evaluate(e.expression(), name -> c.thread
-                .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty())));
-    }
-
-    private void closeCore() {
-        if (core != null && core.image != null) core.image.close();
-        core = null;
-    }
-
-    private DumpReport openCore(Command.OpenCore open) {
-        closeCore();
-        DumpReport report = readCore(open);
-        if (!MinidumpReader.isMinidump(open.core())) {
-            Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
-                    .or(() -> report.threads().stream().findFirst());
-            core = new CoreMemory(open.core(), crashed);
-        }
-        return report;
-    }
-
-    private DumpReport readCore(Command.OpenCore open) {
-        long id = ++stopId;
-        String source = open.core().toString();
-        CoreReadListener relay = new CoreReadListener() {
-            @Override public void opened(ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads) {
-                emit(new DebugEvent.TargetOpened(id, source, "ELF core", process, signal, threads));
-            }
-            @Override public void module(Module module) { emit(new DebugEvent.ModuleLoaded(id, module)); }
-            @Override public void stack(ThreadStack stack) { emit(new DebugEvent.StackWalked(id, stack)); }
-            @Override public void diagnostic(Diagnostic d) { emit(new DebugEvent.DiagnosticReported(id, d)); }
-            @Override public void progress(long done, long total) {
-                emit(new DebugEvent.ProgressReported(id, "Unwinding threads", done, total));
-            }
-            @Override public void dynamicTable(DynamicTable table) {
-                emit(new DebugEvent.DynamicTableChanged(id, table, false));
-            }
-        };
-        if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
-        DumpReport report = ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());
-        if (!listeners.isEmpty()) {
-            // Deferred loading: the walked frames are the first need of their modules' symbols.
-            symbols.openCore(open.core(), open.executable());
-            symbols.framesSeen(pcs(report));
-        }
-        if (!listeners.isEmpty()) summarize(id, DumpOverview.ofElfCore(report, open.core()));
-        return report;
-    }
-
-    private static long[] pcs(DumpReport r) {
-        return r.stacks().stream().flatMap(st -> st.frames().stream()).mapToLong(f -> f.pc().value()).distinct().toArray();
-    }
-
-    private DumpReport openMinidump(long id, Command.OpenCore open) {
-        open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
-        DumpReport r = o.report();
-        emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
-        r.diagnostics().forEach(d -> emit(new DebugEvent.DiagnosticReported(id, d)));
-        r.modules().forEach(m -> emit(new DebugEvent.ModuleLoaded(id, m)));
-        int done = 0;
-        for (var st : r.stacks()) {
-            emit(new DebugEvent.StackWalked(id, st));
-            emit(new DebugEvent.ProgressReported(id, "Walking stacks", ++done, r.stacks().size()));
-        }
-        summarize(id, o);
-        return r;
-    }
-
-    /** Decoded renderings are bounded: a view shows the start of a big blob, the command line prints all of it. */
-    private static final int MAX_DECODED = 64 * 1024;
-
-    private void summarize(long id, DumpOverview o) {
-        if (listeners.isEmpty()) return;        // nobody to show it to (the command line): do not decode thousands of notes
-        emit(new DebugEvent.CrashSummarized(id, o.os(), o.cpu(), o.crash()));
-        List<DumpData> items = new ArrayList<>(o.secondaryData().size());
-        for (SecondaryData d : o.secondaryData()) {
-            String text = d.decode().render();
-            if (text.length() > MAX_DECODED) text = text.substring(0, MAX_DECODED) + "\n… (" + d.size() + " bytes in all)";
-            items.add(new DumpData(d.tag(), d.name(), d.component(), d.size(), text));
-        }
-        emit(new DebugEvent.DumpDataListed(id, items));
-    }
 
     private void emit(DebugEvent event) {
         for (DebugListener l : listeners) {

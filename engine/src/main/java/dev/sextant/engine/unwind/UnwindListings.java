@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The {@code unwind} listing of a file: ELF {@code .eh_frame} / {@code .debug_frame} with decoded
@@ -24,9 +25,9 @@ public final class UnwindListings {
     private UnwindListings() {}
 
     /** Throws {@link FormatException} or {@link IOException} when the file cannot be read. */
-    public static UnwindListing write(Path file, Optional<Long> at, boolean json) throws IOException {
+    public static UnwindListing write(Path file, Optional<Long> at, boolean json, Consumer<byte[]> sink) throws IOException {
         long t0 = System.nanoTime();
-        Chunks out = new Chunks();
+        Chunks out = new Chunks(sink);
         List<String> warnings = new ArrayList<>();
         UnwindOutput o = new UnwindOutput(file, json, out);
         long t1 = t0;
@@ -45,7 +46,7 @@ public final class UnwindListings {
         }
         o.flush();
         out.close();
-        return new UnwindListing(out.chunks, warnings, o.badEntries.get(), found, t1 - t0);
+        return new UnwindListing(warnings, o.badEntries.get(), found, t1 - t0);
     }
 
     /** A file that starts with "MZ" (a PE image, or its DOS stub at least). */
@@ -56,11 +57,13 @@ public final class UnwindListings {
         }
     }
 
-    /** Bytes kept as chunks of at most 64 KiB, in order. */
+    /** Bytes handed on in chunks of at most 64 KiB, in order. */
     private static final class Chunks extends OutputStream {
-        final List<byte[]> chunks = new ArrayList<>();
+        private final Consumer<byte[]> sink;
         private byte[] buf = new byte[1 << 16];
         private int n;
+
+        Chunks(Consumer<byte[]> sink) { this.sink = sink; }
 
         @Override public void write(int b) {
             if (n == buf.length) drain();
@@ -79,7 +82,7 @@ public final class UnwindListings {
         }
 
         private void drain() {
-            chunks.add(n == buf.length ? buf : Arrays.copyOf(buf, n));
+            sink.accept(n == buf.length ? buf : Arrays.copyOf(buf, n));
             buf = new byte[1 << 16];
             n = 0;
         }
