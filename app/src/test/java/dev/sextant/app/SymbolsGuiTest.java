@@ -6,7 +6,7 @@ import dev.sextant.app.view.modules.ModuleRow;
 import dev.sextant.app.view.symbollog.SymbolLogRow;
 import dev.sextant.app.view.symbolstate.SymbolStateRow;
 import dev.sextant.engine.api.SymbolOption;
-import dev.sextant.engine.elfutils.jna.Debuginfod;
+import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.testing.SplitDebugProgram;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -101,7 +101,7 @@ public final class StackCommand implements Callable<Integer> {
                 : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
-        if (timing) dev.sextant.engine.elfutils.jna.Dwfl.unavailableReason();   // load JNA + libdw now, to time it apart
+        if (timing) dev.sextant.engine.elfutils.ElfSession.unavailableReason();   // load JNA + libdw now, to time it apart
         long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {

@@ -1,5 +1,7 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.ElfLocator;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Diagnostic;
@@ -15,9 +17,10 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.ModuleReport;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.CoreSession;
+import dev.sextant.engine.elfutils.ThreadSource;
+import dev.sextant.engine.elfutils.ModuleReport;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.unwind.GdbJitInterface;
 import dev.sextant.engine.unwind.LibgccFrames;
@@ -77,15 +80,15 @@ public final class ElfCoreReader {
                         + " not found, so its frames have no symbols; pass --exe FILE"));
             }
         }
-        Optional<String> libdw = Dwfl.unavailableReason();
+        Optional<String> libdw = ElfSession.unavailableReason();
         if (libdw.isPresent()) throw new TargetException(label + ": " + libdw.get());
 
         List<Module> modules = new ArrayList<>();
         List<ThreadStack> stacks = new ArrayList<>();
-        Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
+        ElfLocator locator = modname -> candidates(modname, executable, options, core);
         boolean generated = hasAnonymousCode(notes);
         try (CoreMemory memory = new CoreMemory(core, notes.segments(), notes.header().order());
-             Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, threadSource(notes, memory, generated),
+             CoreSession dwfl = CoreSession.open(core, options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
             for (ModuleReport m : dwfl.modules()) {
                 String path = modulePath(m, notes);
@@ -122,7 +125,7 @@ public final class ElfCoreReader {
                     for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
                     for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
                 });
-                StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, (tid, frames, stop) -> {
+                StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, diag, (tid, frames, stop) -> {
                     ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);
                     stacks.add(st);
                     listener.stack(st);
@@ -184,7 +187,7 @@ public final class ElfCoreReader {
      */
     static final int OWN_READER_FROM_THREADS = 256;
 
-    private static Optional<dev.sextant.engine.elfutils.jna.ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
+    private static Optional<ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
                                                                                    boolean generated) {
         // Stepping frames of generated code restarts libdwfl's walk from registers Sextant computed:
         // that needs Sextant's reader too.

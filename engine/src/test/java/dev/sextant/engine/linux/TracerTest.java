@@ -9,8 +9,8 @@ import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.ThreadStack;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.LiveSession;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.session.EngineThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ class TracerTest {
         try (NativePrograms.Running p = NativePrograms.start(exe)) {
             byte[] before = NativePrograms.text(p.pid(), exe);
             try (Tracer t = Tracer.attach(new Pid(p.pid()));
-                 Dwfl dwfl = Dwfl.openLive(p.pid(), LiveSnapshot.unwindSource(t))) {
+                 LiveSession dwfl = LiveSession.open(p.pid(), LiveSnapshot.unwindSource(t))) {
                 SourceLookup lookup = new SourceLookup(dwfl);
                 List<Long> entries = lookup.functionAddresses("tick");
                 assertThat(entries).hasSize(1);

@@ -13,7 +13,7 @@ import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.SymbolLoadStatus;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolStatus;
-import dev.sextant.engine.elfutils.jna.Debuginfod;
+import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.symbols.SymbolPath;
 import dev.sextant.engine.testing.EventLog;
 import dev.sextant.engine.testing.SplitDebugProgram;

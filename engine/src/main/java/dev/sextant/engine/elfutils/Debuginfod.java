@@ -1,7 +1,9 @@
-package dev.sextant.engine.elfutils.jna;
+package dev.sextant.engine.elfutils;
 
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.PointerByReference;
+import dev.sextant.engine.api.NativeCallException;
+import dev.sextant.engine.elfutils.jna.DebuginfodClient;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,27 +40,11 @@ public final class Debuginfod implements AutoCloseable {
     private final Path cacheDir;
     private final Duration timeout;
     private final Duration maxTime;
-    private final Pointer client;
-    private Progress current;
-    private boolean cancelledByProgress;
-    // Strong reference: libdebuginfod keeps only the function pointer.
-    private final LibDebuginfod.ProgressFn progressFn = (c, a, b) -> {
-        Progress p = current;
-        try {
-            if (p != null && p.onProgress(a, b)) {
-                cancelledByProgress = true;
-                return 1;
-            }
-            return 0;
-        } catch (RuntimeException e) {
-            cancelledByProgress = true;
-            return 1;      // an exception must not unwind through libcurl's frames
-        }
-    };
+    private final DebuginfodClient client;
 
     /**
-     * {@code debuginfod_begin}; throws {@link dev.sextant.engine.api.NativeCallException} when it
-     * returns NULL, and {@link LinkageError} when the library is missing (see {@link #unavailableReason()}).
+     * {@code debuginfod_begin}; throws {@link NativeCallException} when it returns NULL, and
+     * {@link LinkageError} when the library is missing (see {@link #unavailableReason()}).
      *
      * @param timeout  {@code DEBUGINFOD_TIMEOUT}: connecting, and the wait for the first bytes
      * @param maxTime  {@code DEBUGINFOD_MAXTIME}: the whole transfer of one file
@@ -68,10 +54,7 @@ public final class Debuginfod implements AutoCloseable {
         this.cacheDir = cacheDir;
         this.timeout = timeout;
         this.maxTime = maxTime;
-        this.client = LibDebuginfod.debuginfod_begin();
-        if (client == null) throw new dev.sextant.engine.api.NativeCallException("debuginfod_begin", 0, "debuginfod_begin returned NULL");
-        LibDebuginfod.debuginfod_set_progressfn(client, progressFn);
-        LibDebuginfod.debuginfod_set_user_data(client, null);
+        this.client = new DebuginfodClient();
     }
 
     /** {@code debuginfod_find_debuginfo} by build-id (hex). */
@@ -86,40 +69,23 @@ public final class Debuginfod implements AutoCloseable {
 
     private Fetch find(String buildIdHex, Progress progress, boolean executable) {
         if (urls.isEmpty()) return new Fetch(Optional.empty(), ENOSYS, "no debuginfod server configured", Optional.empty());
-        LibDebuginfod.Env.setenv("DEBUGINFOD_URLS", String.join(" ", urls), 1);
-        LibDebuginfod.Env.setenv("DEBUGINFOD_CACHE_PATH", cacheDir.toString(), 1);
-        LibDebuginfod.Env.setenv("DEBUGINFOD_TIMEOUT", Long.toString(Math.max(1, timeout.toSeconds())), 1);
-        LibDebuginfod.Env.setenv("DEBUGINFOD_MAXTIME", Long.toString(Math.max(1, maxTime.toSeconds())), 1);
+        DebuginfodClient.setenv("DEBUGINFOD_URLS", String.join(" ", urls));
+        DebuginfodClient.setenv("DEBUGINFOD_CACHE_PATH", cacheDir.toString());
+        DebuginfodClient.setenv("DEBUGINFOD_TIMEOUT", Long.toString(Math.max(1, timeout.toSeconds())));
+        DebuginfodClient.setenv("DEBUGINFOD_MAXTIME", Long.toString(Math.max(1, maxTime.toSeconds())));
         // libdebuginfod retries a failed transfer twice by default, tripling the wait on a hung
         // server; Sextant's retry is the user's (Retry on the module), so one attempt per query.
-        LibDebuginfod.Env.setenv("DEBUGINFOD_RETRY_LIMIT", "0", 1);
-        // Hex build-ids are passed as a string with length 0, as debuginfod.h allows.
-        byte[] id = (buildIdHex + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        PointerByReference path = new PointerByReference();
-        current = progress;
-        cancelledByProgress = false;
-        int rc;
-        try {
-            rc = executable ? LibDebuginfod.debuginfod_find_executable(client, id, 0, path)
-                    : LibDebuginfod.debuginfod_find_debuginfo(client, id, 0, path);
-        } finally {
-            current = null;
-        }
-        Pointer urlPtr = LibDebuginfod.debuginfod_get_url(client);
-        Optional<String> url = urlPtr == null ? Optional.empty() : Optional.of(urlPtr.getString(0));
-        if (rc < 0) {
+        DebuginfodClient.setenv("DEBUGINFOD_RETRY_LIMIT", "0");
+        DebuginfodClient.Answer a = client.find(buildIdHex, executable, progress::onProgress);
+        if (a.rc() < 0) {
             // A progress function that stops the transfer makes libdebuginfod break out of its loop and
             // report what curl saw (often ENOENT): say it was a cancel.
-            int errno = cancelledByProgress ? ECANCELED : -rc;
-            if (cancelledByProgress) forgetNegativeEntry(buildIdHex, executable ? "executable" : "debuginfo");
-            return new Fetch(Optional.empty(), errno, reason(errno), url);
+            int errno = a.cancelledByProgress() ? ECANCELED : -a.rc();
+            if (a.cancelledByProgress()) forgetNegativeEntry(buildIdHex, executable ? "executable" : "debuginfo");
+            return new Fetch(Optional.empty(), errno, reason(errno), a.url());
         }
-        Posix.close(rc);
-        Pointer p = path.getValue();
-        if (p == null) return new Fetch(Optional.empty(), 0, "no path returned", url);
-        String s = p.getString(0);
-        Posix.free(p);
-        return new Fetch(Optional.of(Path.of(s)), 0, "ok", url);
+        if (a.path().isEmpty()) return new Fetch(Optional.empty(), 0, "no path returned", a.url());
+        return new Fetch(Optional.of(Path.of(a.path().get())), 0, "ok", a.url());
     }
 
     /**
@@ -128,10 +94,10 @@ public final class Debuginfod implements AutoCloseable {
      * this a retry right after a cancel would be answered "not found" from the cache.
      */
     private void forgetNegativeEntry(String buildIdHex, String kind) {
-        java.nio.file.Path entry = cacheDir.resolve(buildIdHex).resolve(kind);
+        Path entry = cacheDir.resolve(buildIdHex).resolve(kind);
         try {
-            if (java.nio.file.Files.isRegularFile(entry) && java.nio.file.Files.size(entry) == 0) java.nio.file.Files.delete(entry);
-        } catch (java.io.IOException e) {
+            if (Files.isRegularFile(entry) && Files.size(entry) == 0) Files.delete(entry);
+        } catch (IOException e) {
             // Left in place: the retry then reports "not found" with the cache path in the step.
         }
     }
@@ -143,18 +109,18 @@ public final class Debuginfod implements AutoCloseable {
             case ETIMEDOUT, ETIME -> "timed out (no answer within DEBUGINFOD_TIMEOUT)";
             case ENOSYS -> "no debuginfod server configured";
             case EACCES -> "permission denied (cache directory not writable?)";
-            default -> LibDebuginfod.Env.strerror(errno);
+            default -> DebuginfodClient.strerror(errno);
         };
     }
 
     @Override public void close() {
-        LibDebuginfod.debuginfod_end(client);
+        client.close();
     }
 
     /** Loads libdebuginfod now; empty when it works, else what to install. */
     public static Optional<String> unavailableReason() {
         try {
-            LibDebuginfod.LIB.getFunction("debuginfod_begin");
+            DebuginfodClient.load();
             return Optional.empty();
         } catch (LinkageError e) {
             return Optional.of("libdebuginfod.so.1 could not be loaded (" + e.getMessage()

@@ -1,4 +1,4 @@
-package dev.sextant.engine.elfutils.jna;
+package dev.sextant.engine.elfutils;
 
 import java.util.Optional;
 

@@ -1,11 +1,11 @@
-package dev.sextant.engine.elfutils.jna;
+package dev.sextant.engine.elfutils;
 
 import java.util.OptionalLong;
 
 /**
  * Threads, registers and memory of a target, served by Sextant to libdwfl through
  * {@code dwfl_attach_state} (instead of libdwfl reading them itself). Called on the thread that
- * owns the {@link Dwfl}, from inside libdwfl: implementations must not block and must not throw.
+ * owns the {@link ElfSession}, from inside libdwfl: implementations must not block and must not throw.
  */
 public interface ThreadSource {
     /** Thread ids in the order they are to be reported. */

@@ -1,4 +1,4 @@
-package dev.sextant.engine.elfutils.jna;
+package dev.sextant.engine.elfutils;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -6,9 +6,9 @@ import java.util.Optional;
 /**
  * Sextant's separate-debug-file search, installed as libdwfl's {@code find_debuginfo} callback in
  * place of {@code dwfl_standard_find_debuginfo}. libdwfl calls it, on the thread that owns the
- * {@link Dwfl}, when a module's main file lacks DWARF (or a symbol table) and it needs them. The
+ * {@link ElfSession}, when a module's main file lacks DWARF (or a symbol table) and it needs them. The
  * search must check what it returns (CRC, build-id): libdwfl takes the file as given. It must not
- * throw (an exception is taken as "not found") and must not call back into the same {@link Dwfl}.
+ * throw (an exception is taken as "not found") and must not call back into the same {@link ElfSession}.
  */
 @FunctionalInterface
 public interface DebugInfoSearch {

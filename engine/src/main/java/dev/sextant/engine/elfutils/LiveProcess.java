@@ -1,4 +1,4 @@
-package dev.sextant.engine.elfutils.jna;
+package dev.sextant.engine.elfutils;
 
 /**
  * What libdwfl needs from the tracer of a stopped live process to unwind it (the
