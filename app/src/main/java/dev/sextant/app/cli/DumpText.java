@@ -8,7 +8,7 @@ import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.dump.DumpOverview;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import java.util.List;
 import java.util.Optional;
 

@@ -17,7 +17,7 @@ import dev.sextant.engine.dump.DumpSource;
 import dev.sextant.engine.dump.DumpWriter;
 import dev.sextant.engine.dump.ReasonCallbackRecord;
 import dev.sextant.engine.dump.ReasonData;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.dump.SecondaryDataIndex;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.Note;

@@ -1,7 +1,5 @@
-package dev.sextant.engine.dump;
+package dev.sextant.engine.dump.secondary;
 
-import dev.sextant.engine.dump.secondary.Decoded;
-import dev.sextant.engine.dump.secondary.SecondaryDecoders;
 import dev.sextant.engine.format.io.ByteReader;
 
 /**

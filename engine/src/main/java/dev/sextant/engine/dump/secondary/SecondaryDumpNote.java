@@ -1,4 +1,4 @@
-package dev.sextant.engine.dump;
+package dev.sextant.engine.dump.secondary;
 
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
@@ -16,11 +16,13 @@ public record SecondaryDumpNote(UUID guid, String component, ByteReader blob) {
     public static final String OWNER = "SEXTANT";
     /** "SDD1": secondary dump data, layout 1. */
     public static final int TYPE = 0x31444453;
+    /** The tag of such a note among a dump's secondary data. */
+    public static final String TAG = String.format("note:%s:0x%x", OWNER, TYPE);
     /** Component names are cut to this many bytes. */
     public static final int MAX_COMPONENT = 256;
 
     /** The note's descriptor for a blob. */
-    static byte[] encode(UUID guid, String component, byte[] blob) {
+    public static byte[] encode(UUID guid, String component, byte[] blob) {
         byte[] name = component.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(name.length, MAX_COMPONENT);
         ByteBuffer b = ByteBuffer.allocate(20 + n + blob.length);
