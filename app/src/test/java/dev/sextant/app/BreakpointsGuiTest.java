@@ -58,7 +58,9 @@ class BreakpointsGuiTest extends WindowTest {
             waitFor("disabled", () -> !table.getItems().get(0).enabled());
             robot.press(KeyCode.F5).release(KeyCode.F5);
             waitFor("running", () -> window.debug().running().get());
-            Thread.sleep(600);                                   // three calls of process_order go by
+            long address = MemoryGuiTest.ordersDone(pid, DemoProgram.prepare());
+            long calls = MemoryGuiTest.counter(pid, address);
+            waitFor("three calls of process_order to go by", () -> MemoryGuiTest.counter(pid, address) >= calls + 3);
             assertThat(window.debug().running().get()).isTrue();
             assertThat(table.getItems().get(0).hits()).isEqualTo(1);
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.app.view.memory.MemoryRow;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,15 @@ class MemoryGuiTest extends WindowTest {
             byte[] b = new byte[length];
             f.readFully(b);
             return b;
+        }
+    }
+
+    /** The demo's {@code orders_done} counter as /proc/PID/mem shows it now. */
+    static long counter(int pid, long address) {
+        try {
+            return ByteBuffer.wrap(procMem(pid, address, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read orders_done of " + pid, e);
         }
     }
 
@@ -69,10 +80,10 @@ class MemoryGuiTest extends WindowTest {
         int pid = p.pid().value();
         try {
             waitFor("the demo to run", () -> window.debug().running().get());
-            Thread.sleep(500);                                   // let process_order count a few orders
+            long address = ordersDone(pid, DemoProgram.prepare());
+            waitFor("process_order to count a few orders", () -> counter(pid, address) >= 3);
             robot.interact(() -> window.debug().pause());
             waitFor("the break", () -> !window.debug().running().get() && window.status().text().contains("Stopped"));
-            long address = ordersDone(pid, DemoProgram.prepare());
 
             robot.press(KeyCode.CONTROL).press(KeyCode.G).release(KeyCode.G).release(KeyCode.CONTROL);
             robot.write("orders_done").press(KeyCode.ENTER).release(KeyCode.ENTER);
@@ -94,7 +105,8 @@ class MemoryGuiTest extends WindowTest {
             // Run on, stop again: the view reads anew and marks the bytes that changed.
             robot.press(KeyCode.F5).release(KeyCode.F5);
             waitFor("running again", () -> window.debug().running().get());
-            Thread.sleep(700);
+            long before = ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            waitFor("the counter to move on", () -> counter(pid, address) > before);
             robot.interact(() -> window.debug().pause());
             waitFor("the second break", () -> !window.debug().running().get());
             byte[] second = procMem(pid, address, 8);

@@ -49,7 +49,7 @@ class DumpWriterTest {
     static long addedPage;
 
     @BeforeAll static void writeCores() throws Exception {
-        exe = NativePrograms.compile("threads", dir);
+        exe = NativePrograms.compile("abortthreads", dir);
         original = NativePrograms.coreOf(exe, dir, "8");
         originalReport = ElfCoreReader.read(original, CoreOptions.DEFAULT, new CoreReadListener() {}, new Cancellation());
         try (CoreDumpSource src = CoreDumpSource.open(original)) {
