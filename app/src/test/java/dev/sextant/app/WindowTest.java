@@ -4,12 +4,14 @@ import dev.sextant.engine.session.EngineThread;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 
 /** The real main window on a real engine, per test, headless: what every GUI test starts from. */
 @ExtendWith(ApplicationExtension.class)
+@Timeout(180)
 abstract class WindowTest {
     EngineThread engine;
     MainWindow window;

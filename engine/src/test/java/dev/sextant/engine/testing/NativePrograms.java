@@ -1,10 +1,12 @@
 package dev.sextant.engine.testing;
 
 import dev.sextant.engine.linux.ProcMaps;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,11 +175,17 @@ public final class NativePrograms {
                 .map(l -> l.substring(field.length()).strip()).findFirst().orElse("");
     }
 
-    /** Small process runner for reference tools. */
+    /**
+     * The one runner of reference tools and compilers in the tests: a command in a directory, with a
+     * timeout, its output captured through files (never a pipe the tool could fill).
+     */
     public static final class Tools {
         private Tools() {}
 
-        public record Result(int exit, String stdout, String stderr) {}
+        public record Result(int exit, String stdout, String stderr) {
+            /** Both streams, standard output first. */
+            public String all() { return stdout + stderr; }
+        }
 
         public static boolean onPath(String tool) {
             for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
@@ -185,19 +194,32 @@ public final class NativePrograms {
             return false;
         }
 
+        /** Runs {@code cmd} in {@code dir}; output read as UTF-8. */
         public static Result run(Path dir, int timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
+            return run(dir, timeoutSeconds, Map.of(), StandardCharsets.UTF_8, cmd);
+        }
+
+        /**
+         * Runs {@code cmd} in {@code dir} with {@code env} added to this process's environment (a
+         * variable mapped to "" is removed), its output read in {@code charset}.
+         */
+        public static Result run(Path dir, int timeoutSeconds, Map<String, String> env, Charset charset, List<String> cmd)
+                throws IOException, InterruptedException {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+            env.forEach((k, v) -> { if (v.isEmpty()) pb.environment().remove(k); else pb.environment().put(k, v); });
             Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process p = pb.start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + cmd);
+            try {
+                pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                Process p = pb.start();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("timed out: " + cmd);
+                }
+                return new Result(p.exitValue(), new String(Files.readAllBytes(out), charset), new String(Files.readAllBytes(err), charset));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
             }
-            Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return r;
         }
     }
 }
