@@ -1,7 +1,8 @@
-package dev.sextant.app;
+package dev.sextant.app.view.processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.app.WindowTest;
 import dev.sextant.engine.api.ProcessEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** Debug → Attach…: filter by a started program's unique name, one row is left, Enter attaches to it. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)

@@ -1,7 +1,8 @@
-package dev.sextant.app;
+package dev.sextant.app.view.breakpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.app.WindowTest;
 import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.testing.NativePrograms.Tools;
@@ -9,14 +10,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.testfx.api.FxRobot;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The Breakpoints tab on the live demo: add by name, the hit counted, Space disables, Delete removes. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -58,9 +57,9 @@ class BreakpointsGuiTest extends WindowTest {
             waitFor("disabled", () -> !table.getItems().get(0).enabled());
             robot.press(KeyCode.F5).release(KeyCode.F5);
             waitFor("running", () -> window.debug().running().get());
-            long address = MemoryGuiTest.ordersDone(pid, DemoProgram.prepare());
-            long calls = MemoryGuiTest.counter(pid, address);
-            waitFor("three calls of process_order to go by", () -> MemoryGuiTest.counter(pid, address) >= calls + 3);
+            long address = ordersDone(pid);
+            long calls = counter(pid, address);
+            waitFor("three calls of process_order to go by", () -> counter(pid, address) >= calls + 3);
             assertThat(window.debug().running().get()).isTrue();
             assertThat(table.getItems().get(0).hits()).isEqualTo(1);
 

@@ -1,9 +1,8 @@
-package dev.sextant.app;
+package dev.sextant.app.view.unwind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.app.view.unwind.TableSourceRow;
-import dev.sextant.app.view.unwind.UnwindEntryRow;
+import dev.sextant.app.WindowTest;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DynamicTable;

@@ -1,8 +1,8 @@
-package dev.sextant.app;
+package dev.sextant.app.view.bind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.app.view.bind.BindNode;
+import dev.sextant.app.WindowTest;
 import dev.sextant.engine.bind.BindResult;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;

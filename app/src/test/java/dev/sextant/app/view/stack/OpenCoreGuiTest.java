@@ -1,9 +1,9 @@
-package dev.sextant.app;
+package dev.sextant.app.view.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.modules.ModuleRow;
-import dev.sextant.app.view.stack.FrameRow;
 import dev.sextant.app.view.threads.ThreadRow;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.testing.NativePrograms;
@@ -18,8 +18,8 @@ import javafx.scene.control.TableView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
 import org.controlsfx.control.NotificationPane;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,8 @@
-package dev.sextant.app;
+package dev.sextant.app.view.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.modules.ModuleRow;
 import dev.sextant.app.view.symbollog.SymbolLogRow;
 import dev.sextant.app.view.symbolstate.SymbolStateRow;
@@ -42,7 +43,7 @@ class SymbolsGuiTest extends WindowTest {
         prog = SplitDebugProgram.build(dir);
     }
 
-    @Override String diagnostics() {
+    @Override protected String diagnostics() {
         return "; rows: " + ((TableView<?>) window.stage().getScene().lookup("#modules-table")).getItems();
     }
 

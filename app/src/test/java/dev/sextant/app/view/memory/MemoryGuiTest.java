@@ -1,16 +1,12 @@
-package dev.sextant.app;
+package dev.sextant.app.view.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.app.view.memory.MemoryRow;
+import dev.sextant.app.WindowTest;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.testing.NativePrograms.Tools;
-import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.control.TableView;
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.testfx.api.FxRobot;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The Memory view on the live demo: at {@code orders_done} (found by nm plus the load base in
@@ -29,38 +24,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MemoryGuiTest extends WindowTest {
 
-
-    static byte[] procMem(int pid, long address, int length) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {
-            f.seek(address);
-            byte[] b = new byte[length];
-            f.readFully(b);
-            return b;
-        }
-    }
-
-    /** The demo's {@code orders_done} counter as /proc/PID/mem shows it now. */
-    static long counter(int pid, long address) {
-        try {
-            return ByteBuffer.wrap(procMem(pid, address, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read orders_done of " + pid, e);
-        }
-    }
-
-    /** Where {@code orders_done} lives in the running demo, from nm and /proc/PID/maps (not from Sextant). */
-    static long ordersDone(int pid, Path exe) throws Exception {
-        Tools.Result nm = Tools.run(exe.getParent(), 30, List.of("nm", exe.toString()));
-        String line = nm.stdout().lines().filter(l -> l.endsWith(" orders_done")).findFirst().orElseThrow();
-        long value = Long.parseUnsignedLong(line.substring(0, line.indexOf(' ')), 16);
-        byte[] header = Files.readAllBytes(exe);
-        boolean pie = header[16] == 3;                          // e_type ET_DYN
-        if (!pie) return value;
-        String real = exe.toRealPath().toString();
-        String map = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
-                .filter(l -> l.endsWith(real)).findFirst().orElseThrow();
-        return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
-    }
 
     static boolean shows(TableView<MemoryRow> table, long address, byte[] expected) {
         int index = (int) ((address - table.getItems().get(0).address().value()) / MemoryRow.WIDTH);
@@ -80,7 +43,7 @@ class MemoryGuiTest extends WindowTest {
         int pid = p.pid().value();
         try {
             waitFor("the demo to run", () -> window.debug().running().get());
-            long address = ordersDone(pid, DemoProgram.prepare());
+            long address = ordersDone(pid);
             waitFor("process_order to count a few orders", () -> counter(pid, address) >= 3);
             robot.interact(() -> window.debug().pause());
             waitFor("the break", () -> !window.debug().running().get() && window.status().text().contains("Stopped"));

@@ -1,8 +1,8 @@
-package dev.sextant.app;
+package dev.sextant.app.view.registers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.app.view.registers.RegisterRow;
+import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.stack.FrameRow;
 import dev.sextant.app.view.symbolstate.SymbolStateRow;
 import dev.sextant.engine.api.ProcessInfo;
@@ -10,7 +10,6 @@ import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.testfx.api.FxRobot;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The bundled demo launched from the window: a breakpoint stop, a step with changed registers, detach. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

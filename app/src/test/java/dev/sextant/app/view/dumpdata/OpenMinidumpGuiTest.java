@@ -1,7 +1,8 @@
-package dev.sextant.app;
+package dev.sextant.app.view.dumpdata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.app.WindowTest;
 import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.testing.Corpus;
