@@ -194,6 +194,20 @@ public final class NativePrograms {
             return false;
         }
 
+        /**
+         * Runs a reference tool ({@code readelf}, {@code objdump}, {@code ldconfig}) in the working
+         * directory, skipping the test when it is not installed; output read in {@code charset}.
+         */
+        public static Result reference(Charset charset, String... cmd) throws IOException, InterruptedException {
+            Assumptions.assumeTrue(cmd[0].contains("/") ? Files.isExecutable(Path.of(cmd[0])) : onPath(cmd[0]), cmd[0] + " is not installed");
+            return run(Path.of("").toAbsolutePath(), 120, Map.of(), charset, List.of(cmd));
+        }
+
+        /** As {@link #reference(Charset, String...)}, output read as UTF-8. */
+        public static Result reference(String... cmd) throws IOException, InterruptedException {
+            return reference(StandardCharsets.UTF_8, cmd);
+        }
+
         /** Runs {@code cmd} in {@code dir}; output read as UTF-8. */
         public static Result run(Path dir, int timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
             return run(dir, timeoutSeconds, Map.of(), StandardCharsets.UTF_8, cmd);
