@@ -45,7 +45,7 @@ class SaveDumpCommandTest {
     }
 
     @Test void rewritesACoreWithTheSameThreadsSignalAndFiles() throws Exception {
-        Path exe = NativePrograms.compile("threads", dir);
+        Path exe = NativePrograms.compile("abortthreads", dir);
         Path core = NativePrograms.coreOf(exe, dir, "3");
         Path out = dir.resolve("saved.core");
         Result r = run("save-dump", "--core", core.toString(), "-o", out.toString(), "--sha256");
@@ -65,7 +65,7 @@ class SaveDumpCommandTest {
     }
 
     @Test void dumpListsAComponentsSecondaryDataByComponentAndGuid() throws Exception {
-        Path exe = NativePrograms.compile("threads", dir);
+        Path exe = NativePrograms.compile("abortthreads", dir);
         Path core = NativePrograms.coreOf(exe, dir, "1");
         Path out = dir.resolve("tagged.core");
         java.util.UUID guid = java.util.UUID.fromString("0b5e55ed-0000-4000-8000-00000000c0de");

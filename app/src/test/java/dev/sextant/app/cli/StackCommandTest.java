@@ -95,7 +95,7 @@ class StackCommandTest {
                     sawWait = true;
                     assertThat(f.get("line").asInt()).isEqualTo(NativePrograms.line("abortthreads", "wait_here"));
                     assertThat(f.get("file").asText()).endsWith("threads.c");
-                    assertThat(f.get("module").asText()).isEqualTo("threads");
+                    assertThat(f.get("module").asText()).isEqualTo("abortthreads");
                 }
             }
             assertThat(sawWait).isTrue();

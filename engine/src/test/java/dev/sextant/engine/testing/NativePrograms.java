@@ -208,6 +208,13 @@ public final class NativePrograms {
             return reference(StandardCharsets.UTF_8, cmd);
         }
 
+        /** Runs {@code cmd} in {@code dir} (60 s at most) and fails the test, with the error output, when it does not exit 0. */
+        public static Result succeed(Path dir, String... cmd) throws IOException, InterruptedException {
+            Result r = run(dir, 60, List.of(cmd));
+            if (r.exit() != 0) throw new AssertionError(String.join(" ", cmd) + " exited " + r.exit() + ": " + r.stderr());
+            return r;
+        }
+
         /** Runs {@code cmd} in {@code dir}; output read as UTF-8. */
         public static Result run(Path dir, int timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
             return run(dir, timeoutSeconds, Map.of(), StandardCharsets.UTF_8, cmd);

@@ -25,22 +25,17 @@ import org.testfx.util.WaitForAsyncUtils;
 class BindGuiTest extends WindowTest {
     @TempDir Path dir;
 
-    void cc(String... args) throws Exception {
-        Tools.Result r = Tools.run(dir, 60, List.of(args));
-        assertThat(r.exit()).as(r.stderr()).isZero();
-    }
-
     @Test void missingLibraryAndMissingSymbolComeFirstAndMarked(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler");
         Files.writeString(dir.resolve("foo.c"), "int foo(void) { return 1; }\nint going_away(void) { return 2; }\n");
         Files.writeString(dir.resolve("gone.c"), "int gone(void) { return 3; }\n");
         Files.writeString(dir.resolve("main.c"),
                 "int foo(void); int going_away(void); int gone(void);\nint main(void) { return foo() + going_away() + gone(); }\n");
-        cc("cc", "-shared", "-fPIC", "-o", "libfoo.so", "foo.c");
-        cc("cc", "-shared", "-fPIC", "-o", "libgone.so", "gone.c");
-        cc("cc", "-o", "prog", "main.c", "-L.", "-lfoo", "-lgone", "-Wl,-rpath,$ORIGIN", "-Wl,--no-as-needed");
+        Tools.succeed(dir, "cc", "-shared", "-fPIC", "-o", "libfoo.so", "foo.c");
+        Tools.succeed(dir, "cc", "-shared", "-fPIC", "-o", "libgone.so", "gone.c");
+        Tools.succeed(dir, "cc", "-o", "prog", "main.c", "-L.", "-lfoo", "-lgone", "-Wl,-rpath,$ORIGIN", "-Wl,--no-as-needed");
         Files.writeString(dir.resolve("foo.c"), "int foo(void) { return 1; }\n");
-        cc("cc", "-shared", "-fPIC", "-o", "libfoo.so", "foo.c");          // going_away is gone now
+        Tools.succeed(dir, "cc", "-shared", "-fPIC", "-o", "libfoo.so", "foo.c");          // going_away is gone now
         Files.delete(dir.resolve("libgone.so"));
 
         AtomicReference<CompletableFuture<BindResult>> f = new AtomicReference<>();

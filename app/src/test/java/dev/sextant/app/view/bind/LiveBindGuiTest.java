@@ -27,11 +27,6 @@ import org.testfx.util.WaitForAsyncUtils;
 class LiveBindGuiTest extends WindowTest {
     @TempDir Path dir;
 
-    void cc(String... args) throws Exception {
-        Tools.Result r = Tools.run(dir, 60, List.of(args));
-        assertThat(r.exit()).as(r.stderr()).isZero();
-    }
-
     @Test void launchedProgramsLazyBindingShowsInTheBindView(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler");
         Files.writeString(dir.resolve("live.c"), "int live_one(int x) { return x + 1; }\n");
@@ -49,8 +44,8 @@ class LiveBindGuiTest extends WindowTest {
                     return 0;
                 }
                 """);
-        cc("cc", "-shared", "-fPIC", "-o", "liblive.so", "live.c");
-        cc("cc", "-o", "prog", "main.c", "-L.", "-llive", "-Wl,-rpath,$ORIGIN", "-Wl,-z,lazy", "-ldl");
+        Tools.succeed(dir, "cc", "-shared", "-fPIC", "-o", "liblive.so", "live.c");
+        Tools.succeed(dir, "cc", "-o", "prog", "main.c", "-L.", "-llive", "-Wl,-rpath,$ORIGIN", "-Wl,-z,lazy", "-ldl");
         Path prog = dir.resolve("prog");
 
         AtomicReference<CompletableFuture<ProcessInfo>> launched = new AtomicReference<>();

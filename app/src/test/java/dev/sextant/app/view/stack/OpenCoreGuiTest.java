@@ -92,7 +92,7 @@ class OpenCoreGuiTest extends WindowTest {
     }
 
     @Test void cancellingAnOpenSaysSoAndLeavesAUsableWindow(FxRobot robot) throws Exception {
-        Path many = NativePrograms.compile("threads", Files.createDirectories(dir.resolve("many")));
+        Path many = NativePrograms.compile("abortthreads", Files.createDirectories(dir.resolve("many")));
         Path bigCore = NativePrograms.coreOf(many, many.getParent(), "200");
         AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
         robot.interact(() -> {
