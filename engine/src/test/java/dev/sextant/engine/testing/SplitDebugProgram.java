@@ -1,7 +1,5 @@
 package dev.sextant.engine.testing;
 
-import java.util.Optional;
-import java.time.Duration;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,8 +7,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A real crash core of {@code dupmain} (two shared libraries) whose executable is shipped stripped,
