@@ -10,7 +10,6 @@ import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.RegisterSet;
 import dev.sextant.engine.api.Severity;
-import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
