@@ -2,6 +2,7 @@ package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
@@ -42,6 +43,7 @@ public final class StackReport {
         for (ThreadInfo t : r.threads()) {
             j.beginObject().name("tid").value(t.tid().value()).name("name").value(t.name().orElse(null))
                     .name("crashed").value(t.crashed());
+            registers(j, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());
             j.name("frames").beginArray();
             for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
@@ -74,6 +76,13 @@ public final class StackReport {
     }
 
     /** {@code "\nThread 123 "name" (crashed):\n"}, as every text report heads a thread. */
+    /** {@code "registers": [{"name": "x29", "value": "0x..."}]}: the thread's general registers in the architecture's order. */
+    static void registers(Json j, ThreadInfo t) {
+        j.name("registers").beginArray();
+        for (Register r : t.registers().registers()) j.beginObject().name("name").value(r.name()).name("value").hex(r.value()).endObject();
+        j.endArray();
+    }
+
     static void threadHeader(StringBuilder sb, ThreadInfo t) {
         sb.append("\nThread ").append(Integer.toUnsignedString(t.tid().value()));
         t.name().ifPresent(n -> sb.append(" \"").append(n).append('"'));

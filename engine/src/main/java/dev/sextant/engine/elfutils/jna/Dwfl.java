@@ -74,6 +74,7 @@ public final class Dwfl implements AutoCloseable {
     private final Map<Long, DwflSymbols.PltIndex> pltIndex = new HashMap<>();
     private final Map<Long, String> moduleNames = new HashMap<>();
     private boolean closed;
+    private Optional<String> threadsUnavailable = Optional.empty();
 
     private Dwfl(int fd, Pointer elf, ElfLocator locator) {
         this(fd, elf, locator, Optional.empty());
@@ -346,7 +347,9 @@ public final class Dwfl implements AutoCloseable {
             if (threads.isPresent()) {
                 d.attachState(threads.get(), pid, is64(elf) ? 8 : 4);
             } else if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) {
-                throw dwflError("dwfl_core_file_attach");
+                // libdwfl reads a core's threads only where it has an unwinder for the architecture
+                // (elfutils 0.188 has none for MIPS): keep the modules and symbols, and say why.
+                d.threadsUnavailable = Optional.of(dwflError("dwfl_core_file_attach").getMessage());
             }
         } catch (RuntimeException e) {
             d.close();
@@ -354,6 +357,12 @@ public final class Dwfl implements AutoCloseable {
         }
         return d;
     }
+
+    /**
+     * Why libdwfl holds no threads of this core (it cannot unwind its architecture), or empty: then
+     * only symbols are served, and each thread's stack is its frame 0 from the core's registers.
+     */
+    public Optional<String> threadsUnavailable() { return threadsUnavailable; }
 
     /** A module known by address range and build-id only (a minidump's module list): libdwfl finds its file. */
     public record ReportedModule(String name, long start, long end, Optional<byte[]> buildId) {}
