@@ -10,7 +10,8 @@ import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.io.ByteReader;
-import dev.sextant.engine.testing.NativePrograms;
+import dev.sextant.engine.testing.ForeignCores;
+import dev.sextant.engine.testing.ForeignCores.Crash;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,15 +38,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ForeignArchCoreTest {
     @TempDir Path dir;
 
-    /** Debian's cross-compiler triple and qemu-user binary for each architecture. */
-    static final Map<String, String[]> ARCHES = Map.of(
-            "aarch64", new String[] {"aarch64-linux-gnu", "qemu-aarch64"},
-            "arm", new String[] {"arm-linux-gnueabihf", "qemu-arm"},
-            "s390x", new String[] {"s390x-linux-gnu", "qemu-s390x"},
-            "ppc64le", new String[] {"powerpc64le-linux-gnu", "qemu-ppc64le"},
-            "ppc64", new String[] {"powerpc64-linux-gnu", "qemu-ppc64"},
-            "mips64el", new String[] {"mips64el-linux-gnuabi64", "qemu-mips64el"});
-
     /** eu-readelf's register names where Sextant uses the ABI's own (the issue's) names. */
     static String ours(String arch, String euName) {
         if (arch.startsWith("ppc") && euName.matches("r\\d+")) return "gpr" + euName.substring(1);
@@ -54,25 +45,9 @@ class ForeignArchCoreTest {
         return euName;
     }
 
-    record Crash(Path exe, Path core) {}
-
     Crash crash(String arch) throws IOException, InterruptedException {
-        String[] t = ARCHES.get(arch);
-        String gcc = t[0] + "-gcc";
-        Assumptions.assumeTrue(Tools.onPath(gcc), "no cross compiler " + gcc + " (Debian package gcc-" + t[0] + ")");
-        Assumptions.assumeTrue(Tools.onPath(t[1]), "no " + t[1] + " (Debian package qemu-user)");
         Assumptions.assumeTrue(Tools.onPath("eu-stack") && Tools.onPath("eu-readelf"), "no elfutils");
-        Path src = NativePrograms.source("foreign_crash", dir);
-        Path exe = dir.resolve("crash-" + arch);
-        Tools.Result cc = Tools.run(dir, 120, List.of(gcc, "-g", "-O1", "-fno-omit-frame-pointer", "-pthread", "-o", exe.toString(), src.toString()));
-        assertThat(cc.exit()).as(cc.stderr()).isZero();
-        // qemu-user writes qemu_PROG_DATE_PID.core in the working directory when the core limit allows.
-        Tools.run(dir, 120, List.of("bash", "-c", "ulimit -c unlimited; exec " + t[1] + " -L /usr/" + t[0] + " " + exe));
-        try (Stream<Path> s = Files.list(dir)) {
-            Path core = s.filter(p -> p.getFileName().toString().startsWith("qemu_crash-" + arch + "_")).findFirst()
-                    .orElseThrow(() -> new AssertionError(t[1] + " wrote no core in " + dir));
-            return new Crash(exe, core);
-        }
+        return ForeignCores.crash(arch, dir);
     }
 
     @ParameterizedTest
