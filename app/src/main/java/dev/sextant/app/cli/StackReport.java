@@ -75,7 +75,6 @@ public final class StackReport {
         return sb.append('\n').toString();
     }
 
-    /** {@code "\nThread 123 "name" (crashed):\n"}, as every text report heads a thread. */
     /** {@code "registers": [{"name": "x29", "value": "0x..."}]}: the thread's general registers in the architecture's order. */
     static void registers(Json j, ThreadInfo t) {
         j.name("registers").beginArray();
@@ -83,6 +82,7 @@ public final class StackReport {
         j.endArray();
     }
 
+    /** {@code "\nThread 123 "name" (crashed):\n"}, as every text report heads a thread. */
     static void threadHeader(StringBuilder sb, ThreadInfo t) {
         sb.append("\nThread ").append(Integer.toUnsignedString(t.tid().value()));
         t.name().ifPresent(n -> sb.append(" \"").append(n).append('"'));
@@ -116,22 +116,30 @@ public final class StackReport {
         for (ThreadInfo t : r.threads()) {
             threadHeader(sb, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());
-            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
-                framePrefix(sb, f).append(f.location());
-                if (f.inline()) sb.append(" [inlined]");
-                f.module().ifPresent(m -> sb.append(" in ").append(m));
-                f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
-                // Frames not found by registers, CFI or DWARF inlining say how: they are trusted less.
-                switch (f.source()) {
-                    case DYNAMIC_TABLE -> sb.append(" [dynamic table]");
-                    case FRAME_POINTER -> sb.append(" [frame pointer]");
-                    case STACK_SCAN -> sb.append(" [stack scan]");
-                    default -> { }
-                }
-                sb.append('\n');
-            }
+            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) frameLine(sb, f);
             st.flatMap(ThreadStack::stopReason).ifPresent(s -> sb.append("  (unwinding stopped: ").append(s).append(")\n"));
         }
+        modules(sb, r);
+        return sb.toString();
+    }
+
+    /** One frame as the text report prints it: number, pc, location, module, source line, and how it was found. */
+    static void frameLine(StringBuilder sb, StackFrame f) {
+        framePrefix(sb, f).append(f.location());
+        if (f.inline()) sb.append(" [inlined]");
+        f.module().ifPresent(m -> sb.append(" in ").append(m));
+        f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
+        // Frames not found by registers, CFI or DWARF inlining say how: they are trusted less.
+        switch (f.source()) {
+            case DYNAMIC_TABLE -> sb.append(" [dynamic table]");
+            case FRAME_POINTER -> sb.append(" [frame pointer]");
+            case STACK_SCAN -> sb.append(" [stack scan]");
+            default -> { }
+        }
+        sb.append('\n');
+    }
+
+    static void modules(StringBuilder sb, DumpReport r) {
         sb.append("\nModules:\n");
         for (Module m : r.modules()) {
             sb.append("  ");
@@ -140,6 +148,5 @@ public final class StackReport {
             sb.append(" ".repeat(Math.max(0, 10 - size.length()))).append(size).append(' ').append(m.buildId().orElse("-"))
                     .append(m.found() ? " found   " : " MISSING ").append(m.path()).append('\n');
         }
-        return sb.toString();
     }
 }
