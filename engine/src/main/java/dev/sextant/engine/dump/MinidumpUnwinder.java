@@ -52,6 +52,7 @@ final class MinidumpUnwinder implements AutoCloseable {
             case "amd64" -> 17;         // DWARF rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip
             case "x86" -> 9;            // DWARF eax ecx edx ebx esp ebp esi edi eip
             case "arm64" -> 32;         // DWARF x0..x30 sp
+            case "arm" -> 16;           // DWARF r0..r15
             default -> 0;
         };
         if (registers == 0) return Optional.empty();

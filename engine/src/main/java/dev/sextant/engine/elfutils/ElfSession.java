@@ -48,6 +48,9 @@ public abstract sealed class ElfSession implements AutoCloseable permits CoreSes
     /** Whether some module contains {@code address}. */
     public boolean hasModule(long address) { return dwfl.hasModule(address); }
 
+    /** Why libdwfl holds no threads of this core (it has no unwinder for its architecture), or empty. */
+    public Optional<String> threadsUnavailable() { return dwfl.threadsUnavailable(); }
+
     /** Module, function, source line and inlined calls for one pc (see {@link Symbolizer#symbolize}). */
     public List<ResolvedFrame> symbolize(long pc, boolean activation) { return symbolizer.symbolize(pc, activation); }
 

@@ -32,6 +32,7 @@ public final class Dwfl implements AutoCloseable {
     private final Map<String, String> foundBy = new ConcurrentHashMap<>();
     private ThreadState threadState;         // when Sextant serves threads and memory
     private boolean closed;
+    private Optional<String> threadsUnavailable = Optional.empty();
 
     /** {@code locator}: candidate files (rule name, path) for a module libdwfl's build-id search misses; null for /proc's finder. */
     private Dwfl(int fd, Pointer elf, Function<String, List<Map.Entry<String, Path>>> locator, Optional<DebuginfoHook> hook) {
@@ -149,7 +150,9 @@ public final class Dwfl implements AutoCloseable {
             if (threads.isPresent()) {
                 d.attachState(threads.get(), pid, is64(elf) ? 8 : 4);
             } else if (LibDw.dwfl_core_file_attach(d.dwfl, elf) < 0) {
-                throw dwflError("dwfl_core_file_attach");
+                // libdwfl reads a core's threads only where it has an unwinder for the architecture
+                // (elfutils 0.188 has none for MIPS): keep the modules and symbols, and say why.
+                d.threadsUnavailable = Optional.of(dwflError("dwfl_core_file_attach").getMessage());
             }
         } catch (RuntimeException e) {
             d.close();
@@ -157,6 +160,12 @@ public final class Dwfl implements AutoCloseable {
         }
         return d;
     }
+
+    /**
+     * Why libdwfl holds no threads of this core (it cannot unwind its architecture), or empty: then
+     * only symbols are served, and each thread's stack is its frame 0 from the core's registers.
+     */
+    public Optional<String> threadsUnavailable() { return threadsUnavailable; }
 
     /** A session to which modules are reported by address ({@link #reportModule}), then threads served by Sextant. */
     public static Dwfl openEmpty(Function<String, List<Map.Entry<String, Path>>> locator, Optional<DebuginfoHook> hook) {
