@@ -50,6 +50,12 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    @Option(names = "--group", description = "print each distinct stack once, largest group first, with its thread count and ids")
+    boolean group;
+
+    @Option(names = "--by-function", description = "with --group: the same functions make the same stack, offsets ignored")
+    boolean byFunction;
+
     @Spec CommandSpec spec;
 
     /** The arguments bound by {@link PlainArgs} when they are plain and name exactly one source; else empty (picocli explains). */
@@ -78,7 +84,10 @@ public final class StackCommand implements Callable<Integer> {
             return 2;
         }
         long t2 = System.nanoTime();
-        byte[] out = (json ? StackReport.json(report) : StackReport.text(report)).getBytes(StandardCharsets.UTF_8);
+        boolean grouped = group || byFunction;
+        String text = grouped ? (json ? StackGroups.json(report, byFunction) : StackGroups.text(report, byFunction))
+                : json ? StackReport.json(report) : StackReport.text(report);
+        byte[] out = text.getBytes(StandardCharsets.UTF_8);
         System.out.write(out, 0, out.length);
         System.out.flush();
         if (timing) {

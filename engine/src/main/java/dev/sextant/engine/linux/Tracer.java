@@ -9,7 +9,7 @@ import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.Signals;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.linux.jna.Ptrace;
 import java.io.IOException;
 import java.util.ArrayDeque;

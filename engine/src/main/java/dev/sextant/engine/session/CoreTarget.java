@@ -20,7 +20,7 @@ import dev.sextant.engine.dump.CoreReadListener;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -16,7 +16,7 @@ import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
-import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.ProcessList;
 import dev.sextant.engine.symbols.SymbolHandler;
 import dev.sextant.engine.symbols.SymbolPath;
@@ -65,7 +65,7 @@ public final class EngineThread implements Engine {
      * that has arguments to read meanwhile; the future tells why libdw cannot be used, if it cannot.
      */
     public static Future<Optional<String>> preloadNatives() {
-        return Dwfl.preload();
+        return ElfSession.preload();
     }
 
     /** The symbol path a new engine starts with: {@code own;debuglink;build-id} and this environment's debuginfod servers. */

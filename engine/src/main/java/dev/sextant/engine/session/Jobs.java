@@ -22,7 +22,7 @@ import dev.sextant.engine.dump.CrashCapture;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.unwind.UnwindTableListing;

@@ -8,7 +8,7 @@ import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolReport;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.Tracer;
 import dev.sextant.engine.symbols.SymbolEvent;
 import dev.sextant.engine.symbols.SymbolHandler;
@@ -28,7 +28,7 @@ final class SymbolQuery {
     private SymbolQuery() {}
 
     static SymbolReport run(Command.QuerySymbols q, Consumer<DebugEvent> emit, long stopId) {
-        Dwfl.unavailableReason().ifPresent(r -> { throw new TargetException(r); });
+        ElfSession.unavailableReason().ifPresent(r -> { throw new TargetException(r); });
         Map<String, String> env = System.getenv();
         SymbolPath path = q.symbolPath().map(p -> SymbolPath.parse(p, env).withEnvironment(env)).orElseGet(() -> SymbolPath.defaults(env));
         boolean noisy = q.options().contains(SymbolOption.DEBUG);

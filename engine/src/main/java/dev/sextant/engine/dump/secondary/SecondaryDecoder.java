@@ -1,12 +1,10 @@
 package dev.sextant.engine.dump.secondary;
 
-import dev.sextant.engine.dump.SecondaryData;
-import dev.sextant.engine.format.io.FormatException;
 import java.util.Set;
 
 /**
  * Decodes secondary dump data of the tags it names. One class per kind of data; register it in
- * {@link SecondaryDecoders}. May throw {@link FormatException} on bad
+ * {@link SecondaryDecoders}. May throw {@link dev.sextant.engine.format.io.FormatException} on bad
  * bytes: the registry then shows hex.
  */
 public interface SecondaryDecoder {
