@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 17 figure: `sextant locals --core` (every variable of every frame of every thread, all values)
 # vs `gdb -batch -ex 'thread apply all bt full'` on the same core, start-up included.
-# The core: engine/src/test/resources/native/state.c at -O0 and -O2 (structs, arrays, unions, bitfields,
+# The core: engine/src/test/native/state.c at -O0 and -O2 (structs, arrays, unions, bitfields,
 # three threads; libc's frames have variables too when libc6-dbg is installed).
 # Usage: bench/locals.sh [runs]   (median of `runs`, default 5). Prints the ratio; target <= 0.5x gdb.
 set -euo pipefail
@@ -14,7 +14,7 @@ echo "wall time, median of $runs (CPU time in brackets), start-up included"
 printf '%-5s %10s %18s %18s %11s\n' opt variables sextant gdb sextant/gdb
 for opt in -O0 -O2; do
   mkdir -p "$work/$opt"
-  cc -g "$opt" -pthread -o "$work/$opt/state" "$here/engine/src/test/resources/native/state.c"
+  cc -g "$opt" -pthread -o "$work/$opt/state" "$here/engine/src/test/native/state.c"
   core=$(make_core "$work/$opt" "$work/$opt/state" crash)
   sextant_warm "$here/sextant" locals --core "$core" --exe "$work/$opt/state"
   vars=$("$here/sextant" locals --core "$core" --exe "$work/$opt/state" | grep -c ' = ' || true)

@@ -11,7 +11,7 @@ import javafx.util.Duration;
 import javax.imageio.ImageIO;
 
 /** Writes the window as a PNG (for the README and bug reports), without javafx-swing. */
-final class Screenshot {
+public final class Screenshot {
     private Screenshot() {}
 
     static void writeAfterLayout(Scene scene, Path png, Runnable then) {
@@ -27,7 +27,7 @@ final class Screenshot {
         settle.play();
     }
 
-    static void write(WritableImage image, Path png) throws IOException {
+    public static void write(WritableImage image, Path png) throws IOException {
         int w = (int) image.getWidth(), h = (int) image.getHeight();
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         PixelReader r = image.getPixelReader();

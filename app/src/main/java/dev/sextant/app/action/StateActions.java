@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import javafx.application.Platform;
 
-/** The Variables and Watches views' requests as engine commands in the current scope; answers come back on the FX thread. */
+/** The Variables and Watches views' requests as engine commands in the current scope (the views cross to the FX thread with {@code FxThread.whenDone}). */
 public final class StateActions implements StateSource {
     /** Elements of an array the tree shows; more are a scroll away in the Memory view. */
     static final int ELEMENTS = 100;
@@ -19,19 +18,10 @@ public final class StateActions implements StateSource {
     public StateActions(Engine engine) { this.engine = engine; }
 
     @Override public CompletableFuture<List<Variable>> variables() {
-        return onFx(engine.submit(new Command.ReadVariables(Optional.empty(), OptionalInt.empty(), ELEMENTS)));
+        return engine.submit(new Command.ReadVariables(Optional.empty(), OptionalInt.empty(), ELEMENTS));
     }
 
     @Override public CompletableFuture<Variable> evaluate(String expression) {
-        return onFx(engine.submit(new Command.Evaluate(Optional.empty(), OptionalInt.empty(), expression)));
-    }
-
-    private static <T> CompletableFuture<T> onFx(CompletableFuture<T> f) {
-        CompletableFuture<T> fx = new CompletableFuture<>();
-        f.whenComplete((v, e) -> Platform.runLater(() -> {
-            if (e != null) fx.completeExceptionally(e instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e);
-            else fx.complete(v);
-        }));
-        return fx;
+        return engine.submit(new Command.Evaluate(Optional.empty(), OptionalInt.empty(), expression));
     }
 }

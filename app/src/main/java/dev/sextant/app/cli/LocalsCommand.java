@@ -37,12 +37,17 @@ public final class LocalsCommand implements Callable<Integer> {
     Integer frame;
 
     @Option(names = "--elements", paramLabel = "N", defaultValue = "8", description = "array elements shown (default: ${DEFAULT-VALUE})")
-    int elements;
+    int elements = 8;
 
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
     @Spec CommandSpec spec;
+
+    /** The arguments bound by {@link PlainArgs} when they are plain and name exactly one source; else empty (picocli explains). */
+    public static Optional<LocalsCommand> plain(String[] args) {
+        return PlainArgs.bind(new LocalsCommand(), args).filter(c -> c.source.plain());
+    }
 
     @Override public Integer call() {
         PrintWriter err = spec != null ? spec.commandLine().getErr()

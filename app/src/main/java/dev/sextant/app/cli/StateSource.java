@@ -34,6 +34,11 @@ final class StateSource {
     @Option(names = "--sysroot", paramLabel = "DIR", description = "look for the core's files under DIR")
     Path sysroot;
 
+    /** Whether exactly one of --core and --pid was given (for arguments {@link PlainArgs} bound). */
+    boolean plain() {
+        return target != null && (target.core == null) != (target.pid == null);
+    }
+
     /** Opens the core or attaches; answers every thread's stack. */
     DumpReport open(EngineThread engine) throws ExecutionException, InterruptedException {
         if (target.pid != null) {

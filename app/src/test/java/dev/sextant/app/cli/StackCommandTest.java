@@ -26,7 +26,7 @@ class StackCommandTest {
     record Run(int exit, String out, String err) {}
 
     @BeforeAll static void makeCore() throws Exception {
-        exe = NativePrograms.compile("threads", dir);
+        exe = NativePrograms.compile("abortthreads", dir);
         core = NativePrograms.coreOf(exe, dir, "5");
     }
 
@@ -93,9 +93,9 @@ class StackCommandTest {
                 assertThat(f.has("module") && f.has("function") && f.has("file") && f.has("line") && f.has("inline")).isTrue();
                 if ("wait_here".equals(f.get("function").asText())) {
                     sawWait = true;
-                    assertThat(f.get("line").asInt()).isEqualTo(NativePrograms.line("threads", "wait_here"));
+                    assertThat(f.get("line").asInt()).isEqualTo(NativePrograms.line("abortthreads", "wait_here"));
                     assertThat(f.get("file").asText()).endsWith("threads.c");
-                    assertThat(f.get("module").asText()).isEqualTo("threads");
+                    assertThat(f.get("module").asText()).isEqualTo("abortthreads");
                 }
             }
             assertThat(sawWait).isTrue();
@@ -119,8 +119,30 @@ class StackCommandTest {
         Run r = run("stack", "--core", core.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Signal: SIGABRT").contains("(crashed):").contains(" wait_here+0x")
-                .contains("threads.c:" + NativePrograms.line("threads", "wait_here"));
+                .contains("threads.c:" + NativePrograms.line("abortthreads", "wait_here"));
         assertThat(r.out().lines().filter(l -> l.startsWith("Thread "))).hasSize(6);
+    }
+
+    /** {@code stack --group}: bound by the fast path, every thread counted once, text and JSON agreeing. */
+    @Test void groupedStacksCountEveryThreadOnce() throws Exception {
+        assertThat(StackCommand.plain(new String[] {"--core", core.toString(), "--group", "--by-function", "--json"}))
+                .hasValueSatisfying(c -> assertThat(c.group && c.byFunction && c.json).isTrue());
+        Run j = run("stack", "--core", core.toString(), "--group", "--by-function", "--json");
+        assertThat(j.exit()).isZero();
+        JsonNode groups = new ObjectMapper().readTree(j.out()).get("groups");
+        int threads = 0, crashed = 0;
+        for (JsonNode g : groups) {
+            assertThat(g.get("tids")).hasSize(g.get("count").asInt());
+            assertThat(g.get("frames").size()).isPositive();
+            threads += g.get("count").asInt();
+            if (g.get("crashed").asBoolean()) crashed++;
+        }
+        assertThat(threads).isEqualTo(6);
+        assertThat(crashed).isEqualTo(1);
+
+        Run t = run("stack", "--core", core.toString(), "--group");
+        assertThat(t.exit()).isZero();
+        assertThat(t.out()).startsWith("6 threads in ").contains("(same pcs)").contains("(crashed):");
     }
 
     @Test void badFilesGiveOneLineAndExitTwo() throws Exception {

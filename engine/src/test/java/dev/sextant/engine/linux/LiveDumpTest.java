@@ -1,5 +1,12 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.api.AddressRange;
+import dev.sextant.engine.api.DumpBlob;
+import dev.sextant.engine.api.SavedDump;
+import java.util.HexFormat;
+import java.time.Duration;
+import dev.sextant.engine.testing.Await;
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
@@ -11,13 +18,9 @@ import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
-import dev.sextant.engine.dump.CallbackReason;
 import dev.sextant.engine.dump.CoreDumpSource;
 import dev.sextant.engine.dump.DumpSource;
-import dev.sextant.engine.dump.DumpWriter;
-import dev.sextant.engine.dump.ReasonCallbackRecord;
-import dev.sextant.engine.dump.ReasonData;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.dump.SecondaryDataIndex;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.Note;
@@ -62,7 +65,7 @@ class LiveDumpTest {
     @BeforeAll static void permitted() throws Exception { NativePrograms.assumePtracePermitted(); }
 
     @Test void savedCoreUnwindsInGdbAndEuStackAsSextantDidLive() throws Exception {
-        Path exe = NativePrograms.compile(dir, "blocked.c");
+        Path exe = NativePrograms.compile("blocked", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             String[] addresses = p.line().split(" ");
             long textAddress = Long.decode(addresses[0]) & ~4095L;
@@ -76,17 +79,10 @@ class LiveDumpTest {
                     List.of("read_leaf", "read_mid", "read_top", "reader"), List.of("sleep_leaf", "sleep_mid", "sleeper"),
                     List.of("wait_leaf", "wait_mid", "wait_top", "waiter"), List.of("main_wait", "main"));
 
-            DumpWriter writer = new DumpWriter();
-            MessageDigest seen = MessageDigest.getInstance("SHA-256");
-            writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
-                    (reason, rec, data) -> seen.update(((ReasonData.DumpIo) data).bytes()), CallbackReason.DUMP_IO, "mirror");
-            writer.registerReasonCallback(new ReasonCallbackRecord().initialize(), (reason, rec, data) ->
-                    ((ReasonData.SecondaryDumpData) data).supply(GUID, BLOB.getBytes(StandardCharsets.UTF_8)),
-                    CallbackReason.SECONDARY_DUMP_DATA, "connection-pool");
-            writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
-                    (reason, rec, data) -> ((ReasonData.AddPages) data).add(textAddress, 4096), CallbackReason.ADD_PAGES, "text-page");
             Path core = dir.resolve("blocked.core");
-            DumpWriter.Result result = engine.saveDump(new Pid(p.pid()), writer, core, DumpWriter.Options.DEFAULT).get(60, TimeUnit.SECONDS);
+            SavedDump result = engine.submit(new Command.SaveDump(new Command.DumpSource.Process(new Pid(p.pid())), core,
+                    List.of(new AddressRange(textAddress, textAddress + 4096)), false, true,
+                    List.of(new DumpBlob(GUID, "connection-pool", BLOB.getBytes(StandardCharsets.UTF_8))))).get(60, TimeUnit.SECONDS);
             assertThat(result.threads()).isEqualTo(4);
             assertThat(result.diagnostics()).isEmpty();
             assertThat(Files.readString(Path.of("/proc/" + p.pid() + "/status"))).as("detached").contains("TracerPid:\t0");
@@ -115,7 +111,7 @@ class LiveDumpTest {
             assertThat(gdb).isEqualTo(programFrames(live));
             assertThat(gdbRegister(exe, core, "mxcsr")).as("NT_FPREGSET/NT_X86_XSTATE read by gdb").contains("0x1f80");
 
-            assertThat(sha256(core)).isEqualTo(seen.digest());
+            assertThat(result.sha256()).as("hashed as written").hasValue(HexFormat.of().formatHex(sha256(core)));
             List<SecondaryData> data = SecondaryDataIndex.ofElfCore(cf);
             assertThat(data).filteredOn(d -> d.component().equals("connection-pool")).singleElement()
                     .satisfies(d -> assertThat(d.decode().render()).contains("guid = {" + GUID + "}", "data = " + BLOB));
@@ -131,7 +127,7 @@ class LiveDumpTest {
     }
 
     @Test void signalStopIsSavedWithItsSiginfoAndThatThreadFirst() throws Exception {
-        Path exe = NativePrograms.compile(dir, "blocked.c");
+        Path exe = NativePrograms.compile("blocked", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             p.line();
             awaitAllSleeping(p.pid(), 4);
@@ -143,7 +139,8 @@ class LiveDumpTest {
             DebugEvent.ProcessStopped stop = events.await(DebugEvent.ProcessStopped.class, s -> s.reason() instanceof StopReason.SignalReceived);
 
             Path core = dir.resolve("signalled.core");
-            DumpWriter.Result r = engine.saveDump(new Pid(p.pid()), new DumpWriter(), core, DumpWriter.Options.DEFAULT).get(60, TimeUnit.SECONDS);
+            SavedDump r = engine.submit(new Command.SaveDump(new Command.DumpSource.Process(new Pid(p.pid())), core,
+                    List.of(), false, false, List.of())).get(60, TimeUnit.SECONDS);
             assertThat(r.threads()).isEqualTo(4);
             CoreFile cf = CoreFile.read(ByteReader.map(core, ByteOrder.LITTLE_ENDIAN));
             assertThat(cf.signal()).hasValueSatisfying(s -> {
@@ -153,7 +150,7 @@ class LiveDumpTest {
             });
             assertThat(cf.threads().get(0).tid()).as("the thread the signal stopped first").isEqualTo(stop.tid().value());
             assertThat(cf.threads()).allSatisfy(t -> assertThat(t.cursig()).isEqualTo(10));
-            if (NativePrograms.onPath("gdb")) {
+            if (NativePrograms.Tools.onPath("gdb")) {
                 String out = gdb(exe, core, "info threads");
                 assertThat(out).contains("Program terminated with signal SIGUSR1");
             }
@@ -188,7 +185,7 @@ class LiveDumpTest {
     private static final Pattern EU_FRAME = Pattern.compile("^#\\d+\\s+0x([0-9a-f]+)\\s*(\\S*)");
 
     static Map<Integer, List<String>> euStack(Path core) throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("eu-stack"), "eu-stack (elfutils) is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("eu-stack"), "eu-stack (elfutils) is not installed");
         String text = run(List.of("eu-stack", "-s", "--core=" + core));
         Map<Integer, List<String>> out = new LinkedHashMap<>();
         List<String> current = null;
@@ -208,7 +205,7 @@ class LiveDumpTest {
     private static final Pattern GDB_FRAME = Pattern.compile("^#\\d+\\s+(?:0x[0-9a-f]+ in )?(\\S+) \\(");
 
     static Map<Integer, List<String>> gdbProgramFrames(Path exe, Path core) throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb is not installed");
         Map<Integer, List<String>> out = new LinkedHashMap<>();
         List<String> current = null;
         for (String line : gdb(exe, core, "thread apply all bt").split("\n")) {
@@ -255,20 +252,17 @@ class LiveDumpTest {
 
     /** Waits until {@code n} threads of {@code pid} sleep (each has reached its blocking call). */
     static void awaitAllSleeping(int pid, int n) throws Exception {
-        for (int i = 0; i < 1000; i++) {
-            int sleeping = 0;
+        Await.until(n + " threads of " + pid + " blocked in a system call", Duration.ofSeconds(10), () -> {
+            int blocked = 0;
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 for (Path t : tasks.toList()) {
                     String stat = Files.readString(t.resolve("stat"));
-                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("S")) sleeping++;
+                    // sleeping, and inside the system call (its number first, not "running")
+                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("S")
+                            && Character.isDigit(Files.readString(t.resolve("syscall")).charAt(0))) blocked++;
                 }
             }
-            if (sleeping == n) {
-                Thread.sleep(50);               // past the last instruction before the system call
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the threads of " + pid + " did not all block");
+            return blocked == n;
+        });
     }
 }

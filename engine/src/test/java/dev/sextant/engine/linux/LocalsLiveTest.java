@@ -12,6 +12,7 @@ import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.session.EngineThread;
 import dev.sextant.engine.state.GdbReference;
 import dev.sextant.engine.state.LocalsGdbTest;
+import dev.sextant.engine.testing.NativePrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class LocalsLiveTest {
 
     @Test void attachedProcessVariablesAgreeWithGdbAndItRunsOn() throws Exception {
         NativePrograms.assumePtracePermitted();
-        Path exe = dev.sextant.engine.testing.NativePrograms.compile("state", dir);
+        Path exe = NativePrograms.compile("state", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe, "wait"); EngineThread engine = new EngineThread()) {
             List<GdbReference.Frame> reference = GdbReference.framesOfProcess(dir, p.pid());
             assertThat(Files.readString(Path.of("/proc/" + p.pid() + "/status"))).as("gdb detached").contains("TracerPid:\t0");

@@ -4,7 +4,7 @@ import dev.sextant.engine.api.Variable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** What the Variables and Watches views ask of the engine; futures complete on the FX thread. */
+/** What the Variables and Watches views ask of the engine; futures complete on any thread (the views take them to the FX thread). */
 public interface StateSource {
     /** The current scope's arguments and locals. */
     CompletableFuture<List<Variable>> variables();

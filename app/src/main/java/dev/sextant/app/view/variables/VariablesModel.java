@@ -65,18 +65,17 @@ public final class VariablesModel {
     public void refresh() {
         stale = false;
         long asked = ++generation;
-        source.variables().whenComplete((vars, e) -> {
+        FxThread.whenDone(source.variables(), vars -> {
             if (asked != generation) return;                  // a newer stop or scope asked again
-            if (e != null) {
-                root.getChildren().clear();
-                message.set(e.getMessage());
-                return;
-            }
             previous = current.isEmpty() ? previous : current;
             current = new HashMap<>();
             for (Variable v : vars) remember(v, v.name());
             root.getChildren().setAll(vars.stream().map(v -> item(v, v.name())).toList());
             message.set(vars.isEmpty() ? "No arguments or locals in this frame (no debug information for it?)." : vars.size() + " variables");
+        }, e -> {
+            if (asked != generation) return;
+            root.getChildren().clear();
+            message.set(e.getMessage());
         });
     }
 

@@ -63,15 +63,14 @@ public final class WatchesModel {
     private void evaluate(int index, long asked) {
         if (!evaluable) return;
         String expression = rows.get(index).expression();
-        source.evaluate(expression).whenComplete((v, e) -> {
+        FxThread.whenDone(source.evaluate(expression), v -> {
             if (asked != generation || index >= rows.size() || !rows.get(index).expression().equals(expression)) return;
             WatchRow before = rows.get(index);
-            if (e != null) {
-                rows.set(index, new WatchRow(expression, "", "", java.util.Optional.of(e.getMessage()), false));
-                return;
-            }
             boolean changed = !before.value().isEmpty() && !before.value().equals(v.value());
             rows.set(index, new WatchRow(expression, v.value(), v.type(), v.error(), changed));
+        }, e -> {
+            if (asked != generation || index >= rows.size() || !rows.get(index).expression().equals(expression)) return;
+            rows.set(index, new WatchRow(expression, "", "", java.util.Optional.of(e.getMessage()), false));
         });
     }
 }

@@ -1,0 +1,85 @@
+package dev.sextant.app.view.variables;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.app.Screenshot;
+import dev.sextant.app.WindowTest;
+import dev.sextant.app.view.watches.WatchRow;
+import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableView;
+import javafx.scene.input.KeyCode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.testfx.api.FxRobot;
+
+/**
+ * The demo stopped in process_order(id, quantity): the Variables tab shows its arguments and locals
+ * (quantity is id % 7 + 1, as the demo calls it), and after three steps {@code total} is id (one loop
+ * turn) and the loop's {@code i} is in scope: the tree and a watch on {@code total} follow.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class VariablesGuiTest extends WindowTest {
+
+    @Test void variablesAndWatchesFollowTheSteps(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler for the demo");
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "no /proc");
+        var p = launchDemo(robot);
+        robot.interact(() -> window.debug().breakpoint("process_order"));
+        robot.clickOn("Variables");
+        TreeTableView<VariableRow> tree = robot.lookup("#variables").query();
+        waitFor("the arguments of process_order", () -> value(tree, "quantity").isPresent() && value(tree, "id").isPresent());
+        long id = Long.parseLong(value(tree, "id").get());
+        assertThat(Long.parseLong(value(tree, "quantity").get())).isEqualTo(id % 7 + 1);
+        // i belongs to the loop's block, which the pc has not entered yet (gdb does not show it either)
+        assertThat(tree.getRoot().getChildren().stream().map(i -> i.getValue().name())).containsExactly("id", "quantity", "total");
+        assertThat(tree.getRoot().getChildren().stream().filter(i -> i.getValue().name().equals("id")).findFirst().orElseThrow()
+                .getValue().type()).isEqualTo("int");
+
+        robot.clickOn("Watches");
+        TextField input = robot.lookup("#watch-input").query();
+        robot.clickOn(input).write("total").type(KeyCode.ENTER);
+        robot.clickOn(input).write("id * 2 + nope").type(KeyCode.ENTER);
+        TableView<WatchRow> watches = robot.lookup("#watches").queryTableView();
+        waitFor("the watches evaluated", () -> watches.getItems().size() == 2 && !watches.getItems().get(0).shown().isEmpty()
+                && watches.getItems().get(1).error().isPresent());
+        assertThat(watches.getItems().get(1).error()).contains("no symbol `nope` in scope");
+
+        for (int step = 0; step < 3; step++) {
+            String before = window.status().text();
+            robot.press(KeyCode.F10).release(KeyCode.F10);
+            int s = step;
+            waitFor("step " + (s + 1), () -> window.status().text().contains("stepped to") && !window.status().text().equals(before));
+        }
+        waitFor("the watch on total after the loop's first turn", () -> watches.getItems().get(0).value().equals(Long.toString(id)));
+        robot.clickOn("Variables");
+        waitFor("total in the tree after the steps", () -> value(tree, "total").equals(Optional.of(Long.toString(id))));
+        assertThat(value(tree, "i")).as("the loop's counter, now in scope").isPresent();
+        Path png = Files.createDirectories(Path.of("target/screenshots")).resolve("variables.png");
+        robot.interact(() -> {
+            try {
+                Screenshot.write(window.stage().getScene().snapshot(null), png);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        robot.interact(() -> window.debug().detach());
+        waitFor("detach", () -> window.status().text().startsWith("Detached"));
+        ProcessHandle.of(p.pid().value()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    private static Optional<String> value(TreeTableView<VariableRow> tree, String name) {
+        if (tree.getRoot() == null) return Optional.empty();
+        for (TreeItem<VariableRow> i : tree.getRoot().getChildren()) {
+            if (i.getValue() != null && i.getValue().name().equals(name)) return Optional.of(i.getValue().value());
+        }
+        return Optional.empty();
+    }
+}
