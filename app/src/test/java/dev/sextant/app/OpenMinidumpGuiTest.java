@@ -56,6 +56,32 @@ class OpenMinidumpGuiTest extends WindowTest {
         assertThat(robot.lookup("#threads-table").queryTableView().getItems()).hasSize(2);
     }
 
+    @Test void breakpadLinuxMinidumpOpensWithItsThreadStackAndModules(FxRobot robot) throws Exception {
+        open(robot, Corpus.require("minidump/breakpad/linux_raise_sigabrt.dmp"));
+        assertThat(robot.lookup("#summary-thread").queryAs(Label.class).getText()).startsWith("23526");
+        assertThat(robot.lookup("#threads-table").queryTableView().getItems()).hasSize(1);
+        assertThat(robot.lookup("#modules-table").queryTableView().getItems()).hasSize(8);
+        assertThat(robot.lookup("#summary-signal").queryAs(Label.class).getText()).startsWith("SIGABRT");
+    }
+
+    @Test void aNullReadInALinuxMinidumpIsNotDescribedAsSentByKill(FxRobot robot) throws Exception {
+        // linux-mini.dmp: SIGSEGV writing 0x45; its writer left si_code out (exception flags 0).
+        open(robot, Corpus.require("minidump/rust-minidump/linux-mini.dmp"));
+        String signal = robot.lookup("#summary-signal").queryAs(Label.class).getText();
+        assertThat(signal).startsWith("SIGSEGV").doesNotContain("SI_USER").doesNotContain("kill").contains("SEGV_MAPERR");
+        assertThat(robot.lookup("#summary-address").queryAs(Label.class).getText()).isEqualTo("0x45");
+    }
+
+    @Test void aFileOfUnknownFormatSaysWhichFormatsAreRead(FxRobot robot) throws Exception {
+        Path junk = dir.resolve("notes.txt");
+        java.nio.file.Files.writeString(junk, "this is not a dump\n");
+        AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
+        robot.interact(() -> f.set(window.open(junk, Optional.empty(), Optional.empty())));
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> f.get().get(60, TimeUnit.SECONDS));
+        assertThat(failure).isNotNull();
+        assertThat(failure.getCause().getMessage()).contains("ELF core").contains("minidump").doesNotContain("ELF identification");
+    }
+
     @Test void anElfCoreListsItsNotesAsDumpData(FxRobot robot) throws Exception {
         Path exe = NativePrograms.compile("crash", dir);
         open(robot, NativePrograms.coreOf(exe, dir));
