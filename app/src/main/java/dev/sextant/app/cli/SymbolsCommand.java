@@ -68,6 +68,13 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    @Option(names = "--export-breakpad", paramLabel = "FILE",
+            description = "write a Breakpad symbol file (.sym) for the ELF FILE and its DWARF, as Breakpad's dump_syms")
+    Path exportBreakpad;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "where --export-breakpad writes (default: NAME.sym here)")
+    Path output;
+
     /**
      * The arguments bound without picocli when they are only the options above in plain form (as
      * {@link StackCommand#plain}: picocli's reflective model costs a quarter of a second at start-up);
@@ -117,6 +124,7 @@ public final class SymbolsCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        if (exportBreakpad != null) return BreakpadExportRun.run(exportBreakpad, output, err);
         long t0 = System.nanoTime();
         // Binding libdw (JNA registers each function) takes tens of milliseconds: other threads do it
         // while this one reads the arguments and the addresses.

@@ -7,7 +7,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
-        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions {
+        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions, Command.ExportBreakpad {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -144,4 +144,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     record SetTypeOptions(java.util.Set<TypeOption> options) implements Command<Boolean> {
         public SetTypeOptions { options = java.util.Set.copyOf(options); }
     }
+
+    /** Write a Breakpad symbol file ({@code .sym}) for an ELF file and its DWARF (Breakpad's dump_syms). */
+    record ExportBreakpad(java.nio.file.Path file, java.nio.file.Path output, Cancellation cancellation) implements Command<SymbolFileWritten> {}
 }

@@ -170,6 +170,7 @@ public final class EngineThread implements Engine {
     @SuppressWarnings("unchecked")
     private <R> R execute(Command<R> command) {
         if (command instanceof Command.OpenCore open) return (R) openCore(open);
+        if (command instanceof Command.ExportBreakpad x) return (R) dev.sextant.engine.breakpad.BreakpadExport.export(x.file(), x.output(), x.cancellation());
         if (command instanceof Command.LoadSymbols l) return (R) new Later(symbols.load(l.module()));
         if (command instanceof Command.RetrySymbolLoad r) return (R) new Later(symbols.retry(r.module()));
         if (command instanceof Command.SetSymbolPath p) {

@@ -133,6 +133,32 @@ public final class SourceLookup {
     }
 
     /**
+     * The line rows of every compile unit of the module holding {@code pc}, one list per unit in table
+     * order ({@code dwfl_module_nextcu}, {@code dwfl_getsrclines}); addresses are absolute.
+     */
+    public void forEachUnit(long pc, java.util.function.Consumer<List<LineRow>> unit) {
+        Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), pc);
+        if (mod == null) return;
+        long[] bias = new long[1], n = new long[1], a = new long[1];
+        int[] ln = new int[1];
+        byte[] flag = new byte[1];
+        for (Pointer cu = LibDwMore.dwfl_module_nextcu(mod, null, bias); cu != null; cu = LibDwMore.dwfl_module_nextcu(mod, cu, bias)) {
+            if (LibDwMore.dwfl_getsrclines(cu, n) != 0) continue;
+            List<LineRow> rows = new ArrayList<>((int) Math.min(n[0], 1 << 20));
+            for (long i = 0; i < n[0]; i++) {
+                Pointer l = LibDwMore.dwfl_onesrcline(cu, i);
+                if (l == null) continue;
+                Pointer f = LibDw.dwfl_lineinfo(l, a, ln, null, null, null);
+                // The end of a sequence is no line: the address after the sequence's last instruction.
+                Pointer dl = LibDwMore.dwfl_dwarf_line(l, bias);
+                boolean end = dl != null && LibDwMore.dwarf_lineendsequence(dl, flag) == 0 && flag[0] != 0;
+                rows.add(new LineRow(a[0], f == null || end ? "" : f.getString(0), f == null || end ? 0 : ln[0]));
+            }
+            unit.accept(rows);
+        }
+    }
+
+    /**
      * Where a breakpoint on a function goes, as gdb places it: the address where the function's
      * second line begins (after the prologue), else the entry itself.
      */
