@@ -37,6 +37,10 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--sysroot", paramLabel = "DIR", description = "look for the dump's module files under this directory")
     Path sysroot;
 
+    @Option(names = "--symbols", paramLabel = "PATH",
+            description = "Breakpad symbol stores for a minidump: ';'-separated directories (NAME/ID/NAME.sym) and http(s) URLs of the same layout")
+    String symbols;
+
     @Spec CommandSpec spec;
 
     @Override public Integer call() {
@@ -44,7 +48,7 @@ public final class DumpCommand implements Callable<Integer> {
         DumpOverview overview;
         try {
             if (!Files.exists(file)) throw new TargetException(file + ": no such file");
-            overview = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, new dev.sextant.engine.dump.CoreOptions(Optional.empty(), Optional.ofNullable(sysroot))) : readCore();
+            overview = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, new dev.sextant.engine.dump.CoreOptions(Optional.empty(), Optional.ofNullable(sysroot)), symbols == null ? "" : symbols) : readCore();
         } catch (TargetException e) {
             err.println("sextant: " + e.getMessage());
             err.flush();

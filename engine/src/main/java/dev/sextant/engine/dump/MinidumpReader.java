@@ -15,6 +15,7 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.minidump.ExceptionRecord;
@@ -62,7 +63,14 @@ public final class MinidumpReader {
      * As {@link #read(Path)}; the module files of a Linux minidump (for CFI unwinding and symbols)
      * are also looked for under {@code options.sysroot()}.
      */
-    public static DumpOverview read(Path file, CoreOptions options) {
+    public static DumpOverview read(Path file, CoreOptions options) { return read(file, options, ""); }
+
+    /**
+     * As {@link #read(Path, CoreOptions)}, with Breakpad symbol stores ({@code ;}-separated directories
+     * and URLs, see {@link SymbolStores}): when given, stacks are walked and symbolized from their
+     * {@code .sym} files as {@code minidump_stackwalk} does.
+     */
+    public static DumpOverview read(Path file, CoreOptions options, String symbolStores) {
         Minidump dump;
         try {
             if (Files.isDirectory(file)) throw new TargetException(file + ": is a directory, not a minidump");
@@ -74,7 +82,7 @@ public final class MinidumpReader {
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return read(file, dump, options);
+        return read(file, dump, options, symbolStores.isBlank() ? Optional.empty() : Optional.of(SymbolStores.parse(symbolStores, Optional.empty())));
     }
 
     /** Reads a minidump held in {@code bytes}; {@code file} only names it in messages. */
@@ -85,10 +93,10 @@ public final class MinidumpReader {
         } catch (FormatException e) {
             throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         }
-        return read(file, dump, CoreOptions.DEFAULT);
+        return read(file, dump, CoreOptions.DEFAULT, Optional.empty());
     }
 
-    private static DumpOverview read(Path file, Minidump dump, CoreOptions options) {
+    private static DumpOverview read(Path file, Minidump dump, CoreOptions options, Optional<SymbolStores> stores) {
         Optional<SystemInfo> sys = dump.systemInfo();
         Optional<ExceptionRecord> exc = dump.exception();
         List<ModuleRecord> moduleRecords = dump.modules();
@@ -137,7 +145,10 @@ public final class MinidumpReader {
             if (crashed) stacks.add(0, st); else stacks.add(st);
         }
 
-        if (linux) {
+        if (stores.isPresent()) {
+            BreakpadStackWalker bp = new BreakpadStackWalker(memory, moduleRecords, stores.get(), new SymbolStores.Listener() {});
+            stacks.replaceAll(st -> contexts.containsKey(st.tid().value()) ? bp.walk(st.tid(), contexts.get(st.tid().value())) : st);
+        } else if (linux) {
             try (MinidumpUnwinder cfi = MinidumpUnwinder.open(file, moduleRecords, contexts, memory, options).orElse(null)) {
                 if (cfi != null) {
                     cfi.walkAll();
@@ -157,6 +168,7 @@ public final class MinidumpReader {
         if (dump.entry(StreamType.MODULE_LIST).isEmpty()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": no module list stream"));
         List<SecondaryData> secondary = SecondaryDataIndex.ofMinidump(dump);
         for (String p : dump.problems()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": " + p));
+        stores.ifPresent(st -> st.problems().forEach(p -> diagnostics.add(new Diagnostic(Severity.WARNING, "symbol store: " + p))));
         DumpReport report = new DumpReport(file, "minidump (" + sys.map(SystemInfo::cpuName).orElse("unknown CPU") + ")",
                 process, signal, threads, modules, stacks, diagnostics);
         return new DumpOverview(report, os, cpu, crash, secondary);
