@@ -5,6 +5,7 @@ import dev.sextant.engine.api.SymbolFileWritten;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.elfutils.jna.Demangler;
 import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.jna.InlineIndex;
 import dev.sextant.engine.elfutils.jna.SourceLookup;
 import dev.sextant.engine.elfutils.jna.ThreadSource;
 import dev.sextant.engine.format.elf.BuildId;
@@ -86,9 +87,13 @@ public final class BreakpadExport {
             w.append("MODULE Linux ").append(arch).append(' ').append(moduleId(buildId)).append(' ')
                     .append(elf.getFileName().toString()).append('\n');
             w.append("INFO CODE_ID ").append(hex.toUpperCase()).append('\n');
-            LineTable lines = lineTable(elf, base, span, buildId, eh.is64() ? 8 : 4, problems);
+            LineTable lines = new LineTable();
+            InlineTable inlines = new InlineTable();
+            readDwarf(elf, base, span, buildId, eh.is64() ? 8 : 4, lines, inlines, problems);
+            inlines.callFiles().forEach(lines::addFile);
             lines.writeFiles(w);
-            int[] counts = writeFunctions(w, tables.symbols(), lines, base, cancel);
+            inlines.writeOrigins(w);
+            int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, cancel);
             CfiRecords cfi = new CfiRecords(eh.machine(), base, w);
             Set<Long> seen = new HashSet<>();
             for (CfiSection s : tables.tables()) {
@@ -110,7 +115,8 @@ public final class BreakpadExport {
     }
 
     /** FUNC (with the lines inside it) for sized function symbols, PUBLIC for sizeless ones; one name per address. */
-    private static int[] writeFunctions(Writer w, SymbolTable symbols, LineTable lines, long base, Cancellation cancel) throws IOException {
+    private static int[] writeFunctions(Writer w, SymbolTable symbols, LineTable lines, InlineTable inlines, long base,
+                                        Cancellation cancel) throws IOException {
         int funcs = 0, publics = 0;
         long lastAddress = 0;
         boolean any = false;
@@ -126,6 +132,7 @@ public final class BreakpadExport {
             if (s.size() > 0) {
                 w.append("FUNC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(' ')
                         .append(Long.toHexString(s.size())).append(" 0 ").append(name).append('\n');
+                if (!inlines.isEmpty()) inlines.writeInlines(w, s.value(), s.value() + s.size(), base, lines.fileIds());
                 lines.writeLines(w, s.value(), s.value() + s.size(), base);
                 funcs++;
             } else {
@@ -136,12 +143,12 @@ public final class BreakpadExport {
         return new int[]{funcs, publics};
     }
 
-    /** Every unit's line rows, through libdw over the file (and its separate debug file); empty without libdw or DWARF. */
-    private static LineTable lineTable(Path elf, long base, long span, byte[] buildId, int wordSize, List<String> problems) {
-        LineTable t = new LineTable();
+    /** Every unit's line rows and inlined calls, through libdw over the file (and its separate debug file); none without libdw or DWARF. */
+    private static void readDwarf(Path elf, long base, long span, byte[] buildId, int wordSize, LineTable lines, InlineTable inlines,
+                                  List<String> problems) {
         if (Dwfl.unavailableReason().isPresent()) {
-            problems.add("no LINE records: " + Dwfl.unavailableReason().get());
-            return t;
+            problems.add("no LINE or INLINE records: " + Dwfl.unavailableReason().get());
+            return;
         }
         ThreadSource none = new ThreadSource() {
             @Override public int[] threads() { return new int[0]; }
@@ -152,11 +159,12 @@ public final class BreakpadExport {
         String name = elf.toAbsolutePath().toString();
         try (Dwfl d = Dwfl.openModules(List.of(new Dwfl.ReportedModule(name, base, base + span, Optional.of(buildId))),
                 n -> List.of(Map.entry("file", elf.toAbsolutePath())), none, 0, wordSize, Optional.empty())) {
-            new SourceLookup(d).forEachUnit(base, t::addUnit);
+            new SourceLookup(d).forEachUnit(base, lines::addUnit);
+            new InlineIndex(d).forEachUnit(base, inlines::addUnit);
         } catch (RuntimeException e) {
-            problems.add("no LINE records: " + e.getMessage());
+            problems.add("no LINE or INLINE records: " + e.getMessage());
         }
-        t.sort();
-        return t;
+        lines.sort();
+        inlines.sort();
     }
 }

@@ -45,6 +45,11 @@ final class LineTable {
         rows = out;
     }
 
+    /** Numbers {@code file} if it has no number yet (an inlined call's file that no line row names). */
+    void addFile(String file) { fileIds.computeIfAbsent(file, f -> { files.add(f); return files.size() - 1; }); }
+
+    Map<String, Integer> fileIds() { return fileIds; }
+
     void writeFiles(Writer w) throws IOException {
         for (int i = 0; i < files.size(); i++) w.append("FILE ").append(Integer.toString(i)).append(' ').append(files.get(i)).append('\n');
     }

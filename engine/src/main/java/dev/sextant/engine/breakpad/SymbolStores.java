@@ -65,6 +65,22 @@ public final class SymbolStores {
 
     public List<String> entries() { return entries; }
 
+    /**
+     * The entries of a symbol path ({@code own;debuglink;build-id;DIR;https://…}) that can be Breakpad
+     * stores: plain directories that exist, and http(s) URLs; joined with {@code ;}, empty when none.
+     */
+    public static String breakpadEntries(String symbolPath) {
+        StringBuilder b = new StringBuilder();
+        for (String raw : symbolPath.split("[;\n]")) {
+            String e = raw.strip();
+            boolean url = e.startsWith("http://") || e.startsWith("https://");
+            if (!url && (e.isEmpty() || e.contains("*") || e.contains("=") || !isDirectory(e))) continue;
+            if (b.length() > 0) b.append(';');
+            b.append(e);
+        }
+        return b.toString();
+    }
+
     /** Problems met so far (unreadable files, servers that failed), one line each. */
     public List<String> problems() { return List.copyOf(problems); }
 
@@ -91,6 +107,14 @@ public final class SymbolStores {
         }
         loaded.put(key, r);
         return r;
+    }
+
+    private static boolean isDirectory(String e) {
+        try {
+            return Files.isDirectory(Path.of(e));
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return false;
+        }
     }
 
     private Optional<Path> local(Path root, StoreKey key, Listener l) {

@@ -174,6 +174,7 @@ public final class EngineThread implements Engine {
         if (command instanceof Command.LoadSymbols l) return (R) new Later(symbols.load(l.module()));
         if (command instanceof Command.RetrySymbolLoad r) return (R) new Later(symbols.retry(r.module()));
         if (command instanceof Command.SetSymbolPath p) {
+            breakpadStores = dev.sextant.engine.breakpad.SymbolStores.breakpadEntries(p.path());
             return (R) new Later(symbols.setPath(dev.sextant.engine.symbols.SymbolPath.parse(p.path(), System.getenv())));
         }
         if (command instanceof Command.SetSymbolOptions o) return (R) new Later(symbols.setOptions(o.options()));
@@ -360,9 +361,12 @@ public final class EngineThread implements Engine {
         return r.stacks().stream().flatMap(st -> st.frames().stream()).mapToLong(f -> f.pc().value()).distinct().toArray();
     }
 
+    /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
+    private String breakpadStores = "";
+
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
+        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), breakpadStores);
         DumpReport r = o.report();
         emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
         r.diagnostics().forEach(d -> emit(new DebugEvent.DiagnosticReported(id, d)));

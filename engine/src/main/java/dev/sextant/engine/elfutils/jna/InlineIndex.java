@@ -61,6 +61,21 @@ public final class InlineIndex {
         return out;
     }
 
+    /** One inlined call's address range, with how many DIEs deep it is in its unit (not its inline nesting). */
+    public record InlineRange(long low, long high, int dieDepth, Inline call) {}
+
+    /** Every inlined call of every compile unit of the module holding {@code pc} (absolute addresses), unit by unit. */
+    public void forEachUnit(long pc, java.util.function.Consumer<List<InlineRange>> unit) {
+        Pointer mod = LibDw.dwfl_addrmodule(dwfl.handle(), pc);
+        if (mod == null) return;
+        long[] bias = new long[1];
+        for (Pointer cu = LibDwMore.dwfl_module_nextcu(mod, null, bias); cu != null; cu = LibDwMore.dwfl_module_nextcu(mod, cu, bias)) {
+            List<InlineRange> out = new ArrayList<>();
+            for (Entry e : index(cu, bias[0])) out.add(new InlineRange(e.low(), e.high(), e.depth(), e.call()));
+            unit.accept(out);
+        }
+    }
+
     private List<Entry> index(Pointer cudie, long bias) {
         List<Entry> out = new ArrayList<>();
         Pointer[] files = {null};
