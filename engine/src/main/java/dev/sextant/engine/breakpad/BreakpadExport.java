@@ -3,11 +3,13 @@ package dev.sextant.engine.breakpad;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.SymbolFileWritten;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.elfutils.jna.Demangler;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.InlineIndex;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
-import dev.sextant.engine.elfutils.jna.ThreadSource;
+import dev.sextant.engine.elfutils.CoreSession;
+import dev.sextant.engine.elfutils.Demangler;
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.InlineIndex;
+import dev.sextant.engine.elfutils.ReportedModule;
+import dev.sextant.engine.elfutils.SourceLookup;
+import dev.sextant.engine.elfutils.ThreadSource;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.ProgramHeader;
@@ -146,8 +148,8 @@ public final class BreakpadExport {
     /** Every unit's line rows and inlined calls, through libdw over the file (and its separate debug file); none without libdw or DWARF. */
     private static void readDwarf(Path elf, long base, long span, byte[] buildId, int wordSize, LineTable lines, InlineTable inlines,
                                   List<String> problems) {
-        if (Dwfl.unavailableReason().isPresent()) {
-            problems.add("no LINE or INLINE records: " + Dwfl.unavailableReason().get());
+        if (ElfSession.unavailableReason().isPresent()) {
+            problems.add("no LINE or INLINE records: " + ElfSession.unavailableReason().get());
             return;
         }
         ThreadSource none = new ThreadSource() {
@@ -157,7 +159,7 @@ public final class BreakpadExport {
             @Override public OptionalLong readWord(long address, int size) { return OptionalLong.empty(); }
         };
         String name = elf.toAbsolutePath().toString();
-        try (Dwfl d = Dwfl.openModules(List.of(new Dwfl.ReportedModule(name, base, base + span, Optional.of(buildId))),
+        try (CoreSession d = CoreSession.openModules(List.of(new ReportedModule(name, base, base + span, Optional.of(buildId))),
                 n -> List.of(Map.entry("file", elf.toAbsolutePath())), none, 0, wordSize, Optional.empty())) {
             new SourceLookup(d).forEachUnit(base, lines::addUnit);
             new InlineIndex(d).forEachUnit(base, inlines::addUnit);

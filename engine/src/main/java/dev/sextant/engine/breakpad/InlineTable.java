@@ -1,6 +1,6 @@
 package dev.sextant.engine.breakpad;
 
-import dev.sextant.engine.elfutils.jna.InlineIndex.InlineRange;
+import dev.sextant.engine.elfutils.InlineIndex.InlineRange;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

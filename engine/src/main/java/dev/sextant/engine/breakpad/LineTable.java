@@ -1,6 +1,6 @@
 package dev.sextant.engine.breakpad;
 
-import dev.sextant.engine.elfutils.jna.SourceLookup.LineRow;
+import dev.sextant.engine.elfutils.SourceLookup.LineRow;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

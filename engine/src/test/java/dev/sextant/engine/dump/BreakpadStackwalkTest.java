@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BreakpadStackwalkTest {
     @TempDir static Path dir;
     static Path exe, core, minidump, store;
-    static String exeName = "threads";
+    static String exeName = "abortthreads";
 
     @BeforeAll static void makeDumpAndStore() throws Exception {
-        exe = NativePrograms.compile("threads", dir, "-O2", "-fomit-frame-pointer");
+        exe = NativePrograms.compile("abortthreads", dir, "-O2", "-fomit-frame-pointer");
         core = NativePrograms.coreOf(exe, dir, "3");
         minidump = dir.resolve("threads.dmp");
         CoreToMinidump.write(core, minidump);
@@ -64,7 +64,7 @@ class BreakpadStackwalkTest {
         } finally {
             Files.move(hidden, exe);
         }
-        int wait = NativePrograms.line("threads", "wait_here"), middle = NativePrograms.line("threads", "middle");
+        int wait = NativePrograms.line("abortthreads", "wait_here"), middle = NativePrograms.line("abortthreads", "middle");
         Map<Integer, List<Long>> ourPcs = new LinkedHashMap<>(), euPcs = new LinkedHashMap<>();
         for (ThreadStack st : o.report().stacks()) {
             List<StackFrame> physical = st.frames().stream().filter(f -> !f.inline()).toList();
