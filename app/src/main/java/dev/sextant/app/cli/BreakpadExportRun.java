@@ -4,10 +4,8 @@ import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.SymbolFileWritten;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.session.EngineThread;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 
 /**
  * {@code sextant symbols --export-breakpad FILE [-o OUT]}: Breakpad's dump_syms. Writes {@code OUT}
@@ -19,20 +17,19 @@ final class BreakpadExportRun {
 
     static int run(Path file, Path output, PrintWriter err) {
         Path out = output != null ? output : Path.of(file.getFileName() + ".sym");
-        try (EngineThread engine = new EngineThread()) {
-            SymbolFileWritten w = engine.submit(new Command.ExportBreakpad(file, out, new Cancellation())).get();
+        try {
+            SymbolFileWritten w = OneShot.run(new Command.ExportBreakpad(file, out, new Cancellation()));
             err.println("sextant: wrote " + w.output() + ": MODULE id " + w.moduleId() + ", " + w.functions() + " FUNC, "
                     + w.publics() + " PUBLIC, " + w.lines() + " LINE, " + w.cfiEntries() + " STACK CFI INIT"
                     + (w.fdesSkipped() > 0 ? " (" + w.fdesSkipped() + " FDEs with DWARF-expression rules left out)" : ""));
             err.println("sextant: in a symbol store it goes to " + file.getFileName() + "/" + w.moduleId() + "/" + file.getFileName() + ".sym");
             w.problems().forEach(p -> err.println("sextant: " + p));
             return 0;
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            err.println("sextant: " + (c instanceof TargetException ? c.getMessage() : file + ": " + c));
+        } catch (TargetException e) {
+            err.println("sextant: " + e.getMessage());
             return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            err.println("sextant: " + file + ": " + e);
             return 2;
         }
     }
