@@ -15,6 +15,7 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.CoreReadListener;
@@ -45,6 +46,8 @@ final class CoreTarget {
     private final Host host;
     private CoreMemory memory;
     private CoreState state;     // an ELF core's variables and scope
+    /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
+    private String breakpadStores = "";
 
     CoreTarget(Host host) {
         this.host = host;
@@ -100,6 +103,11 @@ final class CoreTarget {
     /** Whether the scope changed; an unknown thread or frame is refused. */
     boolean setScope(Command.SetScope s) { return requireState().setScope(s); }
 
+    /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
+    void setSymbolPath(String path) {
+        breakpadStores = SymbolStores.breakpadEntries(path);
+    }
+
     void close() {
         if (memory != null && memory.image != null) memory.image.close();
         memory = null;
@@ -153,7 +161,7 @@ final class CoreTarget {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
+        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), breakpadStores);
         DumpReport r = o.report();
         host.emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
         r.diagnostics().forEach(d -> host.emit(new DebugEvent.DiagnosticReported(id, d)));
