@@ -7,7 +7,8 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
-        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions {
+        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions,
+        Command.Disassemble, Command.DisassembleFunctions {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -144,4 +145,17 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     record SetTypeOptions(java.util.Set<TypeOption> options) implements Command<Boolean> {
         public SetTypeOptions { options = java.util.Set.copyOf(options); }
     }
+
+    /**
+     * Disassemble {@code range} (x86-64, Intel syntax as {@code objdump -d -M intel}): of the module
+     * file {@code file} at the file's addresses when given (no target needed), else of the live
+     * target's memory (module or generated code, running or stopped; breakpoints do not show).
+     */
+    record Disassemble(java.util.Optional<java.nio.file.Path> file, CodeRange range) implements Command<Disassembly> {}
+
+    /**
+     * Every function symbol with a size of module file {@code file}, each disassembled whole, in
+     * address order (aliases of one body once): what {@code objdump -d} of the file's functions shows.
+     */
+    record DisassembleFunctions(java.nio.file.Path file) implements Command<java.util.List<Disassembly>> {}
 }

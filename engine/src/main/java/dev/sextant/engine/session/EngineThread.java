@@ -84,6 +84,7 @@ public final class EngineThread implements Engine {
         }
         if (live != null) closeLive();
         closeCore();
+        if (disassembler != null) disassembler.close();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -199,17 +200,25 @@ public final class EngineThread implements Engine {
         if (command instanceof Command.Attach a) {
             closeCore();
             replaceLive();
-            live = LiveTarget.attach(a.pid(), sink);
+            live = LiveTarget.attach(a.pid(), sink, this::disassembler);
             symbols.openProcess(a.pid().value());
             return (R) live.processInfo();
         }
         if (command instanceof Command.Launch l) {
             closeCore();
             replaceLive();
-            live = LiveTarget.launch(l, sink);
+            live = LiveTarget.launch(l, sink, this::disassembler);
             dev.sextant.engine.api.ProcessInfo info = live.processInfo();
             symbols.openProcess(info.pid().value());
             return (R) info;
+        }
+        if (command instanceof Command.DisassembleFunctions f) {
+            List<dev.sextant.engine.api.Disassembly> all = new java.util.ArrayList<>();
+            dev.sextant.engine.code.FileCode.disassembleAllFunctions(f.file(), disassembler(), all::add);
+            return (R) all;
+        }
+        if (command instanceof Command.Disassemble d && d.file().isPresent()) {
+            return (R) dev.sextant.engine.code.FileCode.disassemble(d.file().get(), d.range(), disassembler());
         }
         if (command instanceof Command.ReadMemory || command instanceof Command.EvaluateAddress) {
             R result = (R) (live != null ? live.execute(command) : coreMemory(command));
@@ -235,6 +244,17 @@ public final class EngineThread implements Engine {
             symbols.framesSeen(pcs(r));
         }
         return result;
+    }
+
+    private dev.sextant.engine.code.Disassembler disassembler;
+
+    /** The engine's Capstone handle, opened at the first disassembly. */
+    dev.sextant.engine.code.Disassembler disassembler() {
+        if (disassembler == null) {
+            dev.sextant.engine.code.Disassembler.unavailableReason().ifPresent(r -> { throw new dev.sextant.engine.api.TargetException(r); });
+            disassembler = new dev.sextant.engine.code.Disassembler();
+        }
+        return disassembler;
     }
 
     private void replaceLive() {

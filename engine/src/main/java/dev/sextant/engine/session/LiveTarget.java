@@ -58,9 +58,12 @@ final class LiveTarget implements AutoCloseable {
     private boolean modulesDirty;
     private Command.SetScope scope = new Command.SetScope(new Tid(0), 0);
 
-    private LiveTarget(Tracer tracer, Sink sink) {
+    private final java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler;
+
+    private LiveTarget(Tracer tracer, Sink sink, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
         this.tracer = tracer;
         this.sink = sink;
+        this.disassembler = disassembler;
         try {
             this.dwfl = Dwfl.openLive(tracer.pid(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
         } catch (NativeCallException e) {
@@ -81,26 +84,26 @@ final class LiveTarget implements AutoCloseable {
                 dynamicTables.describe(e.table()), e instanceof dev.sextant.engine.unwind.FunctionTableEvent.TableRemoved)));
     }
 
-    static LiveTarget attach(Pid pid, Sink sink) {
+    static LiveTarget attach(Pid pid, Sink sink, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
         requireLibdw(pid.toString());
         Tracer t = Tracer.attach(pid);
-        return open(t, sink, "process " + pid);
+        return open(t, sink, "process " + pid, disassembler);
     }
 
-    static LiveTarget launch(Command.Launch l, Sink sink) {
+    static LiveTarget launch(Command.Launch l, Sink sink, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
         requireLibdw(l.program().toString());
         Tracer t = Launcher.launch(l.program(), l.arguments(), l.workingDirectory(), l.environment(), l.output());
-        return open(t, sink, l.program().toString());
+        return open(t, sink, l.program().toString(), disassembler);
     }
 
     private static void requireLibdw(String what) {
         Dwfl.unavailableReason().ifPresent(r -> { throw new TargetException(what + ": " + r); });
     }
 
-    private static LiveTarget open(Tracer t, Sink sink, String source) {
+    private static LiveTarget open(Tracer t, Sink sink, String source, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
         LiveTarget target;
         try {
-            target = new LiveTarget(t, sink);
+            target = new LiveTarget(t, sink, disassembler);
         } catch (RuntimeException e) {
             t.close();
             throw e;
@@ -203,6 +206,8 @@ final class LiveTarget implements AutoCloseable {
         } else if (c instanceof Command.ReadMemory r) {
             // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
             return tracer.readProgramMemory(r.start().value(), r.length());
+        } else if (c instanceof Command.Disassemble d) {
+            return LiveCode.disassemble(tracer, dwfl, lookup, dynamicTables, d.range(), disassembler.get(), this::valueOf);
         } else if (c instanceof Command.EvaluateAddress ev) {
             return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
         } else if (c instanceof Command.ReadStacks r) {
