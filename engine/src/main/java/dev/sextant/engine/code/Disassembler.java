@@ -29,8 +29,19 @@ public final class Disassembler implements AutoCloseable {
      */
     public List<Instruction> decode(byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
-        List<Instruction> out = new ArrayList<>();
-        for (Capstone.Decoded d : capstone.decode(code, length, address, max)) {
+        List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, length / 3 + 1));
+        capstone.load(code, length);
+        int offset = 0;
+        while (offset < length && decoded.size() < max) {
+            offset = capstone.decodeFrom(offset, address, max, decoded);
+            if (offset < length && decoded.size() < max) {      // Capstone stopped: an encoding it does not know, or a bad byte
+                Capstone.Decoded missing = ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset);
+                decoded.add(missing);
+                offset += missing.size();
+            }
+        }
+        List<Instruction> out = new ArrayList<>(decoded.size());
+        for (Capstone.Decoded d : ObjdumpSpelling.respell(decoded, code, address)) {
             out.add(instruction(code, (int) (d.address() - address), d, symbols, source));
         }
         return out;

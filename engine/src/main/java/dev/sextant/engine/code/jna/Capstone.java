@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@code cs_open}, {@code cs_option}, {@code cs_disasm}/{@code cs_free}, {@code cs_close},
  * translated. A {@code cs_err} other than {@code CS_ERR_OK} becomes a {@link NativeCallException}
  * with {@code cs_strerror}'s text. The decoded {@code cs_insn} array is copied out in one block and
- * freed before {@link #decode} returns. Not thread-safe: one owner (the engine thread, or a tool).
+ * freed before {@link #decodeFrom} returns. Not thread-safe: one owner (the engine thread, or a tool).
  */
 public final class Capstone implements AutoCloseable {
     /** One decoded instruction: Capstone's mnemonic and operand text (lower case, Intel syntax). */
@@ -22,6 +22,7 @@ public final class Capstone implements AutoCloseable {
     private static volatile Optional<String> unavailable;
     private long handle;
     private Memory scratch;
+    private int loaded;
 
     private Capstone(long handle) { this.handle = handle; }
 
@@ -58,34 +59,27 @@ public final class Capstone implements AutoCloseable {
         return c;
     }
 
-    /**
-     * Decodes {@code code[0, length)} as if it lay at {@code address}, at most {@code max}
-     * instructions. A byte that starts no valid instruction comes back as a one-byte
-     * {@code (bad)} and decoding goes on at the next byte, as objdump does.
-     */
-    public List<Decoded> decode(byte[] code, int length, long address, int max) {
+    /** Copies {@code code[0, length)} to the native buffer that {@link #decodeFrom} reads. */
+    public void load(byte[] code, int length) {
         if (handle == 0) throw new IllegalStateException("the Capstone handle is closed");
         if (length < 0 || length > code.length) throw new IllegalArgumentException("length " + length + " of " + code.length + " bytes");
-        List<Decoded> out = new ArrayList<>(Math.min(max, length / 3 + 1));
-        if (length == 0) return out;
-        if (scratch == null || scratch.size() < length) {
+        if (scratch == null || scratch.size() < Math.max(length, 1)) {
             if (scratch != null) scratch.close();
             scratch = new Memory(Math.max(length, 4096));
         }
-        scratch.write(0, code, 0, length);
-        int offset = 0;
-        while (offset < length && out.size() < max) {
-            offset = decodeRun(scratch, offset, length, address, max, out);
-            if (offset < length && out.size() < max) {      // cs_disasm stopped at an invalid byte
-                out.add(new Decoded(address + offset, 1, BAD, ""));
-                offset++;
-            }
-        }
-        return out;
+        if (length > 0) scratch.write(0, code, 0, length);
+        loaded = length;
     }
 
-    /** The mnemonic of a byte that starts no valid instruction, as objdump writes it. */
-    public static final String BAD = "(bad)";
+    /**
+     * Decodes the loaded bytes from {@code offset} (which lies at {@code address + offset}) into
+     * {@code out}, until {@code out} holds {@code max} instructions, the bytes end, or a byte
+     * sequence is not a valid instruction; returns the offset after the last one decoded.
+     */
+    public int decodeFrom(int offset, long address, int max, List<Decoded> out) {
+        if (offset < 0 || offset >= loaded || out.size() >= max) return offset;
+        return decodeRun(scratch, offset, loaded, address, max, out);
+    }
 
     /** One cs_disasm call from {@code offset}; returns the offset after the last decoded instruction. */
     private int decodeRun(Memory code, int offset, int length, long address, int max, List<Decoded> out) {
