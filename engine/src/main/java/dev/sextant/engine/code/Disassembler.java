@@ -146,17 +146,17 @@ public final class Disassembler implements AutoCloseable {
         };
     }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     static String hex(byte[] b, int offset, int length) {
-        char[] out = new char[Math.max(0, length * 3 - 1)];
+        byte[] out = new byte[Math.max(0, length * 3 - 1)];
         for (int i = 0; i < length; i++) {
             int v = b[offset + i] & 0xff;
             out[i * 3] = HEX[v >>> 4];
             out[i * 3 + 1] = HEX[v & 0xf];
             if (i + 1 < length) out[i * 3 + 2] = ' ';
         }
-        return new String(out);
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Override public void close() { capstone.close(); }

@@ -38,8 +38,8 @@ public final class FileCode {
         this.file = file;
         this.functions = SymbolTable.read(file.header(), file.sections(), file::data);
         this.stubs = PltStubs.read(file);
-        this.symbols = address -> stub(address).map(s -> new CodeSymbols.Named(s.name(), s.start()))
-                .or(() -> functions.containing(address).map(f -> new CodeSymbols.Named(f.name(), f.value())));
+        this.symbols = CodeSymbols.remembering(address -> stub(address).map(s -> new CodeSymbols.Named(s.name(), s.start(), s.start() + s.size()))
+                .or(() -> functions.containing(address).map(f -> new CodeSymbols.Named(f.name(), f.value(), f.value() + Math.max(1, f.size())))));
     }
 
     /** Disassembles {@code range} of the file at {@code path}. */
