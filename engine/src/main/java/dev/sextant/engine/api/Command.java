@@ -8,7 +8,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
         Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions,
-        Command.Disassemble, Command.DisassembleFunctions {
+        Command.Disassemble, Command.DisassembleFunctions, Command.ReadVariables, Command.Evaluate {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -158,4 +158,32 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * address order (aliases of one body once): what {@code objdump -d} of the file's functions shows.
      */
     record DisassembleFunctions(java.nio.file.Path file) implements Command<java.util.List<Disassembly>> {}
+
+    /**
+     * The arguments and locals (every enclosing block, static locals included; innermost block first)
+     * of one frame: {@code frame} is the index of {@link StackFrame#index()} in the thread's stack,
+     * inlined frames counted. Empty thread or frame: the current scope ({@link SetScope}). Members and
+     * elements are read to any depth; of an array, the first {@code elements}; pointers are not followed.
+     */
+    record ReadVariables(java.util.Optional<Tid> thread, java.util.OptionalInt frame, int elements)
+            implements Command<java.util.List<Variable>> {
+        public static final int DEFAULT_ELEMENTS = 8;
+
+        public ReadVariables {
+            if (elements < 0) throw new IllegalArgumentException("elements must not be negative: " + elements);
+        }
+    }
+
+    /**
+     * One C expression in a frame (empty: the current scope), gdb's {@code print}: identifiers (the
+     * frame's variables, then the module's globals), {@code . -> [] * &}, casts to named types,
+     * arithmetic, comparisons, {@code && ||}. A mistake in the expression or an unreadable address is
+     * the answer's {@link Variable#error()}, not a failed command; an unknown thread or frame fails it.
+     */
+    record Evaluate(java.util.Optional<Tid> thread, java.util.OptionalInt frame, String expression)
+            implements Command<Variable> {
+        public Evaluate {
+            if (expression == null || expression.isBlank()) throw new IllegalArgumentException("give an expression");
+        }
+    }
 }
