@@ -8,7 +8,8 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
         Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions,
-        Command.Disassemble, Command.DisassembleFunctions, Command.ReadVariables, Command.Evaluate {
+        Command.Disassemble, Command.DisassembleFunctions, Command.ConfigureBreakpoint, Command.SetWatchpoint,
+        Command.RemoveWatchpoint, Command.SetProgramCounter, Command.RunTo, Command.ReadVariables, Command.Evaluate {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -59,7 +60,10 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     /** Run until the current function returns to its caller (Shift+F11). */
     record StepOut(java.util.Optional<Tid> thread) implements Command<Boolean> {}
 
-    /** A breakpoint on {@code 0xADDRESS}, {@code file:line} or a function name. */
+    /**
+     * A breakpoint on {@code 0xADDRESS}, {@code file:line} or a function name, optionally with a
+     * condition after {@code if} ({@code process_order if id == 7}).
+     */
     record SetBreakpoint(String location) implements Command<Breakpoint> {}
 
     record RemoveBreakpoint(int id) implements Command<Boolean> {}
@@ -186,4 +190,38 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
             if (expression == null || expression.isBlank()) throw new IllegalArgumentException("give an expression");
         }
     }
+
+    /**
+     * Set a breakpoint's actions (each replaces the old one; empty clears it): a condition (C
+     * expression), stop from the Nth hit where the condition holds, a log message with
+     * {@code {expr}} values (a logpoint: prints, never stops). Parsed now: a syntax error fails the command.
+     */
+    record ConfigureBreakpoint(int id, java.util.Optional<String> condition, java.util.OptionalLong stopAfterHits,
+                               java.util.Optional<String> logMessage) implements Command<Breakpoint> {
+        public ConfigureBreakpoint {
+            if (stopAfterHits.isPresent() && stopAfterHits.getAsLong() < 1) throw new IllegalArgumentException("stop after 1 or more hits");
+        }
+    }
+
+    /**
+     * Watch an lvalue ({@code counter}, {@code orders[2].total}) with a debug register in every
+     * thread: writes, or reads and writes when {@code readWrite}. At most {@link Watchpoint#MAX}.
+     */
+    record SetWatchpoint(String expression, boolean readWrite) implements Command<Watchpoint> {
+        public SetWatchpoint {
+            if (expression == null || expression.isBlank()) throw new IllegalArgumentException("give an expression to watch");
+        }
+    }
+
+    record RemoveWatchpoint(int id) implements Command<Boolean> {}
+
+    /**
+     * Set the next statement: move {@code thread}'s pc (the last stopped thread when empty) to
+     * {@code address} (an address expression, {@code file:line}); the registers otherwise stay.
+     * The caller asks the user first: skipping or repeating code changes the program's course.
+     */
+    record SetProgramCounter(java.util.Optional<Tid> thread, String location) implements Command<Address> {}
+
+    /** Run to cursor: continue until a thread reaches {@code location} (or another stop comes first); a one-shot breakpoint. */
+    record RunTo(String location) implements Command<Boolean> {}
 }

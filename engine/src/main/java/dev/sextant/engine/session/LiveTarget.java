@@ -49,6 +49,7 @@ final class LiveTarget implements AutoCloseable {
     private final Tracer tracer;
     private final Dwfl dwfl;
     private final SourceLookup lookup;
+    private final BreakpointActions actions;
     private final Sink sink;
     private Optional<Rendezvous> rendezvous;
     private final DynamicTables dynamicTables = new DynamicTables();
@@ -70,6 +71,9 @@ final class LiveTarget implements AutoCloseable {
             throw new TargetException("process " + tracer.pid() + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
         }
         this.lookup = new SourceLookup(dwfl);
+        this.actions = new BreakpointActions(tracer, tid -> new SymbolEvalContext(tracer, lookup),
+                (id, tid, message) -> sink.emit(new DebugEvent.LogpointPrinted(sink.stopId(), id, new Tid(tid), message)));
+        tracer.setStopFilter(actions);
         this.rendezvous = Rendezvous.install(tracer, lookup);
         this.jitWatch = JitWatch.install(tracer, lookup, dynamicTables);
         this.lastTid = tracer.pid();
@@ -182,11 +186,46 @@ final class LiveTarget implements AutoCloseable {
             tracer.stepOut(tid, pcs[1]);
         } else if (c instanceof Command.SetBreakpoint b) {
             requireRunning(false);
-            long address = resolve(b.location());
-            int id = tracer.addBreakpoint(address, b.location());
+            // "LOCATION if EXPR": the condition is parsed before anything is inserted.
+            String spec = b.location().strip();
+            int ifAt = spec.indexOf(" if ");
+            Optional<String> condition = ifAt < 0 ? Optional.empty() : Optional.of(spec.substring(ifAt + 4).strip());
+            String where = ifAt < 0 ? spec : spec.substring(0, ifAt).strip();
+            condition.ifPresent(BreakpointActions::checkSyntax);
+            long address = resolve(where);
+            int id = tracer.addBreakpoint(address, where);
+            if (condition.isPresent()) actions.configure(id, condition, java.util.OptionalLong.empty(), Optional.empty());
             Breakpoint bp = breakpoint(id);
             sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
             return bp;
+        } else if (c instanceof Command.ConfigureBreakpoint cb) {
+            breakpoint(cb.id());                                  // an unknown id fails here
+            actions.configure(cb.id(), cb.condition(), cb.stopAfterHits(), cb.logMessage());
+            Breakpoint bp = breakpoint(cb.id());
+            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+            return bp;
+        } else if (c instanceof Command.SetWatchpoint w) {
+            requireRunning(false);
+            BreakpointActions.Watch watch = actions.addWatch(w.expression(), w.readWrite(), scopeThread());
+            sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), false));
+            return watch.snapshot();
+        } else if (c instanceof Command.RemoveWatchpoint r) {
+            requireRunning(false);
+            BreakpointActions.Watch watch = actions.removeWatch(r.id());
+            sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), true));
+        } else if (c instanceof Command.SetProgramCounter sp) {
+            int tid = thread(sp.thread());
+            long pc = resolveCode(sp.location());
+            tracer.setProgramCounter(tid, pc);
+            sink.emit(new DebugEvent.ProcessStopped(sink.nextStopId(), new Tid(tid), new StopReason.StepCompleted(Address.of(pc))));
+            return Address.of(pc);
+        } else if (c instanceof Command.RunTo rt) {
+            requireRunning(false);
+            long address = resolveCode(rt.location());
+            int id = tracer.addBreakpoint(address, rt.location());
+            actions.markOneShot(id);
+            resumed();
+            tracer.resumeAll();
         } else if (c instanceof Command.EnableBreakpoint e) {
             requireRunning(false);
             tracer.setBreakpointEnabled(e.id(), e.enabled());
@@ -197,6 +236,7 @@ final class LiveTarget implements AutoCloseable {
             requireRunning(false);
             Breakpoint bp = breakpoint(r.id());
             tracer.removeBreakpoint(r.id());
+            actions.forget(r.id());
             sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
         } else if (c instanceof Command.SetScope sc) {
             if (scope.equals(sc)) return Boolean.FALSE;
@@ -256,7 +296,22 @@ final class LiveTarget implements AutoCloseable {
                 .orElseThrow(() -> new TargetException("no breakpoint " + id));
         Optional<String> line = lookup.lineAt(b.address())
                 .map(r -> java.nio.file.Path.of(r.file()).getFileName() + ":" + r.line());
-        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), line, b.enabled(), b.hits());
+        BreakpointActions.Actions a = actions.of(id);
+        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), line, b.enabled(), b.hits(),
+                a.condition().map(dev.sextant.engine.state.Expression::text), a.stopAfterHits(), a.log().map(BreakpointActions.LogMessage::text));
+    }
+
+    /** The thread of the current scope (the last stopped thread when none was chosen). */
+    private int scopeThread() {
+        return scope.thread().value() != 0 ? scope.thread().value() : lastTid;
+    }
+
+    /** A code location for run-to-cursor and set-next-statement: {@code file:line} or an address expression ({@code 0x401136}, {@code main+0x10}). */
+    private long resolveCode(String location) {
+        String l = location.strip();
+        int colon = l.lastIndexOf(':');
+        if (colon > 0 && colon < l.length() - 1 && l.substring(colon + 1).chars().allMatch(Character::isDigit)) return resolve(l);
+        return AddressExpression.evaluate(l, this::valueOf);
     }
 
     /** {@code 0x401136}, {@code file.c:42} or a function name (placed after its prologue, as gdb does). */
@@ -293,13 +348,21 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.ThreadExited(id, new Tid(s.tid()), s.status()));
         } else if (e instanceof TraceEvent.Stopped s) {
             lastTid = s.tid();
-            sink.emit(new DebugEvent.ProcessStopped(id, new Tid(s.tid()), s.reason()));
+            StopReason reason = s.reason();
+            if (reason instanceof StopReason.BreakpointHit h && actions.isOneShot(h.breakpointId())) {
+                reason = new StopReason.StepCompleted(h.pc());          // run to cursor arrived
+            }
+            removeOneShots();
+            sink.emit(new DebugEvent.ProcessStopped(id, new Tid(s.tid()), reason));
+            if (reason instanceof StopReason.WatchpointHit w) {
+                actions.watch(w.watchpointId()).ifPresent(x -> sink.emit(new DebugEvent.WatchpointChanged(id, x.snapshot(), false)));
+            }
             Command.SetScope stopScope = new Command.SetScope(new Tid(s.tid()), 0);
             if (!scope.equals(stopScope)) {
                 scope = stopScope;
                 sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
             }
-            if (s.reason() instanceof StopReason.BreakpointHit h) {
+            if (reason instanceof StopReason.BreakpointHit h) {
                 sink.emit(new DebugEvent.BreakpointChanged(id, breakpoint(h.breakpointId()), false));
             }
         } else if (e instanceof TraceEvent.Exited x) {
@@ -312,6 +375,16 @@ final class LiveTarget implements AutoCloseable {
             jitWatch = JitWatch.install(tracer, lookup, dynamicTables);
         } else if (e instanceof TraceEvent.ModulesChanged m) {
             modulesChanged(id, m);
+        }
+    }
+
+    /** A run-to-cursor breakpoint goes at the first stop, whatever stopped the target. */
+    private void removeOneShots() {
+        for (BreakpointSites.UserBreakpoint b : tracer.breakpoints()) {
+            if (actions.isOneShot(b.id())) {
+                tracer.removeBreakpoint(b.id());
+                actions.forget(b.id());
+            }
         }
     }
 
