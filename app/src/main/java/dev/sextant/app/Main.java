@@ -5,6 +5,8 @@ import dev.sextant.app.cli.DisasmCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.SaveDumpCommand;
+import dev.sextant.app.cli.EvalCommand;
+import dev.sextant.app.cli.LocalsCommand;
 import dev.sextant.app.cli.StackCommand;
 import dev.sextant.app.cli.SymbolsCommand;
 import dev.sextant.app.cli.UnwindCommand;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
+        subcommands = {GuiCommand.class, StackCommand.class, LocalsCommand.class, EvalCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
                 UnwindCommand.class, SymbolsCommand.class, DisasmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -64,6 +66,8 @@ public final class Main implements Runnable {
             case "stack" -> new StackCommand();
             case "symbols" -> new SymbolsCommand();
             case "disasm" -> new DisasmCommand();
+            case "locals" -> new LocalsCommand();
+            case "eval" -> new EvalCommand();
             default -> null;
         };
         if (sub != null) {

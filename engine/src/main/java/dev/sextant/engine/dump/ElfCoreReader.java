@@ -142,6 +142,24 @@ public final class ElfCoreReader {
     }
 
     /**
+     * A libdwfl session on {@code core} that finds module files as {@link #read} does, for reading
+     * variables after the stacks were read (the caller owns and closes it).
+     */
+    public static Dwfl openDwfl(Path core, CoreOptions options) {
+        CoreFile notes = parseNotes(core);
+        Optional<String> executable = executablePath(notes);
+        ProcessInfo process = processInfo(notes, executable, options);
+        Optional<String> libdw = Dwfl.unavailableReason();
+        if (libdw.isPresent()) throw new TargetException(core + ": " + libdw.get());
+        try {
+            return Dwfl.openCore(core, options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
+                    process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute);
+        } catch (NativeCallException e) {
+            throw new TargetException(core + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * libdwfl does not always name the file it read a module from (it opens NT_FILE paths itself);
      * a file at the module's path, under the sysroot when given, with the module's build-id is the one.
      */

@@ -37,6 +37,7 @@ public final class EngineThread implements Engine {
     private java.util.Set<dev.sextant.engine.api.TypeOption> typeOptions = java.util.Set.of();
     private LiveTarget live;
     private CoreMemory core;
+    private CoreState coreState;
     private final SymbolHost symbols;
 
     public EngineThread() {
@@ -225,6 +226,10 @@ public final class EngineThread implements Engine {
             if (result instanceof dev.sextant.engine.api.MemoryBlock b) emit(new DebugEvent.MemoryRead(stopId, b));
             return result;
         }
+        if (live == null && coreState != null && (command instanceof Command.ReadVariables
+                || command instanceof Command.Evaluate || command instanceof Command.SetScope)) {
+            return (R) coreState(command);
+        }
         if (live == null) throw new dev.sextant.engine.api.TargetException("no live process: attach or launch one first");
         if (command instanceof Command.Detach) {
             live.detach();
@@ -333,6 +338,17 @@ public final class EngineThread implements Engine {
     private void closeCore() {
         if (core != null && core.image != null) core.image.close();
         core = null;
+        if (coreState != null) coreState.close();
+        coreState = null;
+    }
+
+    /** Variables, expressions and the scope of an opened core. */
+    private Object coreState(Command<?> command) {
+        if (command instanceof Command.ReadVariables r) return coreState.read(r);
+        if (command instanceof Command.Evaluate e) return coreState.evaluate(e);
+        boolean changed = coreState.setScope((Command.SetScope) command);
+        if (changed) notifySymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return changed;
     }
 
     private DumpReport openCore(Command.OpenCore open) {
@@ -342,6 +358,7 @@ public final class EngineThread implements Engine {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
             core = new CoreMemory(open.core(), crashed);
+            coreState = new CoreState(open.core(), new CoreOptions(open.executable(), open.sysroot()), report);
         }
         return report;
     }

@@ -71,7 +71,7 @@ final class LiveTarget implements AutoCloseable {
             throw new TargetException("process " + tracer.pid() + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
         }
         this.lookup = new SourceLookup(dwfl);
-        this.actions = new BreakpointActions(tracer, tid -> new SymbolEvalContext(tracer, lookup),
+        this.actions = new BreakpointActions(tracer, this::frameContext,
                 (id, tid, message) -> sink.emit(new DebugEvent.LogpointPrinted(sink.stopId(), id, new Tid(tid), message)));
         tracer.setStopFilter(actions);
         this.rendezvous = Rendezvous.install(tracer, lookup);
@@ -301,6 +301,23 @@ final class LiveTarget implements AutoCloseable {
                 a.condition().map(dev.sextant.engine.state.Expression::text), a.stopAfterHits(), a.log().map(BreakpointActions.LogMessage::text));
     }
 
+    private dev.sextant.engine.state.LiveFrames liveFrames;
+
+    /** The innermost frame of stopped thread {@code tid}, as conditions, logpoints and watches see it. */
+    private dev.sextant.engine.state.EvalContext frameContext(int tid) {
+        long[] regs = tracer.registers(tid);
+        if (regs == null) throw new TargetException("thread " + tid + " is gone");
+        if (liveFrames == null || modulesDirty) {
+            ensureModules();
+            liveFrames = new dev.sextant.engine.state.LiveFrames(dwfl, (address, length) -> {
+                byte[] b = tracer.readMemory(address, length);
+                if (b.length < length) throw dev.sextant.engine.state.EvaluationException.unreadable(address + b.length);
+                return b;
+            });
+        }
+        return liveFrames.innermost(regs);
+    }
+
     /** The thread of the current scope (the last stopped thread when none was chosen). */
     private int scopeThread() {
         return scope.thread().value() != 0 ? scope.thread().value() : lastTid;
@@ -370,6 +387,7 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.ProcessExited(id, x.status()));
         } else if (e instanceof TraceEvent.Execed) {
             modulesDirty = false;
+            liveFrames = null;
             dwfl.refreshModules(tracer.pid());
             rendezvous = Rendezvous.install(tracer, lookup);
             jitWatch = JitWatch.install(tracer, lookup, dynamicTables);
@@ -436,6 +454,7 @@ final class LiveTarget implements AutoCloseable {
     private void ensureModules() {
         if (!modulesDirty) return;
         modulesDirty = false;
+        liveFrames = null;
         dwfl.refreshModules(tracer.pid());
     }
 
