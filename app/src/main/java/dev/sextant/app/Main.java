@@ -2,6 +2,7 @@ package dev.sextant.app;
 
 import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.DisasmCommand;
+import dev.sextant.app.cli.RunCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.SaveDumpCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
         subcommands = {GuiCommand.class, StackCommand.class, LocalsCommand.class, EvalCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
-                UnwindCommand.class, SymbolsCommand.class, DisasmCommand.class, CommandLine.HelpCommand.class})
+                UnwindCommand.class, SymbolsCommand.class, DisasmCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {
@@ -66,6 +67,7 @@ public final class Main implements Runnable {
             case "stack" -> new StackCommand();
             case "symbols" -> new SymbolsCommand();
             case "disasm" -> new DisasmCommand();
+            case "run" -> new RunCommand();
             case "locals" -> new LocalsCommand();
             case "eval" -> new EvalCommand();
             default -> null;

@@ -248,6 +248,8 @@ final class LiveTarget implements AutoCloseable {
             return tracer.readProgramMemory(r.start().value(), r.length());
         } else if (c instanceof Command.Disassemble d) {
             return LiveCode.disassemble(tracer, dwfl, lookup, dynamicTables, d.range(), disassembler.get(), this::valueOf);
+        } else if (c instanceof Command.Evaluate ev) {
+            return evaluateInnermost(ev);
         } else if (c instanceof Command.EvaluateAddress ev) {
             return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
         } else if (c instanceof Command.ReadStacks r) {
@@ -302,6 +304,25 @@ final class LiveTarget implements AutoCloseable {
     }
 
     private dev.sextant.engine.state.LiveFrames liveFrames;
+
+    /**
+     * An expression in a stopped thread's innermost frame (what {@code run --print} and logpoints
+     * need). Frames further up are read through the program-state work's unwinding, not here.
+     */
+    private dev.sextant.engine.api.Variable evaluateInnermost(Command.Evaluate ev) {
+        requireRunning(false);
+        int tid = ev.thread().map(Tid::value).orElse(scopeThread());
+        int frame = ev.frame().orElse(ev.thread().isPresent() ? 0 : scope.frame());
+        if (frame != 0) throw new TargetException("frame " + frame + ": a live process's expressions are read in frame 0 (the innermost) for now");
+        dev.sextant.engine.state.EvalContext ctx = frameContext(tid);
+        try {
+            dev.sextant.engine.state.Value v = dev.sextant.engine.state.Expression.parse(ev.expression()).evaluate(ctx);
+            return dev.sextant.engine.state.VariableTree.of(ev.expression(), dev.sextant.engine.api.VariableKind.LOCAL, v, ctx,
+                    Command.ReadVariables.DEFAULT_ELEMENTS);
+        } catch (dev.sextant.engine.state.EvaluationException e) {
+            return dev.sextant.engine.state.VariableTree.failed(ev.expression(), dev.sextant.engine.api.VariableKind.LOCAL, e.getMessage());
+        }
+    }
 
     /** The innermost frame of stopped thread {@code tid}, as conditions, logpoints and watches see it. */
     private dev.sextant.engine.state.EvalContext frameContext(int tid) {
