@@ -68,7 +68,7 @@ public final class EngineThread implements Engine {
                     next = queue.poll(50, TimeUnit.MILLISECONDS);
                 } else if (System.nanoTime() - lastActivity < 2_000_000L) {
                     next = queue.poll();        // the target just stopped or reported: look again at once
-                    if (next == null) Thread.onSpinWait();
+                    if (next == null) Thread.yield();      // let the target run on this core: it is what we wait for
                 } else {
                     // Running and quiet: wait for a command or the next ptrace stop, checked more
                     // rarely the longer the target has been quiet (1 ms, then 4 ms after 0.1 s,

@@ -247,6 +247,7 @@ final class LiveTarget implements AutoCloseable {
             // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
             return tracer.readProgramMemory(r.start().value(), r.length());
         } else if (c instanceof Command.Disassemble d) {
+            if (!tracer.running()) jitWatch.sync();     // generated code registered since the last stop is named too
             return LiveCode.disassemble(tracer, dwfl, lookup, dynamicTables, d.range(), disassembler.get(), this::valueOf);
         } else if (c instanceof Command.Evaluate ev) {
             return evaluateInnermost(ev);
