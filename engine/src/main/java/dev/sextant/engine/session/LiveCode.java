@@ -10,9 +10,9 @@ import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.code.CodeSymbols;
 import dev.sextant.engine.code.Disassembler;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.ResolvedFrame;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.ResolvedFrame;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.linux.Tracer;
 import dev.sextant.engine.unwind.DynamicTables;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import java.util.function.Function;
 final class LiveCode {
     private LiveCode() {}
 
-    static Disassembly disassemble(Tracer tracer, Dwfl dwfl, SourceLookup lookup, DynamicTables tables, CodeRange range,
+    static Disassembly disassemble(Tracer tracer, ElfSession dwfl, SourceLookup lookup, DynamicTables tables, CodeRange range,
                                    Disassembler disassembler, Function<String, OptionalLong> names) {
         long start;
         long end;
@@ -63,14 +63,14 @@ final class LiveCode {
     }
 
     /** The physical function at {@code address} (libdwfl's symbol or PLT stub), else a dynamic table's entry. */
-    static Optional<CodeSymbols.Named> named(Dwfl dwfl, DynamicTables tables, long address) {
+    static Optional<CodeSymbols.Named> named(ElfSession dwfl, DynamicTables tables, long address) {
         List<ResolvedFrame> rows = dwfl.symbolize(address, true);
         ResolvedFrame outer = rows.get(rows.size() - 1);
         if (outer.function().isPresent()) return Optional.of(new CodeSymbols.Named(outer.function().get(), address - outer.offset()));
         return tables.describe(address, true).flatMap(c -> c.name().map(n -> new CodeSymbols.Named(n, c.start())));
     }
 
-    static Optional<String> source(Dwfl dwfl, long address) {
+    static Optional<String> source(ElfSession dwfl, long address) {
         List<ResolvedFrame> rows = dwfl.symbolize(address, true);
         ResolvedFrame inner = rows.get(0);
         if (inner.file().isEmpty() || inner.line().isEmpty()) return Optional.empty();

@@ -2,9 +2,9 @@ package dev.sextant.engine.state;
 
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.api.VariableKind;
-import dev.sextant.engine.elfutils.jna.DwarfDie;
-import dev.sextant.engine.elfutils.jna.DwarfScopes;
-import dev.sextant.engine.elfutils.jna.FrameWalk;
+import dev.sextant.engine.elfutils.DwarfVariables;
+import dev.sextant.engine.elfutils.UnwoundFrame;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +22,15 @@ public final class FrameContext implements EvalContext {
         byte[] read(long address, int length);
     }
 
-    private final DwarfScopes scopes;
+    private final DwarfVariables scopes;
     private final TypeBuilder types;
     private final Memory memory;
     private final long lookupPc;
     private final Optional<DwarfDie.FrameScopes> frame;
-    private final FrameWalk.Frame registers;
+    private final UnwoundFrame registers;
     private Optional<Optional<List<DwarfDie.Op>>> cfa = Optional.empty();
 
-    FrameContext(DwarfScopes scopes, TypeBuilder types, Memory memory, FrameWalk.Frame registers, int inlineDepth) {
+    FrameContext(DwarfVariables scopes, TypeBuilder types, Memory memory, UnwoundFrame registers, int inlineDepth) {
         this.scopes = scopes;
         this.types = types;
         this.memory = memory;

@@ -1,6 +1,6 @@
 package dev.sextant.engine.state;
 
-import dev.sextant.engine.elfutils.jna.DwarfDie.Op;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Op;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

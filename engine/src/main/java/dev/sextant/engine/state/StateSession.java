@@ -3,9 +3,9 @@ package dev.sextant.engine.state;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.api.VariableKind;
-import dev.sextant.engine.elfutils.jna.DwarfScopes;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.FrameWalk;
+import dev.sextant.engine.elfutils.DwarfVariables;
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.UnwoundFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,28 +18,28 @@ import java.util.Map;
  * closes the libdwfl session it was given when it owns it.
  */
 public final class StateSession implements AutoCloseable {
-    private final Dwfl dwfl;
+    private final ElfSession dwfl;
     private final boolean ownsDwfl;
-    private final DwarfScopes scopes;
+    private final DwarfVariables scopes;
     private final TypeBuilder types;
     private final FrameContext.Memory memory;
-    private final Map<Integer, List<FrameWalk.Frame>> threads;
+    private final Map<Integer, List<UnwoundFrame>> threads;
     private final Map<Integer, List<int[]>> rows = new HashMap<>();
 
-    private StateSession(Dwfl dwfl, boolean ownsDwfl, FrameContext.Memory memory) {
+    private StateSession(ElfSession dwfl, boolean ownsDwfl, FrameContext.Memory memory) {
         this.dwfl = dwfl;
         this.ownsDwfl = ownsDwfl;
-        this.scopes = new DwarfScopes(dwfl);
-        this.types = new TypeBuilder(scopes.types());
+        this.scopes = dwfl.variables();
+        this.types = new TypeBuilder(scopes);
         this.memory = memory;
-        if (!Dwfl.canStepFrames()) {
+        if (!ElfSession.canReadFrameRegisters()) {
             throw new TargetException("this libdw is older than elfutils 0.188 (no dwfl_frame_reg): variables cannot be read");
         }
-        this.threads = FrameWalk.walk(dwfl);
+        this.threads = dwfl.walkRegisters();
     }
 
     /** Walks every thread of {@code dwfl} now; closes {@code dwfl} on {@link #close} when {@code owns}. */
-    public static StateSession open(Dwfl dwfl, boolean owns, FrameContext.Memory memory) {
+    public static StateSession open(ElfSession dwfl, boolean owns, FrameContext.Memory memory) {
         try {
             return new StateSession(dwfl, owns, memory);
         } catch (RuntimeException e) {
@@ -83,7 +83,7 @@ public final class StateSession implements AutoCloseable {
     private List<int[]> rows(int tid) {
         List<int[]> r = rows.get(tid);
         if (r != null) return r;
-        List<FrameWalk.Frame> frames = threads.get(tid);
+        List<UnwoundFrame> frames = threads.get(tid);
         if (frames == null) throw new TargetException("no thread " + tid + " in this target (threads: " + threads.keySet() + ")");
         r = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {

@@ -1,7 +1,7 @@
 package dev.sextant.engine.state;
 
-import dev.sextant.engine.elfutils.jna.DwarfDie;
-import dev.sextant.engine.elfutils.jna.DwarfTypes;
+import dev.sextant.engine.elfutils.DwarfVariables;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,10 +11,10 @@ import java.util.OptionalLong;
 
 /** DWARF type DIEs made into {@link Type}s, each once per session; pointer targets and members lazily. */
 final class TypeBuilder {
-    private final DwarfTypes dwarf;
+    private final DwarfVariables dwarf;
     private final Map<DwarfDie.Ref, Type> cache = new HashMap<>();
 
-    TypeBuilder(DwarfTypes dwarf) { this.dwarf = dwarf; }
+    TypeBuilder(DwarfVariables dwarf) { this.dwarf = dwarf; }
 
     Type of(Optional<DwarfDie.Ref> ref) {
         return ref.map(this::of).orElseGet(Type.Void::new);

@@ -9,6 +9,7 @@ import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.testing.NativePrograms;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class BreakpointActionsTest {
 
     @BeforeAll static void build() throws Exception {
         NativePrograms.assumePtracePermitted();
-        exe = NativePrograms.compile(dir, "watchloop.c");
+        exe = NativePrograms.compile("watchloop", dir);
     }
 
     static EngineThread launch(LiveSessionTest.Events events, String n) throws Exception {
@@ -82,8 +83,7 @@ class BreakpointActionsTest {
     @Test void runToALineStopsThereOnceAndLeavesNoBreakpoint() throws Exception {
         LiveSessionTest.Events events = new LiveSessionTest.Events();
         try (EngineThread engine = launch(events, "5")) {
-            List<String> source = java.nio.file.Files.readAllLines(NativePrograms.source("watchloop.c"));
-            int line = 1 + java.util.stream.IntStream.range(0, source.size()).filter(i -> source.get(i).contains("MARK:step ")).findFirst().orElseThrow();
+            int line = NativePrograms.line("watchloop", "step");
             LiveSessionTest.run(engine, new Command.RunTo("watchloop.c:" + line));
             StopReason r = nextStop(events);
             assertThat(r).isInstanceOf(StopReason.StepCompleted.class);
@@ -98,8 +98,7 @@ class BreakpointActionsTest {
     @Test void setNextStatementRunsALineAgain() throws Exception {
         LiveSessionTest.Events events = new LiveSessionTest.Events();
         try (EngineThread engine = launch(events, "5")) {
-            List<String> source = java.nio.file.Files.readAllLines(NativePrograms.source("watchloop.c"));
-            int line = 1 + java.util.stream.IntStream.range(0, source.size()).filter(i -> source.get(i).contains("MARK:step ")).findFirst().orElseThrow();
+            int line = NativePrograms.line("watchloop", "step");
             LiveSessionTest.run(engine, new Command.SetBreakpoint("step if i == 2"));
             LiveSessionTest.run(engine, new Command.Continue());
             assertThat(nextStop(events)).isInstanceOf(StopReason.BreakpointHit.class);

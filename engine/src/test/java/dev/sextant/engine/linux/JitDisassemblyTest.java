@@ -11,6 +11,7 @@ import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.testing.NativePrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +38,9 @@ class JitDisassemblyTest {
 
     @BeforeAll static void tools() throws Exception {
         Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().get());
-        Assumptions.assumeTrue(NativePrograms.onPath("objdump"), "objdump (the reference) is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("objdump"), "objdump (the reference) is not installed");
         NativePrograms.assumePtracePermitted();
-        JitStackTest.exe = dev.sextant.engine.testing.NativePrograms.compile("jit", dir);
+        JitStackTest.exe = NativePrograms.compile("jit", dir);
     }
 
     @Test void generatedCodeIsDisassembledFromMemoryAndNamedByItsTable() throws Exception {

@@ -2,8 +2,9 @@ package dev.sextant.engine.elfutils.jna;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Declared;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Ref;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Declared;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Ref;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -3,11 +3,12 @@ package dev.sextant.engine.elfutils.jna;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Declared;
-import dev.sextant.engine.elfutils.jna.DwarfDie.FrameScopes;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Op;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Ref;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Scope;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Declared;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.FrameScopes;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Op;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Ref;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Scope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Variables in scope at a pc, their locations and types, read through libdw from one {@link Dwfl}
- * session: {@code dwarf_getscopes} (then {@code dwarf_getscopes_die} for the concrete chain of
+ * session (the translating class over {@code LibDwState}'s raw bindings; {@code elfutils.DwarfVariables}
+ * is its concept): {@code dwarf_getscopes} (then {@code dwarf_getscopes_die} for the concrete chain of
  * inlined calls, as eu-stack does), {@code dwarf_getlocation_addr}, {@code dwarf_frame_cfa}. Results
  * are copied out as {@link DwarfDie} records. Used on the thread that owns the session; lives no
  * longer than it.
@@ -37,7 +39,7 @@ public final class DwarfScopes {
     record Mod(Pointer mod, Pointer dbg, long bias, long start) {}
 
     public DwarfScopes(Dwfl session) {
-        this.dwfl = session.handle();
+        this.dwfl = session.dwfl;
     }
 
     Optional<Mod> moduleAt(long address) {
@@ -262,16 +264,15 @@ public final class DwarfScopes {
         return indexes.computeIfAbsent(m.start(), k -> DwarfIndex.build(this, m));
     }
 
-    /** {@code name} or {@code name+off} of the ELF symbol that covers {@code address}, as gdb prints after a pointer. */
-    public Optional<String> symbolAt(long address) {
+    /** The ELF symbol that covers {@code address} (its name as the table spells it) and the offset in it. */
+    public Optional<DwarfDie.Symbol> symbolAt(long address) {
         Pointer mod = LibDwState.dwfl_addrmodule(dwfl, address);
         if (mod == null) return Optional.empty();
         long[] off = new long[1];
         byte[] sym = new byte[24];
         Pointer name = LibDwState.dwfl_module_addrinfo(mod, address, off, sym, null, null, null);
         if (name == null) return Optional.empty();
-        String n = Demangler.demangle(name.getString(0));
-        if (n.isEmpty()) return Optional.empty();
-        return Optional.of(off[0] == 0 ? n : n + "+" + off[0]);
+        String n = name.getString(0);
+        return n.isEmpty() ? Optional.empty() : Optional.of(new DwarfDie.Symbol(n, off[0]));
     }
 }

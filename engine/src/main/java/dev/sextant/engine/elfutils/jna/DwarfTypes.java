@@ -2,9 +2,10 @@ package dev.sextant.engine.elfutils.jna;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Member;
-import dev.sextant.engine.elfutils.jna.DwarfDie.Ref;
-import dev.sextant.engine.elfutils.jna.DwarfDie.TypeInfo;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Member;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.Ref;
+import dev.sextant.engine.elfutils.dwarf.DwarfDie.TypeInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
