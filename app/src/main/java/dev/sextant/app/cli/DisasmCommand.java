@@ -10,6 +10,7 @@ import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Instruction;
 import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.session.EngineThread;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,23 +76,14 @@ public final class DisasmCommand implements Callable<Integer> {
             err.println("sextant disasm: --all-functions reads a file, not a process");
             return 2;
         }
-        try (EngineThread engine = new EngineThread()) {
+        try {
             List<Disassembly> listings;
             if (start.all) {
-                listings = engine.submit(new DisassembleFunctions(file)).get();
+                listings = OneShot.run(new DisassembleFunctions(file));
             } else {
                 CodeRange range = new CodeRange(start.at != null ? hex(start.at) : start.symbol,
                         count == null ? OptionalInt.empty() : OptionalInt.of(count), Optional.ofNullable(end).map(e -> Address.parse(e)));
-                if (file != null) {
-                    listings = List.of(engine.submit(new Disassemble(Optional.of(file), range)).get());
-                } else {
-                    engine.submit(new Attach(new Pid(pid))).get();
-                    try {
-                        listings = List.of(engine.submit(new Disassemble(Optional.empty(), range)).get());
-                    } finally {
-                        engine.submit(new Detach()).get();
-                    }
-                }
+                listings = List.of(file != null ? OneShot.run(new Disassemble(Optional.of(file), range)) : ofProcess(range));
             }
             PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
             String source = file != null ? file.toString() : "process " + pid;
@@ -103,15 +94,21 @@ public final class DisasmCommand implements Callable<Integer> {
                 for (Diagnostic diag : d.diagnostics()) { err.println("sextant disasm: " + diag.message()); shortened = true; }
             }
             return shortened ? 1 : 0;
-        } catch (ExecutionException e) {
-            err.println("sextant disasm: " + e.getCause().getMessage());
-            return 2;
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {        // the engine's answer: no such file or process, unreadable code...
             err.println("sextant disasm: " + e.getMessage());
             return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 2;
+        }
+    }
+
+    /** A live process's code: attached for the listing, then detached (it runs on). */
+    private Disassembly ofProcess(CodeRange range) {
+        try (EngineThread engine = new EngineThread()) {
+            OneShot.await(engine.submit(new Attach(new Pid(pid))));
+            try {
+                return OneShot.await(engine.submit(new Disassemble(Optional.empty(), range)));
+            } finally {
+                OneShot.await(engine.submit(new Detach()));
+            }
         }
     }
 
@@ -151,8 +148,7 @@ public final class DisasmCommand implements Callable<Integer> {
     }
 
     static void writeJson(PrintWriter out, String source, List<Disassembly> listings) {
-        StringBuilder sb = new StringBuilder(1 << 16);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject().name("file").value(source).name("instructions").beginArray();
         for (Disassembly d : listings) {
             for (Instruction i : d.instructions()) {
@@ -162,12 +158,16 @@ public final class DisasmCommand implements Callable<Integer> {
                         .name("target").value(i.target().map(Address::toString).orElse(null))
                         .name("function").value(i.location().orElse(null))
                         .name("source").value(i.source().orElse(null)).endObject();
-                if (sb.length() > 1 << 16) { out.append(sb); sb.setLength(0); }
+                if (j.position() > 1 << 16) {
+                    out.append(j.text());
+                    j.reset();
+                    j.afterSibling();       // the next instruction follows this one's comma
+                }
             }
         }
         j.endArray().name("diagnostics").beginArray();
         for (Disassembly d : listings) for (Diagnostic diag : d.diagnostics()) j.value(diag.message());
         j.endArray().endObject();
-        out.append(sb).append('\n');
+        out.append(j.text()).append('\n');
     }
 }

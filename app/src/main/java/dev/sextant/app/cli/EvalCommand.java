@@ -3,6 +3,7 @@ package dev.sextant.app.cli;
 import dev.sextant.engine.api.Command.Evaluate;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.session.EngineThread;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -59,9 +60,9 @@ public final class EvalCommand implements Callable<Integer> {
             return 2;
         }
         if (json) {
-            StringBuilder sb = new StringBuilder();
-            LocalsReport.variable(new Json(sb), v);
-            System.out.println(sb);
+            JsonOut j = new JsonOut();
+            LocalsReport.variable(j, v);
+            System.out.println(j.text());
         } else if (v.error().isEmpty()) {
             System.out.println(v.value());
         }

@@ -3,6 +3,7 @@ package dev.sextant.app.cli;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.format.json.JsonOut;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,8 +17,7 @@ final class LocalsReport {
     record ThreadVariables(Tid tid, List<FrameVariables> frames) {}
 
     static String json(List<ThreadVariables> threads) {
-        StringBuilder sb = new StringBuilder(64 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject().name("threads").beginArray();
         for (ThreadVariables t : threads) {
             j.beginObject().name("tid").value(t.tid().value()).name("frames").beginArray();
@@ -36,11 +36,10 @@ final class LocalsReport {
             j.endArray().endObject();
         }
         j.endArray().endObject();
-        sb.append('\n');
-        return sb.toString();
+        return j.text() + "\n";
     }
 
-    static void variable(Json j, Variable v) {
+    static void variable(JsonOut j, Variable v) {
         j.beginObject().name("name").value(v.name()).name("kind").value(v.kind().label()).name("type").value(v.type())
                 .name("value").value(v.value()).name("optimizedOut").value(v.optimizedOut());
         j.name("address").value(v.address().map(Object::toString).orElse(null));

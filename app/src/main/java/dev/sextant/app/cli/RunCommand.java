@@ -3,6 +3,7 @@ package dev.sextant.app.cli;
 import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
+import dev.sextant.engine.format.json.JsonOut;
 import picocli.CommandLine;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DumpReport;
@@ -144,20 +145,17 @@ public final class RunCommand implements Callable<Integer> {
 
     private void printLog(DebugEvent.LogpointPrinted l) {
         if (!json) { out.println(l.message()); return; }
-        StringBuilder sb = new StringBuilder();
-        new Json(sb).beginObject().name("reason").value("log").name("breakpoint").value(l.breakpointId())
-                .name("tid").value(l.tid().value()).name("message").value(l.message()).endObject();
-        out.println(sb);
+        out.println(new JsonOut().beginObject().name("reason").value("log").name("breakpoint").value(l.breakpointId())
+                .name("tid").value(l.tid().value()).name("message").value(l.message()).endObject().text());
     }
 
     private int exited(ExitStatus status) {
         boolean signal = status.signal().isPresent();
         if (json) {
-            StringBuilder sb = new StringBuilder();
-            Json j = new Json(sb).beginObject().name("reason").value(signal ? "killed" : "exit");
+            JsonOut j = new JsonOut().beginObject().name("reason").value(signal ? "killed" : "exit");
             j.name("code").value(status.exitCode().isPresent() ? Integer.toString(status.exitCode().getAsInt()) : null);
             j.name("signal").value(signal ? Signals.name(status.signal().getAsInt()) : null).endObject();
-            out.println(sb);
+            out.println(j.text());
         } else {
             out.println(signal ? "killed by " + Signals.name(status.signal().getAsInt()) : "exited with status " + status.exitCode().getAsInt());
         }

@@ -3,6 +3,7 @@ package dev.sextant.app.cli;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.format.json.JsonOut;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,7 @@ record StopLine(String reason, Optional<Integer> breakpoint, Tid tid, Optional<S
     }
 
     String json() {
-        StringBuilder sb = new StringBuilder();
-        Json j = new Json(sb).beginObject().name("reason").value(reason);
+        JsonOut j = new JsonOut().beginObject().name("reason").value(reason);
         j.name("breakpoint");
         if (breakpoint.isPresent()) j.value(breakpoint.get()); else j.nullValue();
         j.name("tid").value(tid.value());
@@ -65,6 +65,6 @@ record StopLine(String reason, Optional<Integer> breakpoint, Tid tid, Optional<S
         j.name("expr").value(expr.orElse(null)).name("old").value(oldValue.orElse(null)).name("new").value(newValue.orElse(null));
         j.name("signal").value(signal.orElse(null)).name("code").value(code.orElse(null));
         error.ifPresent(e -> j.name("error").value(e));
-        return sb.append('}').toString();
+        return j.endObject().text();
     }
 }

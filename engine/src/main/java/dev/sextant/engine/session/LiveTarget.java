@@ -1,36 +1,57 @@
 package dev.sextant.engine.session;
 
-import dev.sextant.engine.elfutils.ElfSession;
-import dev.sextant.engine.symbols.DebugFileCache;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.api.VariableKind;
+import dev.sextant.engine.api.Watchpoint;
+import dev.sextant.engine.code.Disassembler;
+import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.elfutils.LiveSession;
 import dev.sextant.engine.elfutils.SourceLookup;
+import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.linux.BreakpointSites;
 import dev.sextant.engine.linux.JitWatch;
-import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.linux.Launcher;
 import dev.sextant.engine.linux.LiveSnapshot;
 import dev.sextant.engine.linux.ProcMaps;
 import dev.sextant.engine.linux.Rendezvous;
 import dev.sextant.engine.linux.TraceEvent;
 import dev.sextant.engine.linux.Tracer;
+import dev.sextant.engine.state.EvalContext;
+import dev.sextant.engine.state.EvaluationException;
+import dev.sextant.engine.state.Expression;
+import dev.sextant.engine.state.LiveFrames;
+import dev.sextant.engine.state.Value;
+import dev.sextant.engine.state.VariableTree;
+import dev.sextant.engine.symbols.DebugFileCache;
+import dev.sextant.engine.unwind.DynamicTables;
+import dev.sextant.engine.unwind.FunctionTableEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * A live process under the engine thread's control: its tracer, its libdwfl session, the
@@ -60,9 +81,9 @@ final class LiveTarget implements AutoCloseable {
     private boolean modulesDirty;
     private Command.SetScope scope = new Command.SetScope(new Tid(0), 0);
 
-    private final java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler;
+    private final Supplier<Disassembler> disassembler;
 
-    private LiveTarget(Tracer tracer, Sink sink, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
+    private LiveTarget(Tracer tracer, Sink sink, Supplier<Disassembler> disassembler) {
         this.tracer = tracer;
         this.sink = sink;
         this.disassembler = disassembler;
@@ -86,16 +107,16 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.DynamicTableChanged(id, dynamicTables.describe(info), false));
         }
         dynamicTables.tables().addListener(e -> sink.emit(new DebugEvent.DynamicTableChanged(sink.stopId(),
-                dynamicTables.describe(e.table()), e instanceof dev.sextant.engine.unwind.FunctionTableEvent.TableRemoved)));
+                dynamicTables.describe(e.table()), e instanceof FunctionTableEvent.TableRemoved)));
     }
 
-    static LiveTarget attach(Pid pid, Sink sink, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
+    static LiveTarget attach(Pid pid, Sink sink, Supplier<Disassembler> disassembler) {
         requireLibdw(pid.toString());
         Tracer t = Tracer.attach(pid);
         return open(t, sink, "process " + pid, disassembler);
     }
 
-    static LiveTarget launch(Command.Launch l, Sink sink, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
+    static LiveTarget launch(Command.Launch l, Sink sink, Supplier<Disassembler> disassembler) {
         requireLibdw(l.program().toString());
         Tracer t = Launcher.launch(l.program(), l.arguments(), l.workingDirectory(), l.environment(), l.output());
         return open(t, sink, l.program().toString(), disassembler);
@@ -105,7 +126,7 @@ final class LiveTarget implements AutoCloseable {
         ElfSession.unavailableReason().ifPresent(r -> { throw new TargetException(what + ": " + r); });
     }
 
-    private static LiveTarget open(Tracer t, Sink sink, String source, java.util.function.Supplier<dev.sextant.engine.code.Disassembler> disassembler) {
+    private static LiveTarget open(Tracer t, Sink sink, String source, Supplier<Disassembler> disassembler) {
         LiveTarget target;
         try {
             target = new LiveTarget(t, sink, disassembler);
@@ -127,16 +148,16 @@ final class LiveTarget implements AutoCloseable {
     }
 
     private DumpReport snapshotThreads() {
-        return new DumpReport(java.nio.file.Path.of("/proc/" + tracer.pid()), "live process", LiveSnapshot.processInfo(tracer.pid()),
+        return new DumpReport(Path.of("/proc/" + tracer.pid()), "live process", LiveSnapshot.processInfo(tracer.pid()),
                 Optional.empty(), tracer.stoppedThreads().length == 0 ? List.of() : threadInfos(), List.of(), List.of(), List.of());
     }
 
-    private List<dev.sextant.engine.api.ThreadInfo> threadInfos() {
-        List<dev.sextant.engine.api.ThreadInfo> out = new java.util.ArrayList<>();
+    private List<ThreadInfo> threadInfos() {
+        List<ThreadInfo> out = new ArrayList<>();
         for (int tid : tracer.stoppedThreads()) {
             long[] regs = tracer.registers(tid);
             if (regs != null) {
-                out.add(new dev.sextant.engine.api.ThreadInfo(new Tid(tid), LiveSnapshot.threadName(tracer.pid(), tid),
+                out.add(new ThreadInfo(new Tid(tid), LiveSnapshot.threadName(tracer.pid(), tid),
                         tid == lastTid, 0, LiveSnapshot.registerSet(regs)));
             }
         }
@@ -154,130 +175,186 @@ final class LiveTarget implements AutoCloseable {
 
     // ---- commands ------------------------------------------------------------------------------
 
-    Object execute(Command<?> c) {
+    // Each command's method starts with ready(): the module list is brought up to date at a stop.
+
+    private void ready() {
         if (!tracer.running()) ensureModules();
-        if (c instanceof Command.Break) {
-            requireRunning(true);
-            tracer.stopAll();
-            sink.emit(new DebugEvent.ProcessStopped(sink.stopId(), new Tid(lastTid),
-                    new StopReason.Interrupted(Address.of(tracer.registersPc(lastTid)))));
-            return Boolean.TRUE;
-        }
-        if (c instanceof Command.Continue) {
-            requireRunning(false);
-            resumed();
-            tracer.resumeAll();
-        } else if (c instanceof Command.StepInstruction s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepInstruction(tid);
-        } else if (c instanceof Command.StepOver s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepLine(tid, false, lookup);
-        } else if (c instanceof Command.StepInto s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepLine(tid, true, lookup);
-        } else if (c instanceof Command.StepOut s) {
-            int tid = thread(s.thread());
-            long[] pcs = dwfl.unwindThread(tid, 2);
-            if (pcs.length < 2) throw new TargetException("thread " + tid + ": no caller frame to return to");
-            resumed();
-            tracer.stepOut(tid, pcs[1]);
-        } else if (c instanceof Command.SetBreakpoint b) {
-            requireRunning(false);
-            // "LOCATION if EXPR": the condition is parsed before anything is inserted.
-            String spec = b.location().strip();
-            int ifAt = spec.indexOf(" if ");
-            Optional<String> condition = ifAt < 0 ? Optional.empty() : Optional.of(spec.substring(ifAt + 4).strip());
-            String where = ifAt < 0 ? spec : spec.substring(0, ifAt).strip();
-            condition.ifPresent(BreakpointActions::checkSyntax);
-            long address = resolve(where);
-            int id = tracer.addBreakpoint(address, where);
-            if (condition.isPresent()) actions.configure(id, condition, java.util.OptionalLong.empty(), Optional.empty());
-            Breakpoint bp = breakpoint(id);
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
-            return bp;
-        } else if (c instanceof Command.ConfigureBreakpoint cb) {
-            breakpoint(cb.id());                                  // an unknown id fails here
-            actions.configure(cb.id(), cb.condition(), cb.stopAfterHits(), cb.logMessage());
-            Breakpoint bp = breakpoint(cb.id());
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
-            return bp;
-        } else if (c instanceof Command.SetWatchpoint w) {
-            requireRunning(false);
-            BreakpointActions.Watch watch = actions.addWatch(w.expression(), w.readWrite(), scopeThread());
-            sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), false));
-            return watch.snapshot();
-        } else if (c instanceof Command.RemoveWatchpoint r) {
-            requireRunning(false);
-            BreakpointActions.Watch watch = actions.removeWatch(r.id());
-            sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), true));
-        } else if (c instanceof Command.SetProgramCounter sp) {
-            int tid = thread(sp.thread());
-            long pc = resolveCode(sp.location());
-            tracer.setProgramCounter(tid, pc);
-            sink.emit(new DebugEvent.ProcessStopped(sink.nextStopId(), new Tid(tid), new StopReason.StepCompleted(Address.of(pc))));
-            return Address.of(pc);
-        } else if (c instanceof Command.RunTo rt) {
-            requireRunning(false);
-            long address = resolveCode(rt.location());
-            int id = tracer.addBreakpoint(address, rt.location());
-            actions.markOneShot(id);
-            resumed();
-            tracer.resumeAll();
-        } else if (c instanceof Command.EnableBreakpoint e) {
-            requireRunning(false);
-            tracer.setBreakpointEnabled(e.id(), e.enabled());
-            Breakpoint bp = breakpoint(e.id());
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
-            return bp;
-        } else if (c instanceof Command.RemoveBreakpoint r) {
-            requireRunning(false);
-            Breakpoint bp = breakpoint(r.id());
-            tracer.removeBreakpoint(r.id());
-            actions.forget(r.id());
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
-        } else if (c instanceof Command.SetScope sc) {
-            if (scope.equals(sc)) return Boolean.FALSE;
-            scope = sc;
-            sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
-            return Boolean.TRUE;
-        } else if (c instanceof Command.ReadMemory r) {
-            // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
-            return tracer.readProgramMemory(r.start().value(), r.length());
-        } else if (c instanceof Command.Disassemble d) {
-            if (!tracer.running()) jitWatch.sync();     // generated code registered since the last stop is named too
-            return LiveCode.disassemble(tracer, dwfl, lookup, dynamicTables, d.range(), disassembler.get(), this::valueOf);
-        } else if (c instanceof Command.Evaluate ev) {
-            return evaluateInnermost(ev);
-        } else if (c instanceof Command.EvaluateAddress ev) {
-            return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
-        } else if (c instanceof Command.ReadStacks r) {
-            requireRunning(false);
-            jitWatch.sync();
-            return LiveSnapshot.read(tracer, dwfl, Optional.of(dynamicTables), r.cancellation());
-        } else {
-            throw new IllegalArgumentException("not a live-target command: " + c);
-        }
+    }
+
+    Boolean interrupt() {
+        ready();
+        requireRunning(true);
+        tracer.stopAll();
+        sink.emit(new DebugEvent.ProcessStopped(sink.stopId(), new Tid(lastTid),
+                new StopReason.Interrupted(Address.of(tracer.registersPc(lastTid)))));
         return Boolean.TRUE;
     }
 
+    Boolean resume() {
+        ready();
+        requireRunning(false);
+        resumed();
+        tracer.resumeAll();
+        return Boolean.TRUE;
+    }
+
+    Boolean stepInstruction(Command.StepInstruction s) {
+        ready();
+        int tid = thread(s.thread());
+        resumed();
+        tracer.stepInstruction(tid);
+        return Boolean.TRUE;
+    }
+
+    /** F10 ({@code into} false) or F11. */
+    Boolean stepLine(Optional<Tid> thread, boolean into) {
+        ready();
+        int tid = thread(thread);
+        resumed();
+        tracer.stepLine(tid, into, lookup);
+        return Boolean.TRUE;
+    }
+
+    Boolean stepOut(Command.StepOut s) {
+        ready();
+        int tid = thread(s.thread());
+        long[] pcs = dwfl.unwindThread(tid, 2);
+        if (pcs.length < 2) throw new TargetException("thread " + tid + ": no caller frame to return to");
+        resumed();
+        tracer.stepOut(tid, pcs[1]);
+        return Boolean.TRUE;
+    }
+
+    Breakpoint setBreakpoint(Command.SetBreakpoint b) {
+        ready();
+        requireRunning(false);
+        // "LOCATION if EXPR": the condition is parsed before anything is inserted.
+        String spec = b.location().strip();
+        int ifAt = spec.indexOf(" if ");
+        Optional<String> condition = ifAt < 0 ? Optional.empty() : Optional.of(spec.substring(ifAt + 4).strip());
+        String where = ifAt < 0 ? spec : spec.substring(0, ifAt).strip();
+        condition.ifPresent(BreakpointActions::checkSyntax);
+        long address = resolve(where);
+        int id = tracer.addBreakpoint(address, where);
+        if (condition.isPresent()) actions.configure(id, condition, OptionalLong.empty(), Optional.empty());
+        Breakpoint bp = breakpoint(id);
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Breakpoint configureBreakpoint(Command.ConfigureBreakpoint cb) {
+        ready();
+        breakpoint(cb.id());                                  // an unknown id fails here
+        actions.configure(cb.id(), cb.condition(), cb.stopAfterHits(), cb.logMessage());
+        Breakpoint bp = breakpoint(cb.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Watchpoint setWatchpoint(Command.SetWatchpoint w) {
+        ready();
+        requireRunning(false);
+        BreakpointActions.Watch watch = actions.addWatch(w.expression(), w.readWrite(), scopeThread());
+        sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), false));
+        return watch.snapshot();
+    }
+
+    Boolean removeWatchpoint(Command.RemoveWatchpoint r) {
+        ready();
+        requireRunning(false);
+        BreakpointActions.Watch watch = actions.removeWatch(r.id());
+        sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), true));
+        return Boolean.TRUE;
+    }
+
+    /** Set next statement: the thread's pc moves, a stop is reported there. */
+    Address setProgramCounter(Command.SetProgramCounter sp) {
+        ready();
+        int tid = thread(sp.thread());
+        long pc = resolveCode(sp.location());
+        tracer.setProgramCounter(tid, pc);
+        sink.emit(new DebugEvent.ProcessStopped(sink.nextStopId(), new Tid(tid), new StopReason.StepCompleted(Address.of(pc))));
+        return Address.of(pc);
+    }
+
+    /** Run to cursor: a one-shot breakpoint, then continue. */
+    Boolean runTo(Command.RunTo rt) {
+        ready();
+        requireRunning(false);
+        long address = resolveCode(rt.location());
+        int id = tracer.addBreakpoint(address, rt.location());
+        actions.markOneShot(id);
+        resumed();
+        tracer.resumeAll();
+        return Boolean.TRUE;
+    }
+
+    /** Of the process's memory (module or generated code), running or stopped. */
+    Disassembly disassemble(Command.Disassemble d) {
+        ready();
+        if (!tracer.running()) jitWatch.sync();     // generated code registered since the last stop is named too
+        return LiveCode.disassemble(tracer, dwfl, lookup, dynamicTables, d.range(), disassembler.get(), this::valueOf);
+    }
+
+    Breakpoint enableBreakpoint(Command.EnableBreakpoint e) {
+        ready();
+        requireRunning(false);
+        tracer.setBreakpointEnabled(e.id(), e.enabled());
+        Breakpoint bp = breakpoint(e.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Boolean removeBreakpoint(Command.RemoveBreakpoint r) {
+        ready();
+        requireRunning(false);
+        Breakpoint bp = breakpoint(r.id());
+        tracer.removeBreakpoint(r.id());
+        actions.forget(r.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
+        return Boolean.TRUE;
+    }
+
+    Boolean setScope(Command.SetScope sc) {
+        ready();
+        if (scope.equals(sc)) return Boolean.FALSE;
+        scope = sc;
+        sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return Boolean.TRUE;
+    }
+
+    /** Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop. */
+    MemoryBlock readMemory(Command.ReadMemory r) {
+        ready();
+        return tracer.readProgramMemory(r.start().value(), r.length());
+    }
+
+    Address evaluate(Command.EvaluateAddress ev) {
+        ready();
+        return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
+    }
+
+    DumpReport readStacks(Command.ReadStacks r) {
+        ready();
+        requireRunning(false);
+        jitWatch.sync();
+        return LiveSnapshot.read(tracer, dwfl, Optional.of(dynamicTables), r.cancellation());
+    }
+
     /** A register of the scope's thread (at a stop), else a symbol of any loaded module (data or code). */
-    private java.util.OptionalLong valueOf(String name) {
+    private OptionalLong valueOf(String name) {
         if (!tracer.running()) {
             int tid = scope.thread().value() != 0 ? scope.thread().value() : lastTid;
             long[] regs = tracer.registers(tid);
             if (regs != null) {
-                Optional<dev.sextant.engine.api.Register> r = LiveSnapshot.registerSet(regs).find(name);
-                if (r.isPresent()) return java.util.OptionalLong.of(r.get().value());
+                Optional<Register> r = LiveSnapshot.registerSet(regs).find(name);
+                if (r.isPresent()) return OptionalLong.of(r.get().value());
             }
         } else if (LiveSnapshot.isRegisterName(name)) {
             throw new TargetException(name + ": registers are read at a stop; break first (Ctrl+Break)");
         }
         List<Long> at = lookup.symbolAddresses(name, false);
-        return at.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at.get(0));
+        return at.isEmpty() ? OptionalLong.empty() : OptionalLong.of(at.get(0));
     }
 
     private void requireRunning(boolean running) {
@@ -299,42 +376,43 @@ final class LiveTarget implements AutoCloseable {
         BreakpointSites.UserBreakpoint b = tracer.breakpoints().stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(() -> new TargetException("no breakpoint " + id));
         Optional<String> line = lookup.lineAt(b.address())
-                .map(r -> java.nio.file.Path.of(r.file()).getFileName() + ":" + r.line());
+                .map(r -> Path.of(r.file()).getFileName() + ":" + r.line());
         BreakpointActions.Actions a = actions.of(id);
         return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), line, b.enabled(), b.hits(),
-                a.condition().map(dev.sextant.engine.state.Expression::text), a.stopAfterHits(), a.log().map(BreakpointActions.LogMessage::text));
+                a.condition().map(Expression::text), a.stopAfterHits(), a.log().map(BreakpointActions.LogMessage::text));
     }
 
-    private dev.sextant.engine.state.LiveFrames liveFrames;
+    private LiveFrames liveFrames;
 
     /**
      * An expression in a stopped thread's innermost frame (what {@code run --print} and logpoints
      * need). Frames further up are read through the program-state work's unwinding, not here.
      */
-    private dev.sextant.engine.api.Variable evaluateInnermost(Command.Evaluate ev) {
+    Variable evaluate(Command.Evaluate ev) {
+        ready();
         requireRunning(false);
         int tid = ev.thread().map(Tid::value).orElse(scopeThread());
         int frame = ev.frame().orElse(ev.thread().isPresent() ? 0 : scope.frame());
         if (frame != 0) throw new TargetException("frame " + frame + ": a live process's expressions are read in frame 0 (the innermost) for now");
-        dev.sextant.engine.state.EvalContext ctx = frameContext(tid);
+        EvalContext ctx = frameContext(tid);
         try {
-            dev.sextant.engine.state.Value v = dev.sextant.engine.state.Expression.parse(ev.expression()).evaluate(ctx);
-            return dev.sextant.engine.state.VariableTree.of(ev.expression(), dev.sextant.engine.api.VariableKind.LOCAL, v, ctx,
+            Value v = Expression.parse(ev.expression()).evaluate(ctx);
+            return VariableTree.of(ev.expression(), VariableKind.LOCAL, v, ctx,
                     Command.ReadVariables.DEFAULT_ELEMENTS);
-        } catch (dev.sextant.engine.state.EvaluationException e) {
-            return dev.sextant.engine.state.VariableTree.failed(ev.expression(), dev.sextant.engine.api.VariableKind.LOCAL, e.getMessage());
+        } catch (EvaluationException e) {
+            return VariableTree.failed(ev.expression(), VariableKind.LOCAL, e.getMessage());
         }
     }
 
     /** The innermost frame of stopped thread {@code tid}, as conditions, logpoints and watches see it. */
-    private dev.sextant.engine.state.EvalContext frameContext(int tid) {
+    private EvalContext frameContext(int tid) {
         long[] regs = tracer.registers(tid);
         if (regs == null) throw new TargetException("thread " + tid + " is gone");
         if (liveFrames == null || modulesDirty) {
             ensureModules();
-            liveFrames = new dev.sextant.engine.state.LiveFrames(dwfl, (address, length) -> {
+            liveFrames = new LiveFrames(dwfl, (address, length) -> {
                 byte[] b = tracer.readMemory(address, length);
-                if (b.length < length) throw dev.sextant.engine.state.EvaluationException.unreadable(address + b.length);
+                if (b.length < length) throw EvaluationException.unreadable(address + b.length);
                 return b;
             });
         }
@@ -447,7 +525,7 @@ final class LiveTarget implements AutoCloseable {
         List<ProcMaps.Mapping> maps;
         try {
             maps = ProcMaps.read(tracer.pid());
-        } catch (java.io.IOException | dev.sextant.engine.format.io.FormatException e) {
+        } catch (java.io.IOException | FormatException e) {
             maps = List.of();
         }
         Map<Long, String> names = rendezvous.map(Rendezvous::modules).orElse(Map.of());
@@ -465,7 +543,7 @@ final class LiveTarget implements AutoCloseable {
             for (ProcMaps.Mapping map : maps) {
                 if (map.path().orElse("").equals(path) && Long.compareUnsigned(map.end(), end) > 0) end = map.end();
             }
-            Optional<String> file = !path.isEmpty() && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))
+            Optional<String> file = !path.isEmpty() && Files.isRegularFile(Path.of(path))
                     ? Optional.of(path) : Optional.empty();
             Module mod = new Module(path, Address.of(base), end - base, Optional.empty(), file, Optional.empty());
             modulesByBase.put(base, mod);
@@ -506,7 +584,7 @@ final class LiveTarget implements AutoCloseable {
      * vsyscall page), or a perf map: generated code, whose tables only the process can tell.
      */
     static boolean hasAnonymousCode(Pid pid) {
-        if (java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/perf-" + pid.value() + ".map"))) return true;
+        if (Files.exists(Path.of("/tmp/perf-" + pid.value() + ".map"))) return true;
         try {
             for (ProcMaps.Mapping m : ProcMaps.read(pid.value())) {
                 if (!m.executable()) continue;
