@@ -17,6 +17,7 @@ import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
+import dev.sextant.engine.breakpad.BreakpadExport;
 import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.elfutils.ElfSession;
@@ -248,7 +249,10 @@ public final class EngineThread implements Engine {
         // symbols (CancelSymbolLoad is not queued: see submit)
         on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
         on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
-        on(Command.SetSymbolPath.class, c -> new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv()))));
+        on(Command.SetSymbolPath.class, c -> {
+            core.setSymbolPath(c.path());
+            return new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv())));
+        });
         on(Command.SetSymbolOptions.class, c -> new Later(symbols.setOptions(c.options())));
         on(Command.SetTypeOptions.class, this::setTypeOptions);
         on(Command.FindSymbols.class, c -> new Later(symbols.find(c.pattern())));
@@ -264,6 +268,7 @@ public final class EngineThread implements Engine {
         on(Command.DescribeUnwindEntry.class, c -> new Later(jobs.describeUnwindEntry(c)));
         on(Command.WriteUnwindListing.class, this::unwindListing);
         on(Command.ListProcesses.class, c -> ProcessList.list());
+        on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
         // code: of a module file (no target needed), or of the live target's memory
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
                 : requireLive().disassemble(c));
