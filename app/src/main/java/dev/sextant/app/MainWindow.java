@@ -5,6 +5,11 @@ import atlantafx.base.theme.PrimerLight;
 import dev.sextant.app.action.OpenDumpAction;
 import dev.sextant.app.action.BindAction;
 import dev.sextant.app.action.DebugActions;
+import dev.sextant.app.layout.LayoutStore;
+import dev.sextant.app.layout.WindowSize;
+import dev.sextant.app.layout.Workbench;
+import dev.sextant.app.layout.Workbench.Area;
+import javafx.geometry.Rectangle2D;
 import dev.sextant.app.view.symbolstate.SymbolStateModel;
 import dev.sextant.app.view.symbolstate.SymbolStateView;
 import java.util.concurrent.CompletableFuture;
@@ -31,16 +36,13 @@ import java.util.List;
 import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
-import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
-import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -76,8 +78,10 @@ public final class MainWindow {
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
-    private final TabPane bottom;
+    private final Workbench workbench;
+    private final LayoutStore layout;
     private final Tab bindTab;
+    private final Tab memoryTab;
     private final StatusBar status = new StatusBar();
     private final FxEventBridge bridge;
     private final OpenDumpAction openDump;
@@ -105,40 +109,43 @@ public final class MainWindow {
         memory = new dev.sextant.app.view.memory.MemoryModel(new dev.sextant.app.action.MemoryActions(engine));
         bridge.addModel(memory::apply);
         memoryView = new dev.sextant.app.view.memory.MemoryView(memory);
-        Tab memoryTab = new Tab("Memory", memoryView.node());
         var breakpoints = new dev.sextant.app.view.breakpoints.BreakpointsModel();
         bridge.addModel(breakpoints::apply);
-        Tab breakpointsTab = new Tab("Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
-                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         bridge.addModel(unwindTables::apply);
         symbols = new dev.sextant.app.action.SymbolActions(engine, status, this::showError);
         bridge.addModel(symbolLog::apply);
         bridge.addModel(symbols::apply);
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)), symbols.intents());
 
-        SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
-        middle.setDividerPositions(0.42);
-        bindTab = new Tab("Bind", new BindView(bind).node());
-        Tab unwindTab = new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node());
+        SummaryView summaryView = new SummaryView(summary);
+        workbench = new Workbench(summaryView.title(), summaryView.details());
+        // One line per pane: the area it goes to, its tab title, its node (see Workbench).
+        workbench.add(Area.LEFT, "Threads", threadsView.node());
+        workbench.add(Area.CENTER, "Call stack", stackView.node());
+        workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
+        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
+        memoryTab = workbench.add(Area.BOTTOM, "Memory", memoryView.node());
+        workbench.add(Area.BOTTOM, "Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
+                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
+        workbench.add(Area.BOTTOM, "Dump data", new DumpDataView(dumpData).node());
+        workbench.add(Area.BOTTOM, "Symbol state", new SymbolStateView(symbolState).node());
+        workbench.add(Area.BOTTOM, "Symbol load log", new dev.sextant.app.view.symbollog.SymbolLogView(symbolLog).node());
         var symbolSearch = new dev.sextant.app.view.symbolsearch.SymbolSearchView(engine);
-        Tab symbolSearchTab = new Tab("Symbol search", symbolSearch.node());
-        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
-                new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
-                new Tab("Symbol load log", new dev.sextant.app.view.symbollog.SymbolLogView(symbolLog).node()), symbolSearchTab,
-                bindTab, unwindTab);
-        bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
-        body.setOrientation(Orientation.VERTICAL);
-        body.setDividerPositions(0.24, 0.72);
-        notifications = new NotificationPane(body);
+        Tab symbolSearchTab = workbench.add(Area.BOTTOM, "Symbol search", symbolSearch.node());
+        bindTab = workbench.add(Area.BOTTOM, "Bind", new BindView(bind).node());
+        Tab unwindTab = workbench.add(Area.BOTTOM, "Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node());
+        layout = LayoutStore.load(LayoutStore.defaultDirectory());
+        workbench.restore(layout);
+        notifications = new NotificationPane(workbench.node());
         notifications.setId("notifications");
-        notifications.setShowFromTop(true);
+        notifications.setShowFromTop(false);       // from the bottom: the summary's headline stays readable
         openDump = new OpenDumpAction(engine, status, this::showError);
 
         BorderPane root = new BorderPane(notifications);
         root.setTop(new VBox(menus(), toolbar()));
         root.setBottom(status.node());
-        Scene scene = new Scene(root, 1280, 820);
+        Rectangle2D size = WindowSize.initial(layout);
+        Scene scene = new Scene(root, size.getWidth(), size.getHeight());
         scene.getStylesheets().add(MainWindow.class.getResource("sextant.css").toExternalForm());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAUSE), () -> { if (debug.running().get()) debug.pause(); });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
@@ -148,13 +155,13 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), () -> stackView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), () -> modulesView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> {
-            bottom.getSelectionModel().select(memoryTab);
+            workbench.select(memoryTab);
             memoryView.focusAddress();
         });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
-                () -> bottom.getSelectionModel().select(unwindTab));
+                () -> workbench.select(unwindTab));
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), () -> {
-            bottom.getSelectionModel().select(symbolSearchTab);
+            workbench.select(symbolSearchTab);
             symbolSearch.focus();
         });
         scene.setOnDragOver(e -> {
@@ -170,15 +177,8 @@ public final class MainWindow {
         setTheme(darkTheme);
         stage.setTitle("Sextant");
         stage.setScene(scene);
-    }
-
-    private static VBox titled(String title, javafx.scene.Node content) {
-        javafx.scene.control.Label l = new javafx.scene.control.Label(title);
-        l.getStyleClass().add("title-4");
-        VBox box = new VBox(4, l, content);
-        box.setStyle("-fx-padding: 6;");
-        VBox.setVgrow(content, javafx.scene.layout.Priority.ALWAYS);
-        return box;
+        WindowSize.place(stage, layout, size);
+        stage.setOnHiding(e -> saveLayout());
     }
 
     private MenuBar menus() {
@@ -362,18 +362,27 @@ public final class MainWindow {
 
     /** Binds an image's imports in the Bind tab (nothing is executed). */
     public java.util.concurrent.CompletableFuture<dev.sextant.engine.bind.BindResult> bind(Path image) {
-        bottom.getSelectionModel().select(bindTab);
+        workbench.select(bindTab);
         return bindAction.bind(image, false);
     }
 
+    /** How long a notification stays before it goes by itself (Esc or its close button sooner). */
+    static final javafx.util.Duration NOTIFICATION_TIME = javafx.util.Duration.seconds(10);
+    private final javafx.animation.PauseTransition notificationTimer = new javafx.animation.PauseTransition(NOTIFICATION_TIME);
+
     public void showError(String message) {
-        notifications.setGraphic(Icon.WARNING.graphic(18));
-        notifications.show(message);
+        notify(Icon.WARNING, message);
     }
 
     public void showInfo(String message) {
-        notifications.setGraphic(Icon.INFO.graphic(18));
+        notify(Icon.INFO, message);
+    }
+
+    private void notify(Icon icon, String message) {
+        notifications.setGraphic(icon.graphic(18));
         notifications.show(message);
+        notificationTimer.setOnFinished(e -> { if (message.equals(notifications.getText())) notifications.hide(); });
+        notificationTimer.playFromStart();
     }
 
     public void setTheme(boolean darkTheme) {
@@ -388,6 +397,19 @@ public final class MainWindow {
     public FxEventBridge bridge() { return bridge; }
 
     public OpenDumpAction openDumpAction() { return openDump; }
+
+    /** Writes the layout (window size and place, dividers, tabs, summary folded) to the configuration directory. */
+    public void saveLayout() {
+        WindowSize.save(stage, layout);
+        workbench.save(layout);
+        try {
+            layout.save();
+        } catch (java.io.IOException e) {
+            System.err.println("sextant: cannot save the window layout to " + layout.file() + ": " + e.getMessage());
+        }
+    }
+
+    public Workbench workbench() { return workbench; }
 
     public void show() {
         stage.show();

@@ -13,9 +13,12 @@ import org.testfx.framework.junit5.ApplicationExtension;
 abstract class WindowTest {
     EngineThread engine;
     MainWindow window;
+    /** The window's configuration directory (its remembered layout): a fresh one per test, never the user's. */
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path configDir;
 
     // TestFX looks for @Start on the test class itself, not on a superclass: set the stage up here.
     @BeforeEach void openWindow() throws Exception {
+        System.setProperty("sextant.config.dir", configDir.toString());
         Stage stage = FxToolkit.registerPrimaryStage();
         FxToolkit.setupFixture(() -> {
             engine = new EngineThread();

@@ -56,8 +56,11 @@ public final class SymbolsCommand implements Callable<Integer> {
             description = "own;debuglink;build-id[=ROOT];debuginfod*CACHE*URL;DIR … (default: own;debuglink;build-id + DEBUGINFOD_URLS)")
     String symbolPath;
 
-    @Option(names = "--load-all", description = "load every module's symbols (default: only those needed)")
+    @Option(names = "--load-all", description = "load every module's symbols (default: only those needed; a listing loads them all)")
     boolean loadAll;
+
+    @Option(names = "--deferred", description = "list modules without loading their symbols (each says \"deferred\")")
+    boolean deferred;
 
     @Option(names = "--no-debuginfod", description = "never ask debuginfod servers")
     boolean noDebuginfod;
@@ -80,11 +83,12 @@ public final class SymbolsCommand implements Callable<Integer> {
             int eq = a.indexOf('=');
             if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
             switch (name) {
-                case "--json", "--load-all", "--no-debuginfod", "--no-inlines", "--noisy", "-v" -> {
+                case "--json", "--load-all", "--deferred", "--no-debuginfod", "--no-inlines", "--noisy", "-v" -> {
                     if (value != null) return Optional.empty();
                     switch (name) {
                         case "--json" -> c.json = true;
                         case "--load-all" -> c.loadAll = true;
+                        case "--deferred" -> c.deferred = true;
                         case "--no-debuginfod" -> c.noDebuginfod = true;
                         case "--no-inlines" -> c.noInlines = true;
                         default -> c.noisy = true;
@@ -176,7 +180,8 @@ public final class SymbolsCommand implements Callable<Integer> {
                 return 2;
             }
             long tOpen = System.nanoTime();
-            if (loadAll) h.loadAll();
+            // A listing says where each module's symbols come from, or why none: that takes loading them (--deferred does not).
+            if (loadAll || (find.isEmpty() && !lookups && !deferred)) h.loadAll();
             List<SymbolMatch> matches = new ArrayList<>();
             for (String f : find) matches.addAll(h.find(f));
             List<AddressInfo> infos = new ArrayList<>(addr.size());
@@ -225,6 +230,7 @@ public final class SymbolsCommand implements Callable<Integer> {
                 if (m.symbolCount() > 0) out.append(", ").append(m.symbolCount()).append(" symbols");
                 if (m.lineInfo()) out.append(", lines");
                 m.reason().ifPresent(r -> out.append(": ").append(r));
+                if (m.status() == dev.sextant.engine.api.SymbolStatus.DEFERRED) out.append(" (not loaded: --deferred; without it they are)");
                 out.append('\n');
             }
         }

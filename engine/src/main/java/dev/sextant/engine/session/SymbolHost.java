@@ -155,7 +155,14 @@ final class SymbolHost implements AutoCloseable {
             refreshQueued.set(false);
             if (handler == null) return;
             SymbolHandler.Changes c = handler.refreshModules();
-            for (ModuleSymbols m : c.removed()) published.remove(m.base().value());
+            for (ModuleSymbols m : c.removed()) {
+                published.remove(m.base().value());
+                logLoad(Severity.INFO, m.name(), "module unloaded from " + m.base());
+            }
+            for (ModuleSymbols m : c.added()) {
+                logLoad(Severity.INFO, m.name(), "module loaded at " + m.base() + ", symbols " + (m.status() == SymbolStatus.DEFERRED
+                        ? "deferred (read when a frame, a search or Load needs them)" : m.status().name().toLowerCase(java.util.Locale.ROOT)));
+            }
             publish();
         });
     }

@@ -35,6 +35,7 @@ class MisdiagnosisTest {
         Path exe = NativePrograms.compile("crash", dir);
         Path core = NativePrograms.coreOf(exe, dir);
         byte[] all = Files.readAllBytes(core);
+        java.util.Set<String> stops = new java.util.LinkedHashSet<>();
         for (int len : new int[] {4096, 8192, 12288, 16384, 32768, 65536, all.length / 4, all.length / 2}) {
             Path cut = dir.resolve("cut-" + len + ".core");
             Files.write(cut, Arrays.copyOf(all, len));
@@ -46,7 +47,16 @@ class MisdiagnosisTest {
             }
             assertThat(r.diagnostics()).as("cut at %d", len).noneSatisfy(d -> assertThat(d.message()).contains("is not the executable"));
             assertThat(r.diagnostics()).as("cut at %d", len).anySatisfy(d -> assertThat(d.message()).contains("truncated"));
+            // a walk cut short by the missing memory says so in words, not only as libdwfl's "Callback returned failure"
+            for (var st : r.stacks()) {
+                st.stopReason().ifPresent(why -> {
+                    stops.add(why);
+                    assertThat(why).as("cut at %d", len).doesNotStartWith("Callback returned failure").doesNotStartWith("invalid operation");
+                });
+            }
         }
+        System.out.println("stop reasons of the truncated cores: " + stops);
+        assertThat(stops).as("some walk was cut short by the truncation").anySatisfy(why -> assertThat(why).contains("cannot be read"));
         // A different program given as the executable is still refused, and said so.
         Path other = NativePrograms.compile("threads", Files.createDirectories(dir.resolve("other")));
         DumpReport wrong = read(core, Optional.of(other));

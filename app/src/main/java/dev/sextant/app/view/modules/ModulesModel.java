@@ -52,8 +52,11 @@ public final class ModulesModel {
                     added.set(pending, merged(added.get(pending), r));
                 } else {
                     Integer i = rowByBase.get(r.base());
+                    int gone = i == null || rows.get(i).symbols().equals("unloaded") ? unloadedRow(r.path()) : -1;
                     if (i != null && !rows.get(i).symbols().equals("unloaded")) {
                         rows.set(i, merged(rows.get(i), r));
+                    } else if (gone >= 0) {
+                        reuse(gone, r);
                     } else {
                         addedByBase.put(r.base(), added.size());
                         added.add(r);
@@ -71,6 +74,7 @@ public final class ModulesModel {
                         break;
                     }
                 }
+                trimUnloaded();
             } else if (e instanceof DebugEvent.TargetClosed) {
                 added.clear();
                 addedByBase.clear();
@@ -92,6 +96,45 @@ public final class ModulesModel {
             if (i != null && rows.get(i).setSymbolState(c.getValue())) updated[n++] = i;
         }
         rows.updated(java.util.Arrays.stream(updated, 0, n).sorted().toArray());
+    }
+
+    /** How many rows of modules no longer loaded are kept (the oldest go first): a long session's dlopen/dlclose stays bounded. */
+    public static final int UNLOADED_LIMIT = 64;
+
+    /** The row of an unloaded module with this path, which a new load of the same file takes over; -1 if none. */
+    private int unloadedRow(String path) {
+        if (path.isEmpty()) return -1;
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            if (rows.get(i).symbols().equals("unloaded") && rows.get(i).path().equals(path)) return i;
+        }
+        return -1;
+    }
+
+    /** The module loaded again: its row of the last load shows this load (one row per file, not one per dlopen). */
+    private void reuse(int index, ModuleRow r) {
+        ModuleRow old = rows.get(index);
+        if (Integer.valueOf(index).equals(rowByBase.get(old.base()))) rowByBase.remove(old.base());
+        rowByBase.put(r.base(), index);
+        SymbolLoadStatus known = symbolStates.get(r.base());
+        if (known != null) r.setSymbolState(known);
+        rows.set(index, r);
+    }
+
+    private void trimUnloaded() {
+        long unloaded = rows.stream().filter(r -> r.symbols().equals("unloaded")).count();
+        if (unloaded <= UNLOADED_LIMIT) return;
+        for (int i = 0; i < rows.size() && unloaded > UNLOADED_LIMIT; ) {
+            if (rows.get(i).symbols().equals("unloaded")) {
+                rows.remove(i);
+                unloaded--;
+            } else {
+                i++;
+            }
+        }
+        rowByBase.clear();
+        for (int i = 0; i < rows.size(); i++) {
+            if (!rows.get(i).symbols().equals("unloaded") || !rowByBase.containsKey(rows.get(i).base())) rowByBase.put(rows.get(i).base(), i);
+        }
     }
 
     /** The row already shown, with the fields it lacked taken from a second report of the same module. */

@@ -62,6 +62,7 @@ public final class SymbolSearchView {
         }
         long id = ++searches;
         if (text.matches("(?i)0x[0-9a-f]{1,16}")) {                 // an address: ln, not x
+            hits.clear();                                        // the results of the last pattern are not this address's
             status.setText("Looking up " + text + "…");
             engine.submit(new Command.DescribeAddress(dev.sextant.engine.api.Address.of(Long.parseUnsignedLong(text.substring(2), 16))))
                     .whenComplete((String what, Throwable error) -> Platform.runLater(() -> {
