@@ -56,7 +56,8 @@ class MisdiagnosisTest {
             }
         }
         System.out.println("stop reasons of the truncated cores: " + stops);
-        assertThat(stops).as("some walk was cut short by the truncation").anySatisfy(why -> assertThat(why).contains("cannot be read"));
+        assertThat(stops).as("some walk was cut short by the truncation").isNotEmpty()
+                .allSatisfy(why -> assertThat(why).matches("(no unwind information|the unwinder needed memory|the unwind information|the walk stopped).*"));
         // A different program given as the executable is still refused, and said so.
         Path other = NativePrograms.compile("threads", Files.createDirectories(dir.resolve("other")));
         DumpReport wrong = read(core, Optional.of(other));
