@@ -50,20 +50,22 @@ public final class BindAction {
         CompletableFuture<BindResult> done = new CompletableFuture<>();
         Thread worker = new Thread(() -> {
             long t0 = System.nanoTime();
-            AtomicInteger modules = new AtomicInteger(), procedures = new AtomicInteger(), failures = new AtomicInteger();
+            AtomicInteger procedures = new AtomicInteger(), failures = new AtomicInteger();
+            // Libraries, as the tree lists them: one per name, however many objects need it.
+            java.util.Set<String> modules = java.util.concurrent.ConcurrentHashMap.newKeySet();
             try {
                 BindResult r = new Binder().bind(image, SearchPath.system(), Optional.empty(),
                         allImages ? EnumSet.of(BindFlag.ALL_IMAGES) : EnumSet.noneOf(BindFlag.class),
                         (reason, imageName, dllName, va, parameter) -> {
                             boolean failed = failure(reason);
                             if (failed) failures.incrementAndGet();
-                            if (reason == BindReason.BindImportModule || reason == BindReason.BindImportModuleFailed) modules.incrementAndGet();
+                            if (reason == BindReason.BindImportModule || reason == BindReason.BindImportModuleFailed) modules.add(dllName);
                             if (reason == BindReason.BindImportProcedure || reason == BindReason.BindImportProcedureFailed) procedures.incrementAndGet();
                             bridge.onEvent(new DebugEvent.BindStatusReported(id, reason.code(), reason.name(), imageName, dllName, va,
                                     text(parameter), failed));
                             return !cancel.isCancelled();
                         });
-                bridge.onEvent(new DebugEvent.BindFinished(id, image.toString(), modules.get(), procedures.get(), failures.get(),
+                bridge.onEvent(new DebugEvent.BindFinished(id, image.toString(), modules.size(), procedures.get(), failures.get(),
                         r.stopped(), (System.nanoTime() - t0) / 1_000_000));
                 done.complete(r);
             } catch (Exception e) {
@@ -97,15 +99,16 @@ public final class BindAction {
         live = null;
         long id = BINDS.incrementAndGet();
         long t0 = System.nanoTime();
-        AtomicInteger modules = new AtomicInteger(), procedures = new AtomicInteger();
+        AtomicInteger procedures = new AtomicInteger();
+        java.util.Set<String> modules = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
             live = dev.sextant.engine.bind.LiveBindObserver.start(program, (reason, imageName, dllName, va, parameter) -> {
-                if (reason == BindReason.BindImportModule) modules.incrementAndGet();
+                if (reason == BindReason.BindImportModule) modules.add(dllName);
                 if (reason == BindReason.BindImportProcedure) procedures.incrementAndGet();
                 bridge.onEvent(new DebugEvent.BindStatusReported(id, reason.code(), reason.name(), imageName, dllName, va,
                         text(parameter), failure(reason)));
                 if (reason == BindReason.BindImageComplete) {
-                    bridge.onEvent(new DebugEvent.BindFinished(id, imageName, modules.get(), procedures.get(), 0, false,
+                    bridge.onEvent(new DebugEvent.BindFinished(id, imageName, modules.size(), procedures.get(), 0, false,
                             (System.nanoTime() - t0) / 1_000_000));
                 }
                 return true;

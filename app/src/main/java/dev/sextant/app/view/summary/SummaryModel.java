@@ -45,7 +45,7 @@ public final class SummaryModel {
                         p.commandLine(), p.executable().orElse("unknown"),
                         o.signal().map(s -> s.name() + " — " + s.codeName()).orElse("none"),
                         o.signal().flatMap(s -> s.faultAddress()).map(Object::toString).orElse("—"),
-                        crashed, o.threads().size(), ""));
+                        crashed, o.threads().size(), o.format().startsWith("live") ? "Linux, " + p.arch() : ""));
             } else if (e instanceof DebugEvent.CrashSummarized c && c.stopId() == stopId) {
                 Summary old = summary.get();
                 // A Linux signal was already said with its code; other platforms' crashes are said here.
