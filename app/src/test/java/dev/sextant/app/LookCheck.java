@@ -61,6 +61,8 @@ final class LookCheck {
             boolean byteColumn = memory && column != null && column.matches("[0-9a-f]{2}");
             if (byteColumn && (cell.getText() == null || cell.getText().strip().length() != 2 || elided(cell))) {
                 out.add(table + ": byte column " + column + " shows \"" + drawn(cell) + "\" (" + Math.round(cell.getWidth()) + " px wide)");
+            } else if ("??".equals(cell.getText()) && !memory) {
+                out.add(table + ": column " + column + " says \"??\" (say what is known: module!address, as the command line does)");
             } else if ((byteColumn || KEY_COLUMNS.contains(column)) && elided(cell)) {
                 out.add(table + ": column " + column + " (" + Math.round(cell.getWidth()) + " px) draws \"" + cell.getText() + "\" as \""
                         + drawn(cell) + "\"");
