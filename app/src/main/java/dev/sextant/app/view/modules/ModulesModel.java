@@ -25,6 +25,8 @@ public final class ModulesModel {
     private final Map<String, SymbolLoadStatus> symbolStates = new HashMap<>();   // by base, also for rows not reported yet
     private final Map<String, Integer> rowByBase = new HashMap<>();
     private final Map<String, Integer> addedByBase = new HashMap<>();    // rows of this batch not yet in the table
+    private final Map<String, Integer> unloadedByPath = new HashMap<>();   // rows of unloaded modules, by path
+    private int unloaded;                                                  // how many rows say "unloaded"
     private long stopId = -1;
 
     public ObservableList<ModuleRow> rows() { return readOnly; }
@@ -42,6 +44,8 @@ public final class ModulesModel {
                 rows.clear();
                 rowByBase.clear();
                 symbolStates.clear();
+                unloadedByPath.clear();
+                unloaded = 0;
             } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() >= stopId) {
                 ModuleRow r = row(m.module());
                 // A live target reports its first modules twice: from /proc/PID/maps when it is
@@ -71,6 +75,8 @@ public final class ModulesModel {
                     ModuleRow r = rows.get(i);
                     if (r.base().equals(base) && !r.symbols().equals("unloaded")) {
                         rows.set(i, r.withSymbols("unloaded"));
+                        if (!r.path().isEmpty()) unloadedByPath.put(r.path(), i);
+                        unloaded++;
                         break;
                     }
                 }
@@ -82,6 +88,8 @@ public final class ModulesModel {
                 rows.clear();
                 rowByBase.clear();
                 symbolStates.clear();
+                unloadedByPath.clear();
+                unloaded = 0;
             }
         }
         addRows(added);
@@ -103,25 +111,25 @@ public final class ModulesModel {
 
     /** The row of an unloaded module with this path, which a new load of the same file takes over; -1 if none. */
     private int unloadedRow(String path) {
-        if (path.isEmpty()) return -1;
-        for (int i = rows.size() - 1; i >= 0; i--) {
-            if (rows.get(i).symbols().equals("unloaded") && rows.get(i).path().equals(path)) return i;
-        }
-        return -1;
+        Integer i = path.isEmpty() ? null : unloadedByPath.get(path);
+        if (i == null || i >= rows.size() || !rows.get(i).symbols().equals("unloaded") || !rows.get(i).path().equals(path)) return -1;
+        return i;
     }
 
     /** The module loaded again: its row of the last load shows this load (one row per file, not one per dlopen). */
     private void reuse(int index, ModuleRow r) {
         ModuleRow old = rows.get(index);
         if (Integer.valueOf(index).equals(rowByBase.get(old.base()))) rowByBase.remove(old.base());
+        unloadedByPath.remove(old.path());
+        unloaded--;
         rowByBase.put(r.base(), index);
         SymbolLoadStatus known = symbolStates.get(r.base());
         if (known != null) r.setSymbolState(known);
         rows.set(index, r);
     }
 
+    /** Drops the oldest unloaded rows beyond the limit (O(rows), only when over it: a storm of new modules costs nothing here). */
     private void trimUnloaded() {
-        long unloaded = rows.stream().filter(r -> r.symbols().equals("unloaded")).count();
         if (unloaded <= UNLOADED_LIMIT) return;
         for (int i = 0; i < rows.size() && unloaded > UNLOADED_LIMIT; ) {
             if (rows.get(i).symbols().equals("unloaded")) {
@@ -132,8 +140,11 @@ public final class ModulesModel {
             }
         }
         rowByBase.clear();
+        unloadedByPath.clear();
         for (int i = 0; i < rows.size(); i++) {
-            if (!rows.get(i).symbols().equals("unloaded") || !rowByBase.containsKey(rows.get(i).base())) rowByBase.put(rows.get(i).base(), i);
+            ModuleRow r = rows.get(i);
+            if (!r.symbols().equals("unloaded") || !rowByBase.containsKey(r.base())) rowByBase.put(r.base(), i);
+            if (r.symbols().equals("unloaded") && !r.path().isEmpty()) unloadedByPath.put(r.path(), i);
         }
     }
 
