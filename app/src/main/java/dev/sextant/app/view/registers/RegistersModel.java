@@ -70,12 +70,17 @@ public final class RegistersModel {
         }
     }
 
-    /** The order gdb's {@code info registers} uses (rax first, then r8–r15, rip, eflags); others after, as they came. */
+    /**
+     * x86's registers in the order gdb's {@code info registers} uses (rax first, then r8–r15, rip,
+     * eflags); others after, as they came. Other architectures keep the order of their ABI as the
+     * engine gives it (s390's and arm's r8–r15 are not x86's).
+     */
     private static final List<String> ORDER = List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs",
             "fs_base", "gs_base", "eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip");
 
     static List<RegisterRow> inOrder(List<RegisterRow> rows) {
+        if (rows.stream().noneMatch(r -> r.name().equals("rax") || r.name().equals("eax"))) return rows;
         List<RegisterRow> out = new java.util.ArrayList<>(rows);
         out.sort(java.util.Comparator.comparingInt(r -> {
             int i = ORDER.indexOf(r.name());
