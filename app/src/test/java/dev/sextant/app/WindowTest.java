@@ -78,8 +78,8 @@ public abstract class WindowTest {
     protected String diagnostics() { return ""; }
 
     /** The demo's crash core and its executable (built once and cached), as Open demo crash opens them. */
-    protected static List<Path> demoCore() throws Exception {
-        return DemoCore.prepare();
+    protected List<Path> demoCore() throws Exception {
+        return DemoCore.prepare(engine);
     }
 
     /** Writes a snapshot of the window to {@code png}, as {@code --screenshot} does. */

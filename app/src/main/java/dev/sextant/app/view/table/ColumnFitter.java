@@ -1,8 +1,8 @@
 package dev.sextant.app.view.table;
 
+import dev.sextant.app.view.FxThread;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -44,7 +44,7 @@ final class ColumnFitter<R> {
     private void queue() {
         if (queued || fitted.isEmpty()) return;
         queued = true;
-        Platform.runLater(this::measure);
+        FxThread.later(this::measure);
     }
 
     private void measure() {
