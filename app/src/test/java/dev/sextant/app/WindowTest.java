@@ -82,11 +82,6 @@ public abstract class WindowTest {
         return DemoCore.prepare(engine);
     }
 
-    /** Writes a snapshot of the window to {@code png}, as {@code --screenshot} does. */
-    protected static void screenshot(javafx.scene.image.WritableImage image, Path png) throws java.io.IOException {
-        Screenshot.write(image, png);
-    }
-
     protected static byte[] procMem(int pid, long address, int length) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {
             f.seek(address);
@@ -118,5 +113,14 @@ public abstract class WindowTest {
         String map = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
                 .filter(l -> l.endsWith(real)).findFirst().orElseThrow();
         return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
+    }
+
+    /** Writes the window as it is now to {@code png} (call on the FX thread). */
+    protected void screenshot(Path png) {
+        try {
+            Screenshot.write(window.stage().getScene().snapshot(null), png);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
