@@ -539,16 +539,33 @@ final class LiveTarget implements AutoCloseable {
         }
         for (long base : m.loaded()) {
             String path = names.getOrDefault(base, "");
-            long end = base;
-            for (ProcMaps.Mapping map : maps) {
-                if (map.path().orElse("").equals(path) && Long.compareUnsigned(map.end(), end) > 0) end = map.end();
-            }
+            long end = extent(maps, base, path);
             Optional<String> file = !path.isEmpty() && Files.isRegularFile(Path.of(path))
                     ? Optional.of(path) : Optional.empty();
-            Module mod = new Module(path, Address.of(base), end - base, Optional.empty(), file, Optional.empty());
+            Optional<String> buildId = file.flatMap(f -> dev.sextant.engine.format.elf.BuildId.ofFile(java.nio.file.Path.of(f)));
+            Module mod = new Module(path, Address.of(base), end - base, buildId, file, Optional.empty());
             modulesByBase.put(base, mod);
             sink.emit(new DebugEvent.ModuleLoaded(id, mod));
         }
+    }
+
+    /**
+     * Where a library loaded at {@code base} ends: the last mapping of the file mapped at its base.
+     * The link map's name ({@code /lib/…/libc.so.6}) and /proc/PID/maps' ({@code /usr/lib/…}, the
+     * resolved path) differ on a merged-/usr system, so the file is the one mapped at the base, by
+     * inode, and the link map's name is the fallback.
+     */
+    static long extent(List<ProcMaps.Mapping> maps, long base, String path) {
+        ProcMaps.Mapping first = null;
+        for (ProcMaps.Mapping map : maps) {
+            if (map.start() == base && map.path().isPresent()) { first = map; break; }
+        }
+        long end = base;
+        for (ProcMaps.Mapping map : maps) {
+            boolean same = first != null ? map.inode() == first.inode() && map.path().equals(first.path()) : map.path().orElse("").equals(path);
+            if (same && Long.compareUnsigned(map.start(), base) >= 0 && Long.compareUnsigned(map.end(), end) > 0) end = map.end();
+        }
+        return end;
     }
 
     /** Brings libdwfl's module list up to date after dlopen/dlclose, before anything reads symbols or unwinds. */
