@@ -36,8 +36,7 @@ final class LocalsReport {
             j.endArray().endObject();
         }
         j.endArray().endObject();
-        j.newline();
-        return j.text();
+        return j.text() + "\n";
     }
 
     static void variable(JsonOut j, Variable v) {

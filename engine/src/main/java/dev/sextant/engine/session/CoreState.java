@@ -64,7 +64,7 @@ final class CoreState implements AutoCloseable {
         if (session == null) {
             image = CoreMemoryImage.open(core);
             files = new ModuleFileMemory(report.modules());
-            session = StateSession.open(ElfCoreReader.openDwfl(core, options), true, memory);
+            session = StateSession.open(ElfCoreReader.openSession(core, options), true, memory);
         }
         return session;
     }

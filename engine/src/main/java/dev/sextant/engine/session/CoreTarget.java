@@ -45,9 +45,9 @@ final class CoreTarget {
 
     private final Host host;
     private CoreMemory memory;
-    private CoreState state;     // an ELF core's variables and scope
     /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
     private String breakpadStores = "";
+    private CoreState state;        // an ELF core's variables and scope
 
     CoreTarget(Host host) {
         this.host = host;
@@ -87,9 +87,6 @@ final class CoreTarget {
         return Address.of(AddressExpression.evaluate(e.expression(), name -> c.thread
                 .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty())));
     }
-
-    /** Whether an ELF core is open: its variables can be read and its scope set. */
-    boolean hasState() { return state != null; }
 
     private CoreState requireState() {
         if (state == null) throw new TargetException("no program state: open an ELF core or attach to a process first");

@@ -4,6 +4,7 @@ import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DebugListener;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Engine;
@@ -17,6 +18,8 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.breakpad.BreakpadExport;
+import dev.sextant.engine.code.Disassembler;
+import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.ProcessList;
 import dev.sextant.engine.symbols.SymbolHandler;
@@ -24,6 +27,7 @@ import dev.sextant.engine.symbols.SymbolPath;
 import dev.sextant.engine.unwind.UnwindListings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +115,7 @@ public final class EngineThread implements Engine {
                     next = queue.poll(50, TimeUnit.MILLISECONDS);
                 } else if (System.nanoTime() - lastActivity < 2_000_000L) {
                     next = queue.poll();        // the target just stopped or reported: look again at once
-                    if (next == null) Thread.onSpinWait();
+                    if (next == null) Thread.yield();      // let the target run on this core: it is what we wait for
                 } else {
                     // Running and quiet: wait for a command or the next ptrace stop, checked more
                     // rarely the longer the target has been quiet (1 ms, then 4 ms after 0.1 s,
@@ -129,6 +133,7 @@ public final class EngineThread implements Engine {
         }
         if (live != null) closeLive();
         core.close();
+        if (disassembler != null) disassembler.close();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -226,11 +231,16 @@ public final class EngineThread implements Engine {
         onLive(Command.SetBreakpoint.class, LiveTarget::setBreakpoint);
         onLive(Command.RemoveBreakpoint.class, LiveTarget::removeBreakpoint);
         onLive(Command.EnableBreakpoint.class, LiveTarget::enableBreakpoint);
+        onLive(Command.ConfigureBreakpoint.class, LiveTarget::configureBreakpoint);
+        onLive(Command.SetWatchpoint.class, LiveTarget::setWatchpoint);
+        onLive(Command.RemoveWatchpoint.class, LiveTarget::removeWatchpoint);
+        onLive(Command.SetProgramCounter.class, LiveTarget::setProgramCounter);
+        onLive(Command.RunTo.class, LiveTarget::runTo);
+        // program state: the live target's at this stop (any frame), or the open core's
         on(Command.SetScope.class, this::setScope);
         onLive(Command.ReadStacks.class, this::readStacks);
         onLive(Command.WhileStopped.class, this::whileStopped);
         on(Command.SetStopPolicy.class, c -> { readStacksAtStop = c.readStacks(); return Boolean.TRUE; });
-        // program state: the live target's at this stop, or the open core's
         on(Command.ReadVariables.class, c -> live != null ? live.readVariables(c) : core.readVariables(c));
         on(Command.Evaluate.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
         // memory: the live target's, or the open core's
@@ -259,6 +269,10 @@ public final class EngineThread implements Engine {
         on(Command.WriteUnwindListing.class, this::unwindListing);
         on(Command.ListProcesses.class, c -> ProcessList.list());
         on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
+        // code: of a module file (no target needed), or of the live target's memory
+        on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
+                : requireLive().disassemble(c));
+        on(Command.DisassembleFunctions.class, this::disassembleFunctions);
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
@@ -292,7 +306,7 @@ public final class EngineThread implements Engine {
     private ProcessInfo attach(Command.Attach a) {
         core.close();
         replaceLive();
-        live = LiveTarget.attach(a.pid(), sink);
+        live = LiveTarget.attach(a.pid(), sink, this::disassembler);
         symbols.openProcess(a.pid().value());
         return live.processInfo();
     }
@@ -300,7 +314,7 @@ public final class EngineThread implements Engine {
     private ProcessInfo launch(Command.Launch l) {
         core.close();
         replaceLive();
-        live = LiveTarget.launch(l, sink);
+        live = LiveTarget.launch(l, sink, this::disassembler);
         ProcessInfo info = live.processInfo();
         symbols.openProcess(info.pid().value());
         return info;
@@ -316,14 +330,6 @@ public final class EngineThread implements Engine {
         requireLive().kill();
         if (live != null) closeLive();
         return Boolean.TRUE;
-    }
-
-    /** The scope of the live target, else of the open core (whose change the engine announces here). */
-    private Boolean setScope(Command.SetScope s) {
-        if (live != null || !core.hasState()) return requireLive().setScope(s);
-        boolean changed = core.setScope(s);
-        if (changed) notifySymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
-        return changed;
     }
 
     private MemoryBlock readMemory(Command.ReadMemory r) {
@@ -377,6 +383,31 @@ public final class EngineThread implements Engine {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Disassembler disassembler;
+
+    /** The engine's Capstone handle, opened at the first disassembly. */
+    Disassembler disassembler() {
+        if (disassembler == null) {
+            Disassembler.unavailableReason().ifPresent(r -> { throw new TargetException(r); });
+            disassembler = new Disassembler();
+        }
+        return disassembler;
+    }
+
+    private List<Disassembly> disassembleFunctions(Command.DisassembleFunctions f) {
+        List<Disassembly> all = new ArrayList<>();
+        FileCode.disassembleAllFunctions(f.file(), disassembler(), all::add);
+        return all;
+    }
+
+    /** The live target's scope, or the open core's (whose change is announced here). */
+    private Boolean setScope(Command.SetScope s) {
+        if (live != null) return live.setScope(s);
+        boolean changed = core.setScope(s);
+        if (changed) notifySymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return changed;
     }
 
     private void replaceLive() {

@@ -21,6 +21,7 @@ public final class SummaryModel {
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private long stopId = -1;
     private Tid stoppedTid;   // the thread that stopped a live target last
+    private final java.util.Set<Tid> threads = new java.util.HashSet<>();   // as Threads lists them: created and exited while running too
 
     public ReadOnlyObjectProperty<Summary> summary() { return summary.getReadOnlyProperty(); }
 
@@ -28,11 +29,14 @@ public final class SummaryModel {
 
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
+        boolean counted = false;     // threads came or went while running: the count once per batch
         for (DebugEvent e : batch) {
             if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
                 stoppedTid = null;
                 diagnostics.clear();
+                threads.clear();
+                o.threads().forEach(t -> threads.add(t.tid()));
                 var p = o.process();
                 String crashed = o.threads().stream().filter(ThreadInfo::crashed).findFirst()
                         .map(t -> t.tid() + t.name().map(n -> " \"" + n + "\"").orElse("")).orElse("none");
@@ -41,7 +45,7 @@ public final class SummaryModel {
                         p.commandLine(), p.executable().orElse("unknown"),
                         o.signal().map(s -> s.name() + " — " + s.codeName()).orElse("none"),
                         o.signal().flatMap(s -> s.faultAddress()).map(Object::toString).orElse("—"),
-                        crashed, o.threads().size(), ""));
+                        crashed, o.threads().size(), o.format().startsWith("live") ? "Linux, " + p.arch() : ""));
             } else if (e instanceof DebugEvent.CrashSummarized c && c.stopId() == stopId) {
                 Summary old = summary.get();
                 // A Linux signal was already said with its code; other platforms' crashes are said here.
@@ -74,7 +78,13 @@ public final class SummaryModel {
                 }
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), why,
                         address, p.tid().toString(), old.threads(), old.system()));
+            } else if (e instanceof DebugEvent.ThreadCreated c && c.stopId() >= stopId && threads.add(c.tid())) {
+                counted = true;
+            } else if (e instanceof DebugEvent.ThreadExited x && x.stopId() >= stopId && threads.remove(x.tid())) {
+                counted = true;
             } else if (e instanceof DebugEvent.ThreadsRefreshed t && t.stopId() >= stopId && !summary.get().file().isEmpty()) {
+                threads.clear();
+                t.threads().forEach(x -> threads.add(x.tid()));
                 Summary old = summary.get();
                 String stopped = stoppedTid == null ? old.crashedThread() : t.threads().stream()
                         .filter(x -> x.tid().equals(stoppedTid)).findFirst()
@@ -84,7 +94,7 @@ public final class SummaryModel {
             } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId && !summary.get().file().isEmpty()) {
                 Summary old = summary.get();
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), "running",
-                        "—", "none (running)", old.threads(), old.system()));
+                        "—", "— (running)", threads.size(), old.system()));
             } else if (e instanceof DebugEvent.DiagnosticReported d && d.stopId() == stopId) {
                 diagnostics.add(d.diagnostic());
             } else if (e instanceof DebugEvent.TargetClosed) {
@@ -92,5 +102,13 @@ public final class SummaryModel {
                 diagnostics.clear();
             }
         }
+        if (counted) recount();
+    }
+
+    private void recount() {
+        Summary old = summary.get();
+        if (old.file().isEmpty()) return;
+        summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), old.signal(),
+                old.address(), old.crashedThread(), threads.size(), old.system()));
     }
 }

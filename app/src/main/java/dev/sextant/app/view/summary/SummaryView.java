@@ -14,7 +14,8 @@ import javafx.scene.layout.VBox;
 
 /** The crash summary: signal, address, crashing thread, executable; and the problems met reading the dump. */
 public final class SummaryView {
-    private final VBox node;
+    private final Label title;
+    private final VBox details;
 
     public SummaryView(SummaryModel model) {
         GridPane grid = new GridPane();
@@ -28,7 +29,7 @@ public final class SummaryView {
         row(grid, 4, "Process", "summary-process", model, s -> s.process() + (s.commandLine().isEmpty() ? "" : "   " + s.commandLine()));
         row(grid, 5, "Dump|Target", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
         row(grid, 6, "System", "summary-system", model, Summary::system);
-        Label title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
+        title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
         title.setId("summary-title");
         title.getStyleClass().add("title-4");
         title.setGraphic(Icon.SIGNAL.graphic(20));
@@ -51,9 +52,9 @@ public final class SummaryView {
                 problems.getChildren().add(l);
             }
         });
-        node = new VBox(6, title, grid, problems);
-        node.getStyleClass().add("summary");
-        node.setStyle("-fx-padding: 8 10 8 10;");
+        details = new VBox(6, grid, problems);
+        details.getStyleClass().add("summary");
+        details.setStyle("-fx-padding: 0 10 6 34;");
     }
 
     /** {@code name} may be "for dumps|for live processes". */
@@ -72,5 +73,9 @@ public final class SummaryView {
         grid.add(new HBox(v), 1, r);
     }
 
-    public Node node() { return node; }
+    /** The headline ("SIGSEGV in 4242 (crash)"), shown when the summary is folded too. */
+    public Label title() { return title; }
+
+    /** Signal, address, threads, executable, …, and the problems met reading the target. */
+    public Node details() { return details; }
 }

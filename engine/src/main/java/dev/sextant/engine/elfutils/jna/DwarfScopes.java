@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Variables in scope at a pc, their locations and types, read through libdw from one {@link Dwfl}
- * session: {@code dwarf_getscopes} (then {@code dwarf_getscopes_die} for the concrete chain of
+ * session (the translating class over {@code LibDwState}'s raw bindings; {@code elfutils.DwarfVariables}
+ * is its concept): {@code dwarf_getscopes} (then {@code dwarf_getscopes_die} for the concrete chain of
  * inlined calls, as eu-stack does), {@code dwarf_getlocation_addr}, {@code dwarf_frame_cfa}. Results
  * are copied out as {@link DwarfDie} records. Used on the thread that owns the session; lives no
  * longer than it.
