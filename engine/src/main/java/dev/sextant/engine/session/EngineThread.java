@@ -144,8 +144,25 @@ public final class EngineThread implements Engine {
             return any;
         } catch (RuntimeException e) {
             emit(new DebugEvent.DiagnosticReported(stopId, new Diagnostic(Severity.ERROR, "live target: " + e.getMessage())));
+            collectExit();
             closeLive();
             return true;
+        }
+    }
+
+    /**
+     * A process SIGKILLed while one of its stops was being handled makes the next ptrace request fail
+     * (ESRCH) before its exit reaches waitpid: pump a little longer, so that the exit status is
+     * collected and the session ends with ProcessExited and its reason instead of in silence.
+     */
+    private void collectExit() {
+        long until = System.nanoTime() + 200_000_000L;
+        while (!live.ended() && System.nanoTime() < until) {
+            try {
+                if (!live.pump()) Thread.onSpinWait();
+            } catch (RuntimeException stillDying) {
+                Thread.onSpinWait();     // the rest of the stop fails the same way; the exit comes next
+            }
         }
     }
 
