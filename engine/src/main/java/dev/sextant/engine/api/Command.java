@@ -7,7 +7,8 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
-        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions {
+        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions,
+        Command.LocateSource, Command.SetSourceSubstitutions, Command.ReadFrameRegisters {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -144,4 +145,31 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     record SetTypeOptions(java.util.Set<TypeOption> options) implements Command<Boolean> {
         public SetTypeOptions { options = java.util.Set.copyOf(options); }
     }
+
+    /**
+     * The text of source file {@code file} (as the line table names it) of the code at {@code pc}:
+     * found through the substitutions, at the DWARF path, under the compilation directory, beside the
+     * module's file, then from debuginfod ({@code /buildid/ID/source/PATH}) by the symbol handler,
+     * with progress and {@code cancellation}. Answers {@link SourceText.NotFound} listing every place
+     * looked when none has it. Never reads on the caller's thread.
+     */
+    record LocateSource(Address pc, String file, Cancellation cancellation) implements Command<SourceText> {
+        public LocateSource {
+            if (file == null || file.isEmpty()) throw new IllegalArgumentException("give the source file's name");
+        }
+    }
+
+    /**
+     * Replace the source path substitutions (gdb's {@code set substitute-path}), kept for this user
+     * across runs; raises {@code ChangeSymbolState(PATHS, 0)}. Answers the list now in force.
+     */
+    record SetSourceSubstitutions(java.util.List<SourceSubstitution> substitutions) implements Command<java.util.List<SourceSubstitution>> {
+        public SetSourceSubstitutions { substitutions = java.util.List.copyOf(substitutions); }
+    }
+
+    /**
+     * The registers of frame {@code frame} (a Call stack row) of {@code thread} as unwound, on a live
+     * target (stopped) or a core.
+     */
+    record ReadFrameRegisters(Tid thread, int frame) implements Command<UnwoundRegisters> {}
 }

@@ -16,6 +16,7 @@ import dev.sextant.engine.dump.MinidumpReader;
 import dev.sextant.engine.dump.SecondaryData;
 import dev.sextant.engine.dump.CoreReadListener;
 import dev.sextant.engine.dump.ElfCoreReader;
+import dev.sextant.engine.source.SourceSubstitutions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -216,6 +217,10 @@ public final class EngineThread implements Engine {
             if (result instanceof dev.sextant.engine.api.MemoryBlock b) emit(new DebugEvent.MemoryRead(stopId, b));
             return result;
         }
+        if (command instanceof Command.LocateSource l) return (R) new Later(symbols.locateSource(l, substitutions));
+        if (command instanceof Command.SetSourceSubstitutions s) return (R) setSubstitutions(s.substitutions());
+        if (live == null && command instanceof Command.SetScope sc) return (R) dumpScope(sc);
+        if (live == null && command instanceof Command.ReadFrameRegisters f) return (R) dumpFrameRegisters(f);
         if (live == null) throw new dev.sextant.engine.api.TargetException("no live process: attach or launch one first");
         if (command instanceof Command.Detach) {
             live.detach();
@@ -236,6 +241,40 @@ public final class EngineThread implements Engine {
         }
         return result;
     }
+
+    private java.util.List<dev.sextant.engine.api.SourceSubstitution> setSubstitutions(java.util.List<dev.sextant.engine.api.SourceSubstitution> subs) {
+        SourceSubstitutions.save(substitutionsFile, subs);
+        substitutions = java.util.List.copyOf(subs);
+        notifySymbolState(EngineListener.DEBUG_CSS_PATHS, 0);
+        return substitutions;
+    }
+
+    /** A dump's scope: the thread and frame the user selected (a live target keeps its own). */
+    private Boolean dumpScope(Command.SetScope sc) {
+        if (dump.isEmpty()) throw new dev.sextant.engine.api.TargetException("no target: open a dump or start a process first");
+        if (sc.equals(dumpScope)) return Boolean.FALSE;
+        dumpScope = sc;
+        notifySymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return Boolean.TRUE;
+    }
+
+    private Object dumpFrameRegisters(Command.ReadFrameRegisters f) {
+        DumpKind d = dump.orElseThrow(() -> new dev.sextant.engine.api.TargetException("no target: open a dump or start a process first"));
+        FrameRegisterRows.requireX86_64(d.arch());
+        if (d.minidump()) {
+            throw new dev.sextant.engine.api.TargetException("a minidump's caller frames are not unwound with their registers yet: frame 0's are in the thread's registers");
+        }
+        return new Later(symbols.frameRegisters(f.thread().value(), f.frame())
+                .thenApply(r -> FrameRegisterRows.of(f.thread(), f.frame(), r)));
+    }
+
+    /** The open dump (none while a live target or nothing is open): whether a minidump, and its threads' architecture. */
+    private record DumpKind(boolean minidump, String arch) {}
+
+    private Optional<DumpKind> dump = Optional.empty();
+    private Command.SetScope dumpScope = new Command.SetScope(new dev.sextant.engine.api.Tid(0), 0);
+    private final java.nio.file.Path substitutionsFile = SourceSubstitutions.defaultFile(System.getenv());
+    private java.util.List<dev.sextant.engine.api.SourceSubstitution> substitutions = SourceSubstitutions.load(substitutionsFile);
 
     private void replaceLive() {
         if (live == null) return;
@@ -313,11 +352,16 @@ public final class EngineThread implements Engine {
     private void closeCore() {
         if (core != null && core.image != null) core.image.close();
         core = null;
+        dump = Optional.empty();
     }
 
     private DumpReport openCore(Command.OpenCore open) {
         closeCore();
         DumpReport report = readCore(open);
+        dump = Optional.of(new DumpKind(MinidumpReader.isMinidump(open.core()),
+                report.threads().stream().findFirst().map(t -> t.registers().arch()).orElse("unknown")));
+        dumpScope = new Command.SetScope(report.threads().stream().filter(ThreadInfo::crashed).findFirst()
+                .or(() -> report.threads().stream().findFirst()).map(ThreadInfo::tid).orElse(new dev.sextant.engine.api.Tid(0)), 0);
         if (!MinidumpReader.isMinidump(open.core())) {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());

@@ -200,6 +200,10 @@ final class LiveTarget implements AutoCloseable {
             scope = sc;
             sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
             return Boolean.TRUE;
+        } else if (c instanceof Command.ReadFrameRegisters f) {
+            requireRunning(false);
+            return FrameRegisterRows.of(f.thread(), f.frame(),
+                    dev.sextant.engine.elfutils.jna.DwflFrames.frameRegisters(dwfl, f.thread().value(), f.frame()));
         } else if (c instanceof Command.ReadMemory r) {
             // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
             return tracer.readProgramMemory(r.start().value(), r.length());

@@ -518,6 +518,29 @@ public final class SymbolHandler implements AutoCloseable {
         return find(address.value()).map(m -> m.table.readFromFile()).orElse(false);
     }
 
+    /**
+     * {@code DW_AT_comp_dir} of the compile unit of the code at {@code pc}, for a source search;
+     * loads the module's symbols first (the search's first need of them).
+     */
+    public Optional<String> compDir(Address pc) {
+        checkThread();
+        Optional<ModuleRecord> m = find(pc.value());
+        if (m.isEmpty()) return Optional.empty();
+        ensureLoaded(m.get());
+        Optional<String> dir = m.get().lines ? dev.sextant.engine.elfutils.jna.DwflFrames.compDir(dwfl, pc.value()) : Optional.empty();
+        finishPending();
+        return dir;
+    }
+
+    /** The registers of Call-stack row {@code row} of core thread {@code tid}, as libdwfl unwinds them. */
+    public Optional<dev.sextant.engine.elfutils.jna.DwflFrames.Registers> frameRegisters(int tid, int row) {
+        checkThread();
+        if (core == null) throw new IllegalStateException("frameRegisters() reads a core; a live process is unwound by its tracer");
+        var r = dev.sextant.engine.elfutils.jna.DwflFrames.frameRegisters(dwfl, tid, row);
+        finishPending();
+        return r;
+    }
+
     /** Every thread's unwound pcs of the core, each symbolized (loading symbols as frames need them). */
     public List<List<AddressInfo>> stacks() {
         checkThread();

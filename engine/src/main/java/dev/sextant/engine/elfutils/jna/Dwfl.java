@@ -58,7 +58,7 @@ public final class Dwfl implements AutoCloseable {
     /** Registers (DWARF 0..16, 16 = pc) the next {@code set_initial_registers} hands libdwfl instead of the thread's own. */
     private Map<Integer, Long> restartRegisters;
 
-    private static final int MAX_FRAMES = 256;
+    static final int MAX_FRAMES = 256;
     /** libdwfl's default build-id directory (its debuginfo_path default is ":.debug:/usr/lib/debug"). */
     private static final String BUILD_ID_DIR = "/usr/lib/debug/.build-id";
 
