@@ -44,27 +44,50 @@ public final class DwflFrames {
     public static Optional<Registers> frameRegisters(Dwfl dwfl, int tid, int row) {
         if (!FrameRegisters.AVAILABLE || row < 0) return Optional.empty();
         Registers[] found = new Registers[1];
+        Registers[] inner = new Registers[1];
         int[] rows = new int[1];
         long[] pc = new long[1];
         byte[] isAct = new byte[1];
         LibDw.FrameCallback cb = (frame, arg) -> {
             if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
+            Registers here = read(frame, pc[0], inner[0]);
+            inner[0] = here;
             rows[0] += Math.max(1, dwfl.symbolize(pc[0], isAct[0] != 0).size());
             if (rows[0] <= row) return rows[0] > Dwfl.MAX_FRAMES * 4 ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
-            long[] values = new long[X86_64_REGISTERS];
-            boolean[] known = new boolean[X86_64_REGISTERS];
-            for (int r = 0; r < X86_64_REGISTERS; r++) {
-                var v = FrameRegisters.read(frame, r);
-                known[r] = v.isPresent();
-                values[r] = v.orElse(0);
-            }
-            // The pc is always known for a frame libdwfl reports, even where no rule gave register 16.
-            values[16] = pc[0];
-            known[16] = true;
-            found[0] = new Registers(pc[0], values, known);
+            found[0] = here;
             return LibDw.DWARF_CB_ABORT;
         };
         LibDw.dwfl_getthread_frames(dwfl.handle(), tid, cb, null);
         return Optional.ofNullable(found[0]);
+    }
+
+    private static final int RAX = 0, RBX = 3, RIP = 16;
+
+    /**
+     * One frame's registers. In a caller frame ({@code inner} present) the SysV x86-64 ABI's rules
+     * are applied where libdwfl 0.188's own defaults differ from them: its ABI CFI marks DWARF
+     * register 0 (rax, caller-saved) as same-value in the place of 3 (rbx, callee-saved). So rax is
+     * not recovered in a caller frame, and rbx, when no CFI rule restored it, keeps the inner frame's value.
+     */
+    private static Registers read(Pointer frame, long pc, Registers inner) {
+        long[] values = new long[X86_64_REGISTERS];
+        boolean[] known = new boolean[X86_64_REGISTERS];
+        for (int r = 0; r < X86_64_REGISTERS; r++) {
+            var v = FrameRegisters.read(frame, r);
+            known[r] = v.isPresent();
+            values[r] = v.orElse(0);
+        }
+        if (inner != null) {
+            known[RAX] = false;
+            values[RAX] = 0;
+            if (!known[RBX] && inner.known()[RBX]) {
+                known[RBX] = true;
+                values[RBX] = inner.values()[RBX];
+            }
+        }
+        // The pc is always known for a frame libdwfl reports, even where no rule gave register 16.
+        values[RIP] = pc;
+        known[RIP] = true;
+        return new Registers(pc, values, known);
     }
 }
