@@ -85,6 +85,8 @@ public final class MainWindow {
     private final ThreadsView threadsView;
     private final CallStackView stackView;
     private final ModulesView modulesView;
+    private final dev.sextant.app.view.source.CurrentFrame frames;
+    private final dev.sextant.app.view.source.SourceView sourceView;
     private boolean dark;
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
@@ -93,15 +95,24 @@ public final class MainWindow {
         bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply, symbolState::apply,
                 status::apply));
         engine.addListener(bridge);
+        var sourceActions = new dev.sextant.app.action.SourceActions(engine);
+        frames = new dev.sextant.app.view.source.CurrentFrame(sourceActions::setScope);
+        bridge.addModel(frames::apply);
         threadsView = new ThreadsView(threads, tid -> {
             stack.select(tid);
             registers.select(tid);
+            frames.selectThread(tid);
         });
         stackView = new CallStackView(stack);
         bindAction = new BindAction(bridge, status, this::showError);
         debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
+        var sourceModel = new dev.sextant.app.view.source.SourceModel(sourceActions, frames);
+        bridge.addModel(sourceModel::apply);
+        sourceView = new dev.sextant.app.view.source.SourceView(sourceModel, debug::breakpoint, debug::removeBreakpoint,
+                file -> dev.sextant.app.view.source.SourceLocate.choose(stage, file, sourceModel, this::showError, status::idle));
+        new dev.sextant.app.view.source.FrameNavigator(frames, stackView.kit().table(), stack::selected, registers, sourceActions, status::idle);
         memory = new dev.sextant.app.view.memory.MemoryModel(new dev.sextant.app.action.MemoryActions(engine));
         bridge.addModel(memory::apply);
         memoryView = new dev.sextant.app.view.memory.MemoryView(memory);
@@ -127,7 +138,9 @@ public final class MainWindow {
                 new Tab("Symbol load log", new dev.sextant.app.view.symbollog.SymbolLogView(symbolLog).node()), symbolSearchTab,
                 bindTab, unwindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
+        SplitPane lower = new SplitPane(titled("Source", sourceView.node()), bottom);
+        lower.setDividerPositions(0.5);
+        SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, lower);
         body.setOrientation(Orientation.VERTICAL);
         body.setDividerPositions(0.24, 0.72);
         notifications = new NotificationPane(body);
@@ -147,6 +160,14 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN), () -> threadsView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), () -> stackView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), () -> modulesView.kit().table().requestFocus());
+        // gdb's up (to the caller) and down (to the callee) from anywhere; Up/Down in the Call stack too.
+        // A filter, not an accelerator: the tables and the source area would take Ctrl+Up/Down for themselves.
+        KeyCodeCombination up = new KeyCodeCombination(KeyCode.UP, KeyCombination.SHORTCUT_DOWN);
+        KeyCodeCombination down = new KeyCodeCombination(KeyCode.DOWN, KeyCombination.SHORTCUT_DOWN);
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (up.match(e)) { frames.up(); e.consume(); }
+            else if (down.match(e)) { frames.down(); e.consume(); }
+        });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> {
             bottom.getSelectionModel().select(memoryTab);
             memoryView.focusAddress();
@@ -212,7 +233,7 @@ public final class MainWindow {
                 b ? java.util.Set.of(dev.sextant.engine.api.TypeOption.DECIMAL_VALUES) : java.util.Set.of())));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
-                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
+                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+Up/Ctrl+Down caller/callee frame (gdb's up/down) · click the source gutter to set or clear a breakpoint · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(), symbolsMenu(),
                 new Menu("View", null, darkItem, decimalItem), new Menu("Help", null, keys));
@@ -305,6 +326,11 @@ public final class MainWindow {
     }
 
     public DebugActions debug() { return debug; }
+
+    /** The current frame every view shows. */
+    public dev.sextant.app.view.source.CurrentFrame frames() { return frames; }
+
+    public dev.sextant.app.view.source.SourceView sourceView() { return sourceView; }
 
     private ToolBar toolbar() {
         Button open = new Button(null, Icon.OPEN_DUMP.graphic());

@@ -8,7 +8,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
         Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions,
-        Command.LocateSource, Command.SetSourceSubstitutions, Command.ReadFrameRegisters {
+        Command.LocateSource, Command.SetSourceSubstitutions, Command.ListSourceSubstitutions, Command.ReadFrameRegisters {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -166,6 +166,9 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     record SetSourceSubstitutions(java.util.List<SourceSubstitution> substitutions) implements Command<java.util.List<SourceSubstitution>> {
         public SetSourceSubstitutions { substitutions = java.util.List.copyOf(substitutions); }
     }
+
+    /** The source path substitutions in force (as kept for this user). */
+    record ListSourceSubstitutions() implements Command<java.util.List<SourceSubstitution>> {}
 
     /**
      * The registers of frame {@code frame} (a Call stack row) of {@code thread} as unwound, on a live

@@ -219,6 +219,7 @@ public final class EngineThread implements Engine {
         }
         if (command instanceof Command.LocateSource l) return (R) new Later(symbols.locateSource(l, substitutions));
         if (command instanceof Command.SetSourceSubstitutions s) return (R) setSubstitutions(s.substitutions());
+        if (command instanceof Command.ListSourceSubstitutions) return (R) substitutions;
         if (live == null && command instanceof Command.SetScope sc) return (R) dumpScope(sc);
         if (live == null && command instanceof Command.ReadFrameRegisters f) return (R) dumpFrameRegisters(f);
         if (live == null) throw new dev.sextant.engine.api.TargetException("no live process: attach or launch one first");

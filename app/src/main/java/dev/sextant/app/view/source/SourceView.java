@@ -1,0 +1,145 @@
+package dev.sextant.app.view.source;
+
+import dev.sextant.engine.api.SourceText;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.CodeArea;
+
+/**
+ * The current frame's source file at its line: a read-only RichTextFX {@link CodeArea} (its
+ * paragraphs are virtualised: only the visible lines are laid out, whatever the file's length),
+ * C/C++ colours computed off the FX thread, and a gutter with line numbers, breakpoints (click to
+ * set or clear) and a marker at each frame's line. A file not found lists where it was looked for
+ * and offers "Locate…".
+ */
+public final class SourceView {
+    private static final ExecutorService COLOURS = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sextant-source-colours");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final CodeArea area = new CodeArea();
+    private final Label title = new Label("Source");
+    private final Label message = new Label();
+    private final ListView<String> looked = new ListView<>();
+    private final Button locate = new Button("Locate…");
+    private final VBox missing;
+    private final BorderPane node;
+    private final Gutter gutter;
+    private final ReadOnlyObjectWrapper<SourceModel.Display> rendered = new ReadOnlyObjectWrapper<>();
+    private SourceText.Found text;
+    private int highlighted = -1;
+
+    /**
+     * @param setBreakpoint  sets a breakpoint at {@code file:line}
+     * @param removeBreakpoint removes breakpoint {@code id}
+     * @param locateFile     "Locate…" on a missing file: the view's model names the file (FX thread)
+     */
+    public SourceView(SourceModel model, Consumer<String> setBreakpoint, IntConsumer removeBreakpoint, Consumer<String> locateFile) {
+        area.setEditable(false);
+        area.setId("source-area");
+        area.getStyleClass().add("source-area");
+        gutter = new Gutter(area, line -> {
+            SourceModel.Display d = model.display().get();
+            Integer bp = d.breakpoints().get(line);
+            if (bp != null) removeBreakpoint.accept(bp);
+            else model.frame().flatMap(f -> f.file()).ifPresent(f -> setBreakpoint.accept(f + ":" + line));
+        });
+        title.setId("source-title");
+        title.getStyleClass().add("text-bold");
+        message.setId("source-message");
+        message.setWrapText(true);
+        looked.setId("source-looked");
+        looked.setPrefHeight(160);
+        locate.setId("source-locate");
+        locate.setOnAction(e -> model.frame().flatMap(f -> f.file()).ifPresent(locateFile));
+        missing = new VBox(6, looked, locate);
+        VBox.setVgrow(looked, Priority.ALWAYS);
+        VirtualizedScrollPane<CodeArea> scroll = new VirtualizedScrollPane<>(area);
+        StackPane body = new StackPane(scroll, missing);
+        node = new BorderPane(body);
+        node.setTop(new VBox(2, title, message));
+        node.getStylesheets().add(SourceView.class.getResource("source.css").toExternalForm());
+        model.display().addListener((o, a, d) -> render(d));
+        render(model.display().get());
+    }
+
+    private void render(SourceModel.Display d) {
+        title.setText(d.title());
+        message.setText(d.message());
+        message.setManaged(!d.message().isEmpty());
+        message.setVisible(!d.message().isEmpty());
+        boolean notFound = d.missing().isPresent();
+        missing.setVisible(notFound);
+        missing.setManaged(notFound);
+        if (notFound) {
+            SourceText.NotFound nf = d.missing().get();
+            message.setText(nf.file() + " was not found. Looked at:");
+            message.setManaged(true);
+            message.setVisible(true);
+            looked.getItems().setAll(nf.looked());
+        }
+        area.setVisible(d.text().isPresent());
+        if (d.text().isPresent() && d.text().get() != text) {
+            text = d.text().get();
+            highlighted = -1;
+            area.replaceText(text.text());
+            area.getUndoManager().forgetHistory();
+            colour(text);
+        }
+        gutter.update(d.pcLines(), d.breakpoints(), d.line());
+        if (d.text().isPresent()) highlight(d.line());
+        rendered.set(d);
+    }
+
+    private void highlight(int line) {
+        int paragraphs = area.getParagraphs().size();
+        if (highlighted >= 0 && highlighted < paragraphs) area.setParagraphStyle(highlighted, List.of());
+        highlighted = -1;
+        if (line < 1 || line > paragraphs) return;
+        highlighted = line - 1;
+        area.setParagraphStyle(highlighted, List.of("current-line"));
+        area.moveTo(highlighted, 0);
+        area.showParagraphAtCenter(highlighted);
+    }
+
+    /** Colours computed on a worker (a 100,000-line file takes a while), applied if the file is still shown. */
+    private void colour(SourceText.Found file) {
+        COLOURS.submit(() -> {
+            var spans = CSyntax.highlight(file.text());
+            Platform.runLater(() -> {
+                if (text == file) area.setStyleSpans(0, spans);
+            });
+        });
+    }
+
+    /** The state last drawn (FX thread): tests and the step-latency bench wait on it. */
+    public ReadOnlyObjectProperty<SourceModel.Display> rendered() { return rendered.getReadOnlyProperty(); }
+
+    /** The text of the highlighted line, or empty. */
+    public java.util.Optional<String> highlightedLineText() {
+        return highlighted < 0 ? java.util.Optional.empty() : java.util.Optional.of(area.getParagraph(highlighted).getText());
+    }
+
+    public CodeArea area() { return area; }
+
+    public Gutter gutter() { return gutter; }
+
+    public Node node() { return node; }
+}
