@@ -96,15 +96,18 @@ public final class SourceView {
             looked.getItems().setAll(nf.looked());
         }
         area.setVisible(d.text().isPresent());
-        if (d.text().isPresent() && d.text().get() != text) {
+        long t0 = System.nanoTime();
+        boolean newFile = d.text().isPresent() && d.text().get() != text;
+        if (newFile) {
             text = d.text().get();
             highlighted = -1;
             area.replaceText(text.text());
             area.getUndoManager().forgetHistory();
-            colour(text);
+            colour(text, System.nanoTime());
         }
         gutter.update(d.pcLines(), d.breakpoints(), d.line());
         if (d.text().isPresent()) highlight(d.line());
+        if (newFile) openMillis = (System.nanoTime() - t0) / 1e6;
         rendered.set(d);
     }
 
@@ -120,14 +123,31 @@ public final class SourceView {
     }
 
     /** Colours computed on a worker (a 100,000-line file takes a while), applied if the file is still shown. */
-    private void colour(SourceText.Found file) {
+    private void colour(SourceText.Found file, long since) {
         COLOURS.submit(() -> {
             var spans = CSyntax.highlight(file.text());
             Platform.runLater(() -> {
-                if (text == file) area.setStyleSpans(0, spans);
+                if (text != file) return;
+                long t0 = System.nanoTime();
+                area.setStyleSpans(0, spans);
+                colourApplyMillis = (System.nanoTime() - t0) / 1e6;
+                colouredMillis = (System.nanoTime() - since) / 1e6;
+                coloured.set(file);
             });
         });
     }
+
+    private double openMillis, colourApplyMillis, colouredMillis;
+    private final ReadOnlyObjectWrapper<SourceText.Found> coloured = new ReadOnlyObjectWrapper<>();
+
+    /**
+     * Timings of the last file opened, in milliseconds: the FX thread's work to show it at its line,
+     * the FX thread's work to apply its colours, and the time until it was coloured (worker included).
+     */
+    public double[] lastOpenTimings() { return new double[] {openMillis, colourApplyMillis, colouredMillis}; }
+
+    /** The file whose colours were applied last. */
+    public ReadOnlyObjectProperty<SourceText.Found> coloured() { return coloured.getReadOnlyProperty(); }
 
     /** The state last drawn (FX thread): tests and the step-latency bench wait on it. */
     public ReadOnlyObjectProperty<SourceModel.Display> rendered() { return rendered.getReadOnlyProperty(); }
