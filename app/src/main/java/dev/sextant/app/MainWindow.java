@@ -108,7 +108,7 @@ public final class MainWindow {
         debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
-        var sourceModel = new dev.sextant.app.view.source.SourceModel(sourceActions, frames);
+        var sourceModel = new dev.sextant.app.view.source.SourceModel(sourceActions, frames, status::busy, status::idle);
         bridge.addModel(sourceModel::apply);
         sourceView = new dev.sextant.app.view.source.SourceView(sourceModel, debug::breakpoint, debug::removeBreakpoint,
                 file -> dev.sextant.app.view.source.SourceLocate.choose(stage, file, sourceModel, this::showError, status::idle));

@@ -43,8 +43,18 @@ public final class SourceModel {
     private Optional<CurrentFrame.Selection> selection = Optional.empty();
     private Cancellation loading = new Cancellation();
 
-    public SourceModel(SourceActions actions, CurrentFrame frames) {
+    private final java.util.function.BiConsumer<String, Runnable> busy;
+    private final java.util.function.Consumer<String> idle;
+    private boolean downloading;
+
+    /**
+     * @param busy shows a download in progress with a Cancel (the status bar's); {@code idle} ends it
+     */
+    public SourceModel(SourceActions actions, CurrentFrame frames, java.util.function.BiConsumer<String, Runnable> busy,
+                       java.util.function.Consumer<String> idle) {
         this.actions = actions;
+        this.busy = busy;
+        this.idle = idle;
         frames.current().addListener((o, a, now) -> show(now));
     }
 
@@ -63,6 +73,12 @@ public final class SourceModel {
                 files.clear();
                 breakpoints.clear();
                 changed = true;
+            } else if (e instanceof DebugEvent.ProgressReported p && p.task().startsWith("Downloading ") && !downloading
+                    && !loading.isCancelled()) {
+                // The engine found no local copy and asks debuginfod: the status bar shows it, Esc cancels.
+                downloading = true;
+                Cancellation c = loading;
+                busy.accept(p.task() + " from debuginfod…", c::cancel);
             } else if (e instanceof DebugEvent.BreakpointChanged b) {
                 if (b.removed()) breakpoints.remove(b.breakpoint().id());
                 else breakpoints.put(b.breakpoint().id(), b.breakpoint());
@@ -121,13 +137,21 @@ public final class SourceModel {
         // A caller's pc is a return address: the call instruction before it is in the frame's own code.
         Address at = f.index() == 0 ? f.pc() : Address.of(f.pc().value() - 1);
         actions.locate(at, f.file().get(), c, text -> {
+            endDownload(text instanceof SourceText.Found found ? "Source " + found.location() + " (" + found.how() + ")" : f.file().get() + " not found");
             files.put(k, text);
             if (frame().map(SourceModel::key).equals(Optional.of(k))) show(selection);
         }, err -> {
+            endDownload(c.isCancelled() ? "Source download cancelled" : "Source lookup failed: " + err.getMessage());
             if (c.isCancelled()) return;
             files.put(k, new SourceText.NotFound(f.file().get(), List.of("the engine could not look: " + err.getMessage())));
             if (frame().map(SourceModel::key).equals(Optional.of(k))) show(selection);
         });
+    }
+
+    private void endDownload(String text) {
+        if (!downloading) return;
+        downloading = false;
+        idle.accept(text);
     }
 
     /** Lines of {@code file} where a frame of the thread is: true for the current frame's. */
