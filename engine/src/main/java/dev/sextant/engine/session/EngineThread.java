@@ -13,7 +13,7 @@ import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.dump.CoreReadListener;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.source.SourceSubstitutions;

@@ -3,7 +3,7 @@ package dev.sextant.engine.source;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.SourceSubstitution;
 import dev.sextant.engine.api.SourceText;
-import dev.sextant.engine.elfutils.jna.Debuginfod;
+import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.symbols.SymbolPath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import dev.sextant.engine.api.SourceSubstitution;
 import dev.sextant.engine.api.SourceText;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.SymbolOption;
-import dev.sextant.engine.elfutils.jna.Debuginfod;
+import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.session.EngineThread;
 import dev.sextant.engine.symbols.SymbolPath;
 import dev.sextant.engine.testing.NativePrograms;
