@@ -1,5 +1,6 @@
 package dev.sextant.app.action;
 
+import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
@@ -10,9 +11,7 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.UnwoundRegisters;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 
 /**
  * What the source view and frame selection ask of the engine: the scope, a source file's text,
@@ -45,9 +44,6 @@ public final class SourceActions {
     }
 
     private static <T> void fx(CompletableFuture<T> f, Consumer<T> done, Consumer<Throwable> failed) {
-        f.whenComplete((r, e) -> Platform.runLater(() -> {
-            if (e == null) done.accept(r);
-            else failed.accept(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-        }));
+        FxThread.whenDone(f, done, failed);
     }
 }

@@ -2,11 +2,10 @@ package dev.sextant.app.view.source;
 
 import dev.sextant.engine.api.SourceText;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import dev.sextant.app.view.FxThread;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
@@ -28,12 +27,6 @@ import org.fxmisc.richtext.CodeArea;
  * and offers "Locate…".
  */
 public final class SourceView {
-    private static final ExecutorService COLOURS = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sextant-source-colours");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final CodeArea area = new CodeArea();
     private final Label title = new Label("Source");
     private final Label message = new Label();
@@ -127,18 +120,15 @@ public final class SourceView {
 
     /** Colours computed on a worker (a 100,000-line file takes a while), applied if the file is still shown. */
     private void colour(SourceText.Found file, long since) {
-        COLOURS.submit(() -> {
-            var spans = CSyntax.highlight(file.text());
-            Platform.runLater(() -> {
-                if (text != file) return;
-                long t0 = System.nanoTime(), c0 = CPU.getCurrentThreadCpuTime();
-                area.setStyleSpans(0, spans);
-                colourApplyMillis = (System.nanoTime() - t0) / 1e6;
-                colourApplyCpuMillis = (CPU.getCurrentThreadCpuTime() - c0) / 1e6;
-                colouredMillis = (System.nanoTime() - since) / 1e6;
-                coloured.set(file);
-            });
-        });
+        FxThread.whenDone(CompletableFuture.supplyAsync(() -> CSyntax.highlight(file.text())), spans -> {
+            if (text != file) return;
+            long t0 = System.nanoTime(), c0 = CPU.getCurrentThreadCpuTime();
+            area.setStyleSpans(0, spans);
+            colourApplyMillis = (System.nanoTime() - t0) / 1e6;
+            colourApplyCpuMillis = (CPU.getCurrentThreadCpuTime() - c0) / 1e6;
+            colouredMillis = (System.nanoTime() - since) / 1e6;
+            coloured.set(file);
+        }, e -> { });       // uncoloured text is still the text
     }
 
     private double openMillis, colourApplyMillis, colouredMillis, openCpuMillis, colourApplyCpuMillis;

@@ -7,10 +7,10 @@ import dev.sextant.app.view.registers.RegisterRow;
 import dev.sextant.app.view.registers.RegistersModel;
 import dev.sextant.app.view.source.CurrentFrame;
 import dev.sextant.app.view.stack.FrameRow;
+import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.StackFrame;
-import dev.sextant.engine.dump.DumpWriter;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +89,8 @@ class SourceViewGuiTest extends WindowTest {
 
         // gdb on a core of the same stopped process: frame 1 of the same thread has the same rip and rsp.
         Path core = dir.resolve("demo.core");
-        engine.saveDump(new Pid(p.pid().value()), new DumpWriter(), core, new DumpWriter.Options(List.of(), false)).get(60, TimeUnit.SECONDS);
+        engine.submit(new Command.SaveDump(new Command.DumpSource.Process(new Pid(p.pid().value())), core, List.of(), false, false, List.of()))
+                .get(60, TimeUnit.SECONDS);
         Map<String, Long> gdb = gdbFrame1(demoCacheDir().resolve("sextant-demo"), core, stop.tid().value());
         assertThat(Long.parseUnsignedLong(shown.get("rip").substring(2), 16)).isEqualTo(gdb.get("rip"));
         assertThat(Long.parseUnsignedLong(shown.get("rsp").substring(2), 16)).isEqualTo(gdb.get("rsp"));
