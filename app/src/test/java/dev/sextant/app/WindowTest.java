@@ -77,11 +77,6 @@ public abstract class WindowTest {
     /** Where the demo core and its program are built ({@link DemoCore#cacheDir()}). */
     protected static Path demoCacheDir() { return DemoCore.cacheDir(); }
 
-    /** Writes the window as it is now to {@code png}; on the FX thread. */
-    protected void screenshot(Path png) throws java.io.IOException {
-        Screenshot.write(window.stage().getScene().snapshot(null), png);
-    }
-
     protected static byte[] procMem(int pid, long address, int length) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {
             f.seek(address);
@@ -113,5 +108,14 @@ public abstract class WindowTest {
         String map = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
                 .filter(l -> l.endsWith(real)).findFirst().orElseThrow();
         return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
+    }
+
+    /** Writes the window as it is now to {@code png} (call on the FX thread). */
+    protected void screenshot(Path png) {
+        try {
+            Screenshot.write(window.stage().getScene().snapshot(null), png);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

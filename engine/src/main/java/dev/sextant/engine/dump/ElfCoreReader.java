@@ -40,6 +40,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,6 +160,24 @@ public final class ElfCoreReader {
     }
 
     /**
+     * A libdwfl session on {@code core} that finds module files as {@link #read} does, for reading
+     * variables after the stacks were read (the caller owns and closes it).
+     */
+    public static CoreSession openSession(Path core, CoreOptions options) {
+        CoreFile notes = parseNotes(core);
+        Optional<String> executable = executablePath(notes);
+        ProcessInfo process = processInfo(notes, executable, options);
+        Optional<String> libdw = ElfSession.unavailableReason();
+        if (libdw.isPresent()) throw new TargetException(core + ": " + libdw.get());
+        try {
+            return CoreSession.open(core, options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
+                    process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute);
+        } catch (NativeCallException e) {
+            throw new TargetException(core + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * libdwfl does not always name the file it read a module from (it opens NT_FILE paths itself);
      * a file at the module's path, under the sysroot when given, with the module's build-id is the one.
      */
@@ -176,6 +195,18 @@ public final class ElfCoreReader {
                 .orElse(m.name());
     }
 
+    /** A file that is neither an ELF file nor a minidump: say what is read, and what the file starts with. */
+    static TargetException unknownFormat(Path file, FormatException cause) {
+        String start;
+        try (var in = Files.newInputStream(file)) {
+            start = HexFormat.ofDelimiter(" ").formatHex(in.readNBytes(4));
+        } catch (IOException e) {
+            start = "unreadable";
+        }
+        return new TargetException(file + ": not a dump Sextant reads (it starts with " + start + "). Sextant reads ELF core files"
+                + " (7f 45 4c 46, \"\\x7fELF\") and minidumps from Windows, Breakpad and Crashpad (4d 44 4d 50, \"MDMP\")", cause);
+    }
+
     private static CoreFile parseNotes(Path core) {
         try {
             if (!Files.exists(core)) throw new TargetException(core + ": no such file");
@@ -183,6 +214,7 @@ public final class ElfCoreReader {
             if (Files.size(core) == 0) throw new TargetException(core + ": the file is empty, not a core file");
             return CoreFile.open(core);
         } catch (FormatException e) {
+            if (e.kind() == FormatException.Kind.BAD_MAGIC && e.offset() == 0) throw unknownFormat(core, e);
             throw new TargetException(core + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (NoSuchFileException e) {
             throw new TargetException(core + ": no such file", e);

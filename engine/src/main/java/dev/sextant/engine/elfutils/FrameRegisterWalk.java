@@ -16,8 +16,8 @@ final class FrameRegisterWalk implements FrameWalk {
 
     private final Symbolizer symbolizer;
     private final int row;
-    private UnwoundFrame inner;
-    private UnwoundFrame found;
+    private RecoveredFrame inner;
+    private RecoveredFrame found;
     private int rows;
     private int frames;
 
@@ -26,14 +26,14 @@ final class FrameRegisterWalk implements FrameWalk {
         this.row = row;
     }
 
-    Optional<UnwoundFrame> found() { return Optional.ofNullable(found); }
+    Optional<RecoveredFrame> found() { return Optional.ofNullable(found); }
 
     @Override public boolean cancelled() { return found != null; }
 
     @Override public void thread(int tid) {}
 
     @Override public Next frame(long pc, boolean activation, IntFunction<OptionalLong> registers) {
-        UnwoundFrame here = read(pc, registers, inner);
+        RecoveredFrame here = read(pc, registers, inner);
         inner = here;
         frames++;
         rows += Math.max(1, symbolizer.symbolize(pc, activation).size());
@@ -52,10 +52,10 @@ final class FrameRegisterWalk implements FrameWalk {
      * register 0 (rax, caller-saved) as same-value in the place of 3 (rbx, callee-saved). So rax is
      * not recovered in a caller frame, and rbx, when no CFI rule restored it, keeps the inner frame's value.
      */
-    private static UnwoundFrame read(long pc, IntFunction<OptionalLong> registers, UnwoundFrame inner) {
-        long[] values = new long[UnwoundFrame.X86_64_REGISTERS];
-        boolean[] known = new boolean[UnwoundFrame.X86_64_REGISTERS];
-        for (int r = 0; r < UnwoundFrame.X86_64_REGISTERS; r++) {
+    private static RecoveredFrame read(long pc, IntFunction<OptionalLong> registers, RecoveredFrame inner) {
+        long[] values = new long[RecoveredFrame.X86_64_REGISTERS];
+        boolean[] known = new boolean[RecoveredFrame.X86_64_REGISTERS];
+        for (int r = 0; r < RecoveredFrame.X86_64_REGISTERS; r++) {
             OptionalLong v = registers.apply(r);
             known[r] = v.isPresent();
             values[r] = v.orElse(0);
@@ -71,6 +71,6 @@ final class FrameRegisterWalk implements FrameWalk {
         // The pc is always known for a frame libdwfl reports, even where no rule gave register 16.
         values[RIP] = pc;
         known[RIP] = true;
-        return new UnwoundFrame(pc, values, known);
+        return new RecoveredFrame(pc, values, known);
     }
 }

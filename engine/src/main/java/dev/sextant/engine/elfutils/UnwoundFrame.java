@@ -1,11 +1,14 @@
 package dev.sextant.engine.elfutils;
 
 /**
- * One physical frame's registers as libdwfl's unwinder recovered them: {@code values[r]} is DWARF
- * register {@code r} (x86-64: rax rdx rcx rbx rsi rdi rbp rsp r8..r15, then 16 the return address,
- * rip), known where {@code known[r]}; {@code pc} is the frame's pc as unwound.
+ * One physical frame with its registers as libdwfl unwound them ({@code dwfl_frame_reg}, DWARF
+ * numbering): what a frame's variables are read against. {@code registers[r]} is valid where bit r
+ * of {@code known} is set; registers libdwfl does not know for a frame (caller-saved ones in callers)
+ * are left out.
  */
-public record UnwoundFrame(long pc, long[] values, boolean[] known) {
-    /** DWARF register numbers 0..16 of x86-64. */
-    public static final int X86_64_REGISTERS = 17;
+public record UnwoundFrame(long pc, boolean activation, long[] registers, long known) {
+    /** x86-64 DWARF registers 0..16 (16 is the return address column, the pc). */
+    public static final int REGISTERS = 17;
+
+    public boolean has(int regno) { return regno >= 0 && regno < 64 && (known & (1L << regno)) != 0; }
 }

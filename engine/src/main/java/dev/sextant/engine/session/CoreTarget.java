@@ -17,6 +17,8 @@ import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.UnwoundRegisters;
+import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.CoreReadListener;
@@ -43,8 +45,6 @@ final class CoreTarget {
         /** Whether anyone listens to events (the command line does not: nothing is decoded for it). */
         boolean watched();
         SymbolHost symbols();
-        /** Raises {@code ChangeSymbolState} (on the engine thread). */
-        void changeSymbolState(int flags, long argument);
     }
 
     private final Host host;
@@ -55,6 +55,9 @@ final class CoreTarget {
     private Command.SetScope scope = new Command.SetScope(new Tid(0), 0);
 
     private record DumpKind(boolean minidump, String arch) {}
+    /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
+    private String breakpadStores = "";
+    private CoreState state;        // an ELF core's variables and scope
 
     CoreTarget(Host host) {
         this.host = host;
@@ -95,23 +98,21 @@ final class CoreTarget {
                 .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty())));
     }
 
+    /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
+    void setSymbolPath(String path) {
+        breakpadStores = SymbolStores.breakpadEntries(path);
+    }
+
     void close() {
         if (memory != null && memory.image != null) memory.image.close();
         memory = null;
         dump = Optional.empty();
+        if (state != null) state.close();
+        state = null;
     }
 
     private DumpKind requireDump() {
         return dump.orElseThrow(() -> new TargetException("no target: open a dump or start a process first"));
-    }
-
-    /** A dump's scope: the thread and frame the user selected. Answers whether it changed. */
-    Boolean setScope(Command.SetScope sc) {
-        requireDump();
-        if (sc.equals(scope)) return Boolean.FALSE;
-        scope = sc;
-        host.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
-        return Boolean.TRUE;
     }
 
     /** The registers of one frame of a core's thread, unwound by the symbol handler's session (on the symbol thread). */
@@ -125,6 +126,31 @@ final class CoreTarget {
                 .thenApply(r -> FrameRegisterRows.of(f.thread(), f.frame(), r));
     }
 
+    private CoreState requireState() {
+        if (state == null) throw new TargetException("no program state to read: open an ELF core (or, for expressions, attach to a process) first");
+        return state;
+    }
+
+    /** A frame's variables; a live target's are not read (its expressions are: {@link Command.Evaluate}). */
+    List<Variable> readVariables(Command.ReadVariables r, boolean live) {
+        if (live) throw new TargetException("a live process's variables are not listed; evaluate expressions in its innermost frame");
+        return requireState().read(r);
+    }
+
+    Variable evaluate(Command.Evaluate e) { return requireState().evaluate(e); }
+
+    /**
+     * Whether the scope changed; an unknown thread or frame is refused. An ELF core's scope is its
+     * program state's; a minidump's (no variables read) is only remembered.
+     */
+    boolean setScope(Command.SetScope s) {
+        if (state != null) return state.setScope(s);
+        requireDump();
+        if (s.equals(scope)) return false;
+        scope = s;
+        return true;
+    }
+
     DumpReport open(Command.OpenCore open) {
         close();
         DumpReport report = readCore(open);
@@ -136,6 +162,7 @@ final class CoreTarget {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
             memory = new CoreMemory(open.core(), crashed);
+            state = new CoreState(open.core(), new CoreOptions(open.executable(), open.sysroot()), report);
         }
         return report;
     }
@@ -174,7 +201,7 @@ final class CoreTarget {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
+        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), breakpadStores);
         DumpReport r = o.report();
         host.emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
         r.diagnostics().forEach(d -> host.emit(new DebugEvent.DiagnosticReported(id, d)));

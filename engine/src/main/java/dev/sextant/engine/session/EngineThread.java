@@ -4,6 +4,7 @@ import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DebugListener;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Engine;
@@ -16,6 +17,9 @@ import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
+import dev.sextant.engine.breakpad.BreakpadExport;
+import dev.sextant.engine.code.Disassembler;
+import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.ProcessList;
 import dev.sextant.engine.symbols.SymbolHandler;
@@ -24,6 +28,7 @@ import dev.sextant.engine.unwind.UnwindListings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import dev.sextant.engine.api.SourceSubstitution;
 import dev.sextant.engine.source.SourceSubstitutions;
@@ -89,7 +94,6 @@ public final class EngineThread implements Engine {
             @Override public void emit(DebugEvent event) { EngineThread.this.emit(event); }
             @Override public boolean watched() { return !listeners.isEmpty(); }
             @Override public SymbolHost symbols() { return symbols; }
-            @Override public void changeSymbolState(int flags, long argument) { notifySymbolState(flags, argument); }
         });
         registerHandlers();
         thread = new Thread(this::loop, "sextant-engine");
@@ -114,7 +118,7 @@ public final class EngineThread implements Engine {
                     next = queue.poll(50, TimeUnit.MILLISECONDS);
                 } else if (System.nanoTime() - lastActivity < 2_000_000L) {
                     next = queue.poll();        // the target just stopped or reported: look again at once
-                    if (next == null) Thread.onSpinWait();
+                    if (next == null) Thread.yield();      // let the target run on this core: it is what we wait for
                 } else {
                     // Running and quiet: wait for a command or the next ptrace stop, checked more
                     // rarely the longer the target has been quiet (1 ms, then 4 ms after 0.1 s,
@@ -132,6 +136,7 @@ public final class EngineThread implements Engine {
         }
         if (live != null) closeLive();
         core.close();
+        if (disassembler != null) disassembler.close();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -229,8 +234,16 @@ public final class EngineThread implements Engine {
         onLive(Command.SetBreakpoint.class, LiveTarget::setBreakpoint);
         onLive(Command.RemoveBreakpoint.class, LiveTarget::removeBreakpoint);
         onLive(Command.EnableBreakpoint.class, LiveTarget::enableBreakpoint);
-        on(Command.SetScope.class, c -> live != null ? live.setScope(c) : core.setScope(c));
         on(Command.ReadFrameRegisters.class, c -> live != null ? live.readFrameRegisters(c) : new Later(core.frameRegisters(c)));
+        onLive(Command.ConfigureBreakpoint.class, LiveTarget::configureBreakpoint);
+        onLive(Command.SetWatchpoint.class, LiveTarget::setWatchpoint);
+        onLive(Command.RemoveWatchpoint.class, LiveTarget::removeWatchpoint);
+        onLive(Command.SetProgramCounter.class, LiveTarget::setProgramCounter);
+        onLive(Command.RunTo.class, LiveTarget::runTo);
+        // program state: the live target's innermost frames, or the open core's frames
+        on(Command.SetScope.class, this::setScope);
+        on(Command.ReadVariables.class, c -> core.readVariables(c, live != null));
+        on(Command.Evaluate.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
         onLive(Command.ReadStacks.class, this::readStacks);
         onLive(Command.WhileStopped.class, this::whileStopped);
         on(Command.SetStopPolicy.class, c -> { readStacksAtStop = c.readStacks(); return Boolean.TRUE; });
@@ -240,7 +253,10 @@ public final class EngineThread implements Engine {
         // symbols (CancelSymbolLoad is not queued: see submit)
         on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
         on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
-        on(Command.SetSymbolPath.class, c -> new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv()))));
+        on(Command.SetSymbolPath.class, c -> {
+            core.setSymbolPath(c.path());
+            return new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv())));
+        });
         on(Command.SetSymbolOptions.class, c -> new Later(symbols.setOptions(c.options())));
         on(Command.SetTypeOptions.class, this::setTypeOptions);
         on(Command.FindSymbols.class, c -> new Later(symbols.find(c.pattern())));
@@ -260,6 +276,11 @@ public final class EngineThread implements Engine {
         on(Command.DescribeUnwindEntry.class, c -> new Later(jobs.describeUnwindEntry(c)));
         on(Command.WriteUnwindListing.class, this::unwindListing);
         on(Command.ListProcesses.class, c -> ProcessList.list());
+        on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
+        // code: of a module file (no target needed), or of the live target's memory
+        on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
+                : requireLive().disassemble(c));
+        on(Command.DisassembleFunctions.class, this::disassembleFunctions);
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
@@ -293,7 +314,7 @@ public final class EngineThread implements Engine {
     private ProcessInfo attach(Command.Attach a) {
         core.close();
         replaceLive();
-        live = LiveTarget.attach(a.pid(), sink);
+        live = LiveTarget.attach(a.pid(), sink, this::disassembler);
         symbols.openProcess(a.pid().value());
         return live.processInfo();
     }
@@ -301,7 +322,7 @@ public final class EngineThread implements Engine {
     private ProcessInfo launch(Command.Launch l) {
         core.close();
         replaceLive();
-        live = LiveTarget.launch(l, sink);
+        live = LiveTarget.launch(l, sink, this::disassembler);
         ProcessInfo info = live.processInfo();
         symbols.openProcess(info.pid().value());
         return info;
@@ -381,6 +402,31 @@ public final class EngineThread implements Engine {
 
     private final Path substitutionsFile = SourceSubstitutions.defaultFile(System.getenv());
     private List<SourceSubstitution> substitutions = SourceSubstitutions.load(substitutionsFile);
+
+    private Disassembler disassembler;
+
+    /** The engine's Capstone handle, opened at the first disassembly. */
+    Disassembler disassembler() {
+        if (disassembler == null) {
+            Disassembler.unavailableReason().ifPresent(r -> { throw new TargetException(r); });
+            disassembler = new Disassembler();
+        }
+        return disassembler;
+    }
+
+    private List<Disassembly> disassembleFunctions(Command.DisassembleFunctions f) {
+        List<Disassembly> all = new ArrayList<>();
+        FileCode.disassembleAllFunctions(f.file(), disassembler(), all::add);
+        return all;
+    }
+
+    /** The live target's scope, or the open core's (whose change is announced here). */
+    private Boolean setScope(Command.SetScope s) {
+        if (live != null) return live.setScope(s);
+        boolean changed = core.setScope(s);
+        if (changed) notifySymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return changed;
+    }
 
     private void replaceLive() {
         if (live == null) return;

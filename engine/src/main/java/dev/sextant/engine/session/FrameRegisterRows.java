@@ -4,7 +4,7 @@ import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.UnwoundRegisters;
-import dev.sextant.engine.elfutils.UnwoundFrame;
+import dev.sextant.engine.elfutils.RecoveredFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +18,8 @@ final class FrameRegisterRows {
             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
     private static final int[] DWARF = {0, 3, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
-    static UnwoundRegisters of(Tid tid, int row, Optional<UnwoundFrame> found) {
-        UnwoundFrame r = found.orElseThrow(() -> new TargetException("thread " + tid.value() + " has no frame " + row
+    static UnwoundRegisters of(Tid tid, int row, Optional<RecoveredFrame> found) {
+        RecoveredFrame r = found.orElseThrow(() -> new TargetException("thread " + tid.value() + " has no frame " + row
                 + " that the unwinder reaches (fewer frames, or the walk stopped before it)"));
         List<Register> known = new ArrayList<>();
         List<String> unknown = new ArrayList<>();

@@ -166,7 +166,7 @@ final class Jobs implements AutoCloseable {
         Path file = s.file();
         if (!Files.exists(file)) throw new TargetException(file + ": no such file");
         CoreOptions options = new CoreOptions(Optional.empty(), s.sysroot());
-        DumpOverview o = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, options)
+        DumpOverview o = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, options, s.symbolStores())
                 : DumpOverview.ofElfCore(ElfCoreReader.read(file, options, CoreReadListener.NONE, new Cancellation()), file);
         List<DumpData> data = new ArrayList<>(o.secondaryData().size());
         for (SecondaryData d : o.secondaryData()) {

@@ -387,7 +387,7 @@ final class SymbolHost implements AutoCloseable {
     }
 
     /** Registers of one frame of a core's thread (the handler's session unwinds the core). */
-    CompletableFuture<Optional<dev.sextant.engine.elfutils.UnwoundFrame>> frameRegisters(int tid, int row) {
+    CompletableFuture<Optional<dev.sextant.engine.elfutils.RecoveredFrame>> frameRegisters(int tid, int row) {
         return post(() -> {
             requireTarget();
             return handler.frameRegisters(tid, row);

@@ -18,7 +18,7 @@ import dev.sextant.engine.elfutils.ElfSymbols;
 import dev.sextant.engine.elfutils.InlineIndex;
 import dev.sextant.engine.elfutils.ModuleReport;
 import dev.sextant.engine.elfutils.ResolvedFrame;
-import dev.sextant.engine.elfutils.UnwoundFrame;
+import dev.sextant.engine.elfutils.RecoveredFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -542,7 +542,7 @@ public final class SymbolHandler implements AutoCloseable {
     }
 
     /** The registers of Call-stack row {@code row} of core thread {@code tid}, as libdwfl unwinds them. */
-    public Optional<UnwoundFrame> frameRegisters(int tid, int row) {
+    public Optional<RecoveredFrame> frameRegisters(int tid, int row) {
         checkThread();
         if (core == null) throw new IllegalStateException("frameRegisters() reads a core; a live process is unwound by its tracer");
         var r = dwfl.frameRegisters(tid, row);

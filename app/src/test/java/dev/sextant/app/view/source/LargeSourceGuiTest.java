@@ -63,7 +63,6 @@ class LargeSourceGuiTest extends WindowTest {
         assertThat(cells).isBetween(1L, 200L);
         // The times are measured and reported (target/large-source.txt), not bounded: on a shared machine
         // the wall times follow the load; the CPU times are the figure to compare.
-        robot.interact(() -> { try { screenshot(Path.of("target", "source-large.png")); }
-                catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); } });
+        robot.interact(() -> screenshot(Path.of("target", "source-large.png")));
     }
 }

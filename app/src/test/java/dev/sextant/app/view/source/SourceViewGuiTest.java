@@ -136,11 +136,7 @@ class SourceViewGuiTest extends WindowTest {
     }
 
     void writeShot(Path png) {
-        try {
-            screenshot(png);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        screenshot(png);
     }
 
     static Map<String, Long> gdbFrame1(Path exe, Path core, int tid) throws Exception {

@@ -261,6 +261,11 @@ public final class Dwfl implements AutoCloseable {
         return threadState != null && FrameRegisters.AVAILABLE;
     }
 
+    /** Whether this libdw has {@code dwfl_frame_reg} (elfutils 0.188): an unwound frame's registers can be read. */
+    public static boolean frameRegistersAvailable() {
+        return FrameRegisters.AVAILABLE;
+    }
+
     /**
      * Walks every thread ({@code dwfl_getthreads}, {@code dwfl_thread_getframes}) in libdwfl's order,
      * handing each frame to {@code walk}. A {@link FrameWalk.Next.Restart} cuts the walk and starts it

@@ -166,6 +166,9 @@ public final class SymbolTable {
     public boolean full() { return full; }
     public List<String> problems() { return problems; }
 
+    /** Symbol {@code i} in address order ({@code 0 <= i < size()}). */
+    public Symbol symbolAt(int i) { return symbol(i); }
+
     private Symbol symbol(int i) {
         String name;
         try {
@@ -192,5 +195,22 @@ public final class SymbolTable {
             }
         }
         return Optional.empty();
+    }
+
+    /** Every function symbol, by address (then larger first): a disassembler's list of functions. */
+    public List<Symbol> functions() {
+        List<Symbol> out = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) out.add(symbol(i));
+        return out;
+    }
+
+    /** The function symbols called {@code name} (a file may define a local name twice), by address. */
+    public List<Symbol> named(String name) {
+        List<Symbol> out = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            Symbol s = symbol(i);
+            if (s.name().equals(name)) out.add(s);
+        }
+        return out;
     }
 }
