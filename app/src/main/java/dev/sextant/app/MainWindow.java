@@ -26,6 +26,11 @@ import dev.sextant.app.view.processes.ProcessPicker;
 import dev.sextant.app.view.registers.RegistersModel;
 import dev.sextant.app.view.registers.RegistersView;
 import dev.sextant.app.view.stack.CallStackView;
+import dev.sextant.app.view.source.FrameNavigator;
+import dev.sextant.app.view.source.SourceView;
+import dev.sextant.app.view.source.SourceModel;
+import dev.sextant.app.view.source.SourceLocate;
+import dev.sextant.app.view.source.CurrentFrame;
 import dev.sextant.app.view.stack.StackModel;
 import dev.sextant.app.view.status.StatusBar;
 import dev.sextant.app.view.summary.SummaryModel;
@@ -117,6 +122,8 @@ public final class MainWindow {
     private final ThreadsView threadsView;
     private final CallStackView stackView;
     private final ModulesView modulesView;
+    private final CurrentFrame frames;
+    private final SourceView sourceView;
     private boolean dark;
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
@@ -126,15 +133,24 @@ public final class MainWindow {
         bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply, symbolState::apply,
                 status::apply));
         engine.addListener(bridge);
+        var sourceActions = new dev.sextant.app.action.SourceActions(engine);
+        frames = new CurrentFrame(sourceActions::setScope);
+        bridge.addModel(frames::apply);
         threadsView = new ThreadsView(threads, tid -> {
             stack.select(tid);
             registers.select(tid);
+            frames.selectThread(tid);
         });
         stackView = new CallStackView(stack);
         bindAction = new BindAction(engine, status, this::showError);
         debug = new DebugActions(engine, status, this::showError);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
+        var sourceModel = new SourceModel(sourceActions, frames, status::busy, status::idle);
+        bridge.addModel(sourceModel::apply);
+        sourceView = new SourceView(sourceModel, debug::breakpoint, debug::removeBreakpoint,
+                file -> SourceLocate.choose(stage, file, sourceModel, this::showError, status::idle));
+        new FrameNavigator(frames, stackView.kit().table(), stack::selected, registers, sourceActions, status::idle);
         memory = new MemoryModel(new MemoryActions(engine));
         bridge.addModel(memory::apply);
         memoryView = new MemoryView(memory);
@@ -172,6 +188,7 @@ public final class MainWindow {
         Tab symbolSearchTab = workbench.add(Area.BOTTOM, "Symbol search", symbolSearch.node());
         bindTab = workbench.add(Area.BOTTOM, "Bind", new BindView(bind).node());
         Tab unwindTab = workbench.add(Area.BOTTOM, "Unwind tables", new UnwindTablesView(unwindTables).node());
+        workbench.add(Area.CENTER, "Source", sourceView.node());
         layout = LayoutStore.load(LayoutStore.defaultDirectory());
         workbench.restore(layout);
         notifications = new NotificationPane(workbench.node());
@@ -192,6 +209,14 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN), () -> threadsView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), () -> stackView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), () -> modulesView.kit().table().requestFocus());
+        // gdb's up (to the caller) and down (to the callee) from anywhere; Up/Down in the Call stack too.
+        // A filter, not an accelerator: the tables and the source area would take Ctrl+Up/Down for themselves.
+        KeyCodeCombination up = new KeyCodeCombination(KeyCode.UP, KeyCombination.SHORTCUT_DOWN);
+        KeyCodeCombination down = new KeyCodeCombination(KeyCode.DOWN, KeyCombination.SHORTCUT_DOWN);
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (up.match(e)) { frames.up(); e.consume(); }
+            else if (down.match(e)) { frames.down(); e.consume(); }
+        });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> {
             workbench.select(memoryTab);
             memoryView.focusAddress();
@@ -250,7 +275,7 @@ public final class MainWindow {
                 b ? java.util.Set.of(TypeOption.DECIMAL_VALUES) : java.util.Set.of())));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
-                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
+                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+Up/Ctrl+Down caller/callee frame (gdb's up/down) · click the source gutter to set or clear a breakpoint · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(), symbolsMenu(),
                 new Menu("View", null, darkItem, decimalItem), new Menu("Help", null, keys));
@@ -341,6 +366,11 @@ public final class MainWindow {
     }
 
     public DebugActions debug() { return debug; }
+
+    /** The current frame every view shows. */
+    public CurrentFrame frames() { return frames; }
+
+    public SourceView sourceView() { return sourceView; }
 
     private ToolBar toolbar() {
         Button open = new Button(null, Icon.OPEN_DUMP.graphic());

@@ -82,6 +82,9 @@ public abstract class WindowTest {
         return DemoCore.prepare(engine);
     }
 
+    /** Where the demo core and its program are built ({@link DemoCore#cacheDir()}). */
+    protected static Path demoCacheDir() { return DemoCore.cacheDir(); }
+
     protected static byte[] procMem(int pid, long address, int length) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {
             f.seek(address);

@@ -162,6 +162,19 @@ public sealed interface Command<R> {
     }
 
     /**
+     * The text of source file {@code file} (as the line table names it) of the code at {@code pc}:
+     * found through the substitutions, at the DWARF path, under the compilation directory, beside the
+     * module's file, then from debuginfod ({@code /buildid/ID/source/PATH}) by the symbol handler,
+     * with progress and {@code cancellation}. Answers {@link SourceText.NotFound} listing every place
+     * looked when none has it. Never reads on the caller's thread.
+     */
+    record LocateSource(Address pc, String file, Cancellation cancellation) implements Command<SourceText> {
+        public LocateSource {
+            if (file == null || file.isEmpty()) throw new IllegalArgumentException("give the source file's name");
+        }
+    }
+
+    /**
      * Bind images' imports the way the dynamic linker would, without running them (BindImageEx).
      * Every status-routine call arrives as {@link DebugEvent.BindStatusReported}, each image's end as
      * {@link DebugEvent.BindFinished}; cancelling stops at the next status call. Runs beside the engine
@@ -196,6 +209,23 @@ public sealed interface Command<R> {
             data = List.copyOf(data);
         }
     }
+
+    /**
+     * Replace the source path substitutions (gdb's {@code set substitute-path}), kept for this user
+     * across runs; raises {@code ChangeSymbolState(PATHS, 0)}. Answers the list now in force.
+     */
+    record SetSourceSubstitutions(List<SourceSubstitution> substitutions) implements Command<List<SourceSubstitution>> {
+        public SetSourceSubstitutions { substitutions = List.copyOf(substitutions); }
+    }
+
+    /** The source path substitutions in force (as kept for this user). */
+    record ListSourceSubstitutions() implements Command<List<SourceSubstitution>> {}
+
+    /**
+     * The registers of frame {@code frame} (a Call stack row) of {@code thread} as unwound, on a live
+     * target (stopped) or a core.
+     */
+    record ReadFrameRegisters(Tid thread, int frame) implements Command<UnwoundRegisters> {}
 
     /**
      * Read a crash dump (minidump or ELF core) for a report: crash, threads with stacks, modules, and

@@ -67,7 +67,47 @@ public final class Debuginfod implements AutoCloseable {
         return find(buildIdHex, progress, true);
     }
 
+    /**
+     * {@code debuginfod_find_source}: the source file {@code absolutePath} of the build-id's
+     * compilation, {@code /buildid/ID/source/PATH}. libdebuginfod percent-encodes the path into the
+     * URL (keeping its slashes) and escapes it into one cache file name; the path must already be a
+     * clean absolute one ({@link #checkSourcePath}), or this throws {@link IllegalArgumentException}.
+     */
+    public Fetch findSource(String buildIdHex, String absolutePath, Progress progress) {
+        checkSourcePath(absolutePath).ifPresent(why -> { throw new IllegalArgumentException(why); });
+        if (!buildIdHex.matches("[0-9a-f]{2,128}")) throw new IllegalArgumentException("not a hex build-id: " + buildIdHex);
+        return find(buildIdHex, progress, Kind.SOURCE, absolutePath);
+    }
+
+    /**
+     * Why {@code path} (from debug information: data, not trusted) may not be asked of a server,
+     * or empty: it must be absolute and canonical (no {@code .} or {@code ..} component, no empty
+     * component), of printable characters, with no {@code ?}, {@code #}, {@code %} or backslash
+     * that could change the URL beyond its path, and of sane length.
+     */
+    public static Optional<String> checkSourcePath(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/') return Optional.of("'" + path + "' is not an absolute path");
+        if (path.length() > 1024) return Optional.of("a source path of " + path.length() + " characters is refused");
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f) return Optional.of("the source path has a control character at " + i);
+            if (c == '?' || c == '#' || c == '%' || c == '\\') return Optional.of("the source path has '" + c + "', which a URL would not keep as a path");
+        }
+        for (String part : path.substring(1).split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return Optional.of("'" + path + "' is not a canonical path (empty, '.' or '..' component)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private enum Kind { DEBUGINFO, EXECUTABLE, SOURCE }
+
     private Fetch find(String buildIdHex, Progress progress, boolean executable) {
+        return find(buildIdHex, progress, executable ? Kind.EXECUTABLE : Kind.DEBUGINFO, null);
+    }
+
+    private Fetch find(String buildIdHex, Progress progress, Kind kind, String source) {
         if (urls.isEmpty()) return new Fetch(Optional.empty(), ENOSYS, "no debuginfod server configured", Optional.empty());
         DebuginfodClient.setenv("DEBUGINFOD_URLS", String.join(" ", urls));
         DebuginfodClient.setenv("DEBUGINFOD_CACHE_PATH", cacheDir.toString());
@@ -76,12 +116,17 @@ public final class Debuginfod implements AutoCloseable {
         // libdebuginfod retries a failed transfer twice by default, tripling the wait on a hung
         // server; Sextant's retry is the user's (Retry on the module), so one attempt per query.
         DebuginfodClient.setenv("DEBUGINFOD_RETRY_LIMIT", "0");
-        DebuginfodClient.Answer a = client.find(buildIdHex, executable, progress::onProgress);
+        DebuginfodClient.Answer a = kind == Kind.SOURCE ? client.findSource(buildIdHex, source, progress::onProgress)
+                : client.find(buildIdHex, kind == Kind.EXECUTABLE, progress::onProgress);
         if (a.rc() < 0) {
             // A progress function that stops the transfer makes libdebuginfod break out of its loop and
             // report what curl saw (often ENOENT): say it was a cancel.
             int errno = a.cancelledByProgress() ? ECANCELED : -a.rc();
-            if (a.cancelledByProgress()) forgetNegativeEntry(buildIdHex, executable ? "executable" : "debuginfo");
+            if (a.cancelledByProgress()) forgetNegativeEntry(buildIdHex, switch (kind) {
+                case EXECUTABLE -> "executable";
+                case DEBUGINFO -> "debuginfo";
+                case SOURCE -> "source";
+            });
             return new Fetch(Optional.empty(), errno, reason(errno), a.url());
         }
         if (a.path().isEmpty()) return new Fetch(Optional.empty(), 0, "no path returned", a.url());
@@ -94,9 +139,14 @@ public final class Debuginfod implements AutoCloseable {
      * this a retry right after a cancel would be answered "not found" from the cache.
      */
     private void forgetNegativeEntry(String buildIdHex, String kind) {
-        Path entry = cacheDir.resolve(buildIdHex).resolve(kind);
-        try {
-            if (Files.isRegularFile(entry) && Files.size(entry) == 0) Files.delete(entry);
+        Path dir = cacheDir.resolve(buildIdHex);
+        // A source's entry is "source" and its escaped path: every empty one of this build-id goes.
+        try (var entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                boolean match = kind.equals("source") ? name.startsWith("source") : name.equals(kind);
+                if (match && Files.isRegularFile(entry) && Files.size(entry) == 0) Files.delete(entry);
+            }
         } catch (IOException e) {
             // Left in place: the retry then reports "not found" with the cache path in the step.
         }

@@ -76,6 +76,23 @@ public abstract sealed class ElfSession implements AutoCloseable permits CoreSes
         dwfl.walkThreads(new FrameCollector(dwfl, visitor, cancelled, stepper.filter(s -> dwfl.canRestartFrames()), diagnostics));
     }
 
+    /** {@code DW_AT_comp_dir} of the compile unit of the code at {@code pc}, when it has one (loads the module's DWARF). */
+    public Optional<String> compDir(long pc) {
+        return dwfl.moduleAt(pc).flatMap(m -> m.compDir(pc));
+    }
+
+    /**
+     * The registers of Call-stack row {@code row} of thread {@code tid}, as libdwfl's unwinder
+     * recovered them (an inlined row has its physical frame's). Empty when the thread has fewer rows,
+     * libdwfl cannot walk it, or this libdw cannot read a frame's registers ({@code dwfl_frame_reg}).
+     */
+    public Optional<RecoveredFrame> frameRegisters(int tid, int row) {
+        if (!Dwfl.canReadFrameRegisters() || row < 0) return Optional.empty();
+        FrameRegisterWalk walk = new FrameRegisterWalk(symbolizer, row);
+        dwfl.walkThread(tid, walk);
+        return walk.found();
+    }
+
     /**
      * Every thread's frames with their registers as libdwfl unwound them, by tid in libdwfl's order
      * (at most {@value FrameCollector#MAX_FRAMES} frames a thread). Needs {@link #canReadFrameRegisters()}.

@@ -7,6 +7,7 @@ import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.DynamicTable;
+import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.ProcessInfo;
@@ -14,6 +15,8 @@ import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.api.UnwoundRegisters;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.dump.CoreMemoryImage;
@@ -28,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The engine's open crash dump, on the engine thread: reading it (events as it goes: the target, its
@@ -45,6 +49,12 @@ final class CoreTarget {
 
     private final Host host;
     private CoreMemory memory;
+    /** The open dump (none while a live target or nothing is open): whether a minidump, and its threads' architecture. */
+    private Optional<DumpKind> dump = Optional.empty();
+    /** The thread and frame the user selected in the open dump (a live target keeps its own). */
+    private Command.SetScope scope = new Command.SetScope(new Tid(0), 0);
+
+    private record DumpKind(boolean minidump, String arch) {}
     /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
     private String breakpadStores = "";
     private CoreState state;        // an ELF core's variables and scope
@@ -97,9 +107,6 @@ final class CoreTarget {
 
     Variable evaluate(Command.Evaluate e) { return requireState().evaluate(e); }
 
-    /** Whether the scope changed; an unknown thread or frame is refused. */
-    boolean setScope(Command.SetScope s) { return requireState().setScope(s); }
-
     /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
     void setSymbolPath(String path) {
         breakpadStores = SymbolStores.breakpadEntries(path);
@@ -108,13 +115,45 @@ final class CoreTarget {
     void close() {
         if (memory != null && memory.image != null) memory.image.close();
         memory = null;
+        dump = Optional.empty();
         if (state != null) state.close();
         state = null;
+    }
+
+    private DumpKind requireDump() {
+        return dump.orElseThrow(() -> new TargetException("no target: open a dump or start a process first"));
+    }
+
+    /** The registers of one frame of a core's thread, unwound by the symbol handler's session (on the symbol thread). */
+    CompletableFuture<UnwoundRegisters> frameRegisters(Command.ReadFrameRegisters f) {
+        DumpKind d = requireDump();
+        FrameRegisterRows.requireX86_64(d.arch());
+        if (d.minidump()) {
+            throw new TargetException("a minidump's caller frames are not unwound with their registers yet: frame 0's are in the thread's registers");
+        }
+        return host.symbols().frameRegisters(f.thread().value(), f.frame())
+                .thenApply(r -> FrameRegisterRows.of(f.thread(), f.frame(), r));
+    }
+
+    /**
+     * Whether the scope changed; an unknown thread or frame is refused. An ELF core's scope is its
+     * program state's; a minidump's (no variables read) is only remembered.
+     */
+    boolean setScope(Command.SetScope s) {
+        if (state != null) return state.setScope(s);
+        requireDump();
+        if (s.equals(scope)) return false;
+        scope = s;
+        return true;
     }
 
     DumpReport open(Command.OpenCore open) {
         close();
         DumpReport report = readCore(open);
+        dump = Optional.of(new DumpKind(MinidumpReader.isMinidump(open.core()),
+                report.threads().stream().findFirst().map(t -> t.registers().arch()).orElse("unknown")));
+        scope = new Command.SetScope(report.threads().stream().filter(ThreadInfo::crashed).findFirst()
+                .or(() -> report.threads().stream().findFirst()).map(ThreadInfo::tid).orElse(new Tid(0)), 0);
         if (!MinidumpReader.isMinidump(open.core())) {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());

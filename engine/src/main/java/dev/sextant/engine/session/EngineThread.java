@@ -27,8 +27,11 @@ import dev.sextant.engine.symbols.SymbolPath;
 import dev.sextant.engine.unwind.UnwindListings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import dev.sextant.engine.api.SourceSubstitution;
+import dev.sextant.engine.source.SourceSubstitutions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -248,6 +251,7 @@ public final class EngineThread implements Engine {
         onLive(Command.SetBreakpoint.class, LiveTarget::setBreakpoint);
         onLive(Command.RemoveBreakpoint.class, LiveTarget::removeBreakpoint);
         onLive(Command.EnableBreakpoint.class, LiveTarget::enableBreakpoint);
+        on(Command.ReadFrameRegisters.class, c -> live != null ? live.readFrameRegisters(c) : new Later(core.frameRegisters(c)));
         onLive(Command.ConfigureBreakpoint.class, LiveTarget::configureBreakpoint);
         onLive(Command.SetWatchpoint.class, LiveTarget::setWatchpoint);
         onLive(Command.RemoveWatchpoint.class, LiveTarget::removeWatchpoint);
@@ -275,6 +279,10 @@ public final class EngineThread implements Engine {
         on(Command.FindSymbols.class, c -> new Later(symbols.find(c.pattern())));
         on(Command.DescribeAddress.class, c -> new Later(symbols.describe(c.address())));
         on(Command.QuerySymbols.class, c -> SymbolQuery.run(c, this::emit, stopId));
+        // sources
+        on(Command.LocateSource.class, c -> new Later(symbols.locateSource(c, substitutions)));
+        on(Command.SetSourceSubstitutions.class, this::setSubstitutions);
+        on(Command.ListSourceSubstitutions.class, c -> substitutions);
         // files and one-shot jobs
         on(Command.Bind.class, c -> new Later(jobs.bind(c)));
         on(Command.ObserveBinds.class, c -> jobs.observeBinds(c.program()));
@@ -401,6 +409,16 @@ public final class EngineThread implements Engine {
             throw new UncheckedIOException(e);
         }
     }
+
+    private List<SourceSubstitution> setSubstitutions(Command.SetSourceSubstitutions c) {
+        SourceSubstitutions.save(substitutionsFile, c.substitutions());
+        substitutions = c.substitutions();
+        notifySymbolState(EngineListener.DEBUG_CSS_PATHS, 0);
+        return substitutions;
+    }
+
+    private final Path substitutionsFile = SourceSubstitutions.defaultFile(System.getenv());
+    private List<SourceSubstitution> substitutions = SourceSubstitutions.load(substitutionsFile);
 
     private Disassembler disassembler;
 

@@ -18,6 +18,7 @@ import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.api.UnwoundRegisters;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.api.VariableKind;
 import dev.sextant.engine.api.Watchpoint;
@@ -323,6 +324,13 @@ final class LiveTarget implements AutoCloseable {
         scope = sc;
         sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
         return Boolean.TRUE;
+    }
+
+    /** The registers of one frame of a stopped thread, as unwound. */
+    UnwoundRegisters readFrameRegisters(Command.ReadFrameRegisters f) {
+        ready();
+        requireRunning(false);
+        return FrameRegisterRows.of(f.thread(), f.frame(), dwfl.frameRegisters(f.thread().value(), f.frame()));
     }
 
     /** Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop. */

@@ -13,6 +13,7 @@ import dev.sextant.engine.api.SymbolHit;
 import dev.sextant.engine.api.SymbolLoadStatus;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolStatus;
+import dev.sextant.engine.source.SourceLocator;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.symbols.SymbolEvent;
 import dev.sextant.engine.symbols.SymbolHandler;
@@ -72,6 +73,7 @@ final class SymbolHost implements AutoCloseable {
     private SymbolPath path;
     private Set<SymbolOption> options;
     private final Duration timeout;
+    private final SourceLocator sources;   // symbol thread only, as its debuginfod clients
     private final Map<Long, SymbolLoadStatus> published = new HashMap<>();
     private final Map<Long, Integer> percent = new HashMap<>();
 
@@ -80,6 +82,7 @@ final class SymbolHost implements AutoCloseable {
         this.path = path;
         this.options = Set.copyOf(options);
         this.timeout = timeout;
+        this.sources = new SourceLocator(timeout);
         thread = new Thread(this::loop, "sextant-symbols");
         thread.setDaemon(true);
         thread.start();
@@ -106,6 +109,7 @@ final class SymbolHost implements AutoCloseable {
             }
         }
         closeHandler();
+        sources.close();
     }
 
     private Long nextPending() {
@@ -362,6 +366,38 @@ final class SymbolHost implements AutoCloseable {
             out.sort(java.util.Comparator.comparing(h -> h.address().value(), Long::compareUnsigned));
             publish();      // the modules it loaded
             return List.copyOf(out.subList(0, Math.min(out.size(), Command.FindSymbols.MAX_HITS)));
+        });
+    }
+
+    /**
+     * A source file's text (on the symbol thread: the search may load the module's symbols for its
+     * compilation directory, and a debuginfod download may take long). Downloads report progress
+     * as {@code ProgressReported} and stop when {@code c.cancellation()} is cancelled.
+     */
+    CompletableFuture<dev.sextant.engine.api.SourceText> locateSource(dev.sextant.engine.api.Command.LocateSource c,
+            List<dev.sextant.engine.api.SourceSubstitution> subs) {
+        return post(() -> {
+            SourceLocator.Context ctx = SourceLocator.Context.NONE;
+            if (handler != null) {
+                Optional<ModuleSymbols> m = handler.module(c.pc());
+                Optional<String> dir = m.isPresent() ? handler.compDir(c.pc()) : Optional.empty();
+                publish();
+                ctx = new SourceLocator.Context(dir, m.flatMap(ModuleSymbols::file).map(Path::of), m.flatMap(ModuleSymbols::buildId));
+            }
+            List<SymbolPath.Debuginfod> servers = options.contains(SymbolOption.DEBUGINFOD)
+                    ? path.entries().stream().filter(e -> e instanceof SymbolPath.Debuginfod).map(e -> (SymbolPath.Debuginfod) e).toList()
+                    : List.of();
+            String task = "Downloading " + SourceLocator.baseNameOf(c.file());
+            return sources.locate(c.file(), ctx, subs, servers,
+                    (done, total) -> sink.emit(id -> new DebugEvent.ProgressReported(id, task, done, total)), c.cancellation());
+        });
+    }
+
+    /** Registers of one frame of a core's thread (the handler's session unwinds the core). */
+    CompletableFuture<Optional<dev.sextant.engine.elfutils.RecoveredFrame>> frameRegisters(int tid, int row) {
+        return post(() -> {
+            requireTarget();
+            return handler.frameRegisters(tid, row);
         });
     }
 

@@ -18,6 +18,7 @@ import dev.sextant.engine.elfutils.ElfSymbols;
 import dev.sextant.engine.elfutils.InlineIndex;
 import dev.sextant.engine.elfutils.ModuleReport;
 import dev.sextant.engine.elfutils.ResolvedFrame;
+import dev.sextant.engine.elfutils.RecoveredFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -524,6 +525,29 @@ public final class SymbolHandler implements AutoCloseable {
     /** Whether the table of the module at {@code address} was read from its file in bulk (for tests). */
     boolean tableReadFromFile(Address address) {
         return find(address.value()).map(m -> m.table.readFromFile()).orElse(false);
+    }
+
+    /**
+     * {@code DW_AT_comp_dir} of the compile unit of the code at {@code pc}, for a source search;
+     * loads the module's symbols first (the search's first need of them).
+     */
+    public Optional<String> compDir(Address pc) {
+        checkThread();
+        Optional<ModuleRecord> m = find(pc.value());
+        if (m.isEmpty()) return Optional.empty();
+        ensureLoaded(m.get());
+        Optional<String> dir = m.get().lines ? dwfl.compDir(pc.value()) : Optional.empty();
+        finishPending();
+        return dir;
+    }
+
+    /** The registers of Call-stack row {@code row} of core thread {@code tid}, as libdwfl unwinds them. */
+    public Optional<RecoveredFrame> frameRegisters(int tid, int row) {
+        checkThread();
+        if (core == null) throw new IllegalStateException("frameRegisters() reads a core; a live process is unwound by its tracer");
+        var r = dwfl.frameRegisters(tid, row);
+        finishPending();
+        return r;
     }
 
     /** Every thread's unwound pcs of the core, each symbolized (loading symbols as frames need them). */

@@ -30,8 +30,37 @@ public final class RegistersModel {
     public void select(Tid tid) {
         FxThread.check();
         selected = tid;
+        frame = 0;
         rows.setAll(byThread.getOrDefault(tid, List.of()));
     }
+
+    /**
+     * Shows a caller frame's registers as the unwinder recovered them; those it could not recover
+     * read {@code <not saved>}, as gdb says. A stop or a thread change shows the thread's own again.
+     */
+    public void showFrame(dev.sextant.engine.api.UnwoundRegisters u) {
+        FxThread.check();
+        selected = u.tid();
+        frame = u.frame();
+        List<RegisterRow> out = new java.util.ArrayList<>();
+        for (Register r : u.recovered()) out.add(row(r));
+        for (String name : u.notRecovered()) out.add(new RegisterRow(name, NOT_SAVED, NOT_SAVED, false));
+        rows.setAll(out);
+    }
+
+    /** The frame's registers could not be read: one row says why. */
+    public void showFrameError(Tid tid, int index, String why) {
+        FxThread.check();
+        selected = tid;
+        frame = index;
+        rows.setAll(List.of(new RegisterRow("frame " + index, "not unwound", why, false)));
+    }
+
+    /** The frame whose registers are shown (0: the thread's own). */
+    public int frame() { return frame; }
+
+    public static final String NOT_SAVED = "<not saved>";
+    private int frame;
 
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
@@ -55,7 +84,7 @@ public final class RegistersModel {
                         return new RegisterRow(row.name(), row.hex(), row.decimal(), changed);
                     }).toList()));
                 }
-                if (selected != null) rows.setAll(byThread.getOrDefault(selected, List.of()));
+                if (selected != null && frame == 0) rows.setAll(byThread.getOrDefault(selected, List.of()));
             } else if (e instanceof DebugEvent.TargetClosed) {
                 byThread.clear();
                 rows.clear();

@@ -45,6 +45,21 @@ public final class DebuginfodClient implements AutoCloseable {
 
     /** {@code debuginfod_find_executable} or {@code debuginfod_find_debuginfo}; {@code progress} answers true to cancel. */
     public Answer find(String buildIdHex, boolean executable, BiPredicate<Long, Long> progress) {
+        return find(buildIdHex, executable ? Kind.EXECUTABLE : Kind.DEBUGINFO, null, progress);
+    }
+
+    /**
+     * {@code debuginfod_find_source}: the file {@code absolutePath} of the build-id's compilation
+     * ({@code /buildid/ID/source/PATH}); libdebuginfod percent-encodes the path into the URL. The
+     * caller checks the path (it comes from debug information).
+     */
+    public Answer findSource(String buildIdHex, String absolutePath, BiPredicate<Long, Long> progress) {
+        return find(buildIdHex, Kind.SOURCE, absolutePath, progress);
+    }
+
+    private enum Kind { DEBUGINFO, EXECUTABLE, SOURCE }
+
+    private Answer find(String buildIdHex, Kind kind, String source, BiPredicate<Long, Long> progress) {
         // Hex build-ids are passed as a string with length 0, as debuginfod.h allows.
         byte[] id = (buildIdHex + "\0").getBytes(StandardCharsets.US_ASCII);
         PointerByReference path = new PointerByReference();
@@ -52,8 +67,11 @@ public final class DebuginfodClient implements AutoCloseable {
         cancelledByProgress = false;
         int rc;
         try {
-            rc = executable ? LibDebuginfod.debuginfod_find_executable(client, id, 0, path)
-                    : LibDebuginfod.debuginfod_find_debuginfo(client, id, 0, path);
+            rc = switch (kind) {
+                case EXECUTABLE -> LibDebuginfod.debuginfod_find_executable(client, id, 0, path);
+                case DEBUGINFO -> LibDebuginfod.debuginfod_find_debuginfo(client, id, 0, path);
+                case SOURCE -> LibDebuginfod.debuginfod_find_source(client, id, 0, source, path);
+            };
         } finally {
             current = null;
         }

@@ -275,6 +275,19 @@ public final class Dwfl implements AutoCloseable {
         new ThreadWalk(this, walk, threadState).run();
     }
 
+    /**
+     * Walks one thread ({@code dwfl_getthread_frames}) as {@link #walkThreads} walks each: every frame
+     * to {@code walk}, restarts included. Nothing is reported when libdwfl has no such thread.
+     */
+    public void walkThread(int tid, FrameWalk walk) {
+        new ThreadWalk(this, walk, threadState).runOne(tid);
+    }
+
+    /** Whether this libdw can read an unwound frame's registers ({@code dwfl_frame_reg}, elfutils 0.188), in any session. */
+    public static boolean canReadFrameRegisters() {
+        return FrameRegisters.AVAILABLE;
+    }
+
     /** A {@code dwfl_*} failure as an exception with libdwfl's message. */
     static NativeCallException dwflError(String call) {
         int e = LibDw.dwfl_errno();

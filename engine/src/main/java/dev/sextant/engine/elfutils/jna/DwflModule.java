@@ -274,6 +274,19 @@ public final class DwflModule {
         }
     }
 
+    private static final int DW_AT_comp_dir = 0x1b;
+
+    /** {@code DW_AT_comp_dir} of the compile unit containing {@code address}, when it has one (loads the module's DWARF). */
+    public Optional<String> compDir(long address) {
+        long[] bias = new long[1];
+        Pointer cudie = LibDw.dwfl_module_addrdie(mod, address, bias);
+        if (cudie == null) return Optional.empty();
+        Memory attr = new Memory(LibDw.SIZEOF_DWARF_ATTRIBUTE);
+        if (LibDw.dwarf_attr_integrate(cudie, DW_AT_comp_dir, attr) == null) return Optional.empty();
+        Pointer s = LibDwMore.dwarf_formstring(attr);
+        return s == null ? Optional.empty() : Optional.of(s.getString(0));
+    }
+
     /** The DIE offset of the unit containing {@code address} (with {@link #key()}, names the unit). */
     public OptionalLong unitOffset(long address) {
         long[] bias = new long[1];

@@ -33,7 +33,8 @@ public interface FrameWalk {
 
     /**
      * One frame: its pc and whether it is exact (not a return address). {@code registers} reads the
-     * frame's registers (DWARF numbering) during this call, when {@link Dwfl#canRestartFrames()}.
+     * frame's registers (DWARF numbering) during this call, when {@link Dwfl#canReadFrameRegisters()}
+     * (only a session that {@link Dwfl#canRestartFrames()} can restart from them).
      */
     Next frame(long pc, boolean activation, IntFunction<OptionalLong> registers);
 

@@ -27,6 +27,7 @@ final class LibDebuginfod {
     static native void debuginfod_end(Pointer client);
     static native int debuginfod_find_debuginfo(Pointer client, byte[] buildId, int buildIdLen, PointerByReference path);
     static native int debuginfod_find_executable(Pointer client, byte[] buildId, int buildIdLen, PointerByReference path);
+    static native int debuginfod_find_source(Pointer client, byte[] buildId, int buildIdLen, String filename, PointerByReference path);
     static native void debuginfod_set_progressfn(Pointer client, ProgressFn fn);
     static native void debuginfod_set_user_data(Pointer client, Pointer data);
     static native Pointer debuginfod_get_user_data(Pointer client);

@@ -18,6 +18,7 @@ final class LibDwMore {
     }
 
     static native int dwfl_module_getsymtab(Pointer mod);
+    static native Pointer dwarf_formstring(Pointer attr);
     static native Pointer dwfl_module_getsym_info(Pointer mod, int ndx, byte[] sym, long[] addr, int[] shndx,
                                                   Pointer elfp, long[] bias);
     static native int dwfl_module_getsrc_file(Pointer mod, String fname, int lineno, int column,

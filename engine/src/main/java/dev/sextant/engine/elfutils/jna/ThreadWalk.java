@@ -59,6 +59,26 @@ final class ThreadWalk {
         return LibDw.DWARF_CB_OK;
     }
 
+    /** One thread by its id ({@code dwfl_getthread_frames}), with the same restarts. */
+    void runOne(int tid) {
+        frameCb = this::onFrame;
+        if (walk.cancelled()) return;
+        walk.thread(tid);
+        restart = null;
+        int rc = LibDw.dwfl_getthread_frames(session.dwfl, tid, frameCb, null);
+        while (restart != null && !walk.cancelled()) {
+            state.restartRegisters = restart;
+            restart = null;
+            firstOfRestart = true;
+            try {
+                rc = LibDw.dwfl_getthread_frames(session.dwfl, tid, frameCb, null);
+            } finally {
+                state.restartRegisters = null;
+            }
+        }
+        walk.threadEnd(rc < 0 ? Optional.ofNullable(LibDw.dwfl_errmsg(LibDw.dwfl_errno())) : Optional.empty());
+    }
+
     void run() {
         frameCb = this::onFrame;
         LibDw.ThreadCallback threadCb = this::onThread;
