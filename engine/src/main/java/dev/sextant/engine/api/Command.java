@@ -7,7 +7,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
         Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
         Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
         Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
-        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions {
+        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions, Command.ListCrashes {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
     record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
@@ -143,5 +143,20 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      */
     record SetTypeOptions(java.util.Set<TypeOption> options) implements Command<Boolean> {
         public SetTypeOptions { options = java.util.Set.copyOf(options); }
+    }
+
+    /**
+     * The crash inbox: every core in {@code directories} (systemd-coredump's, the ones given; plain
+     * {@code core} and {@code core.PID} files too, compressed or not), recorded at or after
+     * {@code since} when given, newest first, with what the system recorded beside each and, when
+     * {@code signatures} is set, each crash's signature and the crashes grouped by it (computed in
+     * one run, on parallel workers; progress arrives as {@link DebugEvent.ProgressReported}).
+     */
+    record ListCrashes(java.util.List<java.nio.file.Path> directories, java.util.Optional<java.time.Instant> since,
+                       boolean signatures, Cancellation cancellation) implements Command<CrashInbox> {
+        /** Where systemd-coredump stores cores. */
+        public static final java.nio.file.Path SYSTEMD_DIRECTORY = java.nio.file.Path.of("/var/lib/systemd/coredump");
+
+        public ListCrashes { directories = java.util.List.copyOf(directories); }
     }
 }

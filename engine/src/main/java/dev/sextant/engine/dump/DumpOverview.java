@@ -27,7 +27,7 @@ public record DumpOverview(DumpReport report, String os, String cpu, Optional<Cr
         List<SecondaryData> notes = List.of();
         List<Diagnostic> diags = new ArrayList<>(report.diagnostics());
         try {
-            notes = SecondaryDataIndex.ofElfCore(CoreFile.open(core));
+            notes = SecondaryDataIndex.ofElfCore(CoreFile.open(CoreCache.standard().plain(core, CoreCache.Progress.NONE, new dev.sextant.engine.api.Cancellation())));
         } catch (FormatException | IOException e) {
             diags.add(new Diagnostic(Severity.WARNING, core + ": notes not listed: " + e.getMessage()));
         }

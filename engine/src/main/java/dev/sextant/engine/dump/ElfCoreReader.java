@@ -49,11 +49,13 @@ public final class ElfCoreReader {
 
     public static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel) {
         String label = core.toString();
-        CoreFile notes = parseNotes(core);
+        // A compressed core (systemd-coredump's .zst, .lz4, .xz) is read from its decompressed copy in the cache.
+        Path file = Files.isRegularFile(core) ? CoreCache.standard().plain(core, listener::decompressing, cancel) : core;
+        CoreFile notes = parseNotes(file, label);
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.function.Consumer<Diagnostic> diag = d -> { diagnostics.add(d); listener.diagnostic(d); };
         notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.WARNING, p)));
-        checkMemoryImage(core, notes, diag);
+        checkMemoryImage(file, label, notes, diag);
 
         Optional<SignalInfo> signal = notes.signal().map(s -> new SignalInfo(s.signo(), s.code(),
                 Signals.hasFaultAddress(s.signo(), s.code()) ? Optional.of(Address.of(s.addr())) : Optional.empty(),
@@ -84,8 +86,8 @@ public final class ElfCoreReader {
         List<ThreadStack> stacks = new ArrayList<>();
         Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
         boolean generated = hasAnonymousCode(notes);
-        try (CoreMemory memory = new CoreMemory(core, notes.segments(), notes.header().order());
-             Dwfl dwfl = Dwfl.openCore(core, options.executable(), locator, threadSource(notes, memory, generated),
+        try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order());
+             Dwfl dwfl = Dwfl.openCore(file, options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
             for (ModuleReport m : dwfl.modules()) {
                 String path = modulePath(m, notes);
@@ -159,18 +161,18 @@ public final class ElfCoreReader {
                 .orElse(m.name());
     }
 
-    private static CoreFile parseNotes(Path core) {
+    private static CoreFile parseNotes(Path core, String label) {
         try {
-            if (!Files.exists(core)) throw new TargetException(core + ": no such file");
-            if (Files.isDirectory(core)) throw new TargetException(core + ": is a directory, not a core file");
-            if (Files.size(core) == 0) throw new TargetException(core + ": the file is empty, not a core file");
+            if (!Files.exists(core)) throw new TargetException(label + ": no such file");
+            if (Files.isDirectory(core)) throw new TargetException(label + ": is a directory, not a core file");
+            if (Files.size(core) == 0) throw new TargetException(label + ": the file is empty, not a core file");
             return CoreFile.open(core);
         } catch (FormatException e) {
-            throw new TargetException(core + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(label + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (NoSuchFileException e) {
-            throw new TargetException(core + ": no such file", e);
+            throw new TargetException(label + ": no such file", e);
         } catch (IOException e) {
-            throw new TargetException(core + ": cannot be read (" + e.getMessage() + ")", e);
+            throw new TargetException(label + ": cannot be read (" + e.getMessage() + ")", e);
         }
     }
 
@@ -210,7 +212,7 @@ public final class ElfCoreReader {
     private static final long VSYSCALL = 0xffffffffff600000L;
 
     /** A core cut short (disk full, killed writer) keeps its notes but loses memory: say how much. */
-    private static void checkMemoryImage(Path core, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {
+    private static void checkMemoryImage(Path core, String label, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {
         long size;
         try { size = Files.size(core); } catch (IOException e) { return; }
         long needed = 0;
@@ -218,7 +220,7 @@ public final class ElfCoreReader {
             if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) needed = Math.max(needed, ph.offset() + ph.filesz());
         }
         if (needed > size) {
-            diag.accept(new Diagnostic(Severity.ERROR, core + ": truncated core: " + size + " of " + needed
+            diag.accept(new Diagnostic(Severity.ERROR, label + ": truncated core: " + size + " of " + needed
                     + " bytes present; memory beyond offset 0x" + Long.toHexString(size) + " is missing, so stacks may be cut short"));
         }
     }

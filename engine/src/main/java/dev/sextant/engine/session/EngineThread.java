@@ -10,7 +10,10 @@ import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.DumpData;
+import dev.sextant.engine.api.CrashMetadata;
+import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreOptions;
+import dev.sextant.engine.dump.CrashMetadataReader;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.MinidumpReader;
 import dev.sextant.engine.dump.SecondaryData;
@@ -184,6 +187,7 @@ public final class EngineThread implements Engine {
         }
         if (command instanceof Command.FindSymbols f) return (R) new Later(symbols.find(f.pattern()));
         if (command instanceof Command.DescribeAddress d) return (R) new Later(symbols.describe(d.address()));
+        if (command instanceof Command.ListCrashes l) return (R) listCrashes(l);
         if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
         if (command instanceof Command.CloseTarget) {
             closeCore();
@@ -317,18 +321,22 @@ public final class EngineThread implements Engine {
 
     private DumpReport openCore(Command.OpenCore open) {
         closeCore();
-        DumpReport report = readCore(open);
-        if (!MinidumpReader.isMinidump(open.core())) {
+        long id = ++stopId;
+        // A compressed core (systemd-coredump's) is decompressed into the core cache first, with progress.
+        java.nio.file.Path plain = CoreCache.standard().plain(open.core(),
+                (done, total) -> emit(new DebugEvent.ProgressReported(id, "Decompressing core", done, total)), open.cancellation());
+        DumpReport report = readCore(id, plain.equals(open.core()) ? open
+                : new Command.OpenCore(plain, open.executable(), open.sysroot(), open.cancellation()), open.core());
+        if (!MinidumpReader.isMinidump(plain)) {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
-            core = new CoreMemory(open.core(), crashed);
+            core = new CoreMemory(plain, crashed);
         }
         return report;
     }
 
-    private DumpReport readCore(Command.OpenCore open) {
-        long id = ++stopId;
-        String source = open.core().toString();
+    private DumpReport readCore(long id, Command.OpenCore open, java.nio.file.Path named) {
+        String source = named.toString();
         CoreReadListener relay = new CoreReadListener() {
             @Override public void opened(dev.sextant.engine.api.ProcessInfo process,
                                          Optional<dev.sextant.engine.api.SignalInfo> signal, List<ThreadInfo> threads) {
@@ -345,14 +353,25 @@ public final class EngineThread implements Engine {
             }
         };
         if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
-        DumpReport report = ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());
+        Optional<CrashMetadata> metadata = CrashMetadataReader.read(named);
+        // Read under the name the user gave (labels, "beside the core"); the cache hit is free.
+        DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation())
+                .withOrigin(named, metadata);
+        metadata.ifPresent(m -> emit(new DebugEvent.CrashMetadataRead(id, m)));
         if (!listeners.isEmpty()) {
             // Deferred loading: the walked frames are the first need of their modules' symbols.
-            symbols.openCore(open.core(), open.executable());
+            symbols.openCore(named, open.executable());
             symbols.framesSeen(pcs(report));
         }
         if (!listeners.isEmpty()) summarize(id, DumpOverview.ofElfCore(report, open.core()));
         return report;
+    }
+
+    /** The crash inbox; the batch's workers run beside this thread, which reports their progress. */
+    private dev.sextant.engine.api.CrashInbox listCrashes(Command.ListCrashes l) {
+        long id = stopId;     // not a new target: the current one's events stay current
+        return dev.sextant.engine.dump.CrashInboxReader.read(l.directories(), l.since(), l.signatures(), l.cancellation(),
+                (done, total) -> emit(new DebugEvent.ProgressReported(id, "Crash signatures", done, total)));
     }
 
     private static long[] pcs(DumpReport r) {

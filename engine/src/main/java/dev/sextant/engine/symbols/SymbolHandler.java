@@ -216,7 +216,10 @@ public final class SymbolHandler implements AutoCloseable {
         DebugInfoSearch s = this::findDebuginfo;
         if (core != null) {
             Dwfl.ElfLocator locator = modname -> candidates(modname);
-            dwfl = Dwfl.openCore(core, executable, locator, Optional.empty(), 0, Optional.of(s));
+            // A compressed core is read from its decompressed copy in the core cache (free when already there).
+            Path file = dev.sextant.engine.dump.CoreCache.standard().plain(core, dev.sextant.engine.dump.CoreCache.Progress.NONE,
+                    new dev.sextant.engine.api.Cancellation());
+            dwfl = Dwfl.openCore(file, executable, locator, Optional.empty(), 0, Optional.of(s));
         } else {
             dwfl = Dwfl.openProcessModules(pid, Optional.of(s));
         }
