@@ -1,6 +1,7 @@
 package dev.sextant.app;
 
 import dev.sextant.app.cli.BindCommand;
+import dev.sextant.app.cli.CrashesCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.SaveDumpCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
         subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
-                UnwindCommand.class, SymbolsCommand.class, CommandLine.HelpCommand.class})
+                UnwindCommand.class, SymbolsCommand.class, CrashesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {

@@ -144,14 +144,14 @@ public final class CoreCache {
                 throw damaged(core, c, counted.count(), total, 0, e);
             }
             byte[] buf = new byte[1 << 20];
-            for (int n = buf.length; n == buf.length; ) {
+            for (int n = 0; n >= 0; ) {
                 cancel.throwIfCancelled();
                 try {
-                    n = in.readNBytes(buf, 0, buf.length);
+                    n = in.read(buf, 0, buf.length);
                 } catch (IOException e) {
                     throw damaged(core, c, counted.count(), total, out.written(), e);
                 }
-                out.write(buf, n);
+                if (n > 0) out.write(buf, n);
             }
             in.close();
             out.close();
@@ -177,7 +177,8 @@ public final class CoreCache {
         String what = e instanceof java.io.EOFException || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("truncated")
                 || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("prematurely")
                 ? "truncated" : "corrupt";
-        return new TargetException(core + ": " + what + " " + c.label() + " stream" + where + ": " + e.getMessage()
+        String detail = e.getMessage() != null ? e.getMessage() : e instanceof java.io.EOFException ? "unexpected end of the file" : e.toString();
+        return new TargetException(core + ": " + what + " " + c.label() + " stream" + where + ": " + detail
                 + "; the file is damaged (check it with `" + c.label() + " -t`)", e);
     }
 

@@ -34,7 +34,7 @@ public record DumpOverview(DumpReport report, String os, String cpu, Optional<Cr
         Optional<CrashReason> crash = report.signal().map(s -> new CrashReason(s.number(), s.name(), s.faultAddress(),
                 report.crashedThread().map(ThreadInfo::tid), s.describe()));
         DumpReport r = diags.size() == report.diagnostics().size() ? report : new DumpReport(report.file(), report.format(),
-                report.process(), report.signal(), report.threads(), report.modules(), report.stacks(), diags);
+                report.process(), report.signal(), report.threads(), report.modules(), report.stacks(), diags, report.metadata());
         return new DumpOverview(r, "Linux", report.process().arch(), crash, notes);
     }
 }
