@@ -33,6 +33,10 @@ public final class SextantApp extends Application {
         if (named.containsKey("core")) {
             opened = window.open(Path.of(named.get("core")), exe, sysroot);
         } else if (flags.contains("--demo")) {
+            // The demo runs as always; crashes on the machine are offered beside it (a listing without signatures: quick).
+            engine.submit(new dev.sextant.engine.api.Command.ListCrashes(List.of(dev.sextant.engine.api.Command.ListCrashes.SYSTEMD_DIRECTORY),
+                    Optional.empty(), false, new dev.sextant.engine.api.Cancellation()))
+                    .thenAccept(inbox -> Platform.runLater(() -> window.offerCrashes(inbox)));
             opened = window.launchDemo().exceptionally(e -> null);
             if (named.containsKey("screenshot")) {
                 // For the README's picture: the demo stopped at its breakpoint, with every view filled in.

@@ -42,6 +42,8 @@ public final class SummaryModel {
                         o.signal().map(s -> s.name() + " — " + s.codeName()).orElse("none"),
                         o.signal().flatMap(s -> s.faultAddress()).map(Object::toString).orElse("—"),
                         crashed, o.threads().size(), ""));
+            } else if (e instanceof DebugEvent.CrashMetadataRead m && m.stopId() == stopId) {
+                summary.set(summary.get().withRecorded(recorded(m.metadata())));
             } else if (e instanceof DebugEvent.CrashSummarized c && c.stopId() == stopId) {
                 Summary old = summary.get();
                 // A Linux signal was already said with its code; other platforms' crashes are said here.
@@ -50,7 +52,7 @@ public final class SummaryModel {
                         || r.description().equals(r.name()) ? "" : " — " + r.description())).orElse(old.signal());
                 String address = known ? old.address() : c.crash().flatMap(r -> r.address()).map(Object::toString).orElse(old.address());
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), signal,
-                        address, old.crashedThread(), old.threads(), c.os() + ", " + c.cpu()));
+                        address, old.crashedThread(), old.threads(), c.os() + ", " + c.cpu(), old.recorded()));
             } else if (e instanceof DebugEvent.ProcessStopped p && p.stopId() >= stopId && !summary.get().file().isEmpty()) {
                 // A live target: the summary follows each stop (which thread, why), as the dump's does its crash.
                 stopId = p.stopId();
@@ -92,5 +94,21 @@ public final class SummaryModel {
                 diagnostics.clear();
             }
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /** {@code "2026-05-28 00:03:00 UTC by systemd-coredump (xattr): pid 812, uid 1000, host build-7, boot 0123…"}. */
+    static String recorded(dev.sextant.engine.api.CrashMetadata m) {
+        StringBuilder sb = new StringBuilder(m.time().map(TIME::format).orElse("time unknown"));
+        sb.append(" by systemd-coredump (").append(m.source()).append(')');
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        m.pid().ifPresent(p -> parts.add("pid " + p));
+        m.uid().ifPresent(u -> parts.add("uid " + u));
+        m.hostname().ifPresent(h -> parts.add("host " + h));
+        m.bootId().ifPresent(b -> parts.add("boot " + b));
+        if (!parts.isEmpty()) sb.append(": ").append(String.join(", ", parts));
+        return sb.toString();
     }
 }
