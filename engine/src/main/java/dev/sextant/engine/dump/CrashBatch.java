@@ -69,7 +69,7 @@ final class CrashBatch {
     static Crash sign(Crash crash, Cancellation cancel) {
         cancel.throwIfCancelled();
         try {
-            DumpReport report = ElfCoreReader.read(crash.file(), CoreOptions.DEFAULT, CoreReadListener.NONE, cancel);
+            DumpReport report = ElfCoreReader.read(crash.file(), CoreOptions.DEFAULT, CoreReadListener.NONE, cancel, false);
             return CrashInboxReader.completed(crash, report);
         } catch (TargetException e) {
             return unreadable(crash, e.getMessage());

@@ -48,6 +48,11 @@ public final class ElfCoreReader {
     private ElfCoreReader() {}
 
     public static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel) {
+        return read(core, options, listener, cancel, true);
+    }
+
+    /** As above; without {@code sourceLines} the frames have names and inlined calls but no files and lines (crash signatures). */
+    static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel, boolean sourceLines) {
         String label = core.toString();
         // A compressed core (systemd-coredump's .zst, .lz4, .xz) is read from its decompressed copy in the cache.
         Path file = Files.isRegularFile(core) ? CoreCache.standard().plain(core, listener::decompressing, cancel) : core;
@@ -89,6 +94,7 @@ public final class ElfCoreReader {
         try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order());
              Dwfl dwfl = Dwfl.openCore(file, options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
+            if (!sourceLines) dwfl.omitSourceLines();
             for (ModuleReport m : dwfl.modules()) {
                 String path = modulePath(m, notes);
                 Module mod = new Module(path, Address.of(m.start()), m.end() - m.start(), m.buildId(),

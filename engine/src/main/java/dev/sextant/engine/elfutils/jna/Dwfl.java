@@ -71,6 +71,16 @@ public final class Dwfl implements AutoCloseable {
     private final LibDw.FindDebuginfo findDebuginfo;   // Sextant's search, or null for dwfl_standard_find_debuginfo
     private final Map<String, String> foundBy = new ConcurrentHashMap<>();
     private final Map<Long, List<ResolvedFrame>> symbolCache = new HashMap<>();
+    private boolean sourceLines = true;
+
+    /**
+     * Frames without source files and lines (names and inlined calls only): reading a module's line
+     * table was half the time of a crash signature, which names functions only.
+     */
+    public void omitSourceLines() {
+        sourceLines = false;
+        symbolCache.clear();
+    }
     private final Map<Long, DwflSymbols.PltIndex> pltIndex = new HashMap<>();
     private final Map<Long, String> moduleNames = new HashMap<>();
     private boolean closed;
@@ -638,7 +648,7 @@ public final class Dwfl implements AutoCloseable {
 
         Optional<String> file = Optional.empty();
         OptionalInt line = OptionalInt.empty();
-        Pointer l = LibDw.dwfl_module_getsrc(mod, adj);
+        Pointer l = sourceLines ? LibDw.dwfl_module_getsrc(mod, adj) : null;
         if (l != null) {
             int[] ln = new int[1];
             Pointer f = LibDw.dwfl_lineinfo(l, null, ln, null, null, null);
