@@ -15,10 +15,10 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$here/sextant" symbols --help >/dev/null 2>&1   # build if needed
 
 llvmlib=/usr/lib/llvm-14/lib/libLLVM-14.so
-cc -g -O0 -o "$work/crash" "$here/engine/src/test/resources/native/crash.c"
+cc -g -O0 -o "$work/crash" "$here/engine/src/test/native/crash.c"
 libs=(libc)
 if [[ -f "$llvmlib" ]]; then
-  cc -g -O0 -o "$work/crashllvm" "$here/engine/src/test/resources/native/crash.c" -Wl,--no-as-needed -L"$(dirname "$llvmlib")" -lLLVM-14 -Wl,-rpath,"$(dirname "$llvmlib")"
+  cc -g -O0 -o "$work/crashllvm" "$here/engine/src/test/native/crash.c" -Wl,--no-as-needed -L"$(dirname "$llvmlib")" -lLLVM-14 -Wl,-rpath,"$(dirname "$llvmlib")"
   libs+=(libLLVM)
 fi
 

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/bench/lib.sh"
 runs=${1:-5}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cc -g -O0 -pthread -o "$work/threads" "$here/engine/src/test/resources/native/threads.c"
+cc -g -O0 -pthread -o "$work/threads" "$here/engine/src/test/native/abortthreads.c"
 "$here/sextant" stack --help >/dev/null 2>&1   # build if needed
 echo "wall time, median of $runs (CPU time in brackets), start-up included"
 printf '%-8s %18s %18s %18s %11s %11s\n' threads sextant eu-stack gdb sextant/eu sextant/gdb

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/bench/lib.sh"
 runs=${1:-5}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cc -g -O0 -o "$work/crash" "$here/engine/src/test/resources/native/crash.c"
+cc -g -O0 -o "$work/crash" "$here/engine/src/test/native/crash.c"
 core=$(make_core "$work" "$work/crash")
 "$here/sextant" stack --core "$core" >/dev/null 2>&1 || true    # build, and make the CDS archive
 s=$(median_ms "$runs" "$here/sextant" stack --core "$core")

@@ -42,7 +42,7 @@ public final class Main implements Runnable {
         if (args.length > 0 && args[0].equals("stack")) {
             // Loading JNA and libdw takes a good part of a short run; do it on other threads
             // while this one parses the arguments and the core's notes.
-            dev.sextant.engine.elfutils.jna.Dwfl.preload();
+            dev.sextant.engine.elfutils.ElfSession.preload();
             var plain = StackCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }

@@ -39,15 +39,17 @@ class FxEventBridgeTest {
             if (applied.addAndGet(batch.size()) == n + 1) done.countDown();
         }));
         AtomicLong longestGapNs = new AtomicLong();
+        CountDownLatch pulsing = new CountDownLatch(2);
         AnimationTimer pulse = new AnimationTimer() {
             long last;
             @Override public void handle(long now) {
                 if (last != 0) longestGapNs.accumulateAndGet(now - last, Math::max);
                 last = now;
+                pulsing.countDown();
             }
         };
         Platform.runLater(pulse::start);
-        Thread.sleep(200);
+        assertThat(pulsing.await(10, TimeUnit.SECONDS)).as("the FX pulse runs").isTrue();
         ProcessInfo p = new ProcessInfo(new Pid(1), Optional.empty(), "x", "", Optional.empty(), "x86_64");
         Thread engine = new Thread(() -> {
             bridge.onEvent(new DebugEvent.TargetOpened(7, "storm", "test", p, Optional.empty(), List.of()));

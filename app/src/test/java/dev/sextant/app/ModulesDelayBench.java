@@ -1,5 +1,8 @@
 package dev.sextant.app;
 
+import java.util.Optional;
+import java.time.Duration;
+import dev.sextant.engine.testing.Await;
 import dev.sextant.app.view.modules.ModuleRow;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.EngineListener;
@@ -97,12 +100,10 @@ public final class ModulesDelayBench {
         long fxCpu0 = mx.getThreadCpuTime(fxId.get(10, TimeUnit.SECONDS));
         java.util.Map<String, Long> cpu0 = threadCpu(mx);
         Files.createFile(go);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(out).contains("\ndone\n") && System.nanoTime() < until) Thread.sleep(20);
+        Await.poll(Duration.ofSeconds(120), () -> Files.readString(out).contains("\ndone\n") ? Optional.of(true) : Optional.empty());
         List<Long> returned = new ArrayList<>();
         for (String l : Files.readAllLines(out)) if (l.startsWith("load ")) returned.add(Long.parseLong(l.split(" ")[2]));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (shown.size() < returned.size() && System.nanoTime() < deadline) Thread.sleep(20);
+        Await.poll(Duration.ofSeconds(60), () -> shown.size() < returned.size() ? Optional.empty() : Optional.of(true));
         long fxCpu = mx.getThreadCpuTime(fxId.get()) - fxCpu0;
         java.util.Map<String, Long> cpu1 = threadCpu(mx);
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -140,14 +141,11 @@ public final class ModulesDelayBench {
 
     /** Line {@code index} (0-based) of a growing output file, waiting up to 60 s; null when it does not come. */
     private static String nextLine(Path file, int index) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+        return Await.poll(Duration.ofSeconds(60), () -> {
             String text = Files.exists(file) ? Files.readString(file) : "";
             List<String> lines = text.lines().toList();
-            if (lines.size() > index && (lines.size() > index + 1 || text.endsWith("\n"))) return lines.get(index);
-            Thread.sleep(5);
-        }
-        return null;
+            return lines.size() > index && (lines.size() > index + 1 || text.endsWith("\n")) ? Optional.of(lines.get(index)) : Optional.<String>empty();
+        }).orElse(null);
     }
 
     private static void exec(String... cmd) throws Exception {

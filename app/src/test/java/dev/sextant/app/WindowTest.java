@@ -1,18 +1,27 @@
 package dev.sextant.app;
 
 import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 
 /** The real main window on a real engine, per test, headless: what every GUI test starts from. */
 @ExtendWith(ApplicationExtension.class)
-abstract class WindowTest {
-    EngineThread engine;
-    MainWindow window;
+@Timeout(180)
+public abstract class WindowTest {
+    protected EngineThread engine;
+    protected MainWindow window;
 
     // TestFX looks for @Start on the test class itself, not on a superclass: set the stage up here.
     @BeforeEach void openWindow() throws Exception {
@@ -30,11 +39,11 @@ abstract class WindowTest {
      * Waits (on the test thread) until {@code ok} holds, then for the FX thread to settle; on time-out
      * fails naming {@code what} with the status bar's text and any notification shown.
      */
-    void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
+    protected void waitFor(String what, java.util.function.BooleanSupplier ok) throws Exception {
         waitFor(what, 40, ok);
     }
 
-    void waitFor(String what, int seconds, java.util.function.BooleanSupplier ok) throws Exception {
+    protected void waitFor(String what, int seconds, java.util.function.BooleanSupplier ok) throws Exception {
         try {
             org.testfx.util.WaitForAsyncUtils.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS, ok::getAsBoolean);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -50,7 +59,7 @@ abstract class WindowTest {
      * Launches the bundled demo from the window (as Debug → Launch demo does) and returns it once it
      * runs under the debugger; aborts the test where the demo cannot be built or traced here.
      */
-    dev.sextant.engine.api.ProcessInfo launchDemo(org.testfx.api.FxRobot robot) throws Exception {
+    protected dev.sextant.engine.api.ProcessInfo launchDemo(org.testfx.api.FxRobot robot) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.sextant.engine.testing.NativePrograms.Tools.onPath("cc"), "no C compiler for the demo");
         var launched = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<dev.sextant.engine.api.ProcessInfo>>();
         robot.interact(() -> launched.set(window.launchDemo()));
@@ -63,5 +72,38 @@ abstract class WindowTest {
     }
 
     /** More to say when a wait times out (a test's own view of what it waited on). */
-    String diagnostics() { return ""; }
+    protected String diagnostics() { return ""; }
+
+    protected static byte[] procMem(int pid, long address, int length) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {
+            f.seek(address);
+            byte[] b = new byte[length];
+            f.readFully(b);
+            return b;
+        }
+    }
+
+    /** The demo's {@code orders_done} counter as /proc/PID/mem shows it now. */
+    protected static long counter(int pid, long address) {
+        try {
+            return ByteBuffer.wrap(procMem(pid, address, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read orders_done of " + pid, e);
+        }
+    }
+
+    /** Where {@code orders_done} lives in the running demo, from nm and /proc/PID/maps (not from Sextant). */
+    protected static long ordersDone(int pid) throws Exception {
+        Path exe = DemoProgram.prepare();
+        Tools.Result nm = Tools.run(exe.getParent(), 30, List.of("nm", exe.toString()));
+        String line = nm.stdout().lines().filter(l -> l.endsWith(" orders_done")).findFirst().orElseThrow();
+        long value = Long.parseUnsignedLong(line.substring(0, line.indexOf(' ')), 16);
+        byte[] header = Files.readAllBytes(exe);
+        boolean pie = header[16] == 3;                          // e_type ET_DYN
+        if (!pie) return value;
+        String real = exe.toRealPath().toString();
+        String map = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
+                .filter(l -> l.endsWith(real)).findFirst().orElseThrow();
+        return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
+    }
 }

@@ -8,7 +8,7 @@ import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.dump.DumpOverview;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,6 +46,7 @@ public final class DumpText {
         for (ThreadInfo t : r.threads()) {
             j.beginObject().name("tid").value(Integer.toUnsignedLong(t.tid().value())).name("name").value(t.name().orElse(null))
                     .name("crashed").value(t.crashed());
+            StackReport.registers(j, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());
             j.name("frames").beginArray();
             for (StackFrame f : st.map(ThreadStack::frames).orElse(List.of())) {
@@ -99,11 +100,10 @@ public final class DumpText {
         for (ThreadInfo t : r.threads()) {
             StackReport.threadHeader(sb, t);
             if (!t.registers().registers().isEmpty()) {
-                sb.append("   ");
+                // Every register, in the architecture's order, eight to a line.
                 int n = 0;
                 for (Register reg : t.registers().registers()) {
-                    if (n++ == 17) break;
-                    sb.append(' ').append(reg);
+                    sb.append(n++ % 8 == 0 ? (n == 1 ? "    " : "\n    ") : " ").append(reg);
                 }
                 sb.append('\n');
             }

@@ -50,6 +50,12 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    @Option(names = "--group", description = "print each distinct stack once, largest group first, with its thread count and ids")
+    boolean group;
+
+    @Option(names = "--by-function", description = "with --group: the same functions make the same stack, offsets ignored")
+    boolean byFunction;
+
     @Spec CommandSpec spec;
 
     /**
@@ -69,6 +75,8 @@ public final class StackCommand implements Callable<Integer> {
             if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
             switch (name) {
                 case "--json" -> { if (value != null) return java.util.Optional.empty(); c.json = true; continue; }
+                case "--group" -> { if (value != null) return java.util.Optional.empty(); c.group = true; continue; }
+                case "--by-function" -> { if (value != null) return java.util.Optional.empty(); c.byFunction = true; continue; }
                 case "--core", "--exe", "--sysroot", "--pid" -> {
                     if (value == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("-")) return java.util.Optional.empty();
@@ -101,7 +109,7 @@ public final class StackCommand implements Callable<Integer> {
                 : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
-        if (timing) dev.sextant.engine.elfutils.jna.Dwfl.unavailableReason();   // load JNA + libdw now, to time it apart
+        if (timing) dev.sextant.engine.elfutils.ElfSession.unavailableReason();   // load JNA + libdw now, to time it apart
         long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {
@@ -117,7 +125,10 @@ public final class StackCommand implements Callable<Integer> {
             return 2;
         }
         long t2 = System.nanoTime();
-        byte[] out = (json ? StackReport.json(report) : StackReport.text(report)).getBytes(StandardCharsets.UTF_8);
+        boolean grouped = group || byFunction;
+        String text = grouped ? (json ? StackGroups.json(report, byFunction) : StackGroups.text(report, byFunction))
+                : json ? StackReport.json(report) : StackReport.text(report);
+        byte[] out = text.getBytes(StandardCharsets.UTF_8);
         System.out.write(out, 0, out.length);
         System.out.flush();
         if (timing) {

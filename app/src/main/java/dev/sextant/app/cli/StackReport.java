@@ -2,6 +2,7 @@ package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
@@ -43,6 +44,7 @@ public final class StackReport {
         for (ThreadInfo t : r.threads()) {
             j.beginObject().name("tid").value(t.tid().value()).name("name").value(t.name().orElse(null))
                     .name("crashed").value(t.crashed());
+            registers(j, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());
             j.name("frames").beginArray();
             for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
@@ -72,6 +74,13 @@ public final class StackReport {
         j.endArray();
         j.endObject();
         return sb.append('\n').toString();
+    }
+
+    /** {@code "registers": [{"name": "x29", "value": "0x..."}]}: the thread's general registers in the architecture's order. */
+    static void registers(Json j, ThreadInfo t) {
+        j.name("registers").beginArray();
+        for (Register r : t.registers().registers()) j.beginObject().name("name").value(r.name()).name("value").hex(r.value()).endObject();
+        j.endArray();
     }
 
     /** {@code "\nThread 123 "name" (crashed):\n"}, as every text report heads a thread. */
@@ -109,22 +118,30 @@ public final class StackReport {
         for (ThreadInfo t : r.threads()) {
             threadHeader(sb, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());
-            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
-                framePrefix(sb, f).append(f.location());
-                if (f.inline()) sb.append(" [inlined]");
-                f.module().ifPresent(m -> sb.append(" in ").append(m));
-                f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
-                // Frames not found by registers, CFI or DWARF inlining say how: they are trusted less.
-                switch (f.source()) {
-                    case DYNAMIC_TABLE -> sb.append(" [dynamic table]");
-                    case FRAME_POINTER -> sb.append(" [frame pointer]");
-                    case STACK_SCAN -> sb.append(" [stack scan]");
-                    default -> { }
-                }
-                sb.append('\n');
-            }
+            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) frameLine(sb, f);
             st.flatMap(ThreadStack::stopReason).ifPresent(s -> sb.append("  (unwinding stopped: ").append(s).append(")\n"));
         }
+        modules(sb, r);
+        return sb.toString();
+    }
+
+    /** One frame as the text report prints it: number, pc, location, module, source line, and how it was found. */
+    static void frameLine(StringBuilder sb, StackFrame f) {
+        framePrefix(sb, f).append(f.location());
+        if (f.inline()) sb.append(" [inlined]");
+        f.module().ifPresent(m -> sb.append(" in ").append(m));
+        f.sourceLine().ifPresent(s -> sb.append(" at ").append(s));
+        // Frames not found by registers, CFI or DWARF inlining say how: they are trusted less.
+        switch (f.source()) {
+            case DYNAMIC_TABLE -> sb.append(" [dynamic table]");
+            case FRAME_POINTER -> sb.append(" [frame pointer]");
+            case STACK_SCAN -> sb.append(" [stack scan]");
+            default -> { }
+        }
+        sb.append('\n');
+    }
+
+    static void modules(StringBuilder sb, DumpReport r) {
         sb.append("\nModules:\n");
         for (Module m : r.modules()) {
             sb.append("  ");
@@ -133,6 +150,5 @@ public final class StackReport {
             sb.append(" ".repeat(Math.max(0, 10 - size.length()))).append(size).append(' ').append(m.buildId().orElse("-"))
                     .append(m.found() ? " found   " : " MISSING ").append(m.path()).append('\n');
         }
-        return sb.toString();
     }
 }

@@ -1,7 +1,7 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Address;
-import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.symbols.AddressInfo;
 import dev.sextant.engine.symbols.ModuleSymbols;
 import dev.sextant.engine.symbols.SymbolEvent;
@@ -120,7 +120,7 @@ public final class SymbolsCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         // Binding libdw (JNA registers each function) takes tens of milliseconds: other threads do it
         // while this one reads the arguments and the addresses.
-        java.util.concurrent.Future<Optional<String>> binding = Dwfl.preload();
+        java.util.concurrent.Future<Optional<String>> binding = ElfSession.preload();
         SymbolPath path = null;
         List<Address> addresses = new ArrayList<>(addr.size());
         String argError = null;

@@ -45,7 +45,7 @@ class SaveDumpCommandTest {
     }
 
     @Test void rewritesACoreWithTheSameThreadsSignalAndFiles() throws Exception {
-        Path exe = NativePrograms.compile("threads", dir);
+        Path exe = NativePrograms.compile("abortthreads", dir);
         Path core = NativePrograms.coreOf(exe, dir, "3");
         Path out = dir.resolve("saved.core");
         Result r = run("save-dump", "--core", core.toString(), "-o", out.toString(), "--sha256");
@@ -65,7 +65,7 @@ class SaveDumpCommandTest {
     }
 
     @Test void dumpListsAComponentsSecondaryDataByComponentAndGuid() throws Exception {
-        Path exe = NativePrograms.compile("threads", dir);
+        Path exe = NativePrograms.compile("abortthreads", dir);
         Path core = NativePrograms.coreOf(exe, dir, "1");
         Path out = dir.resolve("tagged.core");
         java.util.UUID guid = java.util.UUID.fromString("0b5e55ed-0000-4000-8000-00000000c0de");
@@ -85,19 +85,8 @@ class SaveDumpCommandTest {
     }
 
     @Test void savesALiveProcessThatRunsOnAfterwards() throws Exception {
-        Path src = Path.of("../engine/src/test/native/blocked.c").toAbsolutePath().normalize();
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(src), "engine's test program blocked.c is missing");
-        Path exe = dir.resolve("blocked");
-        assertThat(new ProcessBuilder("cc", "-g", "-O0", "-pthread", "-o", exe.toString(), src.toString()).inheritIO().start().waitFor()).isZero();
-        Path log = dir.resolve("blocked.out");
-        // Re-parented (not a child of this JVM, whose reaper would take the tracer's stops).
-        new ProcessBuilder("sh", "-c", "\"$0\" </dev/null >\"$1\" 2>&1 &", exe.toString(), log.toString()).start().waitFor();
-        int pid = 0;
-        for (int i = 0; i < 2000 && pid == 0; i++) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ready (\\d+)").matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) pid = Integer.parseInt(m.group(1)); else Thread.sleep(5);
-        }
-        assertThat(pid).isPositive();
+        Path exe = NativePrograms.compile("blocked", dir);
+        int pid = NativePrograms.start(exe).pid();
         try {
             Path out = dir.resolve("live.core");
             Result r = run("save-dump", "--pid", Integer.toString(pid), "-o", out.toString(), "--sha256");

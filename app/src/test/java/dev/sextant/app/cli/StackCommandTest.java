@@ -26,7 +26,7 @@ class StackCommandTest {
     record Run(int exit, String out, String err) {}
 
     @BeforeAll static void makeCore() throws Exception {
-        exe = NativePrograms.compile("threads", dir);
+        exe = NativePrograms.compile("abortthreads", dir);
         core = NativePrograms.coreOf(exe, dir, "5");
     }
 
@@ -93,9 +93,9 @@ class StackCommandTest {
                 assertThat(f.has("module") && f.has("function") && f.has("file") && f.has("line") && f.has("inline")).isTrue();
                 if ("wait_here".equals(f.get("function").asText())) {
                     sawWait = true;
-                    assertThat(f.get("line").asInt()).isEqualTo(NativePrograms.line("threads", "wait_here"));
+                    assertThat(f.get("line").asInt()).isEqualTo(NativePrograms.line("abortthreads", "wait_here"));
                     assertThat(f.get("file").asText()).endsWith("threads.c");
-                    assertThat(f.get("module").asText()).isEqualTo("threads");
+                    assertThat(f.get("module").asText()).isEqualTo("abortthreads");
                 }
             }
             assertThat(sawWait).isTrue();
@@ -119,7 +119,7 @@ class StackCommandTest {
         Run r = run("stack", "--core", core.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Signal: SIGABRT").contains("(crashed):").contains(" wait_here+0x")
-                .contains("threads.c:" + NativePrograms.line("threads", "wait_here"));
+                .contains("threads.c:" + NativePrograms.line("abortthreads", "wait_here"));
         assertThat(r.out().lines().filter(l -> l.startsWith("Thread "))).hasSize(6);
     }
 

@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.app.Main;
@@ -39,27 +40,8 @@ class StackPidCommandTest {
     }
 
     @Test void jsonHasEveryThreadsStackAndTheProcessRunsOn() throws Exception {
-        Path src = Path.of("../engine/src/test/native/threads.c").toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(src), "engine's test program threads.c is missing");
-        Path exe = dir.resolve("threads");
-        Process cc;
-        try {
-            cc = new ProcessBuilder("cc", "-g", "-O0", "-pthread", "-o", exe.toString(), src.toString()).inheritIO().start();
-        } catch (java.io.IOException e) {
-            Assumptions.abort("no C compiler: " + e.getMessage());
-            return;
-        }
-        assertThat(cc.waitFor()).isZero();
-        Path log = dir.resolve("threads.out");
-        // Re-parented (not a child of this JVM, whose reaper would take the tracer's stops).
-        new ProcessBuilder("sh", "-c", "\"$0\" 5 </dev/null >\"$1\" 2>&1 &", exe.toString(), log.toString()).start().waitFor();
-        int pid = 0;
-        for (int i = 0; i < 2000 && pid == 0; i++) {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            Matcher m = Pattern.compile("ready (\\d+)").matcher(text);
-            if (m.find()) pid = Integer.parseInt(m.group(1)); else Thread.sleep(5);
-        }
-        assertThat(pid).isPositive();
+        Path exe = NativePrograms.compile("threads", dir);
+        int pid = NativePrograms.start(exe, "5").pid();
         try {
             Output o = run("stack", "--pid", Integer.toString(pid), "--json");
             Assumptions.assumeFalse(o.err().contains("refused"), "ptrace not permitted here: " + o.err());

@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,20 +31,8 @@ class SymbolsPidCommandTest {
 
     @Test void findAndAddrOnALiveProcessAgreeWithNmAndEuAddr2line() throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc") && Tools.onPath("nm") && Tools.onPath("eu-addr2line"), "needs cc, nm, eu-addr2line");
-        Path src = Path.of("../engine/src/test/native/threads.c").toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(src), "engine's test program threads.c is missing");
-        Path exe = dir.resolve("threads");
-        assertThat(Tools.run(dir, 120, List.of("cc", "-g", "-O0", "-pthread", "-o", exe.toString(), src.toString())).exit()).isZero();
-        Path log = dir.resolve("threads.out");
-        // Re-parented (not a child of this JVM, whose reaper would take the tracer's stops).
-        new ProcessBuilder("sh", "-c", "\"$0\" 3 </dev/null >\"$1\" 2>&1 &", exe.toString(), log.toString()).start().waitFor();
-        int pid = 0;
-        for (int i = 0; i < 2000 && pid == 0; i++) {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            Matcher m = Pattern.compile("ready (\\d+)").matcher(text);
-            if (m.find()) pid = Integer.parseInt(m.group(1)); else Thread.sleep(5);
-        }
-        assertThat(pid).as("the test program started").isPositive();
+        Path exe = NativePrograms.compile("threads", dir);
+        int pid = NativePrograms.start(exe, "3").pid();
         try {
             String libcPath = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream().map(l -> l.split("\\s+"))
                     .filter(f -> f.length >= 6 && f[5].matches(".*/libc\\.so\\.6$")).map(f -> f[5]).findFirst().orElseThrow();

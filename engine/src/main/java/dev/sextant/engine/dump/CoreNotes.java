@@ -1,5 +1,6 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryDumpNote;
 import dev.sextant.engine.format.elf.Note;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package dev.sextant.engine.dump;
 
-import dev.sextant.engine.elfutils.jna.ThreadSource;
+import dev.sextant.engine.elfutils.ThreadSource;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ElfHeader;
 import java.util.List;

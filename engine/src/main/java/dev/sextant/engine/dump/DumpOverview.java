@@ -1,5 +1,6 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.api.CrashReason;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;

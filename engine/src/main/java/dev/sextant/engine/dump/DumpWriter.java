@@ -1,5 +1,6 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryDumpNote;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;

@@ -1,5 +1,7 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.ElfLocator;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Diagnostic;
@@ -15,9 +17,11 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.ModuleReport;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.CoreSession;
+import dev.sextant.engine.elfutils.RawFrame;
+import dev.sextant.engine.elfutils.ThreadSource;
+import dev.sextant.engine.elfutils.ModuleReport;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.unwind.GdbJitInterface;
 import dev.sextant.engine.unwind.LibgccFrames;
@@ -25,6 +29,8 @@ import dev.sextant.engine.unwind.StackFrames;
 import dev.sextant.engine.unwind.TargetMemory;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
+import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.symbols.DebugFileCache;
@@ -84,15 +90,15 @@ public final class ElfCoreReader {
                         + " not found, so its frames have no symbols; pass --exe FILE"));
             }
         }
-        Optional<String> libdw = Dwfl.unavailableReason();
+        Optional<String> libdw = ElfSession.unavailableReason();
         if (libdw.isPresent()) throw new TargetException(label + ": " + libdw.get());
 
         List<Module> modules = new ArrayList<>();
         List<ThreadStack> stacks = new ArrayList<>();
-        Dwfl.ElfLocator locator = modname -> candidates(modname, executable, options, core);
+        ElfLocator locator = modname -> candidates(modname, executable, options, core);
         boolean generated = hasAnonymousCode(notes);
         try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order());
-             Dwfl dwfl = Dwfl.openCore(file, options.executable(), locator, threadSource(notes, memory, generated),
+             CoreSession dwfl = CoreSession.open(file, options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
             if (!sourceLines) dwfl.omitSourceLines();
             for (ModuleReport m : dwfl.modules()) {
@@ -130,12 +136,23 @@ public final class ElfCoreReader {
                     for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
                     for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
                 });
-                StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, (tid, frames, stop) -> {
+                StackFrames.Visitor sink = (tid, frames, stop) -> {
                     ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);
                     stacks.add(st);
                     listener.stack(st);
                     listener.progress(++done[0], total);
-                });
+                };
+                if (dwfl.threadsUnavailable().isPresent()) {
+                    String why = "libdwfl cannot unwind " + archName(notes.header()) + " (" + dwfl.threadsUnavailable().get()
+                            + "): frame 0 only, from the core's registers";
+                    diag.accept(new Diagnostic(Severity.WARNING, label + ": " + why));
+                    for (ThreadInfo t : threads) {
+                        RawFrame top = new RawFrame(t.registers().pc().map(Address::value).orElse(0L), true, false);
+                        sink.thread(t.tid().value(), StackFrames.of(dwfl, List.of(top), Optional.empty()), Optional.of(why));
+                    }
+                } else {
+                    StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, diag, sink);
+                }
             } finally {
                 tables.ifPresent(DynamicTables::close);
             }
@@ -145,7 +162,7 @@ public final class ElfCoreReader {
         } catch (IOException e) {
             throw new TargetException(label + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return new DumpReport(core, "ELF core (" + notes.header().machineName() + ")", process, signal, threads,
+        return new DumpReport(core, "ELF core (" + archName(notes.header()) + ")", process, signal, threads,
                 modules, orderLike(stacks, threads), diagnostics);
     }
 
@@ -192,7 +209,7 @@ public final class ElfCoreReader {
      */
     static final int OWN_READER_FROM_THREADS = 256;
 
-    private static Optional<dev.sextant.engine.elfutils.jna.ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
+    private static Optional<ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
                                                                                    boolean generated) {
         // Stepping frames of generated code restarts libdwfl's walk from registers Sextant computed:
         // that needs Sextant's reader too.
@@ -247,7 +264,7 @@ public final class ElfCoreReader {
         String command = notes.process().map(CoreFile.PrPsInfo::fname).orElse("");
         String args = notes.process().map(p -> p.psargs().strip()).orElse("");
         Optional<String> exe = options.executable().map(Path::toString).or(() -> executable);
-        return new ProcessInfo(new Pid(pid), parent, command, args, exe, notes.header().machineName());
+        return new ProcessInfo(new Pid(pid), parent, command, args, exe, archName(notes.header()));
     }
 
     private static List<ThreadInfo> threads(CoreFile notes, ProcessInfo process) {
@@ -309,5 +326,10 @@ public final class ElfCoreReader {
         }
         out.removeIf(e -> !java.nio.file.Files.isRegularFile(e.getValue()));
         return out;
+    }
+
+    /** The architecture as eu-readelf says it ({@code ppc64le}, {@code s390x}, {@code x32}), else the ELF machine's name. */
+    private static String archName(ElfHeader eh) {
+        return PrStatusLayout.of(eh).map(PrStatusLayout::arch).orElse(eh.machineName());
     }
 }

@@ -1,5 +1,7 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryData;
+import dev.sextant.engine.elfutils.ModuleReport;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.CrashReason;
 import dev.sextant.engine.api.Diagnostic;
@@ -138,7 +140,7 @@ public final class MinidumpReader {
                 if (cfi != null) {
                     cfi.walkAll();
                     stacks.replaceAll(st -> cfi.stack(st.tid(), st));
-                    Map<Long, dev.sextant.engine.elfutils.jna.ModuleReport> found = cfi.modules();
+                    Map<Long, ModuleReport> found = cfi.modules();
                     modules.replaceAll(m -> {
                         var r = found.get(m.base().value());
                         return r == null ? m : new Module(m.path(), m.base(), m.size(), m.buildId(), r.mainFile(), r.debugFile());

@@ -1,18 +1,23 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.RawFrame;
+import dev.sextant.engine.elfutils.ElfLocator;
+import dev.sextant.engine.elfutils.ReportedModule;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.ModuleReport;
-import dev.sextant.engine.elfutils.jna.ResolvedFrame;
-import dev.sextant.engine.elfutils.jna.ThreadSource;
+import dev.sextant.engine.elfutils.CoreSession;
+import dev.sextant.engine.elfutils.ModuleReport;
+import dev.sextant.engine.elfutils.ResolvedFrame;
+import dev.sextant.engine.elfutils.ThreadSource;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.minidump.MemoryRegions;
 import dev.sextant.engine.format.minidump.ModuleRecord;
 import dev.sextant.engine.format.minidump.ThreadContext;
+import dev.sextant.engine.unwind.StackFrames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,32 +36,33 @@ import java.util.Optional;
  * found. Absent when libdw is missing or no module file is on this machine. One thread.
  */
 final class MinidumpUnwinder implements AutoCloseable {
-    private final Dwfl dwfl;
+    private final CoreSession dwfl;
     private final Map<Integer, Walk> walks = new HashMap<>();
 
-    private record Walk(long[] pcs, boolean[] activation, Optional<String> stop) {}
+    private record Walk(List<RawFrame> frames, Optional<String> stop) {}
 
-    private MinidumpUnwinder(Dwfl dwfl) { this.dwfl = dwfl; }
+    private MinidumpUnwinder(CoreSession dwfl) { this.dwfl = dwfl; }
 
     /** A session over {@code modules} and the threads with a context, or empty when nothing can be unwound with CFI. */
     static Optional<MinidumpUnwinder> open(Path dump, List<ModuleRecord> modules, Map<Integer, ThreadContext> contexts,
                                            MemoryRegions memory, CoreOptions options) {
-        if (modules.isEmpty() || contexts.isEmpty() || Dwfl.unavailableReason().isPresent()) return Optional.empty();
+        if (modules.isEmpty() || contexts.isEmpty() || ElfSession.unavailableReason().isPresent()) return Optional.empty();
         String arch = contexts.values().iterator().next().arch();
         int registers = switch (arch) {
             case "amd64" -> 17;         // DWARF rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip
             case "x86" -> 9;            // DWARF eax ecx edx ebx esp ebp esi edi eip
             case "arm64" -> 32;         // DWARF x0..x30 sp
+            case "arm" -> 16;           // DWARF r0..r15
             default -> 0;
         };
         if (registers == 0) return Optional.empty();
-        List<Dwfl.ReportedModule> reported = new ArrayList<>(modules.size());
+        List<ReportedModule> reported = new ArrayList<>(modules.size());
         Map<String, String> buildIds = new HashMap<>();
         for (ModuleRecord m : modules) {
             Optional<byte[]> id = m.codeView().filter(cv -> cv instanceof ModuleRecord.ElfBuildId)
                     .map(cv -> ((ModuleRecord.ElfBuildId) cv).buildId());
             id.ifPresent(b -> buildIds.put(m.name(), java.util.HexFormat.of().formatHex(b)));
-            reported.add(new Dwfl.ReportedModule(m.name(), m.base(), m.base() + m.size(), id));
+            reported.add(new ReportedModule(m.name(), m.base(), m.base() + m.size(), id));
         }
         List<Integer> tids = new ArrayList<>(contexts.keySet());
         List<ThreadContext> ctx = tids.stream().map(contexts::get).toList();
@@ -71,9 +77,9 @@ final class MinidumpUnwinder implements AutoCloseable {
             @Override public long pc(int index) { return ctx.get(index).pc(); }
             @Override public java.util.OptionalLong readWord(long address, int wordSize) { return memory.readWord(address, wordSize); }
         };
-        Dwfl.ElfLocator locator = name -> candidates(name, Optional.ofNullable(buildIds.get(name)), dump, options);
+        ElfLocator locator = name -> candidates(name, Optional.ofNullable(buildIds.get(name)), dump, options);
         try {
-            Dwfl d = Dwfl.openModules(reported, locator, threads, 0, ctx.get(0).wordSize(), Optional.empty());
+            CoreSession d = CoreSession.openModules(reported, locator, threads, 0, ctx.get(0).wordSize(), Optional.empty());
             return Optional.of(new MinidumpUnwinder(d));
         } catch (NativeCallException e) {
             return Optional.empty();        // e.g. no module file found: libdwfl has no backend to unwind with
@@ -88,9 +94,9 @@ final class MinidumpUnwinder implements AutoCloseable {
      */
     void walkAll() {
         long[] frames = {0};
-        dwfl.walkThreads((tid, pcs, activation, stop) -> {
-            frames[0] += pcs.length;
-            walks.put(tid, new Walk(pcs, activation, stop));
+        dwfl.walkThreads((tid, raw, stop) -> {
+            frames[0] += raw.size();
+            walks.put(tid, new Walk(raw, stop));
         }, () -> frames[0] >= MemoryStackWalker.FRAME_BUDGET);
     }
 
@@ -108,8 +114,8 @@ final class MinidumpUnwinder implements AutoCloseable {
      */
     ThreadStack stack(Tid tid, ThreadStack fallback) {
         Walk w = walks.get(tid.value());
-        if (w != null && w.pcs().length >= 2) {
-            return new ThreadStack(tid, dev.sextant.engine.unwind.StackFrames.of(dwfl, w.pcs(), w.activation(), new boolean[w.pcs().length], Optional.empty()), w.stop());
+        if (w != null && w.frames().size() >= 2) {
+            return new ThreadStack(tid, StackFrames.of(dwfl, w.frames(), Optional.empty()), w.stop());
         }
         List<StackFrame> out = new ArrayList<>(fallback.frames().size());
         for (StackFrame f : fallback.frames()) {

@@ -1,5 +1,7 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryDumpNote;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.Note;
 import dev.sextant.engine.format.io.ByteReader;
@@ -82,7 +84,7 @@ public final class SecondaryDataIndex {
     }
 
     /** Tag of the secondary dump data notes {@link DumpWriter} stores for reason callbacks. */
-    public static final String SECONDARY_DUMP_DATA_TAG = String.format("note:%s:0x%x", SecondaryDumpNote.OWNER, SecondaryDumpNote.TYPE);
+    public static final String SECONDARY_DUMP_DATA_TAG = SecondaryDumpNote.TAG;
 
     /** Every note of an ELF core, known or not, by owner name and type. */
     public static List<SecondaryData> ofElfCore(CoreFile core) {

@@ -1,6 +1,6 @@
 package dev.sextant.engine.linux;
 
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.format.elf.DynamicObject;
 import dev.sextant.engine.format.elf.DynamicSymbols;
 import dev.sextant.engine.format.io.ByteReader;

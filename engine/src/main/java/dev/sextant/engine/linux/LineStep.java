@@ -1,6 +1,6 @@
 package dev.sextant.engine.linux;
 
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.SourceLookup;
 import java.util.Optional;
 
 /**

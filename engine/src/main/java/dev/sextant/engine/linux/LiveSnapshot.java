@@ -10,13 +10,12 @@ import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.RegisterSet;
 import dev.sextant.engine.api.Severity;
-import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.LiveProcess;
-import dev.sextant.engine.elfutils.jna.ModuleReport;
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.LiveProcess;
+import dev.sextant.engine.elfutils.ModuleReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +86,7 @@ public final class LiveSnapshot {
         return n.isEmpty() ? Optional.empty() : Optional.of(n);
     }
 
-    public static List<Module> modules(Dwfl dwfl) {
+    public static List<Module> modules(ElfSession dwfl) {
         List<Module> out = new ArrayList<>();
         for (ModuleReport m : dwfl.modules()) {
             out.add(new Module(m.name(), Address.of(m.start()), m.end() - m.start(), m.buildId(), m.mainFile(), m.debugFile()));
@@ -96,7 +95,7 @@ public final class LiveSnapshot {
     }
 
     /** The whole report: threads in the tracer's order (leader first), one stack each. */
-    public static DumpReport read(Tracer tracer, Dwfl dwfl, Cancellation cancel) {
+    public static DumpReport read(Tracer tracer, ElfSession dwfl, Cancellation cancel) {
         return read(tracer, dwfl, Optional.empty(), cancel);
     }
 
@@ -112,10 +111,10 @@ public final class LiveSnapshot {
     }
 
     /**
-     * As {@link #read(Tracer, Dwfl, Cancellation)}; frames in generated code that {@code tables}
+     * As {@link #read(Tracer, ElfSession, Cancellation)}; frames in generated code that {@code tables}
      * describes are named from the tables and, where a table has CFI, stepped with it.
      */
-    public static DumpReport read(Tracer tracer, Dwfl dwfl, Optional<DynamicTables> tables, Cancellation cancel) {
+    public static DumpReport read(Tracer tracer, ElfSession dwfl, Optional<DynamicTables> tables, Cancellation cancel) {
         int pid = tracer.pid();
         ProcessInfo process = processInfo(pid);
         List<Diagnostic> diagnostics = new ArrayList<>();
@@ -138,7 +137,7 @@ public final class LiveSnapshot {
             }
         }
         Map<Tid, ThreadStack> stacks = new HashMap<>();
-        StackFrames.walk(dwfl, tables, memory(tracer), cancel::isCancelled,
+        StackFrames.walk(dwfl, tables, memory(tracer), cancel::isCancelled, diagnostics::add,
                 (tid, frames, stop) -> stacks.put(new Tid(tid), new ThreadStack(new Tid(tid), frames, stop)));
         cancel.throwIfCancelled();
         Map<Integer, Optional<String>> threadNames = names.join();
@@ -156,10 +155,6 @@ public final class LiveSnapshot {
         }
         return new DumpReport(Path.of("/proc/" + pid), "live process (x86-64)", process, Optional.empty(), threads, modules,
                 ordered, diagnostics);
-    }
-
-    public static List<StackFrame> frames(Dwfl dwfl, long[] pcs, boolean[] activation) {
-        return StackFrames.of(dwfl, pcs, activation, new boolean[pcs.length], Optional.empty());
     }
 
     private static String readString(String path) {

@@ -1,5 +1,6 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.ExitStatus;
 import dev.sextant.engine.api.NativeCallException;
@@ -300,7 +301,7 @@ public final class Tracer implements AutoCloseable {
     }
 
     /** Steps or runs {@code tid} under {@code plan} until the plan says the step is complete (reported as a stop). */
-    public void stepLine(int tid, boolean into, dev.sextant.engine.elfutils.jna.SourceLookup lookup) {
+    public void stepLine(int tid, boolean into, SourceLookup lookup) {
         checkThread();
         Task t = tasks.get(tid);
         if (t == null || !t.stopped) throw new TargetException("thread " + tid + " is not stopped");

@@ -16,7 +16,7 @@ import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.CrashMetadataReader;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.dump.CoreReadListener;
 import dev.sextant.engine.dump.ElfCoreReader;
 import java.util.List;

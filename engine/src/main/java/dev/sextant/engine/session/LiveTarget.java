@@ -1,5 +1,6 @@
 package dev.sextant.engine.session;
 
+import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.symbols.DebugFileCache;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Breakpoint;
@@ -15,8 +16,8 @@ import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.Tid;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.LiveSession;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.linux.BreakpointSites;
 import dev.sextant.engine.linux.JitWatch;
 import dev.sextant.engine.unwind.DynamicTables;
@@ -47,7 +48,7 @@ final class LiveTarget implements AutoCloseable {
     }
 
     private final Tracer tracer;
-    private final Dwfl dwfl;
+    private final LiveSession dwfl;
     private final SourceLookup lookup;
     private final Sink sink;
     private Optional<Rendezvous> rendezvous;
@@ -62,7 +63,7 @@ final class LiveTarget implements AutoCloseable {
         this.tracer = tracer;
         this.sink = sink;
         try {
-            this.dwfl = Dwfl.openLive(tracer.pid(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
+            this.dwfl = LiveSession.open(tracer.pid(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
         } catch (NativeCallException e) {
             throw new TargetException("process " + tracer.pid() + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
         }
@@ -94,7 +95,7 @@ final class LiveTarget implements AutoCloseable {
     }
 
     private static void requireLibdw(String what) {
-        Dwfl.unavailableReason().ifPresent(r -> { throw new TargetException(what + ": " + r); });
+        ElfSession.unavailableReason().ifPresent(r -> { throw new TargetException(what + ": " + r); });
     }
 
     private static LiveTarget open(Tracer t, Sink sink, String source) {
@@ -404,16 +405,16 @@ final class LiveTarget implements AutoCloseable {
     static DumpReport stackSnapshot(Pid pid, Cancellation cancel) {
         // Loading libdw (JNA registers ~50 functions) overlaps with the ptrace work of attaching.
         java.util.concurrent.CompletableFuture<Optional<String>> libdw =
-                java.util.concurrent.CompletableFuture.supplyAsync(Dwfl::unavailableReason);
+                java.util.concurrent.CompletableFuture.supplyAsync(ElfSession::unavailableReason);
         try (Tracer tracer = Tracer.attach(pid)) {
             libdw.join().ifPresent(r -> { throw new TargetException("process " + pid + ": " + r); });
             // Generated code needs Sextant's thread callbacks (its frames are stepped with the
             // target's dynamic tables); otherwise libdwfl reads the stopped threads itself, with no
             // callback per word. Looking the JIT descriptor up reads every module's symbol table.
             boolean generated = hasAnonymousCode(pid);
-            try (Dwfl dwfl = generated
-                    ? Dwfl.openLive(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute)
-                    : Dwfl.openLiveStopped(pid.value(), DebugFileCache.standard()::substitute);
+            try (LiveSession dwfl = generated
+                    ? LiveSession.open(pid.value(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute)
+                    : LiveSession.openStopped(pid.value(), DebugFileCache.standard()::substitute);
                  DynamicTables tables = new DynamicTables()) {
                 if (generated) JitWatch.readOnce(tracer, new SourceLookup(dwfl), tables);
                 return LiveSnapshot.read(tracer, dwfl, generated ? Optional.of(tables) : Optional.empty(), cancel);

@@ -1,8 +1,8 @@
 package dev.sextant.engine.symbols;
 
 import dev.sextant.engine.api.SymbolOption;
-import dev.sextant.engine.elfutils.jna.DebugInfoSearch;
-import dev.sextant.engine.elfutils.jna.Debuginfod;
+import dev.sextant.engine.elfutils.DebugInfoSearch;
+import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.symbols.SearchStep.Outcome;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.sextant.engine.symbols;
 
 import dev.sextant.engine.api.SymbolOption;
-import dev.sextant.engine.elfutils.jna.DebugInfoSearch;
+import dev.sextant.engine.elfutils.DebugInfoSearch;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.DebugLink;
 import dev.sextant.engine.format.elf.SymbolTable;

@@ -1,15 +1,18 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.elfutils.CoreSession;
+import dev.sextant.engine.elfutils.LiveSession;
+import dev.sextant.engine.elfutils.ElfLocator;
 import dev.sextant.engine.api.SymbolStatus;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Severity;
-import dev.sextant.engine.elfutils.jna.DebugInfoSearch;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.DwflSymbols;
-import dev.sextant.engine.elfutils.jna.InlineIndex;
-import dev.sextant.engine.elfutils.jna.ModuleReport;
-import dev.sextant.engine.elfutils.jna.ResolvedFrame;
+import dev.sextant.engine.elfutils.DebugInfoSearch;
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.ElfSymbols;
+import dev.sextant.engine.elfutils.InlineIndex;
+import dev.sextant.engine.elfutils.ModuleReport;
+import dev.sextant.engine.elfutils.ResolvedFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,8 +62,8 @@ public final class SymbolHandler implements AutoCloseable {
         boolean lines;
         Optional<String> reason = Optional.empty();
         DebugFileSearch.Result search;             // memo: libdwfl may ask twice (symtab, DWARF)
-        SymbolTable table = new SymbolTable(DwflSymbols.Table.EMPTY);
-        DwflSymbols.LineLookup lineLookup;         // of the current session: dropped when it closes
+        SymbolTable table = new SymbolTable(ElfSymbols.Table.EMPTY);
+        ElfSymbols.LineLookup lineLookup;         // of the current session: dropped when it closes
         ModuleRecord(ModuleReport r) {
             name = r.name(); base = r.start(); end = r.end(); buildId = r.buildId(); file = r.mainFile();
         }
@@ -83,7 +86,7 @@ public final class SymbolHandler implements AutoCloseable {
     private final DebugFileSearch search;
     private SymbolPath path;
     private Set<SymbolOption> options;
-    private Dwfl dwfl;
+    private ElfSession dwfl;
     private InlineIndex inlines;
     private Path core;                 // null for a live process
     private int pid;
@@ -186,8 +189,8 @@ public final class SymbolHandler implements AutoCloseable {
      */
     public Changes refreshModules() {
         checkThread();
-        if (dwfl == null || core != null) return new Changes(List.of(), List.of());
-        dwfl.refreshModules(pid);
+        if (!(dwfl instanceof LiveSession live)) return new Changes(List.of(), List.of());
+        live.refreshModules(pid);
         Map<Long, ModuleReport> now = new LinkedHashMap<>();
         for (ModuleReport r : dwfl.modules()) now.put(r.start(), r);
         List<ModuleSymbols> added = new ArrayList<>(), removed = new ArrayList<>();
@@ -215,13 +218,13 @@ public final class SymbolHandler implements AutoCloseable {
     private void openSession() {
         DebugInfoSearch s = this::findDebuginfo;
         if (core != null) {
-            Dwfl.ElfLocator locator = modname -> candidates(modname);
+            ElfLocator locator = modname -> candidates(modname);
             // A compressed core is read from its decompressed copy in the core cache (free when already there).
             Path file = dev.sextant.engine.dump.CoreCache.standard().plain(core, dev.sextant.engine.dump.CoreCache.Progress.NONE,
                     new dev.sextant.engine.api.Cancellation());
-            dwfl = Dwfl.openCore(file, executable, locator, Optional.empty(), 0, Optional.of(s));
+            dwfl = CoreSession.open(file, executable, locator, Optional.empty(), 0, Optional.of(s), null);
         } else {
-            dwfl = Dwfl.openProcessModules(pid, Optional.of(s));
+            dwfl = LiveSession.openModules(pid, Optional.of(s));
         }
         inlines = new InlineIndex(dwfl);
         for (ModuleReport r : dwfl.modules()) {
@@ -307,7 +310,7 @@ public final class SymbolHandler implements AutoCloseable {
         m.symbolFile = Optional.empty();
         m.symbols = 0;
         m.lines = false;
-        m.table = new SymbolTable(DwflSymbols.Table.EMPTY);
+        m.table = new SymbolTable(ElfSymbols.Table.EMPTY);
         m.reason = Optional.empty();
         // libdwfl keeps a module's files for the life of its session: start a new one.
         closeSession(false);
@@ -318,7 +321,7 @@ public final class SymbolHandler implements AutoCloseable {
     private void ensureLoaded(ModuleRecord m) {
         if (m.status != SymbolStatus.DEFERRED) return;
         start(m);
-        DwflSymbols.LoadResult r = DwflSymbols.load(dwfl, m.base, options.contains(SymbolOption.LOAD_LINES));
+        ElfSymbols.LoadResult r = ElfSymbols.load(dwfl, m.base, options.contains(SymbolOption.LOAD_LINES));
         finish(m, r);
         finishPending();
     }
@@ -367,11 +370,11 @@ public final class SymbolHandler implements AutoCloseable {
     private void finishPending() {
         while (!pendingFinish.isEmpty()) {
             ModuleRecord m = pendingFinish.remove(0);
-            if (m.status == SymbolStatus.LOADING) finish(m, DwflSymbols.load(dwfl, m.base, options.contains(SymbolOption.LOAD_LINES)));
+            if (m.status == SymbolStatus.LOADING) finish(m, ElfSymbols.load(dwfl, m.base, options.contains(SymbolOption.LOAD_LINES)));
         }
     }
 
-    private void finish(ModuleRecord m, DwflSymbols.LoadResult r) {
+    private void finish(ModuleRecord m, ElfSymbols.LoadResult r) {
         pendingFinish.remove(m);
         Address base = Address.of(m.base);
         DebugFileSearch.Result s = m.search;
@@ -428,7 +431,7 @@ public final class SymbolHandler implements AutoCloseable {
         for (ModuleRecord m : List.copyOf(modules.values())) {
             if (!p.matchesModule(m.shortName())) continue;
             ensureLoaded(m);
-            for (DwflSymbols.Symbol s : m.table.symbols()) {
+            for (ElfSymbols.Symbol s : m.table.symbols()) {
                 if (p.matchesName(s.name())) out.add(new SymbolMatch(m.shortName(), s.name(), Address.of(s.address()), s.size()));
             }
         }
@@ -458,11 +461,11 @@ public final class SymbolHandler implements AutoCloseable {
             return new AddressInfo(address, Optional.of(mod.shortName()), hit.map(SymbolTable.Hit::name),
                     hit.map(SymbolTable.Hit::offset).orElse(0L), Optional.empty(), OptionalInt.empty(), List.of());
         }
-        if (mod.lineLookup == null) mod.lineLookup = new DwflSymbols.LineLookup(dwfl, mod.base);
-        Optional<DwflSymbols.SourceLine> src = mod.lineLookup.at(address.value());
+        if (mod.lineLookup == null) mod.lineLookup = new ElfSymbols.LineLookup(dwfl, mod.base);
+        Optional<ElfSymbols.SourceLine> src = mod.lineLookup.at(address.value());
         finishPending();
         return new AddressInfo(address, Optional.of(mod.shortName()), hit.map(SymbolTable.Hit::name),
-                hit.map(SymbolTable.Hit::offset).orElse(0L), src.map(DwflSymbols.SourceLine::file),
+                hit.map(SymbolTable.Hit::offset).orElse(0L), src.map(ElfSymbols.SourceLine::file),
                 src.isPresent() ? src.get().line() : OptionalInt.empty(), List.of());
     }
 
@@ -509,11 +512,11 @@ public final class SymbolHandler implements AutoCloseable {
     }
 
     /** The symbols of the module at {@code address}: Sextant's table, then libdwfl's one call per symbol (the reference for tests). */
-    List<List<DwflSymbols.Symbol>> symbolsBothWays(Address address) {
+    List<List<ElfSymbols.Symbol>> symbolsBothWays(Address address) {
         checkThread();
         ModuleRecord m = find(address.value()).orElseThrow();
         ensureLoaded(m);
-        return List.of(m.table.symbols(), DwflSymbols.symbols(dwfl, m.base));
+        return List.of(m.table.symbols(), ElfSymbols.symbols(dwfl, m.base));
     }
 
     /** Whether the table of the module at {@code address} was read from its file in bulk (for tests). */
@@ -526,9 +529,9 @@ public final class SymbolHandler implements AutoCloseable {
         checkThread();
         if (core == null) throw new IllegalStateException("stacks() reads a core; a live process is unwound by its tracer");
         List<long[]> walked = new ArrayList<>();
-        dwfl.walkThreads((tid, pcs, activation, stop) -> {
-            long[] adj = new long[pcs.length];
-            for (int i = 0; i < pcs.length; i++) adj[i] = activation[i] ? pcs[i] : pcs[i] - 1;
+        dwfl.walkThreads((tid, frames, stop) -> {
+            long[] adj = new long[frames.size()];
+            for (int i = 0; i < adj.length; i++) adj[i] = frames.get(i).activation() ? frames.get(i).pc() : frames.get(i).pc() - 1;
             walked.add(adj);
         }, () -> false);
         finishPending();

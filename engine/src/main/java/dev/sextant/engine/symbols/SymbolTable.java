@@ -1,7 +1,7 @@
 package dev.sextant.engine.symbols;
 
-import dev.sextant.engine.elfutils.jna.Demangler;
-import dev.sextant.engine.elfutils.jna.DwflSymbols;
+import dev.sextant.engine.elfutils.Demangler;
+import dev.sextant.engine.elfutils.ElfSymbols;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,18 +17,18 @@ import java.util.Optional;
 final class SymbolTable {
     private static final int MAX_STEPS_BACK = 64;
 
-    private final DwflSymbols.Table table;
-    private List<DwflSymbols.Symbol> all;
+    private final ElfSymbols.Table table;
+    private List<ElfSymbols.Symbol> all;
     private final int[] order;          // index into table, by address
     private final long[] start;
     private final long[] size;
     private final String[] demangled;
 
-    SymbolTable(DwflSymbols.Table table) {
+    SymbolTable(ElfSymbols.Table table) {
         this.table = table;
         int n = 0;
         int[] idx = new int[table.count()];
-        for (int i = 0; i < table.count(); i++) if (table.type(i) != DwflSymbols.STT_TLS) idx[n++] = i;
+        for (int i = 0; i < table.count(); i++) if (table.type(i) != ElfSymbols.STT_TLS) idx[n++] = i;
         order = java.util.Arrays.copyOf(idx, n);
         if (!sortPacked(order)) sort(order, 0, n - 1);
         start = new long[n];
@@ -43,9 +43,9 @@ final class SymbolTable {
     boolean readFromFile() { return table.readFromFile(); }
 
     /** Every symbol in table order (TLS ones included), made on first use: only searches by name need them. */
-    List<DwflSymbols.Symbol> symbols() {
+    List<ElfSymbols.Symbol> symbols() {
         if (all == null) {
-            List<DwflSymbols.Symbol> list = new ArrayList<>(table.count());
+            List<ElfSymbols.Symbol> list = new ArrayList<>(table.count());
             for (int i = 0; i < table.count(); i++) list.add(table.symbol(i));
             all = List.copyOf(list);
         }

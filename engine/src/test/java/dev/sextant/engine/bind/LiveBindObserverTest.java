@@ -1,5 +1,7 @@
 package dev.sextant.engine.bind;
 
+import java.time.Duration;
+import dev.sextant.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -8,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -58,11 +61,14 @@ class LiveBindObserverTest {
     }
 
     static Call await(List<Call> calls, Predicate<Call> what) throws InterruptedException {
-        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < end; ) {
-            for (Call c : calls) if (what.test(c)) return c;
-            Thread.sleep(5);
+        try {
+            return Await.value("a call as expected; got " + calls, Duration.ofSeconds(30),
+                    () -> calls.stream().filter(what).findFirst());
+        } catch (InterruptedException | AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
-        throw new AssertionError("not reported within 30 s; got " + calls);
     }
 
     static Predicate<Call> bound(String name) {
@@ -135,10 +141,9 @@ class LiveBindObserverTest {
             assertThat(text).contains("called live_one 2", "called live_two 4");
             // The observer reads the audit library's records on its own thread: give the first one
             // time to arrive (the program may end first), then check that no second one came.
-            long until = System.nanoTime() + 10_000_000_000L;
-            while (seen.get() == 0 && System.nanoTime() < until) Thread.sleep(10);
-            Thread.sleep(200);
-            assertThat(seen.get()).isEqualTo(1);
+            Await.until("the first record", Duration.ofSeconds(10), () -> seen.get() > 0);
+            assertThat(Await.poll(Duration.ofMillis(200), () -> seen.get() > 1 ? Optional.of(seen.get()) : Optional.empty()))
+                    .as("a record after the routine said stop").isEmpty();
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -210,18 +211,49 @@ class PeBinderTest {
         }
     }
 
+    /**
+     * An image cut anywhere gives a typed error, or a partial result: no module the whole image does
+     * not import, and every procedure it resolves at the address the whole image's binding gives it.
+     */
     @Test void truncatedImagesGiveTypedErrorsOrPartialResults(@TempDir Path dir) throws Exception {
         Path exe = build(dir);
         byte[] all = Files.readAllBytes(exe);
+        Map<String, Long> whole = resolved(bindQuietly(exe));
+        assertThat(whole).containsKey("mylib.dll!plain_one");
         Path cut = dir.resolve("cut.exe");
+        int errors = 0, partial = 0;
         for (int len = 0; len < all.length; len += Math.max(1, all.length / 97)) {
-            Files.write(cut, java.util.Arrays.copyOf(all, len));
+            Files.write(cut, Arrays.copyOf(all, len));
+            BindResult r;
             try {
-                new Binder().bind(cut, SearchPath.system(), Optional.empty(), EnumSet.noneOf(BindFlag.class), BindStatusRoutine.CONTINUE);
+                r = bindQuietly(cut);
             } catch (FormatException | IOException e) {
-                // a clear, typed failure
+                assertThat(e.getMessage()).as("cut at %d", len).isNotBlank();
+                errors++;
+                continue;
+            }
+            partial++;
+            assertThat(whole.keySet().stream().map(k -> k.substring(0, k.indexOf('!'))))
+                    .as("cut at %d", len).containsAll(r.modules().stream().filter(m -> !m.procedures().isEmpty()).map(BindResult.Module::name).toList());
+            for (Map.Entry<String, Long> e : resolved(r).entrySet()) {
+                assertThat(e.getValue()).as("cut at %d: %s", len, e.getKey()).isEqualTo(whole.get(e.getKey()));
             }
         }
+        assertThat(errors).as("cuts inside the headers fail").isPositive();
+        assertThat(partial).as("cuts past the import tables bind what they can").isPositive();
+    }
+
+    private static BindResult bindQuietly(Path image) throws IOException {
+        return new Binder().bind(image, SearchPath.system(), Optional.empty(), EnumSet.noneOf(BindFlag.class), BindStatusRoutine.CONTINUE);
+    }
+
+    /** module!procedure → address, for procedures the binding resolved. */
+    private static Map<String, Long> resolved(BindResult r) {
+        Map<String, Long> out = new HashMap<>();
+        for (BindResult.Module m : r.modules()) {
+            for (BindResult.Procedure p : m.procedures()) if (!p.status().failed()) out.put(m.name() + "!" + p.name(), p.address());
+        }
+        return out;
     }
 
     static int indexOf(List<Call> calls, java.util.function.Predicate<Call> p) {

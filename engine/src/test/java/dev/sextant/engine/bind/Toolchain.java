@@ -2,6 +2,7 @@ package dev.sextant.engine.bind;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,26 +24,15 @@ final class Toolchain {
 
     record Run(int status, String out) {}
 
+    /** Runs {@code cmd} through {@link Tools} without this process's LD_LIBRARY_PATH; both streams in {@code out}. */
     static Run run(Map<String, String> env, List<String> cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("LD_LIBRARY_PATH");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + cmd);
-        }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        Map<String, String> e = new HashMap<>(env);
+        e.putIfAbsent("LD_LIBRARY_PATH", "");
+        Tools.Result r = Tools.run(Path.of("").toAbsolutePath(), 60, e, StandardCharsets.UTF_8, cmd);
+        return new Run(r.exit(), r.all());
     }
 
-    static boolean has(String tool) {
-        try {
-            return run(Map.of(), List.of("sh", "-c", "command -v " + tool)).status() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
+    static boolean has(String tool) { return Tools.onPath(tool); }
 
     static void assumeCc() {
         assumeTrue(has("cc"), "needs a C compiler (cc)");

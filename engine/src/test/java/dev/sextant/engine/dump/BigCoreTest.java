@@ -29,7 +29,7 @@ class BigCoreTest {
     @TempDir Path dir;
 
     @Test void coreBeyondTwoGibibytesReadsLikeTheOriginal() throws Exception {
-        Path exe = NativePrograms.compile("threads", dir);
+        Path exe = NativePrograms.compile("abortthreads", dir);
         Path core = NativePrograms.coreOf(exe, dir, "2");
         Path big = dir.resolve("big.core");
         Files.copy(core, big, StandardCopyOption.REPLACE_EXISTING);

@@ -1,5 +1,6 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
@@ -48,7 +49,7 @@ class DumpWriterTest {
     static long addedPage;
 
     @BeforeAll static void writeCores() throws Exception {
-        exe = NativePrograms.compile("threads", dir);
+        exe = NativePrograms.compile("abortthreads", dir);
         original = NativePrograms.coreOf(exe, dir, "8");
         originalReport = ElfCoreReader.read(original, CoreOptions.DEFAULT, new CoreReadListener() {}, new Cancellation());
         try (CoreDumpSource src = CoreDumpSource.open(original)) {

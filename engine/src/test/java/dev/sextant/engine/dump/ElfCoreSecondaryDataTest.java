@@ -1,11 +1,12 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.dump.secondary.Decoded;
-import dev.sextant.engine.elfutils.jna.Dwfl;
+import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.io.ByteReader;
 import java.io.IOException;
@@ -104,7 +105,7 @@ class ElfCoreSecondaryDataTest {
     }
 
     @Test void overviewOfTheCoreNamesTheSignalAndListsTheNotes() {
-        Assumptions.assumeTrue(Dwfl.unavailableReason().isEmpty(), "libdw not available");
+        Assumptions.assumeTrue(ElfSession.unavailableReason().isEmpty(), "libdw not available");
         DumpReport r = ElfCoreReader.read(core, CoreOptions.DEFAULT, CoreReadListener.NONE, new Cancellation());
         DumpOverview o = DumpOverview.ofElfCore(r, core);
         assertThat(o.crash().orElseThrow().name()).isEqualTo("SIGSEGV");

@@ -31,7 +31,7 @@ class MinidumpCfiTest {
     static Path exe, core, minidump;
 
     @BeforeAll static void makeDumps() throws Exception {
-        exe = NativePrograms.compile("threads", dir, "-O2", "-fomit-frame-pointer");
+        exe = NativePrograms.compile("abortthreads", dir, "-O2", "-fomit-frame-pointer");
         core = NativePrograms.coreOf(exe, dir, "3");
         minidump = dir.resolve("threads.dmp");
         CoreToMinidump.write(core, minidump);

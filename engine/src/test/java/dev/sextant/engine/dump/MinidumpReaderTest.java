@@ -1,5 +1,6 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Address;

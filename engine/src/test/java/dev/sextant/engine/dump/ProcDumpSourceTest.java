@@ -1,5 +1,7 @@
 package dev.sextant.engine.dump;
 
+import java.time.Duration;
+import dev.sextant.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.format.elf.CoreFile;
@@ -126,7 +128,7 @@ class ProcDumpSourceTest {
     /** The fields of {@code /proc/PID/task/TID/syscall} once the thread is stopped (its last two are sp and pc). */
     private static String[] awaitStopped(int pid, int tid) throws Exception {
         Path f = Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "syscall");
-        for (int i = 0; i < 500; i++) {
+        return Await.value(tid + " stopped", Duration.ofSeconds(5), () -> {
             String s;
             try {
                 s = Files.readString(f).strip();
@@ -134,9 +136,7 @@ class ProcDumpSourceTest {
                 Assumptions.abort("cannot read " + f + " (ptrace access not permitted): " + e.getMessage());
                 throw e;
             }
-            if (!s.equals("running")) return s.split(" ");
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException(tid + " did not stop");
+            return s.equals("running") ? Optional.<String[]>empty() : Optional.of(s.split(" "));
+        });
     }
 }

@@ -40,7 +40,7 @@ class ThreadedCoreTest {
     static void open(int n) throws Exception {
         workers = n;
         streamed.set(0);
-        exe = NativePrograms.compile("threads", dir);
+        exe = NativePrograms.compile("abortthreads", dir);
         core = NativePrograms.coreOf(exe, dir, Integer.toString(n));
         report = ElfCoreReader.read(core, CoreOptions.DEFAULT, new CoreReadListener() {
             @Override public void stack(ThreadStack stack) { streamed.incrementAndGet(); }
@@ -68,8 +68,8 @@ class ThreadedCoreTest {
     }
 
     @Test void everyWorkerIsBlockedInWaitHereMiddleWorker() throws Exception {
-        int waitLine = NativePrograms.line("threads", "wait_here");
-        int middleLine = NativePrograms.line("threads", "middle");
+        int waitLine = NativePrograms.line("abortthreads", "wait_here");
+        int middleLine = NativePrograms.line("abortthreads", "middle");
         for (ThreadStack st : report.stacks().subList(1, report.stacks().size())) {
             List<StackFrame> f = st.frames();
             int i = indexOf(f, "wait_here");

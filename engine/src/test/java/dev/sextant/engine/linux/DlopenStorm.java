@@ -1,5 +1,6 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.Pid;

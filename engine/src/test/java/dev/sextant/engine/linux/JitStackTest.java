@@ -1,5 +1,8 @@
 package dev.sextant.engine.linux;
 
+import java.time.Duration;
+import dev.sextant.engine.testing.Await;
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stacks through generated code (src/test/resources/native/jit.c): a function written into an mmap'ed
+ * Stacks through generated code (src/test/native/jit.c): a function written into an mmap'ed
  * region at run time, without a frame pointer, that calls back into C and blocks there. Registered
  * through the GDB JIT interface, its frame is stepped with the in-memory object's .eh_frame (and gdb,
  * which reads the same object, agrees); unregistered, libdwfl's frame-pointer fallback steps it
@@ -38,7 +41,7 @@ class JitStackTest {
 
     @BeforeAll static void build() throws Exception {
         NativePrograms.assumePtracePermitted();
-        exe = dev.sextant.engine.testing.NativePrograms.compile("jit", dir);
+        exe = NativePrograms.compile("jit", dir);
     }
 
     /** A started jit program, blocked in pause() under blocker() under the generated code. */
@@ -53,10 +56,8 @@ class JitStackTest {
         String[] f = jit.split(" ");
         assertThat(p.out().next()).isEqualTo("blocked");
         // "blocked" is printed just before pause(): wait until the thread sleeps in the pause syscall (34).
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.readString(Path.of("/proc/" + p.pid() + "/syscall")).startsWith("34 ") && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.until("the thread in pause()", Duration.ofSeconds(10),
+                () -> Files.readString(Path.of("/proc/" + p.pid() + "/syscall")).startsWith("34 "));
         return new Blocked(p, Long.decode(f[1]), Long.decode(f[2]));
     }
 
@@ -74,7 +75,7 @@ class JitStackTest {
     }
 
     @Test void registeredJitFrameIsSteppedByItsTableToMainAsGdbDoes() throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb (the reference) is not installed");
         try (Blocked b = start("gdb-jit")) {
             List<StackFrame> frames = stack(b.process().pid());
             StackFrame jit = jitFrame(frames, b);
@@ -162,7 +163,7 @@ class JitStackTest {
     }
 
     @Test void unregisteredJitFrameIsMarkedFramePointerAndMatchesEuStack() throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("eu-stack"), "eu-stack (the reference) is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("eu-stack"), "eu-stack (the reference) is not installed");
         try (Blocked b = start("none")) {
             List<StackFrame> frames = stack(b.process().pid());
             StackFrame jit = jitFrame(frames, b);
@@ -266,7 +267,7 @@ class JitStackTest {
     }
 
     @Test void coreOfAProcessWithRegisteredJitCodeIsSteppedByTheTableInTheCoreAsGdbDoes() throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb (the reference) is not installed");
         CoreRead c = readCoreOf("gdb-jit-crash");
         Path core = c.core();
         List<dev.sextant.engine.api.DynamicTable> reported = c.tables();

@@ -1,5 +1,8 @@
 package dev.sextant.engine.linux;
 
+import java.time.Duration;
+import dev.sextant.engine.testing.Await;
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
@@ -17,7 +20,7 @@ import dev.sextant.engine.dump.DumpSource;
 import dev.sextant.engine.dump.DumpWriter;
 import dev.sextant.engine.dump.ReasonCallbackRecord;
 import dev.sextant.engine.dump.ReasonData;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.dump.SecondaryDataIndex;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.Note;
@@ -62,7 +65,7 @@ class LiveDumpTest {
     @BeforeAll static void permitted() throws Exception { NativePrograms.assumePtracePermitted(); }
 
     @Test void savedCoreUnwindsInGdbAndEuStackAsSextantDidLive() throws Exception {
-        Path exe = NativePrograms.compile(dir, "blocked.c");
+        Path exe = NativePrograms.compile("blocked", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             String[] addresses = p.line().split(" ");
             long textAddress = Long.decode(addresses[0]) & ~4095L;
@@ -131,7 +134,7 @@ class LiveDumpTest {
     }
 
     @Test void signalStopIsSavedWithItsSiginfoAndThatThreadFirst() throws Exception {
-        Path exe = NativePrograms.compile(dir, "blocked.c");
+        Path exe = NativePrograms.compile("blocked", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             p.line();
             awaitAllSleeping(p.pid(), 4);
@@ -153,7 +156,7 @@ class LiveDumpTest {
             });
             assertThat(cf.threads().get(0).tid()).as("the thread the signal stopped first").isEqualTo(stop.tid().value());
             assertThat(cf.threads()).allSatisfy(t -> assertThat(t.cursig()).isEqualTo(10));
-            if (NativePrograms.onPath("gdb")) {
+            if (NativePrograms.Tools.onPath("gdb")) {
                 String out = gdb(exe, core, "info threads");
                 assertThat(out).contains("Program terminated with signal SIGUSR1");
             }
@@ -188,7 +191,7 @@ class LiveDumpTest {
     private static final Pattern EU_FRAME = Pattern.compile("^#\\d+\\s+0x([0-9a-f]+)\\s*(\\S*)");
 
     static Map<Integer, List<String>> euStack(Path core) throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("eu-stack"), "eu-stack (elfutils) is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("eu-stack"), "eu-stack (elfutils) is not installed");
         String text = run(List.of("eu-stack", "-s", "--core=" + core));
         Map<Integer, List<String>> out = new LinkedHashMap<>();
         List<String> current = null;
@@ -208,7 +211,7 @@ class LiveDumpTest {
     private static final Pattern GDB_FRAME = Pattern.compile("^#\\d+\\s+(?:0x[0-9a-f]+ in )?(\\S+) \\(");
 
     static Map<Integer, List<String>> gdbProgramFrames(Path exe, Path core) throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb is not installed");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb is not installed");
         Map<Integer, List<String>> out = new LinkedHashMap<>();
         List<String> current = null;
         for (String line : gdb(exe, core, "thread apply all bt").split("\n")) {
@@ -255,20 +258,17 @@ class LiveDumpTest {
 
     /** Waits until {@code n} threads of {@code pid} sleep (each has reached its blocking call). */
     static void awaitAllSleeping(int pid, int n) throws Exception {
-        for (int i = 0; i < 1000; i++) {
-            int sleeping = 0;
+        Await.until(n + " threads of " + pid + " blocked in a system call", Duration.ofSeconds(10), () -> {
+            int blocked = 0;
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 for (Path t : tasks.toList()) {
                     String stat = Files.readString(t.resolve("stat"));
-                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("S")) sleeping++;
+                    // sleeping, and inside the system call (its number first, not "running")
+                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("S")
+                            && Character.isDigit(Files.readString(t.resolve("syscall")).charAt(0))) blocked++;
                 }
             }
-            if (sleeping == n) {
-                Thread.sleep(50);               // past the last instruction before the system call
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the threads of " + pid + " did not all block");
+            return blocked == n;
+        });
     }
 }

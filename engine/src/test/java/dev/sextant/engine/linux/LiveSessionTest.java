@@ -1,5 +1,8 @@
 package dev.sextant.engine.linux;
 
+import java.time.Duration;
+import dev.sextant.engine.testing.Await;
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,9 +62,9 @@ class LiveSessionTest {
     @Test void everyDlopenAndDlcloseReachesTheListenerWithItsBase() throws Exception {
         Path plugin = dir.resolve("libplugin.so");
         Process cc = new ProcessBuilder("cc", "-g", "-shared", "-fPIC", "-o", plugin.toString(),
-                NativePrograms.source("plugin.c").toString()).inheritIO().start();
+                NativePrograms.source("plugin", dir).toString()).inheritIO().start();
         assertThat(cc.waitFor()).isZero();
-        Path exe = NativePrograms.compile(dir, "dlstorm.c", "-ldl");
+        Path exe = NativePrograms.compile("dlstorm", dir, "-ldl");
         Path go = dir.resolve("dlstorm.go");
         int n = 1000;
         try (NativePrograms.Running p = NativePrograms.start(exe, plugin.toString(), Integer.toString(n), go.toString());
@@ -90,9 +93,10 @@ class LiveSessionTest {
                 bases.add(Long.parseUnsignedLong(line.split(" ")[1], 16));
             }
             assertThat(bases).hasSize(n);
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (seen.size() < 2 * n && System.nanoTime() < deadline) Thread.sleep(10);
-            Thread.sleep(200);                       // nothing more may come
+            Await.until(2 * n + " loads and unloads", Duration.ofSeconds(30), () -> seen.size() >= 2 * n);
+            // Nothing more may come: stop and detach, after which every notification the engine queued has run.
+            run(engine, new Command.Break());
+            run(engine, new Command.Detach());
             List<long[]> got = new ArrayList<>(seen);
             List<Long> loads = got.stream().filter(f -> f[0] == EngineListener.DEBUG_CSS_LOADS).map(f -> f[1]).toList();
             List<Long> unloads = got.stream().filter(f -> f[0] == EngineListener.DEBUG_CSS_UNLOADS).map(f -> f[1]).toList();
@@ -104,15 +108,13 @@ class LiveSessionTest {
             assertThat(events.all.stream().filter(e -> e instanceof DebugEvent.DiagnosticReported d
                     && d.diagnostic().message().contains("broken on purpose"))).hasSize(1);
             assertThat(events.count(DebugEvent.ModuleUnloaded.class)).isEqualTo(n);
-            run(engine, new Command.Break());
-            run(engine, new Command.Detach());
             assertThat(p.alive()).isTrue();
             assertThat(NativePrograms.status(p.pid(), "TracerPid:")).isEqualTo("0");
         }
     }
 
     @Test void everyThreadOfAStormIsReportedAndTheListEndsCorrect() throws Exception {
-        Path exe = NativePrograms.compile(dir, "threadstorm.c");
+        Path exe = NativePrograms.compile("threadstorm", dir);
         Path go = dir.resolve("storm.go");
         int n = 1000;
         try (NativePrograms.Running p = NativePrograms.start(exe, Integer.toString(n), go.toString());
@@ -123,8 +125,7 @@ class LiveSessionTest {
             run(engine, new Command.Continue());
             Files.createFile(go);
             assertThat(p.line()).isEqualTo("done");
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (events.count(DebugEvent.ThreadExited.class) < n && System.nanoTime() < deadline) Thread.sleep(10);
+            Await.until(n + " thread exits", Duration.ofSeconds(30), () -> events.count(DebugEvent.ThreadExited.class) >= n);
             run(engine, new Command.Break());
             assertThat(events.count(DebugEvent.ThreadCreated.class)).isEqualTo(n);
             assertThat(events.count(DebugEvent.ThreadExited.class)).isEqualTo(n);
@@ -137,7 +138,7 @@ class LiveSessionTest {
     }
 
     @Test void killWhileStoppedAndWhileRunningEndsTheSessionWithTheReason() throws Exception {
-        Path exe = NativePrograms.compile(dir, "ticker.c");
+        Path exe = NativePrograms.compile("ticker", dir);
         try (EngineThread engine = new EngineThread()) {
             Events events = new Events();
             engine.addListener(events);
@@ -153,7 +154,8 @@ class LiveSessionTest {
             assertThat(ProcMaps.read(info.pid().value())).isNotEmpty();
             assertThat(NativePrograms.status(info.pid().value(), "PPid:")).isNotEqualTo(Long.toString(ProcessHandle.current().pid()));
             run(engine, new Command.Continue());
-            Thread.sleep(50);
+            Await.until("the launched program running", Duration.ofSeconds(10),
+                    () -> !NativePrograms.status(info.pid().value(), "State:").toLowerCase().startsWith("t"));
             new ProcessBuilder("kill", "-9", info.pid().toString()).start().waitFor();
             DebugEvent.ProcessExited second = events.await(DebugEvent.ProcessExited.class);
             assertThat(second.status()).isEqualTo(ExitStatus.killed(9));
@@ -169,7 +171,7 @@ class LiveSessionTest {
     }
 
     @Test void aSignalStopsTheProcessWithItsSiginfoAndIsDeliveredOnContinue() throws Exception {
-        Path exe = NativePrograms.compile(dir, "ticker.c");
+        Path exe = NativePrograms.compile("ticker", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             Events events = new Events();
             engine.addListener(events);
@@ -191,7 +193,7 @@ class LiveSessionTest {
     }
 
     @Test void scopeChangesReachOnlyScopeListenersWithArgumentZero() throws Exception {
-        Path exe = NativePrograms.compile(dir, "threads.c");
+        Path exe = NativePrograms.compile("threads", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe, "2"); EngineThread engine = new EngineThread()) {
             ConcurrentLinkedQueue<long[]> scope = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<long[]> loads = new ConcurrentLinkedQueue<>();
@@ -216,7 +218,7 @@ class LiveSessionTest {
     }
 
     @Test void badRequestsSayWhyAndWhatToDo() throws Exception {
-        Path exe = NativePrograms.compile(dir, "ticker.c");
+        Path exe = NativePrograms.compile("ticker", dir);
         Path notExecutable = dir.resolve("notes.txt");
         Files.writeString(notExecutable, "not a program\n");
         try (EngineThread engine = new EngineThread(); EngineThread other = new EngineThread();

@@ -1,5 +1,6 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class MemoryReadTest {
     }
 
     @Test void readsAcrossAHoleAndMarksTheUnmappedPage() throws Exception {
-        Path exe = NativePrograms.compile(dir, "memwindow.c");
+        Path exe = NativePrograms.compile("memwindow", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             String[] f = p.line().split(" ");                  // marker 0x… pages 0x… 4096
             long marker = Long.parseUnsignedLong(f[1].substring(2), 16);
@@ -97,7 +98,7 @@ class MemoryReadTest {
     }
 
     @Test void breakpointBytesShowAsTheProgramsOwn() throws Exception {
-        Path exe = NativePrograms.compile(dir, "memwindow.c");
+        Path exe = NativePrograms.compile("memwindow", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             p.line();
             run(engine, new Command.Attach(new Pid(p.pid())));

@@ -1,5 +1,6 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Command;
@@ -24,7 +25,7 @@ class ProcessListTest {
     }
 
     @Test void aStartedProgramAppearsWithItsExactArgumentsAndUser() throws Exception {
-        Path exe = NativePrograms.compile(dir, "ticker.c");
+        Path exe = NativePrograms.compile("ticker", dir);
         String unique = "picker-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try (NativePrograms.Running p = NativePrograms.start(exe, unique, "two words", "")) {
             ProcessEntry e = find(p.pid());
@@ -46,7 +47,7 @@ class ProcessListTest {
         List<ProcessEntry> all = ProcessList.list();
         all.stream().filter(e -> e.pid().value() == 2).findFirst()          // kthreadd, where the pid namespace shows it
                 .ifPresent(k -> assertThat(k.cannotAttach()).hasValueSatisfying(r -> assertThat(r).contains("kernel thread")));
-        Path exe = NativePrograms.compile(dir, "ticker.c");
+        Path exe = NativePrograms.compile("ticker", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
             engine.submit(new Command.Attach(new Pid(p.pid()))).get(30, TimeUnit.SECONDS);
             String tracer = Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()

@@ -1,5 +1,6 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Breakpoint;
@@ -35,8 +36,8 @@ class SteppingTest {
     private static final List<String> STEPS = List.of("next", "step", "step", "step", "step", "next", "next", "next", "next");
 
     @Test void breakpointAndStepsStopOnTheLinesGdbReports() throws Exception {
-        Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
-        Path exe = NativePrograms.compile(dir, "stepper.c");
+        Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb (the reference) is not installed");
+        Path exe = NativePrograms.compile("stepper", dir);
         List<Integer> expected = gdbLines(exe);
         assertThat(expected).hasSize(STEPS.size() + 1);
 

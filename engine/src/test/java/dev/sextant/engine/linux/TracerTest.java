@@ -1,5 +1,6 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
@@ -9,8 +10,8 @@ import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.ThreadStack;
-import dev.sextant.engine.elfutils.jna.Dwfl;
-import dev.sextant.engine.elfutils.jna.SourceLookup;
+import dev.sextant.engine.elfutils.LiveSession;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.session.EngineThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class TracerTest {
     @BeforeAll static void permitted() throws Exception { NativePrograms.assumePtracePermitted(); }
 
     @Test void attachToTwentyThreadsReadsEveryStackAndDetachLeavesTheProcessUnchanged() throws Exception {
-        Path exe = NativePrograms.compile(dir, "threads.c");
+        Path exe = NativePrograms.compile("threads", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe, "20")) {
             byte[] before = NativePrograms.text(p.pid(), exe);
             DumpReport report;
@@ -54,7 +55,7 @@ class TracerTest {
                 }
             }
             assertThat(workers).isEqualTo(20);
-            if (NativePrograms.onPath("eu-stack")) {   // the reference: same threads
+            if (NativePrograms.Tools.onPath("eu-stack")) {   // the reference: same threads
                 Process eu = new ProcessBuilder("eu-stack", "-p", Integer.toString(p.pid())).redirectErrorStream(true).start();
                 String text = new String(eu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 eu.waitFor(30, TimeUnit.SECONDS);
@@ -81,11 +82,11 @@ class TracerTest {
     }
 
     @Test void breakpointHitsAreCountedAndDetachRestoresEveryByte() throws Exception {
-        Path exe = NativePrograms.compile(dir, "ticker.c");
+        Path exe = NativePrograms.compile("ticker", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe)) {
             byte[] before = NativePrograms.text(p.pid(), exe);
             try (Tracer t = Tracer.attach(new Pid(p.pid()));
-                 Dwfl dwfl = Dwfl.openLive(p.pid(), LiveSnapshot.unwindSource(t))) {
+                 LiveSession dwfl = LiveSession.open(p.pid(), LiveSnapshot.unwindSource(t))) {
                 SourceLookup lookup = new SourceLookup(dwfl);
                 List<Long> entries = lookup.functionAddresses("tick");
                 assertThat(entries).hasSize(1);
@@ -118,7 +119,7 @@ class TracerTest {
 
     /** gdb's own answer: "Breakpoint 1 at 0x1151: file ticker.c, line 10." */
     static Matcher gdbBreak(Path exe, String function) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(NativePrograms.onPath("gdb"), "gdb (the reference) is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb (the reference) is not installed");
         Process g = new ProcessBuilder("gdb", "-batch", "-nx", "-ex", "break " + function, exe.toString()).redirectErrorStream(true).start();
         String out = new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         g.waitFor(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.sextant.engine.session;
 
+import dev.sextant.engine.testing.NativePrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.SymbolLoadStatus;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolStatus;
-import dev.sextant.engine.elfutils.jna.Debuginfod;
+import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.symbols.SymbolPath;
 import dev.sextant.engine.testing.EventLog;
 import dev.sextant.engine.testing.SplitDebugProgram;
@@ -183,21 +184,8 @@ class EngineSymbolsTest {
     }
 
     @Test void anAttachedProcesssModulesAreListedDeferredAndItsFramesLoadThem() throws Exception {
-        Path src = Path.of("src/test/native/threads.c").toAbsolutePath();
-        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(src), "threads.c is missing");
-        Path exe = dir.resolve("threads");
-        assertThat(dev.sextant.engine.testing.NativePrograms.Tools.run(dir, 120,
-                List.of("cc", "-g", "-O0", "-pthread", "-o", exe.toString(), src.toString())).exit()).isZero();
-        Path out = dir.resolve("threads.out");
-        // Re-parented (not a child of this JVM, whose reaper would take the tracer's stops).
-        new ProcessBuilder("sh", "-c", "\"$0\" 2 </dev/null >\"$1\" 2>&1 &", exe.toString(), out.toString()).start().waitFor();
-        int pid = 0;
-        for (int i = 0; i < 2000 && pid == 0; i++) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ready (\\d+)")
-                    .matcher(java.nio.file.Files.exists(out) ? java.nio.file.Files.readString(out) : "");
-            if (m.find()) pid = Integer.parseInt(m.group(1)); else Thread.sleep(5);
-        }
-        assertThat(pid).isPositive();
+        Path exe = NativePrograms.compile("threads", dir);
+        int pid = NativePrograms.start(exe, "2").pid();
         EventLog log = new EventLog();
         try (EngineThread engine = new EngineThread(SymbolPath.parse("own;debuglink;build-id", Map.of()), LOCAL)) {
             engine.addListener(log);

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.HashSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CRC, and through the build-id directory; the Unwind tables listing then names every FDE from it,
  * as {@code nm} reads the debug file.
  */
+@Timeout(120)
 class DebugFilesTest {
     @TempDir Path dir;
 

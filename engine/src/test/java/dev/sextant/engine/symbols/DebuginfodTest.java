@@ -2,7 +2,7 @@ package dev.sextant.engine.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.engine.elfutils.jna.Debuginfod;
+import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;

@@ -1,5 +1,6 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.elfutils.ElfSymbols;
 import dev.sextant.engine.api.SymbolStatus;
 import dev.sextant.engine.api.SymbolOption;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -335,7 +336,7 @@ class SymbolHandlerTest {
                 int compared = 0;
                 for (ModuleSymbols m : h.modules()) {
                     if (m.file().isEmpty()) continue;
-                    List<List<dev.sextant.engine.elfutils.jna.DwflSymbols.Symbol>> both = h.symbolsBothWays(m.base());
+                    List<List<dev.sextant.engine.elfutils.ElfSymbols.Symbol>> both = h.symbolsBothWays(m.base());
                     assertThat(both.get(0)).as("%s with %s", m.shortName(), p).isEqualTo(both.get(1));
                     compared += both.get(1).size();
                     if (m.shortName().startsWith("libc.so")) assertThat(h.tableReadFromFile(m.base())).as("libc's table read in bulk").isTrue();

@@ -7,8 +7,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A real crash core of {@code dupmain} (two shared libraries) whose executable is shipped stripped,
@@ -77,17 +79,27 @@ public record SplitDebugProgram(Path dir, Path core, Path exe, Path buildIdRoot,
         }
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), Integer.toString(port), file.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new SlowServer(p, "http://127.0.0.1:" + port);
-            } catch (IOException notYet) {
-                if (!p.isAlive()) break;
-                Thread.sleep(50);
-            }
-        }
+        Optional<SlowServer> up = awaitPort(p, port);
+        if (up.isPresent()) return up.get();
         p.destroyForcibly();
         throw new IllegalStateException("throttle.py did not start on port " + port);
+    }
+
+    private static Optional<SlowServer> awaitPort(Process p, int port) throws IOException, InterruptedException {
+        try {
+            return Await.poll(Duration.ofSeconds(20), () -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                    return Optional.of(new SlowServer(p, "http://127.0.0.1:" + port));
+                } catch (IOException notYet) {
+                    if (!p.isAlive()) throw new IllegalStateException("throttle.py exited before it listened on port " + port);
+                    return Optional.empty();
+                }
+            });
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.pe.PeImage;
 import java.io.IOException;
@@ -138,10 +139,9 @@ class PeUnwindObjdumpTest {
             Files.write(src, in.readAllBytes());
         }
         Path dll = dir.resolve("seh.dll");
-        Process p = new ProcessBuilder("x86_64-w64-mingw32-gcc", "-nostdlib", "-shared", "-Wl,--entry=0", "-o", dll.toString(),
-                src.toString()).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(log).isZero();
+        Tools.Result cc = Tools.reference("x86_64-w64-mingw32-gcc", "-nostdlib", "-shared", "-Wl,--entry=0", "-o", dll.toString(),
+                src.toString());
+        assertThat(cc.exit()).as(cc.all()).isZero();
         assertThat(assertSameAsObjdump(dll)).isEqualTo(5);
 
         PdataTable t = PdataTable.read(PeImage.open(dll)).orElseThrow();

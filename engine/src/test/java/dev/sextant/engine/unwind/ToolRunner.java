@@ -1,43 +1,27 @@
 package dev.sextant.engine.unwind;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
-/** Runs reference tools (readelf, objdump) and finds test inputs on the machine. */
+/** Runs reference tools (readelf, objdump) through {@link Tools} and finds test inputs on the machine. */
 final class ToolRunner {
     private ToolRunner() {}
 
-    static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) return true;
-        }
-        return false;
-    }
+    static boolean onPath(String tool) { return Tools.onPath(tool); }
 
-    /** Runs a command and returns its standard output; stderr is discarded. */
+    /** Runs a command and returns its standard output (read as ISO-8859-1: any byte is a char); stderr is dropped. */
     static String run(String... cmd) {
         try {
-            Path out = Files.createTempFile("sextant-tool", ".txt");
-            try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("timed out: " + Arrays.toString(cmd));
-                }
-                return Files.readString(out, StandardCharsets.ISO_8859_1);
-            } finally {
-                Files.deleteIfExists(out);
-            }
+            return Tools.run(Path.of("").toAbsolutePath(), 120, Map.of(), StandardCharsets.ISO_8859_1, List.of(cmd)).stdout();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,6 +1,5 @@
 package dev.sextant.engine.dump.secondary;
 
-import dev.sextant.engine.dump.SecondaryData;
 import dev.sextant.engine.format.minidump.LinuxStreams;
 import java.util.ArrayList;
 import java.util.List;

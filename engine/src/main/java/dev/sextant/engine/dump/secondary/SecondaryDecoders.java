@@ -1,6 +1,5 @@
 package dev.sextant.engine.dump.secondary;
 
-import dev.sextant.engine.dump.SecondaryData;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.util.HashMap;

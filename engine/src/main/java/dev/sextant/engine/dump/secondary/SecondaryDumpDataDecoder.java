@@ -1,8 +1,5 @@
 package dev.sextant.engine.dump.secondary;
 
-import dev.sextant.engine.dump.SecondaryData;
-import dev.sextant.engine.dump.SecondaryDataIndex;
-import dev.sextant.engine.dump.SecondaryDumpNote;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +8,7 @@ import java.util.Set;
 
 /** A {@code KbCallbackSecondaryDumpData} blob Sextant saved: component, GUID, size, and the blob as text when it is UTF-8 text. */
 public final class SecondaryDumpDataDecoder implements SecondaryDecoder {
-    @Override public Set<String> tags() { return Set.of(SecondaryDataIndex.SECONDARY_DUMP_DATA_TAG); }
+    @Override public Set<String> tags() { return Set.of(SecondaryDumpNote.TAG); }
 
     @Override public Decoded decode(SecondaryData data) {
         SecondaryDumpNote note = SecondaryDumpNote.decode(data.bytes());

@@ -1,7 +1,6 @@
 package dev.sextant.engine.dump.secondary;
 
 import dev.sextant.engine.api.Signals;
-import dev.sextant.engine.dump.SecondaryData;
 import dev.sextant.engine.format.io.ByteReader;
 import java.util.ArrayList;
 import java.util.List;

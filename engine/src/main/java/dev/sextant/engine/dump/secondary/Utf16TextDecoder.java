@@ -1,6 +1,5 @@
 package dev.sextant.engine.dump.secondary;
 
-import dev.sextant.engine.dump.SecondaryData;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 

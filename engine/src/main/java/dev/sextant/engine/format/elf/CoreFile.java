@@ -134,22 +134,18 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
     private static PrStatus prstatus(Note n, ElfHeader eh) {
         ByteReader d = n.desc();
         String w = "NT_PRSTATUS";
-        int regCount;
-        long regOff;
-        int pidOff;
-        switch (eh.machine()) {
-            case ElfHeader.EM_X86_64 -> { regCount = 27; regOff = 112; pidOff = 32; }
-            case ElfHeader.EM_AARCH64 -> { regCount = 34; regOff = 112; pidOff = 32; }
-            case ElfHeader.EM_386 -> { regCount = 17; regOff = 72; pidOff = 24; }
-            default -> throw new FormatException(FormatException.Kind.UNSUPPORTED, n.fileOffset(), w,
-                    "registers of " + eh.machineName() + " cores are not decoded");
-        }
+        PrStatusLayout layout = PrStatusLayout.of(eh).orElseThrow(() -> new FormatException(FormatException.Kind.UNSUPPORTED,
+                n.fileOffset(), w, "registers of " + eh.machineName() + " cores are not decoded"));
         int cursig = d.u16(w, 12);
-        int tid = d.s32(w, pidOff);
-        int ppid = d.s32(w, pidOff + 4);
-        int wordSize = eh.is64() ? 8 : 4;
-        long[] regs = new long[regCount];
-        for (int i = 0; i < regCount; i++) regs[i] = d.word(w + " pr_reg", regOff + (long) i * wordSize, eh.is64());
+        int tid = d.s32(w, layout.pidOffset());
+        int ppid = d.s32(w, layout.pidOffset() + 4);
+        List<PrStatusLayout.Field> fields = layout.registers();
+        long[] regs = new long[fields.size()];
+        for (int i = 0; i < regs.length; i++) {
+            PrStatusLayout.Field f = fields.get(i);
+            long at = layout.regOffset() + (long) f.offset();
+            regs[i] = f.size() == 8 ? d.u64(w + " pr_reg." + f.name(), at) : d.u32(w + " pr_reg." + f.name(), at);
+        }
         return new PrStatus(tid, ppid, cursig, regs, n.fileOffset());
     }
 
@@ -166,7 +162,9 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
     private static SigInfo siginfo(Note n, ElfHeader eh) {
         ByteReader d = n.desc();
         String w = "NT_SIGINFO";
-        int signo = d.s32(w, 0), errno = d.s32(w, 4), code = d.s32(w, 8);
+        // MIPS swaps si_code and si_errno (asm/siginfo.h: __ARCH_HAS_SWAPPED_SIGINFO).
+        boolean swapped = eh.machine() == PrStatusLayout.EM_MIPS;
+        int signo = d.s32(w, 0), errno = d.s32(w, swapped ? 8 : 4), code = d.s32(w, swapped ? 4 : 8);
         long union = eh.is64() ? 16 : 12;
         long addr = d.word(w, union, eh.is64());
         return new SigInfo(signo, errno, code, addr, d.s32(w, union), d.s32(w, union + 4));

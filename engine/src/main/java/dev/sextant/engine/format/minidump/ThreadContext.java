@@ -8,16 +8,18 @@ import java.util.List;
 
 /**
  * A thread's general registers from a minidump {@code CONTEXT}: x86 ({@code CONTEXT_i386}), x86-64
- * ({@code CONTEXT_AMD64}) and arm64 (Windows/Crashpad {@code CONTEXT_ARM64} and Breakpad's older
+ * ({@code CONTEXT_AMD64}), 32-bit arm (Breakpad's and Crashpad's {@code MDRawContextARM}, as Android
+ * and Linux arm write it) and arm64 (Windows/Crashpad {@code CONTEXT_ARM64} and Breakpad's older
  * layout). {@code pc}, {@code sp} and {@code fp} are pulled out for the stack walker. Immutable.
  */
 public record ThreadContext(String arch, long flags, List<Register> registers, long pc, long sp, long fp) {
     public ThreadContext { registers = List.copyOf(registers); }
 
-    public static final int X86_SIZE = 716, AMD64_SIZE = 1232, ARM64_SIZE = 912;
-    public static final long FLAG_X86 = 0x10000, FLAG_AMD64 = 0x100000, FLAG_ARM64 = 0x400000, FLAG_ARM64_OLD = 0x80000000L;
+    public static final int X86_SIZE = 716, AMD64_SIZE = 1232, ARM64_SIZE = 912, ARM_SIZE = 368;
+    public static final long FLAG_X86 = 0x10000, FLAG_AMD64 = 0x100000, FLAG_ARM64 = 0x400000, FLAG_ARM64_OLD = 0x80000000L,
+            FLAG_ARM = 0x40000000L;
 
-    public int wordSize() { return arch.equals("x86") ? 4 : 8; }
+    public int wordSize() { return arch.equals("x86") || arch.equals("arm") ? 4 : 8; }
 
     /** Decodes a context; {@code arch} is the system info's processor architecture, or unknown (then size and flags decide). */
     public static ThreadContext read(ByteReader c, int arch) {
@@ -27,6 +29,7 @@ public record ThreadContext(String arch, long flags, List<Register> registers, l
         return switch (arch) {
             case SystemInfo.ARCH_X86 -> x86(c);
             case SystemInfo.ARCH_AMD64 -> amd64(c);
+            case SystemInfo.ARCH_ARM -> arm(c);
             case SystemInfo.ARCH_ARM64, SystemInfo.ARCH_ARM64_OLD -> arm64(c);
             case SystemInfo.ARCH_UNKNOWN -> guess(c);
             default -> throw new FormatException(FormatException.Kind.UNSUPPORTED, c.base(), "thread context",
@@ -39,6 +42,7 @@ public record ThreadContext(String arch, long flags, List<Register> registers, l
         long f0 = c.u32("context flags", 0);
         if ((f0 & 0xffff0000L) == FLAG_X86) return x86(c);
         if ((f0 & 0xfff00000L) == FLAG_ARM64 || f0 == (FLAG_ARM64_OLD | (f0 & 0xff))) return arm64(c);
+        if ((f0 & 0xfff00000L) == FLAG_ARM) return arm(c);
         throw new FormatException(FormatException.Kind.UNSUPPORTED, c.base(), "thread context",
                 "context of " + c.size() + " bytes with flags 0x" + Long.toHexString(f0) + " matches no known processor");
     }
@@ -71,6 +75,25 @@ public record ThreadContext(String arch, long flags, List<Register> registers, l
         String[] seg = {"cs", "ds", "es", "fs", "gs", "ss"};
         for (int i = 0; i < seg.length; i++) regs.add(new Register(seg[i], c.u16(w, 56 + 2L * i)));
         return new ThreadContext("amd64", c.u32(w, 48), regs, rip, v[4], v[5]);
+    }
+
+    /**
+     * {@code MDRawContextARM}: u32 flags, r0..r15 ({@code iregs}; r13 sp, r14 lr, r15 pc), u32 cpsr, then
+     * the VFP save area. The frame pointer is r11, as Breakpad's arm stackwalker takes it (ARM-mode
+     * code; Thumb code keeps r7, which only CFI follows).
+     */
+    private static ThreadContext arm(ByteReader c) {
+        String w = "arm context";
+        need(c, 72, w);
+        List<Register> regs = new ArrayList<>(17);
+        long[] r = new long[16];
+        for (int i = 0; i < 16; i++) r[i] = c.u32(w, 4 + 4L * i);
+        for (int i = 0; i < 13; i++) regs.add(new Register("r" + i, r[i]));   // DWARF 0..15 in order
+        regs.add(new Register("sp", r[13]));
+        regs.add(new Register("lr", r[14]));
+        regs.add(new Register("pc", r[15]));
+        regs.add(new Register("cpsr", c.u32(w, 68)));
+        return new ThreadContext("arm", c.u32(w, 0), regs, r[15], r[13], r[11]);
     }
 
     private static ThreadContext arm64(ByteReader c) {

@@ -3,6 +3,7 @@ package dev.sextant.engine.format.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import dev.sextant.engine.format.io.ByteReader;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +23,7 @@ class DynamicSymbolsTest {
     static String readelf(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("readelf", "-W"));
         cmd.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            assumeTrue(false, "no readelf");
-            return "";
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(30, TimeUnit.SECONDS);
-        return out;
+        return Tools.reference(cmd.toArray(String[]::new)).all();
     }
 
     @Test void symbolsAndVersionsMatchReadelf() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.nio.ByteOrder;
@@ -25,19 +26,7 @@ class LdSoCacheTest {
 
     @Test void entriesEqualLdconfigP() throws Exception {
         assumeTrue(Files.isReadable(CACHE), "no /etc/ld.so.cache");
-        Process p;
-        try {
-            p = new ProcessBuilder("ldconfig", "-p").redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            try {
-                p = new ProcessBuilder("/sbin/ldconfig", "-p").redirectErrorStream(true).start();
-            } catch (java.io.IOException e2) {
-                assumeTrue(false, "no ldconfig");
-                return;
-            }
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = Tools.reference(Tools.onPath("ldconfig") ? "ldconfig" : "/sbin/ldconfig", "-p").all();
         Set<String> ref = new TreeSet<>();
         for (String line : out.split("\n")) {
             int arrow = line.indexOf(" => ");

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** PLT stub names against objdump's ({@code <puts@plt>:} labels), on a program built here and on the machine's libraries. */
+@Timeout(120)
 class PltStubsTest {
     @TempDir Path dir;
 

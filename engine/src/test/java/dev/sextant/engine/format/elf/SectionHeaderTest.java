@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.nio.ByteOrder;
@@ -24,15 +25,7 @@ class SectionHeaderTest {
 
     @Test void namesTypesAndOffsetsMatchReadelf() throws Exception {
         assumeTrue(Files.exists(LIBZ), "needs libz.so.1");
-        Process p;
-        try {
-            p = new ProcessBuilder("readelf", "-W", "-S", LIBZ.toString()).redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            assumeTrue(false, "no readelf");
-            return;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = Tools.reference("readelf", "-W", "-S", LIBZ.toString()).all();
         List<String> ref = new ArrayList<>();
         for (String line : out.split("\n")) {
             String t = line.replace("[ ", "[").trim();

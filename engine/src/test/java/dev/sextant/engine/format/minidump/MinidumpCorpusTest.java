@@ -2,6 +2,7 @@ package dev.sextant.engine.format.minidump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.testing.Corpus;
 import java.io.IOException;
@@ -152,9 +153,7 @@ class MinidumpCorpusTest {
         assertThat(m).filteredOn(x -> x.shortName().equals("libstdc++.so.6.0.21")).extracting(ModuleRecord::base).containsExactly(0x7f514073d000L);
         // The crash program's BpEL CodeView record equals the build id readelf reads from the corpus ELF.
         Path elf = Corpus.require("elf/symbolic/crash");
-        Process p = new ProcessBuilder("readelf", "-n", elf.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor();
+        String out = Tools.reference("readelf", "-n", elf.toString()).all();
         assertThat(out).contains("Build ID: " + m.get(0).debugId());
         assertThat(m.get(0).codeView().orElseThrow()).isInstanceOf(ModuleRecord.ElfBuildId.class);
     }

@@ -12,7 +12,7 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.MemoryStackWalker;
 import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.testing.Corpus;

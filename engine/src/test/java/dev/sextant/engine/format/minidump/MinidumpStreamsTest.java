@@ -9,7 +9,7 @@ import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.SecondaryData;
+import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.dump.secondary.Decoded;
 import dev.sextant.engine.format.io.ByteReader;
 import java.nio.ByteOrder;

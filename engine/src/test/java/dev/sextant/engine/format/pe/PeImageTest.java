@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
@@ -30,10 +31,7 @@ class PeImageTest {
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        p.waitFor(60, TimeUnit.SECONDS);
-        return out;
+        return Tools.reference(StandardCharsets.ISO_8859_1, cmd).stdout();
     }
 
     private static List<Path> images() throws IOException {

@@ -1,0 +1,64 @@
+package dev.sextant.engine.elfutils.jna;
+
+import com.sun.jna.Pointer;
+import java.util.Map;
+import java.util.Optional;
+
+/** One {@link Dwfl#walkThreads} run: libdwfl's thread and frame callbacks, and the restarts a {@link FrameWalk} asks for. */
+final class ThreadWalk {
+    private final Dwfl session;
+    private final FrameWalk walk;
+    private final ThreadState state;
+    private final long[] pc = new long[1];
+    private final byte[] isAct = new byte[1];
+    private Map<Integer, Long> restart;
+    private boolean firstOfRestart;
+
+    ThreadWalk(Dwfl session, FrameWalk walk, ThreadState state) {
+        this.session = session;
+        this.walk = walk;
+        this.state = state;
+    }
+
+    private LibDw.FrameCallback frameCb;     // strong reference while libdwfl may call it
+
+    private int onFrame(Pointer frame, Pointer arg) {
+        if (walk.cancelled()) return LibDw.DWARF_CB_ABORT;
+        if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
+        // A walk restarted from a stepped caller begins at a return address, which libdwfl takes for an exact pc.
+        boolean act = isAct[0] != 0 && !firstOfRestart;
+        firstOfRestart = false;
+        FrameWalk.Next next = walk.frame(pc[0], act, r -> FrameRegisters.read(frame, r));
+        if (next instanceof FrameWalk.Next.Restart r && state != null && FrameRegisters.AVAILABLE) {
+            restart = r.registers();
+            return LibDw.DWARF_CB_ABORT;
+        }
+        return next instanceof FrameWalk.Next.Continue ? LibDw.DWARF_CB_OK : LibDw.DWARF_CB_ABORT;
+    }
+
+    private int onThread(Pointer thread, Pointer arg) {
+        if (walk.cancelled()) return LibDw.DWARF_CB_ABORT;
+        walk.thread(LibDw.dwfl_thread_tid(thread));
+        restart = null;
+        int rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
+        while (restart != null && !walk.cancelled()) {
+            state.restartRegisters = restart;
+            restart = null;
+            firstOfRestart = true;
+            try {
+                rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
+            } finally {
+                state.restartRegisters = null;
+            }
+        }
+        walk.threadEnd(rc < 0 ? Optional.ofNullable(LibDw.dwfl_errmsg(LibDw.dwfl_errno())) : Optional.empty());
+        return LibDw.DWARF_CB_OK;
+    }
+
+    void run() {
+        frameCb = this::onFrame;
+        LibDw.ThreadCallback threadCb = this::onThread;
+        int rc = LibDw.dwfl_getthreads(session.dwfl, threadCb, null);
+        if (rc < 0 && !walk.cancelled()) throw Dwfl.dwflError("dwfl_getthreads");
+    }
+}
