@@ -1,12 +1,16 @@
 package dev.sextant.app;
 
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.dump.CrashCapture;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.Engine;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,14 +27,14 @@ final class DemoCore {
     }
 
     /** The demo's core and executable; builds them when missing. Throws {@link TargetException} saying why not. */
-    static List<Path> prepare() throws IOException, InterruptedException {
+    static List<Path> prepare(Engine engine) throws IOException, InterruptedException {
         Path dir = Files.createDirectories(cacheDir());
         Path exe = dir.resolve("crashdemo");
         Path done = dir.resolve("crashdemo.core");
         if (Files.isRegularFile(done) && Files.isRegularFile(exe)) return List.of(done, exe);
         Path src = dir.resolve("crashdemo.c");
         try (InputStream in = DemoCore.class.getResourceAsStream("demo/crashdemo.c")) {
-            Files.copy(in, src, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
         }
         Process cc;
         try {
@@ -44,8 +48,15 @@ final class DemoCore {
         if (!cc.waitFor(60, TimeUnit.SECONDS) || cc.exitValue() != 0) {
             throw new TargetException("the demo program did not compile: " + out.strip());
         }
-        Path core = CrashCapture.capture(exe, List.of(), dir, 60);
-        Files.move(core, done, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path core;
+        try {
+            core = engine.submit(new Command.CaptureCrash(exe, List.of(), dir, 60)).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new TargetException("the demo crash could not be captured: " + e.getCause());
+        }
+        Files.move(core, done, StandardCopyOption.REPLACE_EXISTING);
         return List.of(done, exe);
     }
 }

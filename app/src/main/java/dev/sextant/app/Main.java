@@ -3,11 +3,13 @@ package dev.sextant.app;
 import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.CrashesCommand;
 import dev.sextant.app.cli.DumpCommand;
-import dev.sextant.app.cli.GuiCommand;
 import dev.sextant.app.cli.SaveDumpCommand;
 import dev.sextant.app.cli.StackCommand;
 import dev.sextant.app.cli.SymbolsCommand;
+
 import dev.sextant.app.cli.UnwindCommand;
+import dev.sextant.engine.session.EngineThread;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,20 +44,20 @@ public final class Main implements Runnable {
         if (args.length > 0 && args[0].equals("stack")) {
             // Loading JNA and libdw takes a good part of a short run; do it on other threads
             // while this one parses the arguments and the core's notes.
-            dev.sextant.engine.elfutils.ElfSession.preload();
-            var plain = StackCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            EngineThread.preloadNatives();
+            var plain = StackCommand.plain(Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
         if (args.length > 0 && args[0].equals("unwind")) {
-            var plain = dev.sextant.app.cli.UnwindCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            var plain = UnwindCommand.plain(Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
         if (args.length > 0 && args[0].equals("symbols")) {
-            var plain = SymbolsCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            var plain = SymbolsCommand.plain(Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
         if (args.length > 0 && args[0].equals("bind")) {
-            var plain = BindCommand.plain(java.util.Arrays.copyOfRange(args, 1, args.length));
+            var plain = BindCommand.plain(Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
         // Building picocli's model reflects over every subcommand; for a known subcommand build only
@@ -72,7 +74,7 @@ public final class Main implements Runnable {
                 cmd.getErr().println("sextant: " + ex.getMessage());
                 return 2;
             });
-            return one.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return one.execute(Arrays.copyOfRange(args, 1, args.length));
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

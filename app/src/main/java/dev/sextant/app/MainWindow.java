@@ -2,18 +2,23 @@ package dev.sextant.app;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
-import dev.sextant.app.action.OpenDumpAction;
 import dev.sextant.app.action.BindAction;
 import dev.sextant.app.action.DebugActions;
-import dev.sextant.app.view.symbolstate.SymbolStateModel;
-import dev.sextant.app.view.symbolstate.SymbolStateView;
-import java.util.concurrent.CompletableFuture;
+import dev.sextant.app.action.MemoryActions;
+import dev.sextant.app.action.OpenDumpAction;
+import dev.sextant.app.action.SymbolActions;
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.bind.BindModel;
 import dev.sextant.app.view.bind.BindView;
+import dev.sextant.app.view.breakpoints.BreakpointsModel;
+import dev.sextant.app.view.breakpoints.BreakpointsView;
 import dev.sextant.app.view.dumpdata.DumpDataModel;
 import dev.sextant.app.view.dumpdata.DumpDataView;
+import dev.sextant.app.view.memory.MemoryModel;
+import dev.sextant.app.view.memory.MemoryView;
 import dev.sextant.app.view.modules.ModulesModel;
 import dev.sextant.app.view.modules.ModulesView;
+import dev.sextant.app.view.processes.ProcessPicker;
 import dev.sextant.app.view.registers.RegistersModel;
 import dev.sextant.app.view.registers.RegistersView;
 import dev.sextant.app.view.stack.CallStackView;
@@ -21,16 +26,30 @@ import dev.sextant.app.view.stack.StackModel;
 import dev.sextant.app.view.status.StatusBar;
 import dev.sextant.app.view.summary.SummaryModel;
 import dev.sextant.app.view.summary.SummaryView;
+import dev.sextant.app.view.symbollog.SymbolLogModel;
+import dev.sextant.app.view.symbollog.SymbolLogView;
+import dev.sextant.app.view.symbolsearch.SymbolSearchView;
+import dev.sextant.app.view.symbolstate.SymbolStateModel;
+import dev.sextant.app.view.symbolstate.SymbolStateView;
 import dev.sextant.app.view.threads.ThreadsModel;
 import dev.sextant.app.view.threads.ThreadsView;
+import dev.sextant.app.view.unwind.UnwindTablesModel;
+import dev.sextant.app.view.unwind.UnwindTablesView;
+import dev.sextant.engine.api.BindResult;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Engine;
+import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.TypeOption;
 import dev.sextant.icons.Icon;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javafx.application.Application;
-import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -68,11 +87,11 @@ public final class MainWindow {
     private final DumpDataModel dumpData = new DumpDataModel();
     private final BindModel bind = new BindModel();
     private final SymbolStateModel symbolState = new SymbolStateModel();
-    private final dev.sextant.app.view.memory.MemoryModel memory;
-    private final dev.sextant.app.view.memory.MemoryView memoryView;
-    private final dev.sextant.app.view.unwind.UnwindTablesModel unwindTables = new dev.sextant.app.view.unwind.UnwindTablesModel();
-    private final dev.sextant.app.view.symbollog.SymbolLogModel symbolLog = new dev.sextant.app.view.symbollog.SymbolLogModel();
-    private final dev.sextant.app.action.SymbolActions symbols;
+    private final MemoryModel memory;
+    private final MemoryView memoryView;
+    private final UnwindTablesModel unwindTables;
+    private final SymbolLogModel symbolLog = new SymbolLogModel();
+    private final SymbolActions symbols;
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
@@ -90,6 +109,7 @@ public final class MainWindow {
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
         this.engine = engine;
+        unwindTables = new UnwindTablesModel(engine);
         bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply, symbolState::apply,
                 status::apply));
         engine.addListener(bridge);
@@ -98,20 +118,20 @@ public final class MainWindow {
             registers.select(tid);
         });
         stackView = new CallStackView(stack);
-        bindAction = new BindAction(bridge, status, this::showError);
-        debug = new DebugActions(engine, status, this::showError, bridge::onEvent);
+        bindAction = new BindAction(engine, status, this::showError);
+        debug = new DebugActions(engine, status, this::showError);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
-        memory = new dev.sextant.app.view.memory.MemoryModel(new dev.sextant.app.action.MemoryActions(engine));
+        memory = new MemoryModel(new MemoryActions(engine));
         bridge.addModel(memory::apply);
-        memoryView = new dev.sextant.app.view.memory.MemoryView(memory);
+        memoryView = new MemoryView(memory);
         Tab memoryTab = new Tab("Memory", memoryView.node());
-        var breakpoints = new dev.sextant.app.view.breakpoints.BreakpointsModel();
+        var breakpoints = new BreakpointsModel();
         bridge.addModel(breakpoints::apply);
-        Tab breakpointsTab = new Tab("Breakpoints", new dev.sextant.app.view.breakpoints.BreakpointsView(breakpoints,
+        Tab breakpointsTab = new Tab("Breakpoints", new BreakpointsView(breakpoints,
                 debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         bridge.addModel(unwindTables::apply);
-        symbols = new dev.sextant.app.action.SymbolActions(engine, status, this::showError);
+        symbols = new SymbolActions(engine, status, this::showError);
         bridge.addModel(symbolLog::apply);
         bridge.addModel(symbols::apply);
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)), symbols.intents());
@@ -119,12 +139,12 @@ public final class MainWindow {
         SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
         middle.setDividerPositions(0.42);
         bindTab = new Tab("Bind", new BindView(bind).node());
-        Tab unwindTab = new Tab("Unwind tables", new dev.sextant.app.view.unwind.UnwindTablesView(unwindTables).node());
-        var symbolSearch = new dev.sextant.app.view.symbolsearch.SymbolSearchView(engine);
+        Tab unwindTab = new Tab("Unwind tables", new UnwindTablesView(unwindTables).node());
+        var symbolSearch = new SymbolSearchView(engine);
         Tab symbolSearchTab = new Tab("Symbol search", symbolSearch.node());
         bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
                 new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
-                new Tab("Symbol load log", new dev.sextant.app.view.symbollog.SymbolLogView(symbolLog).node()), symbolSearchTab,
+                new Tab("Symbol load log", new SymbolLogView(symbolLog).node()), symbolSearchTab,
                 bindTab, unwindTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
@@ -212,8 +232,8 @@ public final class MainWindow {
         darkItem.selectedProperty().addListener((o, a, b) -> setTheme(b));
         CheckMenuItem decimalItem = new CheckMenuItem("Decimal values");
         decimalItem.setId("menu-decimal");
-        decimalItem.selectedProperty().addListener((o, a, b) -> engine.submit(new dev.sextant.engine.api.Command.SetTypeOptions(
-                b ? java.util.Set.of(dev.sextant.engine.api.TypeOption.DECIMAL_VALUES) : java.util.Set.of())));
+        decimalItem.selectedProperty().addListener((o, a, b) -> engine.submit(new Command.SetTypeOptions(
+                b ? java.util.Set.of(TypeOption.DECIMAL_VALUES) : java.util.Set.of())));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
                 + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
@@ -224,7 +244,7 @@ public final class MainWindow {
         return bar;
     }
 
-    private MenuItem item(String text, dev.sextant.icons.Icon icon, KeyCombination key, Runnable action) {
+    private MenuItem item(String text, Icon icon, KeyCombination key, Runnable action) {
         MenuItem m = new MenuItem(text, icon == null ? null : icon.graphic());
         if (key != null) m.setAccelerator(key);
         m.setOnAction(e -> action.run());
@@ -260,12 +280,12 @@ public final class MainWindow {
                 cont, pause, over, into, out, bp, new javafx.scene.control.SeparatorMenuItem(), detach, kill);
     }
 
-    private dev.sextant.app.view.processes.ProcessPicker picker;
+    private ProcessPicker picker;
 
     /** Debug → Attach… (Ctrl+Alt+P): the process picker, made on first use. */
-    public dev.sextant.app.view.processes.ProcessPicker processPicker() {
+    public ProcessPicker processPicker() {
         if (picker == null) {
-            picker = new dev.sextant.app.view.processes.ProcessPicker(stage, dev.sextant.engine.linux.ProcessList::list,
+            picker = new ProcessPicker(stage, () -> engine.submit(new Command.ListProcesses()),
                     e -> debug.attach(e.pid().value()));
         }
         return picker;
@@ -279,32 +299,30 @@ public final class MainWindow {
         return new Menu("Symbols", null, settings, loadAll, cancelAll);
     }
 
-    public dev.sextant.app.action.SymbolActions symbols() { return symbols; }
+    public SymbolActions symbols() { return symbols; }
 
     /** Builds the bundled demo (if needed) and runs it under the debugger, stopped at its start. */
-    public CompletableFuture<dev.sextant.engine.api.ProcessInfo> launchDemo() {
+    public CompletableFuture<ProcessInfo> launchDemo() {
         status.busy("Building the demo program…", () -> { });
-        CompletableFuture<dev.sextant.engine.api.ProcessInfo> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        CompletableFuture<ProcessInfo> done = new CompletableFuture<>();
+        CompletableFuture<Path> built = CompletableFuture.supplyAsync(() -> {
             try {
-                Path exe = DemoProgram.prepare();
-                Platform.runLater(() -> debug.launch(exe, List.of()).whenComplete((p, e) -> {
-                    if (e != null) { done.completeExceptionally(e); return; }
-                    // Let it run, so that threads, modules and the symbol-state log come alive at once.
-                    engine.submit(new dev.sextant.engine.api.Command.Continue()).whenComplete((r, x) -> Platform.runLater(() ->
-                            status.idle("The demo runs: F9 sets a breakpoint (try process_order), Ctrl+Break or Pause stops it")));
-                    done.complete(p);
-                }));
+                return DemoProgram.prepare();
             } catch (Exception e) {
-                Platform.runLater(() -> {
-                    status.idle("No demo");
-                    showError(e instanceof dev.sextant.engine.api.TargetException ? e.getMessage() : "the demo could not be built: " + e);
-                });
-                done.completeExceptionally(e);
+                throw new CompletionException(e);
             }
-        }, "sextant-demo");
-        t.setDaemon(true);
-        t.start();
+        });
+        FxThread.whenDone(built, exe -> debug.launch(exe, List.of()).whenComplete((p, e) -> {
+            if (e != null) { done.completeExceptionally(e); return; }
+            // Let it run, so that threads, modules and the symbol-state log come alive at once.
+            FxThread.whenDone(engine.submit(new Command.Continue()),
+                    r -> status.idle("The demo runs: F9 sets a breakpoint (try process_order), Ctrl+Break or Pause stops it"), x -> { });
+            done.complete(p);
+        }), e -> {
+            status.idle("No demo");
+            showError(e instanceof TargetException ? e.getMessage() : "the demo could not be built: " + e);
+            done.completeExceptionally(e);
+        });
         return done;
     }
 
@@ -359,16 +377,19 @@ public final class MainWindow {
     }
 
     /** Opens a dump; results and errors show up in the views, the status bar and a notification. */
-    public java.util.concurrent.CompletableFuture<dev.sextant.engine.api.DumpReport> open(Path core, Optional<Path> exe, Optional<Path> sysroot) {
+    public java.util.concurrent.CompletableFuture<DumpReport> open(Path core, Optional<Path> exe, Optional<Path> sysroot) {
         notifications.hide();
         return openDump.open(core, exe, sysroot);
     }
 
     /** Binds an image's imports in the Bind tab (nothing is executed). */
-    public java.util.concurrent.CompletableFuture<dev.sextant.engine.bind.BindResult> bind(Path image) {
+    public java.util.concurrent.CompletableFuture<BindResult> bind(Path image) {
         bottom.getSelectionModel().select(bindTab);
         return bindAction.bind(image, false);
     }
+
+    /** The engine this window is a client of. */
+    public Engine engine() { return engine; }
 
     public void showError(String message) {
         notifications.setGraphic(Icon.WARNING.graphic(18));
@@ -424,6 +445,6 @@ public final class MainWindow {
 
     public void show() {
         stage.show();
-        Platform.runLater(() -> threadsView.kit().table().requestFocus());
+        FxThread.later(() -> threadsView.kit().table().requestFocus());
     }
 }

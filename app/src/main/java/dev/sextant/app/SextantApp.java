@@ -1,5 +1,11 @@
 package dev.sextant.app;
 
+import dev.sextant.app.view.FxThread;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.session.EngineThread;
 import java.nio.file.Path;
@@ -7,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -34,19 +41,16 @@ public final class SextantApp extends Application {
             opened = window.open(Path.of(named.get("core")), exe, sysroot);
         } else if (flags.contains("--demo")) {
             // The demo runs as always; crashes on the machine are offered beside it (a listing without signatures: quick).
-            engine.submit(new dev.sextant.engine.api.Command.ListCrashes(List.of(dev.sextant.engine.api.Command.ListCrashes.SYSTEMD_DIRECTORY),
-                    Optional.empty(), false, new dev.sextant.engine.api.Cancellation()))
-                    .thenAccept(inbox -> Platform.runLater(() -> window.offerCrashes(inbox)));
+            FxThread.whenDone(engine.submit(new Command.ListCrashes(List.of(Command.ListCrashes.SYSTEMD_DIRECTORY),
+                    Optional.empty(), false, new Cancellation())), window::offerCrashes, e -> {});
             opened = window.launchDemo().exceptionally(e -> null);
             if (named.containsKey("screenshot")) {
                 // For the README's picture: the demo stopped at its breakpoint, with every view filled in.
                 opened = opened.thenCompose(p -> {
                     CompletableFuture<Object> shown = new CompletableFuture<>();
-                    Platform.runLater(() -> window.debug().breakpoint("process_order").whenComplete((b, e) ->
-                            new Thread(() -> {
-                                try { Thread.sleep(2500); } catch (InterruptedException ignored) { }
-                                shown.complete(b);
-                            }).start()));
+                    // the views fill in over the next pulses after the hit: the picture is taken a moment later
+                    FxThread.later(() -> window.debug().breakpoint("process_order").whenComplete((b, e) ->
+                            shown.completeAsync(() -> b, CompletableFuture.delayedExecutor(2500, TimeUnit.MILLISECONDS))));
                     return shown;
                 });
             }
@@ -60,39 +64,34 @@ public final class SextantApp extends Application {
         }
         String shot = named.get("screenshot");
         if (shot != null) {
-            opened.whenComplete((r, e) -> Platform.runLater(() -> Screenshot.writeAfterLayout(stage.getScene(), Path.of(shot), Platform::exit)));
+            opened.whenComplete((r, e) -> FxThread.later(() -> Screenshot.writeAfterLayout(stage.getScene(), Path.of(shot), Platform::exit)));
         }
     }
 
     static CompletableFuture<?> openDemo(MainWindow window) {
         window.status().busy("Building the demo crash (compiling a small C program and letting it crash)…", () -> {});
         CompletableFuture<Object> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        CompletableFuture<List<Path>> demo = CompletableFuture.supplyAsync(() -> {
             try {
-                List<Path> demo = DemoCore.prepare();
-                Platform.runLater(() -> window.open(demo.get(0), Optional.of(demo.get(1)), Optional.empty())
-                        .whenComplete((r, e) -> done.complete(r)));
-            } catch (TargetException e) {
-                Platform.runLater(() -> {
-                    window.status().idle("No demo");
-                    window.showError(e.getMessage());
-                    done.complete(null);
-                });
-            } catch (Exception e) {
-                Platform.runLater(() -> {
-                    window.status().idle("No demo");
-                    window.showError("the demo could not be prepared: " + e.getMessage());
-                    done.complete(null);
-                });
+                return DemoCore.prepare(window.engine());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TargetException("interrupted while preparing the demo");
             }
-        }, "sextant-demo");
-        t.setDaemon(true);
-        t.start();
+        });
+        FxThread.whenDone(demo, d -> window.open(d.get(0), Optional.of(d.get(1)), Optional.empty()).whenComplete((r, e) -> done.complete(r)), e -> {
+            window.status().idle("No demo");
+            window.showError(e instanceof TargetException ? e.getMessage()
+                    : "the demo could not be prepared: " + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage()));
+            done.complete(null);
+        });
         return done;
     }
 
     private static long sinceJvmStart() {
-        return System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     @Override public void stop() {

@@ -1,5 +1,6 @@
 package dev.sextant.app.action;
 
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.crashes.CrashesModel;
 import dev.sextant.app.view.crashes.CrashesView;
 import dev.sextant.engine.api.Cancellation;
@@ -7,6 +8,7 @@ import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Engine;
+import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import javafx.application.Platform;
 
 /**
  * Lists the crash inbox through the engine (one {@code ListCrashes} run computes every signature),
@@ -56,28 +56,26 @@ public final class CrashesAction {
         current = cancel;
         String where = directories.stream().map(Path::toString).collect(Collectors.joining(", "));
         view.busy("Reading the crashes in " + where + "…", 0, 0);
-        last = engine.submit(new Command.ListCrashes(directories, Optional.empty(), true, cancel));
-        last.whenComplete((inbox, failure) -> Platform.runLater(() -> {
+        last = FxThread.whenDone(engine.submit(new Command.ListCrashes(directories, Optional.empty(), true, cancel)), inbox -> {
             if (current != cancel) return;
             current = null;
-            if (failure == null) {
-                model.show(inbox);
-                int n = inbox.crashes().size(), g = inbox.groups().size();
-                long problems = inbox.diagnostics().stream().filter(d -> d.severity() == dev.sextant.engine.api.Severity.ERROR).count();
-                view.idle(n == 0 ? "No crashes in " + where
-                        : n + (n == 1 ? " crash" : " crashes") + " in " + g + (g == 1 ? " group" : " groups") + " (" + where + ")"
-                        + (problems > 0 ? "; " + problems + " could not be read" : ""));
-                if (!view.groupsTable().getItems().isEmpty()) view.groupsTable().getSelectionModel().selectFirst();
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            model.show(inbox);
+            int n = inbox.crashes().size(), g = inbox.groups().size();
+            long problems = inbox.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).count();
+            view.idle(n == 0 ? "No crashes in " + where
+                    : n + (n == 1 ? " crash" : " crashes") + " in " + g + (g == 1 ? " group" : " groups") + " (" + where + ")"
+                    + (problems > 0 ? "; " + problems + " could not be read" : ""));
+            if (!view.groupsTable().getItems().isEmpty()) view.groupsTable().getSelectionModel().selectFirst();
+        }, cause -> {
+            if (current != cancel) return;
+            current = null;
             if (cause instanceof CancellationException) {
                 view.idle("Cancelled");
             } else {
                 view.idle("Could not list the crashes");
                 notify.accept(cause instanceof TargetException ? cause.getMessage() : String.valueOf(cause));
             }
-        }));
+        });
         return last;
     }
 

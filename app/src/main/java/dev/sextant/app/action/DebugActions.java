@@ -1,12 +1,12 @@
 package dev.sextant.app.action;
 
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.status.StatusBar;
 import dev.sextant.engine.api.Breakpoint;
-import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Engine;
-import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.StopReason;
@@ -16,17 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import javafx.application.Platform;
+import java.util.function.Function;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 
 /**
  * The live-target actions (launch, attach, continue, break, steps, breakpoints, detach, kill): each
- * submits an engine command and reports failure in plain words. Also a model of the bridge: when a
- * stop arrives it asks the engine for the stopped threads' stacks and registers, which come back
- * as events. Never waits on the FX thread.
+ * submits an engine command and reports failure in plain words. Also a model of the bridge: it
+ * follows the target's state for the menus and the status bar (the engine itself reads the stacks at
+ * each stop: {@link Command.SetStopPolicy}). Never waits on the FX thread.
  */
 public final class DebugActions {
     private final Engine engine;
@@ -35,19 +34,15 @@ public final class DebugActions {
     private final ReadOnlyBooleanWrapper live = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     /** Extra environment for a launched program (live binding's LD_AUDIT), asked for each launch. */
-    private java.util.function.Function<Path, Map<String, String>> launchEnvironment = program -> Map.of();
+    private Function<Path, CompletableFuture<Map<String, String>>> launchEnvironment = program -> CompletableFuture.completedFuture(Map.of());
     private long stopsSeen;          // stops other than a break: what a late "breakpoint set" message must not hide
 
-    public DebugActions(Engine engine, StatusBar status, Consumer<String> notify, Consumer<DebugEvent> bridge) {
+    public DebugActions(Engine engine, StatusBar status, Consumer<String> notify) {
         this.engine = engine;
         this.status = status;
         this.notify = notify;
-        // ChangeSymbolState notifications reach the views through the same bridge as every event.
-        engine.addEngineListener(new EngineListener() {
-            @Override public void changeSymbolState(int flags, long argument) {
-                bridge.accept(new DebugEvent.SymbolStateChanged(0, flags, argument));
-            }
-        });
+        // The views show the stopped threads' stacks and registers: the engine reads them at each stop.
+        engine.submit(new Command.SetStopPolicy(true));
     }
 
     /** True while a live process is the target; true while it runs. */
@@ -56,32 +51,26 @@ public final class DebugActions {
 
     /** Bridge model: follows the target's state and fetches stacks at each stop. */
     public void apply(List<DebugEvent> batch) {
-        boolean stopped = false;
         for (DebugEvent e : batch) {
             if (e instanceof DebugEvent.TargetOpened o) {
                 live.set(o.format().equals("live process"));
                 running.set(false);
             } else if (e instanceof DebugEvent.ProcessResumed) {
                 running.set(true);
-                stopped = false;
                 status.idle("Running");
             } else if (e instanceof DebugEvent.ProcessStopped s) {
                 running.set(false);
                 if (!(s.reason() instanceof StopReason.Interrupted)) stopsSeen++;
-                stopped = !(s.reason() instanceof StopReason.ProcessExit);
                 status.idle(describe(s));
             } else if (e instanceof DebugEvent.ProcessExited x) {
                 live.set(false);
                 running.set(false);
-                stopped = false;
                 status.idle("The process ended: " + x.status().describe());
             } else if (e instanceof DebugEvent.TargetClosed) {
                 live.set(false);
                 running.set(false);
             }
         }
-        // A stop that is over by the time the engine gets to it (a breakpoint set while running) is not an error.
-        if (stopped) engine.submit(new Command.ReadStacks(new Cancellation()));
     }
 
     private static String describe(DebugEvent.ProcessStopped s) {
@@ -97,15 +86,16 @@ public final class DebugActions {
     }
 
     /** Sets what a launch adds to the program's environment (e.g. {@link BindAction#observeLaunch}). */
-    public void setLaunchEnvironment(java.util.function.Function<Path, Map<String, String>> environment) {
+    public void setLaunchEnvironment(Function<Path, CompletableFuture<Map<String, String>>> environment) {
         this.launchEnvironment = environment;
     }
 
     public CompletableFuture<ProcessInfo> launch(Path program, List<String> args) {
         status.busy("Launching " + program.getFileName() + "…", () -> { });
         Path output = program.resolveSibling(program.getFileName() + ".output.txt");
-        Map<String, String> env = launchEnvironment.apply(program);
-        return submit(new Command.Launch(program, args, Optional.ofNullable(program.getParent()), env, output),
+        CompletableFuture<ProcessInfo> f = launchEnvironment.apply(program).thenCompose(env ->
+                engine.submit(new Command.Launch(program, args, Optional.ofNullable(program.getParent()), env, output)));
+        return whenDone(new Command.Launch(program, args, Optional.empty(), Map.of(), output), f,
                 p -> status.idle("Launched " + program.getFileName() + ", pid " + p.pid()));
     }
 
@@ -139,24 +129,19 @@ public final class DebugActions {
     }
 
     private <R> CompletableFuture<R> whileStopped(Command<R> c, Consumer<R> onSuccess) {
-        boolean wasRunning = running.get();
-        if (wasRunning) engine.submit(new Command.Break());
         // Run on, the target may hit the breakpoint before this answer reaches the FX thread: keep the hit's message.
         long stops = stopsSeen;
-        CompletableFuture<R> f = submit(c, r -> { if (stopsSeen == stops) onSuccess.accept(r); });
-        if (wasRunning) engine.submit(new Command.Continue());
-        return f;
+        return whenDone(c, engine.submit(new Command.WhileStopped<>(c)), r -> { if (stopsSeen == stops) onSuccess.accept(r); });
     }
 
     private <R> CompletableFuture<R> submit(Command<R> c, Consumer<R> onSuccess) {
-        CompletableFuture<R> f = engine.submit(c);
-        f.whenComplete((r, e) -> Platform.runLater(() -> {
-            if (e == null) { onSuccess.accept(r); return; }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return whenDone(c, engine.submit(c), onSuccess);
+    }
+
+    private <R> CompletableFuture<R> whenDone(Command<?> c, CompletableFuture<R> f, Consumer<R> onSuccess) {
+        return FxThread.whenDone(f, onSuccess, cause -> {
             status.idle("Failed: " + c.getClass().getSimpleName());
-            notify.accept(cause instanceof TargetException || cause instanceof dev.sextant.engine.api.NativeCallException
-                    ? cause.getMessage() : String.valueOf(cause));
-        }));
-        return f;
+            notify.accept(cause instanceof TargetException || cause instanceof NativeCallException ? cause.getMessage() : String.valueOf(cause));
+        });
     }
 }

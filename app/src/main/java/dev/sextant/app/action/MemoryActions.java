@@ -1,11 +1,11 @@
 package dev.sextant.app.action;
 
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.memory.MemorySource;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.Engine;
 import java.util.concurrent.CompletableFuture;
-import javafx.application.Platform;
 
 /** The Memory view's requests as engine commands; answers come back on the FX thread (bytes as events). */
 public final class MemoryActions implements MemorySource {
@@ -15,9 +15,7 @@ public final class MemoryActions implements MemorySource {
 
     @Override public CompletableFuture<Address> evaluate(String expression) {
         CompletableFuture<Address> onFx = new CompletableFuture<>();
-        engine.submit(new Command.EvaluateAddress(expression)).whenComplete((a, e) -> Platform.runLater(() -> {
-            if (e != null) onFx.completeExceptionally(e); else onFx.complete(a);
-        }));
+        FxThread.whenDone(engine.submit(new Command.EvaluateAddress(expression)), onFx::complete, onFx::completeExceptionally);
         return onFx;
     }
 

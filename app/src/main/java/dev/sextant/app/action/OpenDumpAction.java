@@ -1,5 +1,6 @@
 package dev.sextant.app.action;
 
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.status.StatusBar;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
@@ -11,9 +12,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 
 /**
  * Opens a dump: submits the command, shows progress with Cancel, and reports the outcome in the
@@ -39,26 +38,25 @@ public final class OpenDumpAction {
         long started = System.nanoTime();
         status.busy("Opening " + core.getFileName() + "…", cancel::cancel);
         last = engine.submit(new Command.OpenCore(core, exe, sysroot, cancel));
-        last.whenComplete((report, failure) -> Platform.runLater(() -> {
+        FxThread.whenDone(last, report -> {
             if (current != cancel) return;          // a newer open replaced this one
             current = null;
             long ms = (System.nanoTime() - started) / 1_000_000;
-            if (failure == null) {
-                int t = report.threads().size(), m = report.modules().size();
-                status.idle("Opened " + core.getFileName() + ": " + t + (t == 1 ? " thread, " : " threads, ")
-                        + m + (m == 1 ? " module" : " modules") + " in " + ms + " ms");
-                report.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).findFirst()
-                        .ifPresent(d -> notify.accept(d.message()));
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            int t = report.threads().size(), m = report.modules().size();
+            status.idle("Opened " + core.getFileName() + ": " + t + (t == 1 ? " thread, " : " threads, ")
+                    + m + (m == 1 ? " module" : " modules") + " in " + ms + " ms");
+            report.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).findFirst()
+                    .ifPresent(d -> notify.accept(d.message()));
+        }, cause -> {
+            if (current != cancel) return;
+            current = null;
             if (cause instanceof CancellationException) {
                 status.idle("Cancelled: showing what was read of " + core.getFileName() + " so far");
             } else {
                 status.idle("Could not open " + core.getFileName());
                 notify.accept(cause instanceof TargetException ? cause.getMessage() : core + ": " + cause);
             }
-        }));
+        });
         return last;
     }
 

@@ -1,21 +1,21 @@
 package dev.sextant.app.action;
 
 import dev.sextant.app.view.FxThread;
+import dev.sextant.app.view.modules.ModulesView;
 import dev.sextant.app.view.status.StatusBar;
+import dev.sextant.app.view.symbols.SymbolSettingsDialog;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.SymbolOption;
-import dev.sextant.engine.symbols.SymbolPath;
+import dev.sextant.engine.session.EngineThread;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 
 /**
  * The symbol actions: load one module's symbols or all, cancel, retry, and the symbol settings
@@ -34,7 +34,7 @@ public final class SymbolActions {
         this.engine = engine;
         this.status = status;
         this.notify = notify;
-        this.path = SymbolPath.defaults(System.getenv()).toString();
+        this.path = EngineThread.defaultSymbolPath();
         status.onCancelSymbols(() -> cancel(Optional.empty()));
     }
 
@@ -68,8 +68,8 @@ public final class SymbolActions {
     }
 
     /** The Modules view's Load / Cancel / Retry. */
-    public dev.sextant.app.view.modules.ModulesView.SymbolIntents intents() {
-        return new dev.sextant.app.view.modules.ModulesView.SymbolIntents() {
+    public ModulesView.SymbolIntents intents() {
+        return new ModulesView.SymbolIntents() {
             @Override public void load(Optional<Address> module) { SymbolActions.this.load(module); }
             @Override public void cancel(Optional<Address> module) { SymbolActions.this.cancel(module); }
             @Override public void retry(Address module) { SymbolActions.this.retry(module); }
@@ -78,7 +78,7 @@ public final class SymbolActions {
 
     /** Shows the settings dialog; what the user confirms goes to the engine (path first, then options). */
     public void editSettings(javafx.stage.Window owner) {
-        new dev.sextant.app.view.symbols.SymbolSettingsDialog(owner, path, options).showAndWait().ifPresent(s -> {
+        new SymbolSettingsDialog(owner, path, options).showAndWait().ifPresent(s -> {
             if (!s.path().equals(path)) setPath(s.path());
             if (!s.options().equals(options)) setOptions(s.options());
         });
@@ -100,12 +100,7 @@ public final class SymbolActions {
     }
 
     private <R> CompletableFuture<R> submit(Command<R> c, Consumer<R> onSuccess) {
-        CompletableFuture<R> f = engine.submit(c);
-        f.whenComplete((r, e) -> Platform.runLater(() -> {
-            if (e == null) { onSuccess.accept(r); return; }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            notify.accept(cause.getMessage() != null ? cause.getMessage() : String.valueOf(cause));
-        }));
-        return f;
+        return FxThread.whenDone(engine.submit(c), onSuccess,
+                cause -> notify.accept(cause.getMessage() != null ? cause.getMessage() : String.valueOf(cause)));
     }
 }

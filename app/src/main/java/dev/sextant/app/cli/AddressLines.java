@@ -1,6 +1,6 @@
 package dev.sextant.app.cli;
 
-import dev.sextant.engine.symbols.AddressInfo;
+import dev.sextant.engine.api.AddressInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,14 +1,15 @@
 package dev.sextant.app.cli;
 
-import dev.sextant.engine.bind.BindFlag;
-import dev.sextant.engine.bind.BindParameter;
-import dev.sextant.engine.bind.BindReason;
-import dev.sextant.engine.bind.BindResult;
-import dev.sextant.engine.bind.BindStatusRoutine;
-import dev.sextant.engine.bind.Binder;
-import dev.sextant.engine.bind.SearchPath;
-import dev.sextant.engine.format.io.FormatException;
-import java.io.IOException;
+import dev.sextant.engine.api.BindFlag;
+import dev.sextant.engine.api.BindOptions;
+import dev.sextant.engine.api.BindOutcome;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindResult;
+import dev.sextant.engine.api.BindStatus;
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command.Bind;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,8 +18,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,105 +67,36 @@ public final class BindCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    /**
-     * The arguments bound without picocli when they are only the options above in plain form (as
-     * {@link StackCommand#plain}: picocli's reflective model costs a quarter of a second, more
-     * than binding a large image); empty for help, mistakes or anything picocli must explain.
-     */
+    /** The arguments bound by {@link PlainArgs} when they are plain and name at least one file; else empty (picocli explains). */
     public static Optional<BindCommand> plain(String[] args) {
-        BindCommand c = new BindCommand();
-        c.files = new ArrayList<>();
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i], name = a, value = null;
-            if (optionsEnded || !a.startsWith("-") || a.equals("-")) {
-                if (a.isEmpty()) return Optional.empty();
-                c.files.add(Path.of(a));
-                continue;
-            }
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
-            switch (name) {
-                case "--" -> optionsEnded = true;
-                case "--all", "--json", "--no-cache", "--timing", "--update-copy" -> {
-                    if (value != null) return Optional.empty();
-                    switch (name) {
-                        case "--all" -> c.all = true;
-                        case "--json" -> c.json = true;
-                        case "--no-cache" -> c.noCache = true;
-                        case "--update-copy" -> c.updateCopy = true;
-                        default -> c.timing = true;
-                    }
-                }
-                case "--search", "--library-path", "--symbol-path" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
-                        value = args[++i];
-                    }
-                    switch (name) {
-                        case "--search" -> { if (value.isEmpty()) return Optional.empty(); c.search.add(Path.of(value)); }
-                        case "--library-path" -> c.libraryPath = value;
-                        default -> { if (value.isEmpty()) return Optional.empty(); c.symbolPath = Path.of(value); }
-                    }
-                }
-                default -> { return Optional.empty(); }
-            }
-        }
-        return c.files.isEmpty() ? Optional.empty() : Optional.of(c);
+        return PlainArgs.bind(new BindCommand(), args).filter(c -> c.files != null && !c.files.isEmpty());
     }
 
     @Override public Integer call() {
         PrintWriter err = spec != null ? spec.commandLine().getErr()
-                : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        SearchPath sp = new SearchPath(search, Optional.ofNullable(libraryPath),
-                noCache ? Optional.empty() : Optional.of(SearchPath.SYSTEM_CACHE), Optional.empty());
+                : new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         EnumSet<BindFlag> flags = EnumSet.of(BindFlag.NO_UPDATE);
         if (all) flags.add(BindFlag.ALL_IMAGES);
         if (updateCopy) flags.add(BindFlag.UPDATE_COPY);
-        // Several files: bound by up to two workers, each with its own binder (a binder is
-        // single-threaded; siblings share parsed libraries across all the files), printed in order.
-        int n = files.size();
-        int workers = Math.min(n, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) outcomes.add(new CompletableFuture<>());
-        AtomicInteger next = new AtomicInteger();
-        Binder first = new Binder();
-        AtomicInteger started = new AtomicInteger();
-        Runnable worker = () -> {
-            // each worker its own binder; the second shares the first's parsed files
-            Binder binder = started.getAndIncrement() == 0 ? first : first.sibling();
-            for (int i; (i = next.getAndIncrement()) < n; ) {
-                try {
-                    outcomes.get(i).complete(bindOne(binder, files.get(i), sp, flags, err));
-                } catch (RuntimeException | Error e) {
-                    outcomes.get(i).completeExceptionally(e);
-                }
-            }
-        };
-        if (workers == 1) worker.run();
-        for (int w = 0; w < workers && workers > 1; w++) {
-            Thread t = new Thread(worker, "sextant-bind-" + w);
-            t.setDaemon(true);
-            t.start();
-        }
+        BindOptions options = new BindOptions(search, Optional.ofNullable(libraryPath), !noCache, Optional.ofNullable(symbolPath), flags);
+        List<BindOutcome> outcomes = OneShot.run(new Bind(files, options, new Cancellation()));
         int status = 0;
         StringBuilder out = new StringBuilder(1 << 16);
-        for (CompletableFuture<Outcome> f : outcomes) {
-            Outcome o;
-            try {
-                o = f.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) throw re;
-                if (e.getCause() instanceof Error er) throw er;
-                throw e;
-            }
-            if (o.error() != null) {
+        for (BindOutcome o : outcomes) {
+            for (BindStatus s : o.notices()) notice(s).ifPresent(err::println);
+            if (o.error().isPresent()) {
                 flush(out);
-                err.println(o.error());
+                err.println("sextant: " + o.image() + ": " + o.error().get());
+                status = 2;
+                continue;
             }
-            if (o.text() != null) out.append(o.text());
-            if (o.timing() != null) err.print(o.timing());
-            status = Math.max(status, o.status());
+            BindResult r = o.result().orElseThrow();
+            long t1 = System.nanoTime();
+            out.append(json ? BindReport.json(r) : BindReport.text(r));
+            if (timing) {
+                err.printf("%s: bind %.1f ms, render %.1f ms%n", o.image(), o.nanos() / 1e6, (System.nanoTime() - t1) / 1e6);
+            }
+            status = Math.max(status, r.complete() ? 0 : 1);
             if (out.length() > 1 << 20) flush(out);
         }
         flush(out);
@@ -174,35 +104,18 @@ public final class BindCommand implements Callable<Integer> {
         return status;
     }
 
-    /** One file's report, or the one-line error; its exit status; its timing line when asked. */
-    private record Outcome(String text, String error, int status, String timing) {}
-
-    private Outcome bindOne(Binder binder, Path f, SearchPath sp, EnumSet<BindFlag> flags, PrintWriter err) {
-        long t0 = System.nanoTime();
-        BindResult r;
-        try {
-            BindStatusRoutine routine = (reason, image, dll, va, p) -> {
-                if (reason == BindReason.BindMismatchedSymbols && p instanceof BindParameter.SymbolFile s) {
-                    err.println("sextant: warning: " + dll + ": debug file " + s.path() + " does not match it");
-                }
-                if (reason == BindReason.BindImageModified && p instanceof BindParameter.Written w) err.println("sextant: wrote " + w.path());
-                if (reason == BindReason.BindExpandFileHeaders && p instanceof BindParameter.ByteCount c) {
-                    err.println("sextant: " + image + ": headers grown by " + c.bytes() + " bytes for the bound import table");
-                }
-                if (reason == BindReason.BindNoRoomInImage) err.println("sextant: " + image + ": no room for a bound import table; no copy written");
-                return true;
-            };
-            r = binder.bind(f, sp, Optional.ofNullable(symbolPath), flags, routine);
-        } catch (FormatException e) {
-            return new Outcome(null, "sextant: " + f + ": " + e.getMessage(), 2, null);
-        } catch (IOException e) {
-            return new Outcome(null, "sextant: " + f + ": cannot read: " + e.getMessage(), 2, null);
+    /** The line a status-routine notice prints on stderr. */
+    private static Optional<String> notice(BindStatus s) {
+        BindParameter p = s.parameter();
+        if (s.reason() == BindReason.BindMismatchedSymbols && p instanceof BindParameter.SymbolFile f) {
+            return Optional.of("sextant: warning: " + s.dllName() + ": debug file " + f.path() + " does not match it");
         }
-        long t1 = System.nanoTime();
-        String text = json ? BindReport.json(r) : BindReport.text(r);
-        String timingLine = timing ? String.format("%s: bind %.1f ms, render %.1f ms (%s)%n", f, (t1 - t0) / 1e6,
-                (System.nanoTime() - t1) / 1e6, Thread.currentThread().getName()) : null;
-        return new Outcome(text, null, r.complete() ? 0 : 1, timingLine);
+        if (s.reason() == BindReason.BindImageModified && p instanceof BindParameter.Written w) return Optional.of("sextant: wrote " + w.path());
+        if (s.reason() == BindReason.BindExpandFileHeaders && p instanceof BindParameter.ByteCount c) {
+            return Optional.of("sextant: " + s.imageName() + ": headers grown by " + c.bytes() + " bytes for the bound import table");
+        }
+        if (s.reason() == BindReason.BindNoRoomInImage) return Optional.of("sextant: " + s.imageName() + ": no room for a bound import table; no copy written");
+        return Optional.empty();
     }
 
     private static void flush(StringBuilder sb) {

@@ -1,10 +1,11 @@
 package dev.sextant.app.cli;
 
-import dev.sextant.engine.bind.BindResult;
-import dev.sextant.engine.bind.BindResult.Module;
-import dev.sextant.engine.bind.BindResult.Procedure;
-import dev.sextant.engine.bind.BindResult.Status;
-import dev.sextant.engine.bind.BindResult.Unresolved;
+import dev.sextant.engine.format.json.JsonOut;
+import dev.sextant.engine.api.BindResult;
+import dev.sextant.engine.api.BindResult.Module;
+import dev.sextant.engine.api.BindResult.Procedure;
+import dev.sextant.engine.api.BindResult.Status;
+import dev.sextant.engine.api.BindResult.Unresolved;
 
 /** Renders a {@link BindResult} as text (failures first) or as the documented JSON. */
 public final class BindReport {
@@ -17,7 +18,7 @@ public final class BindReport {
      */
     public static String json(BindResult r) {
         StringBuilder sb = new StringBuilder(16 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject();
         j.name("image").value(r.image());
         j.name("format").value(r.format());
@@ -49,7 +50,7 @@ public final class BindReport {
         j.endArray();
         if (r.stopped()) j.name("stopped").value(true);
         j.endObject();
-        return sb.append('\n').toString();
+        return sb.append(j.text()).append('\n').toString();
     }
 
     public static String text(BindResult r) {

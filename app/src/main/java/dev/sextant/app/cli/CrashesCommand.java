@@ -6,7 +6,6 @@ import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.session.EngineThread;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,14 +55,10 @@ public final class CrashesCommand implements Callable<Integer> {
         }
         List<Path> where = dirs.isEmpty() ? List.of(ListCrashes.SYSTEMD_DIRECTORY) : dirs;
         CrashInbox inbox;
-        try (EngineThread engine = new EngineThread()) {
-            inbox = engine.submit(new ListCrashes(where, from, true, new Cancellation())).get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            err.println("sextant: " + (cause instanceof TargetException ? cause.getMessage() : String.valueOf(cause)));
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        try {
+            inbox = OneShot.run(new ListCrashes(where, from, true, new Cancellation()));
+        } catch (RuntimeException e) {
+            err.println("sextant: " + (e instanceof TargetException ? e.getMessage() : String.valueOf(e)));
             return 2;
         }
         byte[] out = (json ? CrashesReport.json(inbox) : CrashesReport.text(inbox)).getBytes(StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package dev.sextant.app.cli;
 import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.CrashInbox.Crash;
 import dev.sextant.engine.api.CrashInbox.Group;
+import dev.sextant.engine.format.json.JsonOut;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
@@ -15,8 +16,7 @@ public final class CrashesReport {
      * uid, exe, cmdline, signal, size}]}]}}: times as ISO-8601 UTC instants, sizes in bytes, absent values null.
      */
     public static String json(CrashInbox inbox) {
-        StringBuilder sb = new StringBuilder(16 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject().name("groups").beginArray();
         for (Group g : inbox.groups()) {
             j.beginObject().name("signature").value(g.signature().text()).name("hash").value(g.signature().hash())
@@ -33,7 +33,7 @@ public final class CrashesReport {
             j.endArray().endObject();
         }
         j.endArray().endObject();
-        return sb.append('\n').toString();
+        return j.text() + '\n';
     }
 
     public static String text(CrashInbox inbox) {

@@ -1,21 +1,16 @@
 package dev.sextant.app.cli;
 
-import dev.sextant.engine.api.Cancellation;
-import dev.sextant.engine.api.Command.OpenCore;
+import dev.sextant.engine.api.Command.SummarizeDump;
 import dev.sextant.engine.api.Diagnostic;
-import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.DumpSummary;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.dump.DumpOverview;
-import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.format.io.FormatException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,11 +36,10 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        DumpOverview overview;
+        DumpSummary overview;
         try {
-            if (!Files.exists(file)) throw new TargetException(file + ": no such file");
-            overview = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, new dev.sextant.engine.dump.CoreOptions(Optional.empty(), Optional.ofNullable(sysroot))) : readCore();
-        } catch (TargetException e) {
+            overview = OneShot.run(new SummarizeDump(file, Optional.ofNullable(sysroot), data && !json));
+        } catch (TargetException | FormatException e) {
             err.println("sextant: " + e.getMessage());
             err.flush();
             return 2;
@@ -63,19 +57,5 @@ public final class DumpCommand implements Callable<Integer> {
         }
         err.flush();
         return problems ? 1 : 0;
-    }
-
-    private DumpOverview readCore() {
-        DumpReport report;
-        try (EngineThread engine = new EngineThread()) {
-            report = engine.submit(new OpenCore(file, Optional.empty(), Optional.ofNullable(sysroot), new Cancellation())).get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof TargetException t ? t : new TargetException(file + ": " + cause, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TargetException(file + ": interrupted");
-        }
-        return DumpOverview.ofElfCore(report, file);
     }
 }

@@ -1,18 +1,19 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.api.CrashReason;
+import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.DumpSummary;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
-import dev.sextant.engine.dump.DumpOverview;
-import dev.sextant.engine.dump.secondary.SecondaryData;
 import java.util.List;
 import java.util.Optional;
 
-/** Renders a {@link DumpOverview} as text (for people) or as the documented JSON of {@code dump --json}. */
+/** Renders a {@link DumpSummary} as text (for people) or as the documented JSON of {@code dump --json}. */
 public final class DumpText {
     private DumpText() {}
 
@@ -22,10 +23,10 @@ public final class DumpText {
      * modules: [{path, base, size, id}], secondaryData: [{tag, name, component, size}], diagnostics: [..]}};
      * addresses and codes as {@code 0x} hex strings.
      */
-    public static String json(DumpOverview o) {
+    public static String json(DumpSummary o) {
         DumpReport r = o.report();
         StringBuilder sb = new StringBuilder(64 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject();
         j.name("file").value(r.file().toString());
         j.name("format").value(r.format());
@@ -70,7 +71,7 @@ public final class DumpText {
         }
         j.endArray();
         j.name("secondaryData").beginArray();
-        for (SecondaryData d : o.secondaryData()) {
+        for (DumpData d : o.data()) {
             j.beginObject().name("tag").value(d.tag()).name("name").value(d.name()).name("component").value(d.component())
                     .name("size").value(d.size()).endObject();
         }
@@ -79,10 +80,10 @@ public final class DumpText {
         r.diagnostics().forEach(d -> j.value(d.severity() + ": " + d.message()));
         j.endArray();
         j.endObject();
-        return sb.append('\n').toString();
+        return sb.append(j.text()).append('\n').toString();
     }
 
-    public static String text(DumpOverview o, boolean decodeData) {
+    public static String text(DumpSummary o, boolean decodeData) {
         DumpReport r = o.report();
         StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("Dump: ").append(r.file()).append(" (").append(r.format()).append(")\n");
@@ -121,11 +122,11 @@ public final class DumpText {
             sb.append(String.format("  0x%016x %10d %s %s%n", m.base().value(), m.size(), m.buildId().orElse("-"), m.path()));
         }
         sb.append("\nSecondary data:\n");
-        if (o.secondaryData().isEmpty()) sb.append("  (none)\n");
-        for (SecondaryData d : o.secondaryData()) {
+        if (o.data().isEmpty()) sb.append("  (none)\n");
+        for (DumpData d : o.data()) {
             sb.append(String.format("  %-28s %-24s %-28s %8d bytes%n", d.tag(), d.name(), d.component(), d.size()));
             if (decodeData) {
-                for (String line : d.decode().render().split("\n")) sb.append("      ").append(line).append('\n');
+                for (String line : d.decoded().split("\n")) sb.append("      ").append(line).append('\n');
             }
         }
         if (!r.diagnostics().isEmpty()) {

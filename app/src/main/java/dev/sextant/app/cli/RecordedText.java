@@ -1,6 +1,7 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.CrashMetadata;
+import dev.sextant.engine.format.json.JsonOut;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,7 +15,7 @@ final class RecordedText {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** {@code "recorded": {time, pid, uid, gid, signal, executable, commandLine, hostname, bootId, source}} or null. */
-    static void json(Json j, Optional<CrashMetadata> metadata) {
+    static void json(JsonOut j, Optional<CrashMetadata> metadata) {
         j.name("recorded");
         if (metadata.isEmpty()) {
             j.nullValue();
@@ -34,7 +35,7 @@ final class RecordedText {
                 .endObject();
     }
 
-    static void number(Json j, OptionalInt v) {
+    static void number(JsonOut j, OptionalInt v) {
         if (v.isPresent()) j.value(v.getAsInt()); else j.nullValue();
     }
 

@@ -1,24 +1,16 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.api.AddressRange;
+import dev.sextant.engine.api.Command.DumpSource;
+import dev.sextant.engine.api.Command.SaveDump;
 import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.api.SavedDump;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
-import dev.sextant.engine.dump.CallbackReason;
-import dev.sextant.engine.dump.CoreDumpSource;
-import dev.sextant.engine.dump.DumpWriter;
-import dev.sextant.engine.dump.ReasonCallbackRecord;
-import dev.sextant.engine.dump.ReasonData;
-import dev.sextant.engine.api.Pid;
-import dev.sextant.engine.session.EngineThread;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutionException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -30,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sextant save-dump --pid PID -o OUT} (the gcore analogue: the engine thread attaches,
  * stops every thread, reads their registers through ptrace, writes the core, detaches) or
- * {@code --core IN} (re-writes a core): an ELF core written by Sextant's {@link DumpWriter}.
+ * {@code --core IN} (re-writes a core): an ELF core written by Sextant's dump writer.
  */
 @Command(name = "save-dump", mixinStandardHelpOptions = true,
         description = "Save an ELF core (gcore analogue) that gdb, eu-stack and Sextant read.",
@@ -61,26 +53,13 @@ public final class SaveDumpCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            List<ReasonData.MemoryRange> ranges = new ArrayList<>();
+            List<AddressRange> ranges = new ArrayList<>();
             for (String r : include) ranges.add(range(r));
-            DumpWriter writer = new DumpWriter();
-            MessageDigest digest = sha256 ? sha256() : null;
-            if (digest != null) {
-                writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
-                        (reason, record, data) -> digest.update(((ReasonData.DumpIo) data).bytes()), CallbackReason.DUMP_IO, "sextant save-dump");
-            }
-            DumpWriter.Options options = new DumpWriter.Options(ranges, all);
-            DumpWriter.Result result;
-            if (target.pid != null) {
-                result = saveProcess(target.pid, writer, options);
-            } else {
-                try (CoreDumpSource source = CoreDumpSource.open(target.core)) {
-                    result = writer.write(source, output, options);
-                }
-            }
+            DumpSource source = target.pid != null ? new DumpSource.Process(new Pid(target.pid)) : new DumpSource.Core(target.core);
+            SavedDump result = OneShot.run(new SaveDump(source, output, ranges, all, sha256, List.of()));
             System.out.printf("%s: %d threads, %d segments, %d bytes of memory, %d bytes%n", output, result.threads(),
                     result.loadSegments(), result.memoryBytes(), result.size());
-            if (digest != null) System.out.println("sha256 " + HexFormat.of().formatHex(digest.digest()));
+            result.sha256().ifPresent(h -> System.out.println("sha256 " + h));
             System.out.flush();
             boolean problems = false;
             for (Diagnostic d : result.diagnostics()) {
@@ -93,42 +72,16 @@ public final class SaveDumpCommand implements Callable<Integer> {
             err.println("sextant: " + e.getMessage());
             err.flush();
             return 2;
-        } catch (IOException e) {
-            err.println("sextant: " + output + ": cannot be written (" + e.getMessage() + ")");
-            err.flush();
-            return 2;
         }
     }
 
-    private DumpWriter.Result saveProcess(int pid, DumpWriter writer, DumpWriter.Options options) throws IOException {
-        try (EngineThread engine = new EngineThread()) {
-            return engine.saveDump(new Pid(pid), writer, output, options).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TargetException("interrupted while saving process " + pid, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TargetException t) throw t;
-            if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-    }
-
-    static ReasonData.MemoryRange range(String s) {
+    static AddressRange range(String s) {
         String[] p = s.split("-", 2);
         try {
             long a = Long.parseUnsignedLong(p[0].replaceFirst("^0[xX]", ""), 16);
             long b = Long.parseUnsignedLong(p[1].replaceFirst("^0[xX]", ""), 16);
             if (Long.compareUnsigned(a, b) >= 0) throw new IllegalArgumentException("--include " + s + ": empty range");
-            return new ReasonData.MemoryRange(a, b);
+            return new AddressRange(a, b);
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("--include " + s + ": expected START-END in hex");
         }

@@ -58,50 +58,9 @@ public final class StackCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    /**
-     * The arguments as picocli would bind them, when they are only the plain options above; empty
-     * for anything else (help, a mistake, an option picocli must explain), which goes to picocli.
-     * picocli's reflective model costs about a quarter of a second at start-up (its Java 5 class
-     * files cannot be class-data shared), more than reading a small core: the command people run
-     * most skips it.
-     */
-    public static java.util.Optional<StackCommand> plain(String[] args) {
-        StackCommand c = new StackCommand();
-        c.source = new Source();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String name = a, value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
-            switch (name) {
-                case "--json" -> { if (value != null) return java.util.Optional.empty(); c.json = true; continue; }
-                case "--group" -> { if (value != null) return java.util.Optional.empty(); c.group = true; continue; }
-                case "--by-function" -> { if (value != null) return java.util.Optional.empty(); c.byFunction = true; continue; }
-                case "--core", "--exe", "--sysroot", "--pid" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return java.util.Optional.empty();
-                        value = args[++i];
-                    }
-                    if (value.isEmpty()) return java.util.Optional.empty();
-                    if (name.equals("--pid")) {
-                        if (c.source.pid != null || !value.chars().allMatch(Character::isDigit) || value.length() > 9) {
-                            return java.util.Optional.empty();
-                        }
-                        c.source.pid = Integer.parseInt(value);
-                        continue;
-                    }
-                    Path p = Path.of(value);
-                    switch (name) {
-                        case "--core" -> { if (c.source.core != null) return java.util.Optional.empty(); c.source.core = p; }
-                        case "--exe" -> c.exe = p;
-                        default -> c.sysroot = p;
-                    }
-                }
-                default -> { return java.util.Optional.empty(); }
-            }
-        }
-        // exactly one of --core and --pid; anything else is picocli's to explain
-        return (c.source.core == null) == (c.source.pid == null) ? java.util.Optional.empty() : java.util.Optional.of(c);
+    /** The arguments bound by {@link PlainArgs} when they are plain and name exactly one source; else empty (picocli explains). */
+    public static Optional<StackCommand> plain(String[] args) {
+        return PlainArgs.bind(new StackCommand(), args).filter(c -> (c.source.core == null) != (c.source.pid == null));
     }
 
     @Override public Integer call() {
@@ -109,7 +68,7 @@ public final class StackCommand implements Callable<Integer> {
                 : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
-        if (timing) dev.sextant.engine.elfutils.ElfSession.unavailableReason();   // load JNA + libdw now, to time it apart
+        if (timing) OneShot.await(EngineThread.preloadNatives());   // load JNA + libdw now, to time it apart
         long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {

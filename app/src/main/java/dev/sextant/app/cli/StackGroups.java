@@ -5,6 +5,7 @@ import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.StackGroup;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.format.json.JsonOut;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,8 +21,7 @@ final class StackGroups {
 
     /** {@code {groups: [{count, tids, crashed, frames: [{pc, module, function, offset, file, line, inline}]}]}}. */
     static String json(DumpReport r, boolean byFunction) {
-        StringBuilder sb = new StringBuilder(16 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject().name("groups").beginArray();
         for (StackGroup g : of(r, byFunction)) {
             j.beginObject().name("count").value(g.count()).name("crashed").value(g.crashed());
@@ -38,7 +38,7 @@ final class StackGroups {
             j.endArray().endObject();
         }
         j.endArray().endObject();
-        return sb.append('\n').toString();
+        return j.text() + '\n';
     }
 
     static String text(DumpReport r, boolean byFunction) {

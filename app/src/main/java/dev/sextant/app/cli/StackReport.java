@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.Register;
@@ -18,7 +19,7 @@ public final class StackReport {
      */
     public static String json(DumpReport r) {
         StringBuilder sb = new StringBuilder(64 * 1024);
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject();
         j.name("file").value(r.file().toString());
         j.name("format").value(r.format());
@@ -73,11 +74,11 @@ public final class StackReport {
         r.diagnostics().forEach(d -> j.value(d.severity() + ": " + d.message()));
         j.endArray();
         j.endObject();
-        return sb.append('\n').toString();
+        return sb.append(j.text()).append('\n').toString();
     }
 
     /** {@code "registers": [{"name": "x29", "value": "0x..."}]}: the thread's general registers in the architecture's order. */
-    static void registers(Json j, ThreadInfo t) {
+    static void registers(JsonOut j, ThreadInfo t) {
         j.name("registers").beginArray();
         for (Register r : t.registers().registers()) j.beginObject().name("name").value(r.name()).name("value").hex(r.value()).endObject();
         j.endArray();

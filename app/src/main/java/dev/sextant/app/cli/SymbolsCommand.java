@@ -1,23 +1,31 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.api.Address;
-import dev.sextant.engine.elfutils.ElfSession;
-import dev.sextant.engine.symbols.AddressInfo;
-import dev.sextant.engine.symbols.ModuleSymbols;
-import dev.sextant.engine.symbols.SymbolEvent;
-import dev.sextant.engine.symbols.SymbolHandler;
-import dev.sextant.engine.symbols.SymbolMatch;
+import dev.sextant.engine.api.AddressInfo;
+import dev.sextant.engine.api.Command.QuerySymbols;
+import dev.sextant.engine.api.Command.SymbolTarget;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.ModuleSymbols;
+import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.api.SymbolOption;
-import dev.sextant.engine.symbols.SymbolPath;
+import dev.sextant.engine.api.SymbolReport;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.session.EngineThread;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,68 +76,23 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
-    /**
-     * The arguments bound without picocli when they are only the options above in plain form (as
-     * {@link StackCommand#plain}: picocli's reflective model costs a quarter of a second at start-up);
-     * empty for help, mistakes or anything picocli must explain.
-     */
+    /** The arguments bound by {@link PlainArgs} when they are plain and name one core or process; else empty (picocli explains). */
     public static Optional<SymbolsCommand> plain(String[] args) {
-        SymbolsCommand c = new SymbolsCommand();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i], name = a, value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
-            switch (name) {
-                case "--json", "--load-all", "--no-debuginfod", "--no-inlines", "--noisy", "-v" -> {
-                    if (value != null) return Optional.empty();
-                    switch (name) {
-                        case "--json" -> c.json = true;
-                        case "--load-all" -> c.loadAll = true;
-                        case "--no-debuginfod" -> c.noDebuginfod = true;
-                        case "--no-inlines" -> c.noInlines = true;
-                        default -> c.noisy = true;
-                    }
-                }
-                case "--core", "--pid", "--exe", "--find", "--addr", "--addr-file", "--symbol-path" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) return Optional.empty();
-                        value = args[++i];
-                    }
-                    if (value.isEmpty()) return Optional.empty();
-                    switch (name) {
-                        case "--core" -> { if (c.core != null) return Optional.empty(); c.core = Path.of(value); }
-                        case "--pid" -> {
-                            if (c.pid != null || !value.matches("\\d{1,9}")) return Optional.empty();
-                            c.pid = Integer.parseInt(value);
-                        }
-                        case "--exe" -> c.exe = Path.of(value);
-                        case "--find" -> c.find.add(value);
-                        case "--addr" -> c.addr.add(value);
-                        case "--addr-file" -> c.addrFile = Path.of(value);
-                        default -> c.symbolPath = value;
-                    }
-                }
-                default -> { return Optional.empty(); }
-            }
-        }
-        return (c.core == null) == (c.pid == null) ? Optional.empty() : Optional.of(c);
+        return PlainArgs.bind(new SymbolsCommand(), args).filter(c -> (c.core == null) != (c.pid == null));
     }
 
     @Override public Integer call() {
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         long t0 = System.nanoTime();
         // Binding libdw (JNA registers each function) takes tens of milliseconds: other threads do it
         // while this one reads the arguments and the addresses.
-        java.util.concurrent.Future<Optional<String>> binding = ElfSession.preload();
-        SymbolPath path = null;
+        Future<Optional<String>> binding = EngineThread.preloadNatives();
         List<Address> addresses = new ArrayList<>(addr.size());
         String argError = null;
         try {
-            path = symbolPath == null ? SymbolPath.defaults(System.getenv())
-                    : SymbolPath.parse(symbolPath, System.getenv()).withEnvironment(System.getenv());
             for (String a : addr) addresses.add(Address.parse(a));
             if (addrFile != null) addresses.addAll(AddressFile.read(addrFile));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             argError = "cannot read " + addrFile + ": " + e.getMessage();
         } catch (IllegalArgumentException e) {
             argError = e.getMessage();
@@ -137,12 +100,9 @@ public final class SymbolsCommand implements Callable<Integer> {
         long tArgs = System.nanoTime();
         Optional<String> libdw;
         try {
-            libdw = binding.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 2;
-        } catch (java.util.concurrent.ExecutionException e) {
-            libdw = Optional.of("elfutils' libdw.so.1 could not be bound: " + e.getCause());
+            libdw = OneShot.await(binding);
+        } catch (TargetException e) {
+            libdw = Optional.of("elfutils' libdw.so.1 could not be bound: " + e.getMessage());
         }
         long tBound = System.nanoTime();
         if (libdw.isPresent()) { err.println("sextant: " + libdw.get()); return 2; }
@@ -152,66 +112,32 @@ public final class SymbolsCommand implements Callable<Integer> {
         Set<SymbolOption> opts = EnumSet.copyOf(SymbolOption.defaults());
         if (noDebuginfod) opts.remove(SymbolOption.DEBUGINFOD);
         if (noisy) opts.add(SymbolOption.DEBUG);
-        StringBuilder out = new StringBuilder();
-        List<SymbolEvent> events = new ArrayList<>();
-        boolean any = true;
-        AddressLines lines = null;
-        dev.sextant.engine.linux.Tracer tracer = null;
-        try (SymbolHandler h = new SymbolHandler(path, opts)) {
-            h.registerCallback((e, ctx) -> {
-                events.add(e);
-                if (noisy) err.println(e.action().seedName() + " " + describe(e));
-                return false;
-            }, null);
-            try {
-                if (pid != null) {
-                    // Stopped while its module list and files are read, so that no dlopen/dlclose moves them meanwhile.
-                    tracer = dev.sextant.engine.linux.Tracer.attach(new dev.sextant.engine.api.Pid(pid));
-                    h.openProcess(pid);
-                } else {
-                    h.openCore(core, Optional.ofNullable(exe));
-                }
-            } catch (RuntimeException e) {
-                err.println("sextant: " + (pid != null ? "process " + pid : core) + ": " + e.getMessage());
-                return 2;
-            }
-            long tOpen = System.nanoTime();
-            if (loadAll) h.loadAll();
-            List<SymbolMatch> matches = new ArrayList<>();
-            for (String f : find) matches.addAll(h.find(f));
-            List<AddressInfo> infos = new ArrayList<>(addr.size());
-            long tLookups = System.nanoTime();
-            for (Address a : addresses) infos.add(noInlines ? h.locate(a) : h.lookup(a));
-            if ("1".equals(System.getenv("SEXTANT_TIMING")) && lookups) {
-                long now = System.nanoTime(), ms = Math.max(1, (now - tLookups) / 1_000_000);
-                err.println("phases: arguments " + (tArgs - t0) / 1_000_000 + " ms, libdw binding " + (tBound - t0) / 1_000_000 + " ms, open "
-                        + (tOpen - tBound) / 1_000_000 + " ms, lookups " + (now - tLookups) / 1_000_000 + " ms");
-                err.println("timing: " + addresses.size() + " lookups (symbol loads included) in " + ms + " ms, "
-                        + (addresses.size() * 1000L / ms) + " per second");
-            }
-            List<ModuleSymbols> mods = h.modules();
-            if (!find.isEmpty() && matches.isEmpty()) any = false;
-            if (lookups && infos.stream().anyMatch(i -> i.symbol().isEmpty())) any = false;
-            if (json) json(out, mods, matches, infos); else text(out, mods, matches, lookups);
-            if (!json) lines = AddressLines.of(infos);
-        } catch (IllegalArgumentException e) {
+        SymbolTarget target = pid != null ? new SymbolTarget.Process(new Pid(pid)) : new SymbolTarget.Core(core, Optional.ofNullable(exe));
+        SymbolReport report;
+        try {
+            report = OneShot.run(new QuerySymbols(target, Optional.ofNullable(symbolPath), opts, loadAll, find, addresses, !noInlines),
+                    e -> { if (e instanceof DebugEvent.SymbolLoadLogged l) err.println(l.text()); });
+        } catch (TargetException | IllegalArgumentException e) {
             err.println("sextant: " + e.getMessage());
             return 2;
-        } finally {
-            if (tracer != null) tracer.close();     // detaches: the process runs on
         }
+        if ("1".equals(System.getenv("SEXTANT_TIMING")) && lookups) {
+            long ms = Math.max(1, report.lookupNanos() / 1_000_000);
+            err.println("phases: arguments " + (tArgs - t0) / 1_000_000 + " ms, libdw binding " + (tBound - t0) / 1_000_000 + " ms, open "
+                    + report.openNanos() / 1_000_000 + " ms, lookups " + report.lookupNanos() / 1_000_000 + " ms");
+            err.println("timing: " + addresses.size() + " lookups (symbol loads included) in " + ms + " ms, "
+                    + (addresses.size() * 1000L / ms) + " per second");
+        }
+        boolean any = true;
+        if (!find.isEmpty() && report.matches().isEmpty()) any = false;
+        if (lookups && report.addresses().stream().anyMatch(i -> i.symbol().isEmpty())) any = false;
+        StringBuilder out = new StringBuilder();
+        if (json) json(out, report.modules(), report.matches(), report.addresses()); else text(out, report.modules(), report.matches(), lookups);
         byte[] b = out.toString().getBytes(StandardCharsets.UTF_8);
         System.out.write(b, 0, b.length);
-        if (lines != null) lines.writeTo(System.out);
+        if (!json) AddressLines.of(report.addresses()).writeTo(System.out);
         System.out.flush();
         return any ? 0 : 1;
-    }
-
-    static String describe(SymbolEvent e) {
-        if (e instanceof SymbolEvent.DeferredLoadFailure f) {
-            return f.module() + " " + f.reason();
-        }
-        return e.toString();
     }
 
     /** Modules (when nothing was asked) and matches; the addresses' lines follow through {@link AddressLines}. */
@@ -219,7 +145,7 @@ public final class SymbolsCommand implements Callable<Integer> {
         if (find.isEmpty() && !lookups) {
             for (ModuleSymbols m : mods) {
                 out.append(m.base()).append(' ').append(m.end()).append(' ').append(m.shortName()).append(' ')
-                        .append(m.status().name().toLowerCase(java.util.Locale.ROOT));
+                        .append(m.status().name().toLowerCase(Locale.ROOT));
                 m.source().ifPresent(s -> out.append(" from ").append(s.label()));
                 m.symbolFile().ifPresent(f -> out.append(" ").append(f));
                 if (m.symbolCount() > 0) out.append(", ").append(m.symbolCount()).append(" symbols");
@@ -234,7 +160,7 @@ public final class SymbolsCommand implements Callable<Integer> {
     }
 
     private void json(StringBuilder sb, List<ModuleSymbols> mods, List<SymbolMatch> matches, List<AddressInfo> infos) {
-        Json j = new Json(sb);
+        JsonOut j = new JsonOut();
         j.beginObject().name("modules").beginArray();
         for (ModuleSymbols m : mods) {
             j.beginObject().name("name").value(m.name()).name("base").hex(m.base().value()).name("end").hex(m.end().value())
@@ -265,6 +191,6 @@ public final class SymbolsCommand implements Callable<Integer> {
             j.endArray().endObject();
         }
         j.endArray().endObject();
-        sb.append('\n');
+        sb.append(j.text()).append('\n');
     }
 }

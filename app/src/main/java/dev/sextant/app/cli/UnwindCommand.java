@@ -1,15 +1,14 @@
 package dev.sextant.app.cli;
 
-import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.api.Command.WriteUnwindListing;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.format.io.FormatException;
-import dev.sextant.engine.format.pe.PeImage;
-import dev.sextant.engine.symbols.DebugFiles;
-import dev.sextant.engine.unwind.ElfUnwindTables;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.ByteOrder;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -41,60 +40,29 @@ public final class UnwindCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    /**
-     * The command from plain arguments ({@code FILE}, {@code --json}, {@code --at ADDR}) without
-     * picocli, whose Java 5 classes CDS cannot archive: building its model costs more start-up than
-     * decoding a mid-sized library. Anything else (help, errors) is empty: picocli explains it.
-     */
+    /** The arguments bound by {@link PlainArgs} when they are plain and name a file; else empty (picocli explains). */
     public static Optional<UnwindCommand> plain(String[] args) {
-        UnwindCommand c = new UnwindCommand();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json")) c.json = true;
-            else if (a.equals("--at") && i + 1 < args.length && c.at == null) c.at = args[++i];
-            else if (a.startsWith("--at=") && c.at == null) c.at = a.substring(5);
-            else if (!a.startsWith("-") && !a.isEmpty() && c.file == null) c.file = Path.of(a);
-            else return Optional.empty();
-        }
-        return c.file == null ? Optional.empty() : Optional.of(c);
+        return PlainArgs.bind(new UnwindCommand(), args).filter(c -> c.file != null);
     }
 
     @Override public Integer call() {
         PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
-        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
+        UnwindListing listing;
         try {
             Optional<Long> address = Optional.empty();
             if (at != null) address = Optional.of(parseAddress(at));
-            UnwindOutput o = new UnwindOutput(file, json, out);
-            long t1 = t0;
-            boolean found;
-            if (looksLikePe(file)) found = new PdataListing(PeImage.read(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN)), o).print(address);
-            else {
-                // an ELF file is read section by section: a large library is mostly code the listing never reads
-                ElfUnwindTables tables = ElfUnwindTables.open(file);
-                // A stripped library names only its exported functions: the installed debug file names them all.
-                DebugFiles.Names names = DebugFiles.functionNames(file, tables.symbols());
-                names.problem().ifPresent(p -> err.println("sextant: " + p));
-                if (names.table() != tables.symbols()) tables = tables.withSymbols(names.table());
-                Path symbolFile = names.from();
-                t1 = System.nanoTime();
-                found = new CfiListing(tables, o, symbolFile).print(address);
-            }
-            o.flush();
-            out.flush();
-            if (timing) {
-                long t2 = System.nanoTime();
-                long jvm = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()
-                        - (t2 - t0) / 1_000_000;
-                err.printf("timing: JVM start to command %d ms, headers + symbols %d ms, entries + output %d ms%n",
-                        jvm, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-                err.flush();
-            }
-            return o.badEntries.get() > 0 || !found ? 1 : 0;
-        } catch (FormatException | IOException e) {
+            PrintStream out = System.out;
+            listing = OneShot.run(new WriteUnwindListing(file, address, json), e -> {
+                if (e instanceof DebugEvent.OutputWritten w) out.write(w.bytes(), 0, w.bytes().length);
+            });
+        } catch (FormatException | TargetException e) {
             err.println("sextant: " + file + ": " + e.getMessage());
+            err.flush();
+            return 2;
+        } catch (UncheckedIOException e) {
+            err.println("sextant: " + file + ": " + e.getCause().getMessage());
             err.flush();
             return 2;
         } catch (NumberFormatException e) {
@@ -102,14 +70,16 @@ public final class UnwindCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-    }
-
-    /** A file that starts with "MZ" (a PE image, or its DOS stub at least). */
-    private static boolean looksLikePe(Path file) throws IOException {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(2);
-            return magic.length == 2 && magic[0] == 'M' && magic[1] == 'Z';
+        System.out.flush();
+        for (String w : listing.warnings()) err.println("sextant: " + w);
+        if (timing) {
+            long t2 = System.nanoTime();
+            long jvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime() - (t2 - t0) / 1_000_000;
+            err.printf("timing: JVM start to command %d ms, headers + symbols %d ms, entries + output %d ms%n",
+                    jvm, listing.headerNanos() / 1_000_000, (t2 - t0 - listing.headerNanos()) / 1_000_000);
         }
+        err.flush();
+        return listing.undecoded() > 0 || !listing.found() ? 1 : 0;
     }
 
     private static long parseAddress(String s) {

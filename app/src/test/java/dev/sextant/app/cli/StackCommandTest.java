@@ -123,6 +123,28 @@ class StackCommandTest {
         assertThat(r.out().lines().filter(l -> l.startsWith("Thread "))).hasSize(6);
     }
 
+    /** {@code stack --group}: bound by the fast path, every thread counted once, text and JSON agreeing. */
+    @Test void groupedStacksCountEveryThreadOnce() throws Exception {
+        assertThat(StackCommand.plain(new String[] {"--core", core.toString(), "--group", "--by-function", "--json"}))
+                .hasValueSatisfying(c -> assertThat(c.group && c.byFunction && c.json).isTrue());
+        Run j = run("stack", "--core", core.toString(), "--group", "--by-function", "--json");
+        assertThat(j.exit()).isZero();
+        JsonNode groups = new ObjectMapper().readTree(j.out()).get("groups");
+        int threads = 0, crashed = 0;
+        for (JsonNode g : groups) {
+            assertThat(g.get("tids")).hasSize(g.get("count").asInt());
+            assertThat(g.get("frames").size()).isPositive();
+            threads += g.get("count").asInt();
+            if (g.get("crashed").asBoolean()) crashed++;
+        }
+        assertThat(threads).isEqualTo(6);
+        assertThat(crashed).isEqualTo(1);
+
+        Run t = run("stack", "--core", core.toString(), "--group");
+        assertThat(t.exit()).isZero();
+        assertThat(t.out()).startsWith("6 threads in ").contains("(same pcs)").contains("(crashed):");
+    }
+
     @Test void badFilesGiveOneLineAndExitTwo() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty"));
         Run r = run("stack", "--core", empty.toString());

@@ -1,17 +1,29 @@
 package dev.sextant.engine.api;
 
-/** Something the engine is asked to do, answered with a result of type {@code R}. Imperative names. */
-public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget,
-        Command.StackProcess, Command.Attach, Command.Launch, Command.Detach, Command.Kill, Command.Break,
-        Command.Continue, Command.StepInstruction, Command.StepOver, Command.StepInto, Command.StepOut,
-        Command.SetBreakpoint, Command.RemoveBreakpoint, Command.EnableBreakpoint, Command.ReadStacks,
-        Command.SetScope, Command.EvaluateAddress, Command.ReadMemory,
-        Command.LoadSymbols, Command.CancelSymbolLoad, Command.RetrySymbolLoad, Command.SetSymbolPath, Command.SetSymbolOptions,
-        Command.FindSymbols, Command.DescribeAddress, Command.SetTypeOptions, Command.ListCrashes {
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Something the engine is asked to do, answered with a result of type {@code R}. Imperative names.
+ * Fields are plain data (records, paths, strings, enums): no callbacks, handles or futures, so that a
+ * command can cross a pipe.
+ * <p>
+ * A new command is three things: a record here (in this file: the sealed interface permits exactly
+ * the records declared in it), its answer an {@code api} record or a JDK value; one line in
+ * {@code session.EngineThread.registerHandlers()} ({@code on(Command.X.class, this::x)}, or
+ * {@code onLive(...)} when it needs the live target, or {@code new Later(future)} when another
+ * thread answers); and the handler method. Events it raises are {@link DebugEvent} records.
+ * {@code DispatchTableTest} fails for a record without its entry.
+ */
+public sealed interface Command<R> {
 
     /** Open a crash dump (an ELF core or a minidump, told apart by its magic); replaces the current target. */
-    record OpenCore(java.nio.file.Path core, java.util.Optional<java.nio.file.Path> executable,
-                    java.util.Optional<java.nio.file.Path> sysroot, Cancellation cancellation) implements Command<DumpReport> {}
+    record OpenCore(Path core, Optional<Path> executable,
+                    Optional<Path> sysroot, Cancellation cancellation) implements Command<DumpReport> {}
 
     /** Close the current target, if any. */
     record CloseTarget() implements Command<Boolean> {}
@@ -26,11 +38,11 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * Start a program under the debugger, held at its first instruction (after exec). It is started
      * through a short-lived intermediate, not as a child of the JVM; its output goes to {@code output}.
      */
-    record Launch(java.nio.file.Path program, java.util.List<String> arguments, java.util.Optional<java.nio.file.Path> workingDirectory,
-                  java.util.Map<String, String> environment, java.nio.file.Path output) implements Command<ProcessInfo> {
+    record Launch(Path program, List<String> arguments, Optional<Path> workingDirectory,
+                  Map<String, String> environment, Path output) implements Command<ProcessInfo> {
         public Launch {
-            arguments = java.util.List.copyOf(arguments);
-            environment = java.util.Map.copyOf(environment);
+            arguments = List.copyOf(arguments);
+            environment = Map.copyOf(environment);
         }
     }
 
@@ -47,16 +59,16 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     record Continue() implements Command<Boolean> {}
 
     /** One machine instruction in {@code thread} (the last stopped thread when empty); the others stay stopped. */
-    record StepInstruction(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+    record StepInstruction(Optional<Tid> thread) implements Command<Boolean> {}
 
     /** To the next source line in this function, calls run through (F10). */
-    record StepOver(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+    record StepOver(Optional<Tid> thread) implements Command<Boolean> {}
 
     /** To the next source line, into calls of functions that have line information (F11). */
-    record StepInto(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+    record StepInto(Optional<Tid> thread) implements Command<Boolean> {}
 
     /** Run until the current function returns to its caller (Shift+F11). */
-    record StepOut(java.util.Optional<Tid> thread) implements Command<Boolean> {}
+    record StepOut(Optional<Tid> thread) implements Command<Boolean> {}
 
     /** A breakpoint on {@code 0xADDRESS}, {@code file:line} or a function name. */
     record SetBreakpoint(String location) implements Command<Breakpoint> {}
@@ -99,10 +111,10 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * Loads are queued on the symbol handler's own thread; states arrive as
      * {@link DebugEvent.SymbolStatusChanged}. Answers how many modules were queued.
      */
-    record LoadSymbols(java.util.Optional<Address> module) implements Command<Integer> {}
+    record LoadSymbols(Optional<Address> module) implements Command<Integer> {}
 
     /** Cancel the running and queued symbol loads of one module, or all when empty. Answers whether any was found. */
-    record CancelSymbolLoad(java.util.Optional<Address> module) implements Command<Boolean> {}
+    record CancelSymbolLoad(Optional<Address> module) implements Command<Boolean> {}
 
     /** Forget a module's symbols (failed, cancelled, partial or loaded) and load them again. */
     record RetrySymbolLoad(Address module) implements Command<Boolean> {}
@@ -114,8 +126,8 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
     record SetSymbolPath(String path) implements Command<String> {}
 
     /** Set the symbol options; raises {@code ChangeSymbolState(SYMBOL_OPTIONS, SymbolOption.mask(options))}. */
-    record SetSymbolOptions(java.util.Set<SymbolOption> options) implements Command<Boolean> {
-        public SetSymbolOptions { options = java.util.Set.copyOf(options); }
+    record SetSymbolOptions(Set<SymbolOption> options) implements Command<Boolean> {
+        public SetSymbolOptions { options = Set.copyOf(options); }
     }
 
     /**
@@ -123,7 +135,7 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * ({@code mem*}), {@code /regex/}, optionally after {@code module!} ({@code libc*!mem*}). Loads
      * the symbols of the modules it names first; at most {@link #MAX_HITS} hits, sorted by address.
      */
-    record FindSymbols(String pattern) implements Command<java.util.List<SymbolHit>> {
+    record FindSymbols(String pattern) implements Command<List<SymbolHit>> {
         public static final int MAX_HITS = 10_000;
 
         public FindSymbols {
@@ -141,8 +153,8 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * Set the type options (how values are shown); when they change, raises
      * {@code ChangeSymbolState(TYPE_OPTIONS, TypeOption.mask(options))}. Answers whether they changed.
      */
-    record SetTypeOptions(java.util.Set<TypeOption> options) implements Command<Boolean> {
-        public SetTypeOptions { options = java.util.Set.copyOf(options); }
+    record SetTypeOptions(Set<TypeOption> options) implements Command<Boolean> {
+        public SetTypeOptions { options = Set.copyOf(options); }
     }
 
     /**
@@ -152,11 +164,109 @@ public sealed interface Command<R> permits Command.OpenCore, Command.CloseTarget
      * {@code signatures} is set, each crash's signature and the crashes grouped by it (computed in
      * one run, on parallel workers; progress arrives as {@link DebugEvent.ProgressReported}).
      */
-    record ListCrashes(java.util.List<java.nio.file.Path> directories, java.util.Optional<java.time.Instant> since,
+    record ListCrashes(List<Path> directories, Optional<Instant> since,
                        boolean signatures, Cancellation cancellation) implements Command<CrashInbox> {
         /** Where systemd-coredump stores cores. */
-        public static final java.nio.file.Path SYSTEMD_DIRECTORY = java.nio.file.Path.of("/var/lib/systemd/coredump");
+        public static final Path SYSTEMD_DIRECTORY = Path.of("/var/lib/systemd/coredump");
 
-        public ListCrashes { directories = java.util.List.copyOf(directories); }
+        public ListCrashes { directories = List.copyOf(directories); }
     }
+
+    /**
+     * Bind images' imports the way the dynamic linker would, without running them (BindImageEx).
+     * Every status-routine call arrives as {@link DebugEvent.BindStatusReported}, each image's end as
+     * {@link DebugEvent.BindFinished}; cancelling stops at the next status call. Runs beside the engine
+     * thread (binding reads only files). Answers one outcome per image, in order.
+     */
+    record Bind(List<Path> images, BindOptions options, Cancellation cancellation) implements Command<List<BindOutcome>> {
+        public Bind { images = List.copyOf(images); }
+    }
+
+    /**
+     * Observe the dynamic linker of a program about to be launched (through an LD_AUDIT library): its
+     * loads and bindings arrive as bind events. Answers the environment the {@link Launch} must add.
+     */
+    record ObserveBinds(Path program) implements Command<Map<String, String>> {}
+
+    /** Where a saved core comes from: a running process (gcore), or a core re-written. */
+    sealed interface DumpSource {
+        record Process(Pid pid) implements DumpSource {}
+        record Core(Path core) implements DumpSource {}
+    }
+
+    /**
+     * Save an ELF core (the gcore analogue) of {@code source} to {@code output}: the live target when
+     * it is that process and stopped, else attached for the moment it takes. {@code include} adds
+     * address ranges, {@code includeFileText} program text, {@code data} tagged secondary data;
+     * {@code sha256} hashes the core as it is written.
+     */
+    record SaveDump(DumpSource source, Path output, List<AddressRange> include, boolean includeFileText, boolean sha256,
+                    List<DumpBlob> data) implements Command<SavedDump> {
+        public SaveDump {
+            include = List.copyOf(include);
+            data = List.copyOf(data);
+        }
+    }
+
+    /**
+     * Read a crash dump (minidump or ELF core) for a report: crash, threads with stacks, modules, and
+     * its secondary data, decoded when {@code decodeData}. The open target is untouched.
+     */
+    record SummarizeDump(Path file, Optional<Path> sysroot, boolean decodeData) implements Command<DumpSummary> {}
+
+    /** Run {@code program} until it crashes and capture its core into {@code directory} (the demo crash). Answers the core. */
+    record CaptureCrash(Path program, List<String> arguments, Path directory, int timeoutSeconds) implements Command<Path> {
+        public CaptureCrash { arguments = List.copyOf(arguments); }
+    }
+
+    /** The unwind-table entries (FDEs) of an ELF file, named from its symbols or its installed debug file. */
+    record ListUnwindTables(Path file) implements Command<UnwindTables> {}
+
+    /** One entry of {@link ListUnwindTables}: its CIE and its decoded rows, as text. */
+    record DescribeUnwindEntry(Path file, int index) implements Command<String> {}
+
+    /**
+     * The {@code unwind} listing of an ELF file ({@code .eh_frame}, {@code .debug_frame}) or a PE x64
+     * image ({@code .pdata}), every entry or only the one at {@code at}, as text or JSON. The listing
+     * arrives as {@link DebugEvent.OutputWritten} events while the command runs.
+     */
+    record WriteUnwindListing(Path file, Optional<Long> at, boolean json) implements Command<UnwindListing> {}
+
+    /** The processes of this machine, for the attach picker. */
+    record ListProcesses() implements Command<List<ProcessEntry>> {}
+
+    /** The target of a {@link QuerySymbols}: a core (with its executable), or a running process (stopped while queried). */
+    sealed interface SymbolTarget {
+        record Core(Path core, Optional<Path> executable) implements SymbolTarget {}
+        record Process(Pid pid) implements SymbolTarget {}
+    }
+
+    /**
+     * A one-shot symbol session, the command line's {@code symbols}: opens {@code target} with its own
+     * symbol handler ({@code symbolPath}, or the default path), loads every module when {@code loadAll},
+     * finds {@code patterns} (WinDbg's {@code x}) and looks up {@code addresses} (WinDbg's {@code ln},
+     * with inlined calls when {@code inlines}), then closes it; a process runs on.
+     */
+    record QuerySymbols(SymbolTarget target, Optional<String> symbolPath, Set<SymbolOption> options, boolean loadAll,
+                        List<String> patterns, List<Address> addresses, boolean inlines) implements Command<SymbolReport> {
+        public QuerySymbols {
+            options = Set.copyOf(options);
+            patterns = List.copyOf(patterns);
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /**
+     * Run {@code command} with the live target stopped: a running target is stopped first
+     * ({@code ProcessStopped}, interrupted) and continued after ("break, do, resume"); a stopped one
+     * stays stopped. Answers the command's answer.
+     */
+    record WhileStopped<R>(Command<R> command) implements Command<R> {}
+
+    /**
+     * What the engine does by itself at each stop of a live target: with {@code readStacks}, read
+     * every thread's registers and stack (raising {@code ThreadsRefreshed} and {@code StackWalked}),
+     * once for the stops one pump of the target reports. Off for a new engine.
+     */
+    record SetStopPolicy(boolean readStacks) implements Command<Boolean> {}
 }

@@ -73,16 +73,17 @@ public sealed interface DebugEvent {
     record BreakpointChanged(long stopId, Breakpoint breakpoint, boolean removed) implements DebugEvent {}
 
     /**
-     * One call of a bind's status routine ({@code PIMAGEHLP_STATUS_ROUTINE}), for views: the reason's
-     * seed name and code, the image, the library, the address, and the parameter rendered as text.
-     * {@code stopId} identifies the bind, not a target.
+     * One call of a bind's status routine ({@code PIMAGEHLP_STATUS_ROUTINE}), typed. {@code bindId}
+     * numbers the binds of this engine (a bind is not a stop: {@code stopId} is the target's current one).
      */
-    record BindStatusReported(long stopId, int reasonCode, String reason, String imageName, String dllName, long va,
-                              String parameter, boolean failure) implements DebugEvent {}
+    record BindStatusReported(long stopId, long bindId, BindStatus status) implements DebugEvent {}
 
     /** A bind ended: how many modules and procedures were seen, how many failed, whether it was stopped. */
-    record BindFinished(long stopId, String image, int modules, int procedures, int failures, boolean stopped,
+    record BindFinished(long stopId, long bindId, String image, int modules, int procedures, int failures, boolean stopped,
                         long millis) implements DebugEvent {}
+
+    /** Rendered output of a command that writes a listing (at most 64 KiB per event, in order). */
+    record OutputWritten(long stopId, byte[] bytes) implements DebugEvent {}
 
     /** Bytes of the target's memory read at stop {@code stopId} (the answer to {@code ReadMemory}, for views). */
     record MemoryRead(long stopId, MemoryBlock block) implements DebugEvent {}

@@ -1,5 +1,8 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindResult;
 /**
  * The status routine of a bind ({@code PIMAGEHLP_STATUS_ROUTINE}): called on the binding thread for
  * each event, in order. Returning {@code false} stops the bind at once; the partial result is then

@@ -1,10 +1,14 @@
 package dev.sextant.engine.bind;
 
-import dev.sextant.engine.bind.BindParameter.BoundImport;
-import dev.sextant.engine.bind.BindResult.Module;
-import dev.sextant.engine.bind.BindResult.Procedure;
-import dev.sextant.engine.bind.BindResult.Status;
-import dev.sextant.engine.bind.BindResult.Unresolved;
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindFlag;
+import dev.sextant.engine.api.BindResult;
+import dev.sextant.engine.api.BindParameter.BoundImport;
+import dev.sextant.engine.api.BindResult.Module;
+import dev.sextant.engine.api.BindResult.Procedure;
+import dev.sextant.engine.api.BindResult.Status;
+import dev.sextant.engine.api.BindResult.Unresolved;
 import dev.sextant.engine.format.elf.DynamicObject;
 import dev.sextant.engine.format.elf.DynamicSection;
 import dev.sextant.engine.format.elf.ElfHeader;

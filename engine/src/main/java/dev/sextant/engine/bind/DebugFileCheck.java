@@ -3,6 +3,8 @@ package dev.sextant.engine.bind;
 import dev.sextant.engine.format.elf.DebugLink;
 import dev.sextant.engine.format.elf.DynamicObject;
 import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.Note;
+import dev.sextant.engine.format.elf.NoteReader;
 import dev.sextant.engine.format.elf.SectionHeader;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
@@ -71,8 +73,8 @@ final class DebugFileCheck {
             ByteReader o = r.withOrder(eh.order());
             for (SectionHeader s : SectionHeader.readAll(o, eh)) {
                 if (s.type() != SectionHeader.SHT_NOTE) continue;
-                for (var n : dev.sextant.engine.format.elf.NoteReader.read(s.data(o), s.name())) {
-                    if (n.type() == dev.sextant.engine.format.elf.Note.NT_GNU_BUILD_ID && n.owner().equals("GNU")) {
+                for (var n : NoteReader.read(s.data(o), s.name())) {
+                    if (n.type() == Note.NT_GNU_BUILD_ID && n.owner().equals("GNU")) {
                         return Optional.of(java.util.HexFormat.of().formatHex(n.desc().bytes("build-id", 0, n.desc().size())));
                     }
                 }

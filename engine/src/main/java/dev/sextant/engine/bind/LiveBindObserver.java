@@ -1,5 +1,7 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

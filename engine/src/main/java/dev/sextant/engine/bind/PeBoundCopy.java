@@ -1,5 +1,7 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
 import dev.sextant.engine.format.pe.DataDirectory;
 import dev.sextant.engine.format.pe.PeImage;
 import dev.sextant.engine.format.pe.PeImports;

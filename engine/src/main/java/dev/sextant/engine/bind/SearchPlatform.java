@@ -1,5 +1,6 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.format.elf.DynamicObject;
 import dev.sextant.engine.format.elf.ElfHeader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -179,7 +180,7 @@ public record SearchPlatform(List<String> systemDirs, String lib, String platfor
             Path libc = Path.of(d, "libc.so.6");
             if (!Files.exists(libc)) continue;
             try {
-                var obj = dev.sextant.engine.format.elf.DynamicObject.read(libc);
+                var obj = DynamicObject.read(libc);
                 int max = 0;
                 for (var v : obj.versions().defined()) {
                     if (v.name().startsWith("GLIBC_2.")) {

@@ -1,12 +1,14 @@
 package dev.sextant.engine.bind;
 
-import dev.sextant.engine.bind.BindResult.Procedure;
-import dev.sextant.engine.bind.BindResult.Status;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindResult.Procedure;
+import dev.sextant.engine.api.BindResult.Status;
+import dev.sextant.engine.format.elf.DynamicObject;
 import dev.sextant.engine.format.elf.DynamicRelocations;
 import dev.sextant.engine.format.elf.DynamicSymbol;
 import dev.sextant.engine.format.elf.DynamicSymbols;
-import dev.sextant.engine.format.elf.SymbolVersions;
 import dev.sextant.engine.format.elf.SymbolVersions.Version;
+import dev.sextant.engine.format.elf.SymbolVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,7 +132,7 @@ final class SymbolLookup {
      * The imports of an object in {@code .dynsym} order; versions only where ld.so would use them
      * (hash ≠ 0). {@code intern} makes equal references one object.
      */
-    static List<Import> imports(dev.sextant.engine.format.elf.DynamicObject elf, Map<SymbolRef, SymbolRef> intern) {
+    static List<Import> imports(DynamicObject elf, Map<SymbolRef, SymbolRef> intern) {
         DynamicSymbols syms = elf.symbols();
         SymbolVersions vers = elf.versions();
         DynamicRelocations rel = elf.relocations();

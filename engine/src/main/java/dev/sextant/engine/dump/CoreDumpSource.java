@@ -2,6 +2,7 @@ package dev.sextant.engine.dump;
 
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.format.elf.CoreFile;
+import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.Note;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.io.ByteReader;
@@ -93,7 +94,7 @@ public final class CoreDumpSource implements DumpSource, AutoCloseable {
 
     /** Each {@code NT_PRSTATUS} with the {@code NT_FPREGSET} and {@code NT_X86_XSTATE} that follow it. */
     private static List<ThreadState> threads(CoreFile core) {
-        if (!core.header().is64() || core.header().machine() != dev.sextant.engine.format.elf.ElfHeader.EM_X86_64) {
+        if (!core.header().is64() || core.header().machine() != ElfHeader.EM_X86_64) {
             throw new TargetException("only x86-64 cores can be re-written for now, this one is " + core.header().machineName());
         }
         List<ThreadState> out = new ArrayList<>();

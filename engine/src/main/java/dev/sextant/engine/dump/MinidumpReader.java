@@ -1,7 +1,6 @@
 package dev.sextant.engine.dump;
 
 import dev.sextant.engine.dump.secondary.SecondaryData;
-import dev.sextant.engine.elfutils.ModuleReport;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.CrashReason;
 import dev.sextant.engine.api.Diagnostic;
@@ -17,6 +16,7 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.elfutils.ModuleReport;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.minidump.ExceptionRecord;

@@ -5,6 +5,7 @@ import dev.sextant.engine.elfutils.RawFrame;
 import dev.sextant.engine.elfutils.ElfLocator;
 import dev.sextant.engine.elfutils.ReportedModule;
 import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.FrameSource;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadStack;
@@ -126,7 +127,7 @@ final class MinidumpUnwinder implements AutoCloseable {
             }
             for (ResolvedFrame r : rows) {
                 out.add(new StackFrame(out.size(), Address.of(f.pc().value()), r.module().or(f::module), r.function(), r.offset(),
-                        r.file(), r.line(), r.inline(), r.inline() ? dev.sextant.engine.api.FrameSource.INLINE : f.source()));
+                        r.file(), r.line(), r.inline(), r.inline() ? FrameSource.INLINE : f.source()));
             }
         }
         return new ThreadStack(tid, out, fallback.stopReason());

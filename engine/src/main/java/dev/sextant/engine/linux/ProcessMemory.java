@@ -1,5 +1,6 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.api.TargetException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +34,7 @@ final class ProcessMemory implements AutoCloseable {
         try {
             channel = FileChannel.open(Path.of("/proc/" + pid + "/mem"), StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new dev.sextant.engine.api.TargetException("process " + pid + ": cannot reopen /proc/" + pid + "/mem after exec (" + e.getMessage() + ")", e);
+            throw new TargetException("process " + pid + ": cannot reopen /proc/" + pid + "/mem after exec (" + e.getMessage() + ")", e);
         }
     }
 

@@ -1,14 +1,15 @@
 package dev.sextant.engine.linux;
 
-import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.ExitStatus;
+import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.Signals;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.linux.jna.Ptrace;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -183,12 +184,12 @@ public final class Tracer implements AutoCloseable {
     public byte[] readMemory(long address, int length) { return memory.read(address, length); }
 
     /** The program's bytes at {@code address}: unreadable pages marked, inserted breakpoints shown as their original bytes. */
-    public dev.sextant.engine.api.MemoryBlock readProgramMemory(long address, int length) {
+    public MemoryBlock readProgramMemory(long address, int length) {
         byte[] bytes = new byte[length];
         java.util.BitSet readable = new java.util.BitSet(length);
         memory.readPages(address, bytes, readable);
         sites.showOriginals(address, bytes);
-        return new dev.sextant.engine.api.MemoryBlock(dev.sextant.engine.api.Address.of(address), bytes, readable);
+        return new MemoryBlock(Address.of(address), bytes, readable);
     }
 
     /** Replaces one byte of the target's memory (PTRACE_POKEDATA through stopped thread {@code tid}); returns the old byte. */

@@ -1,31 +1,44 @@
 package dev.sextant.engine.session;
 
+import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DebugListener;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.MemoryBlock;
+import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Severity;
-import dev.sextant.engine.api.ThreadInfo;
-import dev.sextant.engine.api.DumpData;
-import dev.sextant.engine.api.CrashMetadata;
-import dev.sextant.engine.dump.CoreCache;
-import dev.sextant.engine.dump.CoreOptions;
-import dev.sextant.engine.dump.CrashMetadataReader;
-import dev.sextant.engine.dump.DumpOverview;
-import dev.sextant.engine.dump.MinidumpReader;
-import dev.sextant.engine.dump.secondary.SecondaryData;
-import dev.sextant.engine.dump.CoreReadListener;
-import dev.sextant.engine.dump.ElfCoreReader;
+import dev.sextant.engine.api.StopReason;
+import dev.sextant.engine.api.SymbolOption;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.TypeOption;
+import dev.sextant.engine.api.UnwindListing;
+import dev.sextant.engine.dump.CrashInboxReader;
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.linux.ProcessList;
+import dev.sextant.engine.symbols.SymbolHandler;
+import dev.sextant.engine.symbols.SymbolPath;
+import dev.sextant.engine.unwind.UnwindListings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
 
 /**
  * The engine's one thread and its command queue. Every native handle of the target is created,
@@ -37,25 +50,54 @@ public final class EngineThread implements Engine {
     private final Thread thread;
     private volatile boolean running = true;
     private long stopId;
-    private java.util.Set<dev.sextant.engine.api.TypeOption> typeOptions = java.util.Set.of();
+    private Set<TypeOption> typeOptions = Set.of();
+    private boolean readStacksAtStop;   // the stop policy
+    private boolean stopPending;        // a stop since the policy last ran
     private LiveTarget live;
-    private CoreMemory core;
+    private final CoreTarget core;
     private final SymbolHost symbols;
+    private final Jobs jobs;
 
     public EngineThread() {
-        this(dev.sextant.engine.symbols.SymbolPath.defaults(System.getenv()), dev.sextant.engine.api.SymbolOption.defaults());
+        this(SymbolPath.defaults(System.getenv()), SymbolOption.defaults());
+    }
+
+    /**
+     * Starts binding the native libraries (JNA, libdw) on other threads, for a short command-line run
+     * that has arguments to read meanwhile; the future tells why libdw cannot be used, if it cannot.
+     */
+    public static Future<Optional<String>> preloadNatives() {
+        return ElfSession.preload();
+    }
+
+    /** The symbol path a new engine starts with: {@code own;debuglink;build-id} and this environment's debuginfod servers. */
+    public static String defaultSymbolPath() {
+        return SymbolPath.defaults(System.getenv()).toString();
     }
 
     /** An engine whose symbol handler starts with this symbol path and these options. */
-    public EngineThread(dev.sextant.engine.symbols.SymbolPath symbolPath, java.util.Set<dev.sextant.engine.api.SymbolOption> symbolOptions) {
+    public EngineThread(SymbolPath symbolPath, Set<SymbolOption> symbolOptions) {
         // The symbol host's results are posted to this thread, so listeners still run only here.
         symbols = new SymbolHost(new SymbolHost.Sink() {
-            @Override public void emit(java.util.function.LongFunction<DebugEvent> event) { queue.add(() -> EngineThread.this.emit(event.apply(stopId))); }
+            @Override public void emit(LongFunction<DebugEvent> event) { post(event); }
             @Override public void changeSymbolState(int flags, long argument) { queue.add(() -> notifySymbolState(flags, argument)); }
-        }, symbolPath, symbolOptions, dev.sextant.engine.symbols.SymbolHandler.timeoutFromEnvironment(System.getenv()));
+        }, symbolPath, symbolOptions, SymbolHandler.timeoutFromEnvironment(System.getenv()));
+        jobs = new Jobs(this::post);
+        core = new CoreTarget(new CoreTarget.Host() {
+            @Override public long nextStopId() { return ++stopId; }
+            @Override public void emit(DebugEvent event) { EngineThread.this.emit(event); }
+            @Override public boolean watched() { return !listeners.isEmpty(); }
+            @Override public SymbolHost symbols() { return symbols; }
+        });
+        registerHandlers();
         thread = new Thread(this::loop, "sextant-engine");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** An event built on the engine thread with its stop id then (from other threads: the symbol host, file workers). */
+    private void post(LongFunction<DebugEvent> event) {
+        if (!listeners.isEmpty()) queue.add(() -> emit(event.apply(stopId)));
     }
 
     private void loop() {
@@ -81,12 +123,13 @@ public final class EngineThread implements Engine {
                 }
                 if (next != null) next.run();
                 if (live != null && pumpLive()) lastActivity = System.nanoTime();
+                if (stopPending) afterStop();
             } catch (InterruptedException e) {
                 return;
             }
         }
         if (live != null) closeLive();
-        closeCore();
+        core.close();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -129,7 +172,7 @@ public final class EngineThread implements Engine {
                 Object r = execute(command);
                 if (r instanceof Later later) {
                     later.future().whenComplete((v, e) -> {
-                        if (e != null) future.completeExceptionally(e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
+                        if (e != null) future.completeExceptionally(e instanceof CompletionException c ? c.getCause() : e);
                         else future.complete((R) v);
                     });
                 } else {
@@ -142,103 +185,192 @@ public final class EngineThread implements Engine {
         return future;
     }
 
-    /**
-     * Saves an ELF core of live process {@code pid} with {@code writer} (its reason callbacks run on
-     * the engine thread): of the live target when it is that process and stopped, else attached
-     * for the moment it takes. The future fails with a {@link dev.sextant.engine.api.TargetException}
-     * (no such process, not permitted, running) or an {@link java.io.UncheckedIOException}.
-     */
-    public CompletableFuture<dev.sextant.engine.dump.DumpWriter.Result> saveDump(dev.sextant.engine.api.Pid pid,
-            dev.sextant.engine.dump.DumpWriter writer, java.nio.file.Path output, dev.sextant.engine.dump.DumpWriter.Options options) {
-        CompletableFuture<dev.sextant.engine.dump.DumpWriter.Result> future = new CompletableFuture<>();
-        if (!running) {
-            future.completeExceptionally(new IllegalStateException("the engine is closed"));
-            return future;
-        }
-        queue.add(() -> {
-            try {
-                future.complete(live != null && live.tracer().pid() == pid.value()
-                        ? LiveDump.save(live.tracer(), writer, output, options)
-                        : LiveDump.saveProcess(pid, writer, output, options));
-            } catch (RuntimeException | Error e) {
-                future.completeExceptionally(e);
-            }
-        });
-        return future;
-    }
-
-    /** A command answered later, by the symbol host's thread. */
+    /** A command answered later, by another thread (the symbol host's, a file worker's). */
     private record Later(CompletableFuture<?> future) {}
 
-    @SuppressWarnings("unchecked")
-    private <R> R execute(Command<R> command) {
-        if (command instanceof Command.OpenCore open) return (R) openCore(open);
-        if (command instanceof Command.LoadSymbols l) return (R) new Later(symbols.load(l.module()));
-        if (command instanceof Command.RetrySymbolLoad r) return (R) new Later(symbols.retry(r.module()));
-        if (command instanceof Command.SetSymbolPath p) {
-            return (R) new Later(symbols.setPath(dev.sextant.engine.symbols.SymbolPath.parse(p.path(), System.getenv())));
-        }
-        if (command instanceof Command.SetSymbolOptions o) return (R) new Later(symbols.setOptions(o.options()));
-        if (command instanceof Command.SetTypeOptions t) {
-            if (t.options().equals(typeOptions)) return (R) Boolean.FALSE;
-            typeOptions = t.options();
-            notifySymbolState(EngineListener.DEBUG_CSS_TYPE_OPTIONS, dev.sextant.engine.api.TypeOption.mask(typeOptions));
-            return (R) Boolean.TRUE;
-        }
-        if (command instanceof Command.FindSymbols f) return (R) new Later(symbols.find(f.pattern()));
-        if (command instanceof Command.DescribeAddress d) return (R) new Later(symbols.describe(d.address()));
-        if (command instanceof Command.ListCrashes l) return (R) listCrashes(l);
-        if (command instanceof Command.StackProcess stack) return (R) LiveTarget.stackSnapshot(stack.pid(), stack.cancellation());
-        if (command instanceof Command.CloseTarget) {
-            closeCore();
-            symbols.closeTarget();
-            if (live != null) {
-                live.detach();
-                closeLive();
-            } else {
-                emit(new DebugEvent.TargetClosed(stopId));
-            }
-            return (R) Boolean.TRUE;
-        }
-        if (command instanceof Command.Attach a) {
-            closeCore();
-            replaceLive();
-            live = LiveTarget.attach(a.pid(), sink);
-            symbols.openProcess(a.pid().value());
-            return (R) live.processInfo();
-        }
-        if (command instanceof Command.Launch l) {
-            closeCore();
-            replaceLive();
-            live = LiveTarget.launch(l, sink);
-            dev.sextant.engine.api.ProcessInfo info = live.processInfo();
-            symbols.openProcess(info.pid().value());
-            return (R) info;
-        }
-        if (command instanceof Command.ReadMemory || command instanceof Command.EvaluateAddress) {
-            R result = (R) (live != null ? live.execute(command) : coreMemory(command));
-            if (result instanceof dev.sextant.engine.api.MemoryBlock b) emit(new DebugEvent.MemoryRead(stopId, b));
-            return result;
-        }
-        if (live == null) throw new dev.sextant.engine.api.TargetException("no live process: attach or launch one first");
-        if (command instanceof Command.Detach) {
+    /** How the engine answers one kind of command: its result, or a {@link Later}. */
+    private interface Handler<C> {
+        Object handle(C command);
+    }
+
+    private final Map<Class<?>, Handler<Command<?>>> handlers = new HashMap<>();
+
+    private <C extends Command<?>> void on(Class<C> type, Handler<C> handler) {
+        handlers.put(type, c -> handler.handle(type.cast(c)));
+    }
+
+    /** A command of the live target: fails when there is none. */
+    private <C extends Command<?>> void onLive(Class<C> type, BiFunction<LiveTarget, C, Object> handler) {
+        on(type, c -> handler.apply(requireLive(), c));
+    }
+
+    /**
+     * The dispatch table: one entry per command. A new command is a record in {@link Command}, one
+     * line here, and the method it names.
+     */
+    private void registerHandlers() {
+        // targets
+        on(Command.OpenCore.class, core::open);
+        on(Command.CloseTarget.class, c -> closeTarget());
+        on(Command.StackProcess.class, c -> LiveTarget.stackSnapshot(c.pid(), c.cancellation()));
+        on(Command.Attach.class, this::attach);
+        on(Command.Launch.class, this::launch);
+        on(Command.Detach.class, c -> detach());
+        on(Command.Kill.class, c -> kill());
+        // the live target's run control and breakpoints
+        onLive(Command.Break.class, (l, c) -> l.interrupt());
+        onLive(Command.Continue.class, (l, c) -> l.resume());
+        onLive(Command.StepInstruction.class, LiveTarget::stepInstruction);
+        onLive(Command.StepOver.class, (l, c) -> l.stepLine(c.thread(), false));
+        onLive(Command.StepInto.class, (l, c) -> l.stepLine(c.thread(), true));
+        onLive(Command.StepOut.class, LiveTarget::stepOut);
+        onLive(Command.SetBreakpoint.class, LiveTarget::setBreakpoint);
+        onLive(Command.RemoveBreakpoint.class, LiveTarget::removeBreakpoint);
+        onLive(Command.EnableBreakpoint.class, LiveTarget::enableBreakpoint);
+        onLive(Command.SetScope.class, LiveTarget::setScope);
+        onLive(Command.ReadStacks.class, this::readStacks);
+        onLive(Command.WhileStopped.class, this::whileStopped);
+        on(Command.SetStopPolicy.class, c -> { readStacksAtStop = c.readStacks(); return Boolean.TRUE; });
+        // memory: the live target's, or the open core's
+        on(Command.ReadMemory.class, this::readMemory);
+        on(Command.EvaluateAddress.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
+        // symbols (CancelSymbolLoad is not queued: see submit)
+        on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
+        on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
+        on(Command.SetSymbolPath.class, c -> new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv()))));
+        on(Command.SetSymbolOptions.class, c -> new Later(symbols.setOptions(c.options())));
+        on(Command.SetTypeOptions.class, this::setTypeOptions);
+        on(Command.FindSymbols.class, c -> new Later(symbols.find(c.pattern())));
+        on(Command.DescribeAddress.class, c -> new Later(symbols.describe(c.address())));
+        on(Command.QuerySymbols.class, c -> SymbolQuery.run(c, this::emit, stopId));
+        // files and one-shot jobs
+        on(Command.Bind.class, c -> new Later(jobs.bind(c)));
+        on(Command.ObserveBinds.class, c -> jobs.observeBinds(c.program()));
+        on(Command.SaveDump.class, c -> LiveDump.save(c, Optional.ofNullable(live).map(LiveTarget::tracer)));
+        on(Command.SummarizeDump.class, Jobs::summarizeDump);
+        on(Command.CaptureCrash.class, c -> new Later(jobs.captureCrash(c)));
+        on(Command.ListUnwindTables.class, c -> new Later(jobs.listUnwindTables(c.file())));
+        on(Command.DescribeUnwindEntry.class, c -> new Later(jobs.describeUnwindEntry(c)));
+        on(Command.WriteUnwindListing.class, this::unwindListing);
+        on(Command.ListProcesses.class, c -> ProcessList.list());
+        on(Command.ListCrashes.class, this::listCrashes);
+    }
+
+    /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
+    boolean handles(Class<?> type) {
+        return handlers.containsKey(type) || type == Command.CancelSymbolLoad.class;
+    }
+
+    private Object execute(Command<?> command) {
+        Handler<Command<?>> h = handlers.get(command.getClass());
+        if (h == null) throw new IllegalArgumentException("the engine has no handler for " + command.getClass().getSimpleName());
+        return h.handle(command);
+    }
+
+    private LiveTarget requireLive() {
+        if (live == null) throw new TargetException("no live process: attach or launch one first");
+        return live;
+    }
+
+    private Boolean closeTarget() {
+        core.close();
+        symbols.closeTarget();
+        if (live != null) {
             live.detach();
             closeLive();
-            return (R) Boolean.TRUE;
+        } else {
+            emit(new DebugEvent.TargetClosed(stopId));
         }
-        if (command instanceof Command.Kill) {
-            live.kill();
-            if (live != null) closeLive();
-            return (R) Boolean.TRUE;
+        return Boolean.TRUE;
+    }
+
+    private ProcessInfo attach(Command.Attach a) {
+        core.close();
+        replaceLive();
+        live = LiveTarget.attach(a.pid(), sink);
+        symbols.openProcess(a.pid().value());
+        return live.processInfo();
+    }
+
+    private ProcessInfo launch(Command.Launch l) {
+        core.close();
+        replaceLive();
+        live = LiveTarget.launch(l, sink);
+        ProcessInfo info = live.processInfo();
+        symbols.openProcess(info.pid().value());
+        return info;
+    }
+
+    private Boolean detach() {
+        requireLive().detach();
+        closeLive();
+        return Boolean.TRUE;
+    }
+
+    private Boolean kill() {
+        requireLive().kill();
+        if (live != null) closeLive();
+        return Boolean.TRUE;
+    }
+
+    private MemoryBlock readMemory(Command.ReadMemory r) {
+        MemoryBlock b = live != null ? live.readMemory(r) : core.read(r);
+        emit(new DebugEvent.MemoryRead(stopId, b));
+        return b;
+    }
+
+    private DumpReport readStacks(LiveTarget l, Command.ReadStacks c) {
+        DumpReport r = l.readStacks(c);
+        // Views learn the stopped threads' registers and stacks from events, as for dumps.
+        emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
+        r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
+        symbols.framesSeen(CoreTarget.pcs(r));
+        return r;
+    }
+
+    private Object whileStopped(LiveTarget l, Command.WhileStopped<?> w) {
+        boolean wasRunning = l.running();
+        if (wasRunning) l.interrupt();
+        try {
+            return execute(w.command());
+        } finally {
+            if (wasRunning && live != null) live.resume();
         }
-        R result = (R) live.execute(command);
-        if (command instanceof Command.ReadStacks && result instanceof DumpReport r) {
-            // Views learn the stopped threads' registers and stacks from events, as for dumps.
-            emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
-            r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
-            symbols.framesSeen(pcs(r));
+    }
+
+    /** The stop policy, after commands and pumps that stopped the live target. */
+    private void afterStop() {
+        stopPending = false;
+        if (!readStacksAtStop || live == null || live.running()) return;
+        try {
+            readStacks(live, new Command.ReadStacks(new Cancellation()));
+        } catch (TargetException e) {
+            // the stop was over (or the target gone) by the time the engine got to it: nothing to read
+        } catch (RuntimeException e) {
+            emit(new DebugEvent.DiagnosticReported(stopId, new Diagnostic(Severity.ERROR, "reading the stacks at the stop: " + e.getMessage())));
         }
-        return result;
+    }
+
+    private Boolean setTypeOptions(Command.SetTypeOptions t) {
+        if (t.options().equals(typeOptions)) return Boolean.FALSE;
+        typeOptions = t.options();
+        notifySymbolState(EngineListener.DEBUG_CSS_TYPE_OPTIONS, TypeOption.mask(typeOptions));
+        return Boolean.TRUE;
+    }
+
+    /** The crash inbox; the batch's workers (each with its own libdwfl session) run beside this thread, which reports their progress. */
+    private CrashInbox listCrashes(Command.ListCrashes l) {
+        long id = stopId;     // not a new target: the current one's events stay current
+        return CrashInboxReader.read(l.directories(), l.since(), l.signatures(), l.cancellation(),
+                (done, total) -> emit(new DebugEvent.ProgressReported(id, "Crash signatures", done, total)));
+    }
+
+    private UnwindListing unwindListing(Command.WriteUnwindListing c) {
+        try {
+            return UnwindListings.write(c.file(), c.at(), c.json(), bytes -> emit(new DebugEvent.OutputWritten(stopId, bytes)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void replaceLive() {
@@ -250,7 +382,10 @@ public final class EngineThread implements Engine {
     private final LiveTarget.Sink sink = new LiveTarget.Sink() {
         @Override public long stopId() { return stopId; }
         @Override public long nextStopId() { return ++stopId; }
-        @Override public void emit(DebugEvent event) { EngineThread.this.emit(event); }
+        @Override public void emit(DebugEvent event) {
+            if (event instanceof DebugEvent.ProcessStopped s && !(s.reason() instanceof StopReason.ProcessExit)) stopPending = true;
+            EngineThread.this.emit(event);
+        }
         @Override public void changeSymbolState(int flags, long argument) {
             notifySymbolState(flags, argument);
             if ((flags & (EngineListener.DEBUG_CSS_LOADS | EngineListener.DEBUG_CSS_UNLOADS)) != 0) symbols.refreshModules();
@@ -261,9 +396,13 @@ public final class EngineThread implements Engine {
 
     private final List<Interest> engineListeners = new CopyOnWriteArrayList<>();
 
-    /** ChangeSymbolState to every listener whose mask asks for it; argument 0 when several flags are set. */
+    /**
+     * ChangeSymbolState to every listener whose mask asks for it, and as an event (with this stop's id)
+     * to the event listeners; argument 0 when several flags are set.
+     */
     private void notifySymbolState(int flags, long argument) {
         long arg = Integer.bitCount(flags) > 1 ? 0 : argument;
+        emit(new DebugEvent.SymbolStateChanged(stopId, flags, arg));
         for (Interest i : engineListeners) {
             if ((i.mask() & flags) == 0) continue;
             try {
@@ -285,129 +424,6 @@ public final class EngineThread implements Engine {
     }
 
 
-
-    /**
-     * What the Memory view reads when a core, not a live process, is the target. The memory image is
-     * opened on the first read: the command line opens cores too and never reads them this way.
-     */
-    private static final class CoreMemory {
-        final java.nio.file.Path path;
-        final Optional<ThreadInfo> thread;
-        dev.sextant.engine.dump.CoreMemoryImage image;
-
-        CoreMemory(java.nio.file.Path path, Optional<ThreadInfo> thread) {
-            this.path = path;
-            this.thread = thread;
-        }
-
-        dev.sextant.engine.dump.CoreMemoryImage image() {
-            if (image == null) image = dev.sextant.engine.dump.CoreMemoryImage.open(path);
-            return image;
-        }
-    }
-
-    private Object coreMemory(Command<?> command) {
-        if (core == null) throw new dev.sextant.engine.api.TargetException("no memory to read: open an ELF core or attach to a process first");
-        if (command instanceof Command.ReadMemory r) return core.image().read(r.start().value(), r.length());
-        String expression = ((Command.EvaluateAddress) command).expression();
-        return dev.sextant.engine.api.Address.of(AddressExpression.evaluate(expression, name -> core.thread
-                .flatMap(t -> t.registers().find(name)).map(reg -> java.util.OptionalLong.of(reg.value())).orElse(java.util.OptionalLong.empty())));
-    }
-
-    private void closeCore() {
-        if (core != null && core.image != null) core.image.close();
-        core = null;
-    }
-
-    private DumpReport openCore(Command.OpenCore open) {
-        closeCore();
-        long id = ++stopId;
-        // A compressed core (systemd-coredump's) is decompressed into the core cache first, with progress.
-        java.nio.file.Path plain = CoreCache.standard().plain(open.core(),
-                (done, total) -> emit(new DebugEvent.ProgressReported(id, "Decompressing core", done, total)), open.cancellation());
-        DumpReport report = readCore(id, plain.equals(open.core()) ? open
-                : new Command.OpenCore(plain, open.executable(), open.sysroot(), open.cancellation()), open.core());
-        if (!MinidumpReader.isMinidump(plain)) {
-            Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
-                    .or(() -> report.threads().stream().findFirst());
-            core = new CoreMemory(plain, crashed);
-        }
-        return report;
-    }
-
-    private DumpReport readCore(long id, Command.OpenCore open, java.nio.file.Path named) {
-        String source = named.toString();
-        CoreReadListener relay = new CoreReadListener() {
-            @Override public void opened(dev.sextant.engine.api.ProcessInfo process,
-                                         Optional<dev.sextant.engine.api.SignalInfo> signal, List<ThreadInfo> threads) {
-                emit(new DebugEvent.TargetOpened(id, source, "ELF core", process, signal, threads));
-            }
-            @Override public void module(dev.sextant.engine.api.Module module) { emit(new DebugEvent.ModuleLoaded(id, module)); }
-            @Override public void stack(dev.sextant.engine.api.ThreadStack stack) { emit(new DebugEvent.StackWalked(id, stack)); }
-            @Override public void diagnostic(Diagnostic d) { emit(new DebugEvent.DiagnosticReported(id, d)); }
-            @Override public void progress(long done, long total) {
-                emit(new DebugEvent.ProgressReported(id, "Unwinding threads", done, total));
-            }
-            @Override public void dynamicTable(dev.sextant.engine.api.DynamicTable table) {
-                emit(new DebugEvent.DynamicTableChanged(id, table, false));
-            }
-        };
-        if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
-        Optional<CrashMetadata> metadata = CrashMetadataReader.read(named);
-        // Read under the name the user gave (labels, "beside the core"); the cache hit is free.
-        DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation())
-                .withOrigin(named, metadata);
-        metadata.ifPresent(m -> emit(new DebugEvent.CrashMetadataRead(id, m)));
-        if (!listeners.isEmpty()) {
-            // Deferred loading: the walked frames are the first need of their modules' symbols.
-            symbols.openCore(named, open.executable());
-            symbols.framesSeen(pcs(report));
-        }
-        if (!listeners.isEmpty()) summarize(id, DumpOverview.ofElfCore(report, open.core()));
-        return report;
-    }
-
-    /** The crash inbox; the batch's workers run beside this thread, which reports their progress. */
-    private dev.sextant.engine.api.CrashInbox listCrashes(Command.ListCrashes l) {
-        long id = stopId;     // not a new target: the current one's events stay current
-        return dev.sextant.engine.dump.CrashInboxReader.read(l.directories(), l.since(), l.signatures(), l.cancellation(),
-                (done, total) -> emit(new DebugEvent.ProgressReported(id, "Crash signatures", done, total)));
-    }
-
-    private static long[] pcs(DumpReport r) {
-        return r.stacks().stream().flatMap(st -> st.frames().stream()).mapToLong(f -> f.pc().value()).distinct().toArray();
-    }
-
-    private DumpReport openMinidump(long id, Command.OpenCore open) {
-        open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
-        DumpReport r = o.report();
-        emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
-        r.diagnostics().forEach(d -> emit(new DebugEvent.DiagnosticReported(id, d)));
-        r.modules().forEach(m -> emit(new DebugEvent.ModuleLoaded(id, m)));
-        int done = 0;
-        for (var st : r.stacks()) {
-            emit(new DebugEvent.StackWalked(id, st));
-            emit(new DebugEvent.ProgressReported(id, "Walking stacks", ++done, r.stacks().size()));
-        }
-        summarize(id, o);
-        return r;
-    }
-
-    /** Decoded renderings are bounded: a view shows the start of a big blob, the command line prints all of it. */
-    private static final int MAX_DECODED = 64 * 1024;
-
-    private void summarize(long id, DumpOverview o) {
-        if (listeners.isEmpty()) return;        // nobody to show it to (the command line): do not decode thousands of notes
-        emit(new DebugEvent.CrashSummarized(id, o.os(), o.cpu(), o.crash()));
-        List<DumpData> items = new java.util.ArrayList<>(o.secondaryData().size());
-        for (SecondaryData d : o.secondaryData()) {
-            String text = d.decode().render();
-            if (text.length() > MAX_DECODED) text = text.substring(0, MAX_DECODED) + "\n… (" + d.size() + " bytes in all)";
-            items.add(new DumpData(d.tag(), d.name(), d.component(), d.size(), text));
-        }
-        emit(new DebugEvent.DumpDataListed(id, items));
-    }
 
     private void emit(DebugEvent event) {
         for (DebugListener l : listeners) {
@@ -431,6 +447,7 @@ public final class EngineThread implements Engine {
     @Override public void close() {
         if (!running) return;
         symbols.close();
+        queue.add(jobs::close);
         queue.add(() -> running = false);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(2));

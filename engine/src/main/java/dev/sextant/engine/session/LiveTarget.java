@@ -1,7 +1,5 @@
 package dev.sextant.engine.session;
 
-import dev.sextant.engine.elfutils.ElfSession;
-import dev.sextant.engine.symbols.DebugFileCache;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.engine.api.Cancellation;
@@ -9,24 +7,31 @@ import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.elfutils.LiveSession;
 import dev.sextant.engine.elfutils.SourceLookup;
+import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.linux.BreakpointSites;
 import dev.sextant.engine.linux.JitWatch;
-import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.linux.Launcher;
 import dev.sextant.engine.linux.LiveSnapshot;
 import dev.sextant.engine.linux.ProcMaps;
 import dev.sextant.engine.linux.Rendezvous;
 import dev.sextant.engine.linux.TraceEvent;
 import dev.sextant.engine.linux.Tracer;
+import dev.sextant.engine.symbols.DebugFileCache;
+import dev.sextant.engine.unwind.DynamicTables;
+import dev.sextant.engine.unwind.FunctionTableEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +84,7 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.DynamicTableChanged(id, dynamicTables.describe(info), false));
         }
         dynamicTables.tables().addListener(e -> sink.emit(new DebugEvent.DynamicTableChanged(sink.stopId(),
-                dynamicTables.describe(e.table()), e instanceof dev.sextant.engine.unwind.FunctionTableEvent.TableRemoved)));
+                dynamicTables.describe(e.table()), e instanceof FunctionTableEvent.TableRemoved)));
     }
 
     static LiveTarget attach(Pid pid, Sink sink) {
@@ -124,12 +129,12 @@ final class LiveTarget implements AutoCloseable {
                 Optional.empty(), tracer.stoppedThreads().length == 0 ? List.of() : threadInfos(), List.of(), List.of(), List.of());
     }
 
-    private List<dev.sextant.engine.api.ThreadInfo> threadInfos() {
-        List<dev.sextant.engine.api.ThreadInfo> out = new java.util.ArrayList<>();
+    private List<ThreadInfo> threadInfos() {
+        List<ThreadInfo> out = new java.util.ArrayList<>();
         for (int tid : tracer.stoppedThreads()) {
             long[] regs = tracer.registers(tid);
             if (regs != null) {
-                out.add(new dev.sextant.engine.api.ThreadInfo(new Tid(tid), LiveSnapshot.threadName(tracer.pid(), tid),
+                out.add(new ThreadInfo(new Tid(tid), LiveSnapshot.threadName(tracer.pid(), tid),
                         tid == lastTid, 0, LiveSnapshot.registerSet(regs)));
             }
         }
@@ -147,73 +152,108 @@ final class LiveTarget implements AutoCloseable {
 
     // ---- commands ------------------------------------------------------------------------------
 
-    Object execute(Command<?> c) {
+    // Each command's method starts with ready(): the module list is brought up to date at a stop.
+
+    private void ready() {
         if (!tracer.running()) ensureModules();
-        if (c instanceof Command.Break) {
-            requireRunning(true);
-            tracer.stopAll();
-            sink.emit(new DebugEvent.ProcessStopped(sink.stopId(), new Tid(lastTid),
-                    new StopReason.Interrupted(Address.of(tracer.registersPc(lastTid)))));
-            return Boolean.TRUE;
-        }
-        if (c instanceof Command.Continue) {
-            requireRunning(false);
-            resumed();
-            tracer.resumeAll();
-        } else if (c instanceof Command.StepInstruction s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepInstruction(tid);
-        } else if (c instanceof Command.StepOver s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepLine(tid, false, lookup);
-        } else if (c instanceof Command.StepInto s) {
-            int tid = thread(s.thread());
-            resumed();
-            tracer.stepLine(tid, true, lookup);
-        } else if (c instanceof Command.StepOut s) {
-            int tid = thread(s.thread());
-            long[] pcs = dwfl.unwindThread(tid, 2);
-            if (pcs.length < 2) throw new TargetException("thread " + tid + ": no caller frame to return to");
-            resumed();
-            tracer.stepOut(tid, pcs[1]);
-        } else if (c instanceof Command.SetBreakpoint b) {
-            requireRunning(false);
-            long address = resolve(b.location());
-            int id = tracer.addBreakpoint(address, b.location());
-            Breakpoint bp = breakpoint(id);
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
-            return bp;
-        } else if (c instanceof Command.EnableBreakpoint e) {
-            requireRunning(false);
-            tracer.setBreakpointEnabled(e.id(), e.enabled());
-            Breakpoint bp = breakpoint(e.id());
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
-            return bp;
-        } else if (c instanceof Command.RemoveBreakpoint r) {
-            requireRunning(false);
-            Breakpoint bp = breakpoint(r.id());
-            tracer.removeBreakpoint(r.id());
-            sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
-        } else if (c instanceof Command.SetScope sc) {
-            if (scope.equals(sc)) return Boolean.FALSE;
-            scope = sc;
-            sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
-            return Boolean.TRUE;
-        } else if (c instanceof Command.ReadMemory r) {
-            // Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop.
-            return tracer.readProgramMemory(r.start().value(), r.length());
-        } else if (c instanceof Command.EvaluateAddress ev) {
-            return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
-        } else if (c instanceof Command.ReadStacks r) {
-            requireRunning(false);
-            jitWatch.sync();
-            return LiveSnapshot.read(tracer, dwfl, Optional.of(dynamicTables), r.cancellation());
-        } else {
-            throw new IllegalArgumentException("not a live-target command: " + c);
-        }
+    }
+
+    Boolean interrupt() {
+        ready();
+        requireRunning(true);
+        tracer.stopAll();
+        sink.emit(new DebugEvent.ProcessStopped(sink.stopId(), new Tid(lastTid),
+                new StopReason.Interrupted(Address.of(tracer.registersPc(lastTid)))));
         return Boolean.TRUE;
+    }
+
+    Boolean resume() {
+        ready();
+        requireRunning(false);
+        resumed();
+        tracer.resumeAll();
+        return Boolean.TRUE;
+    }
+
+    Boolean stepInstruction(Command.StepInstruction s) {
+        ready();
+        int tid = thread(s.thread());
+        resumed();
+        tracer.stepInstruction(tid);
+        return Boolean.TRUE;
+    }
+
+    /** F10 ({@code into} false) or F11. */
+    Boolean stepLine(Optional<Tid> thread, boolean into) {
+        ready();
+        int tid = thread(thread);
+        resumed();
+        tracer.stepLine(tid, into, lookup);
+        return Boolean.TRUE;
+    }
+
+    Boolean stepOut(Command.StepOut s) {
+        ready();
+        int tid = thread(s.thread());
+        long[] pcs = dwfl.unwindThread(tid, 2);
+        if (pcs.length < 2) throw new TargetException("thread " + tid + ": no caller frame to return to");
+        resumed();
+        tracer.stepOut(tid, pcs[1]);
+        return Boolean.TRUE;
+    }
+
+    Breakpoint setBreakpoint(Command.SetBreakpoint b) {
+        ready();
+        requireRunning(false);
+        long address = resolve(b.location());
+        int id = tracer.addBreakpoint(address, b.location());
+        Breakpoint bp = breakpoint(id);
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Breakpoint enableBreakpoint(Command.EnableBreakpoint e) {
+        ready();
+        requireRunning(false);
+        tracer.setBreakpointEnabled(e.id(), e.enabled());
+        Breakpoint bp = breakpoint(e.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Boolean removeBreakpoint(Command.RemoveBreakpoint r) {
+        ready();
+        requireRunning(false);
+        Breakpoint bp = breakpoint(r.id());
+        tracer.removeBreakpoint(r.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
+        return Boolean.TRUE;
+    }
+
+    Boolean setScope(Command.SetScope sc) {
+        ready();
+        if (scope.equals(sc)) return Boolean.FALSE;
+        scope = sc;
+        sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return Boolean.TRUE;
+    }
+
+    /** Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop. */
+    MemoryBlock readMemory(Command.ReadMemory r) {
+        ready();
+        return tracer.readProgramMemory(r.start().value(), r.length());
+    }
+
+    Address evaluate(Command.EvaluateAddress ev) {
+        ready();
+        return Address.of(AddressExpression.evaluate(ev.expression(), this::valueOf));
+    }
+
+    DumpReport readStacks(Command.ReadStacks r) {
+        ready();
+        requireRunning(false);
+        jitWatch.sync();
+        return LiveSnapshot.read(tracer, dwfl, Optional.of(dynamicTables), r.cancellation());
     }
 
     /** A register of the scope's thread (at a stop), else a symbol of any loaded module (data or code). */
@@ -222,7 +262,7 @@ final class LiveTarget implements AutoCloseable {
             int tid = scope.thread().value() != 0 ? scope.thread().value() : lastTid;
             long[] regs = tracer.registers(tid);
             if (regs != null) {
-                Optional<dev.sextant.engine.api.Register> r = LiveSnapshot.registerSet(regs).find(name);
+                Optional<Register> r = LiveSnapshot.registerSet(regs).find(name);
                 if (r.isPresent()) return java.util.OptionalLong.of(r.get().value());
             }
         } else if (LiveSnapshot.isRegisterName(name)) {
@@ -329,7 +369,7 @@ final class LiveTarget implements AutoCloseable {
         List<ProcMaps.Mapping> maps;
         try {
             maps = ProcMaps.read(tracer.pid());
-        } catch (java.io.IOException | dev.sextant.engine.format.io.FormatException e) {
+        } catch (java.io.IOException | FormatException e) {
             maps = List.of();
         }
         Map<Long, String> names = rendezvous.map(Rendezvous::modules).orElse(Map.of());

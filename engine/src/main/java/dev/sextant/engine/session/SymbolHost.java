@@ -1,15 +1,19 @@
 package dev.sextant.engine.session;
 
 import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.AddressInfo;
+import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.ModuleSymbols;
+import dev.sextant.engine.api.SearchStep;
 import dev.sextant.engine.api.Severity;
+import dev.sextant.engine.api.SymbolHit;
 import dev.sextant.engine.api.SymbolLoadStatus;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolStatus;
-import dev.sextant.engine.symbols.ModuleSymbols;
-import dev.sextant.engine.symbols.SearchStep;
+import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.symbols.SymbolEvent;
 import dev.sextant.engine.symbols.SymbolHandler;
 import dev.sextant.engine.symbols.SymbolPath;
@@ -135,10 +139,10 @@ final class SymbolHost implements AutoCloseable {
 
     // ---- target ----------------------------------------------------------------------------------
 
-    /** A core was opened: list its modules (deferred), load none yet. */
-    void openCore(Path core, Optional<Path> exe) {
+    /** A core was opened (read from {@code plain}, its decompressed copy when compressed): list its modules (deferred), load none yet. */
+    void openCore(Path core, Path plain, Optional<Path> exe) {
         clearQueue();
-        run(() -> open(h -> h.openCore(core, exe)));
+        run(() -> open(h -> h.openCore(core, plain, exe)));
     }
 
     /** A live process became the target. */
@@ -343,22 +347,22 @@ final class SymbolHost implements AutoCloseable {
     }
 
     /** Symbols matching {@code pattern} (WinDbg's {@code x}), on the symbol thread: it may load symbols. */
-    CompletableFuture<List<dev.sextant.engine.api.SymbolHit>> find(String pattern) {
+    CompletableFuture<List<SymbolHit>> find(String pattern) {
         return post(() -> {
             requireTarget();
-            List<dev.sextant.engine.api.SymbolHit> out = new ArrayList<>();
-            for (var m : handler.find(pattern)) out.add(new dev.sextant.engine.api.SymbolHit(m.module(), m.name(), m.address(), m.size()));
+            List<SymbolHit> out = new ArrayList<>();
+            for (var m : handler.find(pattern)) out.add(new SymbolHit(m.module(), m.name(), m.address(), m.size()));
             out.sort(java.util.Comparator.comparing(h -> h.address().value(), Long::compareUnsigned));
             publish();      // the modules it loaded
-            return List.copyOf(out.subList(0, Math.min(out.size(), dev.sextant.engine.api.Command.FindSymbols.MAX_HITS)));
+            return List.copyOf(out.subList(0, Math.min(out.size(), Command.FindSymbols.MAX_HITS)));
         });
     }
 
     /** {@code ln}: what is at {@code address}, as one line (on the symbol thread: it may load symbols). */
-    CompletableFuture<String> describe(dev.sextant.engine.api.Address address) {
+    CompletableFuture<String> describe(Address address) {
         return post(() -> {
             requireTarget();
-            dev.sextant.engine.symbols.AddressInfo i = handler.lookup(address);
+            AddressInfo i = handler.lookup(address);
             publish();
             StringBuilder b = new StringBuilder(address.toString()).append(": ");
             if (i.module().isEmpty()) return b.append("in no module").toString();
@@ -377,7 +381,7 @@ final class SymbolHost implements AutoCloseable {
     }
 
     private void requireTarget() {
-        if (handler == null) throw new dev.sextant.engine.api.TargetException("no target: open a dump or attach to a process first");
+        if (handler == null) throw new TargetException("no target: open a dump or attach to a process first");
     }
 
     // ---- callbacks to events ---------------------------------------------------------------------

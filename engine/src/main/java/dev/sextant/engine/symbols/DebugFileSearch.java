@@ -1,10 +1,12 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SearchStep;
+import dev.sextant.engine.api.SymbolSource;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.elfutils.DebugInfoSearch;
 import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.format.elf.BuildId;
-import dev.sextant.engine.symbols.SearchStep.Outcome;
+import dev.sextant.engine.api.SearchStep.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SearchStep;
+import dev.sextant.engine.api.SymbolSource;
+import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Severity;

@@ -1,5 +1,10 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SearchStep;
+import dev.sextant.engine.api.SymbolSource;
+import dev.sextant.engine.api.AddressInfo;
+import dev.sextant.engine.api.ModuleSymbols;
+import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.elfutils.CoreSession;
 import dev.sextant.engine.elfutils.LiveSession;
 import dev.sextant.engine.elfutils.ElfLocator;
@@ -89,6 +94,7 @@ public final class SymbolHandler implements AutoCloseable {
     private ElfSession dwfl;
     private InlineIndex inlines;
     private Path core;                 // null for a live process
+    private Path coreFile;             // the file libdwfl reads: the core, or its decompressed copy
     private int pid;
     private Optional<Path> executable = Optional.empty();
     private int lastPercent = -1;
@@ -156,10 +162,20 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** Opens a core: modules are listed now; their symbols load now only without {@link SymbolOption#DEFERRED_LOADS}. */
     public List<ModuleSymbols> openCore(Path corePath, Optional<Path> exe) {
+        return openCore(corePath, corePath, exe);
+    }
+
+    /**
+     * As {@link #openCore(Path, Optional)} for a core read from {@code plain}, its decompressed copy
+     * (a compressed core's, from the core cache); {@code corePath}, the name the user gave, is where
+     * "beside the core" looks.
+     */
+    public List<ModuleSymbols> openCore(Path corePath, Path plain, Optional<Path> exe) {
         checkThread();
         closeSession(false);
         modules.clear();
         core = corePath;
+        coreFile = plain;
         executable = exe;
         openSession();
         if (!options.contains(SymbolOption.DEFERRED_LOADS)) loadAll();
@@ -175,6 +191,7 @@ public final class SymbolHandler implements AutoCloseable {
         closeSession(false);
         modules.clear();
         core = null;
+        coreFile = null;
         pid = processId;
         executable = Optional.empty();
         openSession();
@@ -219,10 +236,7 @@ public final class SymbolHandler implements AutoCloseable {
         DebugInfoSearch s = this::findDebuginfo;
         if (core != null) {
             ElfLocator locator = modname -> candidates(modname);
-            // A compressed core is read from its decompressed copy in the core cache (free when already there).
-            Path file = dev.sextant.engine.dump.CoreCache.standard().plain(core, dev.sextant.engine.dump.CoreCache.Progress.NONE,
-                    new dev.sextant.engine.api.Cancellation());
-            dwfl = CoreSession.open(file, executable, locator, Optional.empty(), 0, Optional.of(s), null);
+            dwfl = CoreSession.open(coreFile, executable, locator, Optional.empty(), 0, Optional.of(s), null);
         } else {
             dwfl = LiveSession.openModules(pid, Optional.of(s));
         }

@@ -2,6 +2,7 @@ package dev.sextant.engine.unwind;
 
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.DynamicTable;
+import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ public final class DynamicTables implements AutoCloseable {
                 }
             }
             byte[] bytes = memory.read(begin, (int) size + 4);
-            CfiSection section = new CfiSection(dev.sextant.engine.format.io.ByteReader.of(bytes, java.nio.ByteOrder.LITTLE_ENDIAN),
+            CfiSection section = new CfiSection(ByteReader.of(bytes, java.nio.ByteOrder.LITTLE_ENDIAN),
                     CfiSection.Kind.EH_FRAME, 8, PointerEncoding.Bases.of(begin));
             List<FunctionEntry> functions = entries(section, pc -> Optional.empty());
             return !functions.isEmpty() && tables.add(id, 0, functions, REGISTER_FRAME);

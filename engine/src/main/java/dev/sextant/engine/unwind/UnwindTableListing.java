@@ -28,8 +28,10 @@ public final class UnwindTableListing {
     private final List<Fde> fdes = new ArrayList<>();
     private final Path symbolFile;
     private final Optional<String> debugFileProblem;
+    private final Path file;
 
     private UnwindTableListing(ByteReader file, Path path) {
+        this.file = path;
         ElfHeader eh = ElfHeader.read(file);
         machine = eh.machine();
         tables = ElfUnwindTables.read(file);
@@ -59,6 +61,9 @@ public final class UnwindTableListing {
     /** The file whose symbol table names the entries: the file itself, or its separate debug file. */
     public Path symbolFile() { return symbolFile; }
 
+    /** The file listed. */
+    public Path file() { return file; }
+
     public List<Entry> entries() { return List.copyOf(entries); }
 
     public List<String> problems() {
@@ -66,6 +71,9 @@ public final class UnwindTableListing {
         debugFileProblem.ifPresent(all::add);
         return all;
     }
+
+    /** {@link #detail(Entry)} of the entry at {@code index}. */
+    public String detail(int index) { return detail(entries.get(index)); }
 
     /** The entry's CIE and its rows, one line per row: location, CFA rule, then each register's rule. */
     public String detail(Entry e) {

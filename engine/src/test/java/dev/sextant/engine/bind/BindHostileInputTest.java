@@ -1,5 +1,8 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindFlag;
+import dev.sextant.engine.api.BindResult;
 import static dev.sextant.engine.bind.Toolchain.cc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

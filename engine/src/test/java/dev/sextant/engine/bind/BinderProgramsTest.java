@@ -1,11 +1,15 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindFlag;
+import dev.sextant.engine.api.BindResult;
 import static dev.sextant.engine.bind.Toolchain.cc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.sextant.engine.bind.BindResult.Procedure;
-import dev.sextant.engine.bind.BindResult.Status;
+import dev.sextant.engine.api.BindResult.Procedure;
+import dev.sextant.engine.api.BindResult.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

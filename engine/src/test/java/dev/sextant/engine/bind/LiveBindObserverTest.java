@@ -1,5 +1,7 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
 import java.time.Duration;
 import dev.sextant.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,9 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindFlag;
+import dev.sextant.engine.api.BindResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,6 @@
 package dev.sextant.engine.bind;
 
+import dev.sextant.engine.api.BindResult;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sextant.engine.testing.NativePrograms.Tools;

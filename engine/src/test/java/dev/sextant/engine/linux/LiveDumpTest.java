@@ -1,5 +1,9 @@
 package dev.sextant.engine.linux;
 
+import dev.sextant.engine.api.AddressRange;
+import dev.sextant.engine.api.DumpBlob;
+import dev.sextant.engine.api.SavedDump;
+import java.util.HexFormat;
 import java.time.Duration;
 import dev.sextant.engine.testing.Await;
 import dev.sextant.engine.testing.NativePrograms;
@@ -14,12 +18,8 @@ import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
-import dev.sextant.engine.dump.CallbackReason;
 import dev.sextant.engine.dump.CoreDumpSource;
 import dev.sextant.engine.dump.DumpSource;
-import dev.sextant.engine.dump.DumpWriter;
-import dev.sextant.engine.dump.ReasonCallbackRecord;
-import dev.sextant.engine.dump.ReasonData;
 import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.dump.SecondaryDataIndex;
 import dev.sextant.engine.format.elf.CoreFile;
@@ -79,17 +79,10 @@ class LiveDumpTest {
                     List.of("read_leaf", "read_mid", "read_top", "reader"), List.of("sleep_leaf", "sleep_mid", "sleeper"),
                     List.of("wait_leaf", "wait_mid", "wait_top", "waiter"), List.of("main_wait", "main"));
 
-            DumpWriter writer = new DumpWriter();
-            MessageDigest seen = MessageDigest.getInstance("SHA-256");
-            writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
-                    (reason, rec, data) -> seen.update(((ReasonData.DumpIo) data).bytes()), CallbackReason.DUMP_IO, "mirror");
-            writer.registerReasonCallback(new ReasonCallbackRecord().initialize(), (reason, rec, data) ->
-                    ((ReasonData.SecondaryDumpData) data).supply(GUID, BLOB.getBytes(StandardCharsets.UTF_8)),
-                    CallbackReason.SECONDARY_DUMP_DATA, "connection-pool");
-            writer.registerReasonCallback(new ReasonCallbackRecord().initialize(),
-                    (reason, rec, data) -> ((ReasonData.AddPages) data).add(textAddress, 4096), CallbackReason.ADD_PAGES, "text-page");
             Path core = dir.resolve("blocked.core");
-            DumpWriter.Result result = engine.saveDump(new Pid(p.pid()), writer, core, DumpWriter.Options.DEFAULT).get(60, TimeUnit.SECONDS);
+            SavedDump result = engine.submit(new Command.SaveDump(new Command.DumpSource.Process(new Pid(p.pid())), core,
+                    List.of(new AddressRange(textAddress, textAddress + 4096)), false, true,
+                    List.of(new DumpBlob(GUID, "connection-pool", BLOB.getBytes(StandardCharsets.UTF_8))))).get(60, TimeUnit.SECONDS);
             assertThat(result.threads()).isEqualTo(4);
             assertThat(result.diagnostics()).isEmpty();
             assertThat(Files.readString(Path.of("/proc/" + p.pid() + "/status"))).as("detached").contains("TracerPid:\t0");
@@ -118,7 +111,7 @@ class LiveDumpTest {
             assertThat(gdb).isEqualTo(programFrames(live));
             assertThat(gdbRegister(exe, core, "mxcsr")).as("NT_FPREGSET/NT_X86_XSTATE read by gdb").contains("0x1f80");
 
-            assertThat(sha256(core)).isEqualTo(seen.digest());
+            assertThat(result.sha256()).as("hashed as written").hasValue(HexFormat.of().formatHex(sha256(core)));
             List<SecondaryData> data = SecondaryDataIndex.ofElfCore(cf);
             assertThat(data).filteredOn(d -> d.component().equals("connection-pool")).singleElement()
                     .satisfies(d -> assertThat(d.decode().render()).contains("guid = {" + GUID + "}", "data = " + BLOB));
@@ -146,7 +139,8 @@ class LiveDumpTest {
             DebugEvent.ProcessStopped stop = events.await(DebugEvent.ProcessStopped.class, s -> s.reason() instanceof StopReason.SignalReceived);
 
             Path core = dir.resolve("signalled.core");
-            DumpWriter.Result r = engine.saveDump(new Pid(p.pid()), new DumpWriter(), core, DumpWriter.Options.DEFAULT).get(60, TimeUnit.SECONDS);
+            SavedDump r = engine.submit(new Command.SaveDump(new Command.DumpSource.Process(new Pid(p.pid())), core,
+                    List.of(), false, false, List.of())).get(60, TimeUnit.SECONDS);
             assertThat(r.threads()).isEqualTo(4);
             CoreFile cf = CoreFile.read(ByteReader.map(core, ByteOrder.LITTLE_ENDIAN));
             assertThat(cf.signal()).hasValueSatisfying(s -> {

@@ -1,5 +1,7 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.AddressInfo;
+import dev.sextant.engine.api.ModuleSymbols;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.Address;
 import java.nio.file.Path;

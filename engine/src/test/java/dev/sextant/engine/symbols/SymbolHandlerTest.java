@@ -1,5 +1,10 @@
 package dev.sextant.engine.symbols;
 
+import dev.sextant.engine.api.SearchStep;
+import dev.sextant.engine.api.SymbolSource;
+import dev.sextant.engine.api.AddressInfo;
+import dev.sextant.engine.api.ModuleSymbols;
+import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.elfutils.ElfSymbols;
 import dev.sextant.engine.api.SymbolStatus;
 import dev.sextant.engine.api.SymbolOption;

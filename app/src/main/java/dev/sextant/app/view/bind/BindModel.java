@@ -1,6 +1,9 @@
 package dev.sextant.app.view.bind;
 
 import dev.sextant.app.view.FxThread;
+import dev.sextant.engine.api.BindParameter;
+import dev.sextant.engine.api.BindReason;
+import dev.sextant.engine.api.BindStatus;
 import dev.sextant.engine.api.DebugEvent;
 import java.util.HashMap;
 import java.util.List;
@@ -29,10 +32,10 @@ public final class BindModel {
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         for (DebugEvent e : batch) {
-            if (e instanceof DebugEvent.BindStatusReported s) {
-                if (s.stopId() != bindId) start(s);
-                add(s);
-            } else if (e instanceof DebugEvent.BindFinished f && f.stopId() == bindId) {
+            if (e instanceof DebugEvent.BindStatusReported r) {
+                if (r.bindId() != bindId) start(r.bindId(), r.status());
+                add(r.status());
+            } else if (e instanceof DebugEvent.BindFinished f && f.bindId() == bindId) {
                 counts.set(f.modules() + " libraries, " + f.procedures() + " procedures, " + f.failures() + " failures"
                         + (f.stopped() ? " (stopped)" : "") + " in " + f.millis() + " ms");
             }
@@ -40,8 +43,8 @@ public final class BindModel {
         if (bindId != -1 && counts.get().isEmpty()) counts.set(modules.size() + " libraries, " + procedures + " procedures so far");
     }
 
-    private void start(DebugEvent.BindStatusReported s) {
-        bindId = s.stopId();
+    private void start(long id, BindStatus s) {
+        bindId = id;
         modules.clear();
         unresolved = null;
         procedures = failures = 0;
@@ -51,24 +54,22 @@ public final class BindModel {
         root.setExpanded(true);
     }
 
-    private void add(DebugEvent.BindStatusReported s) {
+    private void add(BindStatus s) {
+        BindParameter p = s.parameter();
         switch (s.reason()) {
-            case "BindImportModule" -> module(s.dllName(), s.parameter(), false);
-            case "BindImportModuleFailed" -> module(s.dllName(), s.parameter(), true);
-            case "BindImportProcedure", "BindForwarder" -> {
-                if (!s.imageName().equals(root.getValue().name()) && !s.reason().equals("BindForwarder")) {
-                    // With all-images, dependencies' own imports: count them, keep the tree to the image's.
-                    procedures++;
-                    return;
-                }
+            case BindImportModule -> module(s.dllName(), text(p), false);
+            case BindImportModuleFailed -> module(s.dllName(), text(p), true);
+            case BindImportProcedure, BindForwarder -> {
                 procedures++;
+                boolean forwarder = s.reason() == BindReason.BindForwarder;
+                // With all-images, dependencies' own imports: count them, keep the tree to the image's.
+                if (!s.imageName().equals(root.getValue().name()) && !forwarder) return;
                 TreeItem<BindNode> m = module(s.dllName().isEmpty() ? "(no library)" : s.dllName(), "", false);
-                String where = s.reason().equals("BindForwarder") ? "forwarded: " + s.parameter()
-                        : "0x" + Long.toHexString(s.va());
-                m.getChildren().add(new TreeItem<>(new BindNode(BindNode.Kind.PROCEDURE,
-                        s.reason().equals("BindForwarder") ? s.parameter().split(" → ")[0] : s.parameter(), where, false)));
+                String name = p instanceof BindParameter.ForwarderName f ? f.name() : text(p);
+                String where = forwarder ? "forwarded: " + text(p) : "0x" + Long.toHexString(s.va());
+                m.getChildren().add(new TreeItem<>(new BindNode(BindNode.Kind.PROCEDURE, name, where, false)));
             }
-            case "BindImportProcedureFailed" -> {
+            case BindImportProcedureFailed -> {
                 procedures++;
                 failures++;
                 if (unresolved == null) {
@@ -76,18 +77,31 @@ public final class BindModel {
                     unresolved.setExpanded(true);
                     root.getChildren().add(0, unresolved);
                 }
-                unresolved.getChildren().add(new TreeItem<>(new BindNode(BindNode.Kind.PROCEDURE, s.parameter(),
+                unresolved.getChildren().add(new TreeItem<>(new BindNode(BindNode.Kind.PROCEDURE, text(p),
                         "needed by " + shortName(s.imageName()) + (s.dllName().isEmpty() ? "" : ", version from " + s.dllName()), true)));
             }
-            case "BindImageComplete" -> { }
+            case BindImageComplete -> { }
             default -> {
                 if (s.failure()) {
                     failures++;
-                    root.getChildren().add(0, new TreeItem<>(new BindNode(BindNode.Kind.PROBLEM, s.reason(),
-                            (s.dllName().isEmpty() ? "" : s.dllName() + ": ") + s.parameter(), true)));
+                    root.getChildren().add(0, new TreeItem<>(new BindNode(BindNode.Kind.PROBLEM, s.reason().name(),
+                            (s.dllName().isEmpty() ? "" : s.dllName() + ": ") + text(p), true)));
                 }
             }
         }
+    }
+
+    /** A status parameter as the tree shows it. */
+    static String text(BindParameter p) {
+        if (p instanceof BindParameter.ModuleFound f) return f.path() + " (" + f.foundBy() + ")";
+        if (p instanceof BindParameter.Failure f) return f.message() + (f.trail().isEmpty() ? "" : "; tried " + String.join(", ", f.trail()));
+        if (p instanceof BindParameter.ProcedureName n) return n.name() + n.version().map(v -> "@" + v).orElse("");
+        if (p instanceof BindParameter.ForwarderName f) return f.name() + " → " + f.target();
+        if (p instanceof BindParameter.ByteCount c) return c.bytes() + " bytes";
+        if (p instanceof BindParameter.SymbolFile f) return f.path();
+        if (p instanceof BindParameter.Written w) return "bound copy written to " + w.path();
+        if (p instanceof BindParameter.BoundImports b) return b.imports().size() + " bound imports";
+        return "";
     }
 
     private TreeItem<BindNode> module(String name, String detail, boolean failed) {

@@ -1,5 +1,6 @@
 package dev.sextant.app.view.processes;
 
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.table.TableKit;
 import dev.sextant.engine.api.ProcessEntry;
 import dev.sextant.icons.Icon;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.css.PseudoClass;
@@ -31,10 +31,10 @@ public final class ProcessPicker {
     private final ObservableList<ProcessEntry> rows = FXCollections.observableArrayList();
     private final TableKit<ProcessEntry> kit = new TableKit<>("processes", rows, ProcessPicker::searchText);
     private final Dialog<ProcessEntry> dialog = new Dialog<>();
-    private final Supplier<List<ProcessEntry>> lister;
+    private final Supplier<CompletableFuture<List<ProcessEntry>>> lister;
     private final Label note = new Label();
 
-    public ProcessPicker(Window owner, Supplier<List<ProcessEntry>> lister, Consumer<ProcessEntry> attach) {
+    public ProcessPicker(Window owner, Supplier<CompletableFuture<List<ProcessEntry>>> lister, Consumer<ProcessEntry> attach) {
         this.lister = lister;
         kit.column("PID", e -> e.pid().value(), 80);
         kit.column("User", ProcessEntry::user, 90);
@@ -101,15 +101,11 @@ public final class ProcessPicker {
     /** Reads /proc again (in the background); the filter stays. */
     public CompletableFuture<List<ProcessEntry>> refresh() {
         note.setText("Reading /proc…");
-        return CompletableFuture.supplyAsync(lister).whenComplete((list, e) -> Platform.runLater(() -> {
-            if (e != null) {
-                note.setText("The process list could not be read: " + e.getMessage());
-                return;
-            }
+        return FxThread.whenDone(lister.get(), list -> {
             rows.setAll(list);
             long blocked = list.stream().filter(x -> x.cannotAttach().isPresent()).count();
             note.setText(list.size() + " processes; " + blocked + " cannot be attached (the last column says why)");
-        }));
+        }, e -> note.setText("The process list could not be read: " + e.getMessage()));
     }
 
     /** Opens the dialog (not modal-blocking: the window stays live) with a fresh list; the filter box has the focus. */
@@ -117,7 +113,7 @@ public final class ProcessPicker {
         dialog.setResult(null);
         refresh();
         dialog.show();
-        Platform.runLater(() -> kit.filterField().requestFocus());
+        FxThread.later(() -> kit.filterField().requestFocus());
     }
 
     public TableKit<ProcessEntry> kit() { return kit; }

@@ -1,12 +1,11 @@
 package dev.sextant.app.view.symbolsearch;
 
+import dev.sextant.engine.api.Address;
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.table.TableKit;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.SymbolHit;
-import java.util.List;
-import java.util.concurrent.CompletionException;
-import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.geometry.Pos;
@@ -63,27 +62,22 @@ public final class SymbolSearchView {
         long id = ++searches;
         if (text.matches("(?i)0x[0-9a-f]{1,16}")) {                 // an address: ln, not x
             status.setText("Looking up " + text + "…");
-            engine.submit(new Command.DescribeAddress(dev.sextant.engine.api.Address.of(Long.parseUnsignedLong(text.substring(2), 16))))
-                    .whenComplete((String what, Throwable error) -> Platform.runLater(() -> {
-                        if (id != searches) return;
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                        status.setText(error != null ? "Cannot look up " + text + ": " + cause.getMessage() : what);
-                    }));
+            FxThread.whenDone(engine.submit(new Command.DescribeAddress(Address.of(Long.parseUnsignedLong(text.substring(2), 16)))),
+                    what -> { if (id == searches) status.setText(what); },
+                    cause -> { if (id == searches) status.setText("Cannot look up " + text + ": " + cause.getMessage()); });
             return;
         }
         status.setText("Searching " + text + "…");
-        engine.submit(new Command.FindSymbols(text)).whenComplete((List<SymbolHit> found, Throwable error) -> Platform.runLater(() -> {
+        FxThread.whenDone(engine.submit(new Command.FindSymbols(text)), found -> {
             if (id != searches) return;                     // a newer search was started
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                hits.clear();
-                status.setText("Cannot search: " + cause.getMessage());
-                return;
-            }
             hits.setAll(found);
             status.setText(found.isEmpty() ? "No symbol matches " + text
                     : found.size() + (found.size() >= Command.FindSymbols.MAX_HITS ? "+" : "") + " symbols match " + text);
-        }));
+        }, cause -> {
+            if (id != searches) return;
+            hits.clear();
+            status.setText("Cannot search: " + cause.getMessage());
+        });
     }
 
     /** Puts the caret in the pattern box (Ctrl+Shift+F). */

@@ -4,14 +4,17 @@ import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DynamicTable;
 import dev.sextant.engine.api.Module;
-import dev.sextant.engine.unwind.UnwindTableListing;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.Engine;
+import dev.sextant.engine.api.UnwindEntry;
+import dev.sextant.engine.api.UnwindTables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import javafx.application.Platform;
+import java.util.concurrent.CompletableFuture;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -28,23 +31,21 @@ public final class UnwindTablesModel {
     private final ObservableList<UnwindEntryRow> entries = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Pick a module or a dynamic table");
-    private final javafx.beans.property.ReadOnlyBooleanWrapper loading = new javafx.beans.property.ReadOnlyBooleanWrapper();
-    /** One worker: a listing is touched only there (its CFI sections cache CIEs and are not thread-safe). */
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sextant-unwind-tables");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
+    private final Engine engine;
     private Optional<TableSourceRow> picked = Optional.empty();
-    private UnwindTableListing listing;          // worker thread only
     private long generation;                    // FX thread: bumps on each pick, so late results of an older pick are dropped
     private long stopId = -1;
+
+    public UnwindTablesModel(Engine engine) {
+        this.engine = engine;
+    }
 
     public ObservableList<TableSourceRow> sources() { return FXCollections.unmodifiableObservableList(sources); }
     public ObservableList<UnwindEntryRow> entries() { return FXCollections.unmodifiableObservableList(entries); }
     public ReadOnlyStringProperty detail() { return detail.getReadOnlyProperty(); }
     public ReadOnlyStringProperty status() { return status.getReadOnlyProperty(); }
-    public javafx.beans.property.ReadOnlyBooleanProperty loading() { return loading.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty loading() { return loading.getReadOnlyProperty(); }
     public Optional<TableSourceRow> picked() { return picked; }
 
     /** True while {@link #apply} changes the lists: a table's selection moving then is not the user's pick. */
@@ -124,31 +125,34 @@ public final class UnwindTablesModel {
         Path file = Path.of(source.file().orElseThrow());
         loading.set(true);
         status.set("Reading the unwind tables of " + file + "… (Esc or Cancel stops)");
-        worker.execute(() -> {
-            List<UnwindEntryRow> rows = new ArrayList<>();
-            String message;
-            try {
-                listing = UnwindTableListing.open(file);
-                for (UnwindTableListing.Entry en : listing.entries()) {
-                    rows.add(new UnwindEntryRow(en.index(), "0x" + Long.toHexString(en.start()), "0x" + Long.toHexString(en.end()),
-                            en.symbol(), en.section(), en.augmentation().isEmpty() ? (en.lsda() ? "LSDA" : "")
-                            : "\"" + en.augmentation() + "\"" + (en.lsda() ? ", LSDA" : ""), en.start(), en.end()));
-                }
-                message = rows.size() + " FDEs in " + file.getFileName() + " (addresses as in the file)"
-                        + (listing.symbolFile().equals(file) ? "" : "; names from " + listing.symbolFile())
-                        + (listing.problems().isEmpty() ? "" : "; " + listing.problems().size() + " problems: " + listing.problems().get(0));
-            } catch (java.io.IOException | RuntimeException e) {
-                listing = null;
-                message = file + ": the unwind tables cannot be read (" + e.getMessage() + "); pick another module";
-            }
-            String m = message;
-            Platform.runLater(() -> {
-                if (gen != generation) return;
-                loading.set(false);
-                entries.setAll(rows);
-                status.set(m);
-            });
+        // Rows are made where the answer arrives (libLLVM has 10⁵ FDEs), not on the FX thread.
+        CompletableFuture<Listed> listed = engine.submit(new Command.ListUnwindTables(file)).thenApply(t -> listed(file, t));
+        FxThread.whenDone(listed, l -> {
+            if (gen != generation) return;
+            loading.set(false);
+            entries.setAll(l.rows());
+            status.set(l.message());
+        }, e -> {
+            if (gen != generation) return;
+            loading.set(false);
+            entries.clear();
+            status.set(file + ": the unwind tables cannot be read (" + e.getMessage() + "); pick another module");
         });
+    }
+
+    private record Listed(List<UnwindEntryRow> rows, String message) {}
+
+    private static Listed listed(Path file, UnwindTables t) {
+        List<UnwindEntryRow> rows = new ArrayList<>(t.entries().size());
+        for (UnwindEntry en : t.entries()) {
+            rows.add(new UnwindEntryRow(en.index(), "0x" + Long.toHexString(en.start()), "0x" + Long.toHexString(en.end()),
+                    en.symbol(), en.section(), en.augmentation().isEmpty() ? (en.lsda() ? "LSDA" : "")
+                    : "\"" + en.augmentation() + "\"" + (en.lsda() ? ", LSDA" : ""), en.start(), en.end()));
+        }
+        String message = rows.size() + " FDEs in " + file.getFileName() + " (addresses as in the file)"
+                + (t.symbolFile().equals(file) ? "" : "; names from " + t.symbolFile())
+                + (t.problems().isEmpty() ? "" : "; " + t.problems().size() + " problems: " + t.problems().get(0));
+        return new Listed(rows, message);
     }
 
     /** Stops waiting for a module's read: its result will be dropped. */
@@ -168,11 +172,10 @@ public final class UnwindTablesModel {
             return;
         }
         long gen = generation;
-        worker.execute(() -> {
-            String text = listing == null ? "" : listing.detail(new UnwindTableListing.Entry(entry.index(), entry.table(),
-                    entry.startValue(), entry.endValue(), entry.symbol(), "", false));
-            Platform.runLater(() -> { if (gen == generation) detail.set(text); });
-        });
+        Path file = Path.of(picked.get().file().orElseThrow());
+        FxThread.whenDone(engine.submit(new Command.DescribeUnwindEntry(file, entry.index())),
+                text -> { if (gen == generation) detail.set(text); },
+                e -> { if (gen == generation) detail.set("the entry cannot be decoded: " + e.getMessage()); });
     }
 
     /** The first entry covering {@code address}, if any (the address search). */

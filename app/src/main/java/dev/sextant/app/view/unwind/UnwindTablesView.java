@@ -1,5 +1,6 @@
 package dev.sextant.app.view.unwind;
 
+import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.table.TableKit;
 import dev.sextant.icons.Icon;
 import javafx.geometry.Orientation;
@@ -44,7 +45,7 @@ public final class UnwindTablesView {
         sources.table().getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r == null) return;
             // The picked dynamic table vanished and the selection slid to a neighbour: not a pick.
-            if (model.applying()) javafx.application.Platform.runLater(() -> sources.table().getSelectionModel().clearSelection());
+            if (model.applying()) FxThread.later(() -> sources.table().getSelectionModel().clearSelection());
             else model.pick(r);
         });
 

@@ -3,7 +3,7 @@ package dev.sextant.app.view.bind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.app.WindowTest;
-import dev.sextant.engine.bind.BindResult;
+import dev.sextant.engine.api.BindResult;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.sextant.engine.format.elf;
 
 import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FileRanges;
 import dev.sextant.engine.format.io.FormatException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ public record SectionHeader(int index, String name, int type, long flags, long a
     }
 
     /** The section's bytes read from {@code file} (as {@link #data(ByteReader)}, for a file read piece by piece). */
-    public ByteReader data(dev.sextant.engine.format.io.FileRanges file, java.nio.ByteOrder order) {
+    public ByteReader data(FileRanges file, java.nio.ByteOrder order) {
         if (!hasFileData()) return ByteReader.of(new byte[0], order);
         return file.read("section " + name + " (" + index + ")", offset, size, order);
     }

@@ -1,4 +1,4 @@
-package dev.sextant.app.cli;
+package dev.sextant.app;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ public final class GuiCommand implements Callable<Integer> {
         if (dark) args.add("--dark");
         if (screenshot != null) args.add("--screenshot=" + screenshot.toAbsolutePath());
         if (core == null) args.add("--demo");
-        dev.sextant.app.GuiLauncher.launch(args.toArray(String[]::new));
+        GuiLauncher.launch(args.toArray(String[]::new));
         return 0;
     }
 }

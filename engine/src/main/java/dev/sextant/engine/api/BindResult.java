@@ -1,4 +1,4 @@
-package dev.sextant.engine.bind;
+package dev.sextant.engine.api;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,5 @@
-package dev.sextant.engine.symbols;
+package dev.sextant.engine.api;
 
-import dev.sextant.engine.api.Address;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;

@@ -1,4 +1,4 @@
-package dev.sextant.engine.bind;
+package dev.sextant.engine.api;
 
 /**
  * Why the binder calls its status routine: the {@code IMAGEHLP_STATUS_REASON} values of

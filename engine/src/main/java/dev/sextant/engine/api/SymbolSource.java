@@ -1,4 +1,4 @@
-package dev.sextant.engine.symbols;
+package dev.sextant.engine.api;
 
 /** Where a module's symbols came from, or a place the search looked. */
 public enum SymbolSource {

@@ -1,4 +1,4 @@
-package dev.sextant.app.cli;
+package dev.sextant.engine.format.json;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,35 +8,36 @@ import java.nio.charset.StandardCharsets;
 /**
  * A streaming JSON writer straight to bytes, for outputs of tens of megabytes (every row of every
  * FDE of a large library): no intermediate strings for numbers, drained to the stream every 64 KiB.
- * Same calls as {@link Json}; not thread-safe.
+ * The project's one JSON writer: also buffer-only ({@link #JsonOut()}, then {@link #text()}) for
+ * small documents. Not thread-safe.
  */
-final class JsonOut {
+public final class JsonOut {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private final OutputStream out;
     private byte[] buf = new byte[1 << 17];
     private int len;
     private boolean needComma;
 
-    JsonOut(OutputStream out) { this.out = out; }
+    public JsonOut(OutputStream out) { this.out = out; }
 
     /** A writer that keeps everything in its buffer (no stream, never flushed): see {@link #writeTo}, {@link #reset}. */
-    JsonOut() { this.out = null; }
+    public JsonOut() { this.out = null; }
 
     /** Writes what is buffered to {@code to} (for a writer made without a stream). */
-    void writeTo(OutputStream to) throws IOException { to.write(buf, 0, len); }
+    public void writeTo(OutputStream to) throws IOException { to.write(buf, 0, len); }
 
     /** Empties the buffer, keeping its capacity, for the next use. */
-    void reset() { len = 0; needComma = false; memoKey = null; }
+    public void reset() { len = 0; needComma = false; memoKey = null; }
 
-    JsonOut beginObject() { comma(); put('{'); needComma = false; return this; }
-    JsonOut endObject() { put('}'); needComma = true; return this; }
-    JsonOut beginArray() { comma(); put('['); needComma = false; return this; }
-    JsonOut endArray() { put(']'); needComma = true; return this; }
+    public JsonOut beginObject() { comma(); put('{'); needComma = false; return this; }
+    public JsonOut endObject() { put('}'); needComma = true; return this; }
+    public JsonOut beginArray() { comma(); put('['); needComma = false; return this; }
+    public JsonOut endArray() { put(']'); needComma = true; return this; }
 
-    JsonOut name(String name) { comma(); string(name); put(':'); needComma = false; return this; }
+    public JsonOut name(String name) { comma(); string(name); put(':'); needComma = false; return this; }
 
     /** A name prepared by {@link #key}: for names written millions of times. */
-    JsonOut name(byte[] key) {
+    public JsonOut name(byte[] key) {
         comma();
         ensure(key.length);
         System.arraycopy(key, 0, buf, len, key.length);
@@ -46,23 +47,23 @@ final class JsonOut {
     }
 
     /** The bytes of {@code "name":}, for {@link #name(byte[])}; the name must be printable ASCII without quotes. */
-    static byte[] key(String name) {
+    public static byte[] key(String name) {
         return ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
     }
 
-    JsonOut value(String s) {
+    public JsonOut value(String s) {
         comma();
         if (s == null) ascii("null"); else string(s);
         needComma = true;
         return this;
     }
 
-    JsonOut value(long v) { comma(); decimal(v); needComma = true; return this; }
-    JsonOut value(boolean v) { comma(); ascii(v ? "true" : "false"); needComma = true; return this; }
-    JsonOut nullValue() { comma(); ascii("null"); needComma = true; return this; }
+    public JsonOut value(long v) { comma(); decimal(v); needComma = true; return this; }
+    public JsonOut value(boolean v) { comma(); ascii(v ? "true" : "false"); needComma = true; return this; }
+    public JsonOut nullValue() { comma(); ascii("null"); needComma = true; return this; }
 
     /** {@code "0x…"} lower-case hex, unsigned. */
-    JsonOut hex(long v) {
+    public JsonOut hex(long v) {
         ensure(21);
         if (needComma) buf[len++] = ',';
         buf[len++] = '"'; buf[len++] = '0'; buf[len++] = 'x';
@@ -73,7 +74,7 @@ final class JsonOut {
     }
 
     /** A string value {@code "<prefix><signed decimal>"}, e.g. {@code "c-8"}. */
-    JsonOut prefixedSigned(char prefix, long v) {
+    public JsonOut prefixedSigned(char prefix, long v) {
         comma();
         put('"'); put(prefix);
         if (v >= 0) put('+');
@@ -84,7 +85,7 @@ final class JsonOut {
     }
 
     /** A string value {@code "<name><signed decimal>"}, e.g. {@code "rsp+8"}. */
-    JsonOut registerOffset(String reg, long v) {
+    public JsonOut registerOffset(String reg, long v) {
         comma();
         put('"'); rawAscii(reg);
         if (v >= 0) put('+');
@@ -94,7 +95,7 @@ final class JsonOut {
         return this;
     }
 
-    void newline() { put('\n'); }
+    public void newline() { put('\n'); }
 
     private Object memoKey;
     private int memoStart, memoLength;
@@ -103,7 +104,7 @@ final class JsonOut {
      * If the last value {@link #memo memoized} was for {@code key} (by identity), writes its bytes again
      * and returns true: most CFI rows repeat the previous row's register rules. A flush forgets it.
      */
-    boolean repeat(Object key) {
+    public boolean repeat(Object key) {
         if (key == null || key != memoKey) return false;
         comma();
         ensure(memoLength);
@@ -114,26 +115,26 @@ final class JsonOut {
     }
 
     /** Position to pass to {@link #memo} after writing a value. */
-    int mark() { return len + (needComma ? 1 : 0); }
+    public int mark() { return len + (needComma ? 1 : 0); }
 
     /** Remembers the value written since {@code mark} as the bytes for {@code key}. */
-    void memo(Object key, int mark) {
+    public void memo(Object key, int mark) {
         memoKey = key;
         memoStart = mark;
         memoLength = len - mark;
     }
 
     /** Bytes written since the last flush: a position for {@link #copy}. */
-    int position() { return len; }
+    public int position() { return len; }
 
     /** A copy of what was written between two {@link #position}s (no flush in between). */
-    byte[] copy(int from, int to) { return java.util.Arrays.copyOfRange(buf, from, to); }
+    public byte[] copy(int from, int to) { return java.util.Arrays.copyOfRange(buf, from, to); }
 
     /**
      * An array element {@code <head><hex of value><tail[from, to)>}, where head and tail are bytes
      * captured from an earlier element of the same shape: one formatted value, the rest copied.
      */
-    JsonOut element(byte[] head, long value, byte[] tail, int from, int to) {
+    public JsonOut element(byte[] head, long value, byte[] tail, int from, int to) {
         comma();
         ensure(head.length + 16 + (to - from));
         System.arraycopy(head, 0, buf, len, head.length);
@@ -146,12 +147,15 @@ final class JsonOut {
     }
 
     /** The next value follows a sibling written elsewhere (another chunk of the same array). */
-    void afterSibling() { needComma = true; }
+    public void afterSibling() { needComma = true; }
+
+    /** What is buffered, as text (for a writer made without a stream). */
+    public String text() { return new String(buf, 0, len, StandardCharsets.UTF_8); }
 
     /** Writes what is buffered once it passes 64 KiB; call between entries. */
-    void maybeFlush() { if (out != null && len > (1 << 16)) flush(); }
+    public void maybeFlush() { if (out != null && len > (1 << 16)) flush(); }
 
-    void flush() {
+    public void flush() {
         try {
             out.write(buf, 0, len);
             out.flush();

@@ -1,4 +1,4 @@
-package dev.sextant.engine.symbols;
+package dev.sextant.engine.api;
 
 /**
  * One place the symbol search looked for a module's debug information, and what it found there:

@@ -1,13 +1,8 @@
-package dev.sextant.app.cli;
+package dev.sextant.engine.unwind;
 
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.pe.PeImage;
-import dev.sextant.engine.unwind.CfiSection;
-import dev.sextant.engine.unwind.PdataTable;
-import dev.sextant.engine.unwind.PeDwarf;
-import dev.sextant.engine.unwind.RuntimeFunction;
-import dev.sextant.engine.unwind.UnwindCode;
-import dev.sextant.engine.unwind.UnwindInfo;
+import dev.sextant.engine.format.json.JsonOut;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,5 @@
-package dev.sextant.engine.symbols;
+package dev.sextant.engine.api;
 
-import dev.sextant.engine.api.SymbolStatus;
-import dev.sextant.engine.api.Address;
 import java.util.List;
 import java.util.Optional;
 

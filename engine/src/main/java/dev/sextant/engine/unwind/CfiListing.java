@@ -1,17 +1,8 @@
-package dev.sextant.app.cli;
+package dev.sextant.engine.unwind;
 
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.FormatException;
-import dev.sextant.engine.unwind.CfaProgram;
-import dev.sextant.engine.unwind.CfaRule;
-import dev.sextant.engine.unwind.CfiRecord;
-import dev.sextant.engine.unwind.CfiRow;
-import dev.sextant.engine.unwind.CfiSection;
-import dev.sextant.engine.unwind.CfiText;
-import dev.sextant.engine.unwind.DwarfRegisters;
-import dev.sextant.engine.unwind.ElfUnwindTables;
-import dev.sextant.engine.unwind.Fde;
-import dev.sextant.engine.unwind.RegisterRule;
+import dev.sextant.engine.format.json.JsonOut;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.sextant.engine.bind;
+package dev.sextant.engine.api;
 
 /** Options of one bind, after {@code BIND_NO_UPDATE}, {@code BIND_ALL_IMAGES} and friends. */
 public enum BindFlag {

@@ -1,6 +1,5 @@
-package dev.sextant.engine.symbols;
+package dev.sextant.engine.api;
 
-import dev.sextant.engine.api.Address;
 
 /** A symbol found by name: module (file name), name as in the file, absolute address, size in bytes. Immutable. */
 public record SymbolMatch(String module, String name, Address address, long size) {

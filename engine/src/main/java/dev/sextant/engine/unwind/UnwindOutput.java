@@ -1,9 +1,10 @@
-package dev.sextant.app.cli;
+package dev.sextant.engine.unwind;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import dev.sextant.engine.format.json.JsonOut;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

@@ -1,0 +1,122 @@
+package dev.sextant.app.cli;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.ParameterizedType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The fast path of the command line: binds plain arguments to a command's picocli-annotated fields
+ * (the one argument model) without building picocli's reflective model, which costs about a quarter
+ * of a second at start-up (its Java 5 class files cannot be class-data shared), more than reading a
+ * small core. Plain means: {@code --name value}, {@code --name=value}, flags, positional values,
+ * {@code --} ending the options. Anything else (help, a mistake, a value that looks like an option,
+ * an option given twice) is empty: picocli binds and explains it.
+ */
+final class PlainArgs {
+    private PlainArgs() {}
+
+    /** Where an option's value goes: the field, and the object (the command or one of its argument groups) that holds it. */
+    private record Slot(Field field, Object owner) {}
+
+    static <C> Optional<C> bind(C command, String[] args) {
+        try {
+            return bindOrFail(command, args) ? Optional.of(command) : Optional.empty();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean bindOrFail(Object command, String[] args) throws ReflectiveOperationException {
+        Map<String, Slot> options = new HashMap<>();
+        List<Slot> positional = new ArrayList<>();
+        collect(command, options, positional);
+        List<Field> seen = new ArrayList<>();
+        boolean optionsEnded = false;
+        int position = 0;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (optionsEnded || !a.startsWith("-") || a.equals("-")) {
+                if (a.isEmpty() || position >= positional.size()) return false;
+                Slot p = positional.get(position);
+                if (!isList(p.field())) position++;
+                set(p, a);
+                continue;
+            }
+            if (a.equals("--")) { optionsEnded = true; continue; }
+            String name = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) { name = a.substring(0, eq); value = a.substring(eq + 1); }
+            Slot o = options.get(name);
+            if (o == null) return false;
+            if (!isList(o.field())) {
+                if (seen.contains(o.field())) return false;
+                seen.add(o.field());
+            }
+            if (o.field().getType() == boolean.class) {
+                if (value != null) return false;
+                o.field().setBoolean(o.owner(), true);
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("-")) return false;
+                value = args[++i];
+            }
+            if (value.isEmpty()) return false;
+            set(o, value);
+        }
+        return true;
+    }
+
+    /** The annotated fields of {@code target} and of its argument groups (made now, as picocli would when one is given). */
+    private static void collect(Object target, Map<String, Slot> options, List<Slot> positional) throws ReflectiveOperationException {
+        for (Field f : target.getClass().getDeclaredFields()) {
+            f.setAccessible(true);
+            Option o = f.getAnnotation(Option.class);
+            if (o != null) for (String n : o.names()) options.put(n, new Slot(f, target));
+            if (f.getAnnotation(Parameters.class) != null) positional.add(new Slot(f, target));
+            if (f.getAnnotation(ArgGroup.class) != null) {
+                var ctor = f.getType().getDeclaredConstructor();
+                ctor.setAccessible(true);
+                Object group = ctor.newInstance();
+                f.set(target, group);
+                collect(group, options, positional);
+            }
+        }
+    }
+
+    private static boolean isList(Field f) { return List.class.isAssignableFrom(f.getType()); }
+
+    @SuppressWarnings("unchecked")
+    private static void set(Slot s, String value) throws IllegalAccessException {
+        Field f = s.field();
+        if (isList(f)) {
+            Class<?> element = (Class<?>) ((ParameterizedType) f.getGenericType()).getActualTypeArguments()[0];
+            List<Object> list = (List<Object>) f.get(s.owner());
+            if (list == null) {
+                list = new ArrayList<>();
+                f.set(s.owner(), list);
+            }
+            list.add(convert(element, value));
+        } else {
+            f.set(s.owner(), convert(f.getType(), value));
+        }
+    }
+
+    private static Object convert(Class<?> type, String value) {
+        if (type == String.class) return value;
+        if (type == Path.class) return Path.of(value);
+        if (type == Integer.class || type == int.class) {
+            if (!value.matches("\\d{1,9}")) throw new NumberFormatException(value);
+            return Integer.parseInt(value);
+        }
+        throw new IllegalArgumentException("no plain conversion to " + type.getSimpleName());
+    }
+}

@@ -1,0 +1,176 @@
+package dev.sextant.engine.session;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.CrashMetadata;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.DumpData;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.DynamicTable;
+import dev.sextant.engine.api.MemoryBlock;
+import dev.sextant.engine.api.Module;
+import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.SignalInfo;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.dump.CoreCache;
+import dev.sextant.engine.dump.CoreMemoryImage;
+import dev.sextant.engine.dump.CoreOptions;
+import dev.sextant.engine.dump.CoreReadListener;
+import dev.sextant.engine.dump.CrashMetadataReader;
+import dev.sextant.engine.dump.DumpOverview;
+import dev.sextant.engine.dump.ElfCoreReader;
+import dev.sextant.engine.dump.MinidumpReader;
+import dev.sextant.engine.dump.secondary.SecondaryData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The engine's open crash dump, on the engine thread: reading it (events as it goes: the target, its
+ * modules, stacks, crash summary and tagged data) and the memory the views read from it.
+ */
+final class CoreTarget {
+    /** What the engine gives the open dump. */
+    interface Host {
+        long nextStopId();
+        void emit(DebugEvent event);
+        /** Whether anyone listens to events (the command line does not: nothing is decoded for it). */
+        boolean watched();
+        SymbolHost symbols();
+    }
+
+    private final Host host;
+    private CoreMemory memory;
+
+    CoreTarget(Host host) {
+        this.host = host;
+    }
+
+    /**
+     * What the Memory view reads when a core, not a live process, is the target. The memory image is
+     * opened on the first read: the command line opens cores too and never reads them this way.
+     */
+    private static final class CoreMemory {
+        final Path path;
+        final Optional<ThreadInfo> thread;
+        CoreMemoryImage image;
+
+        CoreMemory(Path path, Optional<ThreadInfo> thread) {
+            this.path = path;
+            this.thread = thread;
+        }
+
+        CoreMemoryImage image() {
+            if (image == null) image = CoreMemoryImage.open(path);
+            return image;
+        }
+    }
+
+    private CoreMemory requireCore() {
+        if (memory == null) throw new TargetException("no memory to read: open an ELF core or attach to a process first");
+        return memory;
+    }
+
+    MemoryBlock read(Command.ReadMemory r) {
+        return requireCore().image().read(r.start().value(), r.length());
+    }
+
+    Address evaluate(Command.EvaluateAddress e) {
+        CoreMemory c = requireCore();
+        return Address.of(AddressExpression.evaluate(e.expression(), name -> c.thread
+                .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty())));
+    }
+
+    void close() {
+        if (memory != null && memory.image != null) memory.image.close();
+        memory = null;
+    }
+
+    DumpReport open(Command.OpenCore open) {
+        close();
+        long id = host.nextStopId();
+        // A compressed core (systemd-coredump's) is decompressed into the core cache first, with progress.
+        Path plain = CoreCache.standard().plain(open.core(),
+                (done, total) -> host.emit(new DebugEvent.ProgressReported(id, "Decompressing core", done, total)), open.cancellation());
+        DumpReport report = readCore(id, plain.equals(open.core()) ? open
+                : new Command.OpenCore(plain, open.executable(), open.sysroot(), open.cancellation()), open.core());
+        if (!MinidumpReader.isMinidump(plain)) {
+            Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
+                    .or(() -> report.threads().stream().findFirst());
+            memory = new CoreMemory(plain, crashed);
+        }
+        return report;
+    }
+
+    /** Reads {@code open.core()} (the plain file), reporting it under {@code named}, the name the user gave. */
+    private DumpReport readCore(long id, Command.OpenCore open, Path named) {
+        String source = named.toString();
+        CoreReadListener relay = new CoreReadListener() {
+            @Override public void opened(ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads) {
+                host.emit(new DebugEvent.TargetOpened(id, source, "ELF core", process, signal, threads));
+            }
+            @Override public void module(Module module) { host.emit(new DebugEvent.ModuleLoaded(id, module)); }
+            @Override public void stack(ThreadStack stack) { host.emit(new DebugEvent.StackWalked(id, stack)); }
+            @Override public void diagnostic(Diagnostic d) { host.emit(new DebugEvent.DiagnosticReported(id, d)); }
+            @Override public void progress(long done, long total) {
+                host.emit(new DebugEvent.ProgressReported(id, "Unwinding threads", done, total));
+            }
+            @Override public void dynamicTable(DynamicTable table) {
+                host.emit(new DebugEvent.DynamicTableChanged(id, table, false));
+            }
+        };
+        if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
+        Optional<CrashMetadata> metadata = CrashMetadataReader.read(named);
+        // Read under the name the user gave (labels, "beside the core"); the cache hit is free.
+        DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation())
+                .withOrigin(named, metadata);
+        metadata.ifPresent(m -> host.emit(new DebugEvent.CrashMetadataRead(id, m)));
+        if (host.watched()) {
+            // Deferred loading: the walked frames are the first need of their modules' symbols.
+            host.symbols().openCore(named, open.core(), open.executable());
+            host.symbols().framesSeen(pcs(report));
+        }
+        if (host.watched()) summarize(id, DumpOverview.ofElfCore(report, open.core()));
+        return report;
+    }
+
+    static long[] pcs(DumpReport r) {
+        return r.stacks().stream().flatMap(st -> st.frames().stream()).mapToLong(f -> f.pc().value()).distinct().toArray();
+    }
+
+    private DumpReport openMinidump(long id, Command.OpenCore open) {
+        open.cancellation().throwIfCancelled();
+        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
+        DumpReport r = o.report();
+        host.emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
+        r.diagnostics().forEach(d -> host.emit(new DebugEvent.DiagnosticReported(id, d)));
+        r.modules().forEach(m -> host.emit(new DebugEvent.ModuleLoaded(id, m)));
+        int done = 0;
+        for (var st : r.stacks()) {
+            host.emit(new DebugEvent.StackWalked(id, st));
+            host.emit(new DebugEvent.ProgressReported(id, "Walking stacks", ++done, r.stacks().size()));
+        }
+        summarize(id, o);
+        return r;
+    }
+
+    /** Decoded renderings are bounded: a view shows the start of a big blob, the command line prints all of it. */
+    private static final int MAX_DECODED = 64 * 1024;
+
+    private void summarize(long id, DumpOverview o) {
+        if (!host.watched()) return;        // nobody to show it to (the command line): do not decode thousands of notes
+        host.emit(new DebugEvent.CrashSummarized(id, o.os(), o.cpu(), o.crash()));
+        List<DumpData> items = new ArrayList<>(o.secondaryData().size());
+        for (SecondaryData d : o.secondaryData()) {
+            String text = d.decode().render();
+            if (text.length() > MAX_DECODED) text = text.substring(0, MAX_DECODED) + "\n… (" + d.size() + " bytes in all)";
+            items.add(new DumpData(d.tag(), d.name(), d.component(), d.size(), text));
+        }
+        host.emit(new DebugEvent.DumpDataListed(id, items));
+    }
+}
