@@ -106,4 +106,13 @@ public abstract class WindowTest {
                 .filter(l -> l.endsWith(real)).findFirst().orElseThrow();
         return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
     }
+
+    /** Writes the window as it is now to {@code png} (call on the FX thread). */
+    protected void screenshot(Path png) {
+        try {
+            Screenshot.write(window.stage().getScene().snapshot(null), png);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

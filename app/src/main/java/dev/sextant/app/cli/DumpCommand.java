@@ -32,13 +32,17 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--sysroot", paramLabel = "DIR", description = "look for the dump's module files under this directory")
     Path sysroot;
 
+    @Option(names = "--symbols", paramLabel = "PATH",
+            description = "Breakpad symbol stores for a minidump: ';'-separated directories (NAME/ID/NAME.sym) and http(s) URLs of the same layout")
+    String symbols;
+
     @Spec CommandSpec spec;
 
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         DumpSummary overview;
         try {
-            overview = OneShot.run(new SummarizeDump(file, Optional.ofNullable(sysroot), data && !json));
+            overview = OneShot.run(new SummarizeDump(file, Optional.ofNullable(sysroot), data && !json, symbols == null ? "" : symbols));
         } catch (TargetException | FormatException e) {
             err.println("sextant: " + e.getMessage());
             err.flush();

@@ -54,6 +54,9 @@ public final class DumpText {
                 j.beginObject().name("pc").hex(f.pc().value()).name("module").value(f.module().orElse(null));
                 if (f.function().isPresent()) {
                     j.name("function").value(f.function().get()).name("offset").hex(f.offset());
+                    if (f.file().isPresent()) j.name("file").value(f.file().get());
+                    if (f.line().isPresent()) j.name("line").value(f.line().getAsInt());
+                    j.name("inline").value(f.inline());
                 } else if (f.module().isPresent()) {
                     j.name("moduleOffset").hex(f.offset());
                 }
@@ -111,7 +114,7 @@ public final class DumpText {
             Optional<ThreadStack> st = r.stackOf(t.tid());
             for (StackFrame f : st.map(ThreadStack::frames).orElse(List.of())) {
                 StackReport.framePrefix(sb, f);
-                if (f.function().isPresent()) sb.append(f.location());
+                if (f.function().isPresent()) sb.append(f.location()).append(f.sourceLine().map(l -> " (" + l + ")").orElse(""));
                 else sb.append(f.module().map(m -> m + " + 0x" + Long.toHexString(f.offset())).orElse("?"));
                 sb.append("  [").append(f.source().name().toLowerCase().replace('_', ' ')).append("]\n");
             }

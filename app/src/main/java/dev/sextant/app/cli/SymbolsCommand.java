@@ -76,6 +76,13 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    @Option(names = "--export-breakpad", paramLabel = "FILE",
+            description = "write a Breakpad symbol file (.sym) for the ELF FILE and its DWARF, as Breakpad's dump_syms")
+    Path exportBreakpad;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "where --export-breakpad writes (default: NAME.sym here)")
+    Path output;
+
     /** The arguments bound by {@link PlainArgs} when they are plain and name one core or process; else empty (picocli explains). */
     public static Optional<SymbolsCommand> plain(String[] args) {
         return PlainArgs.bind(new SymbolsCommand(), args).filter(c -> (c.core == null) != (c.pid == null));
@@ -83,6 +90,7 @@ public final class SymbolsCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        if (exportBreakpad != null) return BreakpadExportRun.run(exportBreakpad, output, err);
         long t0 = System.nanoTime();
         // Binding libdw (JNA registers each function) takes tens of milliseconds: other threads do it
         // while this one reads the arguments and the addresses.

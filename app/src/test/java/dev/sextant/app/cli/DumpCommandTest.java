@@ -83,7 +83,7 @@ class DumpCommandTest {
     @Test void linuxDumpAsText() {
         Result r = dump(Corpus.require("minidump/rust-minidump/linux-mini.dmp").toString());
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Crash: SIGSEGV at 0x45", "Thread 1304 (crashed)", "crash + 0x1d72  [registers]",
+        assertThat(r.out()).contains("Crash: SIGSEGV (SEGV_MAPERR: address not mapped) at 0x45", "Thread 1304 (crashed)", "crash + 0x1d72  [registers]",
                 "[frame pointer]", "LinuxMaps", "/work/linux/build/crash");
     }
 

@@ -210,9 +210,14 @@ public sealed interface Command<R> {
 
     /**
      * Read a crash dump (minidump or ELF core) for a report: crash, threads with stacks, modules, and
-     * its secondary data, decoded when {@code decodeData}. The open target is untouched.
+     * its secondary data, decoded when {@code decodeData}. A minidump's stacks are walked with the
+     * Breakpad symbol stores {@code symbolStores} (';'-separated directories and http(s) URLs) when
+     * it names any. The open target is untouched.
      */
-    record SummarizeDump(Path file, Optional<Path> sysroot, boolean decodeData) implements Command<DumpSummary> {}
+    record SummarizeDump(Path file, Optional<Path> sysroot, boolean decodeData, String symbolStores) implements Command<DumpSummary> {
+        /** Without Breakpad symbol stores. */
+        public SummarizeDump(Path file, Optional<Path> sysroot, boolean decodeData) { this(file, sysroot, decodeData, ""); }
+    }
 
     /** Run {@code program} until it crashes and capture its core into {@code directory} (the demo crash). Answers the core. */
     record CaptureCrash(Path program, List<String> arguments, Path directory, int timeoutSeconds) implements Command<Path> {
@@ -269,4 +274,7 @@ public sealed interface Command<R> {
      * once for the stops one pump of the target reports. Off for a new engine.
      */
     record SetStopPolicy(boolean readStacks) implements Command<Boolean> {}
+
+    /** Write a Breakpad symbol file ({@code .sym}) for an ELF file and its DWARF (Breakpad's dump_syms). */
+    record ExportBreakpad(Path file, Path output, Cancellation cancellation) implements Command<SymbolFileWritten> {}
 }

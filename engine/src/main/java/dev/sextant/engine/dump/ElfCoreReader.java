@@ -40,6 +40,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,6 +185,21 @@ public final class ElfCoreReader {
                 .orElse(m.name());
     }
 
+    /**
+     * A file that is neither an ELF file nor a minidump: say what is read, and what the file starts
+     * with. {@code file} is read under the name {@code label} (a compressed core's decompressed copy).
+     */
+    static TargetException unknownFormat(Path file, String label, FormatException cause) {
+        String start;
+        try (var in = Files.newInputStream(file)) {
+            start = HexFormat.ofDelimiter(" ").formatHex(in.readNBytes(4));
+        } catch (IOException e) {
+            start = "unreadable";
+        }
+        return new TargetException(label + ": not a dump Sextant reads (it starts with " + start + "). Sextant reads ELF core files"
+                + " (7f 45 4c 46, \"\\x7fELF\") and minidumps from Windows, Breakpad and Crashpad (4d 44 4d 50, \"MDMP\")", cause);
+    }
+
     private static CoreFile parseNotes(Path core, String label) {
         try {
             if (!Files.exists(core)) throw new TargetException(label + ": no such file");
@@ -191,6 +207,7 @@ public final class ElfCoreReader {
             if (Files.size(core) == 0) throw new TargetException(label + ": the file is empty, not a core file");
             return CoreFile.open(core);
         } catch (FormatException e) {
+            if (e.kind() == FormatException.Kind.BAD_MAGIC && e.offset() == 0) throw unknownFormat(core, label, e);
             throw new TargetException(label + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (NoSuchFileException e) {
             throw new TargetException(label + ": no such file", e);

@@ -10,12 +10,13 @@ import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.RegisterSet;
 import dev.sextant.engine.api.Severity;
+import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.SignalInfo;
-import dev.sextant.engine.api.Signals;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.elfutils.ModuleReport;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
@@ -32,9 +33,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a minidump (Windows, Breakpad, Crashpad) into a {@link DumpOverview}: crash summary, threads
@@ -62,7 +65,14 @@ public final class MinidumpReader {
      * As {@link #read(Path)}; the module files of a Linux minidump (for CFI unwinding and symbols)
      * are also looked for under {@code options.sysroot()}.
      */
-    public static DumpOverview read(Path file, CoreOptions options) {
+    public static DumpOverview read(Path file, CoreOptions options) { return read(file, options, ""); }
+
+    /**
+     * As {@link #read(Path, CoreOptions)}, with Breakpad symbol stores ({@code ;}-separated directories
+     * and URLs, see {@link SymbolStores}): when given, stacks are walked and symbolized from their
+     * {@code .sym} files as {@code minidump_stackwalk} does.
+     */
+    public static DumpOverview read(Path file, CoreOptions options, String symbolStores) {
         Minidump dump;
         try {
             if (Files.isDirectory(file)) throw new TargetException(file + ": is a directory, not a minidump");
@@ -74,7 +84,7 @@ public final class MinidumpReader {
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return read(file, dump, options);
+        return read(file, dump, options, symbolStores.isBlank() ? Optional.empty() : Optional.of(SymbolStores.parse(symbolStores, Optional.empty())));
     }
 
     /** Reads a minidump held in {@code bytes}; {@code file} only names it in messages. */
@@ -85,10 +95,10 @@ public final class MinidumpReader {
         } catch (FormatException e) {
             throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         }
-        return read(file, dump, CoreOptions.DEFAULT);
+        return read(file, dump, CoreOptions.DEFAULT, Optional.empty());
     }
 
-    private static DumpOverview read(Path file, Minidump dump, CoreOptions options) {
+    private static DumpOverview read(Path file, Minidump dump, CoreOptions options, Optional<SymbolStores> stores) {
         Optional<SystemInfo> sys = dump.systemInfo();
         Optional<ExceptionRecord> exc = dump.exception();
         List<ModuleRecord> moduleRecords = dump.modules();
@@ -103,9 +113,11 @@ public final class MinidumpReader {
         Optional<CrashReason> crash = exc.map(e -> ExceptionNames.decode(e, sys));
         Optional<SignalInfo> signal = Optional.empty();
         if (linux && exc.isPresent()) {
-            int sig = (int) exc.get().code(), code = (int) exc.get().flags();
-            signal = Optional.of(new SignalInfo(sig, code,
-                    (Signals.hasFaultAddress(sig, code) || code == 0 && ExceptionNames.isFaultSignal(sig)) ? Optional.of(Address.of(exc.get().address())) : Optional.empty(), Optional.empty()));
+            signal = LinuxSignalCode.of(exc.get(), processIds(dump, threadRecords), dump.linuxText(StreamType.LINUX_MAPS).orElse(""));
+            if (exc.get().flags() == 0 && signal.isPresent() && signal.get().code() != 0) {
+                String said = signal.get().describe();
+                crash = crash.map(c -> new CrashReason(c.code(), c.name(), c.address(), c.tid(), said));
+            }
         }
 
         List<Module> modules = new ArrayList<>(moduleRecords.size());
@@ -135,11 +147,14 @@ public final class MinidumpReader {
             if (crashed) stacks.add(0, st); else stacks.add(st);
         }
 
-        if (linux) {
+        if (stores.isPresent()) {
+            BreakpadStackWalker bp = new BreakpadStackWalker(memory, moduleRecords, stores.get(), new SymbolStores.Listener() {});
+            stacks.replaceAll(st -> contexts.containsKey(st.tid().value()) ? bp.walk(st.tid(), contexts.get(st.tid().value())) : st);
+        } else if (linux) {
             try (MinidumpUnwinder cfi = MinidumpUnwinder.open(file, moduleRecords, contexts, memory, options).orElse(null)) {
                 if (cfi != null) {
                     cfi.walkAll();
-                    stacks.replaceAll(st -> cfi.stack(st.tid(), st));
+                    stacks.replaceAll(st -> moduleOffsets(cfi.stack(st.tid(), st), walker));
                     Map<Long, ModuleReport> found = cfi.modules();
                     modules.replaceAll(m -> {
                         var r = found.get(m.base().value());
@@ -155,9 +170,24 @@ public final class MinidumpReader {
         if (dump.entry(StreamType.MODULE_LIST).isEmpty()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": no module list stream"));
         List<SecondaryData> secondary = SecondaryDataIndex.ofMinidump(dump);
         for (String p : dump.problems()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": " + p));
+        stores.ifPresent(st -> st.problems().forEach(p -> diagnostics.add(new Diagnostic(Severity.WARNING, "symbol store: " + p))));
         DumpReport report = new DumpReport(file, "minidump (" + sys.map(SystemInfo::cpuName).orElse("unknown CPU") + ")",
                 process, signal, threads, modules, stacks, diagnostics);
         return new DumpOverview(report, os, cpu, crash, secondary);
+    }
+
+    /**
+     * A frame without a function is told as module + offset: libdwfl gives no offset for a module whose
+     * file is not on this machine, so it is taken from the dump's module list.
+     */
+    private static ThreadStack moduleOffsets(ThreadStack stack, MemoryStackWalker walker) {
+        List<StackFrame> frames = new ArrayList<>(stack.frames().size());
+        for (StackFrame f : stack.frames()) {
+            Optional<ModuleRecord> m = f.function().isEmpty() ? walker.moduleAt(f.pc().value()) : Optional.empty();
+            frames.add(m.isEmpty() ? f : new StackFrame(f.index(), f.pc(), f.module().or(() -> Optional.of(m.get().shortName())),
+                    f.function(), f.pc().value() - m.get().base(), f.file(), f.line(), f.inline(), f.source()));
+        }
+        return new ThreadStack(stack.tid(), frames, stack.stopReason());
     }
 
     private static ProcessInfo processInfo(Minidump dump, List<ModuleRecord> modules, Optional<SystemInfo> sys) {
@@ -181,6 +211,17 @@ public final class MinidumpReader {
         Optional<String> exe = modules.isEmpty() ? Optional.empty() : Optional.of(modules.get(0).name());
         String command = modules.isEmpty() ? "" : modules.get(0).shortName();
         return new ProcessInfo(new Pid((int) pid), parent, command, commandLine, exe, sys.map(SystemInfo::cpuName).orElse("unknown"));
+    }
+
+    /** The process's pid and its threads' ids: a signal whose address holds one of them was sent, not a fault. */
+    private static Set<Long> processIds(Minidump dump, List<ThreadRecord> threads) {
+        Set<Long> ids = new HashSet<>();
+        threads.forEach(t -> ids.add(t.threadId() & 0xffffffffL));
+        dump.miscInfo().ifPresent(m -> m.processId().ifPresent(ids::add));
+        for (String line : dump.linuxText(StreamType.LINUX_PROC_STATUS).orElse("").split("\n")) {
+            if (line.startsWith("Pid:") || line.startsWith("Tgid:")) ids.add(parseLong(line.substring(line.indexOf(':') + 1)));
+        }
+        return ids;
     }
 
     private static long parseLong(String s) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * The inlined calls of each compile unit, indexed once per unit: {@code dwarf_getscopes} walks the
@@ -48,12 +49,28 @@ public final class InlineIndex {
         return out;
     }
 
+    /** One inlined call's address range, with how many DIEs deep it is in its unit (not its inline nesting). */
+    public record InlineRange(long low, long high, int dieDepth, Inline call) {}
+
+    /** Every inlined call of every compile unit of the module holding {@code pc} (absolute addresses), unit by unit. */
+    public void forEachUnit(long pc, Consumer<List<InlineRange>> unit) {
+        session.dwfl.moduleAt(pc).ifPresent(m -> m.forEachUnitInlines(ranges -> {
+            Map<DwflModule.InlineCall, Inline> named = new HashMap<>();
+            List<InlineRange> out = new ArrayList<>(ranges.size());
+            for (DwflModule.InlineRange r : ranges) out.add(new InlineRange(r.low(), r.high(), r.depth(), inline(named, r.call())));
+            unit.accept(out);
+        }));
+    }
+
+    private static Inline inline(Map<DwflModule.InlineCall, Inline> named, DwflModule.InlineCall call) {
+        return named.computeIfAbsent(call, c -> new Inline(c.name().map(Demangler::demangle), c.callFile(), c.callLine()));
+    }
+
     private static List<Entry> index(DwflModule mod, long address) {
         List<Entry> out = new ArrayList<>();
         Map<DwflModule.InlineCall, Inline> named = new HashMap<>();
         for (DwflModule.InlineRange r : mod.unitInlines(address)) {
-            Inline call = named.computeIfAbsent(r.call(), c -> new Inline(c.name().map(Demangler::demangle), c.callFile(), c.callLine()));
-            out.add(new Entry(r.low(), r.high(), r.depth(), call));
+            out.add(new Entry(r.low(), r.high(), r.depth(), inline(named, r.call())));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Name and line lookups a debugger needs to place breakpoints and step by source line, over an
@@ -82,6 +83,18 @@ public final class SourceLookup {
             if (l.line() > 0) out.add(new LineRow(l.address(), l.file(), l.line()));
         }
         return out;
+    }
+
+    /**
+     * The line rows of every compile unit of the module holding {@code pc}, one list per unit in table
+     * order; addresses are absolute. The end of a sequence is a row with file "" and line 0.
+     */
+    public void forEachUnit(long pc, Consumer<List<LineRow>> unit) {
+        session.dwfl.moduleAt(pc).ifPresent(m -> m.forEachUnitLines(rows -> {
+            List<LineRow> out = new ArrayList<>(rows.size());
+            for (DwflModule.LineInfo l : rows) out.add(new LineRow(l.address(), l.file(), l.line()));
+            unit.accept(out);
+        }));
     }
 
     /**

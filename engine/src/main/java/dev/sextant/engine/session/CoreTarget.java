@@ -15,6 +15,7 @@ import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
@@ -46,6 +47,8 @@ final class CoreTarget {
 
     private final Host host;
     private CoreMemory memory;
+    /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
+    private String breakpadStores = "";
 
     CoreTarget(Host host) {
         this.host = host;
@@ -84,6 +87,11 @@ final class CoreTarget {
         CoreMemory c = requireCore();
         return Address.of(AddressExpression.evaluate(e.expression(), name -> c.thread
                 .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty())));
+    }
+
+    /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
+    void setSymbolPath(String path) {
+        breakpadStores = SymbolStores.breakpadEntries(path);
     }
 
     void close() {
@@ -145,7 +153,7 @@ final class CoreTarget {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()));
+        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), breakpadStores);
         DumpReport r = o.report();
         host.emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
         r.diagnostics().forEach(d -> host.emit(new DebugEvent.DiagnosticReported(id, d)));

@@ -17,6 +17,7 @@ import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
+import dev.sextant.engine.breakpad.BreakpadExport;
 import dev.sextant.engine.dump.CrashInboxReader;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.ProcessList;
@@ -237,7 +238,10 @@ public final class EngineThread implements Engine {
         // symbols (CancelSymbolLoad is not queued: see submit)
         on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
         on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
-        on(Command.SetSymbolPath.class, c -> new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv()))));
+        on(Command.SetSymbolPath.class, c -> {
+            core.setSymbolPath(c.path());
+            return new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv())));
+        });
         on(Command.SetSymbolOptions.class, c -> new Later(symbols.setOptions(c.options())));
         on(Command.SetTypeOptions.class, this::setTypeOptions);
         on(Command.FindSymbols.class, c -> new Later(symbols.find(c.pattern())));
@@ -254,6 +258,7 @@ public final class EngineThread implements Engine {
         on(Command.WriteUnwindListing.class, this::unwindListing);
         on(Command.ListProcesses.class, c -> ProcessList.list());
         on(Command.ListCrashes.class, this::listCrashes);
+        on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */

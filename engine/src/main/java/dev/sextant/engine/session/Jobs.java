@@ -167,7 +167,7 @@ final class Jobs implements AutoCloseable {
         Path file = s.file();
         if (!Files.exists(file)) throw new TargetException(file + ": no such file");
         CoreOptions options = new CoreOptions(Optional.empty(), s.sysroot());
-        DumpOverview o = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, options)
+        DumpOverview o = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, options, s.symbolStores())
                 : DumpOverview.ofElfCore(ElfCoreReader.read(file, options, CoreReadListener.NONE, new Cancellation())
                         .withOrigin(file, CrashMetadataReader.read(file)), file);   // with what systemd-coredump recorded
         List<DumpData> data = new ArrayList<>(o.secondaryData().size());

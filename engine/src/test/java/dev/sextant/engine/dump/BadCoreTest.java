@@ -42,7 +42,8 @@ class BadCoreTest {
     @Test void notAnElfFile() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.txt"), "hello, this is not a core dump\n".repeat(10));
         assertThatThrownBy(() -> read(text)).isInstanceOf(TargetException.class)
-                .hasMessageStartingWith(text + ": ELF identification: not an ELF file");
+                .hasMessageStartingWith(text + ": not a dump Sextant reads (it starts with 68 65 6c 6c)")
+                .hasMessageContaining("ELF core files").hasMessageContaining("minidumps");
     }
 
     @Test void anElfThatIsNotACore() {

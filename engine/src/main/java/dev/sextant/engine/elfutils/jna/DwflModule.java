@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * One {@code Dwfl_Module*} of a {@link Dwfl}, translated: its files, symbols, lines, CFI and inlined
@@ -124,6 +125,32 @@ public final class DwflModule {
             if (l != null) lineInfo(l).ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * The line rows of every unit of the module, one list per unit in table order
+     * ({@code dwfl_module_nextcu}, {@code dwfl_getsrclines}). The end of a sequence is no line (the
+     * address after the sequence's last instruction): its row has file "" and line 0.
+     */
+    public void forEachUnitLines(Consumer<List<LineInfo>> unit) {
+        long[] bias = new long[1], n = new long[1], a = new long[1], dwBias = new long[1];
+        int[] ln = new int[1];
+        byte[] flag = new byte[1];
+        for (Pointer cu = LibDwMore.dwfl_module_nextcu(mod, null, bias); cu != null; cu = LibDwMore.dwfl_module_nextcu(mod, cu, bias)) {
+            if (LibDwMore.dwfl_getsrclines(cu, n) != 0) continue;
+            List<LineInfo> rows = new ArrayList<>((int) Math.min(n[0], 1 << 20));
+            for (long i = 0; i < n[0]; i++) {
+                Pointer l = LibDwMore.dwfl_onesrcline(cu, i);
+                if (l == null) continue;
+                ln[0] = 0;
+                Pointer f = LibDw.dwfl_lineinfo(l, a, ln, null, null, null);
+                Pointer dl = LibDwMore.dwfl_dwarf_line(l, dwBias);
+                boolean end = dl != null && LibDwMore.dwarf_lineendsequence(dl, flag) == 0 && flag[0] != 0;
+                String file = f == null || end ? "" : fileNames.computeIfAbsent(Pointer.nativeValue(f), k -> f.getString(0));
+                rows.add(new LineInfo(a[0], file, f == null || end ? 0 : ln[0]));
+            }
+            unit.accept(rows);
+        }
     }
 
     /** {@code dwfl_module_getsrc_file}: the rows for {@code file:line} (file matched by its path's end). */
@@ -260,5 +287,13 @@ public final class DwflModule {
         Pointer cudie = LibDw.dwfl_module_addrdie(mod, address, bias);
         if (cudie == null) return List.of();
         return new InlineDies(cudie).walk(bias[0]);
+    }
+
+    /** Every inlined call of every unit of the module, with its ranges, unit by unit (one walk of each unit's DIE tree). */
+    public void forEachUnitInlines(Consumer<List<InlineRange>> unit) {
+        long[] bias = new long[1];
+        for (Pointer cu = LibDwMore.dwfl_module_nextcu(mod, null, bias); cu != null; cu = LibDwMore.dwfl_module_nextcu(mod, cu, bias)) {
+            unit.accept(new InlineDies(cu).walk(bias[0]));
+        }
     }
 }

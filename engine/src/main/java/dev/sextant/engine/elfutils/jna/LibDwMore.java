@@ -30,4 +30,6 @@ final class LibDwMore {
     static native int dwarf_siblingof(Pointer die, Pointer result);
     static native int dwarf_ranges(Pointer die, long offset, long[] basep, long[] startp, long[] endp);
     static native long dwarf_dieoffset(Pointer die);
+    static native Pointer dwfl_dwarf_line(Pointer line, long[] bias);
+    static native int dwarf_lineendsequence(Pointer line, byte[] flag);
 }

@@ -166,6 +166,9 @@ public final class SymbolTable {
     public boolean full() { return full; }
     public List<String> problems() { return problems; }
 
+    /** Symbol {@code i} in address order ({@code 0 <= i < size()}). */
+    public Symbol symbolAt(int i) { return symbol(i); }
+
     private Symbol symbol(int i) {
         String name;
         try {

@@ -1,0 +1,172 @@
+package dev.sextant.engine.breakpad;
+
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.SymbolFileWritten;
+import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.elfutils.CoreSession;
+import dev.sextant.engine.elfutils.Demangler;
+import dev.sextant.engine.elfutils.ElfSession;
+import dev.sextant.engine.elfutils.InlineIndex;
+import dev.sextant.engine.elfutils.ReportedModule;
+import dev.sextant.engine.elfutils.SourceLookup;
+import dev.sextant.engine.elfutils.ThreadSource;
+import dev.sextant.engine.format.elf.BuildId;
+import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.ProgramHeader;
+import dev.sextant.engine.format.elf.SymbolTable;
+import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.FormatException;
+import dev.sextant.engine.unwind.CfiSection;
+import dev.sextant.engine.unwind.ElfUnwindTables;
+import dev.sextant.engine.unwind.Fde;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Breakpad's dump_syms for Linux: writes a {@code .sym} file for an ELF file. {@code MODULE} with the
+ * Breakpad id of the build-id (its first 16 bytes as a GUID, the first three fields byte-swapped, then
+ * age 0), {@code INFO CODE_ID}, {@code FILE} and {@code LINE} from the DWARF line tables (through
+ * libdw, which also finds a separate debug file by build-id or {@code .gnu_debuglink}), {@code FUNC} for
+ * every sized function symbol, {@code PUBLIC} for the sizeless ones, and {@code STACK CFI} from
+ * {@code .eh_frame} and {@code .debug_frame}. Addresses are relative to the lowest {@code PT_LOAD}, as a
+ * minidump's module base is. One thread (libdw's rules).
+ */
+public final class BreakpadExport {
+    private BreakpadExport() {}
+
+    /** The Breakpad debug identifier of a GNU build-id: {@code 33 hex digits}, GUID order, age 0. */
+    public static String moduleId(byte[] buildId) {
+        byte[] g = new byte[16];
+        System.arraycopy(buildId, 0, g, 0, Math.min(16, buildId.length));
+        swap(g, 0, 3); swap(g, 1, 2); swap(g, 4, 5); swap(g, 6, 7);
+        return HexFormat.of().withUpperCase().formatHex(g) + "0";
+    }
+
+    private static void swap(byte[] b, int i, int j) { byte t = b[i]; b[i] = b[j]; b[j] = t; }
+
+    public static SymbolFileWritten export(Path elf, Path output, Cancellation cancel) {
+        ElfUnwindTables tables;
+        List<ProgramHeader> loads;
+        try {
+            tables = ElfUnwindTables.open(elf);
+            ByteReader file = ByteReader.map(elf, ByteOrder.LITTLE_ENDIAN);
+            loads = ProgramHeader.readAll(file.withOrder(tables.header().order()), tables.header());
+        } catch (FormatException e) {
+            throw new TargetException(elf + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new TargetException(elf + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        ElfHeader eh = tables.header();
+        String arch = switch (eh.machine()) {
+            case ElfHeader.EM_X86_64 -> "x86_64";
+            case ElfHeader.EM_386 -> "x86";
+            case ElfHeader.EM_AARCH64 -> "arm64";
+            default -> throw new TargetException(elf + ": " + eh.machineName() + " files are not exported (x86-64, x86 and arm64 are)");
+        };
+        String hex = BuildId.ofFile(elf).orElseThrow(() -> new TargetException(elf
+                + ": has no build-id (.note.gnu.build-id), so no Breakpad module id; link with -Wl,--build-id"));
+        byte[] buildId = HexFormat.of().parseHex(hex);
+        long base = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() & -4096L)
+                .min().orElse(0);
+        long span = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() + p.memsz()).max().orElse(base + 1) - base;
+        List<String> problems = new ArrayList<>(tables.problems());
+        Path tmp = output.resolveSibling(output.getFileName() + ".part");
+        try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+            w.append("MODULE Linux ").append(arch).append(' ').append(moduleId(buildId)).append(' ')
+                    .append(elf.getFileName().toString()).append('\n');
+            w.append("INFO CODE_ID ").append(hex.toUpperCase()).append('\n');
+            LineTable lines = new LineTable();
+            InlineTable inlines = new InlineTable();
+            readDwarf(elf, base, span, buildId, eh.is64() ? 8 : 4, lines, inlines, problems);
+            inlines.callFiles().forEach(lines::addFile);
+            lines.writeFiles(w);
+            inlines.writeOrigins(w);
+            int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, cancel);
+            CfiRecords cfi = new CfiRecords(eh.machine(), base, w);
+            Set<Long> seen = new HashSet<>();
+            for (CfiSection s : tables.tables()) {
+                for (Fde f : s.fdes()) {
+                    cancel.throwIfCancelled();
+                    if (f.pcEnd() == f.pcBegin() || !seen.add(f.pcBegin())) continue;   // .debug_frame repeats .eh_frame
+                    cfi.write(s, f);
+                }
+            }
+            w.flush();
+            w.close();
+            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+            return new SymbolFileWritten(output, moduleId(buildId), counts[0], counts[1], lines.written, cfi.entries, cfi.skipped, List.copyOf(problems));
+        } catch (IOException e) {
+            throw new TargetException(output + ": cannot be written (" + e.getMessage() + ")", e);
+        } finally {
+            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* the .part file is only ours */ }
+        }
+    }
+
+    /** FUNC (with the lines inside it) for sized function symbols, PUBLIC for sizeless ones; one name per address. */
+    private static int[] writeFunctions(Writer w, SymbolTable symbols, LineTable lines, InlineTable inlines, long base,
+                                        Cancellation cancel) throws IOException {
+        int funcs = 0, publics = 0;
+        long lastAddress = 0;
+        boolean any = false;
+        for (int i = 0; i < symbols.size(); i++) {
+            SymbolTable.Symbol s = symbols.symbolAt(i);
+            if (any && s.value() == lastAddress) continue;      // aliases: the first (largest) name of an address
+            if ((i & 4095) == 0) cancel.throwIfCancelled();
+            any = true;
+            lastAddress = s.value();
+            boolean multiple = i + 1 < symbols.size() && symbols.symbolAt(i + 1).value() == s.value();
+            String name = Demangler.demangle(s.name());
+            long rel = s.value() - base;
+            if (s.size() > 0) {
+                w.append("FUNC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(' ')
+                        .append(Long.toHexString(s.size())).append(" 0 ").append(name).append('\n');
+                if (!inlines.isEmpty()) inlines.writeInlines(w, s.value(), s.value() + s.size(), base, lines.fileIds());
+                lines.writeLines(w, s.value(), s.value() + s.size(), base);
+                funcs++;
+            } else {
+                w.append("PUBLIC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(" 0 ").append(name).append('\n');
+                publics++;
+            }
+        }
+        return new int[]{funcs, publics};
+    }
+
+    /** Every unit's line rows and inlined calls, through libdw over the file (and its separate debug file); none without libdw or DWARF. */
+    private static void readDwarf(Path elf, long base, long span, byte[] buildId, int wordSize, LineTable lines, InlineTable inlines,
+                                  List<String> problems) {
+        if (ElfSession.unavailableReason().isPresent()) {
+            problems.add("no LINE or INLINE records: " + ElfSession.unavailableReason().get());
+            return;
+        }
+        ThreadSource none = new ThreadSource() {
+            @Override public int[] threads() { return new int[0]; }
+            @Override public long[] dwarfRegisters(int index) { return new long[0]; }
+            @Override public long pc(int index) { return 0; }
+            @Override public OptionalLong readWord(long address, int size) { return OptionalLong.empty(); }
+        };
+        String name = elf.toAbsolutePath().toString();
+        try (CoreSession d = CoreSession.openModules(List.of(new ReportedModule(name, base, base + span, Optional.of(buildId))),
+                n -> List.of(Map.entry("file", elf.toAbsolutePath())), none, 0, wordSize, Optional.empty())) {
+            new SourceLookup(d).forEachUnit(base, lines::addUnit);
+            new InlineIndex(d).forEachUnit(base, inlines::addUnit);
+        } catch (RuntimeException e) {
+            problems.add("no LINE or INLINE records: " + e.getMessage());
+        }
+        lines.sort();
+        inlines.sort();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sextant.engine.breakpad;
+
+import dev.sextant.engine.elfutils.InlineIndex.InlineRange;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The inlined calls of a module for {@code INLINE_ORIGIN} and {@code INLINE} records
+ * ({@code INLINE depth call_line call_file_id origin_id address size}): depth is the inline nesting
+ * in the function (0: inlined straight into it), counted from the calls whose range holds this one.
+ */
+final class InlineTable {
+    private final List<InlineRange> ranges = new ArrayList<>();
+    private final Map<String, Integer> origins = new HashMap<>();
+    private final List<String> originNames = new ArrayList<>();
+    int written;
+
+    void addUnit(List<InlineRange> unit) {
+        for (InlineRange r : unit) {
+            if (Long.compareUnsigned(r.high(), r.low()) <= 0) continue;
+            ranges.add(r);
+            String name = r.call().function().orElse("<name omitted>");
+            origins.computeIfAbsent(name, n -> { originNames.add(n); return originNames.size() - 1; });
+        }
+    }
+
+    void sort() { ranges.sort(Comparator.comparing(InlineRange::low, Long::compareUnsigned)); }
+
+    boolean isEmpty() { return ranges.isEmpty(); }
+
+    List<String> callFiles() {
+        List<String> f = new ArrayList<>();
+        for (InlineRange r : ranges) r.call().callFile().ifPresent(f::add);
+        return f;
+    }
+
+    void writeOrigins(Writer w) throws IOException {
+        for (int i = 0; i < originNames.size(); i++) w.append("INLINE_ORIGIN ").append(Integer.toString(i)).append(' ').append(originNames.get(i)).append('\n');
+    }
+
+    /** The INLINE records of the calls inside {@code [start, end)}. */
+    void writeInlines(Writer w, long start, long end, long base, Map<String, Integer> fileIds) throws IOException {
+        int lo = 0, hi = ranges.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(ranges.get(mid).low(), start) < 0) lo = mid + 1; else hi = mid;
+        }
+        List<InlineRange> inside = new ArrayList<>();
+        for (int i = lo; i < ranges.size() && Long.compareUnsigned(ranges.get(i).low(), end) < 0; i++) {
+            if (Long.compareUnsigned(ranges.get(i).high(), end) <= 0) inside.add(ranges.get(i));
+        }
+        for (InlineRange r : inside) {
+            int depth = 0;
+            for (InlineRange o : inside) {
+                if (o != r && o.dieDepth() < r.dieDepth() && Long.compareUnsigned(o.low(), r.low()) <= 0
+                        && Long.compareUnsigned(r.high(), o.high()) <= 0) depth++;
+            }
+            Integer file = r.call().callFile().map(fileIds::get).orElse(null);
+            w.append("INLINE ").append(Integer.toString(depth)).append(' ').append(Integer.toString(r.call().callLine().orElse(0)))
+                    .append(' ').append(Integer.toString(file == null ? 0 : file)).append(' ')
+                    .append(Integer.toString(origins.get(r.call().function().orElse("<name omitted>")))).append(' ')
+                    .append(Long.toHexString(r.low() - base)).append(' ').append(Long.toHexString(r.high() - r.low())).append('\n');
+            written++;
+        }
+    }
+}
