@@ -2,16 +2,19 @@ package dev.sextant.app;
 
 import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.CrashesCommand;
+import dev.sextant.app.cli.DisasmCommand;
 import dev.sextant.app.cli.DumpCommand;
+import dev.sextant.app.cli.EvalCommand;
+import dev.sextant.app.cli.LocalsCommand;
+import dev.sextant.app.cli.RunCommand;
 import dev.sextant.app.cli.SaveDumpCommand;
 import dev.sextant.app.cli.StackCommand;
 import dev.sextant.app.cli.SymbolsCommand;
-
 import dev.sextant.app.cli.UnwindCommand;
 import dev.sextant.engine.session.EngineThread;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The one launcher: {@code sextant} (GUI), {@code sextant gui …}, {@code sextant stack …}.
@@ -19,8 +22,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
-        subcommands = {GuiCommand.class, StackCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
-                UnwindCommand.class, SymbolsCommand.class, CrashesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GuiCommand.class, StackCommand.class, LocalsCommand.class, EvalCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
+                UnwindCommand.class, SymbolsCommand.class, DisasmCommand.class, RunCommand.class, CrashesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {
@@ -65,6 +68,10 @@ public final class Main implements Runnable {
         Object sub = args.length == 0 ? null : switch (args[0]) {
             case "stack" -> new StackCommand();
             case "symbols" -> new SymbolsCommand();
+            case "disasm" -> new DisasmCommand();
+            case "run" -> new RunCommand();
+            case "locals" -> new LocalsCommand();
+            case "eval" -> new EvalCommand();
             default -> null;
         };
         if (sub != null) {

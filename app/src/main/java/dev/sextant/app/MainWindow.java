@@ -7,6 +7,10 @@ import dev.sextant.app.action.DebugActions;
 import dev.sextant.app.action.MemoryActions;
 import dev.sextant.app.action.OpenDumpAction;
 import dev.sextant.app.action.SymbolActions;
+import dev.sextant.app.layout.LayoutStore;
+import dev.sextant.app.layout.WindowSize;
+import dev.sextant.app.layout.Workbench;
+import dev.sextant.app.layout.Workbench.Area;
 import dev.sextant.app.view.FxThread;
 import dev.sextant.app.view.bind.BindModel;
 import dev.sextant.app.view.bind.BindView;
@@ -44,22 +48,22 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.icons.Icon;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javafx.animation.PauseTransition;
 import javafx.application.Application;
-import javafx.geometry.Orientation;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
-import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -70,6 +74,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import javafx.util.Duration;
 import org.controlsfx.control.NotificationPane;
 
 /**
@@ -95,8 +100,10 @@ public final class MainWindow {
     private final DebugActions debug;
     private final Engine engine;
     private final BindAction bindAction;
-    private final TabPane bottom;
+    private final Workbench workbench;
+    private final LayoutStore layout;
     private final Tab bindTab;
+    private final Tab memoryTab;
     private final StatusBar status = new StatusBar();
     private final FxEventBridge bridge;
     private final OpenDumpAction openDump;
@@ -125,40 +132,43 @@ public final class MainWindow {
         memory = new MemoryModel(new MemoryActions(engine));
         bridge.addModel(memory::apply);
         memoryView = new MemoryView(memory);
-        Tab memoryTab = new Tab("Memory", memoryView.node());
         var breakpoints = new BreakpointsModel();
         bridge.addModel(breakpoints::apply);
-        Tab breakpointsTab = new Tab("Breakpoints", new BreakpointsView(breakpoints,
-                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         bridge.addModel(unwindTables::apply);
         symbols = new SymbolActions(engine, status, this::showError);
         bridge.addModel(symbolLog::apply);
         bridge.addModel(symbols::apply);
         modulesView = new ModulesView(modules, file -> bind(Path.of(file)), symbols.intents());
 
-        SplitPane middle = new SplitPane(titled("Threads", threadsView.node()), titled("Call stack", stackView.node()));
-        middle.setDividerPositions(0.42);
-        bindTab = new Tab("Bind", new BindView(bind).node());
-        Tab unwindTab = new Tab("Unwind tables", new UnwindTablesView(unwindTables).node());
+        SummaryView summaryView = new SummaryView(summary);
+        workbench = new Workbench(summaryView.title(), summaryView.details());
+        // One line per pane: the area it goes to, its tab title, its node (see Workbench).
+        workbench.add(Area.LEFT, "Threads", threadsView.node());
+        workbench.add(Area.CENTER, "Call stack", stackView.node());
+        workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
+        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
+        memoryTab = workbench.add(Area.BOTTOM, "Memory", memoryView.node());
+        workbench.add(Area.BOTTOM, "Breakpoints", new BreakpointsView(breakpoints,
+                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
+        workbench.add(Area.BOTTOM, "Dump data", new DumpDataView(dumpData).node());
+        workbench.add(Area.BOTTOM, "Symbol state", new SymbolStateView(symbolState).node());
+        workbench.add(Area.BOTTOM, "Symbol load log", new SymbolLogView(symbolLog).node());
         var symbolSearch = new SymbolSearchView(engine);
-        Tab symbolSearchTab = new Tab("Symbol search", symbolSearch.node());
-        bottom = new TabPane(new Tab("Modules", modulesView.node()), new Tab("Registers", new RegistersView(registers).node()), memoryTab, breakpointsTab,
-                new Tab("Dump data", new DumpDataView(dumpData).node()), new Tab("Symbol state", new SymbolStateView(symbolState).node()),
-                new Tab("Symbol load log", new SymbolLogView(symbolLog).node()), symbolSearchTab,
-                bindTab, unwindTab);
-        bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        SplitPane body = new SplitPane(new SummaryView(summary).node(), middle, bottom);
-        body.setOrientation(Orientation.VERTICAL);
-        body.setDividerPositions(0.24, 0.72);
-        notifications = new NotificationPane(body);
+        Tab symbolSearchTab = workbench.add(Area.BOTTOM, "Symbol search", symbolSearch.node());
+        bindTab = workbench.add(Area.BOTTOM, "Bind", new BindView(bind).node());
+        Tab unwindTab = workbench.add(Area.BOTTOM, "Unwind tables", new UnwindTablesView(unwindTables).node());
+        layout = LayoutStore.load(LayoutStore.defaultDirectory());
+        workbench.restore(layout);
+        notifications = new NotificationPane(workbench.node());
         notifications.setId("notifications");
-        notifications.setShowFromTop(true);
+        notifications.setShowFromTop(false);       // from the bottom: the summary's headline stays readable
         openDump = new OpenDumpAction(engine, status, this::showError);
 
         BorderPane root = new BorderPane(notifications);
         root.setTop(new VBox(menus(), toolbar()));
         root.setBottom(status.node());
-        Scene scene = new Scene(root, 1280, 820);
+        Rectangle2D size = WindowSize.initial(layout);
+        Scene scene = new Scene(root, size.getWidth(), size.getHeight());
         scene.getStylesheets().add(MainWindow.class.getResource("sextant.css").toExternalForm());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAUSE), () -> { if (debug.running().get()) debug.pause(); });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
@@ -168,13 +178,13 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), () -> stackView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), () -> modulesView.kit().table().requestFocus());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> {
-            bottom.getSelectionModel().select(memoryTab);
+            workbench.select(memoryTab);
             memoryView.focusAddress();
         });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
-                () -> bottom.getSelectionModel().select(unwindTab));
+                () -> workbench.select(unwindTab));
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), () -> {
-            bottom.getSelectionModel().select(symbolSearchTab);
+            workbench.select(symbolSearchTab);
             symbolSearch.focus();
         });
         scene.setOnDragOver(e -> {
@@ -190,15 +200,8 @@ public final class MainWindow {
         setTheme(darkTheme);
         stage.setTitle("Sextant");
         stage.setScene(scene);
-    }
-
-    private static VBox titled(String title, javafx.scene.Node content) {
-        javafx.scene.control.Label l = new javafx.scene.control.Label(title);
-        l.getStyleClass().add("title-4");
-        VBox box = new VBox(4, l, content);
-        box.setStyle("-fx-padding: 6;");
-        VBox.setVgrow(content, javafx.scene.layout.Priority.ALWAYS);
-        return box;
+        WindowSize.place(stage, layout, size);
+        stage.setOnHiding(e -> saveLayout());
     }
 
     private MenuBar menus() {
@@ -384,16 +387,19 @@ public final class MainWindow {
 
     /** Binds an image's imports in the Bind tab (nothing is executed). */
     public java.util.concurrent.CompletableFuture<BindResult> bind(Path image) {
-        bottom.getSelectionModel().select(bindTab);
+        workbench.select(bindTab);
         return bindAction.bind(image, false);
     }
 
     /** The engine this window is a client of. */
     public Engine engine() { return engine; }
 
+    /** How long a notification stays before it goes by itself (Esc or its close button sooner). */
+    static final Duration NOTIFICATION_TIME = Duration.seconds(10);
+    private final PauseTransition notificationTimer = new PauseTransition(NOTIFICATION_TIME);
+
     public void showError(String message) {
-        notifications.setGraphic(Icon.WARNING.graphic(18));
-        notifications.show(message);
+        notify(Icon.WARNING, message);
     }
 
     /**
@@ -413,8 +419,14 @@ public final class MainWindow {
     }
 
     public void showInfo(String message) {
-        notifications.setGraphic(Icon.INFO.graphic(18));
+        notify(Icon.INFO, message);
+    }
+
+    private void notify(Icon icon, String message) {
+        notifications.setGraphic(icon.graphic(18));
         notifications.show(message);
+        notificationTimer.setOnFinished(e -> { if (message.equals(notifications.getText())) notifications.hide(); });
+        notificationTimer.playFromStart();
     }
 
     public void setTheme(boolean darkTheme) {
@@ -442,6 +454,19 @@ public final class MainWindow {
     public FxEventBridge bridge() { return bridge; }
 
     public OpenDumpAction openDumpAction() { return openDump; }
+
+    /** Writes the layout (window size and place, dividers, tabs, summary folded) to the configuration directory. */
+    public void saveLayout() {
+        WindowSize.save(stage, layout);
+        workbench.save(layout);
+        try {
+            layout.save();
+        } catch (IOException e) {
+            System.err.println("sextant: cannot save the window layout to " + layout.file() + ": " + e.getMessage());
+        }
+    }
+
+    public Workbench workbench() { return workbench; }
 
     public void show() {
         stage.show();

@@ -22,9 +22,12 @@ import org.testfx.framework.junit5.ApplicationExtension;
 public abstract class WindowTest {
     protected EngineThread engine;
     protected MainWindow window;
+    /** The window's configuration directory (its remembered layout): a fresh one per test, never the user's. */
+    @org.junit.jupiter.api.io.TempDir protected java.nio.file.Path configDir;
 
     // TestFX looks for @Start on the test class itself, not on a superclass: set the stage up here.
     @BeforeEach void openWindow() throws Exception {
+        System.setProperty("sextant.config.dir", configDir.toString());
         Stage stage = FxToolkit.registerPrimaryStage();
         FxToolkit.setupFixture(() -> {
             engine = new EngineThread();
@@ -73,6 +76,11 @@ public abstract class WindowTest {
 
     /** More to say when a wait times out (a test's own view of what it waited on). */
     protected String diagnostics() { return ""; }
+
+    /** The demo's crash core and its executable (built once and cached), as Open demo crash opens them. */
+    protected List<Path> demoCore() throws Exception {
+        return DemoCore.prepare(engine);
+    }
 
     protected static byte[] procMem(int pid, long address, int length) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {

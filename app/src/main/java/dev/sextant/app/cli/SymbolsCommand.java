@@ -11,6 +11,7 @@ import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolReport;
+import dev.sextant.engine.api.SymbolStatus;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.session.EngineThread;
 import java.io.IOException;
@@ -64,8 +65,11 @@ public final class SymbolsCommand implements Callable<Integer> {
             description = "own;debuglink;build-id[=ROOT];debuginfod*CACHE*URL;DIR … (default: own;debuglink;build-id + DEBUGINFOD_URLS)")
     String symbolPath;
 
-    @Option(names = "--load-all", description = "load every module's symbols (default: only those needed)")
+    @Option(names = "--load-all", description = "load every module's symbols (default: only those needed; a listing loads them all)")
     boolean loadAll;
+
+    @Option(names = "--deferred", description = "list modules without loading their symbols (each says \"deferred\")")
+    boolean deferred;
 
     @Option(names = "--no-debuginfod", description = "never ask debuginfod servers")
     boolean noDebuginfod;
@@ -123,7 +127,9 @@ public final class SymbolsCommand implements Callable<Integer> {
         SymbolTarget target = pid != null ? new SymbolTarget.Process(new Pid(pid)) : new SymbolTarget.Core(core, Optional.ofNullable(exe));
         SymbolReport report;
         try {
-            report = OneShot.run(new QuerySymbols(target, Optional.ofNullable(symbolPath), opts, loadAll, find, addresses, !noInlines),
+            // A listing says where each module's symbols come from, or why none: that takes loading them (--deferred does not).
+            boolean load = loadAll || (find.isEmpty() && !lookups && !deferred);
+            report = OneShot.run(new QuerySymbols(target, Optional.ofNullable(symbolPath), opts, load, find, addresses, !noInlines),
                     e -> { if (e instanceof DebugEvent.SymbolLoadLogged l) err.println(l.text()); });
         } catch (TargetException | IllegalArgumentException e) {
             err.println("sextant: " + e.getMessage());
@@ -159,6 +165,7 @@ public final class SymbolsCommand implements Callable<Integer> {
                 if (m.symbolCount() > 0) out.append(", ").append(m.symbolCount()).append(" symbols");
                 if (m.lineInfo()) out.append(", lines");
                 m.reason().ifPresent(r -> out.append(": ").append(r));
+                if (m.status() == SymbolStatus.DEFERRED) out.append(" (not loaded: --deferred; without it they are)");
                 out.append('\n');
             }
         }

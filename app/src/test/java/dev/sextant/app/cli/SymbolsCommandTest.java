@@ -38,6 +38,18 @@ class SymbolsCommandTest {
         return a.toArray(String[]::new);
     }
 
+    /** A listing says where each module's symbols come from (it loads them); --deferred lists without loading, and says so. */
+    @Test void aListingLoadsSymbolsAndDeferredSaysWhatItSkipped() throws Exception {
+        StackCommandTest.Run r = run(base());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String exeLine = r.out().lines().filter(l -> l.split(" ")[2].equals("crash")).findFirst().orElseThrow();
+        assertThat(exeLine).contains(" loaded from own file " + exe).contains(" symbols").doesNotContain("deferred");
+        assertThat(r.out().lines()).noneMatch(l -> l.contains(" deferred"));
+        r = run(base("--deferred"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines()).isNotEmpty().allMatch(l -> l.contains(" deferred (not loaded: --deferred"));
+    }
+
     @Test void findMatchesNmAndLnMatchesEuAddr2line() throws Exception {
         Assumptions.assumeTrue(Tools.onPath("nm") && Tools.onPath("eu-addr2line"), "needs nm and eu-addr2line");
         StackCommandTest.Run r = run(base("--find", "crash!level*", "--json"));

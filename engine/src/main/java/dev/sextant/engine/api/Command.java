@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -70,7 +72,10 @@ public sealed interface Command<R> {
     /** Run until the current function returns to its caller (Shift+F11). */
     record StepOut(Optional<Tid> thread) implements Command<Boolean> {}
 
-    /** A breakpoint on {@code 0xADDRESS}, {@code file:line} or a function name. */
+    /**
+     * A breakpoint on {@code 0xADDRESS}, {@code file:line} or a function name, optionally with a
+     * condition after {@code if} ({@code process_order if id == 7}).
+     */
     record SetBreakpoint(String location) implements Command<Breakpoint> {}
 
     record RemoveBreakpoint(int id) implements Command<Boolean> {}
@@ -277,4 +282,79 @@ public sealed interface Command<R> {
 
     /** Write a Breakpad symbol file ({@code .sym}) for an ELF file and its DWARF (Breakpad's dump_syms). */
     record ExportBreakpad(Path file, Path output, Cancellation cancellation) implements Command<SymbolFileWritten> {}
+
+    /**
+     * Disassemble {@code range} (x86-64, Intel syntax as {@code objdump -d -M intel}): of the module
+     * file {@code file} at the file's addresses when given (no target needed), else of the live
+     * target's memory (module or generated code, running or stopped; breakpoints do not show).
+     */
+    record Disassemble(Optional<Path> file, CodeRange range) implements Command<Disassembly> {}
+
+    /**
+     * Every function symbol with a size of module file {@code file}, each disassembled whole, in
+     * address order (aliases of one body once): what {@code objdump -d} of the file's functions shows.
+     */
+    record DisassembleFunctions(Path file) implements Command<List<Disassembly>> {}
+
+    /**
+     * The arguments and locals (every enclosing block, static locals included; innermost block first)
+     * of one frame: {@code frame} is the index of {@link StackFrame#index()} in the thread's stack,
+     * inlined frames counted. Empty thread or frame: the current scope ({@link SetScope}). Members and
+     * elements are read to any depth; of an array, the first {@code elements}; pointers are not followed.
+     */
+    record ReadVariables(Optional<Tid> thread, OptionalInt frame, int elements)
+            implements Command<List<Variable>> {
+        public static final int DEFAULT_ELEMENTS = 8;
+
+        public ReadVariables {
+            if (elements < 0) throw new IllegalArgumentException("elements must not be negative: " + elements);
+        }
+    }
+
+    /**
+     * One C expression in a frame (empty: the current scope), gdb's {@code print}: identifiers (the
+     * frame's variables, then the module's globals), {@code . -> [] * &}, casts to named types,
+     * arithmetic, comparisons, {@code && ||}. A mistake in the expression or an unreadable address is
+     * the answer's {@link Variable#error()}, not a failed command; an unknown thread or frame fails it.
+     */
+    record Evaluate(Optional<Tid> thread, OptionalInt frame, String expression)
+            implements Command<Variable> {
+        public Evaluate {
+            if (expression == null || expression.isBlank()) throw new IllegalArgumentException("give an expression");
+        }
+    }
+
+    /**
+     * Set a breakpoint's actions (each replaces the old one; empty clears it): a condition (C
+     * expression), stop from the Nth hit where the condition holds, a log message with
+     * {@code {expr}} values (a logpoint: prints, never stops). Parsed now: a syntax error fails the command.
+     */
+    record ConfigureBreakpoint(int id, Optional<String> condition, OptionalLong stopAfterHits,
+                               Optional<String> logMessage) implements Command<Breakpoint> {
+        public ConfigureBreakpoint {
+            if (stopAfterHits.isPresent() && stopAfterHits.getAsLong() < 1) throw new IllegalArgumentException("stop after 1 or more hits");
+        }
+    }
+
+    /**
+     * Watch an lvalue ({@code counter}, {@code orders[2].total}) with a debug register in every
+     * thread: writes, or reads and writes when {@code readWrite}. At most {@link Watchpoint#MAX}.
+     */
+    record SetWatchpoint(String expression, boolean readWrite) implements Command<Watchpoint> {
+        public SetWatchpoint {
+            if (expression == null || expression.isBlank()) throw new IllegalArgumentException("give an expression to watch");
+        }
+    }
+
+    record RemoveWatchpoint(int id) implements Command<Boolean> {}
+
+    /**
+     * Set the next statement: move {@code thread}'s pc (the last stopped thread when empty) to
+     * {@code address} (an address expression, {@code file:line}); the registers otherwise stay.
+     * The caller asks the user first: skipping or repeating code changes the program's course.
+     */
+    record SetProgramCounter(Optional<Tid> thread, String location) implements Command<Address> {}
+
+    /** Run to cursor: continue until a thread reaches {@code location} (or another stop comes first); a one-shot breakpoint. */
+    record RunTo(String location) implements Command<Boolean> {}
 }

@@ -69,6 +69,12 @@ public sealed interface DebugEvent {
     /** The live process ended; the session is over. */
     record ProcessExited(long stopId, ExitStatus status) implements DebugEvent {}
 
+    /** A logpoint was passed: {@code message} with its {@code {expr}} values; the thread ran on. */
+    record LogpointPrinted(long stopId, int breakpointId, Tid tid, String message) implements DebugEvent {}
+
+    /** A data watchpoint was set, hit, or removed ({@code removed}). */
+    record WatchpointChanged(long stopId, Watchpoint watchpoint, boolean removed) implements DebugEvent {}
+
     /** A breakpoint was set, enabled, disabled, hit, or removed ({@code removed}). */
     record BreakpointChanged(long stopId, Breakpoint breakpoint, boolean removed) implements DebugEvent {}
 

@@ -8,6 +8,16 @@ public sealed interface StopReason {
     /** A user breakpoint was hit; the thread is stopped at the breakpoint's address, before its instruction. */
     record BreakpointHit(int breakpointId, Address pc, long hitCount) implements StopReason {}
 
+    /**
+     * A data watchpoint trapped: the thread is stopped after the instruction that accessed
+     * {@code expression}; {@code oldValue} and {@code newValue} as gdb prints them (equal for a read).
+     */
+    record WatchpointHit(int watchpointId, String expression, Address pc, String oldValue, String newValue, long hitCount)
+            implements StopReason {}
+
+    /** A breakpoint's condition could not be evaluated (gdb stops then too): {@code error} says why. */
+    record ConditionFailed(int breakpointId, Address pc, String error) implements StopReason {}
+
     /** A step (instruction, line, or run to return) completed. */
     record StepCompleted(Address pc) implements StopReason {}
 

@@ -67,7 +67,7 @@ public final class ElfCoreReader {
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.function.Consumer<Diagnostic> diag = d -> { diagnostics.add(d); listener.diagnostic(d); };
         notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.WARNING, p)));
-        checkMemoryImage(file, label, notes, diag);
+        boolean truncated = checkMemoryImage(file, label, notes, diag);
 
         Optional<SignalInfo> signal = notes.signal().map(s -> new SignalInfo(s.signo(), s.code(),
                 Signals.hasFaultAddress(s.signo(), s.code()) ? Optional.of(Address.of(s.addr())) : Optional.empty(),
@@ -75,6 +75,8 @@ public final class ElfCoreReader {
         if (signal.isEmpty()) {
             int cursig = notes.threads().get(0).cursig();
             if (cursig != 0) signal = Optional.of(new SignalInfo(cursig, 0x80, Optional.empty(), Optional.empty()));
+        } else if (dumpedWhileRunning(notes)) {
+            signal = Optional.empty();
         }
         Optional<String> executable = executablePath(notes);
         ProcessInfo process = processInfo(notes, executable, options);
@@ -112,10 +114,7 @@ public final class ElfCoreReader {
             if (options.executable().isPresent()) {
                 String given = options.executable().get().toString();
                 boolean used = modules.stream().anyMatch(m -> m.file().map(f -> f.equals(given)).orElse(false));
-                if (!used) {
-                    diag.accept(new Diagnostic(Severity.ERROR, label + ": " + given
-                            + " is not the executable that produced this core (its build-id differs), so its frames have no symbols"));
-                }
+                if (!used) diag.accept(new Diagnostic(Severity.ERROR, label + ": " + unusedExecutable(given, executable, modules, truncated)));
             }
             cancel.throwIfCancelled();
             int total = threads.size();
@@ -165,6 +164,26 @@ public final class ElfCoreReader {
         }
         return new DumpReport(core, "ELF core (" + archName(notes.header()) + ")", process, signal, threads,
                 modules, orderLike(stacks, threads), diagnostics);
+    }
+
+    /**
+     * A libdwfl session on {@code core} that finds module files as {@link #read} does, for reading
+     * variables after the stacks were read (the caller owns and closes it).
+     */
+    public static CoreSession openSession(Path core, CoreOptions options) {
+        // A compressed core is read from its decompressed copy in the cache (free when already there).
+        Path file = Files.isRegularFile(core) ? CoreCache.standard().plain(core, CoreCache.Progress.NONE, new Cancellation()) : core;
+        CoreFile notes = parseNotes(file, core.toString());
+        Optional<String> executable = executablePath(notes);
+        ProcessInfo process = processInfo(notes, executable, options);
+        Optional<String> libdw = ElfSession.unavailableReason();
+        if (libdw.isPresent()) throw new TargetException(core + ": " + libdw.get());
+        try {
+            return CoreSession.open(file, options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
+                    process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute);
+        } catch (NativeCallException e) {
+            throw new TargetException(core + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
+        }
     }
 
     /**
@@ -252,9 +271,45 @@ public final class ElfCoreReader {
     private static final long VSYSCALL = 0xffffffffff600000L;
 
     /** A core cut short (disk full, killed writer) keeps its notes but loses memory: say how much. */
-    private static void checkMemoryImage(Path core, String label, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {
+    /**
+     * Why the executable given with {@code --exe} was not used: a different build-id, or (in a
+     * truncated core) a copy of the executable's headers in the core that could not be read, so
+     * that there was nothing to match it against. Never blames a file whose build-id is the core's.
+     */
+    private static String unusedExecutable(String given, Optional<String> executable, List<Module> modules, boolean truncated) {
+        Optional<String> expected = modules.stream().filter(m -> executable.map(m.path()::equals).orElse(false))
+                .findFirst().flatMap(Module::buildId);
+        Optional<String> actual = BuildId.ofFile(Path.of(given));
+        if (expected.isPresent() && actual.isPresent() && !expected.equals(actual)) {
+            return given + " is not the executable that produced this core (its build-id is " + actual.get()
+                    + ", the core's executable has " + expected.get() + "), so its frames have no symbols";
+        }
+        if (truncated) {
+            return given + " could not be matched with the core's executable: the core is truncated and its copy of the"
+                    + " executable's first pages (where the build-id is) could not be read, so its frames have no symbols;"
+                    + " the whole core is needed";
+        }
+        if (expected.isEmpty()) {
+            return given + " could not be matched with the core's executable: the core records no build-id for "
+                    + executable.orElse("it") + ", so its frames have no symbols";
+        }
+        return given + " is not the executable that produced this core (its build-id differs), so its frames have no symbols";
+    }
+
+    /**
+     * A core written of a process that was running (gdb's {@code gcore}, which attached with
+     * SIGSTOP): no thread's {@code pr_cursig} is set and the only signal recorded is the stop of
+     * the attach. gdb reports no signal for such a core; neither does Sextant.
+     */
+    private static boolean dumpedWhileRunning(CoreFile notes) {
+        if (notes.threads().stream().anyMatch(t -> t.cursig() != 0)) return false;
+        int signo = notes.signal().map(s -> s.signo()).orElse(0);
+        return signo == 0 || signo == 19 || signo == 20 || signo == 21 || signo == 22;   // SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU
+    }
+
+    private static boolean checkMemoryImage(Path core, String label, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {
         long size;
-        try { size = Files.size(core); } catch (IOException e) { return; }
+        try { size = Files.size(core); } catch (IOException e) { return false; }
         long needed = 0;
         for (ProgramHeader ph : notes.segments()) {
             if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) needed = Math.max(needed, ph.offset() + ph.filesz());
@@ -262,7 +317,9 @@ public final class ElfCoreReader {
         if (needed > size) {
             diag.accept(new Diagnostic(Severity.ERROR, label + ": truncated core: " + size + " of " + needed
                     + " bytes present; memory beyond offset 0x" + Long.toHexString(size) + " is missing, so stacks may be cut short"));
+            return true;
         }
+        return false;
     }
 
     private static Optional<String> executablePath(CoreFile notes) {
@@ -287,7 +344,7 @@ public final class ElfCoreReader {
     private static List<ThreadInfo> threads(CoreFile notes, ProcessInfo process) {
         List<ThreadInfo> out = new ArrayList<>();
         // A core saved from a running process (gcore, save-dump --pid) has no signal: no thread crashed.
-        boolean first = notes.signal().isPresent() || notes.threads().get(0).cursig() != 0;
+        boolean first = !dumpedWhileRunning(notes) && (notes.signal().isPresent() || notes.threads().get(0).cursig() != 0);
         for (CoreFile.PrStatus st : notes.threads()) {
             // Linux writes the thread that took the fatal signal first.
             Optional<String> name = st.tid() == process.pid().value() && !process.command().isEmpty()

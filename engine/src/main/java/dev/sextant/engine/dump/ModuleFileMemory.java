@@ -18,13 +18,13 @@ import java.util.Map;
  * out. An address is read from the module that covers it, through its file's {@code PT_LOAD}
  * segments, at the bias the module was loaded with; anything else reads as nothing.
  */
-final class ModuleFileMemory implements TargetMemory {
+public final class ModuleFileMemory implements TargetMemory {
     private record Image(ByteReader file, List<ProgramHeader> loads, long bias) {}
 
     private final List<Module> modules;
     private final Map<String, Image> images = new HashMap<>();
 
-    ModuleFileMemory(List<Module> modules) { this.modules = List.copyOf(modules); }
+    public ModuleFileMemory(List<Module> modules) { this.modules = List.copyOf(modules); }
 
     @Override public byte[] read(long address, int length) {
         for (Module m : modules) {

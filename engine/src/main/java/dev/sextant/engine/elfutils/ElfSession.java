@@ -1,10 +1,12 @@
 package dev.sextant.engine.elfutils;
 
 import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.elfutils.jna.DwarfScopes;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.DwflModule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Future;
@@ -79,6 +81,22 @@ public abstract sealed class ElfSession implements AutoCloseable permits CoreSes
                             Consumer<Diagnostic> diagnostics) {
         dwfl.walkThreads(new FrameCollector(dwfl, visitor, cancelled, stepper.filter(s -> dwfl.canRestartFrames()), diagnostics));
     }
+
+    /**
+     * Every thread's frames with their registers as libdwfl unwound them, by tid in libdwfl's order
+     * (at most {@value FrameCollector#MAX_FRAMES} frames a thread). Needs {@link #canReadFrameRegisters()}.
+     */
+    public Map<Integer, List<UnwoundFrame>> walkRegisters() {
+        RegisterCollector collector = new RegisterCollector();
+        dwfl.walkThreads(collector);
+        return collector.threads();
+    }
+
+    /** The DWARF variables, scopes and types of this session's modules (a reader that caches what it reads). */
+    public DwarfVariables variables() { return new DwarfVariables(new DwarfScopes(dwfl)); }
+
+    /** Whether this libdw can read an unwound frame's registers at all ({@code dwfl_frame_reg}, elfutils 0.188). */
+    public static boolean canReadFrameRegisters() { return Dwfl.frameRegistersAvailable(); }
 
     /** Whether this libdw can read an unwound frame's registers ({@code dwfl_frame_reg}, elfutils 0.188) and this session serves its threads. */
     public boolean canStepFrames() { return dwfl.canRestartFrames(); }

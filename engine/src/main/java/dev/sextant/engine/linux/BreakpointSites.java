@@ -19,7 +19,9 @@ public final class BreakpointSites {
     public record UserBreakpoint(int id, long address, String spec, boolean enabled, long hits) {}
 
     /** What a trap at a site means. */
-    record Hit(Optional<UserBreakpoint> userBreakpoint, boolean stepTarget, boolean internal) {}
+    record Hit(List<UserBreakpoint> users, boolean stepTarget, boolean internal) {
+        Optional<UserBreakpoint> userBreakpoint() { return users.stream().findFirst(); }
+    }
 
     private static final class Site {
         byte original;
@@ -85,15 +87,15 @@ public final class BreakpointSites {
         Site s = sites.get(address);
         boolean step = s != null && s.stepTids.contains(tid);
         if (s != null) for (Runnable r : List.copyOf(s.internal)) r.run();
-        Optional<UserBreakpoint> hitUser = Optional.empty();
+        List<UserBreakpoint> hitUsers = new ArrayList<>(1);
         for (UserBreakpoint b : users.values()) {
             if (b.address() == address && b.enabled()) {
                 UserBreakpoint counted = new UserBreakpoint(b.id(), address, b.spec(), true, b.hits() + 1);
                 users.put(b.id(), counted);
-                if (hitUser.isEmpty()) hitUser = Optional.of(counted);
+                hitUsers.add(counted);
             }
         }
-        return new Hit(hitUser, step, s != null && !s.internal.isEmpty());
+        return new Hit(hitUsers, step, s != null && !s.internal.isEmpty());
     }
 
     /** Replaces every inserted {@code int3} within {@code bytes} (read at {@code address}) by the program's own byte. */

@@ -40,8 +40,29 @@ public final class Tracer implements AutoCloseable {
         boolean stepped(Tracer tracer, int tid);
     }
 
+    /**
+     * What a user breakpoint hit or a data watchpoint trap means, decided by the session with the
+     * thread stopped (the others run on): the stop to report, or empty to let the thread continue
+     * at once (a false condition, a logpoint, a hit count not reached, a write that kept the value).
+     */
+    public interface StopFilter {
+        Optional<StopReason> breakpointHit(int tid, BreakpointSites.UserBreakpoint breakpoint);
+
+        Optional<StopReason> watchpointHit(int tid, int slot);
+    }
+
+    private StopFilter filter = new StopFilter() {
+        @Override public Optional<StopReason> breakpointHit(int tid, BreakpointSites.UserBreakpoint b) {
+            return Optional.of(new StopReason.BreakpointHit(b.id(), Address.of(b.address()), b.hits()));
+        }
+        @Override public Optional<StopReason> watchpointHit(int tid, int slot) { return Optional.empty(); }
+    };
+
+    public void setStopFilter(StopFilter filter) { this.filter = filter; }
+
     static final class Task {
         final int tid;
+        boolean fresh;
         boolean stopped;
         boolean gone;
         int pendingSignal;
@@ -59,6 +80,8 @@ public final class Tracer implements AutoCloseable {
     private final Deque<TraceEvent.Stopped> deferred = new ArrayDeque<>();
     private final ProcessMemory memory;
     private final BreakpointSites sites = new BreakpointSites();
+    private final DebugRegisters debugRegisters = new DebugRegisters();
+    private TraceEvent.Stopped stepOverStop;
     private boolean running;
     private boolean stopping;
     private Optional<ExitStatus> exit = Optional.empty();
@@ -175,6 +198,14 @@ public final class Tracer implements AutoCloseable {
         return r == null ? 0 : r[RIP];
     }
 
+    /** Set next statement: the stopped thread resumes at {@code pc}. */
+    public void setProgramCounter(int tid, long pc) {
+        checkThread();
+        Task t = tasks.get(tid);
+        if (t == null || !t.stopped) throw new TargetException("thread " + tid + " is not stopped");
+        setPc(tid, pc);
+    }
+
     void setPc(int tid, long pc) {
         long[] r = registers(tid).clone();
         r[RIP] = pc;
@@ -283,6 +314,11 @@ public final class Tracer implements AutoCloseable {
         held.clear();
         List<Task> toResume = tasks.values().stream().filter(t -> t.stopped && !t.gone).toList();
         for (Task t : toResume) stepOverBreakpoint(t);
+        if (stepOverStop != null) {         // a watchpoint trapped in the instruction under a breakpoint
+            events.add(stepOverStop);
+            stepOverStop = null;
+            return;
+        }
         running = true;
         for (Task t : toResume) if (t.stopped) continueTask(t);
     }
@@ -369,6 +405,14 @@ public final class Tracer implements AutoCloseable {
             Ptrace.WaitStatus ws = Ptrace.waitFor(t.tid, true).orElseThrow();
             if (ws.isSignalStop() && ws.stopSignal() == Ptrace.SIGTRAP) {   // the step's own trap: consumed
                 t.stopped = true;
+                if (debugRegisters.any()) {
+                    // The stepped instruction may also have written a watched variable (DR6 says so).
+                    java.util.OptionalInt slot = debugRegisters.triggered(t.tid);
+                    if (slot.isPresent()) {
+                        filter.watchpointHit(t.tid, slot.getAsInt())
+                                .ifPresent(r -> stepOverStop = new TraceEvent.Stopped(t.tid, r));
+                    }
+                }
                 return;
             }
             boolean wasStopping = stopping;
@@ -466,6 +510,7 @@ public final class Tracer implements AutoCloseable {
             t = new Task(tid, true);
             tasks.put(tid, t);
             earlyStarts.add(tid);
+            if (debugRegisters.any()) debugRegisters.apply(tid);      // a new thread starts without them
             events.add(new TraceEvent.ThreadStarted(tid, 0));
             resumeIfRunning(t);
             return Optional.empty();
@@ -475,7 +520,9 @@ public final class Tracer implements AutoCloseable {
         if (ws.isCloneEvent()) {
             int child = (int) Ptrace.eventMessage(tid);
             if (!earlyStarts.remove(child) && !tasks.containsKey(child)) {
-                tasks.put(child, new Task(child, false));   // its own first stop is on its way
+                Task c = new Task(child, false);            // its own first stop is on its way
+                c.fresh = true;
+                tasks.put(child, c);
                 events.add(new TraceEvent.ThreadStarted(child, tid));
             }
             resumeIfRunning(t);
@@ -487,6 +534,10 @@ public final class Tracer implements AutoCloseable {
             events.add(new TraceEvent.Execed(tid));
             resumeIfRunning(t);
             return Optional.empty();
+        }
+        if (t.fresh && ws.isInterruptStop()) {
+            t.fresh = false;
+            if (debugRegisters.any()) debugRegisters.apply(tid);      // a new thread starts without them
         }
         if (ws.isInterruptStop() || ws.isExitEvent()) {
             // Our PTRACE_INTERRUPT (while stopping: it stays stopped), a new thread's first stop,
@@ -506,6 +557,26 @@ public final class Tracer implements AutoCloseable {
             if (e.code() != Ptrace.ESRCH) throw e;
             t.gone = true;
             return Optional.empty();
+        }
+        if (sig == Ptrace.SIGTRAP && debugRegisters.any() && (si.code() == Ptrace.TRAP_HWBKPT || si.code() == Ptrace.TRAP_TRACE)) {
+            java.util.OptionalInt slot = debugRegisters.triggered(tid);
+            if (slot.isPresent()) {
+                if (stopping) return Optional.empty();
+                Optional<StopReason> r = filter.watchpointHit(tid, slot.getAsInt());
+                if (r.isPresent()) {
+                    steppingTid = 0;
+                    stepPlan = null;
+                    return Optional.of(new TraceEvent.Stopped(tid, r.get()));
+                }
+                if (tid != steppingTid) {
+                    resumeIfRunning(t);
+                    return Optional.empty();
+                }
+                if (si.code() == Ptrace.TRAP_HWBKPT) {
+                    resumeIfRunning(t);
+                    return Optional.empty();
+                }
+            }
         }
         if (sig == Ptrace.SIGTRAP) {
             long pc = pc(tid);
@@ -533,10 +604,19 @@ public final class Tracer implements AutoCloseable {
         breakpointThread = t.tid;
         BreakpointSites.Hit hit = sites.hit(this, t.tid, address);
         if (hit.userBreakpoint().isPresent()) {
-            steppingTid = 0;
-            stepPlan = null;
-            BreakpointSites.UserBreakpoint b = hit.userBreakpoint().get();
-            return Optional.of(new TraceEvent.Stopped(t.tid, new StopReason.BreakpointHit(b.id(), Address.of(address), b.hits())));
+            Optional<StopReason> stop = Optional.empty();
+            for (BreakpointSites.UserBreakpoint b : hit.users()) {
+                Optional<StopReason> r = filter.breakpointHit(t.tid, b);
+                if (stop.isEmpty()) stop = r;
+            }
+            if (stop.isPresent()) {
+                steppingTid = 0;
+                stepPlan = null;
+                return Optional.of(new TraceEvent.Stopped(t.tid, stop.get()));
+            }
+            if (t.tid == steppingTid && hit.stepTarget()) return onStepped(t);
+            resumeIfRunning(t);             // a false condition or a logpoint: on at once, the others never stopped
+            return Optional.empty();
         }
         if (t.tid == steppingTid && hit.stepTarget()) return onStepped(t);
         if (hit.internal() && running && !stopping) {
@@ -584,6 +664,30 @@ public final class Tracer implements AutoCloseable {
     }
 
     public List<BreakpointSites.UserBreakpoint> breakpoints() { return sites.userBreakpoints(); }
+
+    /** Arms a data watchpoint in every thread (threads created later get it too); returns its debug register slot (0-3). */
+    public int addWatchpoint(long address, int length, boolean readWrite) {
+        checkThread();
+        int slot = debugRegisters.reserve(address, length, readWrite);
+        try {
+            applyDebugRegisters();
+        } catch (RuntimeException e) {
+            debugRegisters.release(slot);
+            applyDebugRegisters();
+            throw e;
+        }
+        return slot;
+    }
+
+    public void removeWatchpoint(int slot) {
+        checkThread();
+        debugRegisters.release(slot);
+        applyDebugRegisters();
+    }
+
+    private void applyDebugRegisters() {
+        for (Task t : tasks.values()) if (t.stopped && !t.gone) debugRegisters.apply(t.tid);
+    }
 
     private int breakpointThread;
 

@@ -15,6 +15,7 @@ import dev.sextant.engine.api.SignalInfo;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
+import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreMemoryImage;
@@ -49,6 +50,7 @@ final class CoreTarget {
     private CoreMemory memory;
     /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
     private String breakpadStores = "";
+    private CoreState state;        // an ELF core's variables and scope
 
     CoreTarget(Host host) {
         this.host = host;
@@ -97,7 +99,25 @@ final class CoreTarget {
     void close() {
         if (memory != null && memory.image != null) memory.image.close();
         memory = null;
+        if (state != null) state.close();
+        state = null;
     }
+
+    private CoreState requireState() {
+        if (state == null) throw new TargetException("no program state to read: open an ELF core (or, for expressions, attach to a process) first");
+        return state;
+    }
+
+    /** A frame's variables; a live target's are not read (its expressions are: {@link Command.Evaluate}). */
+    List<Variable> readVariables(Command.ReadVariables r, boolean live) {
+        if (live) throw new TargetException("a live process's variables are not listed; evaluate expressions in its innermost frame");
+        return requireState().read(r);
+    }
+
+    Variable evaluate(Command.Evaluate e) { return requireState().evaluate(e); }
+
+    /** Whether the scope changed; an unknown thread or frame is refused. */
+    boolean setScope(Command.SetScope s) { return requireState().setScope(s); }
 
     DumpReport open(Command.OpenCore open) {
         close();
@@ -111,6 +131,7 @@ final class CoreTarget {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
             memory = new CoreMemory(plain, crashed);
+            state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report);
         }
         return report;
     }

@@ -5,6 +5,7 @@ import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DebugListener;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Engine;
@@ -18,6 +19,8 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.breakpad.BreakpadExport;
+import dev.sextant.engine.code.Disassembler;
+import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.dump.CrashInboxReader;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.ProcessList;
@@ -26,6 +29,7 @@ import dev.sextant.engine.symbols.SymbolPath;
 import dev.sextant.engine.unwind.UnwindListings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +117,7 @@ public final class EngineThread implements Engine {
                     next = queue.poll(50, TimeUnit.MILLISECONDS);
                 } else if (System.nanoTime() - lastActivity < 2_000_000L) {
                     next = queue.poll();        // the target just stopped or reported: look again at once
-                    if (next == null) Thread.onSpinWait();
+                    if (next == null) Thread.yield();      // let the target run on this core: it is what we wait for
                 } else {
                     // Running and quiet: wait for a command or the next ptrace stop, checked more
                     // rarely the longer the target has been quiet (1 ms, then 4 ms after 0.1 s,
@@ -131,6 +135,7 @@ public final class EngineThread implements Engine {
         }
         if (live != null) closeLive();
         core.close();
+        if (disassembler != null) disassembler.close();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -228,7 +233,15 @@ public final class EngineThread implements Engine {
         onLive(Command.SetBreakpoint.class, LiveTarget::setBreakpoint);
         onLive(Command.RemoveBreakpoint.class, LiveTarget::removeBreakpoint);
         onLive(Command.EnableBreakpoint.class, LiveTarget::enableBreakpoint);
-        onLive(Command.SetScope.class, LiveTarget::setScope);
+        onLive(Command.ConfigureBreakpoint.class, LiveTarget::configureBreakpoint);
+        onLive(Command.SetWatchpoint.class, LiveTarget::setWatchpoint);
+        onLive(Command.RemoveWatchpoint.class, LiveTarget::removeWatchpoint);
+        onLive(Command.SetProgramCounter.class, LiveTarget::setProgramCounter);
+        onLive(Command.RunTo.class, LiveTarget::runTo);
+        // program state: the live target's innermost frames, or the open core's frames
+        on(Command.SetScope.class, this::setScope);
+        on(Command.ReadVariables.class, c -> core.readVariables(c, live != null));
+        on(Command.Evaluate.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
         onLive(Command.ReadStacks.class, this::readStacks);
         onLive(Command.WhileStopped.class, this::whileStopped);
         on(Command.SetStopPolicy.class, c -> { readStacksAtStop = c.readStacks(); return Boolean.TRUE; });
@@ -259,6 +272,10 @@ public final class EngineThread implements Engine {
         on(Command.ListProcesses.class, c -> ProcessList.list());
         on(Command.ListCrashes.class, this::listCrashes);
         on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
+        // code: of a module file (no target needed), or of the live target's memory
+        on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
+                : requireLive().disassemble(c));
+        on(Command.DisassembleFunctions.class, this::disassembleFunctions);
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
@@ -292,7 +309,7 @@ public final class EngineThread implements Engine {
     private ProcessInfo attach(Command.Attach a) {
         core.close();
         replaceLive();
-        live = LiveTarget.attach(a.pid(), sink);
+        live = LiveTarget.attach(a.pid(), sink, this::disassembler);
         symbols.openProcess(a.pid().value());
         return live.processInfo();
     }
@@ -300,7 +317,7 @@ public final class EngineThread implements Engine {
     private ProcessInfo launch(Command.Launch l) {
         core.close();
         replaceLive();
-        live = LiveTarget.launch(l, sink);
+        live = LiveTarget.launch(l, sink, this::disassembler);
         ProcessInfo info = live.processInfo();
         symbols.openProcess(info.pid().value());
         return info;
@@ -376,6 +393,31 @@ public final class EngineThread implements Engine {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Disassembler disassembler;
+
+    /** The engine's Capstone handle, opened at the first disassembly. */
+    Disassembler disassembler() {
+        if (disassembler == null) {
+            Disassembler.unavailableReason().ifPresent(r -> { throw new TargetException(r); });
+            disassembler = new Disassembler();
+        }
+        return disassembler;
+    }
+
+    private List<Disassembly> disassembleFunctions(Command.DisassembleFunctions f) {
+        List<Disassembly> all = new ArrayList<>();
+        FileCode.disassembleAllFunctions(f.file(), disassembler(), all::add);
+        return all;
+    }
+
+    /** The live target's scope, or the open core's (whose change is announced here). */
+    private Boolean setScope(Command.SetScope s) {
+        if (live != null) return live.setScope(s);
+        boolean changed = core.setScope(s);
+        if (changed) notifySymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
+        return changed;
     }
 
     private void replaceLive() {

@@ -32,9 +32,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -110,7 +112,7 @@ final class Jobs implements AutoCloseable {
                 return !cancel.isCancelled();
             });
             long millis = (System.nanoTime() - t0) / 1_000_000;
-            post.accept(stop -> new DebugEvent.BindFinished(stop, id, image.toString(), counts.modules, counts.procedures,
+            post.accept(stop -> new DebugEvent.BindFinished(stop, id, image.toString(), counts.modules.size(), counts.procedures,
                     counts.failures, r.stopped(), millis));
             return new BindOutcome(image, Optional.of(r), Optional.empty(), notices, System.nanoTime() - t0);
         } catch (FormatException e) {
@@ -120,13 +122,17 @@ final class Jobs implements AutoCloseable {
         }
     }
 
-    /** How many modules and procedures a bind saw, and how many failed. */
+    /**
+     * How many libraries and procedures a bind saw, and how many failed. Libraries are counted as the
+     * tree lists them: one per name, however many objects need it.
+     */
     private static final class Counts {
-        int modules, procedures, failures;
+        final Set<String> modules = new HashSet<>();
+        int procedures, failures;
 
         void add(BindStatus s) {
             if (s.failure()) failures++;
-            if (s.reason() == BindReason.BindImportModule || s.reason() == BindReason.BindImportModuleFailed) modules++;
+            if (s.reason() == BindReason.BindImportModule || s.reason() == BindReason.BindImportModuleFailed) modules.add(s.dllName());
             if (s.reason() == BindReason.BindImportProcedure || s.reason() == BindReason.BindImportProcedureFailed) procedures++;
         }
     }
@@ -139,11 +145,11 @@ final class Jobs implements AutoCloseable {
         Counts counts = new Counts();
         BindStatusRoutine routine = (reason, imageName, dll, va, p) -> {
             BindStatus s = new BindStatus(reason, imageName, dll, va, p);
-            if (reason == BindReason.BindImportModule) counts.modules++;
+            if (reason == BindReason.BindImportModule) counts.modules.add(dll);
             if (reason == BindReason.BindImportProcedure) counts.procedures++;
             post.accept(stop -> new DebugEvent.BindStatusReported(stop, id, s));
             if (reason == BindReason.BindImageComplete) {
-                int modules = counts.modules, procedures = counts.procedures;
+                int modules = counts.modules.size(), procedures = counts.procedures;
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 post.accept(stop -> new DebugEvent.BindFinished(stop, id, imageName, modules, procedures, 0, false, millis));
             }

@@ -5,6 +5,7 @@ import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.MemoryBlock;
@@ -17,6 +18,10 @@ import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.api.VariableKind;
+import dev.sextant.engine.api.Watchpoint;
+import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.elfutils.LiveSession;
 import dev.sextant.engine.elfutils.SourceLookup;
@@ -29,13 +34,24 @@ import dev.sextant.engine.linux.ProcMaps;
 import dev.sextant.engine.linux.Rendezvous;
 import dev.sextant.engine.linux.TraceEvent;
 import dev.sextant.engine.linux.Tracer;
+import dev.sextant.engine.state.EvalContext;
+import dev.sextant.engine.state.EvaluationException;
+import dev.sextant.engine.state.Expression;
+import dev.sextant.engine.state.LiveFrames;
+import dev.sextant.engine.state.Value;
+import dev.sextant.engine.state.VariableTree;
 import dev.sextant.engine.symbols.DebugFileCache;
 import dev.sextant.engine.unwind.DynamicTables;
 import dev.sextant.engine.unwind.FunctionTableEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * A live process under the engine thread's control: its tracer, its libdwfl session, the
@@ -55,6 +71,7 @@ final class LiveTarget implements AutoCloseable {
     private final Tracer tracer;
     private final LiveSession dwfl;
     private final SourceLookup lookup;
+    private final BreakpointActions actions;
     private final Sink sink;
     private Optional<Rendezvous> rendezvous;
     private final DynamicTables dynamicTables = new DynamicTables();
@@ -64,15 +81,21 @@ final class LiveTarget implements AutoCloseable {
     private boolean modulesDirty;
     private Command.SetScope scope = new Command.SetScope(new Tid(0), 0);
 
-    private LiveTarget(Tracer tracer, Sink sink) {
+    private final Supplier<Disassembler> disassembler;
+
+    private LiveTarget(Tracer tracer, Sink sink, Supplier<Disassembler> disassembler) {
         this.tracer = tracer;
         this.sink = sink;
+        this.disassembler = disassembler;
         try {
             this.dwfl = LiveSession.open(tracer.pid(), LiveSnapshot.unwindSource(tracer), DebugFileCache.standard()::substitute);
         } catch (NativeCallException e) {
             throw new TargetException("process " + tracer.pid() + ": libdwfl cannot read it (" + e.getMessage() + ")", e);
         }
         this.lookup = new SourceLookup(dwfl);
+        this.actions = new BreakpointActions(tracer, this::frameContext,
+                (id, tid, message) -> sink.emit(new DebugEvent.LogpointPrinted(sink.stopId(), id, new Tid(tid), message)));
+        tracer.setStopFilter(actions);
         this.rendezvous = Rendezvous.install(tracer, lookup);
         this.jitWatch = JitWatch.install(tracer, lookup, dynamicTables);
         this.lastTid = tracer.pid();
@@ -87,26 +110,26 @@ final class LiveTarget implements AutoCloseable {
                 dynamicTables.describe(e.table()), e instanceof FunctionTableEvent.TableRemoved)));
     }
 
-    static LiveTarget attach(Pid pid, Sink sink) {
+    static LiveTarget attach(Pid pid, Sink sink, Supplier<Disassembler> disassembler) {
         requireLibdw(pid.toString());
         Tracer t = Tracer.attach(pid);
-        return open(t, sink, "process " + pid);
+        return open(t, sink, "process " + pid, disassembler);
     }
 
-    static LiveTarget launch(Command.Launch l, Sink sink) {
+    static LiveTarget launch(Command.Launch l, Sink sink, Supplier<Disassembler> disassembler) {
         requireLibdw(l.program().toString());
         Tracer t = Launcher.launch(l.program(), l.arguments(), l.workingDirectory(), l.environment(), l.output());
-        return open(t, sink, l.program().toString());
+        return open(t, sink, l.program().toString(), disassembler);
     }
 
     private static void requireLibdw(String what) {
         ElfSession.unavailableReason().ifPresent(r -> { throw new TargetException(what + ": " + r); });
     }
 
-    private static LiveTarget open(Tracer t, Sink sink, String source) {
+    private static LiveTarget open(Tracer t, Sink sink, String source, Supplier<Disassembler> disassembler) {
         LiveTarget target;
         try {
-            target = new LiveTarget(t, sink);
+            target = new LiveTarget(t, sink, disassembler);
         } catch (RuntimeException e) {
             t.close();
             throw e;
@@ -125,12 +148,12 @@ final class LiveTarget implements AutoCloseable {
     }
 
     private DumpReport snapshotThreads() {
-        return new DumpReport(java.nio.file.Path.of("/proc/" + tracer.pid()), "live process", LiveSnapshot.processInfo(tracer.pid()),
+        return new DumpReport(Path.of("/proc/" + tracer.pid()), "live process", LiveSnapshot.processInfo(tracer.pid()),
                 Optional.empty(), tracer.stoppedThreads().length == 0 ? List.of() : threadInfos(), List.of(), List.of(), List.of());
     }
 
     private List<ThreadInfo> threadInfos() {
-        List<ThreadInfo> out = new java.util.ArrayList<>();
+        List<ThreadInfo> out = new ArrayList<>();
         for (int tid : tracer.stoppedThreads()) {
             long[] regs = tracer.registers(tid);
             if (regs != null) {
@@ -205,11 +228,72 @@ final class LiveTarget implements AutoCloseable {
     Breakpoint setBreakpoint(Command.SetBreakpoint b) {
         ready();
         requireRunning(false);
-        long address = resolve(b.location());
-        int id = tracer.addBreakpoint(address, b.location());
+        // "LOCATION if EXPR": the condition is parsed before anything is inserted.
+        String spec = b.location().strip();
+        int ifAt = spec.indexOf(" if ");
+        Optional<String> condition = ifAt < 0 ? Optional.empty() : Optional.of(spec.substring(ifAt + 4).strip());
+        String where = ifAt < 0 ? spec : spec.substring(0, ifAt).strip();
+        condition.ifPresent(BreakpointActions::checkSyntax);
+        long address = resolve(where);
+        int id = tracer.addBreakpoint(address, where);
+        if (condition.isPresent()) actions.configure(id, condition, OptionalLong.empty(), Optional.empty());
         Breakpoint bp = breakpoint(id);
         sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
         return bp;
+    }
+
+    Breakpoint configureBreakpoint(Command.ConfigureBreakpoint cb) {
+        ready();
+        breakpoint(cb.id());                                  // an unknown id fails here
+        actions.configure(cb.id(), cb.condition(), cb.stopAfterHits(), cb.logMessage());
+        Breakpoint bp = breakpoint(cb.id());
+        sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, false));
+        return bp;
+    }
+
+    Watchpoint setWatchpoint(Command.SetWatchpoint w) {
+        ready();
+        requireRunning(false);
+        BreakpointActions.Watch watch = actions.addWatch(w.expression(), w.readWrite(), scopeThread());
+        sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), false));
+        return watch.snapshot();
+    }
+
+    Boolean removeWatchpoint(Command.RemoveWatchpoint r) {
+        ready();
+        requireRunning(false);
+        BreakpointActions.Watch watch = actions.removeWatch(r.id());
+        sink.emit(new DebugEvent.WatchpointChanged(sink.stopId(), watch.snapshot(), true));
+        return Boolean.TRUE;
+    }
+
+    /** Set next statement: the thread's pc moves, a stop is reported there. */
+    Address setProgramCounter(Command.SetProgramCounter sp) {
+        ready();
+        int tid = thread(sp.thread());
+        long pc = resolveCode(sp.location());
+        tracer.setProgramCounter(tid, pc);
+        sink.emit(new DebugEvent.ProcessStopped(sink.nextStopId(), new Tid(tid), new StopReason.StepCompleted(Address.of(pc))));
+        return Address.of(pc);
+    }
+
+    /** Run to cursor: a one-shot breakpoint, then continue. */
+    Boolean runTo(Command.RunTo rt) {
+        ready();
+        requireRunning(false);
+        long address = resolveCode(rt.location());
+        int id = tracer.addBreakpoint(address, rt.location());
+        actions.markOneShot(id);
+        resumed();
+        tracer.resumeAll();
+        return Boolean.TRUE;
+    }
+
+    /** Of the process's memory (module or generated code), running or stopped. */
+    Disassembly disassemble(Command.Disassemble d) {
+        ready();
+        if (!tracer.running()) jitWatch.sync();     // generated code registered since the last stop is named too
+        return LiveCode.disassemble(tracer, dwfl, lookup, dynamicTables, d.range(), disassembler.get(), this::valueOf);
     }
 
     Breakpoint enableBreakpoint(Command.EnableBreakpoint e) {
@@ -226,6 +310,7 @@ final class LiveTarget implements AutoCloseable {
         requireRunning(false);
         Breakpoint bp = breakpoint(r.id());
         tracer.removeBreakpoint(r.id());
+        actions.forget(r.id());
         sink.emit(new DebugEvent.BreakpointChanged(sink.stopId(), bp, true));
         return Boolean.TRUE;
     }
@@ -257,19 +342,19 @@ final class LiveTarget implements AutoCloseable {
     }
 
     /** A register of the scope's thread (at a stop), else a symbol of any loaded module (data or code). */
-    private java.util.OptionalLong valueOf(String name) {
+    private OptionalLong valueOf(String name) {
         if (!tracer.running()) {
             int tid = scope.thread().value() != 0 ? scope.thread().value() : lastTid;
             long[] regs = tracer.registers(tid);
             if (regs != null) {
                 Optional<Register> r = LiveSnapshot.registerSet(regs).find(name);
-                if (r.isPresent()) return java.util.OptionalLong.of(r.get().value());
+                if (r.isPresent()) return OptionalLong.of(r.get().value());
             }
         } else if (LiveSnapshot.isRegisterName(name)) {
             throw new TargetException(name + ": registers are read at a stop; break first (Ctrl+Break)");
         }
         List<Long> at = lookup.symbolAddresses(name, false);
-        return at.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at.get(0));
+        return at.isEmpty() ? OptionalLong.empty() : OptionalLong.of(at.get(0));
     }
 
     private void requireRunning(boolean running) {
@@ -291,8 +376,60 @@ final class LiveTarget implements AutoCloseable {
         BreakpointSites.UserBreakpoint b = tracer.breakpoints().stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(() -> new TargetException("no breakpoint " + id));
         Optional<String> line = lookup.lineAt(b.address())
-                .map(r -> java.nio.file.Path.of(r.file()).getFileName() + ":" + r.line());
-        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), line, b.enabled(), b.hits());
+                .map(r -> Path.of(r.file()).getFileName() + ":" + r.line());
+        BreakpointActions.Actions a = actions.of(id);
+        return new Breakpoint(b.id(), b.spec(), Address.of(b.address()), line, b.enabled(), b.hits(),
+                a.condition().map(Expression::text), a.stopAfterHits(), a.log().map(BreakpointActions.LogMessage::text));
+    }
+
+    private LiveFrames liveFrames;
+
+    /**
+     * An expression in a stopped thread's innermost frame (what {@code run --print} and logpoints
+     * need). Frames further up are read through the program-state work's unwinding, not here.
+     */
+    Variable evaluate(Command.Evaluate ev) {
+        ready();
+        requireRunning(false);
+        int tid = ev.thread().map(Tid::value).orElse(scopeThread());
+        int frame = ev.frame().orElse(ev.thread().isPresent() ? 0 : scope.frame());
+        if (frame != 0) throw new TargetException("frame " + frame + ": a live process's expressions are read in frame 0 (the innermost) for now");
+        EvalContext ctx = frameContext(tid);
+        try {
+            Value v = Expression.parse(ev.expression()).evaluate(ctx);
+            return VariableTree.of(ev.expression(), VariableKind.LOCAL, v, ctx,
+                    Command.ReadVariables.DEFAULT_ELEMENTS);
+        } catch (EvaluationException e) {
+            return VariableTree.failed(ev.expression(), VariableKind.LOCAL, e.getMessage());
+        }
+    }
+
+    /** The innermost frame of stopped thread {@code tid}, as conditions, logpoints and watches see it. */
+    private EvalContext frameContext(int tid) {
+        long[] regs = tracer.registers(tid);
+        if (regs == null) throw new TargetException("thread " + tid + " is gone");
+        if (liveFrames == null || modulesDirty) {
+            ensureModules();
+            liveFrames = new LiveFrames(dwfl, (address, length) -> {
+                byte[] b = tracer.readMemory(address, length);
+                if (b.length < length) throw EvaluationException.unreadable(address + b.length);
+                return b;
+            });
+        }
+        return liveFrames.innermost(regs);
+    }
+
+    /** The thread of the current scope (the last stopped thread when none was chosen). */
+    private int scopeThread() {
+        return scope.thread().value() != 0 ? scope.thread().value() : lastTid;
+    }
+
+    /** A code location for run-to-cursor and set-next-statement: {@code file:line} or an address expression ({@code 0x401136}, {@code main+0x10}). */
+    private long resolveCode(String location) {
+        String l = location.strip();
+        int colon = l.lastIndexOf(':');
+        if (colon > 0 && colon < l.length() - 1 && l.substring(colon + 1).chars().allMatch(Character::isDigit)) return resolve(l);
+        return AddressExpression.evaluate(l, this::valueOf);
     }
 
     /** {@code 0x401136}, {@code file.c:42} or a function name (placed after its prologue, as gdb does). */
@@ -329,13 +466,21 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.ThreadExited(id, new Tid(s.tid()), s.status()));
         } else if (e instanceof TraceEvent.Stopped s) {
             lastTid = s.tid();
-            sink.emit(new DebugEvent.ProcessStopped(id, new Tid(s.tid()), s.reason()));
+            StopReason reason = s.reason();
+            if (reason instanceof StopReason.BreakpointHit h && actions.isOneShot(h.breakpointId())) {
+                reason = new StopReason.StepCompleted(h.pc());          // run to cursor arrived
+            }
+            removeOneShots();
+            sink.emit(new DebugEvent.ProcessStopped(id, new Tid(s.tid()), reason));
+            if (reason instanceof StopReason.WatchpointHit w) {
+                actions.watch(w.watchpointId()).ifPresent(x -> sink.emit(new DebugEvent.WatchpointChanged(id, x.snapshot(), false)));
+            }
             Command.SetScope stopScope = new Command.SetScope(new Tid(s.tid()), 0);
             if (!scope.equals(stopScope)) {
                 scope = stopScope;
                 sink.changeSymbolState(EngineListener.DEBUG_CSS_SCOPE, 0);
             }
-            if (s.reason() instanceof StopReason.BreakpointHit h) {
+            if (reason instanceof StopReason.BreakpointHit h) {
                 sink.emit(new DebugEvent.BreakpointChanged(id, breakpoint(h.breakpointId()), false));
             }
         } else if (e instanceof TraceEvent.Exited x) {
@@ -343,11 +488,22 @@ final class LiveTarget implements AutoCloseable {
             sink.emit(new DebugEvent.ProcessExited(id, x.status()));
         } else if (e instanceof TraceEvent.Execed) {
             modulesDirty = false;
+            liveFrames = null;
             dwfl.refreshModules(tracer.pid());
             rendezvous = Rendezvous.install(tracer, lookup);
             jitWatch = JitWatch.install(tracer, lookup, dynamicTables);
         } else if (e instanceof TraceEvent.ModulesChanged m) {
             modulesChanged(id, m);
+        }
+    }
+
+    /** A run-to-cursor breakpoint goes at the first stop, whatever stopped the target. */
+    private void removeOneShots() {
+        for (BreakpointSites.UserBreakpoint b : tracer.breakpoints()) {
+            if (actions.isOneShot(b.id())) {
+                tracer.removeBreakpoint(b.id());
+                actions.forget(b.id());
+            }
         }
     }
 
@@ -383,22 +539,40 @@ final class LiveTarget implements AutoCloseable {
         }
         for (long base : m.loaded()) {
             String path = names.getOrDefault(base, "");
-            long end = base;
-            for (ProcMaps.Mapping map : maps) {
-                if (map.path().orElse("").equals(path) && Long.compareUnsigned(map.end(), end) > 0) end = map.end();
-            }
-            Optional<String> file = !path.isEmpty() && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))
+            long end = extent(maps, base, path);
+            Optional<String> file = !path.isEmpty() && Files.isRegularFile(Path.of(path))
                     ? Optional.of(path) : Optional.empty();
-            Module mod = new Module(path, Address.of(base), end - base, Optional.empty(), file, Optional.empty());
+            Optional<String> buildId = file.flatMap(f -> dev.sextant.engine.format.elf.BuildId.ofFile(java.nio.file.Path.of(f)));
+            Module mod = new Module(path, Address.of(base), end - base, buildId, file, Optional.empty());
             modulesByBase.put(base, mod);
             sink.emit(new DebugEvent.ModuleLoaded(id, mod));
         }
+    }
+
+    /**
+     * Where a library loaded at {@code base} ends: the last mapping of the file mapped at its base.
+     * The link map's name ({@code /lib/…/libc.so.6}) and /proc/PID/maps' ({@code /usr/lib/…}, the
+     * resolved path) differ on a merged-/usr system, so the file is the one mapped at the base, by
+     * inode, and the link map's name is the fallback.
+     */
+    static long extent(List<ProcMaps.Mapping> maps, long base, String path) {
+        ProcMaps.Mapping first = null;
+        for (ProcMaps.Mapping map : maps) {
+            if (map.start() == base && map.path().isPresent()) { first = map; break; }
+        }
+        long end = base;
+        for (ProcMaps.Mapping map : maps) {
+            boolean same = first != null ? map.inode() == first.inode() && map.path().equals(first.path()) : map.path().orElse("").equals(path);
+            if (same && Long.compareUnsigned(map.start(), base) >= 0 && Long.compareUnsigned(map.end(), end) > 0) end = map.end();
+        }
+        return end;
     }
 
     /** Brings libdwfl's module list up to date after dlopen/dlclose, before anything reads symbols or unwinds. */
     private void ensureModules() {
         if (!modulesDirty) return;
         modulesDirty = false;
+        liveFrames = null;
         dwfl.refreshModules(tracer.pid());
     }
 
@@ -427,7 +601,7 @@ final class LiveTarget implements AutoCloseable {
      * vsyscall page), or a perf map: generated code, whose tables only the process can tell.
      */
     static boolean hasAnonymousCode(Pid pid) {
-        if (java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/perf-" + pid.value() + ".map"))) return true;
+        if (Files.exists(Path.of("/tmp/perf-" + pid.value() + ".map"))) return true;
         try {
             for (ProcMaps.Mapping m : ProcMaps.read(pid.value())) {
                 if (!m.executable()) continue;

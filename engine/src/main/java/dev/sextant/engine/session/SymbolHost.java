@@ -159,7 +159,14 @@ final class SymbolHost implements AutoCloseable {
             refreshQueued.set(false);
             if (handler == null) return;
             SymbolHandler.Changes c = handler.refreshModules();
-            for (ModuleSymbols m : c.removed()) published.remove(m.base().value());
+            for (ModuleSymbols m : c.removed()) {
+                published.remove(m.base().value());
+                logLoad(Severity.INFO, m.name(), "module unloaded from " + m.base());
+            }
+            for (ModuleSymbols m : c.added()) {
+                logLoad(Severity.INFO, m.name(), "module loaded at " + m.base() + ", symbols " + (m.status() == SymbolStatus.DEFERRED
+                        ? "deferred (read when a frame, a search or Load needs them)" : m.status().name().toLowerCase(java.util.Locale.ROOT)));
+            }
             publish();
         });
     }
@@ -401,6 +408,17 @@ final class SymbolHost implements AutoCloseable {
                 if (old == null || old != m.percent().getAsInt()) publishLoading(b, m.percent());
             }
             sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, m.severity(), m.module(), m.text(), false));
+        } else if (e instanceof SymbolEvent.DeferredLoadComplete c) {
+            String from = c.source().label() + c.symbolFile().map(f -> " (" + f + ")").orElse("");
+            logLoad(Severity.INFO, c.module(), "symbols loaded from " + from + ": " + c.symbolCount() + " symbols"
+                    + (c.lineInfo() ? ", line info" : ", no line info"));
+        } else if (e instanceof SymbolEvent.DeferredLoadPartial p) {
+            logLoad(Severity.WARNING, p.module(), "partial symbols from " + p.source().label() + ": " + p.symbolCount()
+                    + " symbols; " + p.reason());
+        } else if (e instanceof SymbolEvent.DeferredLoadFailure f) {
+            logLoad(f.cancelled() ? Severity.INFO : Severity.ERROR, f.module(), f.cancelled() ? "symbol load cancelled" : "no symbols: " + f.reason());
+        } else if (e instanceof SymbolEvent.SymbolsUnloaded u) {
+            logLoad(Severity.INFO, u.module(), "symbols unloaded");
         } else if (e instanceof SymbolEvent.DebugInfo d) {
             sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, Severity.INFO, d.module(), d.text(), true));
         } else if (e instanceof SymbolEvent.DuplicateSymbol d) {
@@ -408,6 +426,11 @@ final class SymbolHost implements AutoCloseable {
                     "duplicate symbol " + d.name() + " in " + d.matches().stream().map(x -> x.module() + " at " + x.address()).toList(), false));
         }
         return false;
+    }
+
+    /** One row of the symbol load log per load, whatever the Debug option: what was loaded, from where, or why not. */
+    private void logLoad(Severity severity, String module, String text) {
+        sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, severity, Optional.of(module), text, false));
     }
 
     private void publishLoading(long base, OptionalInt pct) {

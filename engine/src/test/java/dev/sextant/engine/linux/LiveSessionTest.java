@@ -137,6 +137,37 @@ class LiveSessionTest {
         }
     }
 
+    /**
+     * Libraries the dynamic linker loads after the launch stop (libc) are reported with their
+     * extent in /proc/PID/maps and their build-id (readelf's), although the link map names them by
+     * a path (/lib/…) that /proc/PID/maps spells differently (/usr/lib/…, merged /usr).
+     */
+    @Test void aLaunchedProgramsLibcHasItsSizeAndBuildId() throws Exception {
+        Path exe = NativePrograms.compile("ticker", dir);
+        try (EngineThread engine = new EngineThread()) {
+            Events events = new Events();
+            engine.addListener(events);
+            dev.sextant.engine.api.ProcessInfo info = run(engine,
+                    new Command.Launch(exe, List.of(), Optional.empty(), Map.of(), dir.resolve("ticker-libc.out")));
+            run(engine, new Command.Continue());
+            DebugEvent.ModuleLoaded libc = events.await(DebugEvent.ModuleLoaded.class, m -> m.module().path().endsWith("/libc.so.6"));
+            long base = libc.module().base().value();
+            Path real = Path.of(libc.module().path()).toRealPath();
+            long end = base;
+            for (ProcMaps.Mapping m : ProcMaps.read(info.pid().value())) {
+                if (m.path().map(p -> p.equals(real.toString())).orElse(false) && Long.compareUnsigned(m.end(), end) > 0) end = m.end();
+            }
+            assertThat(end).isGreaterThan(base);
+            assertThat(libc.module().size()).isEqualTo(end - base);
+            Process readelf = new ProcessBuilder("readelf", "-n", real.toString()).redirectErrorStream(true).start();
+            String notes = new String(readelf.getInputStream().readAllBytes());
+            readelf.waitFor();
+            String id = notes.lines().filter(l -> l.contains("Build ID:")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+            assertThat(libc.module().buildId()).contains(id);
+            run(engine, new Command.Kill());
+        }
+    }
+
     @Test void killWhileStoppedAndWhileRunningEndsTheSessionWithTheReason() throws Exception {
         Path exe = NativePrograms.compile("ticker", dir);
         try (EngineThread engine = new EngineThread()) {

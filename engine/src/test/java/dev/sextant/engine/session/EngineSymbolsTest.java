@@ -103,6 +103,28 @@ class EngineSymbolsTest {
         return Optional.ofNullable(last);
     }
 
+    @Test void theSymbolLoadLogHasARowPerLoadWithoutTheDebugOption() throws Exception {
+        EventLog log = new EventLog();
+        Set<SymbolOption> quiet = Set.copyOf(EnumSet.of(SymbolOption.DEFERRED_LOADS, SymbolOption.LOAD_LINES, SymbolOption.PREFER_LOCAL));
+        try (EngineThread engine = new EngineThread(SymbolPath.parse("own;debuglink;build-id=" + prog.buildIdRoot(), Map.of()), quiet)) {
+            engine.addListener(log);
+            engine.submit(new Command.OpenCore(prog.core(), Optional.of(prog.exe()), Optional.empty(), new Cancellation()))
+                    .get(60, TimeUnit.SECONDS);
+            log.await(DebugEvent.SymbolStatusChanged.class, e -> isExe(e.status()) && e.status().status() == SymbolStatus.LOADED, 30_000);
+            DebugEvent.SymbolLoadLogged row = log.await(DebugEvent.SymbolLoadLogged.class,
+                    l -> l.module().map(m -> m.endsWith("dupmain")).orElse(false), 30_000);
+            assertThat(row.debugInfo()).isFalse();
+            assertThat(row.text()).startsWith("symbols loaded from build-id directory").contains(prog.debugFile().toString())
+                    .contains("line info");
+            // every module whose symbols were loaded (or not) has its row
+            long settled = log.of(DebugEvent.SymbolStatusChanged.class).stream().map(DebugEvent.SymbolStatusChanged::status)
+                    .filter(st -> st.status() == SymbolStatus.LOADED || st.status() == SymbolStatus.PARTIAL || st.status() == SymbolStatus.FAILED)
+                    .map(SymbolLoadStatus::module).distinct().count();
+            long rows = log.of(DebugEvent.SymbolLoadLogged.class).stream().filter(l -> !l.debugInfo()).map(l -> l.module().orElse("")).distinct().count();
+            assertThat(rows).isGreaterThanOrEqualTo(settled).isPositive();
+        }
+    }
+
     @Test void typeOptionChangesRaiseTypeOptionsToListenersThatAskedOnly() throws Exception {
         LinkedBlockingQueue<long[]> types = new LinkedBlockingQueue<>();
         LinkedBlockingQueue<long[]> others = new LinkedBlockingQueue<>();

@@ -30,6 +30,8 @@ import javafx.scene.layout.VBox;
  */
 public final class MemoryView {
     private static final PseudoClass CHANGED = PseudoClass.getPseudoClass("changed");
+    /** A byte column's width, in pixels: two monospace digits at 14 px (17 px) and 5 px of padding each side, and room to spare. */
+    static final double BYTE_WIDTH = 34;
     private final MemoryModel model;
     private final TableView<MemoryRow> table = new TableView<>();
     private final TextField address = new TextField();
@@ -60,12 +62,14 @@ public final class MemoryView {
         table.setPlaceholder(new Label("Type an address and press Enter"));
         TableColumn<MemoryRow, String> at = new TableColumn<>("Address");
         at.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(String.format("%016x", cd.getValue().address().value())));
-        at.setPrefWidth(150);
+        at.setPrefWidth(160);
+        at.setMinWidth(160);
         table.getColumns().add(at);
         for (int i = 0; i < MemoryRow.WIDTH; i++) table.getColumns().add(byteColumn(i));
         TableColumn<MemoryRow, String> ascii = new TableColumn<>("ASCII");
         ascii.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(cd.getValue().ascii()));
-        ascii.setPrefWidth(150);
+        ascii.setPrefWidth(170);
+        ascii.setMinWidth(170);
         table.getColumns().add(ascii);
         table.getColumns().forEach(c -> c.setSortable(false));
         model.revision().addListener((o, a, b) -> table.refresh());
@@ -92,7 +96,12 @@ public final class MemoryView {
     private TableColumn<MemoryRow, MemoryRow.Cell> byteColumn(int i) {
         TableColumn<MemoryRow, MemoryRow.Cell> c = new TableColumn<>(String.format("%02x", i));
         c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(cd.getValue().cells().get(i)));
-        c.setPrefWidth(i == 7 ? 36 : 28);
+        // Wide enough for "ff" and the header "0f" at the table's font with the cell's padding (sextant.css): every
+        // column alike, none resizable below that, the gap after the eighth byte drawn by a border.
+        c.setPrefWidth(BYTE_WIDTH);
+        c.setMinWidth(BYTE_WIDTH);
+        c.setResizable(false);
+        c.getStyleClass().add(i == 7 ? "byte-column-half" : "byte-column");
         c.setCellFactory(col -> new TableCell<>() {
             @Override protected void updateItem(MemoryRow.Cell cell, boolean empty) {
                 super.updateItem(cell, empty);

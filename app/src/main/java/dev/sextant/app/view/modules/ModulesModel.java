@@ -25,6 +25,8 @@ public final class ModulesModel {
     private final Map<String, SymbolLoadStatus> symbolStates = new HashMap<>();   // by base, also for rows not reported yet
     private final Map<String, Integer> rowByBase = new HashMap<>();
     private final Map<String, Integer> addedByBase = new HashMap<>();    // rows of this batch not yet in the table
+    private final Map<String, Integer> unloadedByPath = new HashMap<>();   // rows of unloaded modules, by path
+    private int unloaded;                                                  // how many rows say "unloaded"
     private long stopId = -1;
 
     public ObservableList<ModuleRow> rows() { return readOnly; }
@@ -42,6 +44,8 @@ public final class ModulesModel {
                 rows.clear();
                 rowByBase.clear();
                 symbolStates.clear();
+                unloadedByPath.clear();
+                unloaded = 0;
             } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() >= stopId) {
                 ModuleRow r = row(m.module());
                 // A live target reports its first modules twice: from /proc/PID/maps when it is
@@ -52,8 +56,11 @@ public final class ModulesModel {
                     added.set(pending, merged(added.get(pending), r));
                 } else {
                     Integer i = rowByBase.get(r.base());
+                    int gone = i == null || rows.get(i).symbols().equals("unloaded") ? unloadedRow(r.path()) : -1;
                     if (i != null && !rows.get(i).symbols().equals("unloaded")) {
                         rows.set(i, merged(rows.get(i), r));
+                    } else if (gone >= 0) {
+                        reuse(gone, r);
                     } else {
                         addedByBase.put(r.base(), added.size());
                         added.add(r);
@@ -68,9 +75,12 @@ public final class ModulesModel {
                     ModuleRow r = rows.get(i);
                     if (r.base().equals(base) && !r.symbols().equals("unloaded")) {
                         rows.set(i, r.withSymbols("unloaded"));
+                        if (!r.path().isEmpty()) unloadedByPath.put(r.path(), i);
+                        unloaded++;
                         break;
                     }
                 }
+                trimUnloaded();
             } else if (e instanceof DebugEvent.TargetClosed) {
                 added.clear();
                 addedByBase.clear();
@@ -78,6 +88,8 @@ public final class ModulesModel {
                 rows.clear();
                 rowByBase.clear();
                 symbolStates.clear();
+                unloadedByPath.clear();
+                unloaded = 0;
             }
         }
         addRows(added);
@@ -92,6 +104,48 @@ public final class ModulesModel {
             if (i != null && rows.get(i).setSymbolState(c.getValue())) updated[n++] = i;
         }
         rows.updated(java.util.Arrays.stream(updated, 0, n).sorted().toArray());
+    }
+
+    /** How many rows of modules no longer loaded are kept (the oldest go first): a long session's dlopen/dlclose stays bounded. */
+    public static final int UNLOADED_LIMIT = 64;
+
+    /** The row of an unloaded module with this path, which a new load of the same file takes over; -1 if none. */
+    private int unloadedRow(String path) {
+        Integer i = path.isEmpty() ? null : unloadedByPath.get(path);
+        if (i == null || i >= rows.size() || !rows.get(i).symbols().equals("unloaded") || !rows.get(i).path().equals(path)) return -1;
+        return i;
+    }
+
+    /** The module loaded again: its row of the last load shows this load (one row per file, not one per dlopen). */
+    private void reuse(int index, ModuleRow r) {
+        ModuleRow old = rows.get(index);
+        if (Integer.valueOf(index).equals(rowByBase.get(old.base()))) rowByBase.remove(old.base());
+        unloadedByPath.remove(old.path());
+        unloaded--;
+        rowByBase.put(r.base(), index);
+        SymbolLoadStatus known = symbolStates.get(r.base());
+        if (known != null) r.setSymbolState(known);
+        rows.set(index, r);
+    }
+
+    /** Drops the oldest unloaded rows beyond the limit (O(rows), only when over it: a storm of new modules costs nothing here). */
+    private void trimUnloaded() {
+        if (unloaded <= UNLOADED_LIMIT) return;
+        for (int i = 0; i < rows.size() && unloaded > UNLOADED_LIMIT; ) {
+            if (rows.get(i).symbols().equals("unloaded")) {
+                rows.remove(i);
+                unloaded--;
+            } else {
+                i++;
+            }
+        }
+        rowByBase.clear();
+        unloadedByPath.clear();
+        for (int i = 0; i < rows.size(); i++) {
+            ModuleRow r = rows.get(i);
+            if (!r.symbols().equals("unloaded") || !rowByBase.containsKey(r.base())) rowByBase.put(r.base(), i);
+            if (r.symbols().equals("unloaded") && !r.path().isEmpty()) unloadedByPath.put(r.path(), i);
+        }
     }
 
     /** The row already shown, with the fields it lacked taken from a second report of the same module. */

@@ -40,18 +40,20 @@ public final class RegistersModel {
                 byThread.clear();
                 rows.clear();
                 for (ThreadInfo t : o.threads()) {
-                    byThread.put(t.tid(), t.registers().registers().stream().map(RegistersModel::row).toList());
+                    byThread.put(t.tid(), inOrder(t.registers().registers().stream().map(RegistersModel::row).toList()));
                 }
+                // Threads may have chosen its first thread in this very batch, before these registers were known.
+                if (selected != null) rows.setAll(byThread.getOrDefault(selected, List.of()));
             } else if (e instanceof DebugEvent.ThreadsRefreshed r) {
                 // After a step or a stop, a register whose value differs from the last stop is marked changed.
                 for (ThreadInfo t : r.threads()) {
                     Map<String, String> before = new HashMap<>();
                     for (RegisterRow old : byThread.getOrDefault(t.tid(), List.of())) before.put(old.name(), old.hex());
-                    byThread.put(t.tid(), t.registers().registers().stream().map(x -> {
+                    byThread.put(t.tid(), inOrder(t.registers().registers().stream().map(x -> {
                         RegisterRow row = row(x);
                         boolean changed = before.containsKey(row.name()) && !before.get(row.name()).equals(row.hex());
                         return new RegisterRow(row.name(), row.hex(), row.decimal(), changed);
-                    }).toList());
+                    }).toList()));
                 }
                 if (selected != null) rows.setAll(byThread.getOrDefault(selected, List.of()));
             } else if (e instanceof DebugEvent.TargetClosed) {
@@ -66,6 +68,25 @@ public final class RegistersModel {
                 }
             }
         }
+    }
+
+    /**
+     * x86's registers in the order gdb's {@code info registers} uses (rax first, then r8–r15, rip,
+     * eflags); others after, as they came. Other architectures keep the order of their ABI as the
+     * engine gives it (s390's and arm's r8–r15 are not x86's).
+     */
+    private static final List<String> ORDER = List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+            "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs",
+            "fs_base", "gs_base", "eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip");
+
+    static List<RegisterRow> inOrder(List<RegisterRow> rows) {
+        if (rows.stream().noneMatch(r -> r.name().equals("rax") || r.name().equals("eax"))) return rows;
+        List<RegisterRow> out = new java.util.ArrayList<>(rows);
+        out.sort(java.util.Comparator.comparingInt(r -> {
+            int i = ORDER.indexOf(r.name());
+            return i >= 0 ? i : ORDER.size();
+        }));
+        return out;
     }
 
     private static RegisterRow row(Register r) {

@@ -18,6 +18,7 @@ public final class CallStackView {
         TableColumn<FrameRow, Boolean> kind = kit.column("", FrameRow::inline, 28);
         kind.setSortable(false);
         kind.setMinWidth(30);
+        kind.setGraphic(Icon.STACK_FRAME.graphic());     // the header of the frame-kind column (physical or inlined)
         kind.setCellFactory(c -> new TableCell<>() {
             @Override protected void updateItem(Boolean inline, boolean empty) {
                 super.updateItem(inline, empty);

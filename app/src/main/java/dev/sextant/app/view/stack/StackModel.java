@@ -59,8 +59,7 @@ public final class StackModel {
     }
 
     private static FrameRow row(StackFrame f) {
-        return new FrameRow(f.index(), f.pc().toString(), f.function().orElse("??") + (f.function().isPresent() && f.offset() != 0
-                ? "+0x" + Long.toHexString(f.offset()) : ""), f.module().orElse(""), f.sourceLine().orElse(""), f.inline(),
+        return new FrameRow(f.index(), f.pc().toString(), f.location(), f.module().orElse(""), f.sourceLine().orElse(""), f.inline(),
                 switch (f.source()) {
                     case REGISTERS -> "registers";
                     case CFI -> "CFI";

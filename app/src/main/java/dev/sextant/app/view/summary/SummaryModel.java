@@ -1,11 +1,15 @@
 package dev.sextant.app.view.summary;
 
 import dev.sextant.app.view.FxThread;
+import dev.sextant.engine.api.CrashMetadata;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.ThreadInfo;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -21,6 +25,7 @@ public final class SummaryModel {
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private long stopId = -1;
     private Tid stoppedTid;   // the thread that stopped a live target last
+    private final java.util.Set<Tid> threads = new java.util.HashSet<>();   // as Threads lists them: created and exited while running too
 
     public ReadOnlyObjectProperty<Summary> summary() { return summary.getReadOnlyProperty(); }
 
@@ -28,11 +33,14 @@ public final class SummaryModel {
 
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
+        boolean counted = false;     // threads came or went while running: the count once per batch
         for (DebugEvent e : batch) {
             if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
                 stoppedTid = null;
                 diagnostics.clear();
+                threads.clear();
+                o.threads().forEach(t -> threads.add(t.tid()));
                 var p = o.process();
                 String crashed = o.threads().stream().filter(ThreadInfo::crashed).findFirst()
                         .map(t -> t.tid() + t.name().map(n -> " \"" + n + "\"").orElse("")).orElse("none");
@@ -41,7 +49,7 @@ public final class SummaryModel {
                         p.commandLine(), p.executable().orElse("unknown"),
                         o.signal().map(s -> s.name() + " — " + s.codeName()).orElse("none"),
                         o.signal().flatMap(s -> s.faultAddress()).map(Object::toString).orElse("—"),
-                        crashed, o.threads().size(), ""));
+                        crashed, o.threads().size(), o.format().startsWith("live") ? "Linux, " + p.arch() : ""));
             } else if (e instanceof DebugEvent.CrashMetadataRead m && m.stopId() == stopId) {
                 summary.set(summary.get().withRecorded(recorded(m.metadata())));
             } else if (e instanceof DebugEvent.CrashSummarized c && c.stopId() == stopId) {
@@ -76,7 +84,13 @@ public final class SummaryModel {
                 }
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), why,
                         address, p.tid().toString(), old.threads(), old.system()));
+            } else if (e instanceof DebugEvent.ThreadCreated c && c.stopId() >= stopId && threads.add(c.tid())) {
+                counted = true;
+            } else if (e instanceof DebugEvent.ThreadExited x && x.stopId() >= stopId && threads.remove(x.tid())) {
+                counted = true;
             } else if (e instanceof DebugEvent.ThreadsRefreshed t && t.stopId() >= stopId && !summary.get().file().isEmpty()) {
+                threads.clear();
+                t.threads().forEach(x -> threads.add(x.tid()));
                 Summary old = summary.get();
                 String stopped = stoppedTid == null ? old.crashedThread() : t.threads().stream()
                         .filter(x -> x.tid().equals(stoppedTid)).findFirst()
@@ -86,7 +100,7 @@ public final class SummaryModel {
             } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId && !summary.get().file().isEmpty()) {
                 Summary old = summary.get();
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), "running",
-                        "—", "none (running)", old.threads(), old.system()));
+                        "—", "— (running)", threads.size(), old.system()));
             } else if (e instanceof DebugEvent.DiagnosticReported d && d.stopId() == stopId) {
                 diagnostics.add(d.diagnostic());
             } else if (e instanceof DebugEvent.TargetClosed) {
@@ -94,16 +108,23 @@ public final class SummaryModel {
                 diagnostics.clear();
             }
         }
+        if (counted) recount();
     }
 
-    private static final java.time.format.DateTimeFormatter TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+    private void recount() {
+        Summary old = summary.get();
+        if (old.file().isEmpty()) return;
+        summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), old.signal(),
+                old.address(), old.crashedThread(), threads.size(), old.system(), old.recorded()));
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** {@code "2026-05-28 00:03:00 UTC by systemd-coredump (xattr): pid 812, uid 1000, host build-7, boot 0123…"}. */
-    static String recorded(dev.sextant.engine.api.CrashMetadata m) {
+    static String recorded(CrashMetadata m) {
         StringBuilder sb = new StringBuilder(m.time().map(TIME::format).orElse("time unknown"));
         sb.append(" by systemd-coredump (").append(m.source()).append(')');
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         m.pid().ifPresent(p -> parts.add("pid " + p));
         m.uid().ifPresent(u -> parts.add("uid " + u));
         m.hostname().ifPresent(h -> parts.add("host " + h));

@@ -10,11 +10,13 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /** The crash summary: signal, address, crashing thread, executable; and the problems met reading the dump. */
 public final class SummaryView {
-    private final VBox node;
+    private final Label title;
+    private final VBox details;
 
     public SummaryView(SummaryModel model) {
         GridPane grid = new GridPane();
@@ -34,7 +36,7 @@ public final class SummaryView {
             n.visibleProperty().bind(Bindings.createBooleanBinding(() -> !model.summary().get().recorded().isEmpty(), model.summary()));
             n.managedProperty().bind(n.visibleProperty());
         });
-        Label title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
+        title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
         title.setId("summary-title");
         title.getStyleClass().add("title-4");
         title.setGraphic(Icon.SIGNAL.graphic(20));
@@ -57,9 +59,9 @@ public final class SummaryView {
                 problems.getChildren().add(l);
             }
         });
-        node = new VBox(6, title, grid, problems);
-        node.getStyleClass().add("summary");
-        node.setStyle("-fx-padding: 8 10 8 10;");
+        details = new VBox(6, grid, problems);
+        details.getStyleClass().add("summary");
+        details.setStyle("-fx-padding: 0 10 6 34;");
     }
 
     /** {@code name} may be "for dumps|for live processes". */
@@ -71,7 +73,7 @@ public final class SummaryView {
                     () -> model.summary().get().format().startsWith("live") ? names[1] : names[0], model.summary()));
         }
         k.getStyleClass().add("text-muted");
-        k.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);     // a long value must not squeeze the names to "…"
+        k.setMinWidth(Region.USE_PREF_SIZE);     // a long value must not squeeze the names to "…"
         Label v = new Label();
         v.setId(id);
         v.textProperty().bind(Bindings.createStringBinding(() -> value.apply(model.summary().get()), model.summary()));
@@ -79,5 +81,9 @@ public final class SummaryView {
         grid.add(new HBox(v), 1, r);
     }
 
-    public Node node() { return node; }
+    /** The headline ("SIGSEGV in 4242 (crash)"), shown when the summary is folded too. */
+    public Label title() { return title; }
+
+    /** Signal, address, threads, executable, …, and the problems met reading the target. */
+    public Node details() { return details; }
 }

@@ -61,6 +61,7 @@ public final class SymbolSearchView {
         }
         long id = ++searches;
         if (text.matches("(?i)0x[0-9a-f]{1,16}")) {                 // an address: ln, not x
+            hits.clear();                                        // the results of the last pattern are not this address's
             status.setText("Looking up " + text + "…");
             FxThread.whenDone(engine.submit(new Command.DescribeAddress(Address.of(Long.parseUnsignedLong(text.substring(2), 16)))),
                     what -> { if (id == searches) status.setText(what); },

@@ -34,12 +34,16 @@ public final class TableKit<R> {
     private final FilteredList<R> filtered;
     private final Label count = new Label();
     private final VBox node;
+    private final ColumnFitter<R> fitter;
+    /** Columns grow to their text up to this width (px); longer text (paths, long C++ names) is elided, whole in the tooltip-less copy. */
+    static final double FIT_MAX = 420;
 
     public TableKit(String id, ObservableList<R> rows, Function<R, String> searchText) {
         filtered = new FilteredList<>(rows, r -> true);
         SortedList<R> sorted = new SortedList<>(filtered);
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
+        fitter = new ColumnFitter<>(table);
         table.setId(id + "-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
@@ -86,6 +90,8 @@ public final class TableKit<R> {
         TableColumn<R, V> c = new TableColumn<>(title);
         c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
         c.setPrefWidth(prefWidth);
+        fitter.header(c);
+        fitter.fit(c, FIT_MAX);
         table.getColumns().add(c);
         return c;
     }
@@ -98,9 +104,14 @@ public final class TableKit<R> {
         TableColumn<R, V> c = new TableColumn<>(title);
         c.setCellValueFactory(cd -> value.apply(cd.getValue()));
         c.setPrefWidth(prefWidth);
+        fitter.header(c);
+        fitter.fit(c, FIT_MAX);
         table.getColumns().add(c);
         return c;
     }
+
+    /** Widens {@code column} as rows arrive so that its text is never elided (up to {@code max} px; see {@link ColumnFitter}). */
+    public void fit(TableColumn<R, ?> column, double max) { fitter.fit(column, max); }
 
     /** Adds an action on the selected row to the table's context menu. */
     public void addRowAction(String text, javafx.scene.Node graphic, java.util.function.Consumer<R> action) {

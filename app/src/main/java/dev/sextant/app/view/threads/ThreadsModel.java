@@ -20,6 +20,7 @@ public final class ThreadsModel {
     private final Map<Tid, Integer> index = new HashMap<>();
     private long stopId = -1;
     private Tid stoppedThread;
+    private boolean stoppedBySignal;   // a signal that stops for good (SIGSEGV…), not a breakpoint, step or break
 
     public ObservableList<ThreadRow> rows() { return readOnly; }
 
@@ -35,10 +36,11 @@ public final class ThreadsModel {
                 rows.setAll(fresh);
             } else if (e instanceof DebugEvent.ProcessStopped p && p.stopId() >= stopId) {
                 stoppedThread = p.tid();
+                stoppedBySignal = p.reason() instanceof dev.sextant.engine.api.StopReason.SignalReceived g && crashSignal(g.signal().number());
             } else if (e instanceof DebugEvent.ThreadsRefreshed r && r.stopId() >= stopId) {
                 // The thread that stopped the process comes first and is marked, as a crashed one is in a dump.
                 List<ThreadRow> fresh = new ArrayList<>();
-                for (ThreadInfo t : r.threads()) if (t.tid().equals(stoppedThread)) fresh.add(marked(row(t)));
+                for (ThreadInfo t : r.threads()) if (t.tid().equals(stoppedThread)) fresh.add(marked(row(t), stoppedBySignal));
                 for (ThreadInfo t : r.threads()) if (!t.tid().equals(stoppedThread)) fresh.add(row(t));
                 reindex(fresh);
                 rows.setAll(fresh);
@@ -51,7 +53,7 @@ public final class ThreadsModel {
             } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId) {
                 for (int i = 0; i < rows.size(); i++) {
                     ThreadRow o = rows.get(i);
-                    rows.set(i, new ThreadRow(o.tid(), o.name(), false, "", "", "", 0, "running"));
+                    rows.set(i, new ThreadRow(o.tid(), o.name(), false, "", "", "", 0, "running", false));
                 }
             } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
                 Integer i = index.get(s.stack().tid());
@@ -61,7 +63,7 @@ public final class ThreadsModel {
                 String loc = frames.isEmpty() ? "" : frames.get(0).location();
                 String src = frames.isEmpty() ? "" : frames.get(0).sourceLine().orElse("");
                 int physical = (int) frames.stream().filter(f -> !f.inline()).count();
-                rows.set(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped"));
+                rows.set(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped", old.stopped()));
             } else if (e instanceof DebugEvent.TargetClosed) {
                 rows.clear();
                 index.clear();
@@ -69,8 +71,16 @@ public final class ThreadsModel {
         }
     }
 
-    private static ThreadRow marked(ThreadRow r) {
-        return new ThreadRow(r.tid(), r.name(), true, r.signal(), r.location(), r.source(), r.frames(), r.state());
+    private static ThreadRow marked(ThreadRow r, boolean crashed) {
+        return new ThreadRow(r.tid(), r.name(), crashed, r.signal(), r.location(), r.source(), r.frames(), r.state(), true);
+    }
+
+    /** Signals that end a process when delivered (SIGSEGV, SIGABRT, …): the thread that took one crashed. */
+    private static boolean crashSignal(int signo) {
+        return switch (signo) {
+            case 4, 5, 6, 7, 8, 11, 31 -> signo != 5;         // SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS (not SIGTRAP)
+            default -> false;
+        };
     }
 
     private void reindex(List<ThreadRow> list) {

@@ -15,12 +15,14 @@ public final class ThreadsView {
 
     public ThreadsView(ThreadsModel model, Consumer<Tid> onSelect) {
         kit = new TableKit<>("threads", model.rows(), ThreadRow::searchText);
-        TableColumn<ThreadRow, Boolean> mark = kit.column("", ThreadRow::crashed, 28);
+        TableColumn<ThreadRow, ThreadRow> mark = kit.column("", r -> r, 28);
         mark.setSortable(false);
+        mark.setGraphic(Icon.THREAD.graphic());          // a header for the marker column: the crashed or stopped thread
         mark.setCellFactory(c -> new TableCell<>() {
-            @Override protected void updateItem(Boolean crashed, boolean empty) {
-                super.updateItem(crashed, empty);
-                setGraphic(!empty && Boolean.TRUE.equals(crashed) ? Icon.CRASHED_THREAD.graphic() : null);
+            @Override protected void updateItem(ThreadRow row, boolean empty) {
+                super.updateItem(row, empty);
+                setGraphic(empty || row == null ? null : row.crashed() ? Icon.CRASHED_THREAD.graphic()
+                        : row.stopped() ? Icon.STOPPED_THREAD.graphic() : null);
                 setText(null);
             }
         });

@@ -17,6 +17,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -92,6 +93,8 @@ public final class UnwindTablesView {
         HBox bar = new HBox(6, Icon.UNWIND_TABLE.graphic(), address, progress, cancel, status);
         bar.setAlignment(Pos.CENTER_LEFT);
         address.setPrefWidth(220);
+        address.setMinWidth(Region.USE_PREF_SIZE);       // a long status elides, the box keeps its width
+        status.setMinWidth(0);
         HBox.setHgrow(status, Priority.ALWAYS);
         VBox middle = new VBox(4, bar, entries.node());
         VBox.setVgrow(entries.node(), Priority.ALWAYS);

@@ -58,6 +58,11 @@ class BindGuiTest extends WindowTest {
             assertThat(t.getChildren()).extracting(p -> p.getValue().name()).contains("foo");
         });
 
+        // the count says as many libraries as the tree lists (each once, however many objects need it)
+        long listed = top.stream().filter(t -> t.getValue().kind() == BindNode.Kind.MODULE && !t.getValue().name().startsWith("(")).count();
+        javafx.scene.control.Label counts = robot.lookup("#bind-counts").queryAs(javafx.scene.control.Label.class);
+        assertThat(counts.getText()).startsWith(listed + " libraries, ");
+
         robot.clickOn("#bind-filter").write("going");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(tree.getRoot().getChildren()).hasSize(1);

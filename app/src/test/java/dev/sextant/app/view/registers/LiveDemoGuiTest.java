@@ -32,6 +32,12 @@ class LiveDemoGuiTest extends WindowTest {
         waitFor("a LOADS notification for the plugin", () -> log.getItems().stream()
                 .anyMatch(r -> r.flags().equals("LOADS") && r.argument().contains("libsextant-demo-plugin.so")));
 
+        // Running: the summary counts the threads the Threads table lists (not the one of the launch stop).
+        TableView<dev.sextant.app.view.threads.ThreadRow> threads = robot.lookup("#threads-table").queryTableView();
+        Label summaryThread = robot.lookup("#summary-thread").queryAs(Label.class);
+        waitFor("the summary to count the running threads", () -> threads.getItems().size() > 1
+                && summaryThread.getText().equals("— (running)   (" + threads.getItems().size() + " threads)"));
+
         robot.interact(() -> window.debug().breakpoint("process_order"));
         TableView<FrameRow> stack = robot.lookup("#stack-table").queryTableView();
         waitFor("the breakpoint stop and its stack", () -> !stack.getItems().isEmpty()
@@ -39,8 +45,8 @@ class LiveDemoGuiTest extends WindowTest {
         assertThat(window.status().text()).contains("hit breakpoint 1");
         // The summary follows the stop: the thread that hit the breakpoint (the demo's "orders" thread,
         // not the main thread the launch stopped in), why, and the threads there are now.
-        TableView<dev.sextant.app.view.threads.ThreadRow> threads = robot.lookup("#threads-table").queryTableView();
-        waitFor("the threads after the stop", () -> threads.getItems().size() > 1 && threads.getItems().get(0).crashed());
+        waitFor("the threads after the stop", () -> threads.getItems().size() > 1 && threads.getItems().get(0).stopped());
+        assertThat(threads.getItems().get(0).crashed()).as("a breakpoint stop is no crash").isFalse();
         String stoppedTid = String.valueOf(threads.getItems().get(0).tid());
         waitFor("the summary of the stop", () -> robot.lookup("#summary-thread").queryAs(Label.class).getText()
                 .startsWith(stoppedTid + " \"orders\""));
@@ -60,6 +66,7 @@ class LiveDemoGuiTest extends WindowTest {
 
         robot.clickOn("Registers");
         TableView<RegisterRow> regs = robot.lookup("#registers-table").queryTableView();
+        assertThat(regs.getItems().stream().limit(4).map(RegisterRow::name)).as("as gdb lists them").containsExactly("rax", "rbx", "rcx", "rdx");
         String ripBefore = regs.getItems().stream().filter(r -> r.name().equals("rip")).findFirst().orElseThrow().hex();
         robot.press(KeyCode.F10).release(KeyCode.F10);
         waitFor("the step to complete", () -> window.status().text().contains("stepped to"));

@@ -120,6 +120,8 @@ class OpenCoreGuiTest extends WindowTest {
         Path text = Files.writeString(dir.resolve("text-" + System.nanoTime() + ".core"), "not a core\n".repeat(20));
         assertThat(open(robot, text)).isNull();
         assertThat(n.getText()).startsWith(text + ": not a dump Sextant reads").contains("ELF core files").contains("minidumps");
+        // the banner goes by itself: it does not stay over the window until closed
+        waitFor("the notification to go", 30, () -> !n.isShowing());
 
         DumpReport ok = open(robot, core);
         assertThat(ok).isNotNull();
@@ -149,6 +151,7 @@ class OpenCoreGuiTest extends WindowTest {
         robot.clickOn("#symbolsearch-pattern").eraseText(6).write(at).type(KeyCode.ENTER);
         waitFor("the address lookup", () -> robot.lookup("#symbolsearch-status").queryAs(Label.class).getText().startsWith(at + ": "));
         assertThat(robot.lookup("#symbolsearch-status").queryAs(Label.class).getText()).contains("crash!level3+0x4 at ").contains("crash.c:");
+        assertThat(hits.getItems()).as("the pattern's results are gone: they are not what is at the address").isEmpty();
         // a pattern that matches nothing says so, and the window stays usable
         robot.clickOn("#symbolsearch-pattern").eraseText(at.length()).write("no_such_symbol_xyz").type(KeyCode.ENTER);
         waitFor("the empty result", () -> robot.lookup("#symbolsearch-status").queryAs(Label.class).getText().startsWith("No symbol matches"));

@@ -261,6 +261,11 @@ public final class Dwfl implements AutoCloseable {
         return threadState != null && FrameRegisters.AVAILABLE;
     }
 
+    /** Whether this libdw has {@code dwfl_frame_reg} (elfutils 0.188): an unwound frame's registers can be read. */
+    public static boolean frameRegistersAvailable() {
+        return FrameRegisters.AVAILABLE;
+    }
+
     /**
      * Walks every thread ({@code dwfl_getthreads}, {@code dwfl_thread_getframes}) in libdwfl's order,
      * handing each frame to {@code walk}. A {@link FrameWalk.Next.Restart} cuts the walk and starts it
@@ -275,6 +280,31 @@ public final class Dwfl implements AutoCloseable {
         int e = LibDw.dwfl_errno();
         String msg = LibDw.dwfl_errmsg(e);
         return new NativeCallException(call, e, msg == null ? "unknown libdwfl error" : msg);
+    }
+
+    /**
+     * Why a walk stopped, in words a user can act on, with libdwfl's own message after it:
+     * {@code dwfl_errmsg} says "Callback returned failure" when a memory read failed (the dump does
+     * not hold the stack the next frame needs) and "invalid operation" / "No DWARF information
+     * found" when there is no usable unwind information for the last frame's code.
+     */
+    static String explainStop(String message, java.util.OptionalLong lastPc) {
+        String m = message == null ? "unknown error" : message;
+        String at = lastPc.isPresent() ? " after 0x" + Long.toHexString(lastPc.getAsLong()) : "";
+        String lower = m.toLowerCase(java.util.Locale.ROOT);
+        String plain;
+        if (lower.contains("callback returned failure")) {
+            plain = "the unwinder needed memory that cannot be read" + at + " (stack or saved registers outside the dump's memory: a"
+                    + " truncated or filtered core, or a corrupt stack pointer)";
+        } else if (lower.contains("invalid operation") || lower.contains("no dwarf information") || lower.contains("no cfi")) {
+            plain = "no unwind information for the code" + at + " (no CFI in its module, or an expression the unwinder cannot"
+                    + " evaluate), and the frame pointer gave no caller";
+        } else if (lower.contains("invalid register")) {
+            plain = "the unwind information" + at + " names a register the dump does not hold";
+        } else {
+            return "the walk stopped" + at + ": " + m;
+        }
+        return plain + " (libdwfl: " + m + ")";
     }
 
     private static boolean is64(Pointer elf) {

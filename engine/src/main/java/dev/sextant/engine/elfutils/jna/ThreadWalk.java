@@ -3,6 +3,7 @@ package dev.sextant.engine.elfutils.jna;
 import com.sun.jna.Pointer;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** One {@link Dwfl#walkThreads} run: libdwfl's thread and frame callbacks, and the restarts a {@link FrameWalk} asks for. */
 final class ThreadWalk {
@@ -13,6 +14,7 @@ final class ThreadWalk {
     private final byte[] isAct = new byte[1];
     private Map<Integer, Long> restart;
     private boolean firstOfRestart;
+    private OptionalLong lastPc = OptionalLong.empty();
 
     ThreadWalk(Dwfl session, FrameWalk walk, ThreadState state) {
         this.session = session;
@@ -28,6 +30,7 @@ final class ThreadWalk {
         // A walk restarted from a stepped caller begins at a return address, which libdwfl takes for an exact pc.
         boolean act = isAct[0] != 0 && !firstOfRestart;
         firstOfRestart = false;
+        lastPc = OptionalLong.of(pc[0]);
         FrameWalk.Next next = walk.frame(pc[0], act, r -> FrameRegisters.read(frame, r));
         if (next instanceof FrameWalk.Next.Restart r && state != null && FrameRegisters.AVAILABLE) {
             restart = r.registers();
@@ -40,6 +43,7 @@ final class ThreadWalk {
         if (walk.cancelled()) return LibDw.DWARF_CB_ABORT;
         walk.thread(LibDw.dwfl_thread_tid(thread));
         restart = null;
+        lastPc = OptionalLong.empty();
         int rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
         while (restart != null && !walk.cancelled()) {
             state.restartRegisters = restart;
@@ -51,7 +55,7 @@ final class ThreadWalk {
                 state.restartRegisters = null;
             }
         }
-        walk.threadEnd(rc < 0 ? Optional.ofNullable(LibDw.dwfl_errmsg(LibDw.dwfl_errno())) : Optional.empty());
+        walk.threadEnd(rc < 0 ? Optional.of(Dwfl.explainStop(LibDw.dwfl_errmsg(LibDw.dwfl_errno()), lastPc)) : Optional.empty());
         return LibDw.DWARF_CB_OK;
     }
 

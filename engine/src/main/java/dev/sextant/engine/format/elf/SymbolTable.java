@@ -196,4 +196,21 @@ public final class SymbolTable {
         }
         return Optional.empty();
     }
+
+    /** Every function symbol, by address (then larger first): a disassembler's list of functions. */
+    public List<Symbol> functions() {
+        List<Symbol> out = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) out.add(symbol(i));
+        return out;
+    }
+
+    /** The function symbols called {@code name} (a file may define a local name twice), by address. */
+    public List<Symbol> named(String name) {
+        List<Symbol> out = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            Symbol s = symbol(i);
+            if (s.name().equals(name)) out.add(s);
+        }
+        return out;
+    }
 }

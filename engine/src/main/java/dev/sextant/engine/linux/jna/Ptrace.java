@@ -124,6 +124,27 @@ public final class Ptrace {
         check("ptrace(PTRACE_POKEDATA) at 0x" + Long.toHexString(addr), LibC.ptrace(LibC.PTRACE_POKEDATA, tid, addr, word));
     }
 
+    /** {@code offsetof(struct user, u_debugreg)} on x86-64: DR0..DR7 are the eight words from here. */
+    public static final long USER_DEBUGREG_OFFSET = 848;
+    /** si_code of a hardware breakpoint or watchpoint trap. */
+    public static final int TRAP_HWBKPT = 4;
+
+    /** PTRACE_PEEKUSER of debug register {@code n} (0-7) of a stopped thread. */
+    public static long peekDebugRegister(int tid, int n) {
+        Native.setLastError(0);
+        long v = LibC.ptrace(LibC.PTRACE_PEEKUSER, tid, USER_DEBUGREG_OFFSET + 8L * n, 0L);
+        if (v == -1) {
+            int e = Native.getLastError();
+            if (e != 0) throw error("ptrace(PTRACE_PEEKUSER, u_debugreg[" + n + "])", e);
+        }
+        return v;
+    }
+
+    /** PTRACE_POKEUSER of debug register {@code n} (0-7) of a stopped thread; the kernel checks the address and DR7's bits (EINVAL). */
+    public static void pokeDebugRegister(int tid, int n, long value) {
+        check("ptrace(PTRACE_POKEUSER, u_debugreg[" + n + "])", LibC.ptrace(LibC.PTRACE_POKEUSER, tid, USER_DEBUGREG_OFFSET + 8L * n, value));
+    }
+
     public static SigInfo sigInfo(int tid) {
         byte[] si = new byte[LibC.SIGINFO_SIZE];
         check("ptrace(PTRACE_GETSIGINFO)", LibC.ptrace(LibC.PTRACE_GETSIGINFO, tid, 0, si));

@@ -1,0 +1,75 @@
+package dev.sextant.app.cli;
+
+import dev.sextant.engine.api.Command.Evaluate;
+import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.format.json.JsonOut;
+import dev.sextant.engine.session.EngineThread;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sextant eval EXPR}: one C expression's value in a frame, as gdb's {@code print} shows it. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Print the value of a C expression in a frame of a core file or a running process, and exit.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:printed", "1:the expression has an error (printed)", "2:the core or process could not be read"})
+public final class EvalCommand implements Callable<Integer> {
+    @Mixin StateSource source = new StateSource();
+
+    @Option(names = "--thread", paramLabel = "TID", description = "the thread (default: the crashed or stopped one)")
+    Integer thread;
+
+    @Option(names = "--frame", paramLabel = "N", description = "the frame (default 0, the innermost)")
+    Integer frame;
+
+    @Option(names = "--json", description = "print the value as JSON (as one variable of `locals --json`)")
+    boolean json;
+
+    @Parameters(arity = "1", paramLabel = "EXPR", description = "a C expression: p->next->name, a[i] + 1, *(int *) 0x601040, ...")
+    String expression;
+
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() {
+        PrintWriter err = spec != null ? spec.commandLine().getErr()
+                : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Variable v;
+        try (EngineThread engine = new EngineThread()) {
+            try {
+                source.open(engine);
+                v = engine.submit(new Evaluate(Optional.ofNullable(thread).map(Tid::new),
+                        frame == null ? OptionalInt.empty() : OptionalInt.of(frame), expression)).get();
+            } catch (ExecutionException e) {
+                err.println("sextant: " + LocalsCommand.message(e));
+                return 2;
+            } finally {
+                source.release(engine);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 2;
+        }
+        if (json) {
+            JsonOut j = new JsonOut();
+            LocalsReport.variable(j, v);
+            System.out.println(j.text());
+        } else if (v.error().isEmpty()) {
+            System.out.println(v.value());
+        }
+        if (v.error().isPresent()) {
+            err.println("sextant: " + v.error().get());
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.sextant.engine.code;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.Instruction;
+import dev.sextant.engine.code.jna.Capstone;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/**
+ * Turns bytes into {@link Instruction}s with Capstone (x86-64, Intel syntax) and writes them as
+ * {@code objdump -d -M intel} does: operands without blanks after commas or around {@code +}/{@code -},
+ * numbers in hex, {@code QWORD PTR}; a byte that starts no valid instruction is {@code (bad)} and
+ * decoding goes on at the next byte, as objdump does. Direct branch and call targets and
+ * {@code rip}-relative operands are named through {@link CodeSymbols}. One owner thread.
+ */
+public final class Disassembler implements AutoCloseable {
+    private final Capstone capstone;
+
+    public Disassembler() { this.capstone = Capstone.openX86_64(); }
+
+    /** Why disassembly cannot work on this machine (Capstone missing), or empty. */
+    public static Optional<String> unavailableReason() { return Capstone.unavailableReason(); }
+
+    /**
+     * Decodes {@code code[0, length)} lying at {@code address}, at most {@code max} instructions;
+     * {@code source} gives an instruction's source line (or nothing).
+     */
+    public List<Instruction> decode(byte[] code, int length, long address, int max, CodeSymbols symbols,
+                                    LongFunction<Optional<String>> source) {
+        List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, length / 3 + 1));
+        capstone.load(code, length);
+        int offset = 0;
+        while (offset < length && decoded.size() < max) {
+            offset = capstone.decodeFrom(offset, address, max, decoded);
+            if (offset < length && decoded.size() < max) {      // Capstone stopped: an encoding it does not know, or a bad byte
+                Capstone.Decoded missing = ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset);
+                decoded.add(missing);
+                offset += missing.size();
+            }
+        }
+        List<Instruction> out = new ArrayList<>(decoded.size());
+        for (Capstone.Decoded d : ObjdumpSpelling.respell(decoded, code, address)) {
+            out.add(instruction(code, (int) (d.address() - address), d, symbols, source));
+        }
+        return out;
+    }
+
+    private static Instruction instruction(byte[] code, int offset, Capstone.Decoded d, CodeSymbols symbols,
+                                           LongFunction<Optional<String>> source) {
+        String operands = objdumpOperands(d.operands());
+        long next = d.address() + d.size();
+        Optional<Address> branch = branchTarget(d.mnemonic(), d.operands());
+        if (branch.isPresent()) operands = Long.toHexString(branch.get().value());     // objdump: "call 1030 <puts@plt>"
+        Optional<Address> target = branch.or(() -> ripRelative(d.operands(), next));
+        Optional<String> targetName = target.flatMap(t -> symbols.containing(t.value()).map(n -> n.at(t.value())));
+        long at = d.address();
+        return new Instruction(Address.of(at), hex(code, offset, d.size()), d.mnemonic(), operands,
+                symbols.containing(at).map(n -> n.at(at)), target, targetName, source.apply(at));
+    }
+
+    /** A direct call, jump or loop to an immediate address. */
+    static Optional<Address> branchTarget(String mnemonic, String operands) {
+        int space = mnemonic.lastIndexOf(' ');
+        String m = space < 0 ? mnemonic : mnemonic.substring(space + 1);
+        boolean branch = m.startsWith("j") || m.equals("call") || m.startsWith("loop") || m.equals("xbegin");
+        if (!branch || !operands.startsWith("0x")) return Optional.empty();
+        for (int i = 2; i < operands.length(); i++) if (Character.digit(operands.charAt(i), 16) < 0) return Optional.empty();
+        try {
+            return Optional.of(Address.of(Long.parseUnsignedLong(operands.substring(2), 16)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The address a {@code [rip + 0x2ed6]} operand refers to: the next instruction's address plus the displacement. */
+    static Optional<Address> ripRelative(String operands, long next) {
+        int i = operands.indexOf("[rip");
+        if (i < 0) return Optional.empty();
+        int close = operands.indexOf(']', i);
+        if (close < 0) return Optional.empty();
+        String inner = operands.substring(i + 4, close).strip();
+        if (inner.isEmpty()) return Optional.of(Address.of(next));
+        boolean minus = inner.startsWith("-");
+        if (!minus && !inner.startsWith("+")) return Optional.empty();
+        String n = inner.substring(1).strip();
+        try {
+            long disp = n.startsWith("0x") ? Long.parseUnsignedLong(n.substring(2), 16) : Long.parseLong(n);
+            return Optional.of(Address.of(minus ? next - disp : next + disp));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Capstone's {@code qword ptr [rbp - 8], 1} as objdump's {@code QWORD PTR [rbp-0x8],0x1}. */
+    static String objdumpOperands(String op) {
+        StringBuilder out = new StringBuilder(op.length() + 8);
+        int n = op.length();
+        for (int i = 0; i < n; ) {
+            char c = op.charAt(i);
+            if (c == ' ' && i + 2 < n && (op.charAt(i + 1) == '+' || op.charAt(i + 1) == '-' || op.charAt(i + 1) == '*') && op.charAt(i + 2) == ' ') {
+                out.append(op.charAt(i + 1));
+                i += 3;
+            } else if (c == ',' && i + 1 < n && op.charAt(i + 1) == ' ') {
+                out.append(',');
+                i += 2;
+            } else if (Character.isDigit(c) && (i == 0 || !Character.isLetterOrDigit(op.charAt(i - 1)) && op.charAt(i - 1) != '(')) {
+                int j = i;
+                if (c == '0' && i + 1 < n && op.charAt(i + 1) == 'x') {
+                    j = i + 2;
+                    while (j < n && Character.digit(op.charAt(j), 16) >= 0) j++;
+                    out.append(op, i, j);
+                } else {
+                    while (j < n && Character.isDigit(op.charAt(j))) j++;
+                    if (j < n && Character.isLetter(op.charAt(j))) {
+                        out.append(op, i, j);       // part of a name
+                    } else {
+                        out.append("0x").append(Long.toHexString(Long.parseUnsignedLong(op.substring(i, j))));
+                    }
+                }
+                i = j;
+            } else if (Character.isLetter(c)) {
+                int j = i;
+                while (j < n && Character.isLetterOrDigit(op.charAt(j))) j++;
+                String word = op.substring(i, j);
+                if (j + 4 <= n && op.startsWith(" ptr", j)) {
+                    out.append(sizeName(word)).append(" PTR");
+                    j += 4;
+                } else {
+                    out.append(word);
+                }
+                i = j;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    private static String sizeName(String capstone) {
+        return switch (capstone) {
+            case "xword" -> "TBYTE";
+            default -> capstone.toUpperCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    static String hex(byte[] b, int offset, int length) {
+        byte[] out = new byte[Math.max(0, length * 3 - 1)];
+        for (int i = 0; i < length; i++) {
+            int v = b[offset + i] & 0xff;
+            out[i * 3] = HEX[v >>> 4];
+            out[i * 3 + 1] = HEX[v & 0xf];
+            if (i + 1 < length) out[i * 3 + 2] = ' ';
+        }
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Override public void close() { capstone.close(); }
+}

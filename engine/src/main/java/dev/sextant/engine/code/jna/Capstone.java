@@ -1,0 +1,135 @@
+package dev.sextant.engine.code.jna;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import dev.sextant.engine.api.NativeCallException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One Capstone handle for x86-64 in Intel syntax, details off (the decoder's fastest mode):
+ * {@code cs_open}, {@code cs_option}, {@code cs_disasm}/{@code cs_free}, {@code cs_close},
+ * translated. A {@code cs_err} other than {@code CS_ERR_OK} becomes a {@link NativeCallException}
+ * with {@code cs_strerror}'s text. The decoded {@code cs_insn} array is copied out in one block and
+ * freed before {@link #decodeFrom} returns. Not thread-safe: one owner (the engine thread, or a tool).
+ */
+public final class Capstone implements AutoCloseable {
+    /** One decoded instruction: Capstone's mnemonic and operand text (lower case, Intel syntax). */
+    public record Decoded(long address, int size, String mnemonic, String operands) {}
+
+    private static volatile Optional<String> unavailable;
+    private long handle;
+    private Memory scratch;
+    private int loaded;
+
+    private Capstone(long handle) { this.handle = handle; }
+
+    /** Why libcapstone.so.4 cannot be used here (not installed), or empty when it can. */
+    public static Optional<String> unavailableReason() {
+        Optional<String> u = unavailable;
+        if (u == null) {
+            try {
+                int[] major = new int[1], minor = new int[1];
+                LibCapstone.cs_version(major, minor);
+                u = major[0] >= 4 ? Optional.empty()
+                        : Optional.of("libcapstone.so is version " + major[0] + "." + minor[0] + "; Sextant needs 4 or later (apt-get install libcapstone4)");
+            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                u = Optional.of("the Capstone disassembler (libcapstone.so.4) is not installed: apt-get install libcapstone4");
+            }
+            unavailable = u;
+        }
+        return u;
+    }
+
+    /** cs_open(CS_ARCH_X86, CS_MODE_64) with CS_OPT_SYNTAX_INTEL. */
+    public static Capstone openX86_64() {
+        unavailableReason().ifPresent(r -> { throw new IllegalStateException(r); });
+        long[] h = new long[1];
+        check("cs_open", LibCapstone.cs_open(LibCapstone.CS_ARCH_X86, LibCapstone.CS_MODE_64, h));
+        Capstone c = new Capstone(h[0]);
+        try {
+            check("cs_option(CS_OPT_SYNTAX)", LibCapstone.cs_option(h[0], LibCapstone.CS_OPT_SYNTAX, LibCapstone.CS_OPT_SYNTAX_INTEL));
+            check("cs_option(CS_OPT_DETAIL)", LibCapstone.cs_option(h[0], LibCapstone.CS_OPT_DETAIL, LibCapstone.CS_OPT_OFF));
+        } catch (NativeCallException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Copies {@code code[0, length)} to the native buffer that {@link #decodeFrom} reads. */
+    public void load(byte[] code, int length) {
+        if (handle == 0) throw new IllegalStateException("the Capstone handle is closed");
+        if (length < 0 || length > code.length) throw new IllegalArgumentException("length " + length + " of " + code.length + " bytes");
+        if (scratch == null || scratch.size() < Math.max(length, 1)) {
+            if (scratch != null) scratch.close();
+            scratch = new Memory(Math.max(length, 4096));
+        }
+        if (length > 0) scratch.write(0, code, 0, length);
+        loaded = length;
+    }
+
+    /**
+     * Decodes the loaded bytes from {@code offset} (which lies at {@code address + offset}) into
+     * {@code out}, until {@code out} holds {@code max} instructions, the bytes end, or a byte
+     * sequence is not a valid instruction; returns the offset after the last one decoded.
+     */
+    public int decodeFrom(int offset, long address, int max, List<Decoded> out) {
+        if (offset < 0 || offset >= loaded || out.size() >= max) return offset;
+        return decodeRun(scratch, offset, loaded, address, max, out);
+    }
+
+    /** One cs_disasm call from {@code offset}; returns the offset after the last decoded instruction. */
+    private int decodeRun(Memory code, int offset, int length, long address, int max, List<Decoded> out) {
+        long[] insn = new long[1];
+        long n = LibCapstone.cs_disasm(handle, code.share(offset), length - offset, address + offset, max - out.size(), insn);
+        if (n <= 0 || insn[0] == 0) return offset;
+        try {
+            if (n > Integer.MAX_VALUE / LibCapstone.CS_INSN_SIZE) throw new IllegalStateException("cs_disasm returned " + n + " instructions");
+            byte[] raw = new Pointer(insn[0]).getByteArray(0, (int) n * LibCapstone.CS_INSN_SIZE);
+            int end = offset;
+            for (int i = 0; i < n; i++) {
+                int b = i * LibCapstone.CS_INSN_SIZE;
+                long at = u64(raw, b + LibCapstone.OFF_ADDRESS);
+                int size = (raw[b + LibCapstone.OFF_SIZE] & 0xff) | (raw[b + LibCapstone.OFF_SIZE + 1] & 0xff) << 8;
+                out.add(new Decoded(at, size, cString(raw, b + LibCapstone.OFF_MNEMONIC, LibCapstone.CS_MNEMONIC_SIZE),
+                        cString(raw, b + LibCapstone.OFF_OP_STR, LibCapstone.OP_STR_SIZE)));
+                end = (int) (at - address) + size;
+            }
+            return end;
+        } finally {
+            LibCapstone.cs_free(insn[0], n);
+        }
+    }
+
+    private static String cString(byte[] b, int off, int max) {
+        int end = off;
+        while (end < off + max && b[end] != 0) end++;
+        return new String(b, off, end - off, StandardCharsets.ISO_8859_1);
+    }
+
+    private static long u64(byte[] b, int o) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) v = v << 8 | (b[o + i] & 0xff);
+        return v;
+    }
+
+    private static void check(String call, int err) {
+        if (err != LibCapstone.CS_ERR_OK) {
+            String text = LibCapstone.cs_strerror(err);
+            throw new NativeCallException(call, err, text == null ? "cs_err " + err : text);
+        }
+    }
+
+    /** cs_close; safe to call twice. */
+    @Override public void close() {
+        if (handle == 0) return;
+        long[] h = {handle};
+        handle = 0;
+        LibCapstone.cs_close(h);
+        if (scratch != null) scratch.close();
+        scratch = null;
+    }
+}

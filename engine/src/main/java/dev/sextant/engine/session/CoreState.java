@@ -1,0 +1,90 @@
+package dev.sextant.engine.session;
+
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.MemoryBlock;
+import dev.sextant.engine.api.ThreadInfo;
+import dev.sextant.engine.api.Tid;
+import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.dump.CoreMemoryImage;
+import dev.sextant.engine.dump.CoreOptions;
+import dev.sextant.engine.dump.ElfCoreReader;
+import dev.sextant.engine.dump.ModuleFileMemory;
+import dev.sextant.engine.state.EvaluationException;
+import dev.sextant.engine.state.FrameContext;
+import dev.sextant.engine.state.StateSession;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The program state of an opened ELF core: the current scope (the crashed thread's innermost frame
+ * until the user picks another), and variables read on first request (a second libdwfl session, kept
+ * until the core is closed). Engine thread only.
+ */
+final class CoreState implements AutoCloseable {
+    private final Path core;
+    private final CoreOptions options;
+    private final DumpReport report;
+    private Command.SetScope scope;
+    private CoreMemoryImage image;
+    private ModuleFileMemory files;
+    private StateSession session;
+
+    CoreState(Path core, CoreOptions options, DumpReport report) {
+        this.core = core;
+        this.options = options;
+        this.report = report;
+        Tid first = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
+                .or(() -> report.threads().stream().findFirst()).map(ThreadInfo::tid).orElse(new Tid(0));
+        this.scope = new Command.SetScope(first, 0);
+    }
+
+    Command.SetScope scope() { return scope; }
+
+    /** Whether the scope changed; an unknown thread or frame is refused. */
+    boolean setScope(Command.SetScope s) {
+        if (report.stacks().stream().noneMatch(st -> st.tid().equals(s.thread()) && s.frame() >= 0 && s.frame() < st.frames().size())) {
+            throw new dev.sextant.engine.api.TargetException("no frame " + s.frame() + " in thread " + s.thread() + " of this core");
+        }
+        if (s.equals(scope)) return false;
+        scope = s;
+        return true;
+    }
+
+    List<Variable> read(Command.ReadVariables r) {
+        return session().variables(r.thread().orElse(scope.thread()).value(), r.frame().orElse(scope.frame()), r.elements());
+    }
+
+    Variable evaluate(Command.Evaluate e) {
+        return session().evaluate(e.thread().orElse(scope.thread()).value(), e.frame().orElse(scope.frame()), e.expression(),
+                Command.ReadVariables.DEFAULT_ELEMENTS);
+    }
+
+    private StateSession session() {
+        if (session == null) {
+            image = CoreMemoryImage.open(core);
+            files = new ModuleFileMemory(report.modules());
+            session = StateSession.open(ElfCoreReader.openSession(core, options), true, memory);
+        }
+        return session;
+    }
+
+    /** The core's bytes, else the modules' files (read-only data a core leaves out, as gdb reads it). */
+    private final FrameContext.Memory memory = (address, length) -> {
+        MemoryBlock b = image.read(address, length);
+        if (b.readableCount() == length) return b.bytes();
+        byte[] f = files.read(address, length);
+        if (f.length == length) return f;
+        for (int i = 0; i < length; i++) {
+            if (!b.readable(i)) throw EvaluationException.unreadable(address + i);
+        }
+        return b.bytes();
+    };
+
+    @Override public void close() {
+        if (session != null) session.close();
+        if (image != null) image.close();
+        session = null;
+        image = null;
+    }
+}
