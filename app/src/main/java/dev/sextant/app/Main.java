@@ -1,6 +1,7 @@
 package dev.sextant.app;
 
 import dev.sextant.app.cli.BindCommand;
+import dev.sextant.app.cli.CrashesCommand;
 import dev.sextant.app.cli.DisasmCommand;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.EvalCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine;
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "A debugger front-end for native programs: crash dumps and live processes.",
         subcommands = {GuiCommand.class, StackCommand.class, LocalsCommand.class, EvalCommand.class, DumpCommand.class, SaveDumpCommand.class, BindCommand.class,
-                UnwindCommand.class, SymbolsCommand.class, DisasmCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+                UnwindCommand.class, SymbolsCommand.class, DisasmCommand.class, RunCommand.class, CrashesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override public void run() {

@@ -253,6 +253,10 @@ public final class MainWindow {
         openWithExe.setOnAction(e -> chooseAndOpen(true));
         MenuItem demoCrash = new MenuItem("Open demo crash dump");
         demoCrash.setOnAction(e -> SextantApp.openDemo(this));
+        MenuItem crashes = item("Crashes on this machine", Icon.CRASHED_THREAD,
+                new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                () -> showCrashes(List.of(dev.sextant.engine.api.Command.ListCrashes.SYSTEMD_DIRECTORY)));
+        crashes.setId("menu-crashes");
         MenuItem bindImage = new MenuItem("Bind image…", Icon.MODULE.graphic());
         bindImage.setAccelerator(new KeyCodeCombination(KeyCode.B, KeyCombination.SHORTCUT_DOWN));
         bindImage.setOnAction(e -> {
@@ -276,7 +280,7 @@ public final class MainWindow {
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
                 + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+Up/Ctrl+Down caller/callee frame (gdb's up/down) · click the source gutter to set or clear a breakpoint · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
-        MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
+        MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, crashes, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(), symbolsMenu(),
                 new Menu("View", null, darkItem, decimalItem), new Menu("Help", null, keys));
         bar.setUseSystemMenuBar(true);
@@ -443,6 +447,22 @@ public final class MainWindow {
         notify(Icon.WARNING, message);
     }
 
+    /**
+     * At start, when the machine has crashes: offers the crash inbox in a notification, beside the
+     * demo the window opened with (which it does not replace: people start Sextant for either).
+     */
+    public void offerCrashes(dev.sextant.engine.api.CrashInbox inbox) {
+        int n = inbox.crashes().size();
+        if (n == 0 || notifications.isShowing()) return;
+        var newest = inbox.crashes().get(0);
+        String when = dev.sextant.app.view.crashes.CrashRow.TIME_FORMAT.format(newest.time());
+        notifications.show(n + (n == 1 ? " crash" : " crashes") + " on this machine, the last of " + newest.program() + " at " + when,
+                Icon.CRASHED_THREAD.graphic(18), new org.controlsfx.control.action.Action("Show crashes", e -> {
+                    notifications.hide();
+                    showCrashes(inbox.directories());
+                }));
+    }
+
     public void showInfo(String message) {
         notify(Icon.INFO, message);
     }
@@ -457,6 +477,19 @@ public final class MainWindow {
     public void setTheme(boolean darkTheme) {
         dark = darkTheme;
         Application.setUserAgentStylesheet(darkTheme ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    private CrashesWindow crashesWindow;
+
+    /** The crash inbox over {@code directories} (File → Crashes on this machine), listed afresh; one window, reused. */
+    public CrashesWindow showCrashes(List<Path> directories) {
+        if (crashesWindow == null || !crashesWindow.action().directories().equals(directories)) {
+            if (crashesWindow != null) crashesWindow.stage().close();
+            crashesWindow = new CrashesWindow(stage, engine, bridge, directories, core -> open(core, Optional.empty(), Optional.empty()),
+                    this::showError, stage.getScene().getStylesheets());
+        }
+        crashesWindow.show();
+        return crashesWindow;
     }
 
     public StatusBar status() { return status; }

@@ -4,6 +4,8 @@ import dev.sextant.app.view.FxThread;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.session.EngineThread;
 import java.nio.file.Path;
@@ -38,6 +40,9 @@ public final class SextantApp extends Application {
         if (named.containsKey("core")) {
             opened = window.open(Path.of(named.get("core")), exe, sysroot);
         } else if (flags.contains("--demo")) {
+            // The demo runs as always; crashes on the machine are offered beside it (a listing without signatures: quick).
+            FxThread.whenDone(engine.submit(new Command.ListCrashes(List.of(Command.ListCrashes.SYSTEMD_DIRECTORY),
+                    Optional.empty(), false, new Cancellation())), window::offerCrashes, e -> {});
             opened = window.launchDemo().exceptionally(e -> null);
             if (named.containsKey("screenshot")) {
                 // For the README's picture: the demo stopped at its breakpoint, with every view filled in.

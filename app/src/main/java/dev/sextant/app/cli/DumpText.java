@@ -42,6 +42,7 @@ public final class DumpText {
         } else {
             j.nullValue();
         }
+        RecordedText.json(j, r.metadata());
         j.name("threads").beginArray();
         for (ThreadInfo t : r.threads()) {
             j.beginObject().name("tid").value(Integer.toUnsignedLong(t.tid().value())).name("name").value(t.name().orElse(null))
@@ -99,6 +100,7 @@ public final class DumpText {
                         .append(String.format(" [code 0x%x]", c.code()))
                         .append(c.tid().map(t -> " in thread " + Integer.toUnsignedString(t.value())).orElse("")).append('\n'),
                 () -> sb.append("Crash: none recorded\n"));
+        RecordedText.text(sb, r.metadata());
         for (ThreadInfo t : r.threads()) {
             StackReport.threadHeader(sb, t);
             if (!t.registers().registers().isEmpty()) {

@@ -40,6 +40,7 @@ public final class StackReport {
         } else {
             j.nullValue();
         }
+        RecordedText.json(j, r.metadata());
         j.name("threads").beginArray();
         for (ThreadInfo t : r.threads()) {
             j.beginObject().name("tid").value(t.tid().value()).name("name").value(t.name().orElse(null))
@@ -114,6 +115,7 @@ public final class StackReport {
         sb.append('\n');
         if (!p.commandLine().isEmpty()) sb.append("Command line: ").append(p.commandLine()).append('\n');
         r.signal().ifPresent(s -> sb.append("Signal: ").append(s.describe()).append('\n'));
+        RecordedText.text(sb, r.metadata());
         for (ThreadInfo t : r.threads()) {
             threadHeader(sb, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());

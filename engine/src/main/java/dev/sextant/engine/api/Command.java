@@ -1,6 +1,7 @@
 package dev.sextant.engine.api;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,6 +173,21 @@ public sealed interface Command<R> {
         public LocateSource {
             if (file == null || file.isEmpty()) throw new IllegalArgumentException("give the source file's name");
         }
+    }
+
+    /**
+     * The crash inbox: every core in {@code directories} (systemd-coredump's, the ones given; plain
+     * {@code core} and {@code core.PID} files too, compressed or not), recorded at or after
+     * {@code since} when given, newest first, with what the system recorded beside each and, when
+     * {@code signatures} is set, each crash's signature and the crashes grouped by it (computed in
+     * one run, on parallel workers; progress arrives as {@link DebugEvent.ProgressReported}).
+     */
+    record ListCrashes(List<Path> directories, Optional<Instant> since,
+                       boolean signatures, Cancellation cancellation) implements Command<CrashInbox> {
+        /** Where systemd-coredump stores cores. */
+        public static final Path SYSTEMD_DIRECTORY = Path.of("/var/lib/systemd/coredump");
+
+        public ListCrashes { directories = List.copyOf(directories); }
     }
 
     /**

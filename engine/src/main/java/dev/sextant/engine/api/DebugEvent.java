@@ -23,6 +23,9 @@ public sealed interface DebugEvent {
     record DynamicTableChanged(long stopId, DynamicTable table, boolean removed) implements DebugEvent {}
 
     /** What crashed a dumped process, as its platform names it, and the system it ran on. */
+    /** What the system recorded beside a core (systemd-coredump's attributes or file name): time, ids, host, boot. */
+    record CrashMetadataRead(long stopId, CrashMetadata metadata) implements DebugEvent {}
+
     record CrashSummarized(long stopId, String os, String cpu, Optional<CrashReason> crash) implements DebugEvent {}
 
     /** The data components added to a dump: minidump streams, Crashpad annotations, ELF core notes. */

@@ -6,16 +6,28 @@ import java.util.Optional;
 
 /**
  * Everything read from a crash dump: the process, the fatal signal, threads (crashing thread
- * first), modules, one stack per thread, and the problems met on the way. Immutable.
+ * first), modules, one stack per thread, the problems met on the way and, for a core that
+ * systemd-coredump stored, what it recorded beside it. Immutable.
  */
 public record DumpReport(Path file, String format, ProcessInfo process, Optional<SignalInfo> signal,
                          List<ThreadInfo> threads, List<Module> modules, List<ThreadStack> stacks,
-                         List<Diagnostic> diagnostics) {
+                         List<Diagnostic> diagnostics, Optional<CrashMetadata> metadata) {
     public DumpReport {
         threads = List.copyOf(threads);
         modules = List.copyOf(modules);
         stacks = List.copyOf(stacks);
         diagnostics = List.copyOf(diagnostics);
+    }
+
+    /** A report without systemd-coredump metadata (a core found elsewhere, a minidump, a live process). */
+    public DumpReport(Path file, String format, ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads,
+                      List<Module> modules, List<ThreadStack> stacks, List<Diagnostic> diagnostics) {
+        this(file, format, process, signal, threads, modules, stacks, diagnostics, Optional.empty());
+    }
+
+    /** This report, read from {@code file} (the compressed core the user named), with what the system recorded beside it. */
+    public DumpReport withOrigin(Path file, Optional<CrashMetadata> metadata) {
+        return new DumpReport(file, format, process, signal, threads, modules, stacks, diagnostics, metadata);
     }
 
     public Optional<ThreadInfo> crashedThread() {

@@ -40,6 +40,7 @@ public final class CoreDumpSource implements DumpSource, AutoCloseable {
     public static CoreDumpSource open(Path file) {
         try {
             if (!Files.isRegularFile(file)) throw new TargetException(file + ": no such file");
+            file = CoreCache.standard().plain(file, CoreCache.Progress.NONE, new dev.sextant.engine.api.Cancellation());
             long size = Files.size(file);
             CoreFile core = CoreFile.open(file);
             CoreMemory memory = new CoreMemory(file, core.segments(), core.header().order());

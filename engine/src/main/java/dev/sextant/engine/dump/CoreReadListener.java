@@ -17,6 +17,8 @@ public interface CoreReadListener {
     default void stack(ThreadStack stack) {}
     default void diagnostic(Diagnostic diagnostic) {}
     default void progress(long done, long total) {}
+    /** A compressed core is being decompressed into the core cache: compressed bytes read of all. */
+    default void decompressing(long done, long total) {}
     /** A dynamic function table the process had registered (GDB JIT interface), as read from the dump's memory. */
     default void dynamicTable(DynamicTable table) {}
 

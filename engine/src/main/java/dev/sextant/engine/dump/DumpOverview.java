@@ -28,14 +28,14 @@ public record DumpOverview(DumpReport report, String os, String cpu, Optional<Cr
         List<SecondaryData> notes = List.of();
         List<Diagnostic> diags = new ArrayList<>(report.diagnostics());
         try {
-            notes = SecondaryDataIndex.ofElfCore(CoreFile.open(core));
+            notes = SecondaryDataIndex.ofElfCore(CoreFile.open(CoreCache.standard().plain(core, CoreCache.Progress.NONE, new dev.sextant.engine.api.Cancellation())));
         } catch (FormatException | IOException e) {
             diags.add(new Diagnostic(Severity.WARNING, core + ": notes not listed: " + e.getMessage()));
         }
         Optional<CrashReason> crash = report.signal().map(s -> new CrashReason(s.number(), s.name(), s.faultAddress(),
                 report.crashedThread().map(ThreadInfo::tid), s.describe()));
         DumpReport r = diags.size() == report.diagnostics().size() ? report : new DumpReport(report.file(), report.format(),
-                report.process(), report.signal(), report.threads(), report.modules(), report.stacks(), diags);
+                report.process(), report.signal(), report.threads(), report.modules(), report.stacks(), diags, report.metadata());
         return new DumpOverview(r, "Linux", report.process().arch(), crash, notes);
     }
 }

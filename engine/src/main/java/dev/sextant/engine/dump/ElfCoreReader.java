@@ -55,12 +55,19 @@ public final class ElfCoreReader {
     private ElfCoreReader() {}
 
     public static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel) {
+        return read(core, options, listener, cancel, true);
+    }
+
+    /** As above; without {@code sourceLines} the frames have names and inlined calls but no files and lines (crash signatures). */
+    static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel, boolean sourceLines) {
         String label = core.toString();
-        CoreFile notes = parseNotes(core);
+        // A compressed core (systemd-coredump's .zst, .lz4, .xz) is read from its decompressed copy in the cache.
+        Path file = Files.isRegularFile(core) ? CoreCache.standard().plain(core, listener::decompressing, cancel) : core;
+        CoreFile notes = parseNotes(file, label);
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.function.Consumer<Diagnostic> diag = d -> { diagnostics.add(d); listener.diagnostic(d); };
         notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.WARNING, p)));
-        boolean truncated = checkMemoryImage(core, notes, diag);
+        boolean truncated = checkMemoryImage(file, label, notes, diag);
 
         Optional<SignalInfo> signal = notes.signal().map(s -> new SignalInfo(s.signo(), s.code(),
                 Signals.hasFaultAddress(s.signo(), s.code()) ? Optional.of(Address.of(s.addr())) : Optional.empty(),
@@ -93,9 +100,10 @@ public final class ElfCoreReader {
         List<ThreadStack> stacks = new ArrayList<>();
         ElfLocator locator = modname -> candidates(modname, executable, options, core);
         boolean generated = hasAnonymousCode(notes);
-        try (CoreMemory memory = new CoreMemory(core, notes.segments(), notes.header().order());
-             CoreSession dwfl = CoreSession.open(core, options.executable(), locator, threadSource(notes, memory, generated),
+        try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order());
+             CoreSession dwfl = CoreSession.open(file, options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
+            if (!sourceLines) dwfl.omitSourceLines();
             for (ModuleReport m : dwfl.modules()) {
                 String path = modulePath(m, notes);
                 Module mod = new Module(path, Address.of(m.start()), m.end() - m.start(), m.buildId(),
@@ -163,13 +171,15 @@ public final class ElfCoreReader {
      * variables after the stacks were read (the caller owns and closes it).
      */
     public static CoreSession openSession(Path core, CoreOptions options) {
-        CoreFile notes = parseNotes(core);
+        // A compressed core is read from its decompressed copy in the cache (free when already there).
+        Path file = Files.isRegularFile(core) ? CoreCache.standard().plain(core, CoreCache.Progress.NONE, new Cancellation()) : core;
+        CoreFile notes = parseNotes(file, core.toString());
         Optional<String> executable = executablePath(notes);
         ProcessInfo process = processInfo(notes, executable, options);
         Optional<String> libdw = ElfSession.unavailableReason();
         if (libdw.isPresent()) throw new TargetException(core + ": " + libdw.get());
         try {
-            return CoreSession.open(core, options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
+            return CoreSession.open(file, options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
                     process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute);
         } catch (NativeCallException e) {
             throw new TargetException(core + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
@@ -194,31 +204,34 @@ public final class ElfCoreReader {
                 .orElse(m.name());
     }
 
-    /** A file that is neither an ELF file nor a minidump: say what is read, and what the file starts with. */
-    static TargetException unknownFormat(Path file, FormatException cause) {
+    /**
+     * A file that is neither an ELF file nor a minidump: say what is read, and what the file starts
+     * with. {@code file} is read under the name {@code label} (a compressed core's decompressed copy).
+     */
+    static TargetException unknownFormat(Path file, String label, FormatException cause) {
         String start;
         try (var in = Files.newInputStream(file)) {
             start = HexFormat.ofDelimiter(" ").formatHex(in.readNBytes(4));
         } catch (IOException e) {
             start = "unreadable";
         }
-        return new TargetException(file + ": not a dump Sextant reads (it starts with " + start + "). Sextant reads ELF core files"
+        return new TargetException(label + ": not a dump Sextant reads (it starts with " + start + "). Sextant reads ELF core files"
                 + " (7f 45 4c 46, \"\\x7fELF\") and minidumps from Windows, Breakpad and Crashpad (4d 44 4d 50, \"MDMP\")", cause);
     }
 
-    private static CoreFile parseNotes(Path core) {
+    private static CoreFile parseNotes(Path core, String label) {
         try {
-            if (!Files.exists(core)) throw new TargetException(core + ": no such file");
-            if (Files.isDirectory(core)) throw new TargetException(core + ": is a directory, not a core file");
-            if (Files.size(core) == 0) throw new TargetException(core + ": the file is empty, not a core file");
+            if (!Files.exists(core)) throw new TargetException(label + ": no such file");
+            if (Files.isDirectory(core)) throw new TargetException(label + ": is a directory, not a core file");
+            if (Files.size(core) == 0) throw new TargetException(label + ": the file is empty, not a core file");
             return CoreFile.open(core);
         } catch (FormatException e) {
-            if (e.kind() == FormatException.Kind.BAD_MAGIC && e.offset() == 0) throw unknownFormat(core, e);
-            throw new TargetException(core + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            if (e.kind() == FormatException.Kind.BAD_MAGIC && e.offset() == 0) throw unknownFormat(core, label, e);
+            throw new TargetException(label + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
         } catch (NoSuchFileException e) {
-            throw new TargetException(core + ": no such file", e);
+            throw new TargetException(label + ": no such file", e);
         } catch (IOException e) {
-            throw new TargetException(core + ": cannot be read (" + e.getMessage() + ")", e);
+            throw new TargetException(label + ": cannot be read (" + e.getMessage() + ")", e);
         }
     }
 
@@ -294,7 +307,7 @@ public final class ElfCoreReader {
         return signo == 0 || signo == 19 || signo == 20 || signo == 21 || signo == 22;   // SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU
     }
 
-    private static boolean checkMemoryImage(Path core, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {
+    private static boolean checkMemoryImage(Path core, String label, CoreFile notes, java.util.function.Consumer<Diagnostic> diag) {
         long size;
         try { size = Files.size(core); } catch (IOException e) { return false; }
         long needed = 0;
@@ -302,7 +315,7 @@ public final class ElfCoreReader {
             if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) needed = Math.max(needed, ph.offset() + ph.filesz());
         }
         if (needed > size) {
-            diag.accept(new Diagnostic(Severity.ERROR, core + ": truncated core: " + size + " of " + needed
+            diag.accept(new Diagnostic(Severity.ERROR, label + ": truncated core: " + size + " of " + needed
                     + " bytes present; memory beyond offset 0x" + Long.toHexString(size) + " is missing, so stacks may be cut short"));
             return true;
         }

@@ -56,6 +56,12 @@ public abstract sealed class ElfSession implements AutoCloseable permits CoreSes
     /** Module, function, source line and inlined calls for one pc (see {@link Symbolizer#symbolize}). */
     public List<ResolvedFrame> symbolize(long pc, boolean activation) { return symbolizer.symbolize(pc, activation); }
 
+    /**
+     * Frames without source files and lines (names and inlined calls only), for callers that need
+     * function names alone (crash signatures): the modules' line tables are never read.
+     */
+    public void omitSourceLines() { symbolizer.omitSourceLines(); }
+
     /** Whether CFI covers {@code pc} (see {@link Symbolizer#cfiAt}). */
     public CfiCoverage cfiAt(long pc, boolean activation) { return symbolizer.cfiAt(pc, activation); }
 

@@ -24,6 +24,7 @@ public final class Symbolizer {
     private final Map<Long, PltIndex> pltIndex = new HashMap<>();
     private final Map<Long, String> moduleNames = new HashMap<>();
     private final Map<Long, CfiCoverage> cfiCache = new HashMap<>();
+    private boolean sourceLines = true;
 
     Symbolizer(Dwfl dwfl) { this.dwfl = dwfl; }
 
@@ -31,6 +32,15 @@ public final class Symbolizer {
     void forgetModules() {
         symbolCache.clear();
         moduleNames.clear();
+    }
+
+    /**
+     * Frames without source files and lines from now on (names and inlined calls only): reading a
+     * module's line table was half the time of a crash signature, which names functions only.
+     */
+    void omitSourceLines() {
+        sourceLines = false;
+        symbolCache.clear();
     }
 
     /**
@@ -77,7 +87,7 @@ public final class Symbolizer {
                 offset = stub.get().getValue() + (pc - adj);
             }
         }
-        Optional<DwflModule.LineInfo> src = mod.lineAt(adj);
+        Optional<DwflModule.LineInfo> src = sourceLines ? mod.lineAt(adj) : Optional.empty();
         Optional<String> file = src.map(DwflModule.LineInfo::file);
         OptionalInt line = src.filter(l -> l.line() > 0).map(l -> OptionalInt.of(l.line())).orElse(OptionalInt.empty());
         List<DwflModule.InlineCall> inlines = mod.inlineChain(adj);

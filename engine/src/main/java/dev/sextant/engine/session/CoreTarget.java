@@ -2,6 +2,7 @@ package dev.sextant.engine.session;
 
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.CrashMetadata;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpData;
@@ -19,9 +20,11 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.UnwoundRegisters;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.breakpad.SymbolStores;
+import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.CoreReadListener;
+import dev.sextant.engine.dump.CrashMetadataReader;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.dump.MinidumpReader;
@@ -149,23 +152,28 @@ final class CoreTarget {
 
     DumpReport open(Command.OpenCore open) {
         close();
-        DumpReport report = readCore(open);
-        dump = Optional.of(new DumpKind(MinidumpReader.isMinidump(open.core()),
+        long id = host.nextStopId();
+        // A compressed core (systemd-coredump's) is decompressed into the core cache first, with progress.
+        Path plain = CoreCache.standard().plain(open.core(),
+                (done, total) -> host.emit(new DebugEvent.ProgressReported(id, "Decompressing core", done, total)), open.cancellation());
+        DumpReport report = readCore(id, plain.equals(open.core()) ? open
+                : new Command.OpenCore(plain, open.executable(), open.sysroot(), open.cancellation()), open.core());
+        dump = Optional.of(new DumpKind(MinidumpReader.isMinidump(plain),
                 report.threads().stream().findFirst().map(t -> t.registers().arch()).orElse("unknown")));
         scope = new Command.SetScope(report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                 .or(() -> report.threads().stream().findFirst()).map(ThreadInfo::tid).orElse(new Tid(0)), 0);
-        if (!MinidumpReader.isMinidump(open.core())) {
+        if (!MinidumpReader.isMinidump(plain)) {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
-            memory = new CoreMemory(open.core(), crashed);
-            state = new CoreState(open.core(), new CoreOptions(open.executable(), open.sysroot()), report);
+            memory = new CoreMemory(plain, crashed);
+            state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report);
         }
         return report;
     }
 
-    private DumpReport readCore(Command.OpenCore open) {
-        long id = host.nextStopId();
-        String source = open.core().toString();
+    /** Reads {@code open.core()} (the plain file), reporting it under {@code named}, the name the user gave. */
+    private DumpReport readCore(long id, Command.OpenCore open, Path named) {
+        String source = named.toString();
         CoreReadListener relay = new CoreReadListener() {
             @Override public void opened(ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads) {
                 host.emit(new DebugEvent.TargetOpened(id, source, "ELF core", process, signal, threads));
@@ -181,10 +189,14 @@ final class CoreTarget {
             }
         };
         if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
-        DumpReport report = ElfCoreReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation());
+        Optional<CrashMetadata> metadata = CrashMetadataReader.read(named);
+        // Read under the name the user gave (labels, "beside the core"); the cache hit is free.
+        DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation())
+                .withOrigin(named, metadata);
+        metadata.ifPresent(m -> host.emit(new DebugEvent.CrashMetadataRead(id, m)));
         if (host.watched()) {
             // Deferred loading: the walked frames are the first need of their modules' symbols.
-            host.symbols().openCore(open.core(), open.executable());
+            host.symbols().openCore(named, open.core(), open.executable());
             host.symbols().framesSeen(pcs(report));
         }
         if (host.watched()) summarize(id, DumpOverview.ofElfCore(report, open.core()));

@@ -2,6 +2,7 @@ package dev.sextant.engine.session;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DebugListener;
 import dev.sextant.engine.api.Disassembly;
@@ -20,6 +21,7 @@ import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.breakpad.BreakpadExport;
 import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.code.FileCode;
+import dev.sextant.engine.dump.CrashInboxReader;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.ProcessList;
 import dev.sextant.engine.symbols.SymbolHandler;
@@ -293,6 +295,7 @@ public final class EngineThread implements Engine {
         on(Command.DescribeUnwindEntry.class, c -> new Later(jobs.describeUnwindEntry(c)));
         on(Command.WriteUnwindListing.class, this::unwindListing);
         on(Command.ListProcesses.class, c -> ProcessList.list());
+        on(Command.ListCrashes.class, this::listCrashes);
         on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
         // code: of a module file (no target needed), or of the live target's memory
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
@@ -400,6 +403,13 @@ public final class EngineThread implements Engine {
         typeOptions = t.options();
         notifySymbolState(EngineListener.DEBUG_CSS_TYPE_OPTIONS, TypeOption.mask(typeOptions));
         return Boolean.TRUE;
+    }
+
+    /** The crash inbox; the batch's workers (each with its own libdwfl session) run beside this thread, which reports their progress. */
+    private CrashInbox listCrashes(Command.ListCrashes l) {
+        long id = stopId;     // not a new target: the current one's events stay current
+        return CrashInboxReader.read(l.directories(), l.since(), l.signatures(), l.cancellation(),
+                (done, total) -> emit(new DebugEvent.ProgressReported(id, "Crash signatures", done, total)));
     }
 
     private UnwindListing unwindListing(Command.WriteUnwindListing c) {

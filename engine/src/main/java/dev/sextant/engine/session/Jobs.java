@@ -19,6 +19,7 @@ import dev.sextant.engine.bind.SearchPath;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.CoreReadListener;
 import dev.sextant.engine.dump.CrashCapture;
+import dev.sextant.engine.dump.CrashMetadataReader;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.dump.MinidumpReader;
@@ -173,7 +174,8 @@ final class Jobs implements AutoCloseable {
         if (!Files.exists(file)) throw new TargetException(file + ": no such file");
         CoreOptions options = new CoreOptions(Optional.empty(), s.sysroot());
         DumpOverview o = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, options, s.symbolStores())
-                : DumpOverview.ofElfCore(ElfCoreReader.read(file, options, CoreReadListener.NONE, new Cancellation()), file);
+                : DumpOverview.ofElfCore(ElfCoreReader.read(file, options, CoreReadListener.NONE, new Cancellation())
+                        .withOrigin(file, CrashMetadataReader.read(file)), file);   // with what systemd-coredump recorded
         List<DumpData> data = new ArrayList<>(o.secondaryData().size());
         for (SecondaryData d : o.secondaryData()) {
             data.add(new DumpData(d.tag(), d.name(), d.component(), d.size(), s.decodeData() ? d.decode().render() : ""));

@@ -143,10 +143,10 @@ final class SymbolHost implements AutoCloseable {
 
     // ---- target ----------------------------------------------------------------------------------
 
-    /** A core was opened: list its modules (deferred), load none yet. */
-    void openCore(Path core, Optional<Path> exe) {
+    /** A core was opened (read from {@code plain}, its decompressed copy when compressed): list its modules (deferred), load none yet. */
+    void openCore(Path core, Path plain, Optional<Path> exe) {
         clearQueue();
-        run(() -> open(h -> h.openCore(core, exe)));
+        run(() -> open(h -> h.openCore(core, plain, exe)));
     }
 
     /** A live process became the target. */

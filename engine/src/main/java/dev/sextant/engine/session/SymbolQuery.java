@@ -1,6 +1,7 @@
 package dev.sextant.engine.session;
 
 import dev.sextant.engine.api.AddressInfo;
+import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Severity;
@@ -8,6 +9,7 @@ import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolReport;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.Tracer;
 import dev.sextant.engine.symbols.SymbolEvent;
@@ -46,7 +48,8 @@ final class SymbolQuery {
                     h.openProcess(p.pid().value());
                 } else {
                     Command.SymbolTarget.Core c = (Command.SymbolTarget.Core) q.target();
-                    h.openCore(c.core(), c.executable());
+                    // A compressed core is read from its decompressed copy in the core cache (free when already there).
+                    h.openCore(c.core(), CoreCache.standard().plain(c.core(), CoreCache.Progress.NONE, new Cancellation()), c.executable());
                 }
             } catch (RuntimeException e) {
                 String what = q.target() instanceof Command.SymbolTarget.Process p ? "process " + p.pid().value()

@@ -95,6 +95,7 @@ public final class SymbolHandler implements AutoCloseable {
     private ElfSession dwfl;
     private InlineIndex inlines;
     private Path core;                 // null for a live process
+    private Path coreFile;             // the file libdwfl reads: the core, or its decompressed copy
     private int pid;
     private Optional<Path> executable = Optional.empty();
     private int lastPercent = -1;
@@ -162,10 +163,20 @@ public final class SymbolHandler implements AutoCloseable {
 
     /** Opens a core: modules are listed now; their symbols load now only without {@link SymbolOption#DEFERRED_LOADS}. */
     public List<ModuleSymbols> openCore(Path corePath, Optional<Path> exe) {
+        return openCore(corePath, corePath, exe);
+    }
+
+    /**
+     * As {@link #openCore(Path, Optional)} for a core read from {@code plain}, its decompressed copy
+     * (a compressed core's, from the core cache); {@code corePath}, the name the user gave, is where
+     * "beside the core" looks.
+     */
+    public List<ModuleSymbols> openCore(Path corePath, Path plain, Optional<Path> exe) {
         checkThread();
         closeSession(false);
         modules.clear();
         core = corePath;
+        coreFile = plain;
         executable = exe;
         openSession();
         if (!options.contains(SymbolOption.DEFERRED_LOADS)) loadAll();
@@ -181,6 +192,7 @@ public final class SymbolHandler implements AutoCloseable {
         closeSession(false);
         modules.clear();
         core = null;
+        coreFile = null;
         pid = processId;
         executable = Optional.empty();
         openSession();
@@ -225,7 +237,7 @@ public final class SymbolHandler implements AutoCloseable {
         DebugInfoSearch s = this::findDebuginfo;
         if (core != null) {
             ElfLocator locator = modname -> candidates(modname);
-            dwfl = CoreSession.open(core, executable, locator, Optional.empty(), 0, Optional.of(s), null);
+            dwfl = CoreSession.open(coreFile, executable, locator, Optional.empty(), 0, Optional.of(s), null);
         } else {
             dwfl = LiveSession.openModules(pid, Optional.of(s));
         }

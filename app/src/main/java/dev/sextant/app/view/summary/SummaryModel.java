@@ -1,11 +1,15 @@
 package dev.sextant.app.view.summary;
 
 import dev.sextant.app.view.FxThread;
+import dev.sextant.engine.api.CrashMetadata;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.ThreadInfo;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -46,6 +50,8 @@ public final class SummaryModel {
                         o.signal().map(s -> s.name() + " — " + s.codeName()).orElse("none"),
                         o.signal().flatMap(s -> s.faultAddress()).map(Object::toString).orElse("—"),
                         crashed, o.threads().size(), o.format().startsWith("live") ? "Linux, " + p.arch() : ""));
+            } else if (e instanceof DebugEvent.CrashMetadataRead m && m.stopId() == stopId) {
+                summary.set(summary.get().withRecorded(recorded(m.metadata())));
             } else if (e instanceof DebugEvent.CrashSummarized c && c.stopId() == stopId) {
                 Summary old = summary.get();
                 // A Linux signal was already said with its code; other platforms' crashes are said here.
@@ -54,7 +60,7 @@ public final class SummaryModel {
                         || r.description().equals(r.name()) ? "" : " — " + r.description())).orElse(old.signal());
                 String address = known ? old.address() : c.crash().flatMap(r -> r.address()).map(Object::toString).orElse(old.address());
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), signal,
-                        address, old.crashedThread(), old.threads(), c.os() + ", " + c.cpu()));
+                        address, old.crashedThread(), old.threads(), c.os() + ", " + c.cpu(), old.recorded()));
             } else if (e instanceof DebugEvent.ProcessStopped p && p.stopId() >= stopId && !summary.get().file().isEmpty()) {
                 // A live target: the summary follows each stop (which thread, why), as the dump's does its crash.
                 stopId = p.stopId();
@@ -109,6 +115,21 @@ public final class SummaryModel {
         Summary old = summary.get();
         if (old.file().isEmpty()) return;
         summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), old.signal(),
-                old.address(), old.crashedThread(), threads.size(), old.system()));
+                old.address(), old.crashedThread(), threads.size(), old.system(), old.recorded()));
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    /** {@code "2026-05-28 00:03:00 UTC by systemd-coredump (xattr): pid 812, uid 1000, host build-7, boot 0123…"}. */
+    static String recorded(CrashMetadata m) {
+        StringBuilder sb = new StringBuilder(m.time().map(TIME::format).orElse("time unknown"));
+        sb.append(" by systemd-coredump (").append(m.source()).append(')');
+        List<String> parts = new ArrayList<>();
+        m.pid().ifPresent(p -> parts.add("pid " + p));
+        m.uid().ifPresent(u -> parts.add("uid " + u));
+        m.hostname().ifPresent(h -> parts.add("host " + h));
+        m.bootId().ifPresent(b -> parts.add("boot " + b));
+        if (!parts.isEmpty()) sb.append(": ").append(String.join(", ", parts));
+        return sb.toString();
     }
 }

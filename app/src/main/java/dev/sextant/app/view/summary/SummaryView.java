@@ -10,6 +10,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /** The crash summary: signal, address, crashing thread, executable; and the problems met reading the dump. */
@@ -29,6 +30,12 @@ public final class SummaryView {
         row(grid, 4, "Process", "summary-process", model, s -> s.process() + (s.commandLine().isEmpty() ? "" : "   " + s.commandLine()));
         row(grid, 5, "Dump|Target", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
         row(grid, 6, "System", "summary-system", model, Summary::system);
+        // Only for a core systemd-coredump stored: when, who, which host and boot.
+        row(grid, 7, "Recorded", "summary-recorded", model, Summary::recorded);
+        grid.getChildren().stream().filter(n -> GridPane.getRowIndex(n) != null && GridPane.getRowIndex(n) == 7).forEach(n -> {
+            n.visibleProperty().bind(Bindings.createBooleanBinding(() -> !model.summary().get().recorded().isEmpty(), model.summary()));
+            n.managedProperty().bind(n.visibleProperty());
+        });
         title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
         title.setId("summary-title");
         title.getStyleClass().add("title-4");
@@ -66,6 +73,7 @@ public final class SummaryView {
                     () -> model.summary().get().format().startsWith("live") ? names[1] : names[0], model.summary()));
         }
         k.getStyleClass().add("text-muted");
+        k.setMinWidth(Region.USE_PREF_SIZE);     // a long value must not squeeze the names to "…"
         Label v = new Label();
         v.setId(id);
         v.textProperty().bind(Bindings.createStringBinding(() -> value.apply(model.summary().get()), model.summary()));

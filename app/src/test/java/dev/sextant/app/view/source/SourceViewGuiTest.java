@@ -112,6 +112,8 @@ class SourceViewGuiTest extends WindowTest {
 
         // A click in the gutter of "orders_done++;" sets a breakpoint there, which the next run hits.
         int target = lineOf(f0, "orders_done++;");
+        // Source shares the centre area with the Call stack: bring its tab to the front to click its gutter.
+        robot.interact(() -> window.workbench().select(window.workbench().tab("Source").orElseThrow()));
         robot.clickOn(robot.lookup("#gutter-" + target).<Node>query());
         waitFor("the breakpoint dot", () -> window.sourceView().gutter().hasBreakpoint(target));
         robot.interact(() -> window.debug().cont());
