@@ -128,7 +128,12 @@ class UnwindTablesGuiTest extends WindowTest {
 
         UnwindEntryRow main = entries.getItems().stream().filter(r -> r.symbol().equals("main")).findFirst().orElseThrow();
         robot.clickOn("#unwind-address").write("0x" + Long.toHexString(main.startValue() + 1)).type(javafx.scene.input.KeyCode.ENTER);
-        WaitForAsyncUtils.waitForFxEvents();
+        // The address is looked up by the engine (DescribeUnwindEntry): the row is selected when its answer arrives.
+        try {
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> main.equals(entries.getSelectionModel().getSelectedItem()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            // fall through: the assertion below says what was selected instead
+        }
         assertThat(entries.getSelectionModel().getSelectedItem()).isEqualTo(main);
         TextArea detail = robot.lookup("#unwind-detail").queryAs(TextArea.class);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> detail.getText().contains("LOC"));
