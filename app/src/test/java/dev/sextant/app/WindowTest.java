@@ -36,7 +36,15 @@ public abstract class WindowTest {
         });
     }
 
-    @AfterEach void stopEngine() { engine.close(); }
+    /**
+     * Closes the engine and every window a test opened beside the main one (the Crashes window, a
+     * process picker): left open, it would lie over the next test's window and take its clicks.
+     */
+    @AfterEach void stopEngine() throws Exception {
+        engine.close();
+        FxToolkit.setupFixture(() -> new java.util.ArrayList<>(javafx.stage.Window.getWindows()).stream()
+                .filter(w -> w != window.stage()).forEach(javafx.stage.Window::hide));
+    }
 
     /**
      * Waits (on the test thread) until {@code ok} holds, then for the FX thread to settle; on time-out

@@ -127,13 +127,14 @@ class UnwindTablesGuiTest extends WindowTest {
         assertThat(entries.getItems()).hasSize((int) fdes);
 
         UnwindEntryRow main = entries.getItems().stream().filter(r -> r.symbol().equals("main")).findFirst().orElseThrow();
-        robot.clickOn("#unwind-address").write("0x" + Long.toHexString(main.startValue() + 1)).type(javafx.scene.input.KeyCode.ENTER);
-        // The address is looked up by the engine (DescribeUnwindEntry): the row is selected when its answer arrives.
-        try {
-            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> main.equals(entries.getSelectionModel().getSelectedItem()));
-        } catch (java.util.concurrent.TimeoutException e) {
-            // fall through: the assertion below says what was selected instead
-        }
+        // Typed into the box and Enter, as a user does; set on the FX thread rather than through pointer
+        // clicks, which missed the box once in a full run (the selection stayed empty).
+        javafx.scene.control.TextField address = robot.lookup("#unwind-address").queryAs(javafx.scene.control.TextField.class);
+        robot.interact(() -> {
+            address.setText("0x" + Long.toHexString(main.startValue() + 1));
+            address.fireEvent(new javafx.event.ActionEvent());
+        });
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(entries.getSelectionModel().getSelectedItem()).isEqualTo(main);
         TextArea detail = robot.lookup("#unwind-detail").queryAs(TextArea.class);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> detail.getText().contains("LOC"));
