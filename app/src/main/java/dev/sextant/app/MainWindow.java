@@ -172,12 +172,14 @@ public final class MainWindow {
         workbench = new Workbench(summaryView.title(), summaryView.details());
         // One line per pane: the area it goes to, its tab title, its node (see Workbench).
         workbench.add(Area.LEFT, "Threads", threadsView.node());
-        workbench.add(Area.CENTER, "Call stack", stackView.node());
-        workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
-        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
-        Tab variablesTab = workbench.add(Area.BOTTOM, "Variables", new VariablesView(variables).node());
+        workbench.add(Area.CENTER, "Source", sourceView.node());
+        workbench.add(Area.BOTTOM, "Call stack", stackView.node());
+        Tab variablesTab = workbench.add(Area.BOTTOM_RIGHT, "Variables", new VariablesView(variables).node());
         variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));
-        workbench.add(Area.BOTTOM, "Watches", new WatchesView(watches).node());
+        variables.setActive(variablesTab.isSelected());     // the first tab of its area: selected from the start
+        workbench.add(Area.BOTTOM_RIGHT, "Watches", new WatchesView(watches).node());
+        workbench.add(Area.BOTTOM_RIGHT, "Registers", new RegistersView(registers).node());
+        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
         memoryTab = workbench.add(Area.BOTTOM, "Memory", memoryView.node());
         workbench.add(Area.BOTTOM, "Breakpoints", new BreakpointsView(breakpoints,
                 debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
@@ -188,7 +190,6 @@ public final class MainWindow {
         Tab symbolSearchTab = workbench.add(Area.BOTTOM, "Symbol search", symbolSearch.node());
         bindTab = workbench.add(Area.BOTTOM, "Bind", new BindView(bind).node());
         Tab unwindTab = workbench.add(Area.BOTTOM, "Unwind tables", new UnwindTablesView(unwindTables).node());
-        workbench.add(Area.CENTER, "Source", sourceView.node());
         layout = LayoutStore.load(LayoutStore.defaultDirectory());
         workbench.restore(layout);
         notifications = new NotificationPane(workbench.node());
