@@ -181,13 +181,13 @@ public final class MainWindow {
         workbench.add(Area.BOTTOM_RIGHT, "Registers", new RegistersView(registers).node());
         workbench.add(Area.BOTTOM, "Modules", modulesView.node());
         memoryTab = workbench.add(Area.BOTTOM, "Memory", memoryView.node());
-        workbench.add(Area.BOTTOM, "Breakpoints", new BreakpointsView(breakpoints,
+        workbench.add(Area.BOTTOM_RIGHT, "Breakpoints", new BreakpointsView(breakpoints,
                 debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         workbench.add(Area.BOTTOM, "Dump data", new DumpDataView(dumpData).node());
         workbench.add(Area.BOTTOM, "Symbol state", new SymbolStateView(symbolState).node());
         workbench.add(Area.BOTTOM, "Symbol load log", new SymbolLogView(symbolLog).node());
         var symbolSearch = new SymbolSearchView(engine);
-        Tab symbolSearchTab = workbench.add(Area.BOTTOM, "Symbol search", symbolSearch.node());
+        Tab symbolSearchTab = workbench.add(Area.BOTTOM_RIGHT, "Symbol search", symbolSearch.node());
         bindTab = workbench.add(Area.BOTTOM, "Bind", new BindView(bind).node());
         Tab unwindTab = workbench.add(Area.BOTTOM, "Unwind tables", new UnwindTablesView(unwindTables).node());
         layout = LayoutStore.load(LayoutStore.defaultDirectory());

@@ -76,6 +76,7 @@ class OpenCoreGuiTest extends WindowTest {
         assertThat(modules.getItems().get(0).name()).isEqualTo("libc.so.6");
         assertThat(robot.lookup("#modules-count").queryAs(Label.class).getText()).isEqualTo("1 of " + all + " rows");
 
+        robot.clickOn("Call stack");        // it shares the bottom area with Modules
         robot.clickOn(robot.lookup("#stack-table .table-row-cell").nth(1).queryAs(javafx.scene.Node.class));
         robot.press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL);
         robot.press(KeyCode.CONTROL, KeyCode.C).release(KeyCode.C, KeyCode.CONTROL);

@@ -113,8 +113,8 @@ class UnwindTablesGuiTest extends WindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("Unwind tables");
         TableView<TableSourceRow> sources = robot.lookup("#unwind-sources-table").queryTableView();
-        TableSourceRow crash = sources.getItems().stream().filter(r -> r.name().equals("crash")).findFirst().orElseThrow();
-        robot.interact(() -> sources.getSelectionModel().select(crash));
+        TableSourceRow crashRow = sources.getItems().stream().filter(r -> r.name().equals("crash")).findFirst().orElseThrow();
+        robot.interact(() -> sources.getSelectionModel().select(crashRow));
         TableView<UnwindEntryRow> entries = robot.lookup("#unwind-entries-table").queryTableView();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !entries.getItems().isEmpty());
 
