@@ -124,6 +124,23 @@ public final class FileCode {
         });
     }
 
+    /**
+     * {@code count} instructions from {@code start}, an address in a process (a core's) where the file
+     * at {@code path} was mapped from {@code base}: the code read from the file, listed at the
+     * process's addresses (what a core that stores no code, as most do not, is disassembled from).
+     */
+    public static Disassembly disassembleLoaded(Path path, long base, long start, int count, Disassembler disassembler) {
+        return open(path, code -> {
+            long lowest = Long.MAX_VALUE;
+            for (SectionHeader sh : code.file.sections()) {
+                if ((sh.flags() & SectionHeader.SHF_ALLOC) != 0 && sh.addr() != 0) lowest = Math.min(lowest, sh.addr());
+            }
+            long bias = base - (lowest == Long.MAX_VALUE ? 0 : lowest & ~0xfffL);
+            return code.disassemble(new CodeRange("0x" + Long.toHexString(start - bias), java.util.OptionalInt.of(count), Optional.empty()),
+                    disassembler, bias);
+        });
+    }
+
     private static <T> T open(Path path, java.util.function.Function<FileCode, T> use) {
         try {
             return ElfSections.read(path, f -> use.apply(new FileCode(path, f)));
@@ -141,7 +158,10 @@ public final class FileCode {
         return Optional.empty();
     }
 
-    private Disassembly disassemble(CodeRange range, Disassembler disassembler) {
+    private Disassembly disassemble(CodeRange range, Disassembler disassembler) { return disassemble(range, disassembler, 0); }
+
+    /** {@code range} in file addresses; the listing at those addresses + {@code bias}. */
+    private Disassembly disassemble(CodeRange range, Disassembler disassembler, long bias) {
         long start;
         long end;
         int count;
@@ -171,7 +191,9 @@ public final class FileCode {
         long length = Math.min(end - start, (long) count * 15);
         ByteReader data = file.data(section);
         byte[] bytes = data.bytes(section.name(), start - section.addr(), length);
-        List<Instruction> out = disassembler.decode(targetAt(start), bytes, bytes.length, start, count, symbols, a -> Optional.empty());
+        CodeSymbols named = bias == 0 ? symbols : a -> symbols.containing(a - bias)
+                .map(n -> new CodeSymbols.Named(n.name(), n.start() + bias, n.end() + bias));
+        List<Instruction> out = disassembler.decode(targetAt(start), bytes, bytes.length, start + bias, count, named, a -> Optional.empty());
         return new Disassembly(path.toString(), out, diagnostics);
     }
 
