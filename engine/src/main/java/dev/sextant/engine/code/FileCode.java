@@ -32,6 +32,7 @@ public final class FileCode {
     private final ElfSections file;
     private final SymbolTable functions;
     private final List<PltStubs.Stub> stubs;
+    private final long stubsLow, stubsHigh;
     private final CodeSymbols symbols;
     private final Capstone.Target target;
     /** ARM: a symbol's low bit marks Thumb code, the code starts at the value without it. */
@@ -44,6 +45,13 @@ public final class FileCode {
         this.codeMask = target == Capstone.Target.ARM ? ~1L : ~0L;
         this.functions = SymbolTable.read(file.header(), file.sections(), file::data);
         this.stubs = PltStubs.read(file);
+        long low = -1L, high = 0;
+        for (PltStubs.Stub st : stubs) {
+            if (Long.compareUnsigned(st.start(), low) < 0) low = st.start();
+            if (Long.compareUnsigned(st.start() + st.size(), high) > 0) high = st.start() + st.size();
+        }
+        this.stubsLow = stubs.isEmpty() ? 0 : low;
+        this.stubsHigh = stubs.isEmpty() ? 0 : high;
         this.symbols = CodeSymbols.remembering(address -> stub(address).map(s -> new CodeSymbols.Named(s.name(), s.start(), s.start() + s.size()))
                 .or(() -> symbolAt(address).map(f -> new CodeSymbols.Named(f.name(), f.value() & codeMask, (f.value() & codeMask) + Math.max(1, f.size())))));
     }
@@ -125,6 +133,24 @@ public final class FileCode {
     }
 
     /**
+     * Every executable section with contents, each decoded whole from its start, in the file's order
+     * (what {@code objdump -d} decodes: a fair benchmark input); {@code each} sees them one by one.
+     */
+    public static int disassembleAllCode(Path path, Disassembler disassembler, Consumer<Disassembly> each) {
+        return open(path, code -> {
+            int n = 0;
+            for (SectionHeader sh : code.file.sections()) {
+                if ((sh.flags() & SectionHeader.SHF_EXECINSTR) == 0 || !sh.hasFileData() || sh.type() == SectionHeader.SHT_NOBITS
+                        || sh.size() == 0) continue;
+                each.accept(code.disassemble(new CodeRange("0x" + Long.toHexString(sh.addr()), java.util.OptionalInt.of(CodeRange.MAX_COUNT),
+                        Optional.of(Address.of(sh.addr() + sh.size()))), disassembler));
+                n++;
+            }
+            return n;
+        });
+    }
+
+    /**
      * {@code count} instructions from {@code start}, an address in a process (a core's) where the file
      * at {@code path} was mapped from {@code base}: the code read from the file, listed at the
      * process's addresses (what a core that stores no code, as most do not, is disassembled from).
@@ -154,6 +180,7 @@ public final class FileCode {
     }
 
     private Optional<PltStubs.Stub> stub(long address) {
+        if (Long.compareUnsigned(address - stubsLow, stubsHigh - stubsLow) >= 0) return Optional.empty();   // outside every stub
         for (PltStubs.Stub s : stubs) if (Long.compareUnsigned(address - s.start(), s.size()) < 0) return Optional.of(s);
         return Optional.empty();
     }

@@ -301,6 +301,11 @@ public final class EngineThread implements Engine {
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
                 : live != null ? live.disassemble(c) : core.disassemble(c, disassembler()));
         on(Command.DisassembleFunctions.class, this::disassembleFunctions);
+        on(Command.DisassembleSections.class, c -> {
+            List<Disassembly> all = new ArrayList<>();
+            FileCode.disassembleAllCode(c.file(), disassembler(), all::add);
+            return all;
+        });
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
