@@ -33,11 +33,12 @@ measure() {
 
 sextant_of() { sextant_cmd=(./sextant run --break "step if i == $(($1 - 1))" --print i -- "$work/watchloop" "$1"); }
 gdb_of() { gdb_cmd=(gdb -batch -nx -ex "break step if i == $(($1 - 1))" -ex run -ex "print i" -ex continue --args "$work/watchloop" "$1"); }
+sextant_of "$HITS"; gdb_of "$HITS"
+"${sextant_cmd[@]}" >/dev/null 2>&1 || true; "${sextant_cmd[@]}" >/dev/null 2>&1 || true    # the start-up archive
 sextant_of 1; gdb_of 1
 read -r sw1 sc1 < <(measure "${sextant_cmd[@]}")
 read -r gw1 gc1 < <(measure "${gdb_cmd[@]}")
 sextant_of "$HITS"; gdb_of "$HITS"
-"${sextant_cmd[@]}" >/dev/null 2>&1 || true; "${sextant_cmd[@]}" >/dev/null 2>&1 || true    # the start-up archive
 echo "sextant says: $("${sextant_cmd[@]}" 2>&1 | grep -E '^  i = ' | head -1)"
 echo "gdb says:     $("${gdb_cmd[@]}" 2>&1 | grep -E '^\$1 = ' | head -1)"
 read -r sw sc < <(measure "${sextant_cmd[@]}")
