@@ -86,6 +86,11 @@ public final class StateSession implements AutoCloseable {
         }
     }
 
+    /** The write that gives {@code variable} of a frame the value of {@code value} (see {@link Assignment}). */
+    public Assignment.Write assign(int tid, int frame, String variable, String value) {
+        return Assignment.plan(variable, value, context(tid, frame));
+    }
+
     /** Physical frame and inline depth of each api frame, as StackFrames numbers them. */
     private List<int[]> rows(int tid) {
         List<int[]> r = rows.get(tid);
