@@ -300,8 +300,13 @@ public final class EngineThread implements Engine {
         on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
         // code: of a module file (no target needed), or of the live target's memory
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
-                : requireLive().disassemble(c));
+                : live != null ? live.disassemble(c) : core.disassemble(c, disassembler()));
         on(Command.DisassembleFunctions.class, this::disassembleFunctions);
+        on(Command.DisassembleSections.class, c -> {
+            List<Disassembly> all = new ArrayList<>();
+            FileCode.disassembleAllCode(c.file(), disassembler(), all::add);
+            return all;
+        });
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
