@@ -116,6 +116,7 @@ public final class ElfCoreReader {
             boolean exeRefused = false;
             for (String r : dwfl.rejectedFiles()) {
                 boolean exe = r.contains(" (--exe) not used: ");
+                if (exe && r.contains(" not used: its build-id is ")) continue;     // said below, in the words of a wrong executable
                 exeRefused |= exe;
                 diag.accept(new Diagnostic(exe ? Severity.ERROR : Severity.WARNING, label + ": " + r));
             }

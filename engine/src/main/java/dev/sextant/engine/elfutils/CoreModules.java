@@ -49,6 +49,7 @@ public record CoreModules(List<Entry> modules, ModuleFileCheck.Expected expected
         try (RandomAccessFile f = new RandomAccessFile(core.toFile(), "r")) {
             Reader memory = new Reader(f, notes.segments());
             List<CoreFile.MappedFile> files = notes.files();
+            java.util.Set<String> names = new java.util.HashSet<>();
             for (int i = 0; i < files.size(); i++) {
                 CoreFile.MappedFile first = files.get(i);
                 if (first.fileOffset() != 0) continue;
@@ -67,7 +68,11 @@ public record CoreModules(List<Entry> modules, ModuleFileCheck.Expected expected
                 } else if (!executable && !looksLikeLibrary(first.path())) {
                     continue;       // not in the core (filtered out) and no sign of being code
                 }
-                out.add(new Entry(fileName(first.path()), Optional.of(first.path()), first.start(), end, buildId, Optional.empty()));
+                // Names are how find_elf asks for a module: two files of one name (a library and its namesake elsewhere) keep their paths.
+                String name = fileName(first.path());
+                if (names.contains(name)) name = first.path();
+                names.add(name);
+                out.add(new Entry(name, Optional.of(first.path()), first.start(), end, buildId, Optional.empty()));
             }
             vdso(notes, memory).ifPresent(out::add);
         } catch (IOException e) {
