@@ -66,7 +66,8 @@ public final class ElfCoreReader {
         CoreFile notes = parseNotes(file, label);
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.function.Consumer<Diagnostic> diag = d -> { diagnostics.add(d); listener.diagnostic(d); };
-        notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.WARNING, p)));
+        // damaged notes are unreadable parts of the input: an error (exit status 1), as a cut-off memory image is
+        notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.ERROR, p)));
         boolean truncated = checkMemoryImage(file, label, notes, diag);
 
         Optional<SignalInfo> signal = notes.signal().map(s -> new SignalInfo(s.signo(), s.code(),
