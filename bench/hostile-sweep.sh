@@ -16,7 +16,10 @@ mkdir -p "$work/deaths"
 source bench/lib.sh
 ./sextant symbols --help >/dev/null 2>&1   # build if needed
 java=$(SEXTANT_WHICH_JAVA=1 ./sextant)
-cp="$(cat app/target/classpath.txt):app/target/sextant-app.jar"
+# Sextant's own jars copied: a rebuild during the sweep must not change the classes under a running JVM.
+mkdir -p "$work/lib"
+cp app/target/sextant-app.jar engine/target/sextant-engine-*[0-9T].jar icons/target/sextant-icons-*[0-9T].jar "$work/lib/"
+cp="$(tr ':' '\n' < app/target/classpath.txt | grep -v '/target/sextant-' | paste -sd:):$(ls "$work"/lib/*.jar | paste -sd:)"
 "${java%/java}/javac" -nowarn -cp "$cp" -d "$work/classes" bench/HostileSweep.java || exit 1
 unset DEBUGINFOD_URLS   # no network lookups for build-ids the mutants make up
 
