@@ -53,11 +53,12 @@ class ExitStatusTest {
         }
     }
 
-    @Test void aTruncatedCoreIsStatusOneForStackDumpAndSymbolsAlike() {
+    @Test void aTruncatedCoreIsStatusOneForStackDumpSymbolsAndLocalsAlike() {
         for (String[] args : new String[][] {
                 {"stack", "--core", halfCore.toString(), "--exe", exe.toString()},
                 {"dump", halfCore.toString()},
-                {"symbols", "--core", halfCore.toString(), "--exe", exe.toString()}}) {
+                {"symbols", "--core", halfCore.toString(), "--exe", exe.toString()},
+                {"locals", "--core", halfCore.toString(), "--exe", exe.toString()}}) {
             Run r = run(args);
             assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(1);
             assertThat(r.err()).as(args[0]).contains("truncated core").contains("bytes present");
