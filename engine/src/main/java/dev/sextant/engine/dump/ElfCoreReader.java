@@ -228,7 +228,7 @@ public final class ElfCoreReader {
             return CoreFile.open(core);
         } catch (FormatException e) {
             if (e.kind() == FormatException.Kind.BAD_MAGIC && e.offset() == 0) throw unknownFormat(core, label, e);
-            throw new TargetException(label + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(label + ": " + e.messageWithOffset(), e);
         } catch (NoSuchFileException e) {
             throw new TargetException(label + ": no such file", e);
         } catch (IOException e) {

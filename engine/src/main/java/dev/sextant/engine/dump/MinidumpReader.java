@@ -80,7 +80,7 @@ public final class MinidumpReader {
         } catch (NoSuchFileException e) {
             throw new TargetException(file + ": no such file", e);
         } catch (FormatException e) {
-            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(file + ": " + e.messageWithOffset(), e);
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
@@ -93,7 +93,7 @@ public final class MinidumpReader {
         try {
             dump = Minidump.read(bytes);
         } catch (FormatException e) {
-            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(file + ": " + e.messageWithOffset(), e);
         }
         return read(file, dump, CoreOptions.DEFAULT, Optional.empty());
     }
