@@ -24,6 +24,8 @@ def elf_offsets(b):
 
 def ops_for(kind, b, rnd):
     ops = []
+    if kind == 'elf' and rnd.random() < 0.03:      # the executable beside its core, its e_type turned ET_REL (issue 15, class 1)
+        return [['byte', 16, 1]]
     bounds = elf_offsets(b) if kind in ('core', 'elf') else [0, 32, 64, 128, 256]
     style = rnd.randrange(4)
     if style == 0 or rnd.random() < 0.3:          # cut short: at a structure boundary (± a little) or anywhere
