@@ -66,7 +66,8 @@ public final class ElfCoreReader {
         CoreFile notes = parseNotes(file, label);
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.function.Consumer<Diagnostic> diag = d -> { diagnostics.add(d); listener.diagnostic(d); };
-        notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.WARNING, p)));
+        // damaged notes are unreadable parts of the input: an error (exit status 1), as a cut-off memory image is
+        notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.ERROR, p)));
         boolean truncated = checkMemoryImage(file, label, notes, diag);
 
         Optional<SignalInfo> signal = notes.signal().map(s -> new SignalInfo(s.signo(), s.code(),
@@ -236,7 +237,7 @@ public final class ElfCoreReader {
             return CoreFile.open(core);
         } catch (FormatException e) {
             if (e.kind() == FormatException.Kind.BAD_MAGIC && e.offset() == 0) throw unknownFormat(core, label, e);
-            throw new TargetException(label + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(label + ": " + e.messageWithOffset(), e);
         } catch (NoSuchFileException e) {
             throw new TargetException(label + ": no such file", e);
         } catch (IOException e) {
