@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code STACK CFI} records of a whole file, made by worker threads while the caller writes the
- * rest of the file: the FDEs (in file order, {@code .debug_frame}'s repeats of {@code .eh_frame}
+ * rest of the file: the FDEs (in address order, {@code .debug_frame}'s repeats of {@code .eh_frame}
  * left out) are cut into chunks, each decoded into its own {@link SymText}, and {@link #writeTo}
  * writes the chunks in order. Touches no libdw (the CFI is Sextant's own decoder over the mapped file).
  */
@@ -51,6 +51,9 @@ final class CfiExport implements AutoCloseable {
                 if (f.pcEnd() != f.pcBegin() && seen.add(f.pcBegin())) items.add(new Item(s, f));
             }
         }
+        // In address order, as the FUNCs are: a reader can then search the file in place (.eh_frame keeps
+        // a function's cold part, and the linker its sections, out of that order).
+        items.sort((a, b) -> Long.compareUnsigned(a.fde().pcBegin(), b.fde().pcBegin()));
         CfiExport e = new CfiExport(machine, base, items, cancel);
         int n = (items.size() + CHUNK - 1) / CHUNK;
         for (int i = 0; i < n; i++) e.chunks.add(new CompletableFuture<>());
