@@ -168,6 +168,7 @@ final class CoreTarget {
             memory = new CoreMemory(plain, crashed);
             state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report);
         }
+        if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, report));   // after every StackWalked of this core
         return report;
     }
 

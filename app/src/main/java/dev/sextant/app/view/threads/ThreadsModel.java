@@ -4,12 +4,16 @@ import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Signals;
 import dev.sextant.engine.api.StackFrame;
+import dev.sextant.engine.api.StackGroup;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -24,11 +28,27 @@ public final class ThreadsModel {
 
     public ObservableList<ThreadRow> rows() { return readOnly; }
 
+    /** The stop's stack groups by identical pcs (the engine's {@code StacksGrouped}); empty until they arrive. */
+    public ReadOnlyObjectProperty<List<StackGroup>> groups() {
+        return groups.getReadOnlyProperty();
+    }
+
+    /** The row of {@code tid}, when the target has that thread. */
+    public Optional<ThreadRow> row(Tid tid) {
+        Integer i = index.get(tid);
+        return i == null ? Optional.empty() : Optional.of(rows.get(i));
+    }
+
+    private final ReadOnlyObjectWrapper<List<StackGroup>> groups = new ReadOnlyObjectWrapper<>(List.of());
+
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         for (DebugEvent e : batch) {
-            if (e instanceof DebugEvent.TargetOpened o) {
+            if (e instanceof DebugEvent.StacksGrouped g && g.stopId() >= stopId) {
+                groups.set(g.byPc());
+            } else if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
+                groups.set(List.of());
                 List<ThreadRow> fresh = new ArrayList<>();
                 for (ThreadInfo t : o.threads()) if (t.crashed()) fresh.add(row(t));
                 for (ThreadInfo t : o.threads()) if (!t.crashed()) fresh.add(row(t));
@@ -51,6 +71,7 @@ public final class ThreadsModel {
                 rows.remove((int) index.get(x.tid()));
                 reindex(new ArrayList<>(rows));
             } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId) {
+                groups.set(List.of());
                 for (int i = 0; i < rows.size(); i++) {
                     ThreadRow o = rows.get(i);
                     rows.set(i, new ThreadRow(o.tid(), o.name(), false, "", "", "", 0, "running", false));
@@ -65,6 +86,7 @@ public final class ThreadsModel {
                 int physical = (int) frames.stream().filter(f -> !f.inline()).count();
                 rows.set(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped", old.stopped()));
             } else if (e instanceof DebugEvent.TargetClosed) {
+                groups.set(List.of());
                 rows.clear();
                 index.clear();
             }
