@@ -185,9 +185,9 @@ public final class MainWindow {
         // One line per pane: the area it goes to, its tab title, its node (see Workbench).
         workbench.add(Area.LEFT, "Threads", threadsView.node());
         workbench.add(Area.CENTER, "Call stack", stackView.node());
-        workbench.add(Area.LEFT, "Parallel stacks", parallelView.node());   // beside Threads: the Call stack stays in view
         workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
         workbench.add(Area.BOTTOM, "Modules", modulesView.node());
+        workbench.add(Area.BOTTOM, "Parallel stacks", parallelView.node());   // wide, and the Call stack stays in view
         Tab variablesTab = workbench.add(Area.BOTTOM, "Variables", new VariablesView(variables).node());
         variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));
         workbench.add(Area.BOTTOM, "Watches", new WatchesView(watches).node());
@@ -527,6 +527,8 @@ public final class MainWindow {
     public Workbench workbench() { return workbench; }
 
     public ParallelStacksView parallelStacks() { return parallelView; }
+
+    public ThreadsView threadsView() { return threadsView; }
 
     public void show() {
         stage.show();

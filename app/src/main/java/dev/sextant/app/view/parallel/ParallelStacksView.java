@@ -1,5 +1,6 @@
 package dev.sextant.app.view.parallel;
 
+import dev.sextant.app.view.table.TextWidth;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.icons.Icon;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class ParallelStacksView {
         tree.setPlaceholder(new Label("No stacks: open a dump, or stop the program"));
         tree.getStyleClass().addAll("dense", "striped");
         tree.setColumnResizePolicy(TreeTableView.UNCONSTRAINED_RESIZE_POLICY);
+        text(column("Threads", 70), n -> String.format(Locale.ROOT, "%,d", n.count())).setStyle("-fx-alignment: CENTER-RIGHT");
         TreeTableColumn<StackNode, StackNode> function = column("Function", 360);
         function.setCellFactory(c -> new TreeTableCell<>() {
             @Override protected void updateItem(StackNode n, boolean empty) {
@@ -65,9 +67,15 @@ public final class ParallelStacksView {
                 setStyle(!empty && n != null && n.marked() ? "-fx-font-weight: bold" : null);
             }
         });
-        text(column("Threads", 80), n -> String.format(Locale.ROOT, "%,d", n.count())).setStyle("-fx-alignment: CENTER-RIGHT");
-        text(column("Module", 150), StackNode::module);
-        text(column("Source", 240), StackNode::source);
+        tree.setTreeColumn(function);
+        TreeTableColumn<StackNode, StackNode> module = text(column("Module", 150), StackNode::module);
+        TreeTableColumn<StackNode, StackNode> source = text(column("Source", 240), StackNode::source);
+        // Columns as wide as their widest text (the function column with its indentation): nothing elided.
+        model.root().addListener((o, a, r) -> {
+            function.setPrefWidth(Math.max(200, widest(r, n -> n.function(), true) + 40));
+            module.setPrefWidth(Math.max(80, widest(r, StackNode::module, false) + 24));
+            source.setPrefWidth(Math.max(80, widest(r, StackNode::source, false) + 24));
+        });
         tree.getSelectionModel().selectedItemProperty().addListener((o, a, it) -> show(it == null ? null : it.getValue()));
         tree.setOnKeyPressed(e -> {
             if (new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN).match(e)) { copy(); e.consume(); }
@@ -90,8 +98,8 @@ public final class ParallelStacksView {
         VBox below = new VBox(4, threadsTitle, threads);
         VBox.setVgrow(threads, Priority.ALWAYS);
         SplitPane split = new SplitPane(tree, below);
-        split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.68);
+        split.setOrientation(Orientation.HORIZONTAL);
+        split.setDividerPositions(0.76);
         VBox.setVgrow(split, Priority.ALWAYS);
         node = new VBox(4, toolbar(), split);
     }
@@ -122,6 +130,16 @@ public final class ParallelStacksView {
             if (new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN).match(e)) { filter.requestFocus(); e.consume(); }
         });
         return bar;
+    }
+
+    /** The widest text of {@code f} over the tree, in pixels ({@code indented}: plus the tree column's indentation). */
+    private static double widest(TreeItem<StackNode> it, java.util.function.Function<StackNode, String> f, boolean indented) {
+        double w = 0;
+        if (it.getValue() != null) {
+            w = TextWidth.of(f.apply(it.getValue()), true) + (indented ? 18 * (it.getValue().depth() + 1) + 20 : 0);
+        }
+        for (TreeItem<StackNode> c : it.getChildren()) w = Math.max(w, widest(c, f, indented));
+        return w;
     }
 
     private void show(StackNode n) {

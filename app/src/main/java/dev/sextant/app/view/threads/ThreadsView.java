@@ -89,7 +89,7 @@ public final class ThreadsView {
     public CheckBox groupToggle() { return group; }
 
     /** The grouped rows shown when the toggle is on. */
-    public TreeTableView<?> groupedTree() { return grouped.tree(); }
+    public TreeTableView<ThreadGroupRow> groupedTree() { return grouped.tree(); }
 
     public TableKit<ThreadRow> kit() { return kit; }
 }
