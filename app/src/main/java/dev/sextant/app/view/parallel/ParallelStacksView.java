@@ -56,7 +56,7 @@ public final class ParallelStacksView {
         tree.setPlaceholder(new Label("No stacks: open a dump, or stop the program"));
         tree.getStyleClass().addAll("dense", "striped");
         tree.setColumnResizePolicy(TreeTableView.UNCONSTRAINED_RESIZE_POLICY);
-        text(column("Threads", 70), n -> String.format(Locale.ROOT, "%,d", n.count())).setStyle("-fx-alignment: CENTER-RIGHT");
+        text(column("Threads", 84), n -> String.format(Locale.ROOT, "%,d", n.count())).setStyle("-fx-alignment: CENTER-RIGHT");
         TreeTableColumn<StackNode, StackNode> function = column("Function", 360);
         function.setCellFactory(c -> new TreeTableCell<>() {
             @Override protected void updateItem(StackNode n, boolean empty) {
