@@ -10,7 +10,10 @@ import dev.sextant.engine.api.Tid;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import javafx.animation.PauseTransition;
+import javafx.util.Duration;
 import java.util.Optional;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -23,6 +26,13 @@ public final class ThreadsModel {
     private final ObservableList<ThreadRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<Tid, Integer> index = new HashMap<>();
     private long stopId = -1;
+    private long generation;
+    /** Stack updates not yet in {@code rows}, by row index (see {@link #settle}). */
+    private final Map<Integer, ThreadRow> pending = new LinkedHashMap<>();
+    static final int COALESCE = 256;
+    static final int COALESCE_MILLIS = 200;
+    private long lastFlush;
+    private boolean flushQueued;
     private Tid stoppedThread;
     private boolean stoppedBySignal;   // a signal that stops for good (SIGSEGV…), not a breakpoint, step or break
 
@@ -41,12 +51,20 @@ public final class ThreadsModel {
 
     private final ReadOnlyObjectWrapper<List<StackGroup>> groups = new ReadOnlyObjectWrapper<>(List.of());
 
+    /** Bumps when the rows are a new list (a dump opened, a live stop): the view then shows the first row. */
+    public long generation() { return generation; }
+
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         for (DebugEvent e : batch) {
+            if (!(e instanceof DebugEvent.StackWalked || e instanceof DebugEvent.StacksGrouped || e instanceof DebugEvent.ProcessStopped)) {
+                if (e instanceof DebugEvent.TargetOpened || e instanceof DebugEvent.TargetClosed) pending.clear();
+                flush();          // row indices stay those of the rows as they are
+            }
             if (e instanceof DebugEvent.StacksGrouped g && g.stopId() >= stopId) {
                 groups.set(g.byPc());
             } else if (e instanceof DebugEvent.TargetOpened o) {
+                generation++;
                 stopId = o.stopId();
                 groups.set(List.of());
                 List<ThreadRow> fresh = new ArrayList<>();
@@ -59,6 +77,7 @@ public final class ThreadsModel {
                 stoppedBySignal = p.reason() instanceof dev.sextant.engine.api.StopReason.SignalReceived g && crashSignal(g.signal().number());
             } else if (e instanceof DebugEvent.ThreadsRefreshed r && r.stopId() >= stopId) {
                 // The thread that stopped the process comes first and is marked, as a crashed one is in a dump.
+                generation++;
                 List<ThreadRow> fresh = new ArrayList<>();
                 for (ThreadInfo t : r.threads()) if (t.tid().equals(stoppedThread)) fresh.add(marked(row(t), stoppedBySignal));
                 for (ThreadInfo t : r.threads()) if (!t.tid().equals(stoppedThread)) fresh.add(row(t));
@@ -72,25 +91,54 @@ public final class ThreadsModel {
                 reindex(new ArrayList<>(rows));
             } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId) {
                 groups.set(List.of());
-                for (int i = 0; i < rows.size(); i++) {
-                    ThreadRow o = rows.get(i);
-                    rows.set(i, new ThreadRow(o.tid(), o.name(), false, "", "", "", 0, "running", false));
-                }
+                List<ThreadRow> running = new ArrayList<>(rows.size());     // one change: each single one costs the list's length
+                for (ThreadRow o : rows) running.add(new ThreadRow(o.tid(), o.name(), false, "", "", "", 0, "running", false));
+                rows.setAll(running);
             } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
                 Integer i = index.get(s.stack().tid());
                 if (i == null) continue;
-                ThreadRow old = rows.get(i);
+                ThreadRow old = pending.getOrDefault(i, rows.get(i));
                 List<StackFrame> frames = s.stack().frames();
                 String loc = frames.isEmpty() ? "" : frames.get(0).location();
                 String src = frames.isEmpty() ? "" : frames.get(0).sourceLine().orElse("");
                 int physical = (int) frames.stream().filter(f -> !f.inline()).count();
-                rows.set(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped", old.stopped()));
+                pending.put(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped", old.stopped()));
             } else if (e instanceof DebugEvent.TargetClosed) {
                 groups.set(List.of());
                 rows.clear();
                 index.clear();
             }
         }
+        settle();
+    }
+
+    /**
+     * Applies the stack updates gathered. A few: row by row. Many (thousands of threads unwound): one
+     * replacement of the list at most every {@link #COALESCE_MILLIS} ms, since each single change of a
+     * sorted, filtered table costs as much as the list is long (a 100,000-thread core: minutes).
+     */
+    private void settle() {
+        if (pending.size() <= COALESCE || System.nanoTime() - lastFlush >= COALESCE_MILLIS * 1_000_000L) {
+            flush();
+        } else if (!flushQueued) {
+            flushQueued = true;
+            PauseTransition wait = new PauseTransition(Duration.millis(COALESCE_MILLIS));
+            wait.setOnFinished(x -> { flushQueued = false; flush(); });
+            wait.play();
+        }
+    }
+
+    private void flush() {
+        if (pending.isEmpty()) return;
+        if (pending.size() <= COALESCE) {
+            pending.forEach(rows::set);
+        } else {
+            List<ThreadRow> all = new ArrayList<>(rows);
+            pending.forEach(all::set);
+            rows.setAll(all);
+        }
+        pending.clear();
+        lastFlush = System.nanoTime();
     }
 
     private static ThreadRow marked(ThreadRow r, boolean crashed) {

@@ -21,6 +21,8 @@ public final class ThreadsView {
     private final ThreadGroupsView grouped;
     private final CheckBox group = new CheckBox("Group identical");
     private final VBox node;
+    private long seenGeneration = -1;
+    private Tid lastSelected;
 
     public ThreadsView(ThreadsModel model, Consumer<Tid> onSelect) {
         kit = new TableKit<>("threads", model.rows(), ThreadRow::searchText);
@@ -50,7 +52,10 @@ public final class ThreadsView {
             }
         });
         kit.table().getSelectionModel().selectedItemProperty().addListener((o, a, row) -> {
-            if (row != null) onSelect.accept(row.tid());
+            if (row != null) {
+                lastSelected = row.tid();
+                onSelect.accept(row.tid());
+            }
         });
         grouped = new ThreadGroupsView(model, onSelect);
         group.setId("threads-group");
@@ -60,13 +65,14 @@ public final class ThreadsView {
         VBox.setVgrow(content, Priority.ALWAYS);
         node = new VBox(4, group, content);
         model.rows().addListener((javafx.collections.ListChangeListener<ThreadRow>) ch -> {
-            boolean whole = false;
-            while (ch.next()) whole |= ch.getFrom() == 0 && ch.getTo() == model.rows().size() && ch.getAddedSize() > 1;
             // A new list (a dump opened, a live stop) shows its first thread: the one that crashed or stopped.
-            if ((whole || kit.table().getSelectionModel().getSelectedItem() == null) && !kit.table().getItems().isEmpty()) {
-                kit.table().getSelectionModel().clearSelection();
-                kit.table().getSelectionModel().select(model.rows().get(0));
-            }
+            // Rows replaced by updates (stacks arriving) keep the thread the user chose.
+            boolean fresh = model.generation() != seenGeneration;
+            seenGeneration = model.generation();
+            if (kit.table().getItems().isEmpty() || (!fresh && kit.table().getSelectionModel().getSelectedItem() != null)) return;
+            if (!fresh && lastSelected != null && reveal(lastSelected)) return;
+            kit.table().getSelectionModel().clearSelection();
+            kit.table().getSelectionModel().select(model.rows().get(0));
         });
     }
 
