@@ -33,7 +33,6 @@ public final class ParallelStacksModel {
     private DebugEvent.StacksGrouped groups;
     private Optional<Tid> marked = Optional.empty();
     private long stopId = -1;
-    private int threads;
 
     public ParallelStacksModel() {
         byFunction.addListener((o, a, b) -> rebuild());
@@ -94,7 +93,7 @@ public final class ParallelStacksModel {
         }
         List<StackGroup> list = byFunction.get() ? groups.byFunction() : groups.byPc();
         String needle = filter.get() == null ? "" : filter.get().strip().toLowerCase(Locale.ROOT);
-        threads = list.stream().mapToInt(StackGroup::count).sum();
+        int threads = list.stream().mapToInt(StackGroup::count).sum();
         int[] kept = {0, 0};
         for (StackTree.Branch b : StackTree.build(list, byFunction.get(), this::isMarked, g -> {
             boolean keep = needle.isEmpty() || g.frames().stream().anyMatch(f -> matches(f, needle));

@@ -29,7 +29,7 @@ public final class ThreadsModel {
     private long generation;
     /** Stack updates not yet in {@code rows}, by row index (see {@link #settle}). */
     private final Map<Integer, ThreadRow> pending = new LinkedHashMap<>();
-    static final int COALESCE = 256;
+    static final long COALESCE = 1_000_000;      // updates × rows below which single changes are cheaper
     static final int COALESCE_MILLIS = 200;
     private long lastFlush;
     private boolean flushQueued;
@@ -57,8 +57,9 @@ public final class ThreadsModel {
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         for (DebugEvent e : batch) {
-            if (!(e instanceof DebugEvent.StackWalked || e instanceof DebugEvent.StacksGrouped || e instanceof DebugEvent.ProcessStopped)) {
-                if (e instanceof DebugEvent.TargetOpened || e instanceof DebugEvent.TargetClosed) pending.clear();
+            if (e instanceof DebugEvent.TargetOpened || e instanceof DebugEvent.TargetClosed || e instanceof DebugEvent.ThreadsRefreshed) {
+                pending.clear();  // the rows are replaced
+            } else if (e instanceof DebugEvent.ThreadCreated || e instanceof DebugEvent.ThreadExited || e instanceof DebugEvent.ProcessResumed) {
                 flush();          // row indices stay those of the rows as they are
             }
             if (e instanceof DebugEvent.StacksGrouped g && g.stopId() >= stopId) {
@@ -118,7 +119,7 @@ public final class ThreadsModel {
      * sorted, filtered table costs as much as the list is long (a 100,000-thread core: minutes).
      */
     private void settle() {
-        if (pending.size() <= COALESCE || System.nanoTime() - lastFlush >= COALESCE_MILLIS * 1_000_000L) {
+        if (few() || System.nanoTime() - lastFlush >= COALESCE_MILLIS * 1_000_000L) {
             flush();
         } else if (!flushQueued) {
             flushQueued = true;
@@ -128,9 +129,14 @@ public final class ThreadsModel {
         }
     }
 
+    /** Whether the updates are cheaper one by one (each costs about the list's length) than as one new list. */
+    private boolean few() {
+        return pending.size() * (long) rows.size() <= COALESCE;
+    }
+
     private void flush() {
         if (pending.isEmpty()) return;
-        if (pending.size() <= COALESCE) {
+        if (few()) {
             pending.forEach(rows::set);
         } else {
             List<ThreadRow> all = new ArrayList<>(rows);
