@@ -22,6 +22,8 @@ import dev.sextant.app.view.memory.MemoryModel;
 import dev.sextant.app.view.memory.MemoryView;
 import dev.sextant.app.view.modules.ModulesModel;
 import dev.sextant.app.view.modules.ModulesView;
+import dev.sextant.app.view.parallel.ParallelStacksModel;
+import dev.sextant.app.view.parallel.ParallelStacksView;
 import dev.sextant.app.view.processes.ProcessPicker;
 import dev.sextant.app.view.registers.RegistersModel;
 import dev.sextant.app.view.registers.RegistersView;
@@ -121,6 +123,8 @@ public final class MainWindow {
     private final NotificationPane notifications;
     private final ThreadsView threadsView;
     private final CallStackView stackView;
+    private final ParallelStacksModel parallel = new ParallelStacksModel();
+    private final ParallelStacksView parallelView;
     private final ModulesView modulesView;
     private final CurrentFrame frames;
     private final SourceView sourceView;
@@ -142,6 +146,14 @@ public final class MainWindow {
             frames.selectThread(tid);
         });
         stackView = new CallStackView(stack);
+        bridge.addModel(parallel::apply);
+        parallelView = new ParallelStacksView(parallel, (tid, index) -> {
+            if (!threadsView.reveal(tid)) {
+                stack.select(tid);
+                registers.select(tid);
+            }
+            frames.select(tid, index);
+        });
         bindAction = new BindAction(engine, status, this::showError);
         debug = new DebugActions(engine, status, this::showError);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
@@ -175,6 +187,7 @@ public final class MainWindow {
         workbench.add(Area.CENTER, "Call stack", stackView.node());
         workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
         workbench.add(Area.BOTTOM, "Modules", modulesView.node());
+        workbench.add(Area.BOTTOM, "Parallel stacks", parallelView.node());   // wide, and the Call stack stays in view
         Tab variablesTab = workbench.add(Area.BOTTOM, "Variables", new VariablesView(variables).node());
         variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));
         workbench.add(Area.BOTTOM, "Watches", new WatchesView(watches).node());
@@ -512,6 +525,10 @@ public final class MainWindow {
     }
 
     public Workbench workbench() { return workbench; }
+
+    public ParallelStacksView parallelStacks() { return parallelView; }
+
+    public ThreadsView threadsView() { return threadsView; }
 
     public void show() {
         stage.show();

@@ -377,6 +377,7 @@ public final class EngineThread implements Engine {
         // Views learn the stopped threads' registers and stacks from events, as for dumps.
         emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
         r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
+        if (!listeners.isEmpty()) emit(DebugEvent.StacksGrouped.of(stopId, r));   // regrouped at each stop
         symbols.framesSeen(CoreTarget.pcs(r));
         return r;
     }
