@@ -34,8 +34,13 @@ public final class EngineProcesses {
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss2m", "-XX:-UsePerfData", "-Xshare:auto",
                 "-XX:+DisplayVMOutputToStderr", "-XX:ErrorFile=" + cache.resolve("hs_err_engine_%p.log")));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-Djna.") || a.startsWith("-Dsextant.") || a.startsWith("--enable-native-access")
-                    || a.startsWith("--sun-misc-unsafe-memory-access") || a.startsWith("-Djava.library.path")) cmd.add(a);
+            if (a.startsWith("--enable-native-access") || a.startsWith("--sun-misc-unsafe-memory-access")) cmd.add(a);
+        }
+        // Sextant's and JNA's settings as they are now (a test or the window may have set some since the start)
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("sextant.") || name.startsWith("jna.") || name.equals("java.library.path")) {
+                cmd.add("-D" + name + "=" + System.getProperty(name));
+            }
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EngineServer.class.getName()));
         if (stopIdsAfter > 0) cmd.addAll(List.of("--stop-ids-after", Long.toString(stopIdsAfter)));

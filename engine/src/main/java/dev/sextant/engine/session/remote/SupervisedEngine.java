@@ -98,7 +98,8 @@ public final class SupervisedEngine implements Engine {
             Optional<CompletableFuture<?>> reopened = Optional.empty();
             if (wasReady) {
                 long stop = dead.lastStopId() + 1;
-                if (fileTarget.isPresent() || live.isPresent()) {
+                // a live target is gone for the views; a file target stays shown until it is open again
+                if (live.isPresent() || (fileTarget.isPresent() && !reopen)) {
                     DebugEvent closed = new DebugEvent.TargetClosed(stop);
                     listeners.forEach(l -> l.onEvent(closed));
                 }

@@ -46,11 +46,11 @@ class SupervisedEngineTest {
             DumpReport again = (DumpReport) lost.reopened().orElseThrow().get(60, TimeUnit.SECONDS);
             assertThat(engine.current().pid()).isNotEqualTo(firstPid);
             assertThat(WireTest.canonical(again)).isEqualTo(WireTest.canonical(first));
-            // the views saw the target close and open again, at stop ids above those they had
+            // the views saw the target open again, at stop ids above those they had
             DebugEvent.TargetOpened reopened = Await.value("TargetOpened of the new engine", Duration.ofSeconds(10), () ->
                     events.stream().filter(e -> e instanceof DebugEvent.TargetOpened && e.stopId() > stopBefore)
                             .map(DebugEvent.TargetOpened.class::cast).findFirst());
-            assertThat(events).anyMatch(e -> e instanceof DebugEvent.TargetClosed && e.stopId() == stopBefore + 1);
+            assertThat(events).noneMatch(e -> e instanceof DebugEvent.TargetClosed);     // the views keep showing it meanwhile
             assertThat(reopened.stopId()).isGreaterThan(stopBefore + 1);
             // the next command works
             assertThat(engine.submit(new Command.EvaluateAddress("rip")).get(30, TimeUnit.SECONDS))
