@@ -355,6 +355,21 @@ public sealed interface Command<R> {
     }
 
     /**
+     * gdb's {@code set var}: give the scalar {@code variable} (an expression of the frame:
+     * {@code count}, {@code p->x}, {@code a[2]}) the value of {@code value} (a C expression of the
+     * frame, or an enumerator's name), converted to its type, in a frame of the stopped live target
+     * (empty thread or frame: the current scope). Written with ptrace; answers the variable as read
+     * back. Refused on a core (read-only), for a running target, and for a value not in memory.
+     */
+    record SetVariable(Optional<Tid> thread, OptionalInt frame, String variable, String value)
+            implements Command<Variable> {
+        public SetVariable {
+            if (variable == null || variable.isBlank()) throw new IllegalArgumentException("name the variable to change");
+            if (value == null || value.isBlank()) throw new IllegalArgumentException("give the new value of " + variable);
+        }
+    }
+
+    /**
      * Set a breakpoint's actions (each replaces the old one; empty clears it): a condition (C
      * expression), stop from the Nth hit where the condition holds, a log message with
      * {@code {expr}} values (a logpoint: prints, never stops). Parsed now: a syntax error fails the command.

@@ -232,6 +232,26 @@ public final class Tracer implements AutoCloseable {
         return old;
     }
 
+    /**
+     * Writes {@code bytes} at {@code address} through stopped thread {@code tid} (PTRACE_PEEKDATA and
+     * PTRACE_POKEDATA a word at a time, the bytes around the range kept): a debugger's {@code set var}.
+     */
+    public void writeMemory(int tid, long address, byte[] bytes) {
+        checkThread();
+        long end = address + bytes.length;
+        for (long word = address & ~7L; word < end; word += 8) {
+            long old = Ptrace.peek(tid, word);
+            long value = old;
+            for (int k = 0; k < 8; k++) {
+                long at = word + k;
+                if (at < address || at >= end) continue;
+                value = (value & ~(0xffL << (8 * k))) | ((bytes[(int) (at - address)] & 0xffL) << (8 * k));
+            }
+            if (value != old) Ptrace.poke(tid, word, value);
+        }
+        memory.invalidate();
+    }
+
     public boolean readWord(long address, long[] out) { return memory.readWord(address, out); }
 
     BreakpointSites sites() { return sites; }

@@ -110,6 +110,13 @@ final class CoreTarget {
 
     Variable evaluate(Command.Evaluate e) { return requireState().evaluate(e); }
 
+    /** A dump is a record of the past: nothing in it is changed. */
+    Variable setVariable(Command.SetVariable s) {
+        if (dump.isEmpty()) throw new TargetException("no target: start or attach to a process to change its variables");
+        throw new TargetException("cannot set " + s.variable() + ": a core file is read-only; variables can be changed in a"
+                + " running process (start the program or attach to it, and stop it where " + s.variable() + " is in scope)");
+    }
+
     /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
     void setSymbolPath(String path) {
         breakpadStores = SymbolStores.breakpadEntries(path);

@@ -274,6 +274,7 @@ public final class EngineThread implements Engine {
         on(Command.SetStopPolicy.class, c -> { readStacksAtStop = c.readStacks(); return Boolean.TRUE; });
         on(Command.ReadVariables.class, c -> live != null ? live.readVariables(c) : core.readVariables(c));
         on(Command.Evaluate.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
+        on(Command.SetVariable.class, c -> live != null ? live.setVariable(c) : core.setVariable(c));
         // memory: the live target's, or the open core's
         on(Command.ReadMemory.class, this::readMemory);
         on(Command.EvaluateAddress.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
