@@ -53,6 +53,7 @@ import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
+import dev.sextant.engine.session.remote.SupervisedEngine;
 import dev.sextant.icons.Icon;
 import java.io.File;
 import java.io.IOException;
@@ -129,6 +130,7 @@ public final class MainWindow {
     private final CurrentFrame frames;
     private final SourceView sourceView;
     private boolean dark;
+    private final EngineBanner engineBanner = new EngineBanner();
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
@@ -210,7 +212,8 @@ public final class MainWindow {
         openDump = new OpenDumpAction(engine, status, this::showError);
 
         BorderPane root = new BorderPane(notifications);
-        root.setTop(new VBox(menus(), toolbar()));
+        root.setTop(new VBox(menus(), toolbar(), engineBanner.node()));
+        if (engine instanceof SupervisedEngine supervised) engineBanner.watch(supervised);
         root.setBottom(status.node());
         Rectangle2D size = WindowSize.initial(layout);
         Scene scene = new Scene(root, size.getWidth(), size.getHeight());
@@ -448,6 +451,9 @@ public final class MainWindow {
         workbench.select(bindTab);
         return bindAction.bind(image, false);
     }
+
+    /** The banner's text when the engine process ended, empty while it is not shown. */
+    public String engineBannerText() { return engineBanner.isShowing() ? engineBanner.text() : ""; }
 
     /** The engine this window is a client of. */
     public Engine engine() { return engine; }
