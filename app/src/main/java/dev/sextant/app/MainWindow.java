@@ -186,24 +186,25 @@ public final class MainWindow {
         workbench = new Workbench(summaryView.title(), summaryView.details());
         // One line per pane: the area it goes to, its tab title, its node (see Workbench).
         workbench.add(Area.LEFT, "Threads", threadsView.node());
-        workbench.add(Area.CENTER, "Call stack", stackView.node());
-        workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
-        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
-        workbench.add(Area.BOTTOM, "Parallel stacks", parallelView.node());   // wide, and the Call stack stays in view
-        Tab variablesTab = workbench.add(Area.BOTTOM, "Variables", new VariablesView(variables).node());
+        workbench.add(Area.CENTER, "Source", sourceView.node());
+        workbench.add(Area.CENTER, "Parallel stacks", parallelView.node());   // wide; the Call stack below stays in view
+        workbench.add(Area.BOTTOM, "Call stack", stackView.node());
+        Tab variablesTab = workbench.add(Area.BOTTOM_RIGHT, "Variables", new VariablesView(variables).node());
         variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));
-        workbench.add(Area.BOTTOM, "Watches", new WatchesView(watches).node());
+        variables.setActive(variablesTab.isSelected());     // the first tab of its area: selected from the start
+        workbench.add(Area.BOTTOM_RIGHT, "Watches", new WatchesView(watches).node());
+        workbench.add(Area.BOTTOM_RIGHT, "Registers", new RegistersView(registers).node());
+        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
         memoryTab = workbench.add(Area.BOTTOM, "Memory", memoryView.node());
-        workbench.add(Area.BOTTOM, "Breakpoints", new BreakpointsView(breakpoints,
+        workbench.add(Area.BOTTOM_RIGHT, "Breakpoints", new BreakpointsView(breakpoints,
                 debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
         workbench.add(Area.BOTTOM, "Dump data", new DumpDataView(dumpData).node());
         workbench.add(Area.BOTTOM, "Symbol state", new SymbolStateView(symbolState).node());
         workbench.add(Area.BOTTOM, "Symbol load log", new SymbolLogView(symbolLog).node());
         var symbolSearch = new SymbolSearchView(engine);
-        Tab symbolSearchTab = workbench.add(Area.BOTTOM, "Symbol search", symbolSearch.node());
+        Tab symbolSearchTab = workbench.add(Area.BOTTOM_RIGHT, "Symbol search", symbolSearch.node());
         bindTab = workbench.add(Area.BOTTOM, "Bind", new BindView(bind).node());
         Tab unwindTab = workbench.add(Area.BOTTOM, "Unwind tables", new UnwindTablesView(unwindTables).node());
-        workbench.add(Area.CENTER, "Source", sourceView.node());
         layout = LayoutStore.load(LayoutStore.defaultDirectory());
         workbench.restore(layout);
         notifications = new NotificationPane(workbench.node());

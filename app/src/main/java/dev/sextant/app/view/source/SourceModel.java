@@ -98,6 +98,8 @@ public final class SourceModel {
         show(selection);
     }
 
+    private static String baseName(String path) { return path.substring(path.lastIndexOf('/') + 1); }
+
     private static String key(StackFrame f) { return f.file().orElse("") + "\0" + f.module().orElse(""); }
 
     private void show(Optional<CurrentFrame.Selection> now) {
@@ -123,7 +125,8 @@ public final class SourceModel {
         }
         int line = f.line().orElse(0);
         if (t instanceof SourceText.Found found) {
-            display.set(new Display(title + " · " + f.file().get() + (line > 0 ? ":" + line : ""), Optional.of(found), Optional.empty(),
+            // The file's name, not its path, so that the title fits its pane; the path is the title's tooltip.
+            display.set(new Display(title + " · " + baseName(f.file().get()) + (line > 0 ? ":" + line : ""), Optional.of(found), Optional.empty(),
                     "", line, pcLines(s, f.file().get()), breakpointLines(f.file().get()), s.stopId()));
         } else {
             display.set(new Display(title, Optional.empty(), Optional.of((SourceText.NotFound) t), "", line, Map.of(), Map.of(), s.stopId()));
