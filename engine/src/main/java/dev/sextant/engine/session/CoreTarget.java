@@ -5,6 +5,7 @@ import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.CrashMetadata;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.DynamicTable;
@@ -20,6 +21,7 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.UnwoundRegisters;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.breakpad.SymbolStores;
+import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
@@ -109,6 +111,13 @@ final class CoreTarget {
     List<Variable> readVariables(Command.ReadVariables r) { return requireState().read(r); }
 
     Variable evaluate(Command.Evaluate e) { return requireState().evaluate(e); }
+
+    /** Code from the core's memory (the modules' files where the core has none), named by the core's libdwfl session. */
+    Disassembly disassemble(Command.Disassemble d, Disassembler disassembler) {
+        CoreMemory c = requireCore();
+        return requireState().disassemble(d.range(), disassembler, name -> c.thread
+                .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty()));
+    }
 
     /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
     void setSymbolPath(String path) {

@@ -49,6 +49,9 @@ public final class StateSession implements AutoCloseable {
     }
 
     /** The threads, in libdwfl's order. */
+    /** The libdwfl session the state is read through (for naming code: the disassembly of a core). */
+    public ElfSession dwfl() { return dwfl; }
+
     public List<Integer> threads() { return List.copyOf(threads.keySet()); }
 
     /** How many frames (inlined calls included) thread {@code tid} has. */
