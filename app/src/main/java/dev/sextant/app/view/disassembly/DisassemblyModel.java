@@ -240,6 +240,7 @@ public final class DisassemblyModel {
         List<CodeLine> out = new ArrayList<>(code.size() + code.size() / 3);
         Optional<String> source = Optional.empty();
         for (Instruction i : code.values()) {
+            if (i.location().isPresent() && !i.location().get().contains("+0x")) out.add(new CodeLine.Symbol(i.location().get()));
             if (i.source().isPresent() && !Objects.equals(i.source(), source)) out.add(header(i.source().get()));
             source = i.source();
             out.add(new CodeLine.Code(i));

@@ -53,6 +53,7 @@ public final class DisassemblyView {
 
     private static final PseudoClass CURRENT = PseudoClass.getPseudoClass("current-pc");
     private static final PseudoClass HEADER = PseudoClass.getPseudoClass("source-header");
+    private static final PseudoClass SYMBOL = PseudoClass.getPseudoClass("symbol-header");
     private final DisassemblyModel model;
     private final Intents intents;
     private final ListView<CodeLine> list;
@@ -69,6 +70,7 @@ public final class DisassemblyView {
         list.getStyleClass().add("disasm-list");
         list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         list.setCellFactory(l -> new Row());
+        list.setFixedCellSize(20);
         list.addEventFilter(KeyEvent.KEY_PRESSED, this::key);
         list.skinProperty().addListener((o, a, b) -> watchScrolling());
         MenuItem copy = new MenuItem("Copy selected lines (Ctrl+C)");
@@ -175,7 +177,7 @@ public final class DisassemblyView {
     private String text(CodeLine l) {
         if (l instanceof CodeLine.Code c && bytes.isSelected()) {
             var i = c.instruction();
-            return String.format("%-18s %-30s %-7s %s", i.address(), i.bytes(), i.mnemonic(), CodeLine.operands(i));
+            return String.format("%-14s %-7s %-24s %-6s %s", i.address(), CodeLine.offset(i), i.bytes(), i.mnemonic(), CodeLine.operands(i));
         }
         return l.text();
     }
@@ -213,11 +215,13 @@ public final class DisassemblyView {
                 setGraphic(null);
                 pseudoClassStateChanged(CURRENT, false);
                 pseudoClassStateChanged(HEADER, false);
+                pseudoClassStateChanged(SYMBOL, false);
                 return;
             }
             text.setText(DisassemblyView.this.text(line));
             boolean isCode = line instanceof CodeLine.Code;
-            pseudoClassStateChanged(HEADER, !isCode);
+            pseudoClassStateChanged(HEADER, line instanceof CodeLine.Header);
+            pseudoClassStateChanged(SYMBOL, line instanceof CodeLine.Symbol);
             long address = isCode ? ((CodeLine.Code) line).address() : 0;
             Optional<dev.sextant.engine.api.Breakpoint> bp = isCode ? model.breakpointAt(address) : Optional.empty();
             dot.setVisible(bp.isPresent());
