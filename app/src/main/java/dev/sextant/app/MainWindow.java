@@ -185,7 +185,7 @@ public final class MainWindow {
         workbench.add(Area.BOTTOM, "Watches", new WatchesView(watches).node());
         memoryTab = workbench.add(Area.BOTTOM, "Memory", memoryView.node());
         workbench.add(Area.BOTTOM, "Breakpoints", new BreakpointsView(breakpoints,
-                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
+                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint, debug::configureBreakpoint).node());
         workbench.add(Area.BOTTOM, "Dump data", new DumpDataView(dumpData).node());
         workbench.add(Area.BOTTOM, "Symbol state", new SymbolStateView(symbolState).node());
         workbench.add(Area.BOTTOM, "Symbol load log", new SymbolLogView(symbolLog).node());
@@ -201,7 +201,8 @@ public final class MainWindow {
         disassemblyView = new DisassemblyView(disassembly, code, this::showError);
         code.watch(disassemblyView, sourceView.area(), () -> sourceModel.frame().flatMap(f -> f.file())
                 .map(f -> f + ":" + (sourceView.area().getCurrentParagraph() + 1)));
-        workbench.add(Area.RIGHT, "Disassembly", disassemblyView.node());
+        Tab disassemblyTab = workbench.add(Area.RIGHT, "Disassembly", disassemblyView.node());
+        disassemblyTab.selectedProperty().addListener((o, was, shown) -> { if (shown) workbench.ensureWidth(Area.RIGHT, 560); });
         layout = LayoutStore.load(LayoutStore.defaultDirectory());
         workbench.restore(layout);
         notifications = new NotificationPane(workbench.node());

@@ -76,6 +76,7 @@ public final class DebugActions {
     private static String describe(DebugEvent.ProcessStopped s) {
         StopReason r = s.reason();
         if (r instanceof StopReason.BreakpointHit b) return "Thread " + s.tid() + " hit breakpoint " + b.breakpointId() + " at " + b.pc() + " (hit " + b.hitCount() + ")";
+        if (r instanceof StopReason.ConditionFailed f) return "Thread " + s.tid() + " stopped at breakpoint " + f.breakpointId() + ": " + f.error();
         if (r instanceof StopReason.StepCompleted c) return "Thread " + s.tid() + " stepped to " + c.pc();
         if (r instanceof StopReason.SignalReceived g) return "Thread " + s.tid() + " received " + g.signal().describe();
         if (r instanceof StopReason.Interrupted i) return "Stopped (break) at " + i.pc();

@@ -87,6 +87,20 @@ public final class Workbench {
 
     public TabPane area(Area a) { return areas.get(a); }
 
+    /**
+     * Widens the LEFT or RIGHT area to at least {@code px} (a view that needs the room was brought to
+     * the front), taking it from the centre, never below a quarter of the row for the centre.
+     */
+    public void ensureWidth(Area area, double px) {
+        int items = upper.getItems().size();
+        double w = upper.getWidth();
+        int at = upper.getItems().indexOf(areas.get(area));
+        if (items != 3 || w <= 0 || at == 1 || at < 0) return;
+        double[] d = upper.getDividerPositions();
+        if (at == 2 && (1 - d[1]) * w < px) upper.setDividerPosition(1, Math.max(d[0] + 0.25, 1 - px / w));
+        if (at == 0 && d[0] * w < px) upper.setDividerPosition(0, Math.min(d[1] - 0.25, px / w));
+    }
+
     public TitledPane summary() { return summary; }
 
     public Node node() { return node; }
