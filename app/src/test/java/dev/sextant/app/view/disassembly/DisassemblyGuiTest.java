@@ -6,6 +6,8 @@ import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.source.CurrentFrame;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Instruction;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.StackFrame;
@@ -145,11 +147,36 @@ class DisassemblyGuiTest extends WindowTest {
         }
     }
 
+    @Test void showsACoresCrashingInstruction(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("objdump"), "objdump (the reference) is not installed");
+        List<Path> demo = demoCore();
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<DumpReport>> opened = new java.util.concurrent.atomic.AtomicReference<>();
+        robot.interact(() -> opened.set(window.open(demo.get(0), Optional.of(demo.get(1)), Optional.empty())));
+        DumpReport report = opened.get().get(90, TimeUnit.SECONDS);
+        ThreadStack crashed = report.stacks().stream().filter(s -> report.threads().stream()
+                .anyMatch(t -> t.crashed() && t.tid().equals(s.tid()))).findFirst().orElseThrow();
+        long pc = crashed.frames().get(0).pc().value();
+        robot.interact(() -> window.frames().selectThread(crashed.tid()));
+        robot.interact(() -> window.workbench().select(window.workbench().tab("Disassembly").orElseThrow()));
+        waitShowing(pc);
+        Instruction at = selected().orElseThrow();
+        assertThat(at.location().orElse("")).startsWith(crashed.frames().stream().filter(f -> !f.inline()).findFirst()
+                .flatMap(StackFrame::function).orElseThrow());
+        long base = report.modules().stream().filter(m -> m.path().endsWith("/" + demo.get(1).getFileName())).findFirst()
+                .orElseThrow().base().value();
+        agreesWithObjdump(demo.get(1), base);
+        robot.interact(() -> screenshot(Path.of("target", "disassembly-core.png")));
+    }
+
     /** Every listed instruction is where objdump -d -M intel puts one in the demo's file, with its mnemonic. */
     void agreesWithObjdump(int pid) throws Exception {
         Path exe = demoCacheDir().resolve("sextant-demo");
         long base = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream().filter(l -> l.endsWith(exe.toString()))
                 .map(l -> Long.parseUnsignedLong(l.substring(0, l.indexOf('-')), 16)).findFirst().orElseThrow();
+        agreesWithObjdump(exe, base);
+    }
+
+    void agreesWithObjdump(Path exe, long base) throws Exception {
         Tools.Result r = Tools.run(exe.getParent(), 60, List.of("objdump", "-d", "-M", "intel", exe.toString()));
         java.util.Map<Long, String> theirs = new java.util.HashMap<>();
         Matcher m = Pattern.compile("(?m)^\\s*([0-9a-f]+):\\t[0-9a-f ]+\\t(\\S+)").matcher(r.stdout());
