@@ -114,6 +114,9 @@ final class CoreTarget {
 
     /** Code from the core's memory (the modules' files where the core has none), named by the core's libdwfl session. */
     Disassembly disassemble(Command.Disassemble d, Disassembler disassembler) {
+        if (requireDump().minidump()) {
+            throw new TargetException("a minidump's code is not disassembled here (it holds stacks, not code): disassemble the module's file with 'sextant disasm FILE --at ADDR'");
+        }
         CoreMemory c = requireCore();
         return requireState().disassemble(d.range(), disassembler, name -> c.thread
                 .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty()));

@@ -92,6 +92,7 @@ public final class DisassemblyView {
         bytes.selectedProperty().addListener((o, a, b) -> list.refresh());
         message.setId("disasm-message");
         message.getStyleClass().add("text-muted");
+        message.setWrapText(true);
         HBox.setHgrow(goTo, Priority.ALWAYS);
         HBox bar = new HBox(6, goTo, bytes);
         bar.setAlignment(Pos.CENTER_LEFT);

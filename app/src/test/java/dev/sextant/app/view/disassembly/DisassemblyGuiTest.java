@@ -147,6 +147,53 @@ class DisassemblyGuiTest extends WindowTest {
         }
     }
 
+    @Test void runToASourceLineThenSetTheNextStatementInTheDisassembly(FxRobot robot) throws Exception {
+        ProcessInfo p = launchDemo(robot);
+        int pid = p.pid().value();
+        try {
+            robot.interact(() -> window.debug().breakpoint("process_order"));
+            waitFor("the breakpoint stop", () -> current().flatMap(CurrentFrame.Selection::frame)
+                    .map(f -> f.function().equals(Optional.of("process_order"))).orElse(false));
+            int tid = current().get().tid().value();
+            engine.submit(new Command.RemoveBreakpoint(1)).get(30, TimeUnit.SECONDS);
+            int entryLine = frame0().line().getAsInt();
+            Path file = Path.of(frame0().file().orElseThrow());
+            List<String> lines = Files.readAllLines(file.isAbsolute() ? file : demoCacheDir().resolve(file));
+            int target = entryLine;
+            while (!lines.get(target - 1).strip().equals("orders_done++;")) target++;
+            int line = target;
+
+            // Ctrl+F10 on a Source line: the thread runs there and stops
+            robot.interact(() -> window.workbench().select(window.workbench().tab("Source").orElseThrow()));
+            waitFor("the source", () -> window.sourceView().highlightedLineText().isPresent());
+            robot.interact(() -> { window.sourceView().area().requestFocus(); window.sourceView().area().moveTo(line - 1, 0); });
+            robot.press(KeyCode.CONTROL, KeyCode.F10).release(KeyCode.F10, KeyCode.CONTROL);
+            waitFor("the stop on line " + line, () -> !window.debug().running().get() && frame0().line().orElse(0) == line
+                    && frame0().function().equals(Optional.of("process_order")));
+            assertThat(procPc(pid, tid)).isEqualTo(frame0().pc().value());
+
+            // Ctrl+Shift+F10 on the function's first line in the Disassembly: asked, then the pc moves there
+            robot.interact(() -> window.workbench().select(window.workbench().tab("Disassembly").orElseThrow()));
+            waitShowing(frame0().pc().value());
+            List<CodeLine> rows = view().list().getItems();
+            int header = 0;
+            while (!(rows.get(header) instanceof CodeLine.Header h && h.source().endsWith(":" + entryLine))) header++;
+            CodeLine.Code first = (CodeLine.Code) rows.get(header + 1);
+            int row = header + 1;
+            robot.interact(() -> { view().list().getSelectionModel().clearAndSelect(row); view().list().requestFocus(); });
+            robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.F10).release(KeyCode.F10, KeyCode.SHIFT, KeyCode.CONTROL);
+            waitFor("the question", () -> robot.lookup("#set-next-dialog").tryQuery().isPresent());
+            robot.clickOn(robot.lookup("#set-next-dialog .button").match((javafx.scene.control.Button b) -> b.getText().equals("OK"))
+                    .<Node>query());
+            waitShowing(first.address());
+            assertThat(procPc(pid, tid)).isEqualTo(first.address());
+            assertThat(frame0().line()).hasValue(entryLine);
+        } finally {
+            robot.interact(() -> window.debug().kill());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
     @Test void showsACoresCrashingInstruction(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("objdump"), "objdump (the reference) is not installed");
         List<Path> demo = demoCore();
