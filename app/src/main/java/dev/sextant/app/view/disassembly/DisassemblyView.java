@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import dev.sextant.app.view.FxThread;
+import javafx.collections.ListChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -61,6 +63,8 @@ public final class DisassemblyView {
     private final CheckBox bytes = new CheckBox("Bytes");
     private final Label message = new Label();
     private final BorderPane node;
+    private long kept;              // the selected instruction's address, kept across new rows
+    private long shownFirst;        // the first instruction listed, to stay in place when code is read above
 
     public DisassemblyView(DisassemblyModel model, Intents intents, Consumer<String> error) {
         this.model = model;
@@ -86,7 +90,7 @@ public final class DisassemblyView {
         goTo.setPromptText("Go to: 0x401136, main, main+0x10, rip — Enter");
         goTo.setOnAction(e -> {
             String t = goTo.getText().strip();
-            if (!t.isEmpty()) model.goTo(t, err -> error.accept("Go to " + t + ": " + dev.sextant.app.view.FxThread.cause(err).getMessage()));
+            if (!t.isEmpty()) model.goTo(t, err -> error.accept("Go to " + t + ": " + FxThread.cause(err).getMessage()));
         });
         bytes.setId("disasm-bytes");
         bytes.selectedProperty().addListener((o, a, b) -> list.refresh());
@@ -104,6 +108,16 @@ public final class DisassemblyView {
         });
         message.textProperty().bind(model.message());
         model.version().addListener((o, a, b) -> list.refresh());
+        // The list drops its selection when the rows are replaced (more code read above or below): keep it, and the place.
+        list.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> { if (b instanceof CodeLine.Code c) kept = c.address(); });
+        model.rows().addListener((ListChangeListener<CodeLine>) c -> {
+            long firstBefore = shownFirst;
+            shownFirst = model.rows().stream().filter(l -> l instanceof CodeLine.Code).map(l -> ((CodeLine.Code) l).address()).findFirst().orElse(0L);
+            FxThread.later(() -> {
+                if (list.getSelectionModel().isEmpty() && kept != 0) model.rowOf(kept).ifPresent(r -> list.getSelectionModel().select(r));
+                if (firstBefore != 0 && Long.compareUnsigned(shownFirst, firstBefore) < 0) model.rowOf(firstBefore).ifPresent(list::scrollTo);
+            });
+        });
         model.reveal().addListener((o, a, at) -> at.ifPresent(x -> reveal(x.value())));
     }
 
@@ -184,6 +198,9 @@ public final class DisassemblyView {
     }
 
     public ListView<CodeLine> list() { return list; }
+
+    /** The address whose row is highlighted as the current pc (the current frame's). */
+    public Optional<Long> highlightedAddress() { return model.current().get().map(a -> a.value()); }
 
     public TextField goToBox() { return goTo; }
 

@@ -52,11 +52,17 @@ class DisassemblyGuiTest extends WindowTest {
     Optional<Long> highlighted() {
         for (Node n : view().list().lookupAll(".list-cell")) {
             // the list keeps spare cells out of sight, with what they showed last: only the visible ones count
-            if (n.isVisible() && n.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("current-pc")) && n.getId() != null) {
+            if (shown(n) && n.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("current-pc")) && n.getId() != null) {
                 return Optional.of(Long.parseUnsignedLong(n.getId().substring("disasm-".length()), 16));
             }
         }
         return Optional.empty();
+    }
+
+    /** Visible with every parent (the list measures rows in a hidden cell of its own). */
+    static boolean shown(Node n) {
+        for (Node p = n; p != null; p = p.getParent()) if (!p.isVisible()) return false;
+        return true;
     }
 
     /** The pc of a stopped thread as the kernel shows a tracer ({@code /proc/PID/task/TID/syscall}: "-1 SP PC"). */
@@ -67,7 +73,7 @@ class DisassemblyGuiTest extends WindowTest {
 
     void waitShowing(long pc) throws Exception {
         waitFor("the Disassembly at " + Address.of(pc), () -> selected().map(i -> i.address().value() == pc).orElse(false)
-                && highlighted().equals(Optional.of(pc)));
+                && view().highlightedAddress().equals(Optional.of(pc)));
     }
 
     @Test void followsStepsSetsBreakpointsAndRunsToCursor(FxRobot robot) throws Exception {
@@ -83,6 +89,7 @@ class DisassemblyGuiTest extends WindowTest {
             long pc = frame0().pc().value();
             assertThat(procPc(pid, tid)).as("/proc's pc").isEqualTo(pc);
             waitShowing(pc);
+            waitFor("the highlighted row drawn", () -> highlighted().equals(Optional.of(pc)));
             assertThat(view().list().getItems()).anySatisfy(l -> assertThat(l).isInstanceOfSatisfying(CodeLine.Header.class,
                     h -> assertThat(h.source()).endsWith("demo.c:" + frame0().line().getAsInt())));
             agreesWithObjdump(pid);
