@@ -24,4 +24,8 @@ public final class StateActions implements StateSource {
     @Override public CompletableFuture<Variable> evaluate(String expression) {
         return engine.submit(new Command.Evaluate(Optional.empty(), OptionalInt.empty(), expression));
     }
+
+    @Override public CompletableFuture<Variable> setVariable(String expression, String value) {
+        return engine.submit(new Command.SetVariable(Optional.empty(), OptionalInt.empty(), expression, value));
+    }
 }

@@ -334,6 +334,12 @@ public sealed interface Command<R> {
     record DisassembleFunctions(Path file) implements Command<List<Disassembly>> {}
 
     /**
+     * Every executable section of module file {@code file} (those {@code objdump -d} lists), each
+     * decoded whole, in the file's order, at the file's addresses.
+     */
+    record DisassembleSections(Path file) implements Command<List<Disassembly>> {}
+
+    /**
      * The arguments and locals (every enclosing block, static locals included; innermost block first)
      * of one frame: {@code frame} is the index of {@link StackFrame#index()} in the thread's stack,
      * inlined frames counted. Empty thread or frame: the current scope ({@link SetScope}). Members and
@@ -358,6 +364,21 @@ public sealed interface Command<R> {
             implements Command<Variable> {
         public Evaluate {
             if (expression == null || expression.isBlank()) throw new IllegalArgumentException("give an expression");
+        }
+    }
+
+    /**
+     * gdb's {@code set var}: give the scalar {@code variable} (an expression of the frame:
+     * {@code count}, {@code p->x}, {@code a[2]}) the value of {@code value} (a C expression of the
+     * frame, or an enumerator's name), converted to its type, in a frame of the stopped live target
+     * (empty thread or frame: the current scope). Written with ptrace; answers the variable as read
+     * back. Refused on a core (read-only), for a running target, and for a value not in memory.
+     */
+    record SetVariable(Optional<Tid> thread, OptionalInt frame, String variable, String value)
+            implements Command<Variable> {
+        public SetVariable {
+            if (variable == null || variable.isBlank()) throw new IllegalArgumentException("name the variable to change");
+            if (value == null || value.isBlank()) throw new IllegalArgumentException("give the new value of " + variable);
         }
     }
 

@@ -109,6 +109,16 @@ public abstract sealed class ElfSession implements AutoCloseable permits CoreSes
         return collector.threads();
     }
 
+    /**
+     * One thread's frames with their registers, as {@link #walkRegisters()} gives each (empty when
+     * libdwfl has no such thread): a stop's Variables need the current thread's only.
+     */
+    public Optional<List<UnwoundFrame>> walkRegisters(int tid) {
+        RegisterCollector collector = new RegisterCollector();
+        dwfl.walkThread(tid, collector);
+        return Optional.ofNullable(collector.threads().get(tid));
+    }
+
     /** The DWARF variables, scopes and types of this session's modules (a reader that caches what it reads). */
     public DwarfVariables variables() { return new DwarfVariables(new DwarfScopes(dwfl)); }
 

@@ -1,6 +1,7 @@
 package dev.sextant.engine.session;
 
 import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.CodeRange;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.CrashMetadata;
 import dev.sextant.engine.api.DebugEvent;
@@ -22,6 +23,7 @@ import dev.sextant.engine.api.UnwoundRegisters;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.code.Disassembler;
+import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
@@ -103,6 +105,25 @@ final class CoreTarget {
                 .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty())));
     }
 
+    /**
+     * Code of the open ELF core at an address ({@code pc}, {@code 0x...}, a register name), in the
+     * core's own architecture: read from the file of the module mapped there (cores rarely store
+     * code), at the core's addresses.
+     */
+    private Disassembly disassembleFromFiles(Command.Disassemble d, Disassembler disassembler) {
+        if (memory == null) throw new TargetException("nothing to disassemble: give a file, open an ELF core or attach to a process");
+        long start = evaluate(new Command.EvaluateAddress(d.range().start())).value();
+        int count = d.range().count().orElse(CodeRange.DEFAULT_COUNT);
+        Module m = modules.stream().filter(x -> x.contains(Address.of(start))).findFirst()
+                .orElseThrow(() -> new TargetException(Address.of(start) + " lies in no module of the core: no code to disassemble there"));
+        if (m.file().isEmpty()) {
+            throw new TargetException(Address.of(start) + " lies in " + m.shortName() + ", whose file was not found: give its directory (sysroot) to read its code");
+        }
+        return FileCode.disassembleLoaded(Path.of(m.file().get()), m.base().value(), start, count, disassembler);
+    }
+
+    private List<Module> modules = List.of();
+
     private CoreState requireState() {
         if (state == null) throw new TargetException("no program state: open an ELF core or attach to a process first");
         return state;
@@ -118,8 +139,25 @@ final class CoreTarget {
             throw new TargetException("a minidump's code is not disassembled here (it holds stacks, not code): disassemble the module's file with 'sextant disasm FILE --at ADDR'");
         }
         CoreMemory c = requireCore();
+        if (state == null || !x86_64(requireDump().arch())) return disassembleFromFiles(d, disassembler);   // other architectures: from the files
         return requireState().disassemble(d.range(), disassembler, name -> c.thread
                 .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty()));
+    }
+
+    private static boolean x86_64(String arch) {
+        try {
+            FrameRegisterRows.requireX86_64(arch);
+            return true;
+        } catch (TargetException e) {
+            return false;
+        }
+    }
+
+    /** A dump is a record of the past: nothing in it is changed. */
+    Variable setVariable(Command.SetVariable s) {
+        if (dump.isEmpty()) throw new TargetException("no target: start or attach to a process to change its variables");
+        throw new TargetException("cannot set " + s.variable() + ": a core file is read-only; variables can be changed in a"
+                + " running process (start the program or attach to it, and stop it where " + s.variable() + " is in scope)");
     }
 
     /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
@@ -130,6 +168,7 @@ final class CoreTarget {
     void close() {
         if (memory != null && memory.image != null) memory.image.close();
         memory = null;
+        modules = List.of();
         dump = Optional.empty();
         if (state != null) state.close();
         state = null;
@@ -178,6 +217,7 @@ final class CoreTarget {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
             memory = new CoreMemory(plain, crashed);
+            modules = report.modules();
             state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report);
         }
         return report;

@@ -267,6 +267,7 @@ public final class EngineThread implements Engine {
         on(Command.SetStopPolicy.class, c -> { readStacksAtStop = c.readStacks(); return Boolean.TRUE; });
         on(Command.ReadVariables.class, c -> live != null ? live.readVariables(c) : core.readVariables(c));
         on(Command.Evaluate.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
+        on(Command.SetVariable.class, c -> live != null ? live.setVariable(c) : core.setVariable(c));
         // memory: the live target's, or the open core's
         on(Command.ReadMemory.class, this::readMemory);
         on(Command.EvaluateAddress.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
@@ -302,6 +303,11 @@ public final class EngineThread implements Engine {
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
                 : live != null ? live.disassemble(c) : core.disassemble(c, disassembler()));
         on(Command.DisassembleFunctions.class, this::disassembleFunctions);
+        on(Command.DisassembleSections.class, c -> {
+            List<Disassembly> all = new ArrayList<>();
+            FileCode.disassembleAllCode(c.file(), disassembler(), all::add);
+            return all;
+        });
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */

@@ -30,6 +30,7 @@ import dev.sextant.engine.elfutils.LiveSession;
 import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.state.EvaluationException;
+import dev.sextant.engine.state.Assignment;
 import dev.sextant.engine.state.StateSession;
 import dev.sextant.engine.linux.BreakpointSites;
 import dev.sextant.engine.linux.JitWatch;
@@ -372,6 +373,22 @@ final class LiveTarget implements AutoCloseable {
         requireRunning(false);
         return state().evaluate(scopeThread(ev.thread()), ev.frame().orElse(scope.frame()), ev.expression(),
                 Command.ReadVariables.DEFAULT_ELEMENTS);
+    }
+
+    /** gdb's {@code set var} at this stop: written through the scope's thread, read back. */
+    Variable setVariable(Command.SetVariable sv) {
+        ready();
+        requireRunning(false);
+        int tid = scopeThread(sv.thread());
+        int frame = sv.frame().orElse(scope.frame());
+        Assignment.Write w;
+        try {
+            w = state().assign(tid, frame, sv.variable(), sv.value());
+        } catch (EvaluationException e) {
+            throw new TargetException("cannot set " + sv.variable() + ": " + e.getMessage());
+        }
+        tracer.writeMemory(tid, w.address(), w.bytes());
+        return state().evaluate(tid, frame, sv.variable(), Command.ReadVariables.DEFAULT_ELEMENTS);
     }
 
     private StateSession state;

@@ -23,7 +23,8 @@ public final class StateSession implements AutoCloseable {
     private final DwarfVariables scopes;
     private final TypeBuilder types;
     private final FrameContext.Memory memory;
-    private final Map<Integer, List<UnwoundFrame>> threads;
+    /** The threads walked so far: each on its first request (the Variables of a stop read one thread). */
+    private final Map<Integer, List<UnwoundFrame>> threads = new HashMap<>();
     private final Map<Integer, List<int[]>> rows = new HashMap<>();
 
     private StateSession(ElfSession dwfl, boolean ownsDwfl, FrameContext.Memory memory) {
@@ -35,10 +36,9 @@ public final class StateSession implements AutoCloseable {
         if (!ElfSession.canReadFrameRegisters()) {
             throw new TargetException("this libdw is older than elfutils 0.188 (no dwfl_frame_reg): variables cannot be read");
         }
-        this.threads = dwfl.walkRegisters();
     }
 
-    /** Walks every thread of {@code dwfl} now; closes {@code dwfl} on {@link #close} when {@code owns}. */
+    /** Walks the threads of {@code dwfl} as they are asked for (a stop's views need one); closes {@code dwfl} on {@link #close} when {@code owns}. */
     public static StateSession open(ElfSession dwfl, boolean owns, FrameContext.Memory memory) {
         try {
             return new StateSession(dwfl, owns, memory);
@@ -48,11 +48,8 @@ public final class StateSession implements AutoCloseable {
         }
     }
 
-    /** The threads, in libdwfl's order. */
     /** The libdwfl session the state is read through (for naming code: the disassembly of a core). */
     public ElfSession dwfl() { return dwfl; }
-
-    public List<Integer> threads() { return List.copyOf(threads.keySet()); }
 
     /** How many frames (inlined calls included) thread {@code tid} has. */
     public int frameCount(int tid) { return rows(tid).size(); }
@@ -67,8 +64,16 @@ public final class StateSession implements AutoCloseable {
         return physical(tid, row[0], row[1]);
     }
 
-    private FrameContext physical(int tid, int index, int inlineDepth) {
+    private List<UnwoundFrame> walked(int tid) {
         List<UnwoundFrame> frames = threads.get(tid);
+        if (frames != null) return frames;
+        frames = dwfl.walkRegisters(tid).orElseThrow(() -> new TargetException("no thread " + tid + " in this target"));
+        threads.put(tid, frames);
+        return frames;
+    }
+
+    private FrameContext physical(int tid, int index, int inlineDepth) {
+        List<UnwoundFrame> frames = walked(tid);
         // entry values are found at the call site in the caller: the next physical frame
         return new FrameContext(scopes, types, memory, frames.get(index), inlineDepth,
                 () -> index + 1 < frames.size() ? java.util.Optional.of(physical(tid, index + 1, 0)) : java.util.Optional.empty());
@@ -89,12 +94,16 @@ public final class StateSession implements AutoCloseable {
         }
     }
 
+    /** The write that gives {@code variable} of a frame the value of {@code value} (see {@link Assignment}). */
+    public Assignment.Write assign(int tid, int frame, String variable, String value) {
+        return Assignment.plan(variable, value, context(tid, frame));
+    }
+
     /** Physical frame and inline depth of each api frame, as StackFrames numbers them. */
     private List<int[]> rows(int tid) {
         List<int[]> r = rows.get(tid);
         if (r != null) return r;
-        List<UnwoundFrame> frames = threads.get(tid);
-        if (frames == null) throw new TargetException("no thread " + tid + " in this target (threads: " + threads.keySet() + ")");
+        List<UnwoundFrame> frames = walked(tid);
         r = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             int n = dwfl.symbolize(frames.get(i).pc(), frames.get(i).activation()).size();

@@ -11,4 +11,7 @@ public interface StateSource {
 
     /** One expression in the current scope (its error inside the answer). */
     CompletableFuture<Variable> evaluate(String expression);
+
+    /** Gives the scalar {@code expression} the value of {@code value} (gdb's {@code set var}); answers it as read back. */
+    CompletableFuture<Variable> setVariable(String expression, String value);
 }

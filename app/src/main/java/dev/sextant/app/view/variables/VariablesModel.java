@@ -3,9 +3,11 @@ package dev.sextant.app.view.variables;
 import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.api.VariableKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ObservableList;
@@ -25,6 +27,8 @@ public final class VariablesModel {
     private long generation;
     private boolean active;
     private boolean stale;
+    /** What the status line says after the next read instead of the count (the value just written). */
+    private Optional<String> note = Optional.empty();
 
     public VariablesModel(StateSource source) { this.source = source; }
 
@@ -70,8 +74,9 @@ public final class VariablesModel {
             previous = current.isEmpty() ? previous : current;
             current = new HashMap<>();
             for (Variable v : vars) remember(v, v.name());
-            root.getChildren().setAll(vars.stream().map(v -> item(v, v.name())).toList());
-            message.set(vars.isEmpty() ? "No arguments or locals in this frame (no debug information for it?)." : vars.size() + " variables");
+            root.getChildren().setAll(vars.stream().map(v -> item(v, v.name(), Optional.of(v.name()))).toList());
+            message.set(note.orElse(vars.isEmpty() ? "No arguments or locals in this frame (no debug information for it?)." : vars.size() + " variables"));
+            note = Optional.empty();
         }, e -> {
             if (asked != generation) return;
             root.getChildren().clear();
@@ -84,26 +89,64 @@ public final class VariablesModel {
         for (Variable c : v.children()) remember(c, path + "." + c.name());
     }
 
-    private TreeItem<VariableRow> item(Variable v, String path) {
+    private TreeItem<VariableRow> item(Variable v, String path, Optional<String> expression) {
         String before = previous.get(path);
-        return new LazyItem(new VariableRow(path, v, before != null && !before.equals(v.value())));
+        return new LazyItem(new VariableRow(path, v, before != null && !before.equals(v.value()), expression));
     }
 
-    /** Children are made the first time the tree asks for them (an expanded struct, a scrolled array). */
+    /**
+     * Gives {@code row} the value of the C expression {@code value} in the target (gdb's {@code set var});
+     * the tree is read again after it, a refusal (a core, a register) is the status line.
+     */
+    public void set(VariableRow row, String value) {
+        FxThread.check();
+        if (row.expression().isEmpty() || value.isBlank()) return;
+        long asked = generation;
+        FxThread.whenDone(source.setVariable(row.expression().get(), value), v -> {
+            note = Optional.of(row.expression().get() + " = " + v.value());
+            message.set(note.get());
+            if (asked == generation) refresh();
+        }, e -> message.set(e.getMessage()));
+    }
+
+    /**
+     * Children are made the first time the tree asks for them (an expanded struct, a scrolled array);
+     * a pointer's one child, what it points to, is read from the engine then.
+     */
     private final class LazyItem extends TreeItem<VariableRow> {
         private boolean built;
 
         LazyItem(VariableRow row) { super(row); }
 
-        @Override public boolean isLeaf() { return getValue().variable().children().isEmpty(); }
+        @Override public boolean isLeaf() { return getValue().variable().children().isEmpty() && !getValue().followable(); }
 
         @Override public ObservableList<TreeItem<VariableRow>> getChildren() {
             if (!built) {
                 built = true;
                 VariableRow row = getValue();
-                super.getChildren().setAll(row.variable().children().stream().map(c -> item(c, row.path() + "." + c.name())).toList());
+                if (row.followable()) follow(row);
+                else super.getChildren().setAll(row.variable().children().stream()
+                        .map(c -> item(c, row.path() + "." + c.name(), row.childExpression(c))).toList());
             }
             return super.getChildren();
+        }
+
+        private void follow(VariableRow row) {
+            String deref = "(*" + row.expression().get() + ")";
+            Variable reading = new Variable("*" + row.name(), VariableKind.MEMBER, "", "reading…", false, List.of(),
+                    Optional.empty(), Optional.empty(), false);
+            super.getChildren().setAll(List.of(new TreeItem<>(new VariableRow(row.path() + ".*", reading, false, Optional.empty()))));
+            long asked = generation;
+            FxThread.whenDone(source.evaluate(deref), v -> {
+                if (asked != generation) return;
+                Variable named = new Variable("*" + row.name(), v.kind(), v.type(), v.value(), v.optimizedOut(), v.children(),
+                        v.error(), v.address(), v.expandable());
+                super.getChildren().setAll(List.of(item(named, row.path() + ".*", Optional.of(deref))));
+            }, e -> {
+                if (asked != generation) return;
+                super.getChildren().setAll(List.of(item(Variable.failed("*" + row.name(), VariableKind.MEMBER, "", e.getMessage()),
+                        row.path() + ".*", Optional.empty())));
+            });
         }
     }
 }
