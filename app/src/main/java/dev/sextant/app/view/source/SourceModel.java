@@ -92,6 +92,22 @@ public final class SourceModel {
         if (changed) show(selection);
     }
 
+    private SourceText.Found split;
+    private String[] splitLines = new String[0];
+
+    /** Line {@code line} (1-based) of {@code file} (as the line table names it) when this view has read that file. */
+    public Optional<String> lineText(String file, int line) {
+        for (Map.Entry<String, SourceText> e : files.entrySet()) {
+            if (!e.getKey().startsWith(file + "\0") || !(e.getValue() instanceof SourceText.Found found)) continue;
+            if (found != split) {
+                split = found;
+                splitLines = found.text().split("\n", -1);
+            }
+            return line >= 1 && line <= splitLines.length ? Optional.of(splitLines[line - 1]) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     /** Forgets what was found for {@code file} and looks again (after "Locate…"). */
     public void relocate() {
         frame().flatMap(StackFrame::file).ifPresent(f -> files.keySet().removeIf(k -> k.startsWith(f + "\0")));
