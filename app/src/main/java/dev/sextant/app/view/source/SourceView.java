@@ -109,13 +109,28 @@ public final class SourceView {
 
     private void highlight(int line) {
         int paragraphs = area.getParagraphs().size();
+        if (line - 1 == highlighted && line >= 1 && line <= paragraphs) {
+            scrollTo(highlighted);
+            return;
+        }
         if (highlighted >= 0 && highlighted < paragraphs) area.setParagraphStyle(highlighted, List.of());
         highlighted = -1;
         if (line < 1 || line > paragraphs) return;
         highlighted = line - 1;
         area.setParagraphStyle(highlighted, List.of("current-line"));
         area.moveTo(highlighted, 0);
-        area.showParagraphAtCenter(highlighted);
+        scrollTo(highlighted);
+    }
+
+    /** Centres paragraph {@code p} unless it is already well inside the viewport (a step to the next line does not scroll). */
+    private void scrollTo(int p) {
+        try {
+            int first = area.firstVisibleParToAllParIndex(), last = area.lastVisibleParToAllParIndex();
+            if (p > first && p < last) return;
+        } catch (IllegalStateException | IndexOutOfBoundsException e) {
+            // nothing laid out yet: centre it
+        }
+        area.showParagraphAtCenter(p);
     }
 
     /** Colours computed on a worker (a 100,000-line file takes a while), applied if the file is still shown. */
