@@ -109,8 +109,12 @@ public final class SourceView {
 
     private void highlight(int line) {
         int paragraphs = area.getParagraphs().size();
-        if (line - 1 == highlighted && line >= 1 && line <= paragraphs) {
-            scrollTo(highlighted);
+        boolean same = line - 1 == highlighted;
+        // Whether the line is on screen is read before any change: the area is still laid out from the
+        // last pulse, so the read costs no layout pass.
+        boolean onScreen = line >= 1 && line <= paragraphs && inViewport(line - 1);
+        if (same && line >= 1 && line <= paragraphs) {
+            if (!onScreen) area.showParagraphAtCenter(highlighted);
             return;
         }
         if (highlighted >= 0 && highlighted < paragraphs) area.setParagraphStyle(highlighted, List.of());
@@ -119,18 +123,16 @@ public final class SourceView {
         highlighted = line - 1;
         area.setParagraphStyle(highlighted, List.of("current-line"));
         area.moveTo(highlighted, 0);
-        scrollTo(highlighted);
+        if (!onScreen) area.showParagraphAtCenter(highlighted);
     }
 
-    /** Centres paragraph {@code p} unless it is already well inside the viewport (a step to the next line does not scroll). */
-    private void scrollTo(int p) {
+    /** Whether paragraph {@code p} is well inside the viewport (a step to the next line does not scroll). */
+    private boolean inViewport(int p) {
         try {
-            int first = area.firstVisibleParToAllParIndex(), last = area.lastVisibleParToAllParIndex();
-            if (p > first && p < last) return;
+            return p > area.firstVisibleParToAllParIndex() && p < area.lastVisibleParToAllParIndex();
         } catch (IllegalStateException | IndexOutOfBoundsException e) {
-            // nothing laid out yet: centre it
+            return false;                                   // nothing laid out yet: centre it
         }
-        area.showParagraphAtCenter(p);
     }
 
     /** Colours computed on a worker (a 100,000-line file takes a while), applied if the file is still shown. */

@@ -25,9 +25,7 @@ public final class CallStackView {
             @Override protected void updateItem(Boolean inline, boolean empty) {
                 super.updateItem(inline, empty);
                 setText(null);
-                Icon icon = empty || inline == null ? null : inline ? Icon.INLINE_FRAME : Icon.STACK_FRAME;
-                if (icon != shown || (icon != null && getGraphic() == null)) setGraphic(icon == null ? null : icon.graphic());
-                shown = icon;
+                shown = IconCells.show(this, shown, empty || inline == null ? null : inline ? Icon.INLINE_FRAME : Icon.STACK_FRAME);
             }
         });
         kit.column("#", FrameRow::index, 40);
@@ -42,9 +40,7 @@ public final class CallStackView {
             @Override protected void updateItem(String h, boolean empty) {
                 super.updateItem(h, empty);
                 setText(empty ? null : h);
-                Icon icon = empty || h == null ? null : provenanceIcon(h);
-                if (icon != shown || (icon != null && getGraphic() == null)) setGraphic(icon == null ? null : icon.graphic());
-                shown = icon;
+                shown = IconCells.show(this, shown, empty || h == null ? null : provenanceIcon(h));
             }
         });
         Label note = new Label();
