@@ -6,6 +6,7 @@ import dev.sextant.engine.api.Command.Attach;
 import dev.sextant.engine.api.Command.Detach;
 import dev.sextant.engine.api.Command.Disassemble;
 import dev.sextant.engine.api.Command.DisassembleFunctions;
+import dev.sextant.engine.api.Command.DisassembleSections;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Instruction;
@@ -52,6 +53,8 @@ public final class DisasmCommand implements Callable<Integer> {
         String symbol;
         @Option(names = "--all-functions", description = "every function symbol with a size (a file only)")
         boolean all;
+        @Option(names = "--all-code", description = "every executable section whole, as objdump -d (a file only)")
+        boolean allCode;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -72,14 +75,16 @@ public final class DisasmCommand implements Callable<Integer> {
             err.println("sextant disasm: give a FILE or --pid PID (one of them)");
             return 2;
         }
-        if (start.all && file == null) {
-            err.println("sextant disasm: --all-functions reads a file, not a process");
+        if ((start.all || start.allCode) && file == null) {
+            err.println("sextant disasm: --all-functions and --all-code read a file, not a process");
             return 2;
         }
         try {
             List<Disassembly> listings;
             if (start.all) {
                 listings = OneShot.run(new DisassembleFunctions(file));
+            } else if (start.allCode) {
+                listings = OneShot.run(new DisassembleSections(file));
             } else {
                 CodeRange range = new CodeRange(start.at != null ? hex(start.at) : start.symbol,
                         count == null ? OptionalInt.empty() : OptionalInt.of(count), Optional.ofNullable(end).map(e -> Address.parse(e)));

@@ -327,6 +327,12 @@ public sealed interface Command<R> {
     record DisassembleFunctions(Path file) implements Command<List<Disassembly>> {}
 
     /**
+     * Every executable section of module file {@code file} (those {@code objdump -d} lists), each
+     * decoded whole, in the file's order, at the file's addresses.
+     */
+    record DisassembleSections(Path file) implements Command<List<Disassembly>> {}
+
+    /**
      * The arguments and locals (every enclosing block, static locals included; innermost block first)
      * of one frame: {@code frame} is the index of {@link StackFrame#index()} in the thread's stack,
      * inlined frames counted. Empty thread or frame: the current scope ({@link SetScope}). Members and

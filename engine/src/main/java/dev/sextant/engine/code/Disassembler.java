@@ -17,8 +17,20 @@ import java.util.function.LongFunction;
  */
 public final class Disassembler implements AutoCloseable {
     private final Capstone capstone;
+    private final java.util.Map<Capstone.Target, Capstone> others = new java.util.EnumMap<>(Capstone.Target.class);
 
     public Disassembler() { this.capstone = Capstone.openX86_64(); }
+
+    /**
+     * Decodes code of {@code target}: x86-64 as {@link #decode(byte[], int, long, int, CodeSymbols, LongFunction)};
+     * the other architectures in Capstone's own syntax (see {@link ForeignSpelling}).
+     */
+    public List<Instruction> decode(Capstone.Target target, byte[] code, int length, long address, int max, CodeSymbols symbols,
+                                    LongFunction<Optional<String>> source) {
+        if (target == Capstone.Target.X86_64) return decode(code, length, address, max, symbols, source);
+        Capstone c = others.computeIfAbsent(target, Capstone::open);
+        return ForeignSpelling.decode(c, target, code, length, address, max, symbols, source);
+    }
 
     /** Why disassembly cannot work on this machine (Capstone missing), or empty. */
     public static Optional<String> unavailableReason() { return Capstone.unavailableReason(); }
@@ -159,5 +171,9 @@ public final class Disassembler implements AutoCloseable {
         return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    @Override public void close() { capstone.close(); }
+    @Override public void close() {
+        capstone.close();
+        others.values().forEach(Capstone::close);
+        others.clear();
+    }
 }

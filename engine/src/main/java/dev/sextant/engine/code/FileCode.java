@@ -7,6 +7,7 @@ import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Instruction;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.code.jna.Capstone;
 import dev.sextant.engine.format.elf.ElfSections;
 import dev.sextant.engine.format.elf.PltStubs;
 import dev.sextant.engine.format.elf.SectionHeader;
@@ -31,15 +32,79 @@ public final class FileCode {
     private final ElfSections file;
     private final SymbolTable functions;
     private final List<PltStubs.Stub> stubs;
+    private final long stubsLow, stubsHigh;
     private final CodeSymbols symbols;
+    private final Capstone.Target target;
+    /** ARM: a symbol's low bit marks Thumb code, the code starts at the value without it. */
+    private final long codeMask;
 
     private FileCode(Path path, ElfSections file) {
         this.path = path;
         this.file = file;
+        this.target = Machines.target(file.header().machine(), file.header().is64(), file.header().order(), path.toString());
+        this.codeMask = target == Capstone.Target.ARM ? ~1L : ~0L;
         this.functions = SymbolTable.read(file.header(), file.sections(), file::data);
         this.stubs = PltStubs.read(file);
+        long low = -1L, high = 0;
+        for (PltStubs.Stub st : stubs) {
+            if (Long.compareUnsigned(st.start(), low) < 0) low = st.start();
+            if (Long.compareUnsigned(st.start() + st.size(), high) > 0) high = st.start() + st.size();
+        }
+        this.stubsLow = stubs.isEmpty() ? 0 : low;
+        this.stubsHigh = stubs.isEmpty() ? 0 : high;
         this.symbols = CodeSymbols.remembering(address -> stub(address).map(s -> new CodeSymbols.Named(s.name(), s.start(), s.start() + s.size()))
-                .or(() -> functions.containing(address).map(f -> new CodeSymbols.Named(f.name(), f.value(), f.value() + Math.max(1, f.size())))));
+                .or(() -> symbolAt(address).map(f -> new CodeSymbols.Named(f.name(), f.value() & codeMask, (f.value() & codeMask) + Math.max(1, f.size())))));
+    }
+
+    /** The function symbol covering {@code address} (on ARM also a Thumb one, whose value is the address + 1). */
+    private Optional<SymbolTable.Symbol> symbolAt(long address) {
+        if (target == Capstone.Target.PPC64) return descriptorSymbolAt(address);
+        Optional<SymbolTable.Symbol> f = functions.containing(address);
+        if (codeMask != ~0L && (f.isEmpty() || f.get().value() > address)) {
+            Optional<SymbolTable.Symbol> t = functions.containing(address + 1);
+            if (t.isPresent() && (t.get().value() & codeMask) <= address) return t;
+        }
+        return f;
+    }
+
+    private java.util.TreeMap<Long, SymbolTable.Symbol> byEntry;
+
+    /** ppc64 ELFv1: the function whose code (from its descriptor's entry, for its size) holds {@code address}, as a symbol at its entry. */
+    private Optional<SymbolTable.Symbol> descriptorSymbolAt(long address) {
+        if (byEntry == null) {
+            byEntry = new java.util.TreeMap<>(Long::compareUnsigned);
+            for (SymbolTable.Symbol s : functions.functions()) {
+                long e = entry(s.value());
+                byEntry.putIfAbsent(e, new SymbolTable.Symbol(e, s.size(), s.name()));
+            }
+        }
+        var f = byEntry.floorEntry(address);
+        if (f == null || Long.compareUnsigned(address - f.getKey(), Math.max(1, f.getValue().size())) >= 0) return Optional.empty();
+        return Optional.of(f.getValue());
+    }
+
+    /**
+     * Where a function symbol's code starts: its value, except on big-endian ppc64 (ELFv1), where
+     * the value is the address of a function descriptor in {@code .opd} whose first word is the entry.
+     */
+    private long entry(long value) {
+        if (target != Capstone.Target.PPC64) return value;
+        for (SectionHeader sh : file.sections()) {
+            if (sh.name().equals(".opd") && sh.hasFileData() && Long.compareUnsigned(value - sh.addr(), sh.size() - 7) < 0) {
+                try {
+                    return file.data(sh).u64(".opd", value - sh.addr());
+                } catch (FormatException e) {
+                    return value;
+                }
+            }
+        }
+        return value;
+    }
+
+    /** The back end for code at {@code start}: Thumb when the ARM function holding it says so. */
+    private Capstone.Target targetAt(long start) {
+        if (target != Capstone.Target.ARM) return target;
+        return symbolAt(start).map(f -> Machines.thumb(target, f.value())).orElse(target);
     }
 
     /** Disassembles {@code range} of the file at {@code path}. */
@@ -56,13 +121,49 @@ public final class FileCode {
             int n = 0;
             long lastStart = -1;
             for (SymbolTable.Symbol s : code.functions.functions()) {
-                if (s.size() == 0 || s.value() == lastStart) continue;     // aliases share a body: once
-                lastStart = s.value();
-                each.accept(code.disassemble(new CodeRange("0x" + Long.toHexString(s.value()), java.util.OptionalInt.empty(),
-                        Optional.of(Address.of(s.value() + s.size()))), disassembler));
+                long at = code.entry(s.value()) & code.codeMask;
+                if (s.size() == 0 || at == lastStart) continue;     // aliases share a body: once
+                lastStart = at;
+                each.accept(code.disassemble(new CodeRange("0x" + Long.toHexString(at), java.util.OptionalInt.empty(),
+                        Optional.of(Address.of(at + s.size()))), disassembler));
                 n++;
             }
             return n;
+        });
+    }
+
+    /**
+     * Every executable section with contents, each decoded whole from its start, in the file's order
+     * (what {@code objdump -d} decodes: a fair benchmark input); {@code each} sees them one by one.
+     */
+    public static int disassembleAllCode(Path path, Disassembler disassembler, Consumer<Disassembly> each) {
+        return open(path, code -> {
+            int n = 0;
+            for (SectionHeader sh : code.file.sections()) {
+                if ((sh.flags() & SectionHeader.SHF_EXECINSTR) == 0 || !sh.hasFileData() || sh.type() == SectionHeader.SHT_NOBITS
+                        || sh.size() == 0) continue;
+                each.accept(code.disassemble(new CodeRange("0x" + Long.toHexString(sh.addr()), java.util.OptionalInt.of(CodeRange.MAX_COUNT),
+                        Optional.of(Address.of(sh.addr() + sh.size()))), disassembler));
+                n++;
+            }
+            return n;
+        });
+    }
+
+    /**
+     * {@code count} instructions from {@code start}, an address in a process (a core's) where the file
+     * at {@code path} was mapped from {@code base}: the code read from the file, listed at the
+     * process's addresses (what a core that stores no code, as most do not, is disassembled from).
+     */
+    public static Disassembly disassembleLoaded(Path path, long base, long start, int count, Disassembler disassembler) {
+        return open(path, code -> {
+            long lowest = Long.MAX_VALUE;
+            for (SectionHeader sh : code.file.sections()) {
+                if ((sh.flags() & SectionHeader.SHF_ALLOC) != 0 && sh.addr() != 0) lowest = Math.min(lowest, sh.addr());
+            }
+            long bias = base - (lowest == Long.MAX_VALUE ? 0 : lowest & ~0xfffL);
+            return code.disassemble(new CodeRange("0x" + Long.toHexString(start - bias), java.util.OptionalInt.of(count), Optional.empty()),
+                    disassembler, bias);
         });
     }
 
@@ -74,16 +175,20 @@ public final class FileCode {
         } catch (IOException | UncheckedIOException e) {
             throw new TargetException(path + ": cannot be read (" + e.getMessage() + ")", e);
         } catch (FormatException e) {
-            throw new TargetException(path + ": not an ELF file Sextant can read (" + e.getMessage() + ")", e);
+            throw new TargetException(path + ": cannot be disassembled: " + e.getMessage(), e);
         }
     }
 
     private Optional<PltStubs.Stub> stub(long address) {
+        if (Long.compareUnsigned(address - stubsLow, stubsHigh - stubsLow) >= 0) return Optional.empty();   // outside every stub
         for (PltStubs.Stub s : stubs) if (Long.compareUnsigned(address - s.start(), s.size()) < 0) return Optional.of(s);
         return Optional.empty();
     }
 
-    private Disassembly disassemble(CodeRange range, Disassembler disassembler) {
+    private Disassembly disassemble(CodeRange range, Disassembler disassembler) { return disassemble(range, disassembler, 0); }
+
+    /** {@code range} in file addresses; the listing at those addresses + {@code bias}. */
+    private Disassembly disassemble(CodeRange range, Disassembler disassembler, long bias) {
         long start;
         long end;
         int count;
@@ -113,20 +218,22 @@ public final class FileCode {
         long length = Math.min(end - start, (long) count * 15);
         ByteReader data = file.data(section);
         byte[] bytes = data.bytes(section.name(), start - section.addr(), length);
-        List<Instruction> out = disassembler.decode(bytes, bytes.length, start, count, symbols, a -> Optional.empty());
+        CodeSymbols named = bias == 0 ? symbols : a -> symbols.containing(a - bias)
+                .map(n -> new CodeSymbols.Named(n.name(), n.start() + bias, n.end() + bias));
+        List<Instruction> out = disassembler.decode(targetAt(start), bytes, bytes.length, start + bias, count, named, a -> Optional.empty());
         return new Disassembly(path.toString(), out, diagnostics);
     }
 
     private CodeSymbols.Named function(String name) {
         List<SymbolTable.Symbol> found = functions.named(name);
-        if (!found.isEmpty()) return new CodeSymbols.Named(found.get(0).name(), found.get(0).value());
+        if (!found.isEmpty()) return new CodeSymbols.Named(found.get(0).name(), entry(found.get(0).value()) & codeMask);
         for (PltStubs.Stub s : stubs) if (s.name().equals(name)) return new CodeSymbols.Named(s.name(), s.start());
         throw new TargetException(path + ": no function " + name + " in its symbol table"
                 + (functions.full() ? "" : " (the file is stripped: only exported functions have names)"));
     }
 
     private long functionEnd(String name, long start) {
-        for (SymbolTable.Symbol s : functions.named(name)) if (s.value() == start && s.size() > 0) return start + s.size();
+        for (SymbolTable.Symbol s : functions.named(name)) if ((entry(s.value()) & codeMask) == start && s.size() > 0) return start + s.size();
         for (PltStubs.Stub s : stubs) if (s.name().equals(name)) return s.start() + s.size();
         return -1L;     // a sizeless symbol: the default count
     }

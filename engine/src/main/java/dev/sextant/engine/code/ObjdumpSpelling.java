@@ -48,7 +48,8 @@ final class ObjdumpSpelling {
                     && (code[(int) (d.address() - address) + 1] & 0xff) == 0x90) {
                 out.add(new Capstone.Decoded(d.address(), 2, "xchg", "ax, ax"));
             } else {
-                out.add(new Capstone.Decoded(d.address(), d.size(), stringOp(d.mnemonic(), d.operands()), d.operands()));
+                String m = stringOp(d.mnemonic(), d.operands());
+                out.add(m == d.mnemonic() ? d : new Capstone.Decoded(d.address(), d.size(), m, d.operands()));
             }
         }
         return out;
@@ -56,7 +57,7 @@ final class ObjdumpSpelling {
 
     /** {@code rep stosq} with memory operands → {@code rep stos}: the size is in the operands, as objdump writes it. */
     private static String stringOp(String mnemonic, String operands) {
-        if (operands.isEmpty() || operands.contains("xmm")) return mnemonic;
+        if (operands.isEmpty() || operands.indexOf('[') < 0 || operands.contains("xmm")) return mnemonic;
         int sp = mnemonic.lastIndexOf(' ');
         String base = mnemonic.substring(sp + 1);
         if (base.length() < 4) return mnemonic;

@@ -3,7 +3,9 @@ package dev.sextant.engine.elfutils;
 import dev.sextant.engine.elfutils.dwarf.DwarfDie;
 import dev.sextant.engine.elfutils.jna.DwarfScopes;
 import dev.sextant.engine.elfutils.jna.DwarfTypes;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,20 +17,53 @@ import java.util.Optional;
 public final class DwarfVariables {
     private final DwarfScopes scopes;
     private final DwarfTypes types;
+    /** With {@link #remembering()}: frames and CFA rules by pc, kept while the modules stay as they are. */
+    private final Map<Long, List<DwarfDie.FrameScopes>> framesAt;
+    private final Map<Long, Optional<List<DwarfDie.Op>>> cfaAt;
 
-    DwarfVariables(DwarfScopes scopes) {
+    DwarfVariables(DwarfScopes scopes) { this(scopes, false); }
+
+    private DwarfVariables(DwarfScopes scopes, boolean remember) {
         this.scopes = scopes;
         this.types = scopes.types();
+        this.framesAt = remember ? new HashMap<>() : null;
+        this.cfaAt = remember ? new HashMap<>() : null;
     }
+
+    /**
+     * These variables with the frames and CFA rule of each pc remembered (a conditional breakpoint
+     * asks about the same pc at every hit); only for a holder that drops it when modules change.
+     */
+    public DwarfVariables remembering() { return new DwarfVariables(scopes, true); }
+
+    private static final int REMEMBERED = 4096;
 
     /**
      * The frames at {@code pc} (a return address already moved back into its call): the inlined
      * calls innermost first, then the physical function. Empty where no DWARF covers the pc.
      */
-    public List<DwarfDie.FrameScopes> frames(long pc) { return scopes.frames(pc); }
+    public List<DwarfDie.FrameScopes> frames(long pc) {
+        if (framesAt == null) return scopes.frames(pc);
+        List<DwarfDie.FrameScopes> f = framesAt.get(pc);
+        if (f == null) {
+            if (framesAt.size() >= REMEMBERED) framesAt.clear();
+            f = List.copyOf(scopes.frames(pc));
+            framesAt.put(pc, f);
+        }
+        return f;
+    }
 
     /** The CFA rule at {@code pc} as operations, from .debug_frame, else .eh_frame; empty where no FDE covers the pc. */
-    public Optional<List<DwarfDie.Op>> cfa(long pc) { return scopes.cfa(pc); }
+    public Optional<List<DwarfDie.Op>> cfa(long pc) {
+        if (cfaAt == null) return scopes.cfa(pc);
+        Optional<List<DwarfDie.Op>> c = cfaAt.get(pc);
+        if (c == null) {
+            if (cfaAt.size() >= REMEMBERED) cfaAt.clear();
+            c = scopes.cfa(pc);
+            cfaAt.put(pc, c);
+        }
+        return c;
+    }
 
     /**
      * What a caller passed in register {@code regno} at the call that returns to {@code returnAddress}

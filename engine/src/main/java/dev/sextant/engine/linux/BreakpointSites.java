@@ -26,6 +26,7 @@ public final class BreakpointSites {
     private static final class Site {
         byte original;
         boolean inserted;
+        Optional<StepOverEmulation> emulation;        // null: not decoded yet
         final List<Runnable> internal = new ArrayList<>();
         final List<Integer> stepTids = new ArrayList<>();
     }
@@ -104,6 +105,28 @@ public final class BreakpointSites {
             long off = e.getKey() - address;
             if (e.getValue().inserted && off >= 0 && off < bytes.length) bytes[(int) off] = e.getValue().original;
         }
+    }
+
+    /** Whether the site at {@code address} serves user breakpoints only (no internal action, no step target). */
+    boolean userOnly(long address) {
+        Site s = sites.get(address);
+        return s != null && s.internal.isEmpty() && s.stepTids.isEmpty();
+    }
+
+    /**
+     * The instruction under the inserted site at {@code address} when the debugger can run it itself
+     * (decoded from the program's own bytes once per site); {@code read} reads the target's memory.
+     */
+    Optional<StepOverEmulation> emulation(long address, java.util.function.LongFunction<byte[]> read) {
+        Site s = sites.get(address);
+        if (s == null || !s.inserted) return Optional.empty();
+        if (s.emulation == null) {
+            byte[] code = read.apply(address);
+            if (code.length == 0) return Optional.empty();
+            showOriginals(address, code);
+            s.emulation = StepOverEmulation.decode(code);
+        }
+        return s.emulation;
     }
 
     /** Puts the original byte back for a moment (stepping over the site); true if it was inserted. */

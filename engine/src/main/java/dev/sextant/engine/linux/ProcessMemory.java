@@ -96,6 +96,22 @@ final class ProcessMemory implements AutoCloseable {
         return true;
     }
 
+    /** {@code into.length} bytes through the page cache; false when any of them is unmapped. */
+    boolean readExact(long address, byte[] into) {
+        long page = address & -PAGE;
+        int off = (int) (address - page);
+        if (off + into.length <= PAGE) {
+            byte[] p = page(page);
+            if (p.length < off + into.length) return false;
+            System.arraycopy(p, off, into, 0, into.length);
+            return true;
+        }
+        byte[] b = read(address, into.length);
+        if (b.length < into.length) return false;
+        System.arraycopy(b, 0, into, 0, into.length);
+        return true;
+    }
+
     private byte[] page(long page) {
         byte[] p = pages.get(page);
         if (p == null) {

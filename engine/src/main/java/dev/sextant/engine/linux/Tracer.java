@@ -67,6 +67,7 @@ public final class Tracer implements AutoCloseable {
         boolean gone;
         int pendingSignal;
         long[] regs;
+        boolean regsDirty;          // regs hold a pc not yet written back (a breakpoint hit's pc - 1)
         Task(int tid, boolean stopped) { this.tid = tid; this.stopped = stopped; }
     }
 
@@ -187,7 +188,10 @@ public final class Tracer implements AutoCloseable {
         checkThread();
         Ptrace.setRegs(tid, regs);
         Task t = tasks.get(tid);
-        if (t != null) t.regs = regs.clone();
+        if (t != null) {
+            t.regs = regs.clone();
+            t.regsDirty = false;
+        }
     }
 
     /** The pc of a stopped thread, 0 when it cannot be read. */
@@ -414,9 +418,21 @@ public final class Tracer implements AutoCloseable {
         return tasks.values().stream().filter(x -> x.stopped && !x.gone).mapToInt(x -> x.tid).findFirst().orElse(preferred);
     }
 
+    /** Writes registers changed in place back (a breakpoint hit's pc) before anything else uses the thread. */
+    private void flushRegisters(Task t) {
+        if (!t.regsDirty) return;
+        t.regsDirty = false;
+        if (t.stopped && !t.gone && t.regs != null) Ptrace.setRegs(t.tid, t.regs);
+    }
+
     private void stepOverBreakpoint(Task t) {
         long pc = pc(t.tid);
-        if (!sites.isInserted(pc)) return;
+        if (!sites.isInserted(pc)) {
+            flushRegisters(t);
+            return;
+        }
+        if (emulateOver(t, pc)) return;
+        flushRegisters(t);
         sites.lift(this, t.tid, pc);
         try {
             Ptrace.singleStep(t.tid, 0);
@@ -444,6 +460,52 @@ public final class Tracer implements AutoCloseable {
             }
         } finally {
             if (!exit.isPresent()) sites.restore(this, stoppedTid(t.tid), pc);
+        }
+    }
+
+    /**
+     * Runs the instruction under the breakpoint at {@code pc} in the debugger (one SETREGS, maybe one
+     * memory word) when it is a simple one and no watchpoint could be triggered by it; true if done.
+     */
+    private boolean emulateOver(Task t, long pc) {
+        if (debugRegisters.any() || t.pendingSignal != 0) return false;
+        Optional<StepOverEmulation> e = sites.emulation(pc, a -> memory.read(a, 16));
+        if (e.isEmpty()) return false;
+        long[] r = registers(t.tid).clone();
+        boolean[] wrote = {false};
+        boolean done = e.get().apply(r, new StepOverEmulation.Memory() {
+            @Override public boolean read(long address, byte[] into) { return memory.readExact(address, into); }
+            @Override public boolean write(long address, byte[] bytes) { return wrote[0] = writeBytes(t.tid, address, bytes); }
+        });
+        if (!done) return false;
+        try {
+            Ptrace.setRegs(t.tid, r);
+        } catch (NativeCallException x) {
+            if (x.code() != Ptrace.ESRCH) throw x;
+            t.gone = true;
+        }
+        t.regs = r;
+        t.regsDirty = false;
+        if (wrote[0]) memory.invalidate();
+        return true;
+    }
+
+    /** Writes bytes through PTRACE_PEEKDATA/POKEDATA words (all words are read before any is written); false on failure. */
+    private boolean writeBytes(int tid, long address, byte[] bytes) {
+        long first = address & -8L, last = (address + bytes.length - 1) & -8L;
+        int words = (int) ((last - first) / 8) + 1;
+        long[] w = new long[words];
+        try {
+            for (int i = 0; i < words; i++) w[i] = Ptrace.peek(tid, first + 8L * i);
+            for (int k = 0; k < bytes.length; k++) {
+                long at = address + k - first;
+                int wi = (int) (at / 8), shift = (int) (at % 8) * 8;
+                w[wi] = (w[wi] & ~(0xffL << shift)) | (bytes[k] & 0xffL) << shift;
+            }
+            for (int i = 0; i < words; i++) Ptrace.poke(tid, first + 8L * i, w[i]);
+            return true;
+        } catch (NativeCallException x) {
+            return false;
         }
     }
 
@@ -601,9 +663,21 @@ public final class Tracer implements AutoCloseable {
         if (sig == Ptrace.SIGTRAP) {
             long pc = pc(tid);
             if ((si.code() == Ptrace.SI_KERNEL || si.code() == Ptrace.TRAP_BRKPT) && sites.isInserted(pc - 1)) {
-                setPc(tid, pc - 1);
-                if (stopping) return Optional.empty();       // re-executed, and so re-reported, on resume
-                return onBreakpoint(t, pc - 1);
+                if (stopping || !sites.userOnly(pc - 1)) {
+                    setPc(tid, pc - 1);
+                    if (stopping) return Optional.empty();       // re-executed, and so re-reported, on resume
+                    return onBreakpoint(t, pc - 1);
+                }
+                // A user breakpoint: the pc goes back with the resume's own SETREGS (or before anything else)
+                long[] r = registers(tid).clone();
+                r[RIP] = pc - 1;
+                t.regs = r;
+                t.regsDirty = true;
+                try {
+                    return onBreakpoint(t, pc - 1);
+                } finally {
+                    flushRegisters(t);
+                }
             }
             if (tid == steppingTid && (si.code() == Ptrace.TRAP_TRACE || si.code() == Ptrace.TRAP_BRKPT || si.code() > 0)) {
                 return onStepped(t);
@@ -630,14 +704,19 @@ public final class Tracer implements AutoCloseable {
                 if (stop.isEmpty()) stop = r;
             }
             if (stop.isPresent()) {
+                flushRegisters(t);
                 steppingTid = 0;
                 stepPlan = null;
                 return Optional.of(new TraceEvent.Stopped(t.tid, stop.get()));
             }
-            if (t.tid == steppingTid && hit.stepTarget()) return onStepped(t);
+            if (t.tid == steppingTid && hit.stepTarget()) {
+                flushRegisters(t);
+                return onStepped(t);
+            }
             resumeIfRunning(t);             // a false condition or a logpoint: on at once, the others never stopped
             return Optional.empty();
         }
+        flushRegisters(t);
         if (t.tid == steppingTid && hit.stepTarget()) return onStepped(t);
         if (hit.internal() && running && !stopping) {
             // The rendezvous: hold the thread there until the session has told its listeners,

@@ -1,9 +1,11 @@
 package dev.sextant.engine.session;
 
 import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.CodeRange;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.CrashMetadata;
 import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
@@ -20,6 +22,8 @@ import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.UnwoundRegisters;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.breakpad.SymbolStores;
+import dev.sextant.engine.code.Disassembler;
+import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
@@ -101,6 +105,25 @@ final class CoreTarget {
                 .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty())));
     }
 
+    /**
+     * Code of the open ELF core at an address ({@code pc}, {@code 0x...}, a register name), in the
+     * core's own architecture: read from the file of the module mapped there (cores rarely store
+     * code), at the core's addresses.
+     */
+    Disassembly disassemble(Command.Disassemble d, Disassembler disassembler) {
+        if (memory == null) throw new TargetException("nothing to disassemble: give a file, open an ELF core or attach to a process");
+        long start = evaluate(new Command.EvaluateAddress(d.range().start())).value();
+        int count = d.range().count().orElse(CodeRange.DEFAULT_COUNT);
+        Module m = modules.stream().filter(x -> x.contains(Address.of(start))).findFirst()
+                .orElseThrow(() -> new TargetException(Address.of(start) + " lies in no module of the core: no code to disassemble there"));
+        if (m.file().isEmpty()) {
+            throw new TargetException(Address.of(start) + " lies in " + m.shortName() + ", whose file was not found: give its directory (sysroot) to read its code");
+        }
+        return FileCode.disassembleLoaded(Path.of(m.file().get()), m.base().value(), start, count, disassembler);
+    }
+
+    private List<Module> modules = List.of();
+
     private CoreState requireState() {
         if (state == null) throw new TargetException("no program state: open an ELF core or attach to a process first");
         return state;
@@ -125,6 +148,7 @@ final class CoreTarget {
     void close() {
         if (memory != null && memory.image != null) memory.image.close();
         memory = null;
+        modules = List.of();
         dump = Optional.empty();
         if (state != null) state.close();
         state = null;
@@ -173,8 +197,10 @@ final class CoreTarget {
             Optional<ThreadInfo> crashed = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                     .or(() -> report.threads().stream().findFirst());
             memory = new CoreMemory(plain, crashed);
+            modules = report.modules();
             state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report);
         }
+        if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, report));   // after every StackWalked of this core
         return report;
     }
 

@@ -103,6 +103,14 @@ public final class EngineThread implements Engine {
         thread.start();
     }
 
+    /**
+     * Stop ids go on after {@code last}: an engine that replaces one that ended (its process died)
+     * must not number its stops below those the views have seen, or they would drop its events.
+     */
+    public void continueStopIdsAfter(long last) {
+        queue.add(() -> stopId = Math.max(stopId, last));
+    }
+
     /** An event built on the engine thread with its stop id then (from other threads: the symbol host, file workers). */
     private void post(LongFunction<DebugEvent> event) {
         if (!listeners.isEmpty()) queue.add(() -> emit(event.apply(stopId)));
@@ -300,8 +308,13 @@ public final class EngineThread implements Engine {
         on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
         // code: of a module file (no target needed), or of the live target's memory
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
-                : requireLive().disassemble(c));
+                : live != null ? live.disassemble(c) : core.disassemble(c, disassembler()));
         on(Command.DisassembleFunctions.class, this::disassembleFunctions);
+        on(Command.DisassembleSections.class, c -> {
+            List<Disassembly> all = new ArrayList<>();
+            FileCode.disassembleAllCode(c.file(), disassembler(), all::add);
+            return all;
+        });
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
@@ -372,6 +385,7 @@ public final class EngineThread implements Engine {
         // Views learn the stopped threads' registers and stacks from events, as for dumps.
         emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
         r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
+        if (!listeners.isEmpty()) emit(DebugEvent.StacksGrouped.of(stopId, r));   // regrouped at each stop
         symbols.framesSeen(CoreTarget.pcs(r));
         return r;
     }

@@ -16,7 +16,7 @@ public final class LiveFrames {
     private final FrameContext.Memory memory;
 
     public LiveFrames(ElfSession dwfl, FrameContext.Memory memory) {
-        this.scopes = dwfl.variables();
+        this.scopes = dwfl.variables().remembering();
         this.types = new TypeBuilder(scopes);
         this.memory = memory;
     }

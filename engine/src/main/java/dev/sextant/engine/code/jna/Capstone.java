@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One Capstone handle for x86-64 in Intel syntax, details off (the decoder's fastest mode):
+ * One Capstone handle (x86-64 in Intel syntax, or another {@link Target}), details off (the decoder's fastest mode):
  * {@code cs_open}, {@code cs_option}, {@code cs_disasm}/{@code cs_free}, {@code cs_close},
  * translated. A {@code cs_err} other than {@code CS_ERR_OK} becomes a {@link NativeCallException}
  * with {@code cs_strerror}'s text. The decoded {@code cs_insn} array is copied out in one block and
@@ -18,6 +18,37 @@ import java.util.Optional;
 public final class Capstone implements AutoCloseable {
     /** One decoded instruction: Capstone's mnemonic and operand text (lower case, Intel syntax). */
     public record Decoded(long address, int size, String mnemonic, String operands) {}
+
+    /**
+     * The Capstone 4 back ends and modes Sextant uses ({@code cs_arch}, {@code cs_mode}); {@code unit}
+     * is the smallest instruction size (what a byte sequence that decodes to nothing is skipped by).
+     * Capstone 4 has no RISC-V back end (5.0 added it).
+     */
+    public enum Target {
+        X86_64(LibCapstone.CS_ARCH_X86, LibCapstone.CS_MODE_64, 1),
+        AARCH64(LibCapstone.CS_ARCH_ARM64, 0, 4),
+        ARM(LibCapstone.CS_ARCH_ARM, 0, 4),
+        THUMB(LibCapstone.CS_ARCH_ARM, LibCapstone.CS_MODE_THUMB, 2),
+        PPC64(LibCapstone.CS_ARCH_PPC, LibCapstone.CS_MODE_64 | LibCapstone.CS_MODE_BIG_ENDIAN, 4),
+        PPC64LE(LibCapstone.CS_ARCH_PPC, LibCapstone.CS_MODE_64, 4),
+        S390X(LibCapstone.CS_ARCH_SYSZ, LibCapstone.CS_MODE_BIG_ENDIAN, 2),
+        MIPS64(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_64 | LibCapstone.CS_MODE_BIG_ENDIAN, 4),
+        MIPS64EL(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_64, 4),
+        MIPS32(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_32 | LibCapstone.CS_MODE_BIG_ENDIAN, 4),
+        MIPS32EL(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_32, 4);
+
+        final int arch;
+        final int mode;
+        private final int unit;
+
+        Target(int arch, int mode, int unit) {
+            this.arch = arch;
+            this.mode = mode;
+            this.unit = unit;
+        }
+
+        public int unit() { return unit; }
+    }
 
     private static volatile Optional<String> unavailable;
     private long handle;
@@ -44,13 +75,18 @@ public final class Capstone implements AutoCloseable {
     }
 
     /** cs_open(CS_ARCH_X86, CS_MODE_64) with CS_OPT_SYNTAX_INTEL. */
-    public static Capstone openX86_64() {
+    public static Capstone openX86_64() { return open(Target.X86_64); }
+
+    /** cs_open for {@code target}, details off; x86-64 in Intel syntax. */
+    public static Capstone open(Target target) {
         unavailableReason().ifPresent(r -> { throw new IllegalStateException(r); });
         long[] h = new long[1];
-        check("cs_open", LibCapstone.cs_open(LibCapstone.CS_ARCH_X86, LibCapstone.CS_MODE_64, h));
+        check("cs_open(" + target + ")", LibCapstone.cs_open(target.arch, target.mode, h));
         Capstone c = new Capstone(h[0]);
         try {
-            check("cs_option(CS_OPT_SYNTAX)", LibCapstone.cs_option(h[0], LibCapstone.CS_OPT_SYNTAX, LibCapstone.CS_OPT_SYNTAX_INTEL));
+            if (target == Target.X86_64) {
+                check("cs_option(CS_OPT_SYNTAX)", LibCapstone.cs_option(h[0], LibCapstone.CS_OPT_SYNTAX, LibCapstone.CS_OPT_SYNTAX_INTEL));
+            }
             check("cs_option(CS_OPT_DETAIL)", LibCapstone.cs_option(h[0], LibCapstone.CS_OPT_DETAIL, LibCapstone.CS_OPT_OFF));
         } catch (NativeCallException e) {
             c.close();

@@ -18,8 +18,8 @@ final class LibCapstone {
     }
 
     // enum cs_arch, cs_mode, cs_opt_type, cs_opt_value, cs_err
-    static final int CS_ARCH_X86 = 3;
-    static final int CS_MODE_64 = 1 << 3;
+    static final int CS_ARCH_ARM = 0, CS_ARCH_ARM64 = 1, CS_ARCH_MIPS = 2, CS_ARCH_X86 = 3, CS_ARCH_PPC = 4, CS_ARCH_SYSZ = 6;
+    static final int CS_MODE_32 = 1 << 2, CS_MODE_64 = 1 << 3, CS_MODE_THUMB = 1 << 4, CS_MODE_BIG_ENDIAN = 1 << 31;
     static final int CS_OPT_SYNTAX = 1, CS_OPT_DETAIL = 2;
     static final long CS_OPT_SYNTAX_INTEL = 1, CS_OPT_OFF = 0;
     static final int CS_ERR_OK = 0;

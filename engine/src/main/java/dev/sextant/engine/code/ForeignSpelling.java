@@ -1,0 +1,74 @@
+package dev.sextant.engine.code;
+
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.Instruction;
+import dev.sextant.engine.code.jna.Capstone;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * Code of the architectures other than x86-64 (aarch64, arm/Thumb, ppc64, s390x, mips), as Capstone
+ * 4 writes it. The instruction boundaries and mnemonics are those of the cross binutils' objdump;
+ * the operand syntax is Capstone's, which differs from GNU's in documented ways: immediates in hex
+ * with {@code #} on arm ({@code [sp, #-0x10]!} where objdump writes {@code [sp, #-16]!}), s390x
+ * registers with {@code %} ({@code %r15}) as objdump, ppc registers as {@code r1} where objdump
+ * writes {@code 1}, aliases now and then ({@code movz} where objdump says {@code mov}). A unit that
+ * decodes to nothing is {@code (bad)} (objdump: {@code .inst}/{@code .long}) and decoding goes on
+ * after it. Direct branches ({@code bl #0x400580}) get their target named.
+ */
+final class ForeignSpelling {
+    private ForeignSpelling() {}
+
+    static List<Instruction> decode(Capstone c, Capstone.Target target, byte[] code, int length, long address, int max,
+                                    CodeSymbols symbols, LongFunction<Optional<String>> source) {
+        List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, length / target.unit() + 1));
+        c.load(code, length);
+        int offset = 0;
+        while (offset < length && decoded.size() < max) {
+            offset = c.decodeFrom(offset, address, max, decoded);
+            if (offset < length && decoded.size() < max) {
+                int size = Math.min(target.unit(), length - offset);
+                decoded.add(new Capstone.Decoded(address + offset, size, ObjdumpSpelling.BAD, ""));
+                offset += size;
+            }
+        }
+        List<Instruction> out = new ArrayList<>(decoded.size());
+        for (Capstone.Decoded d : decoded) {
+            long at = d.address();
+            Optional<Address> branch = branchTarget(target, d.mnemonic(), d.operands());
+            Optional<String> name = branch.flatMap(t -> symbols.containing(t.value()).map(n -> n.at(t.value())));
+            out.add(new Instruction(Address.of(at), Disassembler.hex(code, (int) (at - address), d.size()), d.mnemonic(), d.operands(),
+                    symbols.containing(at).map(n -> n.at(at)), branch, name, source.apply(at)));
+        }
+        return out;
+    }
+
+    private static final Set<String> NOT_BRANCHES = Set.of("bic", "bics", "bfi", "bfc", "bfxil", "bfm", "bkpt", "break", "bpermd",
+            "bswap", "brk", "bti");
+
+    /** A direct branch or call: its last operand is an address ({@code #0x400580}, {@code 0x10000500}). */
+    static Optional<Address> branchTarget(Capstone.Target target, String mnemonic, String operands) {
+        String m = mnemonic;
+        boolean branch = switch (target) {
+            case AARCH64, ARM, THUMB -> m.startsWith("b") || m.startsWith("cb") || m.startsWith("tb");
+            case PPC64, PPC64LE -> m.startsWith("b");
+            case S390X -> m.startsWith("j") || m.startsWith("br") || m.startsWith("bras");
+            case MIPS64, MIPS64EL, MIPS32, MIPS32EL -> m.startsWith("b") || m.startsWith("j");
+            case X86_64 -> false;
+        };
+        if (!branch || NOT_BRANCHES.contains(m)) return Optional.empty();
+        int comma = operands.lastIndexOf(',');
+        String last = (comma < 0 ? operands : operands.substring(comma + 1)).strip();
+        if (last.startsWith("#")) last = last.substring(1);
+        if (!last.startsWith("0x") || last.length() < 3) return Optional.empty();
+        for (int i = 2; i < last.length(); i++) if (Character.digit(last.charAt(i), 16) < 0) return Optional.empty();
+        try {
+            return Optional.of(Address.of(Long.parseUnsignedLong(last.substring(2), 16)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}
