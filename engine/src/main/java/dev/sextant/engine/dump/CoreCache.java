@@ -134,6 +134,22 @@ public final class CoreCache {
         Path tmp = Files.createTempFile(directory, "." + entry.getFileName(), ".part");
         boolean done = false;
         long total = Files.size(core);
+        if (c == CoreCompression.ZSTD) {
+            try {
+                ZstdToFile.run(core, tmp, progress, cancel);
+                Files.move(tmp, entry, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                done = true;
+            } catch (ZstdToFile.Failure e) {
+                throw damaged(core, c, e.offset, total, e.written, (IOException) e.getCause());
+            } catch (IOException e) {
+                throw failed(core, e);
+            } finally {
+                if (!done) Files.deleteIfExists(tmp);
+            }
+            progress.update(total, total);
+            evict(entry);
+            return entry;
+        }
         try (CountingInput counted = new CountingInput(Files.newInputStream(core), total, progress);
              SparseWriter out = new SparseWriter(tmp)) {
             InputStream in;
@@ -157,17 +173,21 @@ public final class CoreCache {
             Files.move(tmp, entry, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             done = true;
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("No space left")) {
-                throw new TargetException(core + ": no space left in the core cache " + directory
-                        + " to decompress it; free space there or set XDG_CACHE_HOME elsewhere", e);
-            }
-            throw new TargetException(core + ": cannot decompress it into the core cache " + directory + " (" + e.getMessage() + ")", e);
+            throw failed(core, e);
         } finally {
             if (!done) Files.deleteIfExists(tmp);
         }
         progress.update(total, total);
         evict(entry);
         return entry;
+    }
+
+    private TargetException failed(Path core, IOException e) {
+        if (e.getMessage() != null && e.getMessage().contains("No space left")) {
+            return new TargetException(core + ": no space left in the core cache " + directory
+                    + " to decompress it; free space there or set XDG_CACHE_HOME elsewhere", e);
+        }
+        return new TargetException(core + ": cannot decompress it into the core cache " + directory + " (" + e.getMessage() + ")", e);
     }
 
     private static TargetException damaged(Path core, CoreCompression c, long offset, long total, long written, IOException e) {

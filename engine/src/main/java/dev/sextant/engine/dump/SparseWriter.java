@@ -15,6 +15,7 @@ import java.util.Arrays;
 final class SparseWriter implements AutoCloseable {
     private static final int BLOCK = 64 * 1024;
     private static final byte[] ZERO = new byte[BLOCK];
+    private static final ByteBuffer ZERO_DIRECT = ByteBuffer.allocateDirect(BLOCK).asReadOnlyBuffer();
 
     private final FileChannel channel;
     private long position;
@@ -36,6 +37,21 @@ final class SparseWriter implements AutoCloseable {
             }
             position += n;
         }
+    }
+
+    /** As {@link #write(byte[], int)} for the remaining bytes of {@code data} (a direct buffer: no copy). */
+    void write(ByteBuffer data) throws IOException {
+        int end = data.limit();
+        for (int off = data.position(); off < end; off += BLOCK) {
+            int n = Math.min(BLOCK, end - off);
+            ByteBuffer block = data.slice(off, n);
+            if (block.mismatch(ZERO_DIRECT.slice(0, n)) >= 0) {
+                long at = position;
+                while (block.hasRemaining()) at += channel.write(block, at);
+            }
+            position += n;
+        }
+        data.position(end);
     }
 
     @Override public void close() throws IOException {
