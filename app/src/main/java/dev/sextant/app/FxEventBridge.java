@@ -36,10 +36,17 @@ public final class FxEventBridge implements DebugListener {
         if (scheduled.compareAndSet(false, true)) Platform.runLater(this::drain);
     }
 
+    /**
+     * The most events applied in one go: a burst (100,000 threads' stacks read while the FX thread
+     * waited) is applied over several runs, with pulses between them, not in one long one.
+     */
+    static final int MAX_BATCH = 2_000;
+
     private void drain() {                                      // FX thread
         scheduled.set(false);
         List<DebugEvent> batch = new ArrayList<>();
-        for (DebugEvent e; (e = pending.poll()) != null; ) batch.add(e);
+        for (DebugEvent e; batch.size() < MAX_BATCH && (e = pending.poll()) != null; ) batch.add(e);
+        if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) Platform.runLater(this::drain);
         if (batch.isEmpty()) return;
         batches++;
         long[] times = drainTimes;

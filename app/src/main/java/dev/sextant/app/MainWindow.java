@@ -22,6 +22,8 @@ import dev.sextant.app.view.memory.MemoryModel;
 import dev.sextant.app.view.memory.MemoryView;
 import dev.sextant.app.view.modules.ModulesModel;
 import dev.sextant.app.view.modules.ModulesView;
+import dev.sextant.app.view.parallel.ParallelStacksModel;
+import dev.sextant.app.view.parallel.ParallelStacksView;
 import dev.sextant.app.view.processes.ProcessPicker;
 import dev.sextant.app.view.registers.RegistersModel;
 import dev.sextant.app.view.registers.RegistersView;
@@ -52,6 +54,7 @@ import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
+import dev.sextant.engine.session.remote.SupervisedEngine;
 import dev.sextant.icons.Icon;
 import java.io.File;
 import java.io.IOException;
@@ -122,10 +125,13 @@ public final class MainWindow {
     private final NotificationPane notifications;
     private final ThreadsView threadsView;
     private final CallStackView stackView;
+    private final ParallelStacksModel parallel = new ParallelStacksModel();
+    private final ParallelStacksView parallelView;
     private final ModulesView modulesView;
     private final CurrentFrame frames;
     private final SourceView sourceView;
     private boolean dark;
+    private final EngineBanner engineBanner = new EngineBanner();
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
@@ -143,6 +149,14 @@ public final class MainWindow {
             frames.selectThread(tid);
         });
         stackView = new CallStackView(stack);
+        bridge.addModel(parallel::apply);
+        parallelView = new ParallelStacksView(parallel, (tid, index) -> {
+            if (!threadsView.reveal(tid)) {
+                stack.select(tid);
+                registers.select(tid);
+            }
+            frames.select(tid, index);
+        });
         bindAction = new BindAction(engine, status, this::showError);
         debug = new DebugActions(engine, status, this::showError);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
@@ -176,6 +190,7 @@ public final class MainWindow {
         workbench.add(Area.CENTER, "Call stack", stackView.node());
         workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
         workbench.add(Area.BOTTOM, "Modules", modulesView.node());
+        workbench.add(Area.BOTTOM, "Parallel stacks", parallelView.node());   // wide, and the Call stack stays in view
         Tab variablesTab = workbench.add(Area.BOTTOM, "Variables", new VariablesView(variables).node());
         variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));
         workbench.add(Area.BOTTOM, "Watches", new WatchesView(watches).node());
@@ -198,7 +213,8 @@ public final class MainWindow {
         openDump = new OpenDumpAction(engine, status, this::showError);
 
         BorderPane root = new BorderPane(notifications);
-        root.setTop(new VBox(menus(), toolbar()));
+        root.setTop(new VBox(menus(), toolbar(), engineBanner.node()));
+        if (engine instanceof SupervisedEngine supervised) engineBanner.watch(supervised);
         root.setBottom(status.node());
         Rectangle2D size = WindowSize.initial(layout);
         Scene scene = new Scene(root, size.getWidth(), size.getHeight());
@@ -443,6 +459,9 @@ public final class MainWindow {
         return bindAction.bind(image, false);
     }
 
+    /** The banner's text when the engine process ended, empty while it is not shown. */
+    public String engineBannerText() { return engineBanner.isShowing() ? engineBanner.text() : ""; }
+
     /** The engine this window is a client of. */
     public Engine engine() { return engine; }
 
@@ -519,6 +538,10 @@ public final class MainWindow {
     }
 
     public Workbench workbench() { return workbench; }
+
+    public ParallelStacksView parallelStacks() { return parallelView; }
+
+    public ThreadsView threadsView() { return threadsView; }
 
     public void show() {
         stage.show();

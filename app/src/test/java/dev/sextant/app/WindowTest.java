@@ -1,6 +1,8 @@
 package dev.sextant.app;
 
+import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.session.remote.SupervisedEngine;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -16,11 +18,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 
-/** The real main window on a real engine, per test, headless: what every GUI test starts from. */
+/**
+ * The real main window on a real engine, per test, headless: what every GUI test starts from. The
+ * engine runs in a process of its own, as the application runs it; {@code -Dsextant.test.engine=inprocess}
+ * runs it in the test's JVM instead (to debug the engine under a GUI test).
+ */
 @ExtendWith(ApplicationExtension.class)
 @Timeout(180)
 public abstract class WindowTest {
-    protected EngineThread engine;
+    protected Engine engine;
     protected MainWindow window;
     /** The window's configuration directory (its remembered layout): a fresh one per test, never the user's. */
     @org.junit.jupiter.api.io.TempDir protected java.nio.file.Path configDir;
@@ -30,7 +36,7 @@ public abstract class WindowTest {
         System.setProperty("sextant.config.dir", configDir.toString());
         Stage stage = FxToolkit.registerPrimaryStage();
         FxToolkit.setupFixture(() -> {
-            engine = new EngineThread();
+            engine = "inprocess".equals(System.getProperty("sextant.test.engine")) ? new EngineThread() : new SupervisedEngine();
             window = new MainWindow(stage, engine, false);
             window.show();
         });

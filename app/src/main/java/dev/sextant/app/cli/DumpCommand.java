@@ -52,14 +52,10 @@ public final class DumpCommand implements Callable<Integer> {
         byte[] b = out.getBytes(StandardCharsets.UTF_8);
         System.out.write(b, 0, b.length);
         System.out.flush();
-        boolean problems = false;
         for (Diagnostic d : overview.report().diagnostics()) {
-            if (d.severity() != Severity.INFO) {
-                err.println("sextant: " + d.message());
-                problems = true;
-            }
+            if (d.severity() != Severity.INFO) err.println("sextant: " + d.message());
         }
         err.flush();
-        return problems ? 1 : 0;
+        return ExitStatus.of(overview.report().diagnostics());
     }
 }

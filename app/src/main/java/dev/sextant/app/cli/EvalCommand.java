@@ -1,12 +1,15 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Command.Evaluate;
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.session.EngineThread;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -49,9 +52,10 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec != null ? spec.commandLine().getErr()
                 : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Variable v;
+        List<Diagnostic> damage;
         try (EngineThread engine = new EngineThread()) {
             try {
-                source.open(engine);
+                damage = source.open(engine).diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).toList();
                 v = engine.submit(new Evaluate(Optional.ofNullable(thread).map(Tid::new),
                         frame == null ? OptionalInt.empty() : OptionalInt.of(frame), expression)).get();
             } catch (ExecutionException e) {
@@ -71,10 +75,11 @@ public final class EvalCommand implements Callable<Integer> {
         } else if (v.error().isEmpty()) {
             System.out.println(v.value());
         }
+        damage.forEach(d -> err.println("sextant: " + d.message()));    // a damaged core, as stack says it
         if (v.error().isPresent()) {
             err.println("sextant: " + v.error().get());
-            return 1;
+            return ExitStatus.PARTIAL;
         }
-        return 0;
+        return ExitStatus.of(damage);
     }
 }

@@ -1,7 +1,9 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Command.ReadVariables;
+import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadStack;
@@ -66,6 +68,9 @@ public final class LocalsCommand implements Callable<Integer> {
                 err.println("sextant: " + message(e));
                 return 2;
             }
+            // a damaged core (cut short, damaged notes) is said as stack says it, and makes the status 1
+            for (Diagnostic d : report.diagnostics()) if (d.severity() == Severity.ERROR) err.println("sextant: " + d.message());
+            errors = ExitStatus.of(report.diagnostics()) == ExitStatus.PARTIAL;
             try {
                 if (thread != null && report.stackOf(new Tid(thread)).isEmpty()) {
                     err.println("sextant: no thread " + thread + " in this target; threads: "

@@ -98,14 +98,10 @@ public final class StackCommand implements Callable<Integer> {
             err.printf("timing: JVM start to command %d ms, JNA + libdw load %d ms, read + unwind + symbols %d ms, output %d ms%n",
                     jvm, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         }
-        boolean errors = false;
         for (Diagnostic d : report.diagnostics()) {
-            if (d.severity() == Severity.ERROR) {
-                err.println("sextant: " + d.message());
-                errors = true;
-            }
+            if (d.severity() == Severity.ERROR) err.println("sextant: " + d.message());
         }
         err.flush();
-        return errors ? 1 : 0;
+        return ExitStatus.of(report.diagnostics());
     }
 }

@@ -6,6 +6,7 @@ import dev.sextant.engine.api.AddressInfo;
 import dev.sextant.engine.api.Command.QuerySymbols;
 import dev.sextant.engine.api.Command.SymbolTarget;
 import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.ModuleSymbols;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.SymbolMatch;
@@ -126,11 +127,18 @@ public final class SymbolsCommand implements Callable<Integer> {
         if (noisy) opts.add(SymbolOption.DEBUG);
         SymbolTarget target = pid != null ? new SymbolTarget.Process(new Pid(pid)) : new SymbolTarget.Core(core, Optional.ofNullable(exe));
         SymbolReport report;
+        boolean[] damaged = {false};
         try {
             // A listing says where each module's symbols come from, or why none: that takes loading them (--deferred does not).
             boolean load = loadAll || (find.isEmpty() && !lookups && !deferred);
             report = OneShot.run(new QuerySymbols(target, Optional.ofNullable(symbolPath), opts, load, find, addresses, !noInlines),
-                    e -> { if (e instanceof DebugEvent.SymbolLoadLogged l) err.println(l.text()); });
+                    e -> {
+                        if (e instanceof DebugEvent.SymbolLoadLogged l) err.println(l.text());
+                        if (e instanceof DebugEvent.DiagnosticReported d && d.diagnostic().severity() == Severity.ERROR) {
+                            err.println("sextant: " + d.diagnostic().message());   // a damaged core: listed as far as it goes
+                            damaged[0] = true;
+                        }
+                    });
         } catch (TargetException | IllegalArgumentException e) {
             err.println("sextant: " + e.getMessage());
             return 2;
@@ -151,7 +159,7 @@ public final class SymbolsCommand implements Callable<Integer> {
         System.out.write(b, 0, b.length);
         if (!json) AddressLines.of(report.addresses()).writeTo(System.out);
         System.out.flush();
-        return any ? 0 : 1;
+        return any && !damaged[0] ? ExitStatus.OK : ExitStatus.PARTIAL;
     }
 
     /** Modules (when nothing was asked) and matches; the addresses' lines follow through {@link AddressLines}. */

@@ -35,6 +35,22 @@ public sealed interface DebugEvent {
 
     record StackWalked(long stopId, ThreadStack stack) implements DebugEvent {}
 
+    /**
+     * Every thread's stack of this stop, grouped (issue 21): by identical pcs and by the same
+     * functions, offsets ignored, each largest first. Raised once the stop's stacks are all walked
+     * (a dump opened, a live stop read), so views receive groups, not one row per thread.
+     */
+    record StacksGrouped(long stopId, List<StackGroup> byPc, List<StackGroup> byFunction) implements DebugEvent {
+        public StacksGrouped { byPc = List.copyOf(byPc); byFunction = List.copyOf(byFunction); }
+
+        /** Groups {@code report}'s stacks; its crashed (or stopped) threads mark their groups. */
+        public static StacksGrouped of(long stopId, DumpReport report) {
+            java.util.Set<Tid> crashed = new java.util.HashSet<>();
+            for (ThreadInfo t : report.threads()) if (t.crashed()) crashed.add(t.tid());
+            return new StacksGrouped(stopId, StackGroup.byPc(report.stacks(), crashed), StackGroup.byFunction(report.stacks(), crashed));
+        }
+    }
+
     /** The threads of a stopped live process, with their registers, read anew (after a stop). */
     record ThreadsRefreshed(long stopId, List<ThreadInfo> threads) implements DebugEvent {
         public ThreadsRefreshed { threads = List.copyOf(threads); }

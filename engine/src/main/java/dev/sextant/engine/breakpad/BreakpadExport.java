@@ -16,11 +16,11 @@ import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
-import dev.sextant.engine.unwind.CfiSection;
 import dev.sextant.engine.unwind.ElfUnwindTables;
-import dev.sextant.engine.unwind.Fde;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Breakpad's dump_syms for Linux: writes a {@code .sym} file for an ELF file. {@code MODULE} with the
@@ -85,7 +83,8 @@ public final class BreakpadExport {
         long span = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() + p.memsz()).max().orElse(base + 1) - base;
         List<String> problems = new ArrayList<>(tables.problems());
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
-        try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+        try (OutputStream os = Files.newOutputStream(tmp); CfiExport cfi = CfiExport.start(eh.machine(), base, tables.tables(), cancel)) {
+            Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
             w.append("MODULE Linux ").append(arch).append(' ').append(moduleId(buildId)).append(' ')
                     .append(elf.getFileName().toString()).append('\n');
             w.append("INFO CODE_ID ").append(hex.toUpperCase()).append('\n');
@@ -96,19 +95,11 @@ public final class BreakpadExport {
             lines.writeFiles(w);
             inlines.writeOrigins(w);
             int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, cancel);
-            CfiRecords cfi = new CfiRecords(eh.machine(), base, w);
-            Set<Long> seen = new HashSet<>();
-            for (CfiSection s : tables.tables()) {
-                for (Fde f : s.fdes()) {
-                    cancel.throwIfCancelled();
-                    if (f.pcEnd() == f.pcBegin() || !seen.add(f.pcBegin())) continue;   // .debug_frame repeats .eh_frame
-                    cfi.write(s, f);
-                }
-            }
             w.flush();
-            w.close();
+            int[] cfiCounts = cfi.writeTo(os);
+            os.close();
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
-            return new SymbolFileWritten(output, moduleId(buildId), counts[0], counts[1], lines.written, cfi.entries, cfi.skipped, List.copyOf(problems));
+            return new SymbolFileWritten(output, moduleId(buildId), counts[0], counts[1], lines.written, cfiCounts[0], cfiCounts[1], List.copyOf(problems));
         } catch (IOException e) {
             throw new TargetException(output + ": cannot be written (" + e.getMessage() + ")", e);
         } finally {
@@ -123,12 +114,13 @@ public final class BreakpadExport {
         long lastAddress = 0;
         boolean any = false;
         for (int i = 0; i < symbols.size(); i++) {
-            SymbolTable.Symbol s = symbols.symbolAt(i);
-            if (any && s.value() == lastAddress) continue;      // aliases: the first (largest) name of an address
+            long value = symbols.valueAt(i);
+            if (any && value == lastAddress) continue;      // aliases: the first (largest) name of an address
             if ((i & 4095) == 0) cancel.throwIfCancelled();
             any = true;
-            lastAddress = s.value();
-            boolean multiple = i + 1 < symbols.size() && symbols.symbolAt(i + 1).value() == s.value();
+            lastAddress = value;
+            SymbolTable.Symbol s = symbols.symbolAt(i);
+            boolean multiple = i + 1 < symbols.size() && symbols.valueAt(i + 1) == value;
             String name = Demangler.demangle(s.name());
             long rel = s.value() - base;
             if (s.size() > 0) {

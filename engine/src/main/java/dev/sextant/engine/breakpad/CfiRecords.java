@@ -9,10 +9,9 @@ import dev.sextant.engine.unwind.CfiSection;
 import dev.sextant.engine.unwind.DwarfRegisters;
 import dev.sextant.engine.unwind.Fde;
 import dev.sextant.engine.unwind.RegisterRule;
-import java.io.IOException;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code STACK CFI INIT} and {@code STACK CFI} records from the decoded CFA programs of the unwind
@@ -21,29 +20,41 @@ import java.util.Map;
  * on x86, {@code sp}/{@code x29} on arm64); the return-address column is {@code .ra}. Rules that are
  * DWARF expressions have no postfix form here and are left out, and a row whose CFA is one ends the FDE's
  * records (as dump_syms reports them unsupported).
+ * <p>A row's rules are kept as parallel arrays (key, kind, value), not text, and compared as numbers;
+ * the text goes straight into a {@link SymText}. One instance per thread.
  */
 final class CfiRecords {
+    private static final int CFA = -1, RA = -2;                         // keys besides register numbers
+    private static final byte REG_OFFSET = 0, AT_CFA = 1, CFA_PLUS = 2, IN_REG = 3, UNDEF = 4;
+    private static final byte[] INIT = bytes("STACK CFI INIT "), CFI = bytes("STACK CFI "), CFA_NAME = bytes(" .cfa: "),
+            RA_NAME = bytes(" .ra: "), CFA_REF = bytes(".cfa "), PLUS_DEREF = bytes(" + ^"), PLUS = bytes(" +"), UNDEF_TEXT = bytes(".undef");
+
     private final int machine;
     private final long loadBase;
-    private final Appendable out;
-    private final Map<Integer, String> names = new HashMap<>();
+    private final SymText out;
+    private final byte[][] names = new byte[CfaProgram.MAX_REGISTER + 1][];
+    private Rules previous = new Rules(), current = new Rules();
     int entries, skipped;
 
-    CfiRecords(int machine, long loadBase, Appendable out) {
+    CfiRecords(int machine, long loadBase, SymText out) {
         this.machine = machine;
         this.loadBase = loadBase;
         this.out = out;
     }
 
-    String register(int reg) {
-        return names.computeIfAbsent(reg, r -> {
-            String n = DwarfRegisters.name(machine, r);
-            return machine == ElfHeader.EM_AARCH64 ? n : "$" + n;
-        });
+    private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
+    private byte[] register(int reg) {
+        byte[] n = names[reg];
+        if (n == null) {
+            String s = DwarfRegisters.name(machine, reg);
+            n = names[reg] = bytes(machine == ElfHeader.EM_AARCH64 ? s : "$" + s);
+        }
+        return n;
     }
 
     /** Writes the records of one FDE; false when it has none that Breakpad could use. */
-    boolean write(CfiSection section, Fde fde) throws IOException {
+    boolean write(CfiSection section, Fde fde) {
         CfaProgram.Table table;
         try {
             table = CfaProgram.decode(section, fde);
@@ -52,50 +63,101 @@ final class CfiRecords {
             return false;
         }
         int ra = fde.cie().returnAddressRegister();
-        Map<String, String> previous = null;
-        for (CfiRow row : table.rows()) {
-            Map<String, String> rules = rules(row, ra);
-            if (rules == null) break;
-            if (previous == null) {
-                if (!rules.containsKey(".ra")) { skipped++; return false; }
-                out.append("STACK CFI INIT ").append(Long.toHexString(fde.pcBegin() - loadBase)).append(' ')
-                        .append(Long.toHexString(fde.pcEnd() - fde.pcBegin()));
-                for (var e : rules.entrySet()) out.append(' ').append(e.getKey()).append(": ").append(e.getValue());
-                out.append('\n');
+        boolean first = true;
+        List<CfiRow> rows = table.rows();
+        for (CfiRow row : rows) {
+            if (!current.fill(row, ra)) break;
+            if (first) {
+                if (current.find(RA) < 0) { skipped++; return false; }
+                out.raw(INIT).hex(fde.pcBegin() - loadBase).ch(' ').hex(fde.pcEnd() - fde.pcBegin());
+                for (int i = 0; i < current.n; i++) rule(current, i);
+                out.ch('\n');
                 entries++;
+                first = false;
             } else {
-                StringBuilder changed = new StringBuilder();
-                for (var e : rules.entrySet()) {
-                    if (!e.getValue().equals(previous.get(e.getKey()))) changed.append(' ').append(e.getKey()).append(": ").append(e.getValue());
+                int mark = out.size();
+                boolean wrote = false;
+                boolean inside = Long.compareUnsigned(row.location(), fde.pcEnd()) < 0;
+                for (int i = 0; i < current.n; i++) {
+                    int p = previous.find(current.keys[i]);
+                    if (p >= 0 && previous.kinds[p] == current.kinds[i] && previous.values[p] == current.values[i]
+                            && previous.regs[p] == current.regs[i]) continue;
+                    if (inside) { if (!wrote) out.raw(CFI).hex(row.location() - loadBase); wrote = true; rule(current, i); }
                 }
-                for (String k : previous.keySet()) {
+                int n = current.n;
+                for (int p = 0; p < previous.n; p++) {
+                    int k = previous.keys[p];
                     // A register whose rule went away (DW_CFA_restore to "unspecified") holds its own value again.
-                    if (!rules.containsKey(k) && !k.startsWith(".")) { changed.append(' ').append(k).append(": ").append(k); rules.put(k, k); }
+                    if (k < 0 || current.find(k, n) >= 0) continue;
+                    current.add(k, IN_REG, 0, k);
+                    if (inside) { if (!wrote) out.raw(CFI).hex(row.location() - loadBase); wrote = true; rule(current, current.n - 1); }
                 }
-                if (changed.length() > 0 && Long.compareUnsigned(row.location(), fde.pcEnd()) < 0) {
-                    out.append("STACK CFI ").append(Long.toHexString(row.location() - loadBase)).append(changed).append('\n');
-                }
+                if (wrote) out.ch('\n');
+                assert wrote || out.size() == mark;
             }
-            previous = rules;
+            Rules t = previous; previous = current; current = t;
         }
-        return previous != null;
+        return !first;
     }
 
-    /** The row's rules as postfix text, or null when its CFA is a DWARF expression. */
-    private Map<String, String> rules(CfiRow row, int ra) {
-        if (!(row.cfa() instanceof CfaRule.RegisterOffset c)) return null;
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(".cfa", register(c.register()) + " " + c.offset() + " +");
-        for (RegisterRule r : row.registers()) {
-            String text = null;             // DWARF expressions: no postfix form
-            if (r instanceof RegisterRule.Offset o) text = ".cfa " + o.offset() + " + ^";
-            else if (r instanceof RegisterRule.ValOffset v) text = ".cfa " + v.offset() + " +";
-            else if (r instanceof RegisterRule.InRegister i) text = register(i.source());
-            else if (r instanceof RegisterRule.SameValue s) text = register(s.register());
-            else if (r instanceof RegisterRule.Undefined) text = ".undef";
-            if (text == null) continue;
-            m.put(r.register() == ra ? ".ra" : register(r.register()), text);
+    private void rule(Rules r, int i) {
+        int key = r.keys[i];
+        if (key == CFA) out.raw(CFA_NAME);
+        else if (key == RA) out.raw(RA_NAME);
+        else out.ch(' ').raw(register(key)).ch(':').ch(' ');
+        switch (r.kinds[i]) {
+            case REG_OFFSET -> out.raw(register(r.regs[i])).ch(' ').dec(r.values[i]).raw(PLUS);
+            case AT_CFA -> out.raw(CFA_REF).dec(r.values[i]).raw(PLUS_DEREF);
+            case CFA_PLUS -> out.raw(CFA_REF).dec(r.values[i]).raw(PLUS);
+            case IN_REG -> out.raw(register(r.regs[i]));
+            default -> out.raw(UNDEF_TEXT);
         }
-        return m;
+    }
+
+    /** One row's rules in output order: the CFA, then the registers by number (the return address as {@code .ra}). */
+    private static final class Rules {
+        int[] keys = new int[16], regs = new int[16];
+        byte[] kinds = new byte[16];
+        long[] values = new long[16];
+        int n;
+
+        /** False when the row's CFA is a DWARF expression (no postfix form). */
+        boolean fill(CfiRow row, int ra) {
+            n = 0;
+            if (!(row.cfa() instanceof CfaRule.RegisterOffset c)) return false;
+            add(CFA, REG_OFFSET, c.offset(), c.register());
+            for (RegisterRule r : row.registers()) {
+                int key = r.register() == ra ? RA : r.register();
+                if (r instanceof RegisterRule.Offset o) add(key, AT_CFA, o.offset(), 0);
+                else if (r instanceof RegisterRule.ValOffset v) add(key, CFA_PLUS, v.offset(), 0);
+                else if (r instanceof RegisterRule.InRegister i) add(key, IN_REG, 0, i.source());
+                else if (r instanceof RegisterRule.SameValue s) add(key, IN_REG, 0, s.register());
+                else if (r instanceof RegisterRule.Undefined) add(key, UNDEF, 0, 0);
+                // DWARF expressions: no postfix form
+            }
+            return true;
+        }
+
+        void add(int key, byte kind, long value, int reg) {
+            int at = find(key);
+            if (at < 0) {
+                if (n == keys.length) grow();
+                at = n++;
+                keys[at] = key;
+            }
+            kinds[at] = kind; values[at] = value; regs[at] = reg;
+        }
+
+        private void grow() {
+            keys = Arrays.copyOf(keys, n * 2); regs = Arrays.copyOf(regs, n * 2);
+            kinds = Arrays.copyOf(kinds, n * 2); values = Arrays.copyOf(values, n * 2);
+        }
+
+        int find(int key) { return find(key, n); }
+
+        int find(int key, int limit) {
+            for (int i = 0; i < limit; i++) if (keys[i] == key) return i;
+            return -1;
+        }
     }
 }

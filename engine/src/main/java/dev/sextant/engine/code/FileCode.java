@@ -175,7 +175,7 @@ public final class FileCode {
         } catch (IOException | UncheckedIOException e) {
             throw new TargetException(path + ": cannot be read (" + e.getMessage() + ")", e);
         } catch (FormatException e) {
-            throw new TargetException(path + ": not an ELF file Sextant can read (" + e.getMessage() + ")", e);
+            throw new TargetException(path + ": cannot be disassembled: " + e.getMessage(), e);
         }
     }
 

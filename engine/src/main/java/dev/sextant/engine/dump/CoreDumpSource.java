@@ -51,7 +51,7 @@ public final class CoreDumpSource implements DumpSource, AutoCloseable {
                 throw e;
             }
         } catch (FormatException e) {
-            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(file + ": " + e.messageWithOffset(), e);
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }

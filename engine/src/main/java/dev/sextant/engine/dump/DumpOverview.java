@@ -30,7 +30,7 @@ public record DumpOverview(DumpReport report, String os, String cpu, Optional<Cr
         try {
             notes = SecondaryDataIndex.ofElfCore(CoreFile.open(CoreCache.standard().plain(core, CoreCache.Progress.NONE, new dev.sextant.engine.api.Cancellation())));
         } catch (FormatException | IOException e) {
-            diags.add(new Diagnostic(Severity.WARNING, core + ": notes not listed: " + e.getMessage()));
+            diags.add(new Diagnostic(Severity.ERROR, core + ": notes not listed: " + e.getMessage()));
         }
         Optional<CrashReason> crash = report.signal().map(s -> new CrashReason(s.number(), s.name(), s.faultAddress(),
                 report.crashedThread().map(ThreadInfo::tid), s.describe()));

@@ -66,7 +66,8 @@ public final class ElfCoreReader {
         CoreFile notes = parseNotes(file, label);
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.function.Consumer<Diagnostic> diag = d -> { diagnostics.add(d); listener.diagnostic(d); };
-        notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.WARNING, p)));
+        // damaged notes are unreadable parts of the input: an error (exit status 1), as a cut-off memory image is
+        notes.problems().forEach(p -> diag.accept(new Diagnostic(Severity.ERROR, p)));
         boolean truncated = checkMemoryImage(file, label, notes, diag);
 
         Optional<SignalInfo> signal = notes.signal().map(s -> new SignalInfo(s.signo(), s.code(),
@@ -101,7 +102,7 @@ public final class ElfCoreReader {
         ElfLocator locator = modname -> candidates(modname, executable, options, core);
         boolean generated = hasAnonymousCode(notes);
         try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order());
-             CoreSession dwfl = CoreSession.open(file, options.executable(), locator, threadSource(notes, memory, generated),
+             CoreSession dwfl = CoreSession.open(file, Optional.of(notes), options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
             if (!sourceLines) dwfl.omitSourceLines();
             for (ModuleReport m : dwfl.modules()) {
@@ -111,10 +112,19 @@ public final class ElfCoreReader {
                 modules.add(mod);
                 listener.module(mod);
             }
+            // Files offered for a module and refused before libdwfl saw them (a relocatable file, another machine's, cut short):
+            // the one the user gave is an error, the others warnings.
+            boolean exeRefused = false;
+            for (String r : dwfl.rejectedFiles()) {
+                boolean exe = r.contains(" (--exe) not used: ");
+                if (exe && r.contains(" not used: its build-id is ")) continue;     // said below, in the words of a wrong executable
+                exeRefused |= exe;
+                diag.accept(new Diagnostic(exe ? Severity.ERROR : Severity.WARNING, label + ": " + r));
+            }
             if (options.executable().isPresent()) {
                 String given = options.executable().get().toString();
                 boolean used = modules.stream().anyMatch(m -> m.file().map(f -> f.equals(given)).orElse(false));
-                if (!used) diag.accept(new Diagnostic(Severity.ERROR, label + ": " + unusedExecutable(given, executable, modules, truncated)));
+                if (!used && !exeRefused) diag.accept(new Diagnostic(Severity.ERROR, label + ": " + unusedExecutable(given, executable, modules, truncated)));
             }
             cancel.throwIfCancelled();
             int total = threads.size();
@@ -179,7 +189,7 @@ public final class ElfCoreReader {
         Optional<String> libdw = ElfSession.unavailableReason();
         if (libdw.isPresent()) throw new TargetException(core + ": " + libdw.get());
         try {
-            return CoreSession.open(file, options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
+            return CoreSession.open(file, Optional.of(notes), options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
                     process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute);
         } catch (NativeCallException e) {
             throw new TargetException(core + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
@@ -227,7 +237,7 @@ public final class ElfCoreReader {
             return CoreFile.open(core);
         } catch (FormatException e) {
             if (e.kind() == FormatException.Kind.BAD_MAGIC && e.offset() == 0) throw unknownFormat(core, label, e);
-            throw new TargetException(label + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(label + ": " + e.messageWithOffset(), e);
         } catch (NoSuchFileException e) {
             throw new TargetException(label + ": no such file", e);
         } catch (IOException e) {

@@ -80,7 +80,7 @@ public final class MinidumpReader {
         } catch (NoSuchFileException e) {
             throw new TargetException(file + ": no such file", e);
         } catch (FormatException e) {
-            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(file + ": " + e.messageWithOffset(), e);
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
@@ -93,7 +93,7 @@ public final class MinidumpReader {
         try {
             dump = Minidump.read(bytes);
         } catch (FormatException e) {
-            throw new TargetException(file + ": " + e.getMessage() + " (at offset 0x" + Long.toHexString(e.offset()) + ")", e);
+            throw new TargetException(file + ": " + e.messageWithOffset(), e);
         }
         return read(file, dump, CoreOptions.DEFAULT, Optional.empty());
     }
@@ -166,10 +166,12 @@ public final class MinidumpReader {
 
         ProcessInfo process = processInfo(dump, moduleRecords, sys);
         List<Diagnostic> diagnostics = new ArrayList<>();
-        if (dump.entry(StreamType.THREAD_LIST).isEmpty()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": no thread list stream"));
+        // what the file lacks or could not give is an error (exit status 1 for stack and dump alike); a missing module list is not:
+        // the stacks are still there, unnamed
+        if (dump.entry(StreamType.THREAD_LIST).isEmpty()) diagnostics.add(new Diagnostic(Severity.ERROR, file + ": no thread list stream"));
         if (dump.entry(StreamType.MODULE_LIST).isEmpty()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": no module list stream"));
         List<SecondaryData> secondary = SecondaryDataIndex.ofMinidump(dump);
-        for (String p : dump.problems()) diagnostics.add(new Diagnostic(Severity.WARNING, file + ": " + p));
+        for (String p : dump.problems()) diagnostics.add(new Diagnostic(Severity.ERROR, file + ": " + p));
         stores.ifPresent(st -> st.problems().forEach(p -> diagnostics.add(new Diagnostic(Severity.WARNING, "symbol store: " + p))));
         DumpReport report = new DumpReport(file, "minidump (" + sys.map(SystemInfo::cpuName).orElse("unknown CPU") + ")",
                 process, signal, threads, modules, stacks, diagnostics);

@@ -219,6 +219,7 @@ final class CoreTarget {
             modules = report.modules();
             state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report);
         }
+        if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, report));   // after every StackWalked of this core
         return report;
     }
 

@@ -103,6 +103,14 @@ public final class EngineThread implements Engine {
         thread.start();
     }
 
+    /**
+     * Stop ids go on after {@code last}: an engine that replaces one that ended (its process died)
+     * must not number its stops below those the views have seen, or they would drop its events.
+     */
+    public void continueStopIdsAfter(long last) {
+        queue.add(() -> stopId = Math.max(stopId, last));
+    }
+
     /** An event built on the engine thread with its stop id then (from other threads: the symbol host, file workers). */
     private void post(LongFunction<DebugEvent> event) {
         if (!listeners.isEmpty()) queue.add(() -> emit(event.apply(stopId)));
@@ -378,6 +386,7 @@ public final class EngineThread implements Engine {
         // Views learn the stopped threads' registers and stacks from events, as for dumps.
         emit(new DebugEvent.ThreadsRefreshed(stopId, r.threads()));
         r.stacks().forEach(st -> emit(new DebugEvent.StackWalked(stopId, st)));
+        if (!listeners.isEmpty()) emit(DebugEvent.StacksGrouped.of(stopId, r));   // regrouped at each stop
         symbols.framesSeen(CoreTarget.pcs(r));
         return r;
     }

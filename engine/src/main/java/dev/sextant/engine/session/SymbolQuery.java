@@ -4,17 +4,23 @@ import dev.sextant.engine.api.AddressInfo;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.SymbolMatch;
 import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.api.SymbolReport;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.dump.CoreCache;
+import dev.sextant.engine.format.elf.CoreFile;
+import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.linux.Tracer;
 import dev.sextant.engine.symbols.SymbolEvent;
 import dev.sextant.engine.symbols.SymbolHandler;
 import dev.sextant.engine.symbols.SymbolPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +55,9 @@ final class SymbolQuery {
                 } else {
                     Command.SymbolTarget.Core c = (Command.SymbolTarget.Core) q.target();
                     // A compressed core is read from its decompressed copy in the core cache (free when already there).
-                    h.openCore(c.core(), CoreCache.standard().plain(c.core(), CoreCache.Progress.NONE, new Cancellation()), c.executable());
+                    Path plain = CoreCache.standard().plain(c.core(), CoreCache.Progress.NONE, new Cancellation());
+                    h.openCore(c.core(), plain, c.executable());
+                    damage(c.core(), plain).forEach(d -> emit.accept(new DebugEvent.DiagnosticReported(stopId, d)));
                 }
             } catch (RuntimeException e) {
                 String what = q.target() instanceof Command.SymbolTarget.Process p ? "process " + p.pid().value()
@@ -68,6 +76,19 @@ final class SymbolQuery {
         } finally {
             if (tracer != null) tracer.close();     // detaches: the process runs on
         }
+    }
+
+    /** What stack and dump report as errors of a core (damaged notes, a cut-off memory image): symbols reports them alike. */
+    private static List<Diagnostic> damage(Path label, Path plain) {
+        List<Diagnostic> out = new ArrayList<>();
+        try {
+            CoreFile notes = CoreFile.open(plain);
+            notes.problems().forEach(p -> out.add(new Diagnostic(Severity.ERROR, label + ": " + p)));
+            notes.missingMemory(Files.size(plain)).ifPresent(m -> out.add(new Diagnostic(Severity.ERROR, label + ": " + m)));
+        } catch (IOException | FormatException e) {
+            out.add(new Diagnostic(Severity.ERROR, label + ": " + e.getMessage()));
+        }
+        return out;
     }
 
     private static String describe(SymbolEvent e) {

@@ -82,7 +82,8 @@ final class LocationEvaluator {
                 case 0x9e -> last = new Value.InBytes(op.block() == null ? new byte[0] : op.block()); // DW_OP_implicit_value
                 case 0xa3, 0xf3 -> stack.push(entryValue(frame, op.block()));                        // DW_OP_entry_value
                 case 0x93 -> {                                                                        // DW_OP_piece
-                    if (pieces == null) pieces = new byte[(int) Math.max(size, 0)];
+                    if (pieces == null) pieces = new byte[pieceBuffer(size)];
+                    if (op.number() < 0) throw new Unavailable("a piece of " + op.number() + " bytes");
                     Value.Place piece = last != null ? last : stack.isEmpty() ? new Value.OptimizedOut() : new Value.InMemory(pop(stack));
                     int n = (int) Math.min(op.number(), pieces.length - filled);
                     if (piece instanceof Value.OptimizedOut) throw new Unavailable("a piece is optimized out");
@@ -99,6 +100,14 @@ final class LocationEvaluator {
         if (last != null) return last;
         if (stack.isEmpty()) return new Value.OptimizedOut();
         return new Value.InMemory(stack.peek());
+    }
+
+    /** Values assembled from pieces live in registers or small stack slots; a larger size is a damaged type. */
+    private static final long MAX_PIECED_VALUE = 1 << 20;
+
+    private static int pieceBuffer(long size) {
+        if (size > MAX_PIECED_VALUE) throw new Unavailable("a value of " + size + " bytes in pieces");
+        return (int) Math.max(size, 0);
     }
 
     private static Value.Place register(Frame frame, int regno) {

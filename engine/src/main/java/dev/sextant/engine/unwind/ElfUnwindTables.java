@@ -41,7 +41,12 @@ public final class ElfUnwindTables {
      * and the first mapping of a process costs a short command tens of milliseconds.
      */
     public static ElfUnwindTables open(Path file) throws IOException {
-        return ElfSections.read(file, f -> read(f.header(), f.sections(), f::data));
+        try {
+            return ElfSections.read(file, f -> read(f.header(), f.sections(), f::data));
+        } catch (FormatException e) {
+            if (!e.what().startsWith("section header")) throw e;
+            return EhFrameBySegments.open(file, e);     // cut off: .eh_frame through the program headers
+        }
     }
 
     /** Reads the ELF and section headers (fail fast) and sets up the CFI sections (failures become problems). */
@@ -52,7 +57,7 @@ public final class ElfUnwindTables {
     }
 
     /** As {@link #read(ByteReader)}, from headers already read and each section's bytes from {@code data}. */
-    private static ElfUnwindTables read(ElfHeader eh, List<SectionHeader> sections, java.util.function.Function<SectionHeader, ByteReader> data) {
+    static ElfUnwindTables read(ElfHeader eh, List<SectionHeader> sections, java.util.function.Function<SectionHeader, ByteReader> data) {
         int addressSize = eh.is64() ? 8 : 4;
         List<String> problems = new ArrayList<>();
         PointerEncoding.Bases common = PointerEncoding.Bases.of(0);
@@ -98,9 +103,21 @@ public final class ElfUnwindTables {
 
     /** The same tables with the function names taken from {@code other} (a separate debug file's {@code .symtab}). */
     public ElfUnwindTables withSymbols(SymbolTable other) {
-        return new ElfUnwindTables(header, sections, tables, hdr, other, problems);
+        ElfUnwindTables t = new ElfUnwindTables(header, sections, tables, hdr, other, problems);
+        t.sectionHeadersProblem = sectionHeadersProblem;
+        return t;
     }
     public List<String> problems() { return List.copyOf(problems); }
+
+    private Optional<String> sectionHeadersProblem = Optional.empty();
+
+    /** Why the section headers were not used, when {@code .eh_frame} was found through the program headers instead. */
+    public Optional<String> sectionHeadersProblem() { return sectionHeadersProblem; }
+
+    void foundThroughSegments(String problem) {
+        problems.add(problem);
+        sectionHeadersProblem = Optional.of(problem);
+    }
 
     public Optional<CfiSection> table(CfiSection.Kind kind) {
         return tables.stream().filter(t -> t.kind() == kind).findFirst();

@@ -32,6 +32,7 @@ public final class UnwindListings {
         UnwindOutput o = new UnwindOutput(file, json, out);
         long t1 = t0;
         boolean found;
+        int damaged = 0;
         if (looksLikePe(file)) {
             found = new PdataListing(PeImage.read(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN)), o).print(at);
         } else {
@@ -41,12 +42,14 @@ public final class UnwindListings {
             DebugFiles.Names names = DebugFiles.functionNames(file, tables.symbols());
             names.problem().ifPresent(warnings::add);
             if (names.table() != tables.symbols()) tables = tables.withSymbols(names.table());
+            tables.sectionHeadersProblem().ifPresent(warnings::add);
+            damaged = tables.sectionHeadersProblem().isPresent() ? 1 : 0;
             t1 = System.nanoTime();
             found = new CfiListing(tables, o, names.from()).print(at);
         }
         o.flush();
         out.close();
-        return new UnwindListing(warnings, o.badEntries.get(), found, t1 - t0);
+        return new UnwindListing(warnings, o.badEntries.get() + damaged, found, t1 - t0);
     }
 
     /** A file that starts with "MZ" (a PE image, or its DOS stub at least). */

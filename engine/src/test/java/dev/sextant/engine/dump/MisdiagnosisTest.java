@@ -56,7 +56,10 @@ class MisdiagnosisTest {
             }
         }
         System.out.println("stop reasons of the truncated cores: " + stops);
-        assertThat(stops).as("some walk was cut short by the truncation").isNotEmpty()
+        // Modules now come from the core's NT_FILE note and their files are found even when the core's
+        // copy of their first pages is cut off, so a cut core may walk as far as its stack memory
+        // allows without a stop to report; any stop there is must be said in words.
+        assertThat(stops).as("stops of the truncated cores")
                 .allSatisfy(why -> assertThat(why).matches("(no unwind information|the unwinder needed memory|the unwind information|the walk stopped).*"));
         // A different program given as the executable is still refused, and said so.
         Path other = NativePrograms.compile("threads", Files.createDirectories(dir.resolve("other")));

@@ -21,6 +21,14 @@ public final class RegistersModel {
     private final ObservableList<RegisterRow> rows = FXCollections.observableArrayList();
     private final ObservableList<RegisterRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<Tid, List<RegisterRow>> byThread = new HashMap<>();
+    private final Map<Tid, ThreadInfo> unbuilt = new HashMap<>();
+
+    /** {@code tid}'s rows, made from its registers on first use; {@code none} for a thread not known. */
+    private List<RegisterRow> rowsOf(Tid tid, List<RegisterRow> none) {
+        ThreadInfo t = unbuilt.remove(tid);
+        if (t != null) byThread.put(tid, inOrder(t.registers().registers().stream().map(RegistersModel::row).toList()));
+        return byThread.getOrDefault(tid, none);
+    }
     private Tid selected;
     private boolean decimal;
 
@@ -33,7 +41,7 @@ public final class RegistersModel {
         FxThread.check();
         selected = tid;
         frame = 0;
-        show(byThread.getOrDefault(tid, List.of()));
+        show(rowsOf(tid, List.of()));
     }
 
     /**
@@ -87,26 +95,27 @@ public final class RegistersModel {
         for (DebugEvent e : batch) {
             if (e instanceof DebugEvent.TargetOpened o) {
                 byThread.clear();
+                unbuilt.clear();
                 rows.clear();
-                for (ThreadInfo t : o.threads()) {
-                    byThread.put(t.tid(), inOrder(t.registers().registers().stream().map(RegistersModel::row).toList()));
-                }
+                // Rows are made when a thread is first shown: a core of 100,000 threads would make millions at once.
+                for (ThreadInfo t : o.threads()) unbuilt.put(t.tid(), t);
                 // Threads may have chosen its first thread in this very batch, before these registers were known.
-                if (selected != null) show(byThread.getOrDefault(selected, List.of()));
+                if (selected != null) show(rowsOf(selected, List.of()));
             } else if (e instanceof DebugEvent.ThreadsRefreshed r) {
                 // After a step or a stop, a register whose value differs from the last stop is marked changed.
                 for (ThreadInfo t : r.threads()) {
                     Map<String, String> before = new HashMap<>();
-                    for (RegisterRow old : byThread.getOrDefault(t.tid(), List.of())) before.put(old.name(), old.hex());
+                    for (RegisterRow old : rowsOf(t.tid(), List.of())) before.put(old.name(), old.hex());
                     byThread.put(t.tid(), inOrder(t.registers().registers().stream().map(x -> {
                         RegisterRow row = row(x);
                         boolean changed = before.containsKey(row.name()) && !before.get(row.name()).equals(row.hex());
                         return new RegisterRow(row.name(), row.hex(), row.decimal(), changed);
                     }).toList()));
                 }
-                if (selected != null && frame == 0) show(byThread.getOrDefault(selected, List.of()));
+                if (selected != null && frame == 0) show(rowsOf(selected, List.of()));
             } else if (e instanceof DebugEvent.TargetClosed) {
                 byThread.clear();
+                unbuilt.clear();
                 rows.clear();
             } else if (e instanceof DebugEvent.SymbolStateChanged c && (c.flags() & EngineListener.DEBUG_CSS_TYPE_OPTIONS) != 0
                     && c.flags() == EngineListener.DEBUG_CSS_TYPE_OPTIONS) {

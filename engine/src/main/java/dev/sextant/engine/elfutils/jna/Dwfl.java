@@ -30,14 +30,26 @@ public final class Dwfl implements AutoCloseable {
     private final LibDw.FindElf findElf;     // strong references: the native side holds only the function pointers
     private final LibDw.FindDebuginfo findDebuginfo;
     private final Map<String, String> foundBy = new ConcurrentHashMap<>();
+    /** Module images Sextant read (the vDSO's, from the core's memory) by module name; each {@code Memory} lives as long as the session. */
+    private final Map<String, byte[]> images;
+    private final List<Memory> imageMemory = new ArrayList<>();
+    /** Whether the locator's candidates are tried before libdwfl's own build-id search (a core's modules, reported by Sextant). */
+    private final boolean locatorFirst;
     private ThreadState threadState;         // when Sextant serves threads and memory
     private boolean closed;
     private Optional<String> threadsUnavailable = Optional.empty();
 
     /** {@code locator}: candidate files (rule name, path) for a module libdwfl's build-id search misses; null for /proc's finder. */
     private Dwfl(int fd, Pointer elf, Function<String, List<Map.Entry<String, Path>>> locator, Optional<DebuginfoHook> hook) {
+        this(fd, elf, locator, Map.of(), false, hook);
+    }
+
+    private Dwfl(int fd, Pointer elf, Function<String, List<Map.Entry<String, Path>>> locator, Map<String, byte[]> images,
+                 boolean locatorFirst, Optional<DebuginfoHook> hook) {
         this.fd = fd;
         this.elf = elf;
+        this.images = images;
+        this.locatorFirst = locatorFirst;
         this.findElf = locator == null ? null : findElf(locator);
         this.findDebuginfo = hook.map(DebuginfoCallback::of).orElse(null);
         this.callbacks = new Memory(4L * Native.POINTER_SIZE);
@@ -51,11 +63,15 @@ public final class Dwfl implements AutoCloseable {
 
     private LibDw.FindElf findElf(Function<String, List<Map.Entry<String, Path>>> locator) {
         return (mod, userdata, modname, base, fileName, elfp) -> {
-            int found = LibDw.dwfl_build_id_find_elf(mod, userdata, modname, base, fileName, elfp);
             String name = modname == null ? "" : modname.getString(0);
-            if (found >= 0 || elfp.getPointer(0) != null) {
-                foundBy.put(name, "build-id or path in core");
-                return found;
+            byte[] image = images.get(name);
+            if (image != null) return fromImage(name, image, elfp);
+            if (!locatorFirst) {
+                int found = LibDw.dwfl_build_id_find_elf(mod, userdata, modname, base, fileName, elfp);
+                if (found >= 0 || elfp.getPointer(0) != null) {
+                    foundBy.put(name, "build-id or path in core");
+                    return found;
+                }
             }
             List<Map.Entry<String, Path>> candidates;
             try {
@@ -65,14 +81,42 @@ public final class Dwfl implements AutoCloseable {
             }
             for (Map.Entry<String, Path> c : candidates) {
                 int f = Posix.open(c.getValue().toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
-                if (f >= 0) {
-                    fileName.setPointer(0, Posix.strdup(c.getValue().toString()));   // libdwfl frees it
-                    foundBy.put(name, c.getKey());
-                    return f;
+                if (f < 0) continue;
+                if (locatorFirst) {
+                    // Read, not mapped: a file that shrinks under a mapping faults (SIGBUS) in libelf.
+                    Pointer e = LibElf.elf_begin(f, LibElf.ELF_C_READ, null);
+                    if (e == null) {
+                        Posix.close(f);
+                        continue;
+                    }
+                    elfp.setPointer(0, e);
+                }
+                fileName.setPointer(0, Posix.strdup(c.getValue().toString()));   // libdwfl frees it
+                foundBy.put(name, c.getKey());
+                return f;
+            }
+            if (locatorFirst) {
+                // debuginfod's copy of the executable, when configured (build-id directories were among the candidates)
+                int found = LibDw.dwfl_build_id_find_elf(mod, userdata, modname, base, fileName, elfp);
+                if (found >= 0 || elfp.getPointer(0) != null) {
+                    foundBy.put(name, "build-id");
+                    return found;
                 }
             }
             return -1;
         };
+    }
+
+    /** An image Sextant read, as an {@code Elf} of {@code elf_memory} (libdwfl ends it; the bytes stay with this session). */
+    private int fromImage(String name, byte[] image, Pointer elfp) {
+        Memory m = new Memory(image.length);
+        m.write(0, image, 0, image.length);
+        Pointer e = LibElf.elf_memory(m, image.length);
+        if (e == null) return -1;
+        imageMemory.add(m);
+        elfp.setPointer(0, e);
+        foundBy.put(name, "the core's memory");
+        return -1;
     }
 
     /** A session on a live process's modules ({@code dwfl_linux_proc_report}, libdwfl's /proc finder), no thread state. */
@@ -125,10 +169,25 @@ public final class Dwfl implements AutoCloseable {
      */
     public static Dwfl openCore(Path core, Optional<Path> executable, Function<String, List<Map.Entry<String, Path>>> locator,
                                 Optional<ThreadCallbacks> threads, int pid, Optional<DebuginfoHook> hook) {
+        return openCore(core, executable, List.of(), Map.of(), locator, threads, pid, hook);
+    }
+
+    /**
+     * A core. The core is read, never mapped (a mapped file that shrinks while it is read, a core
+     * rewritten or rotated, faults with SIGBUS inside libelf). With {@code modules}, those are
+     * reported ({@code dwfl_report_module} with their build-ids) and libdwfl opens no file of its
+     * own: {@code find_elf} takes {@code images} (by module name, read with {@code elf_memory}), then
+     * {@code locator}'s candidates, read without mapping. Without, {@code dwfl_core_file_report}
+     * finds the modules, given {@code executable}. Threads come from {@code dwfl_core_file_attach},
+     * or, when {@code threads} is given, from Sextant.
+     */
+    public static Dwfl openCore(Path core, Optional<Path> executable, List<ReportedModuleSpec> modules, Map<String, byte[]> images,
+                                Function<String, List<Map.Entry<String, Path>>> locator,
+                                Optional<ThreadCallbacks> threads, int pid, Optional<DebuginfoHook> hook) {
         LibElf.elf_version(LibElf.EV_CURRENT);
         int fd = Posix.open(core.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
         if (fd < 0) throw new NativeCallException("open", Native.getLastError(), "cannot open " + core);
-        Pointer elf = LibElf.elf_begin(fd, LibElf.ELF_C_READ_MMAP, null);
+        Pointer elf = LibElf.elf_begin(fd, LibElf.ELF_C_READ, null);
         if (elf == null) {
             int e = LibElf.elf_errno();
             Posix.close(fd);
@@ -136,15 +195,21 @@ public final class Dwfl implements AutoCloseable {
         }
         Dwfl d;
         try {
-            d = new Dwfl(fd, elf, locator, hook);
+            d = new Dwfl(fd, elf, locator, images, !modules.isEmpty(), hook);
         } catch (RuntimeException e) {
             LibElf.elf_end(elf);
             Posix.close(fd);
             throw e;
         }
         try {
-            if (LibDw.dwfl_core_file_report(d.dwfl, elf, executable.map(Path::toString).orElse(null)) < 0) {
-                throw dwflError("dwfl_core_file_report");
+            if (modules.isEmpty()) {
+                if (LibDw.dwfl_core_file_report(d.dwfl, elf, executable.map(Path::toString).orElse(null)) < 0) {
+                    throw dwflError("dwfl_core_file_report");
+                }
+            } else {
+                LibDw.dwfl_report_begin(d.dwfl);
+                // a range that overlaps one reported before is dropped: libdwfl keeps the first
+                for (ReportedModuleSpec m : modules) d.reportModule(m.name(), m.start(), m.end(), m.buildId());
             }
             if (LibDw.dwfl_report_end(d.dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
             if (threads.isPresent()) {
@@ -160,6 +225,9 @@ public final class Dwfl implements AutoCloseable {
         }
         return d;
     }
+
+    /** A module to report by address: its name, range and build-id (empty: none known). */
+    public record ReportedModuleSpec(String name, long start, long end, Optional<byte[]> buildId) {}
 
     /**
      * Why libdwfl holds no threads of this core (it cannot unwind its architecture), or empty: then

@@ -12,10 +12,12 @@ final class LibElf {
     }
 
     static final int EV_CURRENT = 1;
+    static final int ELF_C_READ = 1;
     static final int ELF_C_READ_MMAP = 8;
 
     static native int elf_version(int version);
     static native Pointer elf_begin(int fd, int cmd, Pointer ref);
+    static native Pointer elf_memory(Pointer image, long size);
     static native int elf_end(Pointer elf);
     static native Pointer elf_getident(Pointer elf, Pointer size);
     static native int elf_errno();

@@ -48,36 +48,77 @@ public final class BreakpadSymbols {
     private final Map<Long, Long> files = new HashMap<>(), origins = new HashMap<>();   // id -> offset of the name
     private final List<Problem> problems = new ArrayList<>();
     private int problemCount;
+    /** Files at least this large are searched in place ({@link SortedScan}) until a lookup needs the index. */
+    static final long SCAN_IN_PLACE = 256 << 10;
+    private final SortedScan scan;              // null: indexed from the start
+    private volatile boolean indexed;
 
-    private BreakpadSymbols(ByteReader data) {
+    private BreakpadSymbols(ByteReader data, boolean inPlace) {
         this.data = data;
-        this.module = index();
+        if (inPlace) {
+            this.scan = new SortedScan(data);
+            long end = scan.lineEnd(0);
+            byte[] first = data.bytes("symbol file", 0, Math.min(end, MAX_LINE));
+            if (first.length == 0) throw new FormatException(FormatException.Kind.TRUNCATED, 0, "symbol file", "empty: no MODULE line");
+            this.module = moduleLine(first, 0, first.length, 0);
+        } else {
+            this.scan = null;
+            this.module = index();
+            sortIndex();
+        }
+    }
+
+    private void sortIndex() {
         functions.sort();
         publics.sort();
         cfi.sort();
         win.sort();
+        indexed = true;
     }
 
-    /** Maps and indexes {@code file}. */
+    /** The whole index, made on first need when the file was opened to be searched in place. */
+    private void indexed() {
+        if (indexed) return;
+        synchronized (this) {
+            if (indexed) return;
+            index();
+            sortIndex();
+        }
+    }
+
+    /** True while lookups search the file in place (a large file, laid out as dump_syms writes it). */
+    private boolean inPlace() { return scan != null && !indexed && scan.consistent(); }
+
+    /**
+     * Maps {@code file}. A large file is not read at all here: each lookup searches the mapped bytes
+     * (records in dump_syms's order), and the file is indexed whole only when a lookup needs that
+     * ({@code PUBLIC}, {@code STACK WIN}, counts) or finds it out of order.
+     */
     public static BreakpadSymbols open(Path file) throws IOException {
-        return new BreakpadSymbols(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN));
+        ByteReader data = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);
+        return new BreakpadSymbols(data, data.size() >= SCAN_IN_PLACE);
+    }
+
+    /** Maps and indexes the whole of {@code file} at once (what {@link #open} does for small files). */
+    public static BreakpadSymbols openIndexed(Path file) throws IOException {
+        return new BreakpadSymbols(ByteReader.map(file, ByteOrder.LITTLE_ENDIAN), false);
     }
 
     /** Indexes a symbol file held in memory. */
-    public static BreakpadSymbols read(ByteReader data) { return new BreakpadSymbols(data); }
+    public static BreakpadSymbols read(ByteReader data) { return new BreakpadSymbols(data, false); }
 
     public ModuleLine module() { return module; }
 
     /** Lines that were skipped (the first {@value #MAX_PROBLEMS}), and how many there were in all. */
-    public List<Problem> problems() { return Collections.unmodifiableList(problems); }
+    public List<Problem> problems() { indexed(); return Collections.unmodifiableList(problems); }
 
-    public int problemCount() { return problemCount; }
+    public int problemCount() { indexed(); return problemCount; }
 
-    public int functionCount() { return functions.size(); }
+    public int functionCount() { indexed(); return functions.size(); }
 
-    public int publicCount() { return publics.size(); }
+    public int publicCount() { indexed(); return publics.size(); }
 
-    public int cfiCount() { return cfi.size(); }
+    public int cfiCount() { indexed(); return cfi.size(); }
 
     // ---------------------------------------------------------------- the index pass
 
@@ -227,13 +268,27 @@ public final class BreakpadSymbols {
 
     /** The {@code FUNC} whose range holds {@code address}. */
     public Optional<Function> function(long address) {
+        if (inPlace()) {
+            long at = scanned(address, true);
+            if (scan.consistent()) return at == SortedScan.NONE ? Optional.empty() : Optional.of(functionAt(at));
+        }
+        indexed();
         int i = functions.covering(address);
         if (i < 0) return Optional.empty();
         return Optional.of(functionAt(i));
     }
 
-    private Function functionAt(int i) {
-        long offset = functions.get(i, 2);
+    /** The line offset of the record found in place whose range holds {@code address}, or {@link SortedScan#NONE}. */
+    private long scanned(long address, boolean function) {
+        long at = function ? scan.function(address) : scan.cfiInit(address);
+        if (at == SortedScan.NONE) return at;
+        long[] as = scan.addressAndSize(at, function);
+        return Long.compareUnsigned(address - as[0], as[1]) < 0 ? at : SortedScan.NONE;
+    }
+
+    private Function functionAt(int i) { return functionAt(functions.get(i, 2)); }
+
+    private Function functionAt(long offset) {
         byte[] b = line(offset, data.size()).getBytes(StandardCharsets.UTF_8);
         Fields f = new Fields(b, 5, b.length, offset, "FUNC");
         boolean m = f.accept("m");
@@ -243,6 +298,7 @@ public final class BreakpadSymbols {
 
     /** The nearest {@code PUBLIC} at or below {@code address} (Breakpad's answer where no {@code FUNC} covers it). */
     public Optional<PublicSymbol> publicSymbol(long address) {
+        indexed();
         int i = publics.floor(address);
         if (i < 0) return Optional.empty();
         long offset = publics.get(i, 1);
@@ -258,10 +314,22 @@ public final class BreakpadSymbols {
      * {@code FUNC} covers the address (then {@link #publicSymbol} may name it).
      */
     public List<SourceFrame> frames(long address) {
-        int i = functions.covering(address);
-        if (i < 0) return List.of();
-        Function fn = functionAt(i);
-        long start = functions.get(i, 3), end = functions.get(i, 4);
+        Function fn;
+        long start, end;
+        long at = inPlace() ? scanned(address, true) : SortedScan.NONE;
+        if (inPlace() && at == SortedScan.NONE) return List.of();
+        if (inPlace()) {
+            fn = functionAt(at);
+            start = Math.min(scan.lineEnd(at) + 1, data.size());
+            end = scan.bodyEnd(at, true);
+        } else {
+            indexed();
+            int i = functions.covering(address);
+            if (i < 0) return List.of();
+            fn = functionAt(i);
+            start = functions.get(i, 3);
+            end = functions.get(i, 4);
+        }
         byte[] body = end > start ? data.bytes("FUNC body", start, end - start) : new byte[0];
         return FunctionBody.frames(fn, body, start, address, this::fileName, this::originName);
     }
@@ -272,22 +340,32 @@ public final class BreakpadSymbols {
     /** The function name of {@code INLINE_ORIGIN id}. */
     public Optional<String> originName(long id) { return name(origins, id); }
 
+    private Map<Long, Long> indexedTable(Map<Long, Long> table) { indexed(); return table; }
+
     private Optional<String> name(Map<Long, Long> table, long id) {
-        Long offset = table.get(id);
+        Long offset = inPlace() ? scan.name(table == files, id).orElse(null) : indexedTable(table).get(id);
         if (offset == null) return Optional.empty();
         return Optional.of(line(offset, data.size()).stripTrailing());
     }
 
     /** The CFI rules in force at {@code address}: the {@code INIT} rules with every delta at or below it applied in order. */
     public Optional<CfiRules> cfi(long address) {
-        int i = cfi.covering(address);
-        if (i < 0) return Optional.empty();
-        long start = cfi.get(i, 2), end = cfi.get(i, 3);
+        long start = inPlace() ? scanned(address, false) : SortedScan.NONE, end;
+        if (inPlace() && start == SortedScan.NONE) return Optional.empty();
+        if (inPlace()) {
+            end = scan.bodyEnd(start, false);
+        } else {
+            indexed();
+            int i = cfi.covering(address);
+            if (i < 0) return Optional.empty();
+            start = cfi.get(i, 2);
+            end = cfi.get(i, 3);
+        }
         String[] lines = new String(data.bytes("STACK CFI records", start, end - start), StandardCharsets.UTF_8).split("\n");
         Map<String, String> rules = new LinkedHashMap<>();
         byte[] init = lines[0].getBytes(StandardCharsets.UTF_8);
         Fields head = new Fields(init, "STACK CFI INIT ".length(), init.length, start, "STACK CFI INIT");
-        head.hex("address");
+        long initAddress = head.hex("address");
         head.hex("size");
         CfiRuleText.apply(head.rest(), true, start, rules);
         for (int k = 1; k < lines.length; k++) {
@@ -297,7 +375,7 @@ public final class BreakpadSymbols {
             if (Long.compareUnsigned(at, address) > 0) break;
             CfiRuleText.apply(f.rest(), false, start, rules);
         }
-        return Optional.of(new CfiRules(cfi.get(i, 0), rules));
+        return Optional.of(new CfiRules(initAddress, rules));
     }
 
     /**
@@ -305,6 +383,7 @@ public final class BreakpadSymbols {
      * Breakpad's processor prefers them.
      */
     public Optional<WinFrame> win(long address) {
+        indexed();
         int i = win.floor(address);
         WinFrame best = null;
         for (int j = i, tries = 0; j >= 0 && tries < 16; j--, tries++) {

@@ -1,7 +1,9 @@
 package dev.sextant.engine.format.breakpad;
 
 import dev.sextant.engine.format.io.FormatException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,12 +43,25 @@ public final class Postfix {
         return run(program, variables, memory, wordSize, true).isPresent();
     }
 
+    /** The words of {@code text} between runs of white space (no regular expression: rules are evaluated per frame). */
+    private static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>();
+        int n = text.length();
+        for (int i = 0; i < n; ) {
+            while (i < n && Character.isWhitespace(text.charAt(i))) i++;
+            int start = i;
+            while (i < n && !Character.isWhitespace(text.charAt(i))) i++;
+            if (i > start) out.add(text.substring(start, i));
+        }
+        return out;
+    }
+
     /** The last value left (a Long or a variable name), or empty when evaluation failed; a program leaves an empty stack. */
     private static Optional<Object> run(String text, Map<String, Long> vars, Memory memory, int wordSize, boolean program) {
         long mask = wordSize >= 8 ? -1L : (1L << (wordSize * 8)) - 1;
         Object[] stack = new Object[MAX_STACK];
         int sp = 0, count = 0;
-        for (String t : text.trim().split("\\s+")) {
+        for (String t : tokens(text)) {
             if (t.isEmpty()) continue;
             if (++count > MAX_TOKENS) throw bad(text, "more than " + MAX_TOKENS + " tokens");
             if (t.length() == 1 && "+-*/%@".indexOf(t.charAt(0)) >= 0) {

@@ -29,6 +29,19 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
     /** One {@code NT_FILE} entry: a file mapped at [start, end) from file offset {@code pageOffset * pageSize}. */
     public record MappedFile(long start, long end, long fileOffset, String path) {}
 
+    /**
+     * What a core of {@code fileSize} bytes lacks of the memory image its {@code PT_LOAD} segments
+     * describe (a core cut short while written, or copied in part), as one line; empty when it is whole.
+     */
+    public Optional<String> missingMemory(long fileSize) {
+        long needed = 0;
+        for (ProgramHeader ph : segments) {
+            if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) needed = Math.max(needed, ph.offset() + ph.filesz());
+        }
+        return needed <= fileSize ? Optional.empty() : Optional.of("truncated core: " + fileSize + " of " + needed
+                + " bytes present; memory beyond offset 0x" + Long.toHexString(fileSize) + " is missing, so stacks may be cut short");
+    }
+
     public static final long AT_PHDR = 3, AT_ENTRY = 9, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33;
 
     /** The first read of a core file: the ELF header and, almost always, the program headers and notes. */

@@ -52,7 +52,10 @@ public record ElfHeader(boolean is64, ByteOrder order, int type, int machine, lo
             case ET_EXEC -> "executable";
             case ET_DYN -> "shared object or PIE executable";
             case ET_CORE -> "core file";
-            default -> "ELF type " + type;
+            case 0 -> "file of no type (e_type ET_NONE)";
+            default -> type >= 0xfe00 && type <= 0xfeff ? "file of an OS-specific type (e_type 0x" + Integer.toHexString(type) + ")"
+                    : type >= 0xff00 && type <= 0xffff ? "file of a processor-specific type (e_type 0x" + Integer.toHexString(type) + ")"
+                    : "file of unknown type (e_type " + type + ")";
         };
     }
 

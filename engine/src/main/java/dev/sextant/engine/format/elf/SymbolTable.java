@@ -169,6 +169,9 @@ public final class SymbolTable {
     /** Symbol {@code i} in address order ({@code 0 <= i < size()}). */
     public Symbol symbolAt(int i) { return symbol(i); }
 
+    /** The address of symbol {@code i} in address order, without reading its name. */
+    public long valueAt(int i) { return values[i]; }
+
     private Symbol symbol(int i) {
         String name;
         try {

@@ -42,6 +42,12 @@ public final class FormatException extends RuntimeException {
     /** The structure being read, e.g. {@code "program header 3"}. */
     public String what() { return what; }
 
+    /** {@link #getMessage()} with the offset, unless the message names it already ("needs 8 bytes at offset 0x40 ..."). */
+    public String messageWithOffset() {
+        String at = "at offset 0x" + Long.toHexString(offset);
+        return getMessage().contains(at) ? getMessage() : getMessage() + " (" + at + ")";
+    }
+
     /** One line for users: what was read, where, and what is wrong. */
     @Override public String getMessage() {
         return what + ": " + super.getMessage();

@@ -60,7 +60,7 @@ public final class Minidump {
         for (StreamEntry e : directory) {
             if (e.type() == StreamType.UNUSED) continue;
             if (e.rva() + e.size() > fileSize) {
-                problem("stream directory entry " + e.index() + ": " + e.name() + " stream of " + e.size()
+                problem("stream directory entry " + e.index() + ": " + StreamType.label(e.type()) + " of " + e.size()
                         + " bytes at offset 0x" + Long.toHexString(e.rva()) + " lies outside the file of " + file.size() + " bytes");
             }
             StreamEntry prev = byType.putIfAbsent(e.type(), e);
@@ -189,7 +189,7 @@ public final class Minidump {
     }
 
     public ByteReader bytesOf(StreamEntry e) {
-        return range(e.name() + " stream (directory entry " + e.index() + ")", e.rva(), e.size());
+        return range(StreamType.label(e.type()) + " (directory entry " + e.index() + ")", e.rva(), e.size());
     }
 
     /**
@@ -204,7 +204,7 @@ public final class Minidump {
         try {
             result = streamBytes(type).map(parser);
         } catch (FormatException e) {
-            problem(StreamType.name(type) + " stream unreadable: " + e.getMessage());
+            problem(StreamType.label(type) + " unreadable: " + e.getMessage());
             result = Optional.empty();
         }
         parsed.put(type, result);

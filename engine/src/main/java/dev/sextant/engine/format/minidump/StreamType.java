@@ -24,6 +24,12 @@ public final class StreamType {
             MOZ_LINUX_LIMITS = 0x4d7a0003, MOZ_SOFT_ERRORS = 0x4d7a0004;
 
     /** The name writers and processors use for a stream type, or {@code "stream 0x…"}. */
+    /** "ThreadList stream", or "stream 0x47670009" for a type without a name (not "stream 0x47670009 stream"). */
+    public static String label(int type) {
+        String n = name(type);
+        return n.startsWith("stream 0x") ? n : n + " stream";
+    }
+
     public static String name(int type) {
         return switch (type) {
             case UNUSED -> "Unused";

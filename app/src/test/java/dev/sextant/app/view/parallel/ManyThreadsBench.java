@@ -1,0 +1,131 @@
+package dev.sextant.app.view.parallel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.app.WindowTest;
+import dev.sextant.app.view.threads.ThreadRow;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.testing.NativePrograms;
+import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.animation.AnimationTimer;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableView;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Issue 21's scale figure (bench/many-threads-window.sh runs it with {@code -Dsextant.bench=true}): a
+ * synthetic core of {@code sextant.bench.threads} threads (default 100,000; bench/manycore.py
+ * copies the threads of a real core of the groups program) opened in the real window, headless.
+ * Measured: the time from the open to the Parallel stacks tree shown (the engine's groups
+ * applied) and to the Threads table's last row; the FX thread's CPU time per pulse (an
+ * AnimationTimer: batches, CSS, layout, rendering) and per event batch, the longest of each.
+ * Prints and writes target/many-threads.txt.
+ */
+@Timeout(value = 1200, unit = TimeUnit.SECONDS)
+class ManyThreadsBench extends WindowTest {
+    @TempDir Path dir;
+
+    @Test void manyThreadsGroupedWithoutLongPulses(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("sextant.bench"), "a benchmark: run with -Dsextant.bench=true (bench/many-threads-window.sh)");
+        Assumptions.assumeTrue(Tools.onPath("python3"), "needs python3 for bench/manycore.py");
+        int threads = Integer.getInteger("sextant.bench.threads", 100_000);
+        // bench/many-threads-window.sh makes the core (and times the reference on it); alone, the test makes its own.
+        Path exe, core;
+        if (System.getProperty("sextant.bench.core") != null) {
+            core = Path.of(System.getProperty("sextant.bench.core"));
+            exe = Path.of(System.getProperty("sextant.bench.exe"));
+        } else {
+            exe = NativePrograms.compile("groups", dir);
+            Path real = NativePrograms.coreOf(exe, dir, "10");
+            Path script = Path.of("..", "bench", "manycore.py").toAbsolutePath().normalize();
+            core = dir.resolve("core-many");
+            Tools.Result made = Tools.run(dir, 300, List.of("python3", script.toString(), real.toString(), core.toString(), Integer.toString(threads)));
+            assertThat(made.exit()).as(made.stderr()).isZero();
+        }
+
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[] wall = new long[400_000], cpu = new long[400_000];
+        int[] n = {0};
+        AnimationTimer timer = new AnimationTimer() {
+            @Override public void handle(long now) {
+                if (n[0] < wall.length) {
+                    wall[n[0]] = System.nanoTime();
+                    cpu[n[0]++] = mx.getCurrentThreadCpuTime();
+                }
+            }
+        };
+        robot.interact(() -> {
+            window.workbench().select(window.workbench().tab("Parallel stacks").orElseThrow());
+            window.bridge().recordDrainTimes(1_000_000);
+            timer.start();
+        });
+        TreeTableView<StackNode> tree = window.parallelStacks().tree();
+        TableView<ThreadRow> table = robot.lookup("#threads-table").queryTableView();
+        long[] groupedAt = {0}, rowsAt = {0};
+        robot.interact(() -> tree.rootProperty().addListener((o, a, r) -> {
+            if (r != null && !r.getChildren().isEmpty() && groupedAt[0] == 0) groupedAt[0] = System.nanoTime();
+        }));
+        AtomicReference<CompletableFuture<DumpReport>> opened = new AtomicReference<>();
+        int start = n[0];
+        long t0 = System.nanoTime();
+        robot.interact(() -> opened.set(window.open(core, Optional.of(exe), Optional.empty())));
+        DumpReport report = opened.get().get(900, TimeUnit.SECONDS);
+        long engineMs = (System.nanoTime() - t0) / 1_000_000;
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> groupedAt[0] != 0);
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> table.getItems().size() == threads
+                && table.getItems().stream().allMatch(r -> r.frames() > 0));
+        rowsAt[0] = System.nanoTime();
+        WaitForAsyncUtils.waitForFxEvents();
+        int[] end = new int[1];
+        AtomicReference<long[]> drains = new AtomicReference<>();
+        robot.interact(() -> {
+            end[0] = n[0];
+            timer.stop();
+            drains.set(window.bridge().drainTimes());
+        });
+        long[] cpuGaps = gaps(cpu, start, end[0]), wallGaps = gaps(wall, start, end[0]);
+        long[] d = drains.get();
+        String figures = String.format(Locale.ROOT,
+                "MANY-THREADS threads=%d groups=%d | open to grouped view: %.2f s, to the engine's answer: %.2f s, to every Threads row: %.2f s"
+                        + " | FX CPU per pulse: max %.1f ms, p99 %.1f ms, median %.2f ms over %d pulses | event batches (FX CPU): %d, max %.1f ms"
+                        + " | pulse gaps (wall): max %.1f ms | loadavg %s",
+                report.threads().size(), tree.getRoot().getChildren().size(), (groupedAt[0] - t0) / 1e9, engineMs / 1e3, (rowsAt[0] - t0) / 1e9,
+                max(cpuGaps) / 1e6, pct(cpuGaps, 99) / 1e6, pct(cpuGaps, 50) / 1e6, cpuGaps.length, d.length, max(d) / 1e6,
+                max(wallGaps) / 1e6, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        System.out.println(figures);
+        Files.writeString(Path.of("target", "many-threads.txt"), figures + "\n");
+        assertThat(report.threads()).hasSize(threads);
+        assertThat(tree.getRoot().getChildren().stream().mapToInt(i -> i.getValue().count()).sum()).isEqualTo(threads);
+    }
+
+    static long[] gaps(long[] t, int from, int to) {
+        long[] g = new long[Math.max(0, to - from - 1)];
+        for (int i = from + 1; i < to; i++) g[i - from - 1] = t[i] - t[i - 1];
+        return g;
+    }
+
+    static long max(long[] xs) { return Arrays.stream(xs).max().orElse(0); }
+
+    static long pct(long[] xs, int p) {
+        if (xs.length == 0) return 0;
+        long[] s = xs.clone();
+        Arrays.sort(s);
+        return s[Math.max(0, Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1))];
+    }
+}
