@@ -3,6 +3,7 @@ package dev.sextant.app;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.session.EngineThread;
 import dev.sextant.engine.session.remote.SupervisedEngine;
+import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -130,6 +131,21 @@ public abstract class WindowTest {
         String map = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
                 .filter(l -> l.endsWith(real)).findFirst().orElseThrow();
         return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
+    }
+
+    /** The test program crash.c and its core, as the kernel (or gdb) wrote it. */
+    protected record CrashCore(Path exe, Path core) {}
+
+    private static CrashCore crashCore;
+
+    /** crash.c compiled and crashed once per test run (in {@code target/window-tests}), shared by the tests that only read it. */
+    protected static synchronized CrashCore crashCore() throws Exception {
+        if (crashCore == null) {
+            Path dir = Files.createDirectories(Path.of("target", "window-tests").toAbsolutePath());
+            Path exe = NativePrograms.compile("crash", dir);
+            crashCore = new CrashCore(exe, NativePrograms.coreOf(exe, dir));
+        }
+        return crashCore;
     }
 
     /** Writes the window as it is now to {@code png} (call on the FX thread). */

@@ -255,6 +255,7 @@ public final class EngineThread implements Engine {
         onLive(Command.Break.class, (l, c) -> l.interrupt());
         onLive(Command.Continue.class, (l, c) -> l.resume());
         onLive(Command.StepInstruction.class, LiveTarget::stepInstruction);
+        onLive(Command.StepOverInstruction.class, LiveTarget::stepOverInstruction);
         onLive(Command.StepOver.class, (l, c) -> l.stepLine(c.thread(), false));
         onLive(Command.StepInto.class, (l, c) -> l.stepLine(c.thread(), true));
         onLive(Command.StepOut.class, LiveTarget::stepOut);
@@ -307,7 +308,7 @@ public final class EngineThread implements Engine {
         on(Command.ListProcesses.class, c -> ProcessList.list());
         on(Command.ListCrashes.class, this::listCrashes);
         on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
-        // code: of a module file (no target needed), or of the live target's memory
+        // code: of a module file (no target needed), or of the live target's (or the open core's) memory
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
                 : live != null ? live.disassemble(c) : core.disassemble(c, disassembler()));
         on(Command.DisassembleFunctions.class, this::disassembleFunctions);

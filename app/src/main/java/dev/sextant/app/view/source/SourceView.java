@@ -11,6 +11,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
@@ -75,6 +76,7 @@ public final class SourceView {
 
     private void render(SourceModel.Display d) {
         title.setText(d.title());
+        title.setTooltip(d.text().map(t -> new Tooltip(t.location() + " (found by " + t.how() + ")")).orElse(null));
         message.setText(d.message());
         message.setManaged(!d.message().isEmpty());
         message.setVisible(!d.message().isEmpty());
