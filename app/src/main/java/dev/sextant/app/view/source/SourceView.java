@@ -111,13 +111,30 @@ public final class SourceView {
 
     private void highlight(int line) {
         int paragraphs = area.getParagraphs().size();
+        boolean same = line - 1 == highlighted;
+        // Whether the line is on screen is read before any change: the area is still laid out from the
+        // last pulse, so the read costs no layout pass.
+        boolean onScreen = line >= 1 && line <= paragraphs && inViewport(line - 1);
+        if (same && line >= 1 && line <= paragraphs) {
+            if (!onScreen) area.showParagraphAtCenter(highlighted);
+            return;
+        }
         if (highlighted >= 0 && highlighted < paragraphs) area.setParagraphStyle(highlighted, List.of());
         highlighted = -1;
         if (line < 1 || line > paragraphs) return;
         highlighted = line - 1;
         area.setParagraphStyle(highlighted, List.of("current-line"));
         area.moveTo(highlighted, 0);
-        area.showParagraphAtCenter(highlighted);
+        if (!onScreen) area.showParagraphAtCenter(highlighted);
+    }
+
+    /** Whether paragraph {@code p} is well inside the viewport (a step to the next line does not scroll). */
+    private boolean inViewport(int p) {
+        try {
+            return p > area.firstVisibleParToAllParIndex() && p < area.lastVisibleParToAllParIndex();
+        } catch (IllegalStateException | IndexOutOfBoundsException e) {
+            return false;                                   // nothing laid out yet: centre it
+        }
     }
 
     /** Colours computed on a worker (a 100,000-line file takes a while), applied if the file is still shown. */
