@@ -35,6 +35,7 @@ import dev.sextant.app.view.source.FrameNavigator;
 import dev.sextant.app.view.source.SourceView;
 import dev.sextant.app.view.source.SourceModel;
 import dev.sextant.app.view.source.SourceLocate;
+import dev.sextant.app.view.sourcepaths.SourcePathsDialog;
 import dev.sextant.app.view.source.CurrentFrame;
 import dev.sextant.app.view.stack.StackModel;
 import dev.sextant.app.view.status.StatusBar;
@@ -165,7 +166,7 @@ public final class MainWindow {
         debug = new DebugActions(engine, status, this::showError);
         debug.setLaunchEnvironment(bindAction::observeLaunch);     // live binding in the Bind view
         bridge.addModel(debug::apply);
-        var sourceModel = new SourceModel(sourceActions, frames, status::busy, status::idle);
+        sourceModel = new SourceModel(sourceActions, frames, status::busy, status::idle);
         bridge.addModel(sourceModel::apply);
         sourceView = new SourceView(sourceModel, debug::breakpoint, debug::removeBreakpoint,
                 file -> SourceLocate.choose(stage, file, sourceModel, this::showError, status::idle));
@@ -372,7 +373,8 @@ public final class MainWindow {
                 () -> symbols.editSettings(stage));
         MenuItem loadAll = item("Load all symbols", Icon.MODULE, null, () -> symbols.load(Optional.empty()));
         MenuItem cancelAll = item("Cancel symbol loads", Icon.CANCEL, null, () -> symbols.cancel(Optional.empty()));
-        return new Menu("Symbols", null, settings, loadAll, cancelAll);
+        MenuItem sourcePaths = item("Source paths…", null, null, this::editSourcePaths);
+        return new Menu("Symbols", null, settings, loadAll, cancelAll, sourcePaths);
     }
 
     public SymbolActions symbols() { return symbols; }
@@ -408,6 +410,11 @@ public final class MainWindow {
     public CurrentFrame frames() { return frames; }
 
     public SourceView sourceView() { return sourceView; }
+
+    private SourceModel sourceModel;
+
+    /** Symbols → Source paths…: the substitutions dialog (showAndWait: call outside TestFX's interact). */
+    public void editSourcePaths() { SourcePathsDialog.edit(stage, sourceModel, this::showError, status::idle); }
 
     public DisassemblyView disassemblyView() { return disassemblyView; }
 

@@ -6,6 +6,7 @@ import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.SourceSubstitution;
+import dev.sextant.engine.api.SseRegisters;
 import dev.sextant.engine.api.SourceText;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.UnwoundRegisters;
@@ -41,6 +42,10 @@ public final class SourceActions {
 
     public void frameRegisters(Tid tid, int frame, Consumer<UnwoundRegisters> done, Consumer<Throwable> failed) {
         fx(engine.submit(new Command.ReadFrameRegisters(tid, frame)), done, failed);
+    }
+
+    public void sseRegisters(Tid tid, int frame, Consumer<SseRegisters> done, Consumer<Throwable> failed) {
+        fx(engine.submit(new Command.ReadSseRegisters(tid, frame)), done, failed);
     }
 
     private static <T> void fx(CompletableFuture<T> f, Consumer<T> done, Consumer<Throwable> failed) {

@@ -250,6 +250,12 @@ public sealed interface Command<R> {
     record ReadFrameRegisters(Tid thread, int frame) implements Command<UnwoundRegisters> {}
 
     /**
+     * xmm0–xmm15, mxcsr and the x87 control/status words of frame {@code frame} of {@code thread}
+     * (x86-64; a live target stopped, or an ELF core's {@code NT_FPREGSET}); callers' frames have none.
+     */
+    record ReadSseRegisters(Tid thread, int frame) implements Command<SseRegisters> {}
+
+    /**
      * Read a crash dump (minidump or ELF core) for a report: crash, threads with stacks, modules, and
      * its secondary data, decoded when {@code decodeData}. A minidump's stacks are walked with the
      * Breakpad symbol stores {@code symbolStores} (';'-separated directories and http(s) URLs) when

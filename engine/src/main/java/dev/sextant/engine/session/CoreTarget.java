@@ -24,7 +24,10 @@ import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.code.FileCode;
+import dev.sextant.engine.api.SseRegisters;
 import dev.sextant.engine.dump.CoreCache;
+import dev.sextant.engine.dump.CoreDumpSource;
+import dev.sextant.engine.dump.DumpSource;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.CoreReadListener;
@@ -187,6 +190,22 @@ final class CoreTarget {
         }
         return host.symbols().frameRegisters(f.thread().value(), f.frame())
                 .thenApply(r -> FrameRegisterRows.of(f.thread(), f.frame(), r));
+    }
+
+    /** xmm0–xmm15 and mxcsr of an ELF core thread's frame 0, from its {@code NT_FPREGSET}; callers' are not saved. */
+    SseRegisters sseRegisters(Command.ReadSseRegisters r) {
+        DumpKind d = requireDump();
+        FrameRegisterRows.requireX86_64(d.arch());
+        if (d.minidump()) throw new TargetException("a minidump's SSE registers are not read yet: open the ELF core for them");
+        if (r.frame() > 0) return new SseRegisters(r.thread(), r.frame(), Optional.empty());
+        try (CoreDumpSource src = CoreDumpSource.open(requireCore().path)) {
+            DumpSource.ThreadState t = src.threads().stream().filter(x -> x.tid() == r.thread().value()).findFirst()
+                    .orElseThrow(() -> new TargetException("the core has no thread " + r.thread()));
+            byte[] fp = t.fpregs().orElseThrow(() -> new TargetException("the core stores no floating point state (NT_FPREGSET) for thread " + r.thread()));
+            return new SseRegisters(r.thread(), 0, Optional.of(SseRegisters.fxsave(fp)));
+        } catch (java.io.IOException e) {
+            throw new TargetException("the core cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -263,6 +263,7 @@ public final class EngineThread implements Engine {
         onLive(Command.RemoveBreakpoint.class, LiveTarget::removeBreakpoint);
         onLive(Command.EnableBreakpoint.class, LiveTarget::enableBreakpoint);
         on(Command.ReadFrameRegisters.class, c -> live != null ? live.readFrameRegisters(c) : new Later(core.frameRegisters(c)));
+        on(Command.ReadSseRegisters.class, c -> live != null ? live.readSseRegisters(c) : core.sseRegisters(c));
         onLive(Command.ConfigureBreakpoint.class, LiveTarget::configureBreakpoint);
         onLive(Command.SetWatchpoint.class, LiveTarget::setWatchpoint);
         onLive(Command.RemoveWatchpoint.class, LiveTarget::removeWatchpoint);

@@ -15,6 +15,7 @@ import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Register;
+import dev.sextant.engine.api.SseRegisters;
 import dev.sextant.engine.api.StopReason;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
@@ -33,6 +34,7 @@ import dev.sextant.engine.state.EvaluationException;
 import dev.sextant.engine.state.Assignment;
 import dev.sextant.engine.state.StateSession;
 import dev.sextant.engine.linux.BreakpointSites;
+import dev.sextant.engine.linux.FpRegisters;
 import dev.sextant.engine.linux.JitWatch;
 import dev.sextant.engine.linux.Launcher;
 import dev.sextant.engine.linux.LiveSnapshot;
@@ -349,6 +351,14 @@ final class LiveTarget implements AutoCloseable {
         ready();
         requireRunning(false);
         return FrameRegisterRows.of(f.thread(), f.frame(), dwfl.frameRegisters(f.thread().value(), f.frame()));
+    }
+
+    /** xmm0–xmm15 and mxcsr of a stopped thread's frame 0 (PTRACE_GETFPREGS); callers' are not saved. */
+    SseRegisters readSseRegisters(Command.ReadSseRegisters r) {
+        ready();
+        requireRunning(false);
+        if (r.frame() > 0) return new SseRegisters(r.thread(), r.frame(), Optional.empty());
+        return new SseRegisters(r.thread(), 0, Optional.of(SseRegisters.fxsave(FpRegisters.read(r.thread().value()))));
     }
 
     /** Allowed while running too (a snapshot torn by the running threads): /proc/PID/mem needs no stop. */

@@ -6,8 +6,10 @@ import dev.sextant.engine.api.TypeOption;
 import dev.sextant.app.view.FxThread;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Register;
+import dev.sextant.engine.api.SseRegisters;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,7 @@ public final class RegistersModel {
         FxThread.check();
         selected = tid;
         frame = 0;
-        rows.setAll(rowsOf(tid, List.of()));
+        show(rowsOf(tid, List.of()));
     }
 
     /**
@@ -53,7 +55,7 @@ public final class RegistersModel {
         List<RegisterRow> out = new java.util.ArrayList<>();
         for (Register r : u.recovered()) out.add(row(r));
         for (String name : u.notRecovered()) out.add(new RegisterRow(name, NOT_SAVED, NOT_SAVED, false));
-        rows.setAll(out);
+        show(out);
     }
 
     /** The frame's registers could not be read: one row says why. */
@@ -61,7 +63,25 @@ public final class RegistersModel {
         FxThread.check();
         selected = tid;
         frame = index;
-        rows.setAll(List.of(new RegisterRow("frame " + index, "not unwound", why, false)));
+        show(List.of(new RegisterRow("frame " + index, "not unwound", why, false)));
+    }
+
+    private SseRegisters sse;
+
+    /**
+     * Adds the SSE rows (xmm0–xmm15 as 128-bit hex with their two doubles and four floats, mxcsr, the
+     * x87 control and status words) of the shown thread and frame; a caller frame's read {@code <not saved>}.
+     */
+    public void showSse(SseRegisters r) {
+        FxThread.check();
+        sse = r;
+        show(List.copyOf(rows));
+    }
+
+    private void show(List<RegisterRow> general) {
+        List<RegisterRow> out = new ArrayList<>(general.stream().filter(r -> !SseRows.isSse(r.name())).toList());
+        if (sse != null && sse.tid().equals(selected) && sse.frame() == frame && !out.isEmpty()) out.addAll(SseRows.of(sse));
+        rows.setAll(out);
     }
 
     /** The frame whose registers are shown (0: the thread's own). */
@@ -80,7 +100,7 @@ public final class RegistersModel {
                 // Rows are made when a thread is first shown: a core of 100,000 threads would make millions at once.
                 for (ThreadInfo t : o.threads()) unbuilt.put(t.tid(), t);
                 // Threads may have chosen its first thread in this very batch, before these registers were known.
-                if (selected != null) rows.setAll(rowsOf(selected, List.of()));
+                if (selected != null) show(rowsOf(selected, List.of()));
             } else if (e instanceof DebugEvent.ThreadsRefreshed r) {
                 // After a step or a stop, a register whose value differs from the last stop is marked changed.
                 for (ThreadInfo t : r.threads()) {
@@ -92,7 +112,7 @@ public final class RegistersModel {
                         return new RegisterRow(row.name(), row.hex(), row.decimal(), changed);
                     }).toList()));
                 }
-                if (selected != null && frame == 0) rows.setAll(rowsOf(selected, List.of()));
+                if (selected != null && frame == 0) show(rowsOf(selected, List.of()));
             } else if (e instanceof DebugEvent.TargetClosed) {
                 byThread.clear();
                 unbuilt.clear();
@@ -102,7 +122,7 @@ public final class RegistersModel {
                 boolean now = TypeOption.fromMask(c.argument()).contains(TypeOption.DECIMAL_VALUES);
                 if (now != decimal) {
                     decimal = now;
-                    rows.setAll(List.copyOf(rows));      // the cells ask again
+                    show(List.copyOf(rows));      // the cells ask again
                 }
             }
         }

@@ -63,6 +63,8 @@ public final class FrameNavigator {
                         if (frames.current().get().map(c -> c.tid().equals(r.tid()) && c.index() == r.frame()).orElse(false)) registers.showFrame(r);
                     }, err -> registers.showFrameError(s.tid(), s.index(), err.getMessage()));
                 }
+                // xmm0–xmm15 and mxcsr: frame 0's read, callers' not saved; none where the target has no such state.
+                actions.sseRegisters(s.tid(), s.index(), registers::showSse, err -> { });
             });
         });
         table.getItems().addListener((javafx.collections.ListChangeListener<FrameRow>) c ->
