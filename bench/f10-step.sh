@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 17's figure: F10 in the window -> Source, Call stack and Registers updated (Variables joins
-# when it lands: StepLatencyGuiTest.views), median over STEPS steps in the demo's process_order,
+# Issue 17's figure: F10 in the window -> Source, Call stack, Registers and Variables updated
+# (StepLatencyGuiTest.views; it also prints the FX thread's CPU per step, load-independent), median over STEPS steps in the demo's process_order,
 # from the key to the last view's update, headless (TestFX, Monocle). The reference: gdb's `next`
 # on the same demo binary, the same breakpoint and the same steps, each timed inside gdb (Python).
 # A step that leaves process_order continues to the breakpoint first, unmeasured, in both.
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 steps=${1:-100}
 mvn -o -q -B -pl engine,app -am test -Dtest=StepLatencyGuiTest -Dsextant.f10.steps="$steps" \
     -Dsurefire.failIfNoSpecifiedTests=false >/dev/null 2>&1 || echo "(the test failed its bound: see app/target/surefire-reports)"
-cat app/target/f10-latency.txt | head -2
+cat app/target/f10-latency.txt | head -3
 ours=$(grep -o 'median [0-9.]* ms' app/target/f10-latency.txt | head -1 | awk '{print $2}')
 
 exe="$HOME/.cache/sextant/demo/sextant-demo"

@@ -1,14 +1,22 @@
-"""A slow debuginfod look-alike for DebuginfodTest: serves DIR/<file> for /buildid/<id>/debuginfo in
-16 KiB pieces 40 ms apart (Content-Length and X-Debuginfod-Size set), so that a client's progress
-function sees a transfer in flight. Usage: throttle.py PORT FILE. With FILE "--silent" it accepts
-connections and never answers (a hung server). Bound to 127.0.0.1; stops after 120 s on its own."""
+"""A slow debuginfod look-alike (DebuginfodTest, SourceDebuginfodTest, SplitDebugProgram): answers
+/buildid/<id>/debuginfo (or, with --source, /buildid/<id>/source/<path>) with FILE in 16 KiB pieces
+40 ms apart (Content-Length and X-Debuginfod-Size set), so that a client's progress function sees a
+transfer in flight; with --log LOG, appends each request's raw path to LOG.
+Usage: throttle.py PORT FILE [--source] [--log LOG]. With FILE "--silent" it accepts connections
+and never answers (a hung server). Bound to 127.0.0.1; stops after 120 s on its own."""
 import http.server, os, sys, threading, time
 
 port, path = int(sys.argv[1]), sys.argv[2]
+source = "--source" in sys.argv[3:]
+log = sys.argv[sys.argv.index("--log") + 1] if "--log" in sys.argv[3:] else None
 
 class Slow(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        if not self.path.startswith("/buildid/") or not self.path.endswith("/debuginfo"):
+        if log:
+            with open(log, "a") as f:
+                f.write(self.path + "\n")
+        wanted = "/source/" in self.path if source else self.path.endswith("/debuginfo")
+        if not self.path.startswith("/buildid/") or not wanted:
             self.send_error(404)
             return
         data = open(path, "rb").read()

@@ -3,6 +3,7 @@ package dev.sextant.app;
 import dev.sextant.app.cli.BindCommand;
 import dev.sextant.app.cli.CrashesCommand;
 import dev.sextant.app.cli.DisasmCommand;
+import dev.sextant.app.cli.DocumentOutput;
 import dev.sextant.app.cli.DumpCommand;
 import dev.sextant.app.cli.EvalCommand;
 import dev.sextant.app.cli.LocalsCommand;
@@ -39,6 +40,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        DocumentOutput.install();
         System.exit(run(args));
     }
 

@@ -16,6 +16,9 @@ import dev.sextant.app.view.bind.BindModel;
 import dev.sextant.app.view.bind.BindView;
 import dev.sextant.app.view.breakpoints.BreakpointsModel;
 import dev.sextant.app.view.breakpoints.BreakpointsView;
+import dev.sextant.app.view.disassembly.CodeControl;
+import dev.sextant.app.view.disassembly.DisassemblyModel;
+import dev.sextant.app.view.disassembly.DisassemblyView;
 import dev.sextant.app.view.dumpdata.DumpDataModel;
 import dev.sextant.app.view.dumpdata.DumpDataView;
 import dev.sextant.app.view.memory.MemoryModel;
@@ -53,6 +56,7 @@ import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
+import dev.sextant.engine.session.remote.SupervisedEngine;
 import dev.sextant.icons.Icon;
 import java.io.File;
 import java.io.IOException;
@@ -128,7 +132,10 @@ public final class MainWindow {
     private final ModulesView modulesView;
     private final CurrentFrame frames;
     private final SourceView sourceView;
+    private final DisassemblyView disassemblyView;
+    private final CodeControl code;
     private boolean dark;
+    private final EngineBanner engineBanner = new EngineBanner();
 
     public MainWindow(Stage stage, Engine engine, boolean darkTheme) {
         this.stage = stage;
@@ -184,24 +191,33 @@ public final class MainWindow {
         workbench = new Workbench(summaryView.title(), summaryView.details());
         // One line per pane: the area it goes to, its tab title, its node (see Workbench).
         workbench.add(Area.LEFT, "Threads", threadsView.node());
-        workbench.add(Area.CENTER, "Call stack", stackView.node());
-        workbench.add(Area.RIGHT, "Registers", new RegistersView(registers).node());
-        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
-        workbench.add(Area.BOTTOM, "Parallel stacks", parallelView.node());   // wide, and the Call stack stays in view
-        Tab variablesTab = workbench.add(Area.BOTTOM, "Variables", new VariablesView(variables).node());
+        workbench.add(Area.CENTER, "Source", sourceView.node());
+        // Disassembly (issue 18) beside the Source view, the Call stack below left in view.
+        var disassembly = new DisassemblyModel(r -> engine.submit(new Command.Disassemble(Optional.empty(), r)), frames, sourceModel::lineText);
+        bridge.addModel(disassembly::apply);
+        code = new CodeControl(debug, () -> stage);
+        disassemblyView = new DisassemblyView(disassembly, code, this::showError);
+        code.watch(disassemblyView, sourceView.area(), () -> sourceModel.frame().flatMap(f -> f.file())
+                .map(f -> f + ":" + (sourceView.area().getCurrentParagraph() + 1)));
+        workbench.add(Area.CENTER, "Disassembly", disassemblyView.node());
+        workbench.add(Area.CENTER, "Parallel stacks", parallelView.node());   // wide; the Call stack below stays in view
+        workbench.add(Area.BOTTOM, "Call stack", stackView.node());
+        Tab variablesTab = workbench.add(Area.BOTTOM_RIGHT, "Variables", new VariablesView(variables).node());
         variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));
-        workbench.add(Area.BOTTOM, "Watches", new WatchesView(watches).node());
+        variables.setActive(variablesTab.isSelected());     // the first tab of its area: selected from the start
+        workbench.add(Area.BOTTOM_RIGHT, "Watches", new WatchesView(watches).node());
+        workbench.add(Area.BOTTOM_RIGHT, "Registers", new RegistersView(registers).node());
+        workbench.add(Area.BOTTOM, "Modules", modulesView.node());
         memoryTab = workbench.add(Area.BOTTOM, "Memory", memoryView.node());
-        workbench.add(Area.BOTTOM, "Breakpoints", new BreakpointsView(breakpoints,
-                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint).node());
+        workbench.add(Area.BOTTOM_RIGHT, "Breakpoints", new BreakpointsView(breakpoints,
+                debug::breakpoint, debug::enableBreakpoint, debug::removeBreakpoint, debug::configureBreakpoint).node());
         workbench.add(Area.BOTTOM, "Dump data", new DumpDataView(dumpData).node());
         workbench.add(Area.BOTTOM, "Symbol state", new SymbolStateView(symbolState).node());
         workbench.add(Area.BOTTOM, "Symbol load log", new SymbolLogView(symbolLog).node());
         var symbolSearch = new SymbolSearchView(engine);
-        Tab symbolSearchTab = workbench.add(Area.BOTTOM, "Symbol search", symbolSearch.node());
+        Tab symbolSearchTab = workbench.add(Area.BOTTOM_RIGHT, "Symbol search", symbolSearch.node());
         bindTab = workbench.add(Area.BOTTOM, "Bind", new BindView(bind).node());
         Tab unwindTab = workbench.add(Area.BOTTOM, "Unwind tables", new UnwindTablesView(unwindTables).node());
-        workbench.add(Area.CENTER, "Source", sourceView.node());
         layout = LayoutStore.load(LayoutStore.defaultDirectory());
         workbench.restore(layout);
         notifications = new NotificationPane(workbench.node());
@@ -210,11 +226,13 @@ public final class MainWindow {
         openDump = new OpenDumpAction(engine, status, this::showError);
 
         BorderPane root = new BorderPane(notifications);
-        root.setTop(new VBox(menus(), toolbar()));
+        root.setTop(new VBox(menus(), toolbar(), engineBanner.node()));
+        if (engine instanceof SupervisedEngine supervised) engineBanner.watch(supervised);
         root.setBottom(status.node());
         Rectangle2D size = WindowSize.initial(layout);
         Scene scene = new Scene(root, size.getWidth(), size.getHeight());
         scene.getStylesheets().add(MainWindow.class.getResource("sextant.css").toExternalForm());
+        code.track(scene);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAUSE), () -> { if (debug.running().get()) debug.pause(); });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
             if (status.isBusy()) status.cancel(); else notifications.hide();
@@ -292,7 +310,7 @@ public final class MainWindow {
                 b ? java.util.Set.of(TypeOption.DECIMAL_VALUES) : java.util.Set.of())));
         MenuItem keys = new MenuItem("Keyboard shortcuts");
         keys.setOnAction(e -> showInfo("F5 continue · F9 breakpoint · F10 step over · F11 step into · Shift+F11 step out · Ctrl+Break (or Pause) break · Ctrl+O open dump · Ctrl+Shift+O open with executable · Ctrl+F filter the focused table · "
-                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+Up/Ctrl+Down caller/callee frame (gdb's up/down) · click the source gutter to set or clear a breakpoint · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
+                + "Ctrl+B bind an image · Ctrl+C copy selected rows · Ctrl+1/2/3 Threads/Call stack/Modules · Ctrl+Up/Ctrl+Down caller/callee frame (gdb's up/down) · click the source gutter to set or clear a breakpoint · Alt+F11 / Alt+F10 one instruction into / over calls (F11 / F10 in the Disassembly) · Ctrl+F10 run to cursor · Ctrl+Shift+F10 set next statement · Ctrl+G memory at an address · Ctrl+Shift+F symbol search · Ctrl+Alt+P attach to a process · Esc cancel · Ctrl+Shift+L dark theme · Ctrl+Q quit"));
         MenuBar bar = new MenuBar(new Menu("File", null, open, openWithExe, demoCrash, crashes, bindImage, new javafx.scene.control.SeparatorMenuItem(), quit),
                 debugMenu(), symbolsMenu(),
                 new Menu("View", null, darkItem, decimalItem), new Menu("Help", null, keys));
@@ -332,8 +350,10 @@ public final class MainWindow {
         pause.disableProperty().bind(debug.live().not().or(debug.running().not()));
         cont.disableProperty().bind(debug.live().not().or(debug.running()));
         // Ctrl+Break is not on every keyboard: Pause does the same.
-        return new Menu("Debug", null, launchDemo, launch, attach, new javafx.scene.control.SeparatorMenuItem(),
+        Menu menu = new Menu("Debug", null, launchDemo, launch, attach, new javafx.scene.control.SeparatorMenuItem(),
                 cont, pause, over, into, out, bp, new javafx.scene.control.SeparatorMenuItem(), detach, kill);
+        menu.getItems().addAll(menu.getItems().indexOf(bp) + 1, code.menuItems());
+        return menu;
     }
 
     private ProcessPicker picker;
@@ -388,6 +408,10 @@ public final class MainWindow {
     public CurrentFrame frames() { return frames; }
 
     public SourceView sourceView() { return sourceView; }
+
+    public DisassemblyView disassemblyView() { return disassemblyView; }
+
+    public CodeControl code() { return code; }
 
     private ToolBar toolbar() {
         Button open = new Button(null, Icon.OPEN_DUMP.graphic());
@@ -448,6 +472,9 @@ public final class MainWindow {
         workbench.select(bindTab);
         return bindAction.bind(image, false);
     }
+
+    /** The banner's text when the engine process ended, empty while it is not shown. */
+    public String engineBannerText() { return engineBanner.isShowing() ? engineBanner.text() : ""; }
 
     /** The engine this window is a client of. */
     public Engine engine() { return engine; }

@@ -7,7 +7,9 @@ import java.lang.management.ManagementFactory;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.TargetException;
+import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.session.remote.SupervisedEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +24,28 @@ import javafx.stage.Stage;
  * The JavaFX application: one engine, one main window. Named parameters: {@code --core},
  * {@code --exe}, {@code --sysroot}, {@code --dark}, {@code --demo} (build and open the bundled
  * crash demo), {@code --screenshot=PNG} (write the window to a file once the dump is shown, then quit).
+ * The engine runs in a process of its own, supervised ({@link SupervisedEngine}): a native fault
+ * there costs a restart, not the session. {@code -Dsextant.engine=inprocess} runs it in this JVM
+ * (to debug the engine).
  */
 public final class SextantApp extends Application {
-    private EngineThread engine;
+    private static volatile Engine early;
+    private Engine engine;
+
+    /** Starts the engine process now, before JavaFX: its JVM starts beside the window's instead of after it. */
+    static void startEngineEarly() {
+        if (!inProcess()) early = new SupervisedEngine();
+    }
+
+    private static boolean inProcess() {
+        return "inprocess".equals(System.getProperty("sextant.engine"));
+    }
 
     @Override public void start(Stage stage) {
         Map<String, String> named = getParameters().getNamed();
         List<String> flags = getParameters().getUnnamed();
-        engine = new EngineThread();
+        engine = early != null ? early : inProcess() ? new EngineThread() : new SupervisedEngine();
+        early = null;
         MainWindow window = new MainWindow(stage, engine, flags.contains("--dark"));
         window.show();
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));

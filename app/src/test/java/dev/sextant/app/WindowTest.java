@@ -1,6 +1,9 @@
 package dev.sextant.app;
 
+import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.session.EngineThread;
+import dev.sextant.engine.session.remote.SupervisedEngine;
+import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -16,11 +19,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 
-/** The real main window on a real engine, per test, headless: what every GUI test starts from. */
+/**
+ * The real main window on a real engine, per test, headless: what every GUI test starts from. The
+ * engine runs in a process of its own, as the application runs it; {@code -Dsextant.test.engine=inprocess}
+ * runs it in the test's JVM instead (to debug the engine under a GUI test).
+ */
 @ExtendWith(ApplicationExtension.class)
 @Timeout(180)
 public abstract class WindowTest {
-    protected EngineThread engine;
+    protected Engine engine;
     protected MainWindow window;
     /** The window's configuration directory (its remembered layout): a fresh one per test, never the user's. */
     @org.junit.jupiter.api.io.TempDir protected java.nio.file.Path configDir;
@@ -30,7 +37,7 @@ public abstract class WindowTest {
         System.setProperty("sextant.config.dir", configDir.toString());
         Stage stage = FxToolkit.registerPrimaryStage();
         FxToolkit.setupFixture(() -> {
-            engine = new EngineThread();
+            engine = "inprocess".equals(System.getProperty("sextant.test.engine")) ? new EngineThread() : new SupervisedEngine();
             window = new MainWindow(stage, engine, false);
             window.show();
         });
@@ -124,6 +131,21 @@ public abstract class WindowTest {
         String map = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
                 .filter(l -> l.endsWith(real)).findFirst().orElseThrow();
         return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
+    }
+
+    /** The test program crash.c and its core, as the kernel (or gdb) wrote it. */
+    protected record CrashCore(Path exe, Path core) {}
+
+    private static CrashCore crashCore;
+
+    /** crash.c compiled and crashed once per test run (in {@code target/window-tests}), shared by the tests that only read it. */
+    protected static synchronized CrashCore crashCore() throws Exception {
+        if (crashCore == null) {
+            Path dir = Files.createDirectories(Path.of("target", "window-tests").toAbsolutePath());
+            Path exe = NativePrograms.compile("crash", dir);
+            crashCore = new CrashCore(exe, NativePrograms.coreOf(exe, dir));
+        }
+        return crashCore;
     }
 
     /** Writes the window as it is now to {@code png} (call on the FX thread). */

@@ -76,6 +76,7 @@ public final class DebugActions {
     private static String describe(DebugEvent.ProcessStopped s) {
         StopReason r = s.reason();
         if (r instanceof StopReason.BreakpointHit b) return "Thread " + s.tid() + " hit breakpoint " + b.breakpointId() + " at " + b.pc() + " (hit " + b.hitCount() + ")";
+        if (r instanceof StopReason.ConditionFailed f) return "Thread " + s.tid() + " stopped at breakpoint " + f.breakpointId() + ": " + f.error();
         if (r instanceof StopReason.StepCompleted c) return "Thread " + s.tid() + " stepped to " + c.pc();
         if (r instanceof StopReason.SignalReceived g) return "Thread " + s.tid() + " received " + g.signal().describe();
         if (r instanceof StopReason.Interrupted i) return "Stopped (break) at " + i.pc();
@@ -108,6 +109,27 @@ public final class DebugActions {
     public void stepOver() { submit(new Command.StepOver(Optional.empty()), r -> { }); }
     public void stepInto() { submit(new Command.StepInto(Optional.empty()), r -> { }); }
     public void stepOut() { submit(new Command.StepOut(Optional.empty()), r -> { }); }
+    /** One instruction, into calls (stepi). */
+    public void stepInstruction() { submit(new Command.StepInstruction(Optional.empty()), r -> { }); }
+    /** One instruction, a call run through to its return (nexti). */
+    public void stepOverInstruction() { submit(new Command.StepOverInstruction(Optional.empty()), r -> { }); }
+
+    /** Run to cursor: {@code location} is {@code file:line} or an address ({@code 0x401136}). */
+    public void runTo(String location) {
+        submit(new Command.RunTo(location), r -> status.idle("Running to " + location));
+    }
+
+    /** Set next statement: the current thread's pc moves to {@code location} (the caller asked the user first). */
+    public CompletableFuture<dev.sextant.engine.api.Address> setNextStatement(String location) {
+        return submit(new Command.SetProgramCounter(Optional.empty(), location), a -> status.idle("Next statement: " + a + " (" + location + ")"));
+    }
+
+    /** Sets a breakpoint's condition, stop-after-hits and log message (each empty clears it). */
+    public CompletableFuture<Breakpoint> configureBreakpoint(int id, Optional<String> condition, java.util.OptionalLong stopAfterHits,
+                                                         Optional<String> logMessage) {
+        return submit(new Command.ConfigureBreakpoint(id, condition, stopAfterHits, logMessage), b -> status.idle("Breakpoint " + id + " changed"));
+    }
+
     public void detach() { submit(new Command.Detach(), r -> status.idle("Detached: the process runs on")); }
     public void kill() { submit(new Command.Kill(), r -> { }); }
 

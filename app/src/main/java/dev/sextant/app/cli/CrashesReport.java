@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import dev.sextant.engine.format.text.Sizes;
 import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.CrashInbox.Crash;
 import dev.sextant.engine.api.CrashInbox.Group;
@@ -57,19 +58,9 @@ public final class CrashesReport {
                 sb.append("    ").append(RecordedText.TIME.format(c.time()));
                 c.pid().ifPresent(p -> sb.append("  pid ").append(p));
                 c.uid().ifPresent(u -> sb.append("  uid ").append(u));
-                sb.append("  ").append(size(c.size())).append("  ").append(c.file()).append('\n');
+                sb.append("  ").append(Sizes.human(c.size())).append("  ").append(c.file()).append('\n');
             }
         }
         return sb.toString();
-    }
-
-    /** {@code 312 KiB}, {@code 1.4 GiB}. */
-    static String size(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-        return (v >= 100 ? String.format("%.0f", v) : String.format("%.1f", v)) + " " + units[u];
     }
 }

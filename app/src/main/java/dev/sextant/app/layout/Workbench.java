@@ -17,28 +17,33 @@ import javafx.scene.layout.BorderPane;
 
 /**
  * The panes of the main window, in the manner of Visual Studio's and RAD Debugger's panels: a
- * foldable summary on top, then four areas of tabs in resizable split panes:
+ * foldable summary on top, then five areas of tabs in resizable split panes:
  * <pre>
- *   ┌──────────────── summary (click its title to fold) ────────────────┐
- *   │ LEFT          │ CENTER                         │ RIGHT             │
- *   │ Threads       │ Call stack | Source | Disasm…  │ Registers | Vars… │
- *   ├───────────────┴────────────────────────────────┴───────────────────┤
- *   │ BOTTOM  Modules | Memory | Breakpoints | Symbol… | Bind | Unwind…  │
- *   └────────────────────────────────────────────────────────────────────┘
+ *   ┌──────────────── summary (click its title to fold) ────────────────────┐
+ *   │ LEFT          │ CENTER                                                │
+ *   │ Threads       │ Source | Disassembly                                  │
+ *   ├───────────────┴─────────────────────┬─────────────────────────────────┤
+ *   │ BOTTOM  Call stack | Modules | …    │ BOTTOM_RIGHT Variables | Watch… │
+ *   └─────────────────────────────────────┴─────────────────────────────────┘
  * </pre>
- * A view registers itself with one line: {@code workbench.add(Area.RIGHT, "Variables", view.node())}.
+ * As in Visual Studio's debugging layout: at a stop the four things a user reads first (threads,
+ * the source line, the stack, the variables) are all in sight at once, each wide enough for its
+ * text; the tables of the whole target share the bottom left, the program's data the bottom right.
+ * A view registers itself with one line: {@code workbench.add(Area.BOTTOM_RIGHT, "Variables", view.node())}.
  * An area without tabs takes no room. Divider positions, the selected tab of each area and
  * whether the summary is folded are saved to and restored from a {@link LayoutStore}.
  */
 public final class Workbench {
     /** Where a pane goes. */
-    public enum Area { LEFT, CENTER, RIGHT, BOTTOM }
+    public enum Area { LEFT, CENTER, RIGHT, BOTTOM, BOTTOM_RIGHT }
 
-    private static final double[] UPPER_DEFAULTS_3 = {0.30, 0.74};
-    private static final double[] UPPER_DEFAULTS_2 = {0.36};
-    private static final double BODY_DEFAULT = 0.58;
+    private static final double[] UPPER_DEFAULTS_3 = {0.22, 0.56};
+    private static final double[] UPPER_DEFAULTS_2 = {0.32};
+    private static final double LOWER_DEFAULT = 0.60;
+    private static final double BODY_DEFAULT = 0.52;
     private final Map<Area, TabPane> areas = new EnumMap<>(Area.class);
     private final SplitPane upper = new SplitPane();
+    private final SplitPane lower = new SplitPane();
     private final SplitPane body = new SplitPane();
     private final TitledPane summary;
     private final BorderPane node;
@@ -52,6 +57,7 @@ public final class Workbench {
             areas.put(a, t);
         }
         upper.setId("split-upper");
+        lower.setId("split-lower");
         body.setId("split-body");
         body.setOrientation(Orientation.VERTICAL);
         summary = new TitledPane(null, summaryDetails);
@@ -99,9 +105,15 @@ public final class Workbench {
             if (top.size() == 3) upper.setDividerPositions(UPPER_DEFAULTS_3);
             if (top.size() == 2) upper.setDividerPositions(UPPER_DEFAULTS_2);
         }
+        List<Node> bottom = new ArrayList<>();
+        for (Area a : List.of(Area.BOTTOM, Area.BOTTOM_RIGHT)) if (!areas.get(a).getTabs().isEmpty()) bottom.add(areas.get(a));
+        if (!lower.getItems().equals(bottom)) {
+            lower.getItems().setAll(bottom);
+            if (bottom.size() == 2) lower.setDividerPositions(LOWER_DEFAULT);
+        }
         List<Node> rows = new ArrayList<>();
         if (!top.isEmpty()) rows.add(upper);
-        if (!areas.get(Area.BOTTOM).getTabs().isEmpty()) rows.add(areas.get(Area.BOTTOM));
+        if (!bottom.isEmpty()) rows.add(lower);
         if (!body.getItems().equals(rows)) {
             body.getItems().setAll(rows);
             if (rows.size() == 2) body.setDividerPositions(BODY_DEFAULT);
@@ -112,6 +124,7 @@ public final class Workbench {
     public void restore(LayoutStore store) {
         restoreDividers(store, "split.upper", upper);
         restoreDividers(store, "split.body", body);
+        restoreDividers(store, "split.lower", lower);
         for (var e : areas.entrySet()) {
             store.text("tab." + e.getKey().name().toLowerCase(Locale.ROOT)).ifPresent(title -> e.getValue().getTabs().stream()
                     .filter(t -> t.getText().equals(title)).findFirst().ifPresent(t -> e.getValue().getSelectionModel().select(t)));
@@ -122,6 +135,7 @@ public final class Workbench {
     public void save(LayoutStore store) {
         saveDividers(store, "split.upper", upper);
         saveDividers(store, "split.body", body);
+        saveDividers(store, "split.lower", lower);
         for (var e : areas.entrySet()) {
             Tab t = e.getValue().getSelectionModel().getSelectedItem();
             if (t != null) store.put("tab." + e.getKey().name().toLowerCase(Locale.ROOT), t.getText());

@@ -24,18 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashesCommandTest {
     @TempDir static Path work;
     static CrashInboxFixture.Inbox inbox;
-    static String savedCache;
 
-    @BeforeAll static void makeInbox() throws Exception {
-        savedCache = System.getProperty("sextant.coreCache");
-        System.setProperty("sextant.coreCache", Files.createDirectories(work.resolve("cache")).toString());
-        inbox = CrashInboxFixture.make(work);
-    }
+    @BeforeAll static void makeInbox() throws Exception { inbox = CrashInboxFixture.makeWithPrivateCache(work); }
 
-    @AfterAll static void restoreCache() {
-        if (savedCache == null) System.clearProperty("sextant.coreCache");
-        else System.setProperty("sextant.coreCache", savedCache);
-    }
+    @AfterAll static void restoreCache() { CrashInboxFixture.restoreCache(); }
 
     static StackCommandTest.Run run(String... args) { return StackCommandTest.run(args); }
 

@@ -30,10 +30,13 @@ class LayoutGuiTest extends WindowTest {
         assertThat(window.stage().getScene().getHeight()).isCloseTo(screen.getHeight() * WindowSize.SHARE, org.assertj.core.data.Offset.offset(1.0));
         SplitPane body = robot.lookup("#split-body").queryAs(SplitPane.class);
         SplitPane upper = robot.lookup("#split-upper").queryAs(SplitPane.class);
-        assertThat(upper.getItems()).hasSize(3);            // Threads | Call stack | Registers
+        SplitPane lower = robot.lookup("#split-lower").queryAs(SplitPane.class);
+        assertThat(upper.getItems()).hasSize(2);            // Threads | Source
+        assertThat(lower.getItems()).hasSize(2);            // Call stack, Modules… | Variables, Watches, Registers
         robot.interact(() -> {
             body.setDividerPositions(0.41);
-            upper.setDividerPositions(0.22, 0.61);
+            upper.setDividerPositions(0.22);
+            lower.setDividerPositions(0.67);
             window.workbench().select(window.workbench().tab("Memory").orElseThrow());
             window.workbench().summary().setExpanded(false);
             window.stage().setWidth(1111);
@@ -58,8 +61,10 @@ class LayoutGuiTest extends WindowTest {
             assertThat(w.workbench().summary().isExpanded()).isFalse();
             SplitPane body2 = (SplitPane) w.stage().getScene().lookup("#split-body");
             SplitPane upper2 = (SplitPane) w.stage().getScene().lookup("#split-upper");
+            SplitPane lower2 = (SplitPane) w.stage().getScene().lookup("#split-lower");
             assertThat(body2.getDividerPositions()[0]).isCloseTo(0.41, org.assertj.core.data.Offset.offset(0.01));
-            assertThat(upper2.getDividerPositions()).containsExactly(new double[] {0.22, 0.61}, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(upper2.getDividerPositions()).containsExactly(new double[] {0.22}, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(lower2.getDividerPositions()).containsExactly(new double[] {0.67}, org.assertj.core.data.Offset.offset(0.01));
         } finally {
             robot.interact(() -> second.get().stage().close());
         }

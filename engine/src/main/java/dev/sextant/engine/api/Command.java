@@ -63,6 +63,12 @@ public sealed interface Command<R> {
     /** One machine instruction in {@code thread} (the last stopped thread when empty); the others stay stopped. */
     record StepInstruction(Optional<Tid> thread) implements Command<Boolean> {}
 
+    /**
+     * One machine instruction in {@code thread} (the last stopped thread when empty), a call run
+     * through until it returns to the next instruction in this frame (gdb's {@code nexti}).
+     */
+    record StepOverInstruction(Optional<Tid> thread) implements Command<Boolean> {}
+
     /** To the next source line in this function, calls run through (F10). */
     record StepOver(Optional<Tid> thread) implements Command<Boolean> {}
 
@@ -316,7 +322,8 @@ public sealed interface Command<R> {
     /**
      * Disassemble {@code range} (x86-64, Intel syntax as {@code objdump -d -M intel}): of the module
      * file {@code file} at the file's addresses when given (no target needed), else of the live
-     * target's memory (module or generated code, running or stopped; breakpoints do not show).
+     * target's memory (module or generated code, running or stopped; breakpoints do not show), or of the
+     * open ELF core's (the modules' files filling in the code the core left out).
      */
     record Disassemble(Optional<Path> file, CodeRange range) implements Command<Disassembly> {}
 

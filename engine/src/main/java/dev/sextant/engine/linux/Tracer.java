@@ -383,6 +383,21 @@ public final class Tracer implements AutoCloseable {
         plan.start(this, tid);
     }
 
+    /**
+     * Over the call at {@code tid}'s pc (gdb's nexti): runs it until it reaches {@code returnAddress}
+     * with the stack pointer back where it is now (a recursive call returning there first runs on).
+     */
+    public void stepOverCall(int tid, long returnAddress) {
+        checkThread();
+        Task t = tasks.get(tid);
+        if (t == null || !t.stopped) throw new TargetException("thread " + tid + " is not stopped");
+        StepOut plan = new StepOut(returnAddress, registers(tid)[RSP] - 1);
+        steppingTid = tid;
+        stepPlan = plan;
+        running = true;
+        plan.start(this, tid);
+    }
+
     Task task(int tid) { return tasks.get(tid); }
 
     /** Continues only {@code tid} (the others stay stopped) until it reaches a breakpoint, then asks the plan. */

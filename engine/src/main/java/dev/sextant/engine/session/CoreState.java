@@ -1,19 +1,28 @@
 package dev.sextant.engine.session;
 
+import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.CodeRange;
 import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.api.Variable;
+import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.dump.ModuleFileMemory;
+import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.state.EvaluationException;
 import dev.sextant.engine.state.FrameContext;
 import dev.sextant.engine.state.StateSession;
 import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.List;
 
 /**
@@ -29,6 +38,7 @@ final class CoreState implements AutoCloseable {
     private CoreMemoryImage image;
     private ModuleFileMemory files;
     private StateSession session;
+    private SourceLookup lookup;
 
     CoreState(Path core, CoreOptions options, DumpReport report) {
         this.core = core;
@@ -60,6 +70,26 @@ final class CoreState implements AutoCloseable {
                 Command.ReadVariables.DEFAULT_ELEMENTS);
     }
 
+    /** Code of the core's memory, the modules' files filling in what the core left out (its text, usually). */
+    Disassembly disassemble(CodeRange range, Disassembler disassembler, Function<String, OptionalLong> names) {
+        StateSession s = session();
+        if (lookup == null) lookup = new SourceLookup(s.dwfl());
+        return LiveCode.disassemble(core.toString(), this::codeBlock, s.dwfl(), lookup, a -> Optional.empty(), range, disassembler, names);
+    }
+
+    private MemoryBlock codeBlock(long address, int length) {
+        MemoryBlock b = image.read(address, length);
+        if (b.readableCount() == length) return b;
+        byte[] file = files.read(address, length);
+        byte[] out = b.bytes();
+        BitSet readable = new BitSet(length);
+        for (int i = 0; i < length; i++) {
+            if (b.readable(i)) readable.set(i);
+            else if (i < file.length) { out[i] = file[i]; readable.set(i); }
+        }
+        return new MemoryBlock(Address.of(address), out, readable);
+    }
+
     private StateSession session() {
         if (session == null) {
             image = CoreMemoryImage.open(core);
@@ -85,6 +115,7 @@ final class CoreState implements AutoCloseable {
         if (session != null) session.close();
         if (image != null) image.close();
         session = null;
+        lookup = null;
         image = null;
     }
 }

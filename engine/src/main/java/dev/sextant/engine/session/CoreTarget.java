@@ -5,8 +5,8 @@ import dev.sextant.engine.api.CodeRange;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.CrashMetadata;
 import dev.sextant.engine.api.DebugEvent;
-import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.DumpData;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.DynamicTable;
@@ -110,7 +110,7 @@ final class CoreTarget {
      * core's own architecture: read from the file of the module mapped there (cores rarely store
      * code), at the core's addresses.
      */
-    Disassembly disassemble(Command.Disassemble d, Disassembler disassembler) {
+    private Disassembly disassembleFromFiles(Command.Disassemble d, Disassembler disassembler) {
         if (memory == null) throw new TargetException("nothing to disassemble: give a file, open an ELF core or attach to a process");
         long start = evaluate(new Command.EvaluateAddress(d.range().start())).value();
         int count = d.range().count().orElse(CodeRange.DEFAULT_COUNT);
@@ -132,6 +132,26 @@ final class CoreTarget {
     List<Variable> readVariables(Command.ReadVariables r) { return requireState().read(r); }
 
     Variable evaluate(Command.Evaluate e) { return requireState().evaluate(e); }
+
+    /** Code from the core's memory (the modules' files where the core has none), named by the core's libdwfl session. */
+    Disassembly disassemble(Command.Disassemble d, Disassembler disassembler) {
+        if (requireDump().minidump()) {
+            throw new TargetException("a minidump's code is not disassembled here (it holds stacks, not code): disassemble the module's file with 'sextant disasm FILE --at ADDR'");
+        }
+        CoreMemory c = requireCore();
+        if (state == null || !x86_64(requireDump().arch())) return disassembleFromFiles(d, disassembler);   // other architectures: from the files
+        return requireState().disassemble(d.range(), disassembler, name -> c.thread
+                .flatMap(t -> t.registers().find(name)).map(reg -> OptionalLong.of(reg.value())).orElse(OptionalLong.empty()));
+    }
+
+    private static boolean x86_64(String arch) {
+        try {
+            FrameRegisterRows.requireX86_64(arch);
+            return true;
+        } catch (TargetException e) {
+            return false;
+        }
+    }
 
     /** A dump is a record of the past: nothing in it is changed. */
     Variable setVariable(Command.SetVariable s) {

@@ -103,6 +103,14 @@ public final class EngineThread implements Engine {
         thread.start();
     }
 
+    /**
+     * Stop ids go on after {@code last}: an engine that replaces one that ended (its process died)
+     * must not number its stops below those the views have seen, or they would drop its events.
+     */
+    public void continueStopIdsAfter(long last) {
+        queue.add(() -> stopId = Math.max(stopId, last));
+    }
+
     /** An event built on the engine thread with its stop id then (from other threads: the symbol host, file workers). */
     private void post(LongFunction<DebugEvent> event) {
         if (!listeners.isEmpty()) queue.add(() -> emit(event.apply(stopId)));
@@ -247,6 +255,7 @@ public final class EngineThread implements Engine {
         onLive(Command.Break.class, (l, c) -> l.interrupt());
         onLive(Command.Continue.class, (l, c) -> l.resume());
         onLive(Command.StepInstruction.class, LiveTarget::stepInstruction);
+        onLive(Command.StepOverInstruction.class, LiveTarget::stepOverInstruction);
         onLive(Command.StepOver.class, (l, c) -> l.stepLine(c.thread(), false));
         onLive(Command.StepInto.class, (l, c) -> l.stepLine(c.thread(), true));
         onLive(Command.StepOut.class, LiveTarget::stepOut);
@@ -298,7 +307,7 @@ public final class EngineThread implements Engine {
         on(Command.ListProcesses.class, c -> ProcessList.list());
         on(Command.ListCrashes.class, this::listCrashes);
         on(Command.ExportBreakpad.class, c -> BreakpadExport.export(c.file(), c.output(), c.cancellation()));
-        // code: of a module file (no target needed), or of the live target's memory
+        // code: of a module file (no target needed), or of the live target's (or the open core's) memory
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
                 : live != null ? live.disassemble(c) : core.disassemble(c, disassembler()));
         on(Command.DisassembleFunctions.class, this::disassembleFunctions);

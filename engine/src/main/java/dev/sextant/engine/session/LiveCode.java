@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * Disassembly of a live target's memory (module code and generated code alike), read through
@@ -31,6 +33,18 @@ final class LiveCode {
     private LiveCode() {}
 
     static Disassembly disassemble(Tracer tracer, ElfSession dwfl, SourceLookup lookup, DynamicTables tables, CodeRange range,
+                                   Disassembler disassembler, Function<String, OptionalLong> names) {
+        return disassemble("process " + tracer.pid(), tracer::readProgramMemory, dwfl, lookup,
+                address -> tables.describe(address, true).flatMap(c -> c.name().map(n -> new CodeSymbols.Named(n, c.start()))),
+                range, disassembler, names);
+    }
+
+    /**
+     * Of any target's memory ({@code source} names it: {@code "process 42"}, a core's path): names
+     * from libdwfl, else from {@code generated} (code no module covers).
+     */
+    static Disassembly disassemble(String source, BiFunction<Long, Integer, MemoryBlock> memory, ElfSession dwfl, SourceLookup lookup,
+                                   LongFunction<Optional<CodeSymbols.Named>> generated, CodeRange range,
                                    Disassembler disassembler, Function<String, OptionalLong> names) {
         long start;
         long end;
@@ -49,25 +63,25 @@ final class LiveCode {
             if (Long.compareUnsigned(end, start) <= 0) throw new TargetException("the end " + Address.of(end) + " is not after the start " + Address.of(start));
             length = Math.min(length, end - start);
         }
-        MemoryBlock block = tracer.readProgramMemory(start, (int) length);
+        MemoryBlock block = memory.apply(start, (int) length);
         int readable = 0;
         while (readable < block.length() && block.readable(readable)) readable++;
         List<Diagnostic> diagnostics = new ArrayList<>();
-        if (readable == 0) throw new TargetException("process " + tracer.pid() + ": no readable memory at " + Address.of(start));
+        if (readable == 0) throw new TargetException(source + ": no readable memory at " + Address.of(start));
         if (readable < block.length()) {
             diagnostics.add(new Diagnostic(Severity.WARNING, "memory is unreadable from " + Address.of(start + readable) + ": the listing stops there"));
         }
-        CodeSymbols symbols = address -> named(dwfl, tables, address);
+        CodeSymbols symbols = address -> named(dwfl, generated, address);
         List<Instruction> out = disassembler.decode(block.bytes(), readable, start, count, symbols, a -> source(dwfl, a));
-        return new Disassembly("process " + tracer.pid(), out, diagnostics);
+        return new Disassembly(source, out, diagnostics);
     }
 
     /** The physical function at {@code address} (libdwfl's symbol or PLT stub), else a dynamic table's entry. */
-    static Optional<CodeSymbols.Named> named(ElfSession dwfl, DynamicTables tables, long address) {
+    static Optional<CodeSymbols.Named> named(ElfSession dwfl, LongFunction<Optional<CodeSymbols.Named>> generated, long address) {
         List<ResolvedFrame> rows = dwfl.symbolize(address, true);
         ResolvedFrame outer = rows.get(rows.size() - 1);
         if (outer.function().isPresent()) return Optional.of(new CodeSymbols.Named(outer.function().get(), address - outer.offset()));
-        return tables.describe(address, true).flatMap(c -> c.name().map(n -> new CodeSymbols.Named(n, c.start())));
+        return generated.apply(address);
     }
 
     static Optional<String> source(ElfSession dwfl, long address) {

@@ -6,6 +6,7 @@ import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Disassembly;
+import dev.sextant.engine.api.Instruction;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.MemoryBlock;
@@ -22,6 +23,7 @@ import dev.sextant.engine.api.UnwoundRegisters;
 import dev.sextant.engine.api.Variable;
 import dev.sextant.engine.api.VariableKind;
 import dev.sextant.engine.api.Watchpoint;
+import dev.sextant.engine.code.CodeSymbols;
 import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.elfutils.LiveSession;
@@ -207,6 +209,21 @@ final class LiveTarget implements AutoCloseable {
         int tid = thread(s.thread());
         resumed();
         tracer.stepInstruction(tid);
+        return Boolean.TRUE;
+    }
+
+    /** gdb's nexti: a call at the pc runs until it returns to the next instruction in this frame; any other instruction is stepped. */
+    Boolean stepOverInstruction(Command.StepOverInstruction s) {
+        ready();
+        int tid = thread(s.thread());
+        long pc = tracer.registersPc(tid);
+        MemoryBlock block = tracer.readProgramMemory(pc, 16);
+        int readable = 0;
+        while (readable < block.length() && block.readable(readable)) readable++;
+        List<Instruction> at = disassembler.get().decode(block.bytes(), readable, pc, 1, CodeSymbols.NONE, a -> Optional.empty());
+        resumed();
+        if (!at.isEmpty() && at.get(0).mnemonic().startsWith("call")) tracer.stepOverCall(tid, pc + at.get(0).length());
+        else tracer.stepInstruction(tid);
         return Boolean.TRUE;
     }
 

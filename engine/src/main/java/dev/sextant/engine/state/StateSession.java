@@ -48,6 +48,9 @@ public final class StateSession implements AutoCloseable {
         }
     }
 
+    /** The libdwfl session the state is read through (for naming code: the disassembly of a core). */
+    public ElfSession dwfl() { return dwfl; }
+
     /** How many frames (inlined calls included) thread {@code tid} has. */
     public int frameCount(int tid) { return rows(tid).size(); }
 

@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,22 +123,16 @@ class BinderProgramsTest {
         lib("b/libx.so", "int which(void) { return 'b'; }");
     }
 
-    @Test void rpathComesBeforeLdLibraryPath() throws Exception {
+    /** DT_RPATH (old dtags) is searched before LD_LIBRARY_PATH, DT_RUNPATH (new dtags) after it: ld.so's order. */
+    @ParameterizedTest(name = "{0}: libx.so from {1}/ by {2}")
+    @CsvSource({"--disable-new-dtags, a, DT_RPATH", "--enable-new-dtags, b, LD_LIBRARY_PATH"})
+    void rpathComesBeforeLdLibraryPathAndRunpathAfter(String dtags, String winner, String rule) throws Exception {
         twoDirs();
         Path app = exe("app", "int which(void); int main(void) { return which(); }", "-L" + dir.resolve("a"), "-lx",
-                "-Wl,--disable-new-dtags", "-Wl,-rpath," + dir.resolve("a"));
+                "-Wl," + dtags, "-Wl,-rpath," + dir.resolve("a"));
         BindResult r = bindLikeLdd(app, dir.resolve("b").toString());
-        assertThat(module(r, "libx.so").path()).contains(dir.resolve("a/libx.so").toString());
-        assertThat(module(r, "libx.so").foundBy()).startsWith("DT_RPATH");
-    }
-
-    @Test void runpathComesAfterLdLibraryPath() throws Exception {
-        twoDirs();
-        Path app = exe("app", "int which(void); int main(void) { return which(); }", "-L" + dir.resolve("a"), "-lx",
-                "-Wl,--enable-new-dtags", "-Wl,-rpath," + dir.resolve("a"));
-        BindResult r = bindLikeLdd(app, dir.resolve("b").toString());
-        assertThat(module(r, "libx.so").path()).contains(dir.resolve("b/libx.so").toString());
-        assertThat(module(r, "libx.so").foundBy()).isEqualTo("LD_LIBRARY_PATH");
+        assertThat(module(r, "libx.so").path()).contains(dir.resolve(winner + "/libx.so").toString());
+        assertThat(module(r, "libx.so").foundBy()).startsWith(rule);
     }
 
     @Test void executableRpathReachesIndirectDependenciesButRunpathDoesNot() throws Exception {

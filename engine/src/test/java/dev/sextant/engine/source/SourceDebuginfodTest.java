@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.format.elf.BuildId;
+import dev.sextant.engine.testing.LoopbackProbe;
 import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.charset.StandardCharsets;
@@ -32,20 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SourceDebuginfodTest {
     @TempDir static Path dir;
-    static Map<String, List<String>> scenarios = new LinkedHashMap<>();
+    static Map<String, List<String>> scenarios = Map.of();
     static Path src;
     static String buildId;
     static String serverLog, slowLog;
 
     @BeforeAll static void runProbe() throws Exception {
         Assumptions.assumeTrue(Tools.onPath("debuginfod"), "debuginfod server not installed (apt-get install debuginfod)");
-        Assumptions.assumeTrue(Tools.onPath("unshare") && Tools.onPath("ip") && Tools.onPath("curl") && Tools.onPath("python3"),
-                "needs unshare, ip (iproute2), curl, python3");
         Assumptions.assumeTrue(Debuginfod.unavailableReason().isEmpty(), "libdebuginfod1 not installed");
-        boolean root = "root".equals(System.getProperty("user.name"));
-        List<String> unshare = root ? List.of("unshare", "-n") : List.of("unshare", "-rn");
-        Tools.Result probe = Tools.run(dir, 30, concat(unshare, List.of("unshare", "-m", "true")));
-        Assumptions.assumeTrue(probe.exit() == 0, "network and mount namespaces not permitted here: " + probe.stderr().strip());
+        LoopbackProbe.assumePermitted(dir, "unshare", "-m", "true");
 
         Path srcDir = Files.createDirectories(dir.resolve("build/src dir"));
         src = NativePrograms.source("srcview", srcDir);
@@ -56,18 +52,15 @@ class SourceDebuginfodTest {
         Path core = NativePrograms.coreOf(exe, dir);
         Path big = dir.resolve("big.c");
         Files.writeString(big, "/* a big generated source */\n".repeat(80_000));
-        Path slowPy = dir.resolve("slow_source.py");
-        try (var in = SourceDebuginfodTest.class.getResourceAsStream("/debuginfod/slow_source.py")) {
-            Files.copy(in, slowPy);
-        }
+        Path slowPy = LoopbackProbe.resource(dir, "/debuginfod/throttle.py");
         String url = "http://127.0.0.1:8012/buildid/" + buildId + "/source" + src.toString().replace(" ", "%20");
         String java = ProcessHandle.current().info().command().orElse("java");
-        String script = String.join("\n",
+        scenarios = LoopbackProbe.run(dir, List.of(
                 "set -u",
                 "ip link set lo up",
                 "debuginfod -d '" + dir.resolve("db.sqlite") + "' -p 8012 -F -t0 -g0 '" + dir.resolve("build") + "' > '" + dir.resolve("server.log") + "' 2>&1 &",
                 "srv=$!",
-                "python3 '" + slowPy + "' 8013 '" + big + "' '" + dir.resolve("slow.log") + "' &",
+                "python3 '" + slowPy + "' 8013 '" + big + "' --source --log '" + dir.resolve("slow.log") + "' &",
                 "slow=$!",
                 "ok=0; for i in $(seq 1 150); do curl -sf -o /dev/null '" + url + "' && { ok=1; break; }; sleep 0.2; done",
                 "[ $ok = 1 ] || { echo 'SERVER-NOT-READY'; cat '" + dir.resolve("server.log") + "'; kill $srv $slow; exit 3; }",
@@ -78,25 +71,9 @@ class SourceDebuginfodTest {
                 "rc=$?",
                 "kill $srv $slow",
                 "wait",
-                "exit $rc", "");
-        Path sh = dir.resolve("run.sh");
-        Files.writeString(sh, script);
-        Tools.Result r = Tools.run(dir, 200, concat(unshare, List.of("bash", sh.toString())));
-        Files.writeString(Path.of("target", "source-debuginfod-probe.txt"), r.stdout() + "\n--- stderr\n" + r.stderr());
-        assertThat(r.stdout()).as("probe output; stderr: %s", r.stderr()).contains("DONE");
-        List<String> cur = null;
-        for (String line : r.stdout().lines().toList()) {
-            if (line.startsWith("SCENARIO ")) scenarios.put(line.substring(9), cur = new ArrayList<>());
-            else if (cur != null) cur.add(line);
-        }
+                "exit $rc"), "source-debuginfod-probe");
         serverLog = Files.readString(dir.resolve("server.log"));
         slowLog = Files.exists(dir.resolve("slow.log")) ? Files.readString(dir.resolve("slow.log")) : "";
-    }
-
-    static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 
     static String result(String scenario) {

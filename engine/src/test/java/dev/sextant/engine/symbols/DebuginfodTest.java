@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.format.elf.BuildId;
+import dev.sextant.engine.testing.LoopbackProbe;
 import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
@@ -30,18 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DebuginfodTest {
     @TempDir static Path dir;
-    static Map<String, List<String>> scenarios = new LinkedHashMap<>();
+    static Map<String, List<String>> scenarios = Map.of();
     static String buildId;
 
     @BeforeAll static void runProbe() throws Exception {
         Assumptions.assumeTrue(Tools.onPath("debuginfod"), "debuginfod server not installed (apt-get install debuginfod)");
-        Assumptions.assumeTrue(Tools.onPath("unshare") && Tools.onPath("ip") && Tools.onPath("curl") && Tools.onPath("python3"),
-                "needs unshare, ip (iproute2), curl, python3");
         Assumptions.assumeTrue(Debuginfod.unavailableReason().isEmpty(), "libdebuginfod1 not installed");
-        boolean root = "root".equals(System.getProperty("user.name"));
-        List<String> unshare = root ? List.of("unshare", "-n") : List.of("unshare", "-rn");
-        Tools.Result probe = Tools.run(dir, 30, concat(unshare, List.of("ip", "link", "set", "lo", "up")));
-        Assumptions.assumeTrue(probe.exit() == 0, "network namespaces not permitted here: " + probe.stderr().strip());
+        LoopbackProbe.assumePermitted(dir);
 
         // A program with many functions, so that its debug file is a few megabytes and a cancel lands mid-transfer.
         StringBuilder c = new StringBuilder("#include <stdio.h>\n");
@@ -71,13 +67,10 @@ class DebuginfodTest {
         Path garbage = Files.createDirectories(dir.resolve("garbage/buildid").resolve(buildId));
         Files.writeString(garbage.resolve("debuginfo"), "this is not an ELF file\n".repeat(100));
         Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
-        Path throttle = dir.resolve("throttle.py");
-        try (var in = DebuginfodTest.class.getResourceAsStream("/debuginfod/throttle.py")) {
-            Files.copy(in, throttle);
-        }
+        Path throttle = LoopbackProbe.resource(dir, "/debuginfod/throttle.py");
 
         String java = ProcessHandle.current().info().command().orElse("java");
-        String script = String.join("\n",
+        scenarios = LoopbackProbe.run(dir, List.of(
                 "set -u",
                 "ip link set lo up",
                 "debuginfod -d " + dir.resolve("db.sqlite") + " -p 8002 -F -t0 -g0 " + srv + " > " + dir.resolve("server.log") + " 2>&1 &",
@@ -97,23 +90,7 @@ class DebuginfodTest {
                 "rc=$?",
                 "kill $srv $gar $slow $silent",
                 "wait",
-                "exit $rc", "");
-        Path sh = dir.resolve("run.sh");
-        Files.writeString(sh, script);
-        Tools.Result r = Tools.run(dir, 200, concat(unshare, List.of("bash", sh.toString())));
-        Files.writeString(Path.of("target", "debuginfod-probe.txt"), r.stdout() + "\n--- stderr\n" + r.stderr());
-        assertThat(r.stdout()).as("probe output; stderr: %s", r.stderr()).contains("DONE");
-        List<String> cur = null;
-        for (String line : r.stdout().lines().toList()) {
-            if (line.startsWith("SCENARIO ")) scenarios.put(line.substring(9), cur = new ArrayList<>());
-            else if (cur != null) cur.add(line);
-        }
-    }
-
-    static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
+                "exit $rc"), "debuginfod-probe");
     }
 
     static void run(String... cmd) throws Exception {

@@ -33,6 +33,23 @@ public final class CrashInboxFixture {
     /** {@code xattrs}: whether the attributes could be set (else the metadata comes from the names alone). */
     public record Inbox(Path exe, Path directory, String bootId, int uid, boolean xattrs, List<Crash> crashes) {}
 
+    private static String savedCache;
+
+    /**
+     * {@link #make} with the decompressed-core cache in {@code work/cache} (property {@code sextant.coreCache})
+     * for the test class; {@link #restoreCache} puts back what was set before.
+     */
+    public static Inbox makeWithPrivateCache(Path work) throws IOException, InterruptedException {
+        savedCache = System.getProperty("sextant.coreCache");
+        System.setProperty("sextant.coreCache", Files.createDirectories(work.resolve("cache")).toString());
+        return make(work);
+    }
+
+    public static void restoreCache() {
+        if (savedCache == null) System.clearProperty("sextant.coreCache");
+        else System.setProperty("sextant.coreCache", savedCache);
+    }
+
     public static Inbox make(Path work) throws IOException, InterruptedException {
         for (String tool : TOOLS) Assumptions.assumeTrue(NativePrograms.Tools.onPath(tool), "no " + tool + " on PATH (package " + (tool.equals("xz") ? "xz-utils" : tool) + ")");
         Path exe = NativePrograms.compile("crashkinds", work);

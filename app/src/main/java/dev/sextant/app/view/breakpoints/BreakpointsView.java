@@ -4,13 +4,19 @@ import dev.sextant.app.view.table.TableKit;
 import dev.sextant.engine.api.Breakpoint;
 import dev.sextant.icons.Icon;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import javafx.collections.ListChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TextField;
@@ -20,32 +26,48 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * The Breakpoints tab: location as given, resolved address, source line, enabled, hits. A box adds
- * one (function, file:line or 0xADDRESS, Enter); Space enables/disables the selected ones, Delete
- * removes them; filter and copy as in every table.
+ * The Breakpoints tab: location as given, resolved address, source line, enabled (a check box),
+ * hits, condition, stop after N hits, log message, and the last error (a condition that could not be
+ * evaluated, an edit refused). A box adds one (function, file:line or 0xADDRESS, Enter); Space
+ * enables/disables the selected ones, Delete removes them; the editor below sets the selected one's
+ * condition, hit count and log message; filter and copy as in every table.
  */
 public final class BreakpointsView {
     private static final PseudoClass DISABLED = PseudoClass.getPseudoClass("disabled-breakpoint");
     private final TableKit<Breakpoint> kit;
     private final TextField add = new TextField();
     private final VBox node;
+    private final BreakpointEditor editor;
+    private final ListView<String> logView;
 
-    public BreakpointsView(BreakpointsModel model, Consumer<String> set, BiConsumer<Integer, Boolean> enable, IntConsumer remove) {
+    public BreakpointsView(BreakpointsModel model, Consumer<String> set, BiConsumer<Integer, Boolean> enable, IntConsumer remove,
+                           BreakpointEditor.Configure configure) {
         kit = new TableKit<>("breakpoints", model.rows(), BreakpointsView::searchText);
         kit.column("#", Breakpoint::id, 40);
-        var on = kit.column("Enabled", b -> b.enabled() ? "yes" : "no", 70);
+        var on = kit.column("Enabled", b -> b.enabled() ? "yes" : "no", 80);
         on.setCellFactory(c -> new TableCell<>() {
+            private final CheckBox box = new CheckBox();
+            {
+                box.setOnAction(e -> {
+                    Breakpoint b = getTableRow() == null ? null : getTableRow().getItem();
+                    if (b != null) enable.accept(b.id(), box.isSelected());
+                });
+            }
             @Override protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
                 setText(empty ? null : s);
-                setGraphic(empty || s == null ? null : Icon.BREAKPOINT.graphic());
-                if (getGraphic() != null) getGraphic().setOpacity("yes".equals(s) ? 1 : 0.35);
+                box.setSelected("yes".equals(s));
+                setGraphic(empty || s == null ? null : box);
             }
         });
         kit.column("Location", Breakpoint::location, 200);
         kit.column("Address", b -> b.address().toString(), 140);
         kit.column("Source", b -> b.sourceLine().orElse(""), 180);
         kit.column("Hits", Breakpoint::hits, 70);
+        kit.column("Condition", b -> b.condition().orElse("—"), 160);
+        kit.column("Stop after", b -> b.stopAfterHits().isPresent() ? b.stopAfterHits().getAsLong() + " hits" : "—", 90);
+        kit.column("Log message", b -> b.logMessage().orElse("—"), 200);
+        kit.column("Error", b -> model.error(b.id()).orElse("—"), 220);
         kit.table().setRowFactory(t -> new TableRow<>() {
             @Override protected void updateItem(Breakpoint b, boolean empty) {
                 super.updateItem(b, empty);
@@ -80,8 +102,22 @@ public final class BreakpointsView {
         HBox.setHgrow(add, Priority.ALWAYS);
         HBox bar = new HBox(6, add, addButton);
         bar.setAlignment(Pos.CENTER_LEFT);
-        VBox.setVgrow(kit.node(), Priority.ALWAYS);
-        node = new VBox(4, bar, kit.node());
+        editor = new BreakpointEditor(model, configure);
+        kit.table().getSelectionModel().selectedItemProperty().addListener((o, a, b) -> editor.show(Optional.ofNullable(b)));
+        logView = new ListView<>(model.log());
+        logView.setId("breakpoints-log");
+        logView.setPrefHeight(90);
+        logView.setPlaceholder(new Label("Logpoints' messages show here (a log message makes a breakpoint print and run on)"));
+        model.log().addListener((ListChangeListener<String>) c -> logView.scrollTo(model.log().size() - 1));
+        Label logTitle = new Label("Logpoint output");
+        logTitle.getStyleClass().add("text-bold");
+        VBox side = new VBox(4, editor.node(), logTitle, logView);
+        VBox.setVgrow(logView, Priority.ALWAYS);
+        side.setMinWidth(260);
+        SplitPane split = new SplitPane(kit.node(), side);
+        split.setDividerPositions(0.66);
+        VBox.setVgrow(split, Priority.ALWAYS);
+        node = new VBox(4, bar, split);
     }
 
     /**
@@ -105,13 +141,17 @@ public final class BreakpointsView {
     }
 
     private static String searchText(Breakpoint b) {
-        return b.id() + " " + b.location() + " " + b.address() + " " + b.sourceLine().orElse("") + (b.enabled() ? " enabled" : " disabled");
+        return b.id() + " " + b.location() + " " + b.address() + " " + b.sourceLine().orElse("") + (b.enabled() ? " enabled" : " disabled")
+                + " " + b.condition().orElse("") + " " + b.logMessage().orElse("");
     }
 
     /** Puts the focus in the add box (F9 in this tab). */
     public void focusAdd() { add.requestFocus(); }
 
     public TableKit<Breakpoint> kit() { return kit; }
+
+    /** Applies what the editor's fields say to the selected breakpoint (its Apply button). */
+    public void applyEdit() { editor.apply(); }
 
     public Node node() { return node; }
 }

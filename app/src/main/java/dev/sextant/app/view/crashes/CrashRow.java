@@ -1,5 +1,6 @@
 package dev.sextant.app.view.crashes;
 
+import dev.sextant.engine.format.text.Sizes;
 import dev.sextant.engine.api.CrashInbox.Crash;
 import dev.sextant.engine.api.CrashMetadata;
 import java.nio.file.Path;
@@ -13,17 +14,8 @@ public record CrashRow(String time, String pid, String uid, String signal, Strin
 
     static CrashRow of(Crash c) {
         return new CrashRow(TIME_FORMAT.format(c.time()), c.pid().isPresent() ? Integer.toString(c.pid().getAsInt()) : "—",
-                c.uid().isPresent() ? Integer.toString(c.uid().getAsInt()) : "—", c.signal().orElse("none"), size(c.size()),
+                c.uid().isPresent() ? Integer.toString(c.uid().getAsInt()) : "—", c.signal().orElse("none"), Sizes.human(c.size()),
                 c.metadata().flatMap(CrashMetadata::hostname).orElse("—"), c.commandLine().orElse("—"), c.file().toString(), c.file());
-    }
-
-    static String size(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-        return (v >= 100 ? String.format("%.0f", v) : String.format("%.1f", v)) + " " + units[u];
     }
 
     String searchText() { return time + " " + pid + " " + uid + " " + commandLine + " " + file + " " + host; }

@@ -17,16 +17,16 @@ public final class DumpDataView {
 
     public DumpDataView(DumpDataModel model) {
         kit = new TableKit<>("dumpdata", model.rows(), d -> d.tag() + " " + d.name() + " " + d.component() + " " + d.decoded());
-        kit.column("Name", DumpData::name, 180);
-        kit.column("Component", DumpData::component, 200);
-        kit.column("Tag", DumpData::tag, 200);
+        kit.column("Name", DumpData::name, 140);
+        kit.column("Component", DumpData::component, 120);
+        kit.column("Tag", DumpData::tag, 170);
         kit.column("Size", DumpData::size, 80);
         detail.setId("dumpdata-detail");
         detail.setEditable(false);
         detail.setStyle("-fx-font-family: monospace;");
         kit.table().getSelectionModel().selectedItemProperty().addListener((o, a, d) -> detail.setText(d == null ? "" : d.decoded()));
         node = new SplitPane(kit.node(), detail);
-        node.setDividerPositions(0.55);
+        node.setDividerPositions(0.68);
     }
 
     public Node node() { return node; }

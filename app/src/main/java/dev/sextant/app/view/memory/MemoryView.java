@@ -31,7 +31,7 @@ import javafx.scene.layout.VBox;
 public final class MemoryView {
     private static final PseudoClass CHANGED = PseudoClass.getPseudoClass("changed");
     /** A byte column's width, in pixels: two monospace digits at 14 px (17 px) and 5 px of padding each side, and room to spare. */
-    static final double BYTE_WIDTH = 34;
+    static final double BYTE_WIDTH = 30;
     private final MemoryModel model;
     private final TableView<MemoryRow> table = new TableView<>();
     private final TextField address = new TextField();
@@ -62,14 +62,14 @@ public final class MemoryView {
         table.setPlaceholder(new Label("Type an address and press Enter"));
         TableColumn<MemoryRow, String> at = new TableColumn<>("Address");
         at.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(String.format("%016x", cd.getValue().address().value())));
-        at.setPrefWidth(160);
-        at.setMinWidth(160);
+        at.setPrefWidth(150);
+        at.setMinWidth(150);
         table.getColumns().add(at);
         for (int i = 0; i < MemoryRow.WIDTH; i++) table.getColumns().add(byteColumn(i));
         TableColumn<MemoryRow, String> ascii = new TableColumn<>("ASCII");
         ascii.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(cd.getValue().ascii()));
-        ascii.setPrefWidth(170);
-        ascii.setMinWidth(170);
+        ascii.setPrefWidth(150);
+        ascii.setMinWidth(150);
         table.getColumns().add(ascii);
         table.getColumns().forEach(c -> c.setSortable(false));
         model.revision().addListener((o, a, b) -> table.refresh());

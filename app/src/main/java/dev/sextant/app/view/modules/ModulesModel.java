@@ -38,14 +38,7 @@ public final class ModulesModel {
         for (DebugEvent e : batch) {
             if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
-                added.clear();
-                addedByBase.clear();
-                changed.clear();
-                rows.clear();
-                rowByBase.clear();
-                symbolStates.clear();
-                unloadedByPath.clear();
-                unloaded = 0;
+                forgetAll(added, changed);
             } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() >= stopId) {
                 ModuleRow r = row(m.module());
                 // A live target reports its first modules twice: from /proc/PID/maps when it is
@@ -82,14 +75,7 @@ public final class ModulesModel {
                 }
                 trimUnloaded();
             } else if (e instanceof DebugEvent.TargetClosed) {
-                added.clear();
-                addedByBase.clear();
-                changed.clear();
-                rows.clear();
-                rowByBase.clear();
-                symbolStates.clear();
-                unloadedByPath.clear();
-                unloaded = 0;
+                forgetAll(added, changed);
             }
         }
         addRows(added);
@@ -110,6 +96,18 @@ public final class ModulesModel {
     public static final int UNLOADED_LIMIT = 64;
 
     /** The row of an unloaded module with this path, which a new load of the same file takes over; -1 if none. */
+    /** A target opened or closed: every row and what this batch has gathered so far go. */
+    private void forgetAll(List<ModuleRow> added, Map<String, SymbolLoadStatus> changed) {
+        added.clear();
+        addedByBase.clear();
+        changed.clear();
+        rows.clear();
+        rowByBase.clear();
+        symbolStates.clear();
+        unloadedByPath.clear();
+        unloaded = 0;
+    }
+
     private int unloadedRow(String path) {
         Integer i = path.isEmpty() ? null : unloadedByPath.get(path);
         if (i == null || i >= rows.size() || !rows.get(i).symbols().equals("unloaded") || !rows.get(i).path().equals(path)) return -1;

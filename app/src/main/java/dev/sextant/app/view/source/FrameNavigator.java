@@ -4,7 +4,9 @@ import dev.sextant.app.view.registers.RegistersModel;
 import dev.sextant.app.view.stack.FrameRow;
 import dev.sextant.app.action.SourceActions;
 import dev.sextant.engine.api.Tid;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.css.PseudoClass;
@@ -21,6 +23,8 @@ public final class FrameNavigator {
     private final CurrentFrame frames;
     private final TableView<FrameRow> table;
     private boolean syncing;
+    /** The table's rows (weakly: the table drops them as it likes): their "current frame" mark moves with the frame. */
+    private final Map<TableRow<FrameRow>, Boolean> rows = new WeakHashMap<>();
 
     /**
      * @param thread the thread whose stack the table shows
@@ -31,18 +35,22 @@ public final class FrameNavigator {
         this.frames = frames;
         this.table = table;
         table.getStylesheets().add(FrameNavigator.class.getResource("source.css").toExternalForm());
-        table.setRowFactory(t -> new TableRow<>() {
-            @Override protected void updateItem(FrameRow row, boolean empty) {
-                super.updateItem(row, empty);
-                pseudoClassStateChanged(CURRENT, !empty && row != null && isCurrent(row));
-            }
+        table.setRowFactory(t -> {
+            TableRow<FrameRow> r = new TableRow<>() {
+                @Override protected void updateItem(FrameRow row, boolean empty) {
+                    super.updateItem(row, empty);
+                    markCurrent(this);
+                }
+            };
+            rows.put(r, Boolean.TRUE);
+            return r;
         });
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> {
             if (syncing || row == null || thread.get().isEmpty()) return;
             frames.select(thread.get().get(), row.index());
         });
         frames.current().addListener((o, a, now) -> {
-            table.refresh();
+            rows.keySet().forEach(FrameNavigator.this::markCurrent);     // not table.refresh(): that rebuilds every cell
             now.ifPresent(s -> {
                 selectRow(s.index());
                 if (a.isPresent() && a.get().tid().equals(s.tid()) && a.get().stopId() == s.stopId() && a.get().index() != s.index()) {
@@ -59,6 +67,11 @@ public final class FrameNavigator {
         });
         table.getItems().addListener((javafx.collections.ListChangeListener<FrameRow>) c ->
                 frames.current().get().ifPresent(s -> selectRow(s.index())));
+    }
+
+    private void markCurrent(TableRow<FrameRow> r) {
+        FrameRow row = r.getItem();
+        r.pseudoClassStateChanged(CURRENT, !r.isEmpty() && row != null && isCurrent(row));
     }
 
     private boolean isCurrent(FrameRow row) {

@@ -1,6 +1,7 @@
 package dev.sextant.app.view.source;
 
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import javafx.geometry.Pos;
@@ -22,6 +23,8 @@ public final class Gutter {
     private Map<Integer, Boolean> pcLines = Map.of();
     private Map<Integer, Integer> breakpoints = Map.of();
     private int digits = 3;
+    /** The cells on screen now, by line (1-based): a step updates their marks in place, no cell is rebuilt. */
+    private final Map<HBox, Integer> live = new WeakHashMap<>();
 
     Gutter(CodeArea area, IntConsumer onClick) {
         this.area = area;
@@ -34,8 +37,22 @@ public final class Gutter {
         if (pcs.equals(pcLines) && bps.equals(breakpoints) && d == digits) return;
         pcLines = pcs;
         breakpoints = bps;
-        digits = d;
-        area.setParagraphGraphicFactory(factory());      // redraws the cells on screen
+        if (d != digits) {
+            digits = d;
+            live.clear();
+            area.setParagraphGraphicFactory(factory());      // redraws the cells on screen
+            return;
+        }
+        // A step moves only the marks: the factory reads the fields, the cells on screen are set again.
+        live.forEach(this::mark);
+    }
+
+    private void mark(HBox cell, int line) {
+        cell.getChildren().get(0).setVisible(breakpoints.containsKey(line));
+        Node arrow = cell.getChildren().get(1);
+        Boolean current = pcLines.get(line);
+        arrow.getStyleClass().setAll(Boolean.TRUE.equals(current) ? "gutter-pc-current" : "gutter-pc");
+        arrow.setVisible(current != null);
     }
 
     /** Whether line {@code line} (1-based) shows a breakpoint dot now. */
@@ -48,8 +65,6 @@ public final class Gutter {
     public void click(int line) { onClick.accept(line); }
 
     private IntFunction<Node> factory() {
-        Map<Integer, Boolean> pcs = pcLines;
-        Map<Integer, Integer> bps = breakpoints;
         String format = "%" + digits + "d";
         return paragraph -> {
             int line = paragraph + 1;
@@ -57,16 +72,14 @@ public final class Gutter {
             number.getStyleClass().add("gutter-number");
             Circle dot = new Circle(5);
             dot.getStyleClass().add("gutter-breakpoint");
-            dot.setVisible(bps.containsKey(line));
             Polygon arrow = new Polygon(0, 0, 9, 5, 0, 10);
-            Boolean current = pcs.get(line);
-            arrow.getStyleClass().add(Boolean.TRUE.equals(current) ? "gutter-pc-current" : "gutter-pc");
-            arrow.setVisible(current != null);
             HBox cell = new HBox(4, dot, arrow, number);
             cell.setAlignment(Pos.CENTER_LEFT);
             cell.getStyleClass().add("gutter");
             cell.setId("gutter-" + line);
             cell.setOnMouseClicked(e -> onClick.accept(line));
+            mark(cell, line);
+            live.put(cell, line);
             return cell;
         };
     }

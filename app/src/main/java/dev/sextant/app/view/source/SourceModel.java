@@ -92,11 +92,29 @@ public final class SourceModel {
         if (changed) show(selection);
     }
 
+    private SourceText.Found split;
+    private String[] splitLines = new String[0];
+
+    /** Line {@code line} (1-based) of {@code file} (as the line table names it) when this view has read that file. */
+    public Optional<String> lineText(String file, int line) {
+        for (Map.Entry<String, SourceText> e : files.entrySet()) {
+            if (!e.getKey().startsWith(file + "\0") || !(e.getValue() instanceof SourceText.Found found)) continue;
+            if (found != split) {
+                split = found;
+                splitLines = found.text().split("\n", -1);
+            }
+            return line >= 1 && line <= splitLines.length ? Optional.of(splitLines[line - 1]) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     /** Forgets what was found for {@code file} and looks again (after "Locate…"). */
     public void relocate() {
         frame().flatMap(StackFrame::file).ifPresent(f -> files.keySet().removeIf(k -> k.startsWith(f + "\0")));
         show(selection);
     }
+
+    private static String baseName(String path) { return path.substring(path.lastIndexOf('/') + 1); }
 
     private static String key(StackFrame f) { return f.file().orElse("") + "\0" + f.module().orElse(""); }
 
@@ -123,7 +141,8 @@ public final class SourceModel {
         }
         int line = f.line().orElse(0);
         if (t instanceof SourceText.Found found) {
-            display.set(new Display(title + " · " + f.file().get() + (line > 0 ? ":" + line : ""), Optional.of(found), Optional.empty(),
+            // The file's name, not its path, so that the title fits its pane; the path is the title's tooltip.
+            display.set(new Display(title + " · " + baseName(f.file().get()) + (line > 0 ? ":" + line : ""), Optional.of(found), Optional.empty(),
                     "", line, pcLines(s, f.file().get()), breakpointLines(f.file().get()), s.stopId()));
         } else {
             display.set(new Display(title, Optional.empty(), Optional.of((SourceText.NotFound) t), "", line, Map.of(), Map.of(), s.stopId()));

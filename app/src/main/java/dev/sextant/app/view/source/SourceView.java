@@ -11,6 +11,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
@@ -75,6 +76,7 @@ public final class SourceView {
 
     private void render(SourceModel.Display d) {
         title.setText(d.title());
+        title.setTooltip(d.text().map(t -> new Tooltip(t.location() + " (found by " + t.how() + ")")).orElse(null));
         message.setText(d.message());
         message.setManaged(!d.message().isEmpty());
         message.setVisible(!d.message().isEmpty());
@@ -109,13 +111,30 @@ public final class SourceView {
 
     private void highlight(int line) {
         int paragraphs = area.getParagraphs().size();
+        boolean same = line - 1 == highlighted;
+        // Whether the line is on screen is read before any change: the area is still laid out from the
+        // last pulse, so the read costs no layout pass.
+        boolean onScreen = line >= 1 && line <= paragraphs && inViewport(line - 1);
+        if (same && line >= 1 && line <= paragraphs) {
+            if (!onScreen) area.showParagraphAtCenter(highlighted);
+            return;
+        }
         if (highlighted >= 0 && highlighted < paragraphs) area.setParagraphStyle(highlighted, List.of());
         highlighted = -1;
         if (line < 1 || line > paragraphs) return;
         highlighted = line - 1;
         area.setParagraphStyle(highlighted, List.of("current-line"));
         area.moveTo(highlighted, 0);
-        area.showParagraphAtCenter(highlighted);
+        if (!onScreen) area.showParagraphAtCenter(highlighted);
+    }
+
+    /** Whether paragraph {@code p} is well inside the viewport (a step to the next line does not scroll). */
+    private boolean inViewport(int p) {
+        try {
+            return p > area.firstVisibleParToAllParIndex() && p < area.lastVisibleParToAllParIndex();
+        } catch (IllegalStateException | IndexOutOfBoundsException e) {
+            return false;                                   // nothing laid out yet: centre it
+        }
     }
 
     /** Colours computed on a worker (a 100,000-line file takes a while), applied if the file is still shown. */

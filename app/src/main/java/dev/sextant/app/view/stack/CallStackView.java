@@ -20,10 +20,12 @@ public final class CallStackView {
         kind.setMinWidth(30);
         kind.setGraphic(Icon.STACK_FRAME.graphic());     // the header of the frame-kind column (physical or inlined)
         kind.setCellFactory(c -> new TableCell<>() {
+            private Icon shown;      // a step redraws every row: the same icon keeps its node (no new node, no CSS pass)
+
             @Override protected void updateItem(Boolean inline, boolean empty) {
                 super.updateItem(inline, empty);
                 setText(null);
-                setGraphic(empty || inline == null ? null : (inline ? Icon.INLINE_FRAME : Icon.STACK_FRAME).graphic());
+                shown = IconCells.show(this, shown, empty || inline == null ? null : inline ? Icon.INLINE_FRAME : Icon.STACK_FRAME);
             }
         });
         kit.column("#", FrameRow::index, 40);
@@ -33,10 +35,12 @@ public final class CallStackView {
         kit.column("Source", FrameRow::source, 260);
         TableColumn<FrameRow, String> how = kit.column("Found by", FrameRow::how, 120);
         how.setCellFactory(c -> new TableCell<>() {
+            private Icon shown;
+
             @Override protected void updateItem(String h, boolean empty) {
                 super.updateItem(h, empty);
                 setText(empty ? null : h);
-                setGraphic(empty || h == null ? null : provenanceIcon(h).graphic());
+                shown = IconCells.show(this, shown, empty || h == null ? null : provenanceIcon(h));
             }
         });
         Label note = new Label();

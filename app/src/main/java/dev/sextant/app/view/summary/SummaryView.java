@@ -8,6 +8,8 @@ import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
+import javafx.geometry.Insets;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
@@ -22,20 +24,25 @@ public final class SummaryView {
         GridPane grid = new GridPane();
         grid.setHgap(12);
         grid.setVgap(2);
-        row(grid, 0, "Signal|Stopped by", "summary-signal", model, Summary::signal);
-        row(grid, 1, "Fault address", "summary-address", model, Summary::address);
-        row(grid, 2, "Crashed thread|Stopped thread", "summary-thread", model, s -> s.crashedThread()
+        // Two columns of facts, so that the summary takes four lines of the window's height, not eight.
+        row(grid, 0, 0, "Signal|Stopped by", "summary-signal", model, Summary::signal);
+        row(grid, 0, 1, "Fault address", "summary-address", model, Summary::address);
+        row(grid, 0, 2, "Crashed thread|Stopped thread", "summary-thread", model, s -> s.crashedThread()
                 + (s.threads() > 0 ? "   (" + s.threads() + (s.threads() == 1 ? " thread)" : " threads)") : ""));
-        row(grid, 3, "Executable", "summary-executable", model, Summary::executable);
-        row(grid, 4, "Process", "summary-process", model, s -> s.process() + (s.commandLine().isEmpty() ? "" : "   " + s.commandLine()));
-        row(grid, 5, "Dump|Target", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
-        row(grid, 6, "System", "summary-system", model, Summary::system);
+        row(grid, 0, 3, "System", "summary-system", model, Summary::system);
+        row(grid, 1, 0, "Executable", "summary-executable", model, Summary::executable);
+        row(grid, 1, 1, "Process", "summary-process", model, s -> s.process() + (s.commandLine().isEmpty() ? "" : "   " + s.commandLine()));
+        row(grid, 1, 2, "Dump|Target", "summary-file", model, s -> s.file().isEmpty() ? "" : s.file() + "   (" + s.format() + ")");
         // Only for a core systemd-coredump stored: when, who, which host and boot.
-        row(grid, 7, "Recorded", "summary-recorded", model, Summary::recorded);
-        grid.getChildren().stream().filter(n -> GridPane.getRowIndex(n) != null && GridPane.getRowIndex(n) == 7).forEach(n -> {
+        row(grid, 1, 3, "Recorded", "summary-recorded", model, Summary::recorded);
+        grid.getChildren().stream().filter(n -> "recorded".equals(n.getUserData())).forEach(n -> {
             n.visibleProperty().bind(Bindings.createBooleanBinding(() -> !model.summary().get().recorded().isEmpty(), model.summary()));
             n.managedProperty().bind(n.visibleProperty());
         });
+        ColumnConstraints valueLeft = new ColumnConstraints();
+        valueLeft.setPrefWidth(Region.USE_COMPUTED_SIZE);
+        valueLeft.setMinWidth(Region.USE_PREF_SIZE);
+        grid.getColumnConstraints().setAll(new ColumnConstraints(), valueLeft);
         title = new Label("No dump open — File → Open dump… (Ctrl+O), or drop a core file here");
         title.setId("summary-title");
         title.getStyleClass().add("title-4");
@@ -65,7 +72,7 @@ public final class SummaryView {
     }
 
     /** {@code name} may be "for dumps|for live processes". */
-    private static void row(GridPane grid, int r, String name, String id, SummaryModel model, Function<Summary, String> value) {
+    private static void row(GridPane grid, int column, int r, String name, String id, SummaryModel model, Function<Summary, String> value) {
         String[] names = name.split("\\|");
         Label k = new Label(names[0]);
         if (names.length > 1) {
@@ -77,8 +84,11 @@ public final class SummaryView {
         Label v = new Label();
         v.setId(id);
         v.textProperty().bind(Bindings.createStringBinding(() -> value.apply(model.summary().get()), model.summary()));
-        grid.add(k, 0, r);
-        grid.add(new HBox(v), 1, r);
+        HBox box = new HBox(v);
+        if (column == 1) k.setPadding(new Insets(0, 0, 0, 24));    // room between the two columns of facts
+        if (id.equals("summary-recorded")) { k.setUserData("recorded"); box.setUserData("recorded"); }
+        grid.add(k, 2 * column, r);
+        grid.add(box, 2 * column + 1, r);
     }
 
     /** The headline ("SIGSEGV in 4242 (crash)"), shown when the summary is folded too. */

@@ -38,8 +38,8 @@ public final class ThreadsView {
             }
         });
         mark.setMinWidth(30);
-        kit.column("TID", r -> r.tid().value(), 70);
-        kit.column("Name", ThreadRow::name, 110);
+        kit.column("TID", r -> r.tid().value(), 66);
+        kit.column("Name", ThreadRow::name, 100);
         kit.column("State", ThreadRow::state, 84);   // "stopped", "running" whole at the default font
         kit.column("Signal", ThreadRow::signal, 80);
         kit.column("Location", ThreadRow::location, 220);

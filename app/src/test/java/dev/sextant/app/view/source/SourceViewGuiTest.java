@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Assumptions;
@@ -70,7 +71,8 @@ class SourceViewGuiTest extends WindowTest {
 
         // Frame 1, picked with the mouse: the caller's line, and its registers as unwound.
         robot.clickOn("Registers");
-        robot.clickOn(robot.lookup("#stack-table .table-row-cell").nth(1).<Node>query());
+        // the row showing index 1 (rows are reused across stops: their order in the scene is not the index)
+        robot.clickOn(robot.lookup("#stack-table .table-row-cell").match((TableRow<?> r) -> r.getIndex() == 1).<Node>query());
         waitFor("frame 1 current", () -> current().map(s -> s.index() == 1).orElse(false));
         StackFrame f1 = current().get().frame().orElseThrow();
         assertThat(f1.function()).contains("order_thread");

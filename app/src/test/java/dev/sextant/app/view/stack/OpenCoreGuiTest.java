@@ -30,13 +30,9 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class OpenCoreGuiTest extends WindowTest {
     @TempDir static Path dir;
-    static Path exe;
-    static Path core;
+    static CrashCore crash;
 
-    @BeforeAll static void makeCore() throws Exception {
-        exe = NativePrograms.compile("crash", dir);
-        core = NativePrograms.coreOf(exe, dir);
-    }
+    @BeforeAll static void makeCore() throws Exception { crash = crashCore(); }
 
     DumpReport open(FxRobot robot, Path file) throws Exception {
         AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
@@ -51,10 +47,10 @@ class OpenCoreGuiTest extends WindowTest {
     }
 
     @Test void showsTheCrashSummaryThreadsAndTopFrameFiltersAndCopies(FxRobot robot) throws Exception {
-        open(robot, core);
+        open(robot, crash.core());
         assertThat(robot.lookup("#summary-signal").queryAs(Label.class).getText()).startsWith("SIGSEGV — SEGV_MAPERR");
         assertThat(robot.lookup("#summary-address").queryAs(Label.class).getText()).isEqualTo("0x0");
-        assertThat(robot.lookup("#summary-executable").queryAs(Label.class).getText()).isEqualTo(exe.toString());
+        assertThat(robot.lookup("#summary-executable").queryAs(Label.class).getText()).isEqualTo(crash.exe().toString());
         TableView<ThreadRow> threads = robot.lookup("#threads-table").queryTableView();
         assertThat(threads.getItems()).hasSize(1);
         assertThat(threads.getItems().get(0).crashed()).isTrue();
@@ -80,6 +76,7 @@ class OpenCoreGuiTest extends WindowTest {
         assertThat(modules.getItems().get(0).name()).isEqualTo("libc.so.6");
         assertThat(robot.lookup("#modules-count").queryAs(Label.class).getText()).isEqualTo("1 of " + all + " rows");
 
+        robot.clickOn("Call stack");        // it shares the bottom area with Modules
         robot.clickOn(robot.lookup("#stack-table .table-row-cell").nth(1).queryAs(javafx.scene.Node.class));
         robot.press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL);
         robot.press(KeyCode.CONTROL, KeyCode.C).release(KeyCode.C, KeyCode.CONTROL);
@@ -105,7 +102,7 @@ class OpenCoreGuiTest extends WindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(window.status().text()).startsWith("Cancelled");
         assertThat(window.status().isBusy()).isFalse();
-        assertThat(open(robot, core)).isNotNull();
+        assertThat(open(robot, crash.core())).isNotNull();
         assertThat(robot.lookup("#threads-table").queryTableView().getItems()).hasSize(1);
     }
 
@@ -123,7 +120,7 @@ class OpenCoreGuiTest extends WindowTest {
         // the banner goes by itself: it does not stay over the window until closed
         waitFor("the notification to go", 30, () -> !n.isShowing());
 
-        DumpReport ok = open(robot, core);
+        DumpReport ok = open(robot, crash.core());
         assertThat(ok).isNotNull();
         assertThat(n.isShowing()).isFalse();
         TableView<ThreadRow> threads = robot.lookup("#threads-table").queryTableView();
@@ -131,19 +128,19 @@ class OpenCoreGuiTest extends WindowTest {
     }
 
     @Test void symbolSearchFindsAFunctionAtTheAddressNmGives(FxRobot robot) throws Exception {
-        DumpReport r = open(robot, core);
+        DumpReport r = open(robot, crash.core());
         Assumptions.assumeTrue(r != null && dev.sextant.engine.testing.NativePrograms.Tools.onPath("nm"), "no core or no nm");
         robot.clickOn("Symbol search").clickOn("#symbolsearch-pattern").write("level*").type(KeyCode.ENTER);
         TableView<dev.sextant.engine.api.SymbolHit> hits = robot.lookup("#symbolsearch-table").queryTableView();
         Label status = robot.lookup("#symbolsearch-status").queryAs(Label.class);
         waitFor("the symbol search (its status: " + status.getText() + ")", () -> !hits.getItems().isEmpty());
         var hit = hits.getItems().stream().filter(h -> h.name().equals("level3")).findFirst().orElseThrow();
-        Process nm = new ProcessBuilder("nm", exe.toString()).redirectErrorStream(true).start();
+        Process nm = new ProcessBuilder("nm", crash.exe().toString()).redirectErrorStream(true).start();
         String text = new String(nm.getInputStream().readAllBytes());
         assertThat(nm.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long offset = text.lines().filter(l -> l.endsWith(" level3")).map(l -> Long.parseUnsignedLong(l.split(" ")[0], 16))
                 .findFirst().orElseThrow();
-        long base = r.modules().stream().filter(m -> m.path().equals(exe.toString())).findFirst().orElseThrow().base().value();
+        long base = r.modules().stream().filter(m -> m.path().equals(crash.exe().toString())).findFirst().orElseThrow().base().value();
         assertThat(hit.address().value()).isEqualTo(base + offset);
         assertThat(robot.lookup("#symbolsearch-status").queryAs(Label.class).getText()).contains("3 symbols match level*");
         // an address: ln (symbol + offset and its source line)
@@ -159,7 +156,7 @@ class OpenCoreGuiTest extends WindowTest {
     }
 
     @Test void decimalValuesIsATypeOptionTheEngineAnnounces(FxRobot robot) throws Exception {
-        DumpReport r = open(robot, core);
+        DumpReport r = open(robot, crash.core());
         Assumptions.assumeTrue(r != null, "no core");
         robot.clickOn("Registers");
         TableView<dev.sextant.app.view.registers.RegisterRow> regs = robot.lookup("#registers-table").queryTableView();

@@ -29,13 +29,9 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class UnwindTablesGuiTest extends WindowTest {
     @TempDir static Path dir;
-    static Path exe;
-    static Path core;
+    static CrashCore crash;
 
-    @BeforeAll static void makeCore() throws Exception {
-        exe = NativePrograms.compile("crash", dir);
-        core = NativePrograms.coreOf(exe, dir);
-    }
+    @BeforeAll static void makeCore() throws Exception { crash = crashCore(); }
 
     /**
      * A live JIT (jit.c, attached while it waits): the table it registers through the GDB JIT
@@ -112,17 +108,17 @@ class UnwindTablesGuiTest extends WindowTest {
     @Test void moduleEntriesMatchReadelfAndDynamicTablesAppearAndVanish(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(NativePrograms.Tools.onPath("readelf"), "readelf (the reference) is not installed");
         AtomicReference<CompletableFuture<?>> f = new AtomicReference<>();
-        robot.interact(() -> f.set(window.open(core, Optional.empty(), Optional.empty())));
+        robot.interact(() -> f.set(window.open(crash.core(), Optional.empty(), Optional.empty())));
         f.get().get(60, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("Unwind tables");
         TableView<TableSourceRow> sources = robot.lookup("#unwind-sources-table").queryTableView();
-        TableSourceRow crash = sources.getItems().stream().filter(r -> r.name().equals("crash")).findFirst().orElseThrow();
-        robot.interact(() -> sources.getSelectionModel().select(crash));
+        TableSourceRow crashRow = sources.getItems().stream().filter(r -> r.name().equals("crash")).findFirst().orElseThrow();
+        robot.interact(() -> sources.getSelectionModel().select(crashRow));
         TableView<UnwindEntryRow> entries = robot.lookup("#unwind-entries-table").queryTableView();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !entries.getItems().isEmpty());
 
-        NativePrograms.Tools.Result readelf = NativePrograms.Tools.run(dir, 60, List.of("readelf", "--debug-dump=frames", exe.toString()));
+        NativePrograms.Tools.Result readelf = NativePrograms.Tools.run(dir, 60, List.of("readelf", "--debug-dump=frames", crash.exe().toString()));
         long fdes = readelf.stdout().lines().filter(l -> l.matches("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE .*")).count();
         assertThat(entries.getItems()).hasSize((int) fdes);
 

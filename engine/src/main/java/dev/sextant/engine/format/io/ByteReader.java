@@ -251,26 +251,29 @@ public final class ByteReader {
 
     /** {@code count} 32-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public int[] s32Array(String what, long offset, int count) {
-        check(what, offset, 4L * count);
         int[] out = new int[count];
-        buf.duplicate().order(order).position((int) offset).slice().order(order).asIntBuffer().get(out);
+        words(what, offset, count, 4).asIntBuffer().get(out);
         return out;
     }
 
     /** {@code count} 64-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public long[] s64Array(String what, long offset, int count) {
-        check(what, offset, 8L * count);
         long[] out = new long[count];
-        buf.duplicate().order(order).position((int) offset).slice().order(order).asLongBuffer().get(out);
+        words(what, offset, count, 8).asLongBuffer().get(out);
         return out;
     }
 
     /** {@code count} 16-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public short[] s16Array(String what, long offset, int count) {
-        check(what, offset, 2L * count);
         short[] out = new short[count];
-        buf.duplicate().order(order).position((int) offset).slice().order(order).asShortBuffer().get(out);
+        words(what, offset, count, 2).asShortBuffer().get(out);
         return out;
+    }
+
+    /** The checked bytes of {@code count} words of {@code size} bytes at {@code offset}, as a buffer in this reader's order. */
+    private ByteBuffer words(String what, long offset, int count, int size) {
+        check(what, offset, (long) size * count);
+        return buf.duplicate().order(order).position((int) offset).slice().order(order);
     }
 
     /** A fixed-size field holding a NUL-padded string (e.g. {@code pr_fname[16]}). */

@@ -2,6 +2,7 @@ package dev.sextant.engine.format.minidump;
 
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,53 +43,51 @@ public record CrashpadInfo(long version, String reportId, String clientId, Map<S
         String report = uuid(b, 4), client = uuid(b, 20);
         Map<String, String> simple = dictionary(dump, b.u32(w, 36), b.u32(w, 40), "CrashpadInfo simple annotations");
         List<ModuleInfo> modules = new ArrayList<>();
-        long listSize = b.u32(w, 44), listRva = b.u32(w, 48);
-        if (listSize != 0) {
-            ByteReader list = dump.range("Crashpad module list", listRva, listSize);
-            long count = list.u32("Crashpad module list count", 0);
-            Minidump.listStart(list, "Crashpad module list", count, 4, 12);
-            for (int i = 0; i < count; i++) {
-                long o = 4 + 12L * i;
-                long index = list.u32("Crashpad module link", o);
-                try {
-                    ByteReader m = dump.range("Crashpad module info " + i, list.u32("Crashpad module link", o + 8),
-                            list.u32("Crashpad module link", o + 4));
-                    modules.add(moduleInfo(m, index, dump));
-                } catch (FormatException e) {
-                    dump.problem("Crashpad module info " + i + " (module " + index + "): " + e.getMessage());
-                }
+        ByteReader list = countedList(dump, "Crashpad module list", b.u32(w, 48), b.u32(w, 44), 12);
+        for (int i = 0; i < list.u32("Crashpad module list count", 0); i++) {
+            long o = 4 + 12L * i;
+            long index = list.u32("Crashpad module link", o);
+            try {
+                ByteReader m = dump.range("Crashpad module info " + i, list.u32("Crashpad module link", o + 8),
+                        list.u32("Crashpad module link", o + 4));
+                modules.add(moduleInfo(m, index, dump));
+            } catch (FormatException e) {
+                dump.problem("Crashpad module info " + i + " (module " + index + "): " + e.getMessage());
             }
         }
         return new CrashpadInfo(version, report, client, simple, modules);
     }
 
+    /**
+     * A Crashpad list: a 32-bit count, then that many entries of {@code entrySize} bytes, at {@code rva}
+     * ({@code size} bytes); an empty list (count 0) when the size is 0. The count is checked against the size.
+     */
+    private static ByteReader countedList(Minidump dump, String what, long rva, long size, int entrySize) {
+        if (size == 0) return ByteReader.of(new byte[4], ByteOrder.LITTLE_ENDIAN);
+        ByteReader list = dump.range(what, rva, size);
+        Minidump.listStart(list, what, list.u32(what + " count", 0), 4, entrySize);
+        return list;
+    }
+
     private static ModuleInfo moduleInfo(ByteReader m, long index, Minidump dump) {
         String w = "Crashpad module info";
         List<String> list = new ArrayList<>();
-        long listSize = m.u32(w, 4), listRva = m.u32(w, 8);
-        if (listSize != 0) {
-            ByteReader l = dump.range("Crashpad list annotations", listRva, listSize);
-            long count = l.u32("Crashpad list annotations count", 0);
-            Minidump.listStart(l, "Crashpad list annotations", count, 4, 4);
-            for (int i = 0; i < count; i++) list.add(dump.utf8String("Crashpad list annotation " + i, l.u32("Crashpad list annotations", 4 + 4L * i)));
+        ByteReader l = countedList(dump, "Crashpad list annotations", m.u32(w, 8), m.u32(w, 4), 4);
+        for (int i = 0; i < l.u32("Crashpad list annotations count", 0); i++) {
+            list.add(dump.utf8String("Crashpad list annotation " + i, l.u32("Crashpad list annotations", 4 + 4L * i)));
         }
         Map<String, String> simple = dictionary(dump, m.u32(w, 12), m.u32(w, 16), "Crashpad module simple annotations");
         List<Annotation> objects = new ArrayList<>();
         if (m.contains(20, 8)) {
-            long objSize = m.u32(w, 20), objRva = m.u32(w, 24);
-            if (objSize != 0) {
-                ByteReader a = dump.range("Crashpad annotation objects", objRva, objSize);
-                long count = a.u32("Crashpad annotation objects count", 0);
-                Minidump.listStart(a, "Crashpad annotation objects", count, 4, 12);
-                for (int i = 0; i < count; i++) {
-                    long o = 4 + 12L * i;
-                    String wa = "Crashpad annotation object " + i;
-                    String name = dump.utf8String(wa + " name", a.u32(wa, o));
-                    int type = a.u16(wa, o + 4);
-                    long valueRva = a.u32(wa, o + 8);
-                    long len = dump.range(wa + " value length", valueRva, 4).u32(wa + " value length", 0);
-                    objects.add(new Annotation(name, type, dump.copy(wa + " value", valueRva + 4, len)));
-                }
+            ByteReader a = countedList(dump, "Crashpad annotation objects", m.u32(w, 24), m.u32(w, 20), 12);
+            for (int i = 0; i < a.u32("Crashpad annotation objects count", 0); i++) {
+                long o = 4 + 12L * i;
+                String wa = "Crashpad annotation object " + i;
+                String name = dump.utf8String(wa + " name", a.u32(wa, o));
+                int type = a.u16(wa, o + 4);
+                long valueRva = a.u32(wa, o + 8);
+                long len = dump.range(wa + " value length", valueRva, 4).u32(wa + " value length", 0);
+                objects.add(new Annotation(name, type, dump.copy(wa + " value", valueRva + 4, len)));
             }
         }
         return new ModuleInfo(index, list, simple, objects);

@@ -282,6 +282,23 @@ public final class Minidump {
         return new String(copy(what, rva + 4, len), StandardCharsets.UTF_8);
     }
 
+    /** Where a list's entries start and how many are read. */
+    record ListHead(long start, int count) {}
+
+    /**
+     * The head of a list whose 32-bit count is its first field: the count checked against the stream's
+     * size ({@link #listStart}) and capped at {@code max} {@code things} (a problem says so when it is).
+     */
+    ListHead listHead(ByteReader b, String what, long entrySize, int max, String things) {
+        long count = b.u32(what + " count", 0);
+        long start = listStart(b, what, count, 4, entrySize);
+        if (count > max) {
+            problem(what + " claims " + count + " " + things + "; only the first " + max + " are read");
+            count = max;
+        }
+        return new ListHead(start, (int) count);
+    }
+
     /**
      * Where the entries of a {@code count}-prefixed list start. Some writers pad the count field to 8 or
      * 16 bytes (Breakpad's old 64-bit writers), so a stream 4 or 8 bytes longer than the count says is

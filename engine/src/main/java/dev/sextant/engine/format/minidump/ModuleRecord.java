@@ -77,13 +77,10 @@ public record ModuleRecord(int index, long base, long size, long checksum, long 
 
     static List<ModuleRecord> readList(ByteReader b, Minidump dump) {
         String w = "ModuleList";
-        long count = b.u32(w + " count", 0);
-        long start = Minidump.listStart(b, w, count, 4, SIZE);
-        if (count > MAX_MODULES) {
-            dump.problem(w + " claims " + count + " modules; only the first " + MAX_MODULES + " are read");
-            count = MAX_MODULES;
-        }
-        List<ModuleRecord> out = new ArrayList<>((int) count);
+        Minidump.ListHead head = dump.listHead(b, w, SIZE, MAX_MODULES, "modules");
+        long start = head.start();
+        int count = head.count();
+        List<ModuleRecord> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long o = start + (long) i * SIZE;
             String wm = "module " + i;

@@ -20,14 +20,11 @@ public record ThreadRecord(int index, int threadId, long suspendCount, long prio
 
     static List<ThreadRecord> readList(ByteReader b, Minidump dump) {
         String w = "ThreadList";
-        long count = b.u32(w + " count", 0);
-        long start = Minidump.listStart(b, w, count, 4, SIZE);
-        if (count > MAX_THREADS) {
-            dump.problem(w + " claims " + count + " threads; only the first " + MAX_THREADS + " are read");
-            count = MAX_THREADS;
-        }
+        Minidump.ListHead head = dump.listHead(b, w, SIZE, MAX_THREADS, "threads");
+        long start = head.start();
+        int count = head.count();
         int arch = dump.systemInfo().map(SystemInfo::processorArchitecture).orElse(SystemInfo.ARCH_UNKNOWN);
-        List<ThreadRecord> out = new ArrayList<>((int) count);
+        List<ThreadRecord> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long o = start + (long) i * SIZE;
             String wt = "thread " + i;

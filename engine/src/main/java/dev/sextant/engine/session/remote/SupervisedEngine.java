@@ -1,0 +1,171 @@
+package dev.sextant.engine.session.remote;
+
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.DebugListener;
+import dev.sextant.engine.api.Engine;
+import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.ProcessInfo;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The window's engine: a {@link ChildEngine}, replaced when its process ends by itself (a native
+ * fault, a signal). The listeners move to the new engine, the settings the window made (symbol
+ * path and options, type options, stop policy) are sent again, a file target is reopened, and a
+ * live target is reported lost; each loss completes {@link #nextLoss()}.
+ */
+public final class SupervisedEngine implements Engine {
+    private final List<DebugListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<EngineListener> engineListeners = new CopyOnWriteArrayList<>();
+    private final Map<Class<?>, Command<?>> settings = new LinkedHashMap<>();   // guarded by this
+    private volatile ChildEngine child;
+    private volatile boolean closing;
+    private Optional<Command.OpenCore> fileTarget = Optional.empty();           // guarded by this
+    private Optional<Live> live = Optional.empty();                             // guarded by this
+    private CompletableFuture<EngineLoss> nextLoss = new CompletableFuture<>(); // guarded by this
+
+    private record Live(long pid, boolean launched) {}
+
+    /** Starts the first engine process; returns at once. */
+    public SupervisedEngine() {
+        adopt(ChildEngine.start(0));
+    }
+
+    /** The engine process now serving (tests kill it). */
+    public ChildEngine current() { return child; }
+
+    /** Completes at the next loss of the engine process (after the new one was started). */
+    public synchronized CompletableFuture<EngineLoss> nextLoss() { return nextLoss; }
+
+    private void adopt(ChildEngine c) {
+        child = c;
+        c.addListener(this::watch);
+        listeners.forEach(c::addListener);
+        engineListeners.forEach(c::addEngineListener);
+        c.exited().thenAccept(exit -> ended(c, exit));
+    }
+
+    private void watch(DebugEvent e) {
+        if (e instanceof DebugEvent.ProcessExited) {
+            synchronized (this) { live = Optional.empty(); }
+        }
+    }
+
+    @Override public <R> CompletableFuture<R> submit(Command<R> command) {
+        CompletableFuture<R> f = child.submit(command);
+        f.thenAccept(answer -> track(command, answer));
+        return f;
+    }
+
+    private synchronized void track(Command<?> command, Object answer) {
+        if (command instanceof Command.OpenCore o) {
+            fileTarget = Optional.of(o);
+            live = Optional.empty();
+        } else if (command instanceof Command.CloseTarget) {
+            fileTarget = Optional.empty();
+            live = Optional.empty();
+        } else if (command instanceof Command.Attach a) {
+            fileTarget = Optional.empty();
+            live = Optional.of(new Live(a.pid().value(), false));
+        } else if (command instanceof Command.Launch && answer instanceof ProcessInfo p) {
+            fileTarget = Optional.empty();
+            live = Optional.of(new Live(p.pid().value(), true));
+        } else if (command instanceof Command.Detach || command instanceof Command.Kill) {
+            live = Optional.empty();
+        } else if (command instanceof Command.SetSymbolPath || command instanceof Command.SetSymbolOptions
+                || command instanceof Command.SetTypeOptions || command instanceof Command.SetStopPolicy) {
+            settings.put(command.getClass(), command);
+        }
+    }
+
+    private void ended(ChildEngine dead, ChildExit exit) {
+        EngineLoss loss;
+        CompletableFuture<EngineLoss> done;
+        synchronized (this) {
+            if (closing || dead != child) return;
+            Optional<Command<?>> doing = dead.oldestInFlight();
+            Optional<Path> file = fileTarget.map(Command.OpenCore::core);
+            Optional<String> lost = live.map(SupervisedEngine::describeLost);
+            boolean wasReady = dead.ready().isDone() && !dead.ready().isCompletedExceptionally();
+            boolean reopen = fileTarget.isPresent() && !(doing.isPresent() && doing.get() instanceof Command.OpenCore o && o.core().equals(file.get()));
+            Optional<CompletableFuture<?>> reopened = Optional.empty();
+            if (wasReady) {
+                long stop = dead.lastStopId() + 1;
+                // a live target is gone for the views; a file target stays shown until it is open again
+                if (live.isPresent() || (fileTarget.isPresent() && !reopen)) {
+                    DebugEvent closed = new DebugEvent.TargetClosed(stop);
+                    listeners.forEach(l -> l.onEvent(closed));
+                }
+                adopt(ChildEngine.start(stop));
+                settings.values().forEach(child::submit);
+                if (reopen) {
+                    Command.OpenCore o = fileTarget.get();
+                    reopened = Optional.of(submit(new Command.OpenCore(o.core(), o.executable(), o.sysroot(), new Cancellation())));
+                }
+            }
+            if (!reopen) fileTarget = Optional.empty();
+            live = Optional.empty();
+            loss = new EngineLoss(exit, doing.map(SupervisedEngine::describe), file, lost, wasReady, reopened);
+            done = nextLoss;
+            nextLoss = new CompletableFuture<>();
+        }
+        done.complete(loss);
+    }
+
+    private static String describeLost(Live l) {
+        boolean alive = ProcessHandle.of(l.pid()).map(ProcessHandle::isAlive).orElse(false);
+        if (l.launched()) {
+            return "The program it launched (pid " + l.pid() + ") " + (alive ? "still runs, without the debugger" : "ended with it")
+                    + ": launch it again to debug it.";
+        }
+        return "The process it was attached to (pid " + l.pid() + ") was detached"
+                + (alive ? " and runs on" : " and is gone") + ": attach again to debug it.";
+    }
+
+    /** A command as a banner names it: its type and the file it works on, if any. */
+    static String describe(Command<?> c) {
+        String name = c.getClass().getSimpleName();
+        if (c instanceof Record r) {
+            for (var rc : r.getClass().getRecordComponents()) {
+                try {
+                    if (rc.getAccessor().invoke(r) instanceof Path p) return name + " (" + p + ")";
+                } catch (ReflectiveOperationException e) {
+                    break;
+                }
+            }
+        }
+        return name;
+    }
+
+    @Override public void addListener(DebugListener listener) {
+        listeners.add(listener);
+        child.addListener(listener);
+    }
+
+    @Override public void removeListener(DebugListener listener) {
+        listeners.remove(listener);
+        child.removeListener(listener);
+    }
+
+    @Override public void addEngineListener(EngineListener listener) {
+        engineListeners.add(listener);
+        child.addEngineListener(listener);
+    }
+
+    @Override public void removeEngineListener(EngineListener listener) {
+        engineListeners.remove(listener);
+        child.removeEngineListener(listener);
+    }
+
+    @Override public void close() {
+        synchronized (this) { closing = true; }
+        child.close();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.sextant.engine.session.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.Command;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.MemoryBlock;
+import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The pipe's encoding round-trips every api type that crosses, on generated values, and refuses broken frames. */
+class WireTest {
+
+    @Test void theTableHoldsEveryCommandEventAndAnswerType() {
+        List<Class<?>> types = WireTypes.table().types();
+        assertThat(types).contains(Command.class.getPermittedSubclasses()).contains(DebugEvent.class.getPermittedSubclasses());
+        assertThat(types).contains(DumpReport.class, Command.SymbolTarget.Core.class, Command.DumpSource.Process.class);
+        assertThat(types).allMatch(c -> c.isRecord() || c.isEnum(), "records and enums only");
+        assertThat(types).doesNotContain(MemoryBlock.class, Cancellation.class);   // built-ins of Wire
+        assertThat(types).isSortedAccordingTo(java.util.Comparator.comparing(Class::getName));
+    }
+
+    @Test void everyTypeRoundTripsOnGeneratedValues() {
+        List<String> checked = new ArrayList<>();
+        for (Class<?> type : WireTypes.table().types()) {
+            for (long seed = 1; seed <= 25; seed++) {
+                Object value = new Instances(seed * 7919 + type.getName().hashCode()).of(type);
+                Wire.Writer w = new Wire.Writer();
+                w.value(value);
+                byte[] bytes = w.bytes();
+                Wire.Reader r = new Wire.Reader(bytes);
+                Object back = r.value();
+                assertThat(r.atEnd()).as("%s read to its end", type.getSimpleName()).isTrue();
+                assertThat(canonical(back)).as("%s (seed %d) after the pipe", type.getName(), seed).isEqualTo(canonical(value));
+                assertThat(back).isInstanceOf(type);
+                Wire.Writer again = new Wire.Writer();
+                again.value(back);     // (not byte for byte: Map.copyOf orders its entries its own way)
+                assertThat(canonical(new Wire.Reader(again.bytes()).value())).isEqualTo(canonical(value));
+            }
+            checked.add(type.getSimpleName());
+        }
+        assertThat(checked).hasSizeGreaterThan(100);
+    }
+
+    @Test void cancellationTokensCrossWithTheirState() {
+        Cancellation cancelled = new Cancellation();
+        cancelled.cancel();
+        Wire.Writer w = new Wire.Writer();
+        w.value(new Command.OpenCore(java.nio.file.Path.of("/tmp/core"), Optional.empty(), Optional.empty(), cancelled));
+        assertThat(w.tokens).containsExactly(cancelled);
+        Wire.Reader r = new Wire.Reader(w.bytes());
+        Command.OpenCore back = (Command.OpenCore) r.value();
+        assertThat(back.cancellation()).isNotSameAs(cancelled).isSameAs(r.tokens.get(0));
+        assertThat(back.cancellation().isCancelled()).isTrue();
+    }
+
+    @Test void everyCutOfAFrameIsAWireError() {
+        for (Class<?> type : List.of(DebugEvent.TargetOpened.class, DumpReport.class, Command.QuerySymbols.class, DebugEvent.MemoryRead.class)) {
+            Wire.Writer w = new Wire.Writer();
+            w.value(new Instances(42).of(type));
+            byte[] bytes = w.bytes();
+            for (int n = 0; n < bytes.length; n++) {
+                byte[] cut = Arrays.copyOf(bytes, n);
+                assertThatThrownBy(() -> new Wire.Reader(cut).value()).as("%s cut at %d of %d", type.getSimpleName(), n, bytes.length)
+                        .isInstanceOf(WireException.class);
+            }
+        }
+    }
+
+    @Test void hostileTagsAndLengthsAreRefused() {
+        assertThatThrownBy(() -> new Wire.Reader(new byte[] {(byte) 0xff, (byte) 0xff, 0x7f}).value())
+                .isInstanceOf(WireException.class).hasMessageContaining("unknown type tag");
+        assertThatThrownBy(() -> new Wire.Reader(new byte[] {Wire.LIST, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}).value())
+                .isInstanceOf(WireException.class).hasMessageContaining("runs past");
+        byte[] deep = new byte[1000];
+        Arrays.fill(deep, (byte) Wire.OPTIONAL);
+        assertThatThrownBy(() -> new Wire.Reader(deep).value()).isInstanceOf(WireException.class).hasMessageContaining("nested");
+    }
+
+    record NotApi(String s) {}
+
+    @Test void aValueOutsideTheApiDoesNotCross() {
+        assertThatThrownBy(() -> new Wire.Writer().value(new NotApi("x"))).isInstanceOf(WireException.class).hasMessageContaining("NotApi");
+        assertThatThrownBy(() -> new Wire.Writer().value(new Object())).isInstanceOf(WireException.class).hasMessageContaining("cannot cross");
+    }
+
+    /** A value as nested lists of plain values, so that arrays, tokens and records of arrays compare by content. */
+    static Object canonical(Object v) {
+        if (v == null) return null;
+        if (v instanceof Record r) {
+            List<Object> l = new ArrayList<>();
+            l.add(r.getClass().getName());
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                try {
+                    c.getAccessor().setAccessible(true);
+                    l.add(canonical(c.getAccessor().invoke(r)));
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return l;
+        }
+        if (v.getClass().isArray()) {
+            List<Object> l = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(v); i++) l.add(Array.get(v, i));
+            return l;
+        }
+        if (v instanceof Cancellation c) return "Cancellation " + c.isCancelled();
+        if (v instanceof List<?> l) return l.stream().map(WireTest::canonical).collect(Collectors.toList());
+        if (v instanceof Set<?> s) return s.stream().map(WireTest::canonical).collect(Collectors.toSet());
+        if (v instanceof Optional<?> o) return o.map(WireTest::canonical);
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(canonical(k), canonical(x)));
+            return out;
+        }
+        return v;
+    }
+}
