@@ -92,7 +92,7 @@ public final class BreakpadSymbols {
     /**
      * Maps {@code file}. A large file is not read at all here: each lookup searches the mapped bytes
      * (records in dump_syms's order), and the file is indexed whole only when a lookup needs that
-     * ({@code PUBLIC}, {@code STACK WIN}, counts) or finds it out of order.
+     * ({@code STACK WIN}, counts) or finds it out of order.
      */
     public static BreakpadSymbols open(Path file) throws IOException {
         ByteReader data = ByteReader.map(file, ByteOrder.LITTLE_ENDIAN);
@@ -258,12 +258,14 @@ public final class BreakpadSymbols {
 
     // ---------------------------------------------------------------- lookups
 
-    /** The text of the line at {@code offset}, up to {@code end} or its newline. */
+    /** The text of the line at {@code offset}, up to {@code end} or its newline (reads only that line). */
     String line(long offset, long end) {
-        long n = Math.min(Math.min(end, data.size()) - offset, MAX_LINE);
-        byte[] b = data.bytes("symbol file line", offset, n);
-        int nl = indexOf(b, 0, (byte) '\n');
-        return new String(b, 0, nl < 0 ? b.length : nl, StandardCharsets.UTF_8);
+        long limit = Math.min(Math.min(end, data.size()) - offset, MAX_LINE);
+        for (long n = Math.min(256, limit); ; n = Math.min(n * 4, limit)) {
+            byte[] b = data.bytes("symbol file line", offset, n);
+            int nl = indexOf(b, 0, (byte) '\n');
+            if (nl >= 0 || n == limit) return new String(b, 0, nl < 0 ? b.length : nl, StandardCharsets.UTF_8);
+        }
     }
 
     /** The {@code FUNC} whose range holds {@code address}. */
@@ -296,17 +298,29 @@ public final class BreakpadSymbols {
         return new Function(address, size, params, m, f.rest());
     }
 
-    /** The nearest {@code PUBLIC} at or below {@code address} (Breakpad's answer where no {@code FUNC} covers it). */
+    /**
+     * The nearest {@code PUBLIC} at or below {@code address} when no {@code FUNC} starts between it and the
+     * address (Breakpad's processor's rule: its answer where no {@code FUNC} covers the address). A large
+     * file is searched in place for it, whether its PUBLICs lie among the FUNCs or after them (dump_syms).
+     */
     public Optional<PublicSymbol> publicSymbol(long address) {
-        indexed();
-        int i = publics.floor(address);
-        if (i < 0) return Optional.empty();
-        long offset = publics.get(i, 1);
+        long offset = SortedScan.NONE;
+        if (inPlace()) offset = scan.publicSymbol(address);
+        if (!inPlace()) {
+            indexed();
+            int i = publics.floor(address), f = functions.floor(address);
+            if (i < 0 || f >= 0 && Long.compareUnsigned(publics.get(i, 0), functions.get(f, 0)) <= 0) return Optional.empty();
+            offset = publics.get(i, 1);
+        }
+        if (offset == SortedScan.NONE) return Optional.empty();
         byte[] b = line(offset, data.size()).getBytes(StandardCharsets.UTF_8);
         Fields f = new Fields(b, 7, b.length, offset, "PUBLIC");
         boolean m = f.accept("m");
         return Optional.of(new PublicSymbol(f.hex("address"), f.hex("parameter size"), m, f.rest()));
     }
+
+    /** True once the whole file has been indexed (a small file at once; a large one only when a lookup needed it). */
+    public boolean indexedWhole() { return indexed; }
 
     /**
      * The frames of {@code address}, innermost first: the inlined calls that hold it (from {@code INLINE}

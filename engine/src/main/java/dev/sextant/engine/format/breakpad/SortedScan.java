@@ -69,6 +69,8 @@ final class SortedScan {
     }
 
     private static final int BEFORE = 0, RECORD = 1, AFTER = 2;
+    /** What a search looks for: FUNCs, STACK CFI INITs, FUNCs and PUBLICs together, PUBLICs alone (dump_syms's block). */
+    static final int K_FUNC = 0, K_CFI = 1, K_MIXED = 2, K_PUBLIC = 3;
 
     /** The FUNC record at or before {@code address} in file order: its line offset, or {@link #NONE}. */
     long function(long address) { return floor(true, address); }
@@ -78,7 +80,7 @@ final class SortedScan {
 
     /** The address (and with {@code size}, the size) of the record at {@code line}. */
     long[] addressAndSize(long line, boolean function) {
-        long p = line + (function ? 5 : 15);
+        long p = line + (starts(line, "PUBLIC ") ? 7 : function ? 5 : 15);
         if (function && starts(p, "m ")) p += 2;
         long a = hexAt(p);
         long s = hexAt(skipToken(p));
@@ -111,16 +113,17 @@ final class SortedScan {
     private long floor(boolean function, long address) {
         long known = recent(function, address);
         if (known != NONE) return known;
-        long found = search(function, address);
+        long found = search(function ? K_FUNC : K_CFI, 0, size, address);
         if (found != NONE && consistent) remember(function, found);
         return found;
     }
 
-    private long search(boolean function, long address) {
-        long lo = 0, hi = size, best = NONE, bestAddress = 0;
+    long search(int kind, long from, long to, long address) {
+        boolean function = kind != K_CFI;
+        long lo = from, hi = to, best = NONE, bestAddress = 0;
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            long[] probe = probe(lineStartFrom(mid), hi, function);
+            long[] probe = probe(lineStartFrom(mid), hi, kind);
             if (probe[0] == BEFORE) { lo = probe[1]; continue; }
             if (probe[0] == AFTER) { hi = mid; continue; }
             long a = addressAndSize(probe[1], function)[0];
@@ -135,7 +138,7 @@ final class SortedScan {
         }
         if (best != NONE) {
             // The next record of the kind must lie above the one found; else the file is not in order.
-            long[] next = probe(lineEnd(best) + 1, size, function);
+            long[] next = probe(lineEnd(best) + 1, to, kind);
             if (next[0] == RECORD && Long.compareUnsigned(addressAndSize(next[1], function)[0], bestAddress) < 0) consistent = false;
         }
         return best;
@@ -145,10 +148,14 @@ final class SortedScan {
      * From the line at {@code p}: {BEFORE, where to go on} when it lies before the records sought,
      * {AFTER} when past them, {RECORD, line} for the first record of the kind at or after it.
      */
-    private long[] probe(long p, long limit, boolean function) {
+    private long[] probe(long p, long limit, int kind) {
         for (int skipped = 0; p < size && p < limit && skipped < MAX_SKIP_LINES; skipped++) {
-            if (function) {
-                if (starts(p, "FUNC ")) return new long[]{RECORD, p};
+            if (kind == K_PUBLIC) {
+                if (starts(p, "PUBLIC ")) return new long[]{RECORD, p};
+                consistent = false;             // the PUBLIC block holds nothing else
+                return new long[]{AFTER};
+            } else if (kind != K_CFI) {
+                if (starts(p, "FUNC ") || kind == K_MIXED && starts(p, "PUBLIC ")) return new long[]{RECORD, p};
                 if (starts(p, "STACK ")) return new long[]{AFTER};
                 if (starts(p, "FILE ") || starts(p, "INLINE_ORIGIN ") || starts(p, "MODULE ") || starts(p, "INFO "))
                     return new long[]{BEFORE, lineEnd(p) + 1};
@@ -160,6 +167,64 @@ final class SortedScan {
             p = lineEnd(p) + 1;                 // a body line, a PUBLIC or a CFI delta: read on
         }
         return new long[]{AFTER};
+    }
+
+    /** Where dump_syms's block of PUBLICs lies ({from, to}), {0, 0} when PUBLICs are mixed with the FUNCs; found once. */
+    private long[] publicBlock;
+
+    /**
+     * The PUBLIC whose address is the greatest at or below {@code address} when no FUNC starts between
+     * it and the address (Breakpad's processor's rule), as its line offset, or {@link #NONE}.
+     */
+    long publicSymbol(long address) {
+        long[] block = publicBlock();
+        if (block[1] == block[0]) {                          // mixed in address order with the FUNCs (Sextant's export)
+            long at = search(K_MIXED, 0, size, address);
+            return at != NONE && starts(at, "PUBLIC ") ? at : NONE;
+        }
+        long p = search(K_PUBLIC, block[0], block[1], address);
+        if (p == NONE) return NONE;
+        long f = function(address);
+        return f == NONE || Long.compareUnsigned(addressAndSize(p, true)[0], addressAndSize(f, true)[0]) > 0 ? p : NONE;
+    }
+
+    private synchronized long[] publicBlock() {
+        if (publicBlock != null) return publicBlock;
+        long stack = firstLine(0, size, "STACK ");
+        long last = stack;
+        do last = previousLine(last); while (last > 0 && lineEnd(last) == last);       // over blank lines
+        publicBlock = new long[]{0, 0};
+        if (last < 0 || !starts(last, "PUBLIC ")) return publicBlock;
+        long from = firstLine(0, stack, "PUBLIC ");
+        // dump_syms: only PUBLIC lines from there on (a sample says so), the first below the last FUNC.
+        for (int k = 0; k < 32; k++) {
+            long p = lineStartFrom(from + (stack - from) * k / 32);
+            if (p < stack && !starts(p, "PUBLIC ")) return publicBlock;
+        }
+        long lastFunction = search(K_FUNC, 0, size, NONE);    // NONE is also the greatest unsigned address
+        if (lastFunction == NONE || Long.compareUnsigned(addressAndSize(from, true)[0], addressAndSize(lastFunction, true)[0]) < 0) {
+            publicBlock = new long[]{from, stack};
+        }
+        return publicBlock;
+    }
+
+    /** The first line in [{@code from}, {@code to}) that starts with {@code word}, where all later lines do too ({@code to} if none). */
+    private long firstLine(long from, long to, String word) {
+        long lo = from, hi = to;
+        while (lo < hi) {
+            long p = lineStartFrom((lo + hi) >>> 1);
+            if (p >= to || starts(p, word)) hi = (lo + hi) >>> 1;
+            else lo = lineEnd(p) + 1;
+        }
+        return Math.min(lineStartFrom(lo), to);
+    }
+
+    /** The start of the line before the one at {@code line}, or -1. */
+    private long previousLine(long line) {
+        if (line <= 0) return -1;
+        long i = line - 2;
+        while (i >= 0 && at(i) != '\n') i--;
+        return i + 1;
     }
 
     /** The end of the lines that follow the record at {@code line} and belong to it (a FUNC's body, an INIT's deltas). */
