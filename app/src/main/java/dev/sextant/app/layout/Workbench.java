@@ -38,8 +38,8 @@ public final class Workbench {
     public enum Area { LEFT, CENTER, RIGHT, BOTTOM, BOTTOM_RIGHT }
 
     private static final double[] UPPER_DEFAULTS_3 = {0.22, 0.56};
-    private static final double[] UPPER_DEFAULTS_2 = {0.32};
-    private static final double LOWER_DEFAULT = 0.60;
+    private static final double[] UPPER_DEFAULTS_2 = {0.34};
+    private static final double LOWER_DEFAULT = 0.64;
     private static final double BODY_DEFAULT = 0.52;
     private final Map<Area, TabPane> areas = new EnumMap<>(Area.class);
     private final SplitPane upper = new SplitPane();

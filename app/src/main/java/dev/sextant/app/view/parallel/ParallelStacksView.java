@@ -95,6 +95,7 @@ public final class ParallelStacksView {
             if (t != null && shown != null) shown.groupOf(t).ifPresent(g -> onCurrent.accept(t, shown.frameIndex(g)));
         });
         threadsTitle.setId("parallel-threads-title");
+        threadsTitle.setWrapText(true);             // the thread list is narrow: the hint wraps rather than elides
         VBox below = new VBox(4, threadsTitle, threads);
         VBox.setVgrow(threads, Priority.ALWAYS);
         SplitPane split = new SplitPane(tree, below);
