@@ -21,12 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javafx.scene.Node;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The Disassembly view on the live demo: it shows the stopped pc (as /proc tells it) among
@@ -109,7 +111,10 @@ class DisassemblyGuiTest extends WindowTest {
                     && c.instruction().operands().startsWith("QWORD PTR [rip")).map(l -> ((CodeLine.Code) l).instruction())
                     .reduce((a, b) -> b).orElseThrow();
             robot.interact(() -> view().list().scrollTo(view().list().getItems().indexOf(new CodeLine.Code(store))));
-            Node cell = robot.lookup("#disasm-" + Long.toHexString(store.address().value())).query();
+            WaitForAsyncUtils.waitForFxEvents();
+            // The drawn cell that shows the store now (the list reuses cells: an id may linger on a spare one).
+            Node cell = view().list().lookupAll(".list-cell").stream()
+                    .filter(n -> shown(n) && n instanceof ListCell<?> c && new CodeLine.Code(store).equals(c.getItem())).findFirst().orElseThrow();
             robot.clickOn(cell.lookup(".gutter"));
             waitFor("the breakpoint dot", () -> view().list().lookupAll(".gutter-breakpoint").stream().anyMatch(Node::isVisible));
             robot.interact(() -> window.debug().cont());

@@ -140,16 +140,19 @@ class UnwindTablesGuiTest extends WindowTest {
         TableSourceRow libc = sources.getItems().stream().filter(r -> r.name().startsWith("libc.so")).findFirst().orElseThrow();
         robot.interact(() -> sources.getSelectionModel().select(libc));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> entries.getItems().size() > 1000);
-        String status = robot.lookup("#unwind-status").queryLabeled().getText();
         Path libcFile = Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6");
         Optional<String> id = dev.sextant.engine.format.elf.BuildId.ofFile(libcFile);
         if (id.isPresent() && Files.isRegularFile(Path.of("/usr/lib/debug/.build-id", id.get().substring(0, 2), id.get().substring(2) + ".debug"))) {
+            // the status says where the names came from once the listing is complete (rows arrive before it)
+            waitFor("the unwind status naming libc's debug file", () -> !robot.lookup("#unwind-status").queryLabeled().getText().startsWith("Reading"));
+            String status = robot.lookup("#unwind-status").queryLabeled().getText();
             assertThat(status).contains("names from /usr/lib/debug/.build-id/" + id.get().substring(0, 2) + "/");
             Set<String> exported = NativePrograms.Tools.run(dir, 60, List.of("nm", "-D", "--defined-only", libcFile.toString())).stdout()
                     .lines().map(l -> l.substring(l.lastIndexOf(' ') + 1)).collect(java.util.stream.Collectors.toSet());
             assertThat(entries.getItems()).filteredOn(r -> !r.symbol().isEmpty() && !exported.contains(r.symbol())).hasSizeGreaterThan(500);
         } else {
-            assertThat(status).doesNotContain("names from");
+            waitFor("the unwind listing complete", () -> !robot.lookup("#unwind-status").queryLabeled().getText().startsWith("Reading"));
+            assertThat(robot.lookup("#unwind-status").queryLabeled().getText()).doesNotContain("names from");
         }
 
         DynamicTable jit = new DynamicTable(0x7000_0000_0003L, Address.of(0x7000_0000_0000L), 0x40, "GDB JIT interface",
