@@ -160,20 +160,12 @@ public final class ByteReader {
      * An unsigned LEB128 at {@code offset}: value and encoded length, for DWARF. Refuses encodings
      * longer than 10 bytes (a hostile file could otherwise make a value of any length).
      */
-    public Leb128 uleb128(String what, long offset) {
-        long result = 0;
-        int shift = 0;
-        for (int i = 0; i < 10; i++) {
-            int b = u8(what, offset + i);
-            if (shift < 64) result |= (long) (b & 0x7f) << shift;
-            shift += 7;
-            if ((b & 0x80) == 0) return new Leb128(result, i + 1);
-        }
-        throw new FormatException(FormatException.Kind.INCONSISTENT, base + offset, what, "LEB128 longer than 10 bytes");
-    }
+    public Leb128 uleb128(String what, long offset) { return leb128(what, offset, false); }
 
     /** A signed LEB128 at {@code offset}; see {@link #uleb128}. */
-    public Leb128 sleb128(String what, long offset) {
+    public Leb128 sleb128(String what, long offset) { return leb128(what, offset, true); }
+
+    private Leb128 leb128(String what, long offset, boolean signed) {
         long result = 0;
         int shift = 0;
         for (int i = 0; i < 10; i++) {
@@ -181,7 +173,7 @@ public final class ByteReader {
             if (shift < 64) result |= (long) (b & 0x7f) << shift;
             shift += 7;
             if ((b & 0x80) == 0) {
-                if (shift < 64 && (b & 0x40) != 0) result |= -1L << shift;
+                if (signed && shift < 64 && (b & 0x40) != 0) result |= -1L << shift;
                 return new Leb128(result, i + 1);
             }
         }
