@@ -29,6 +29,7 @@ import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -96,11 +97,12 @@ public final class ParallelStacksView {
         });
         threadsTitle.setId("parallel-threads-title");
         threadsTitle.setWrapText(true);             // the thread list is narrow: the hint wraps rather than elides
+        threadsTitle.setMinHeight(Region.USE_PREF_SIZE);   // and the list below does not squeeze it back to one line
         VBox below = new VBox(4, threadsTitle, threads);
         VBox.setVgrow(threads, Priority.ALWAYS);
         SplitPane split = new SplitPane(tree, below);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.76);
+        split.setDividerPositions(0.72);
         VBox.setVgrow(split, Priority.ALWAYS);
         node = new VBox(4, toolbar(), split);
     }
