@@ -58,8 +58,14 @@ class WineMinidumpTest {
         cc.addAll(List.of("-o", dir.resolve("md.exe").toString(), src.toString(), "-ldbghelp"));
         Tools.Result built = Tools.run(dir, 120, cc);
         Assumptions.assumeTrue(built.exit() == 0, "mingw build failed: " + built.stderr());
-        Tools.Result out = Tools.run(dir, 200, Map.of("WINEPREFIX", dir.resolve("prefix").toString(), "WINEDEBUG", "-all"),
-                StandardCharsets.UTF_8, List.of(wine, "md.exe", mode));
+        Map<String, String> env = Map.of("WINEPREFIX", dir.resolve("prefix").toString(), "WINEDEBUG", "-all");
+        Tools.Result out = Tools.run(dir, 200, env, StandardCharsets.UTF_8, List.of(wine, "md.exe", mode));
+        // wine leaves its wineserver running for a while, writing into the prefix: wait for it to end
+        // (else the test's directory cannot be deleted under it).
+        Path server = Path.of(wine).resolveSibling("wineserver");
+        if (Files.isExecutable(server) || Tools.onPath("wineserver")) {
+            Tools.run(dir, 60, env, StandardCharsets.UTF_8, List.of(Files.isExecutable(server) ? server.toString() : "wineserver", "-w"));
+        }
         Path dmp = dir.resolve("out.dmp");
         Assumptions.assumeTrue(Files.isRegularFile(dmp) && out.stdout().contains("written 1"), "wine did not write the dump: " + out.all());
         return dmp;

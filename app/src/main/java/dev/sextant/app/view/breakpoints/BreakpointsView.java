@@ -43,8 +43,8 @@ public final class BreakpointsView {
     public BreakpointsView(BreakpointsModel model, Consumer<String> set, BiConsumer<Integer, Boolean> enable, IntConsumer remove,
                            BreakpointEditor.Configure configure) {
         kit = new TableKit<>("breakpoints", model.rows(), BreakpointsView::searchText);
-        kit.column("#", Breakpoint::id, 40);
-        var on = kit.column("Enabled", b -> b.enabled() ? "yes" : "no", 80);
+        kit.column("#", Breakpoint::id, 36);
+        var on = kit.column("Enabled", b -> b.enabled() ? "yes" : "no", 70);
         on.setCellFactory(c -> new TableCell<>() {
             private final CheckBox box = new CheckBox();
             {
@@ -113,7 +113,7 @@ public final class BreakpointsView {
         logTitle.getStyleClass().add("text-bold");
         VBox side = new VBox(4, editor.node(), logTitle, logView);
         VBox.setVgrow(logView, Priority.ALWAYS);
-        side.setMinWidth(260);
+        side.setMinWidth(200);
         SplitPane split = new SplitPane(kit.node(), side);
         split.setDividerPositions(0.66);
         VBox.setVgrow(split, Priority.ALWAYS);

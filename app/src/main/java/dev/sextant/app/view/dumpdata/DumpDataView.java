@@ -17,8 +17,8 @@ public final class DumpDataView {
 
     public DumpDataView(DumpDataModel model) {
         kit = new TableKit<>("dumpdata", model.rows(), d -> d.tag() + " " + d.name() + " " + d.component() + " " + d.decoded());
-        kit.column("Name", DumpData::name, 140);
-        kit.column("Component", DumpData::component, 120);
+        kit.column("Name", DumpData::name, 125);
+        kit.column("Component", DumpData::component, 105);
         kit.column("Tag", DumpData::tag, 170);
         kit.column("Size", DumpData::size, 80);
         detail.setId("dumpdata-detail");
