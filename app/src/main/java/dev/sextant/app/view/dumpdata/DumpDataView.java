@@ -26,7 +26,7 @@ public final class DumpDataView {
         detail.setStyle("-fx-font-family: monospace;");
         kit.table().getSelectionModel().selectedItemProperty().addListener((o, a, d) -> detail.setText(d == null ? "" : d.decoded()));
         node = new SplitPane(kit.node(), detail);
-        node.setDividerPositions(0.68);
+        node.setDividerPositions(0.74);
     }
 
     public Node node() { return node; }
