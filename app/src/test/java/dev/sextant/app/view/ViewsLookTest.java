@@ -57,6 +57,15 @@ class ViewsLookTest extends WindowTest {
         assertThat(problems).as("what the views draw").isEmpty();
     }
 
+    /** The window as it opens, each area on its first tab (Source, Call stack, Variables): the README's pictures. */
+    void pictureOfTheDefaultTabs(FxRobot robot, String name) throws Exception {
+        for (String title : List.of("Threads", "Source", "Call stack", "Variables")) {
+            robot.interact(() -> window.workbench().select(window.workbench().tab(title).orElseThrow()));
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> screenshot(SHOTS.resolve(name)));
+    }
+
     DumpReport open(FxRobot robot, Path file, Optional<Path> exe) throws Exception {
         AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
         robot.interact(() -> f.set(window.open(file, exe, Optional.empty())));
@@ -72,6 +81,7 @@ class ViewsLookTest extends WindowTest {
         TableView<?> stack = robot.lookup("#stack-table").queryTableView();
         waitFor("the crashing thread's stack", () -> !stack.getItems().isEmpty());
         lookAtEveryView(robot, "core");
+        pictureOfTheDefaultTabs(robot, "readme-core.png");
     }
 
     @Test void aMinidump(FxRobot robot) throws Exception {
@@ -95,6 +105,7 @@ class ViewsLookTest extends WindowTest {
             TableView<?> memory = robot.lookup("#memory-table").queryTableView();
             waitFor("memory at orders_done", () -> memory.getItems().size() > 4);
             lookAtEveryView(robot, "demo-stopped");
+            pictureOfTheDefaultTabs(robot, "readme-live.png");
         } finally {
             robot.interact(() -> window.debug().kill());
             ProcessHandle.of(p.pid().value()).ifPresent(ProcessHandle::destroyForcibly);
