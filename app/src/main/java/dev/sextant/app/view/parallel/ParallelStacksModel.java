@@ -32,6 +32,7 @@ public final class ParallelStacksModel {
     private final StringProperty filter = new SimpleStringProperty("");
     private DebugEvent.StacksGrouped groups;
     private Optional<Tid> marked = Optional.empty();
+    private boolean markedCrashed;
     private long stopId = -1;
 
     public ParallelStacksModel() {
@@ -54,6 +55,9 @@ public final class ParallelStacksModel {
     /** The crashing or stopped thread, whose path is marked. */
     public Optional<Tid> marked() { return marked; }
 
+    /** Whether the marked thread crashed (a dump's crashing thread) rather than stopped (a live stop). */
+    public boolean markedCrashed() { return markedCrashed; }
+
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         boolean changed = false;
@@ -62,10 +66,12 @@ public final class ParallelStacksModel {
                 stopId = o.stopId();
                 groups = null;
                 marked = o.threads().stream().filter(ThreadInfo::crashed).map(ThreadInfo::tid).findFirst();
+                markedCrashed = marked.isPresent();
                 summary.set("Unwinding " + o.threads().size() + " threads…");
                 changed = true;
             } else if (e instanceof DebugEvent.ProcessStopped p && p.stopId() >= stopId) {
                 marked = Optional.of(p.tid());
+                markedCrashed = false;          // a breakpoint, a step, a break: stopped, not crashed
             } else if (e instanceof DebugEvent.StacksGrouped g && g.stopId() >= stopId) {
                 stopId = g.stopId();
                 groups = g;

@@ -63,7 +63,7 @@ public final class ParallelStacksView {
             @Override protected void updateItem(StackNode n, boolean empty) {
                 super.updateItem(n, empty);
                 setText(empty || n == null ? null : n.function());
-                setGraphic(empty || n == null ? null : n.marked() ? Icon.CRASHED_THREAD.graphic()
+                setGraphic(empty || n == null ? null : n.marked() ? markIcon().graphic()
                         : (n.frame().inline() ? Icon.INLINE_FRAME : Icon.STACK_FRAME).graphic());
                 setStyle(!empty && n != null && n.marked() ? "-fx-font-weight: bold" : null);
             }
@@ -89,7 +89,7 @@ public final class ParallelStacksView {
             @Override protected void updateItem(Tid t, boolean empty) {
                 super.updateItem(t, empty);
                 setText(empty || t == null ? null : "Thread " + Integer.toUnsignedString(t.value()));
-                setGraphic(empty || t == null || !model.marked().equals(java.util.Optional.of(t)) ? null : Icon.CRASHED_THREAD.graphic());
+                setGraphic(empty || t == null || !model.marked().equals(java.util.Optional.of(t)) ? null : markIcon().graphic());
             }
         });
         threads.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {
@@ -212,4 +212,7 @@ public final class ParallelStacksView {
     public ListView<Tid> threads() { return threads; }
 
     public Node node() { return node; }
+
+    /** The crash marker for a dump's crashing thread, the stop marker for a live stop (a breakpoint is no crash). */
+    private Icon markIcon() { return model.markedCrashed() ? Icon.CRASHED_THREAD : Icon.STOPPED_THREAD; }
 }
