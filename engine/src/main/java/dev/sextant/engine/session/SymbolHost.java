@@ -65,6 +65,7 @@ final class SymbolHost implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long loading = -1;        // base of the module whose load runs now, or -1
+    private long needLoad = -1;                // guarded by pending: loading, when the handler started it for a need of its own
     private volatile int queuedTotal, queuedDone;
     private final java.util.concurrent.atomic.AtomicBoolean refreshQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -434,8 +435,17 @@ final class SymbolHost implements AutoCloseable {
         if (e instanceof SymbolEvent.DeferredLoadCancel q) {
             return cancelled.contains(q.base().value());
         } else if (e instanceof SymbolEvent.DeferredLoadStart s) {
-            percent.remove(s.base().value());
-            publishLoading(s.base().value(), OptionalInt.empty());
+            long b = s.base().value();
+            percent.remove(b);
+            // A load the handler starts for a need of its own (the unwinder wants .debug_frame, a
+            // lookup wants a symbol) shows its progress and can be cancelled like a queued one.
+            synchronized (pending) {
+                if (loading == -1) {
+                    loading = b;
+                    needLoad = b;
+                }
+            }
+            publishLoading(b, OptionalInt.empty());
         } else if (e instanceof SymbolEvent.Message m) {
             if (m.percent().isPresent() && loading != -1) {
                 // The handler raises one message per percent step: one status event each, at most 101 per download.
@@ -444,7 +454,11 @@ final class SymbolHost implements AutoCloseable {
                 if (old == null || old != m.percent().getAsInt()) publishLoading(b, m.percent());
             }
             sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, m.severity(), m.module(), m.text(), false));
-        } else if (e instanceof SymbolEvent.DeferredLoadComplete c) {
+        } else if (e instanceof SymbolEvent.DeferredLoadComplete || e instanceof SymbolEvent.DeferredLoadPartial
+                || e instanceof SymbolEvent.DeferredLoadFailure) {
+            endNeedLoad(e);
+        }
+        if (e instanceof SymbolEvent.DeferredLoadComplete c) {
             String from = c.source().label() + c.symbolFile().map(f -> " (" + f + ")").orElse("");
             logLoad(Severity.INFO, c.module(), "symbols loaded from " + from + ": " + c.symbolCount() + " symbols"
                     + (c.lineInfo() ? ", line info" : ", no line info"));
@@ -464,6 +478,20 @@ final class SymbolHost implements AutoCloseable {
         return false;
     }
 
+    /** The end of a load the handler started for a need of its own: the next one may start. */
+    private void endNeedLoad(SymbolEvent e) {
+        long b = e instanceof SymbolEvent.DeferredLoadComplete c ? c.base().value()
+                : e instanceof SymbolEvent.DeferredLoadPartial p ? p.base().value()
+                : ((SymbolEvent.DeferredLoadFailure) e).base().value();
+        synchronized (pending) {
+            if (needLoad != b) return;
+            needLoad = -1;
+            loading = -1;
+        }
+        cancelled.remove(b);
+        percent.remove(b);
+    }
+
     /** One row of the symbol load log per load, whatever the Debug option: what was loaded, from where, or why not. */
     private void logLoad(Severity severity, String module, String text) {
         sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, severity, Optional.of(module), text, false));
@@ -471,6 +499,7 @@ final class SymbolHost implements AutoCloseable {
 
     private void publishLoading(long base, OptionalInt pct) {
         SymbolLoadStatus was = published.get(base);
+        if (was == null && handler != null) was = handler.module(Address.of(base)).map(SymbolHost::status).orElse(null);
         if (was == null) return;
         SymbolLoadStatus now = new SymbolLoadStatus(was.module(), was.base(), SymbolStatus.LOADING, pct, Optional.empty(),
                 Optional.empty(), 0, false, Optional.empty(), List.of());

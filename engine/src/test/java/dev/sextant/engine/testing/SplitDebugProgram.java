@@ -67,6 +67,11 @@ public record SplitDebugProgram(Path dir, Path core, Path exe, Path buildIdRoot,
 
     /** Starts the throttled debuginfod look-alike (loopback only) and waits until it accepts connections. */
     public static SlowServer serveSlowly(Path dir, Path file) throws IOException, InterruptedException {
+        return serveSlowly(dir, file, Optional.empty());
+    }
+
+    /** As {@link #serveSlowly(Path, Path)}, appending each request's path to {@code log} when given. */
+    public static SlowServer serveSlowly(Path dir, Path file, Optional<Path> log) throws IOException, InterruptedException {
         Path script = dir.resolve("throttle.py");
         if (!Files.exists(script)) {
             try (var in = SplitDebugProgram.class.getResourceAsStream("/debuginfod/throttle.py")) {
@@ -78,6 +83,7 @@ public record SplitDebugProgram(Path dir, Path core, Path exe, Path buildIdRoot,
             port = s.getLocalPort();
         }
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), Integer.toString(port), file.toString()));
+        log.ifPresent(l -> cmd.addAll(List.of("--log", l.toString())));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Optional<SlowServer> up = awaitPort(p, port);
         if (up.isPresent()) return up.get();

@@ -10,8 +10,8 @@ import dev.sextant.engine.api.SymbolOption;
 import dev.sextant.engine.elfutils.Debuginfod;
 import dev.sextant.engine.testing.SplitDebugProgram;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javafx.collections.ListChangeListener;
@@ -36,6 +36,8 @@ import org.testfx.util.WaitForAsyncUtils;
 class SymbolsGuiTest extends WindowTest {
     @TempDir static Path dir;
     static SplitDebugProgram prog;
+    /** The executable row's symbol states as the table reported them, repeats dropped. */
+    final List<String> history = new CopyOnWriteArrayList<>();
 
     @BeforeAll static void build() throws Exception {
         String missing = SplitDebugProgram.toolsMissing();
@@ -44,7 +46,7 @@ class SymbolsGuiTest extends WindowTest {
     }
 
     @Override protected String diagnostics() {
-        return "; rows: " + ((TableView<?>) window.stage().getScene().lookup("#modules-table")).getItems();
+        return "; rows: " + ((TableView<?>) window.stage().getScene().lookup("#modules-table")).getItems() + "; dupmain's states: " + history;
     }
 
     static Optional<ModuleRow> exeRow(TableView<ModuleRow> t) {
@@ -70,12 +72,14 @@ class SymbolsGuiTest extends WindowTest {
         try (SplitDebugProgram.SlowServer server = SplitDebugProgram.serveSlowly(dir, prog.paddedDebugFile())) {
             window.symbols().setPath("own;debuginfod*" + dir.resolve("cache") + "*" + server.url()).get(30, TimeUnit.SECONDS);
             TableView<ModuleRow> table = robot.lookup("#modules-table").queryTableView();
-            List<String> history = new ArrayList<>();
             robot.interact(() -> table.getItems().addListener((ListChangeListener<ModuleRow>) c ->
                     exeRow(table).map(ModuleRow::symbolStatus).filter(s -> !s.isEmpty()).filter(s -> history.isEmpty() || !history.get(history.size() - 1).equals(s))
                             .ifPresent(history::add)));
             robot.interact(() -> window.open(prog.core(), Optional.of(prog.exe()), Optional.empty()));
-            waitFor("the crash frame's module downloading", () -> exeRow(table).map(r -> r.symbolStatus().matches("loading [1-9]\\d?%")).orElse(false));
+            // Two steps of progress seen before Cancel: the row follows the transfer, not only its end.
+            waitFor("the crash frame's module downloading",
+                    () -> history.stream().filter(st -> st.matches("loading [1-9]\\d?%")).count() >= 2
+                            && exeRow(table).map(r -> r.symbolStatus().matches("loading [1-9]\\d?%")).orElse(false));
             waitFor("the overall progress in the status bar", () -> window.status().symbolText().startsWith("Symbols: "));
 
             robot.clickOn("Modules");
@@ -100,7 +104,7 @@ class SymbolsGuiTest extends WindowTest {
             assertThat(history.stream().map(s -> s.startsWith("loading") ? "loading" : s).toList())
                     .containsSubsequence("deferred", "loading", "cancelled", "loading", "loaded from debuginfod");
             assertThat(phases).doesNotContain("failed");
-            assertThat(history.stream().filter(s -> s.matches("loading \\d+%")).count()).isGreaterThanOrEqualTo(2);
+            assertThat(history.stream().filter(s -> s.matches("loading \\d+%")).count()).as("history " + history).isGreaterThanOrEqualTo(2);
             assertThat(places.getItems()).anySatisfy(p -> assertThat(p).startsWith("found:").contains(server.url()));
 
             robot.clickOn("Symbol load log");

@@ -10,7 +10,8 @@ import java.util.function.BiPredicate;
 /**
  * One libdebuginfod client ({@code debuginfod_begin} … {@code debuginfod_end}), translated: queries by
  * hex build-id with a progress function that may cancel. The environment it reads at each query is
- * set with {@link #setenv}. Not thread-safe.
+ * set with {@link #setenv}; the servers are unset again as soon as the query has read them (its
+ * first progress call, or its end). Not thread-safe.
  */
 public final class DebuginfodClient implements AutoCloseable {
 
@@ -23,6 +24,7 @@ public final class DebuginfodClient implements AutoCloseable {
     // Strong reference: libdebuginfod keeps only the function pointer.
     private final LibDebuginfod.ProgressFn progressFn = (c, a, b) -> {
         BiPredicate<Long, Long> p = current;
+        clearServers();     // the query has read them: from here on no other libdebuginfod user sees them
         try {
             if (p != null && p.test(a, b)) {
                 cancelledByProgress = true;
@@ -74,6 +76,7 @@ public final class DebuginfodClient implements AutoCloseable {
             };
         } finally {
             current = null;
+            clearServers();
         }
         Pointer urlPtr = LibDebuginfod.debuginfod_get_url(client);
         Optional<String> url = urlPtr == null ? Optional.empty() : Optional.of(urlPtr.getString(0));
@@ -92,6 +95,15 @@ public final class DebuginfodClient implements AutoCloseable {
     /** libc's {@code setenv}: libdebuginfod reads its URLs, cache path and timeouts from the environment. */
     public static void setenv(String name, String value) {
         LibDebuginfod.Env.setenv(name, value, 1);
+    }
+
+    /**
+     * Unsets {@code DEBUGINFOD_URLS}, which {@link #setenv} names just before a query: libdwfl's own
+     * client (libdwfl loads libdebuginfod with itself) reads it at each miss of a debug file, and
+     * would otherwise download behind the symbol handler's back.
+     */
+    public static void clearServers() {
+        LibDebuginfod.Env.unsetenv("DEBUGINFOD_URLS");
     }
 
     /** libc's {@code strerror}. */

@@ -23,6 +23,23 @@ import java.util.function.Function;
  */
 public final class Dwfl implements AutoCloseable {
 
+    static {
+        noDownloadsOfItsOwn();
+    }
+
+    /**
+     * libdwfl's own debuginfod client finds no server. libdwfl loads libdebuginfod with itself, and
+     * a session that misses a debug file asks the servers {@code DEBUGINFOD_URLS} names at that
+     * moment: a download outside the symbol path, without progress or cancel, on whatever thread
+     * asked (the engine thread, reading variables, held the window's events for the length of one).
+     * Downloads are the symbol handler's, through {@link DebuginfodClient}, which names its servers
+     * only while its own request starts. The JVM's copy of the environment, which
+     * {@code SymbolPath.defaults} reads, keeps the user's servers.
+     */
+    private static void noDownloadsOfItsOwn() {
+        DebuginfodClient.clearServers();
+    }
+
     private final int fd;
     private final Pointer elf;
     final Pointer dwfl;
