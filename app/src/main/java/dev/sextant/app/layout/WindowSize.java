@@ -34,6 +34,9 @@ public final class WindowSize {
     }
 
     public static void place(Stage stage, LayoutStore store, Rectangle2D size) {
+        // A stage that was sized before (a window opened again on the same stage) keeps that size
+        // through setScene: the scene's size is the one to open at.
+        stage.sizeToScene();
         stage.setX(size.getMinX());
         stage.setY(size.getMinY());
         store.text("window.maximized").ifPresent(m -> stage.setMaximized(Boolean.parseBoolean(m)));

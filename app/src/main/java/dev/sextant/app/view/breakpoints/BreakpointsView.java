@@ -60,7 +60,7 @@ public final class BreakpointsView {
                 setGraphic(empty || s == null ? null : box);
             }
         });
-        kit.column("Location", Breakpoint::location, 200);
+        kit.fillToEdge(kit.column("Location", Breakpoint::location, 120));     // and to its text (ColumnFitter)
         kit.column("Address", b -> b.address().toString(), 140);
         kit.column("Source", b -> b.sourceLine().orElse(""), 180);
         kit.column("Hits", Breakpoint::hits, 70);
@@ -116,6 +116,8 @@ public final class BreakpointsView {
         side.setMinWidth(200);
         SplitPane split = new SplitPane(kit.node(), side);
         split.setDividerPositions(0.66);
+        // The editor keeps its width as the window grows or first lays out small: the list takes the rest.
+        SplitPane.setResizableWithParent(side, false);
         VBox.setVgrow(split, Priority.ALWAYS);
         node = new VBox(4, bar, split);
     }

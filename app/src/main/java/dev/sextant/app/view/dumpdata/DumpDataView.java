@@ -25,8 +25,11 @@ public final class DumpDataView {
         detail.setEditable(false);
         detail.setStyle("-fx-font-family: monospace;");
         kit.table().getSelectionModel().selectedItemProperty().addListener((o, a, d) -> detail.setText(d == null ? "" : d.decoded()));
+        kit.keepLeadingColumnsInView(4, 720);
+        detail.setMinWidth(120);
         node = new SplitPane(kit.node(), detail);
         node.setDividerPositions(0.74);
+        SplitPane.setResizableWithParent(detail, false);     // the list takes what the window gains
     }
 
     public Node node() { return node; }

@@ -113,6 +113,44 @@ public final class TableKit<R> {
     /** Widens {@code column} as rows arrive so that its text is never elided (up to {@code max} px; see {@link ColumnFitter}). */
     public void fit(TableColumn<R, ?> column, double max) { fitter.fit(column, max); }
 
+    /**
+     * The table's first {@code n} columns stay in view beside a divider: the node's minimum width is
+     * their width (as fitted to their text) with room for the vertical scroll bar, so that a
+     * {@code SplitPane} moves its divider rather than cut them. What the dump or the session
+     * reports decides how wide they get (a kernel with longer note names, a longer function name);
+     * beyond {@code most} px the table scrolls instead, and the pane beside it keeps its room.
+     */
+    public void keepLeadingColumnsInView(int n, double most) {
+        javafx.beans.binding.DoubleBinding width = javafx.beans.binding.Bindings.createDoubleBinding(() -> {
+            double w = LEADING_PAD;
+            for (int i = 0; i < Math.min(n, table.getColumns().size()); i++) w += table.getColumns().get(i).getWidth();
+            return Math.min(most, w);
+        }, table.getColumns().stream().limit(n).map(TableColumn::widthProperty).toArray(javafx.beans.Observable[]::new));
+        node.minWidthProperty().bind(width);
+    }
+
+    /**
+     * {@code column} widens to the table's right edge whenever the table is wider than the columns
+     * up to it: the columns after it start out of view, whole behind the horizontal scroll, never
+     * half drawn at the edge of a narrow pane. It only grows (a width the user chose stays).
+     */
+    public void fillToEdge(TableColumn<R, ?> column) {
+        javafx.beans.InvalidationListener fill = o -> {
+            double before = 0;
+            for (TableColumn<R, ?> c : table.getVisibleLeafColumns()) {
+                if (c == column) break;
+                before += c.getWidth();
+            }
+            double room = Math.floor(table.getWidth() - LEADING_PAD - before);
+            if (room > column.getPrefWidth()) column.setPrefWidth(room);
+        };
+        table.widthProperty().addListener(fill);
+        column.prefWidthProperty().addListener(fill);
+    }
+
+    /** The vertical scroll bar and the table's borders, in px (AtlantaFX). */
+    static final double LEADING_PAD = 20;
+
     /** Adds an action on the selected row to the table's context menu. */
     public void addRowAction(String text, javafx.scene.Node graphic, java.util.function.Consumer<R> action) {
         MenuItem item = new MenuItem(text, graphic);
