@@ -45,12 +45,21 @@ final class Nodes {
         static Literal character(String body) {
             int c;
             if (body.startsWith("\\") && body.length() >= 2) {
-                char e = body.charAt(1);
-                c = switch (e) {
-                    case 'n' -> '\n'; case 't' -> '\t'; case 'r' -> '\r'; case '0' -> body.length() > 2 ? Integer.parseInt(body.substring(1), 8) : 0;
-                    case 'a' -> 7; case 'b' -> 8; case 'f' -> 12; case 'v' -> 11; case 'e' -> 27;
-                    default -> Character.isDigit(e) ? Integer.parseInt(body.substring(1), 8) : e;
-                };
+                String esc = body.substring(1);
+                char e = esc.charAt(0);
+                if (esc.matches("[0-7]{1,3}")) {
+                    c = Integer.parseInt(esc, 8) & 0xff;
+                } else if (esc.matches("x[0-9a-fA-F]{1,2}")) {
+                    c = Integer.parseInt(esc.substring(1), 16);
+                } else if (esc.length() == 1 && (!Character.isLetterOrDigit(e) || "ntrabfve".indexOf(e) >= 0)) {
+                    c = switch (e) {
+                        case 'n' -> '\n'; case 't' -> '\t'; case 'r' -> '\r';
+                        case 'a' -> 7; case 'b' -> 8; case 'f' -> 12; case 'v' -> 11; case 'e' -> 27;
+                        default -> e;     // \\ \' \" \?
+                    };
+                } else {
+                    throw new EvaluationException("invalid escape in character constant '" + body + "'");
+                }
             } else if (body.length() == 1) {
                 c = body.charAt(0);
             } else {

@@ -85,6 +85,18 @@ class ExpressionTest {
         assertEquals("16", eval("0x10"));
         assertEquals("8", eval("sizeof(struct point)"));
         assertEquals("2.5", eval("5 / 2.0"));
+        // Character constants as gdb prints them: octal and hex escapes, the named ones.
+        assertEquals("65 'A'", eval("'\\101'"));
+        assertEquals("65 'A'", eval("'\\x41'"));
+        assertEquals("10 '\\n'", eval("'\\n'"));
+        assertEquals("39 '\\''", eval("'\\''"));
+    }
+
+    @Test void aBadEscapeIsAnErrorNotACrash() {
+        // Found by ExpressionFuzz: an octal escape with letters after its digits.
+        assertEquals("invalid escape in character constant '\\3l0a'",
+                assertThrows(EvaluationException.class, () -> eval("'\\3l0a'")).getMessage());
+        assertThrows(EvaluationException.class, () -> eval("'\\q'"));
     }
 
     @Test void errorsSayWhat() {

@@ -37,7 +37,11 @@ public final class Dwfl implements AutoCloseable {
      * {@code SymbolPath.defaults} reads, keeps the user's servers.
      */
     private static void noDownloadsOfItsOwn() {
-        DebuginfodClient.clearServers();
+        try {
+            DebuginfodClient.clearServers();
+        } catch (LinkageError noLibc) {
+            // nothing to clear where libc cannot be called
+        }
     }
 
     private final int fd;
