@@ -17,8 +17,8 @@ import org.testfx.api.FxRobot;
 
 /**
  * A long live session: the demo runs under the debugger, its plugin dlopen'ed and dlclose'd every
- * second, for {@code -Dsextant.longRun.seconds} (30 by default, which CI runs: 30 load/unload cycles
- * show growth as well as 120 do, at a quarter of the time; bench runs use 120). Modules stay
+ * second, for {@code -Dsextant.longRun.seconds} (120 by default: the two minutes the issue asks
+ * for, in every CI run). Modules stay
  * bounded, the symbol load log has a row per load of the plugin, and the FX thread never spends
  * more than 50 ms of CPU in one pulse (measured per pulse with an {@link AnimationTimer}: its CPU
  * time between two pulses, which is what the thread did in between; wall gaps on a shared machine
@@ -28,7 +28,7 @@ import org.testfx.api.FxRobot;
 class LongDemoSessionGuiTest extends WindowTest {
 
     @Test void modulesStayBoundedTheLogHasARowPerLoadAndPulsesStayShort(FxRobot robot) throws Exception {
-        int seconds = Integer.getInteger("sextant.longRun.seconds", 30);
+        int seconds = Integer.getInteger("sextant.longRun.seconds", 120);
         var p = launchDemo(robot);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         AtomicLong longestCpu = new AtomicLong(), longestWall = new AtomicLong(), pulses = new AtomicLong();
