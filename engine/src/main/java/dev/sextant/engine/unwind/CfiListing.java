@@ -41,12 +41,15 @@ final class CfiListing {
     }
 
     String reg(int r) {
+        // -1: a row whose CFA no instruction defined (a hostile CIE), written as the text listing writes it
+        if (r < 0 || r >= regNames.length) return DwarfRegisters.name(machine, r);
         String n = regNames[r];
         if (n == null) regNames[r] = n = DwarfRegisters.name(machine, r);
         return n;
     }
 
     byte[] regKey(int r) {
+        if (r < 0 || r >= regKeys.length) return JsonOut.key(reg(r));
         byte[] k = regKeys[r];
         if (k == null) regKeys[r] = k = JsonOut.key(reg(r));
         return k;

@@ -157,7 +157,7 @@ public record DynamicObject(ElfHeader header, List<ProgramHeader> programHeaders
             vers = SymbolVersions.read(r, d, syms.count());
             // Copy relocations and PLT references to undefined symbols with an address only occur in
             // executables; skipping the scan for libraries saves reading 10^5 relocations of a big one.
-            if (eh.type() == ElfHeader.ET_EXEC || interp.isPresent()) rel = DynamicRelocations.read(r, eh, d);
+            if (eh.type() == ElfHeader.ET_EXEC || interp.isPresent()) rel = DynamicRelocations.read(r, eh, d, syms.count());
         }
         return new DynamicObject(eh, phdrs, sections, interp, dyn, syms, vers, rel, buildId(r, phdrs));
     }

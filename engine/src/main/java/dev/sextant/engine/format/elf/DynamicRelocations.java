@@ -14,18 +14,22 @@ public record DynamicRelocations(BitSet referenced, BitSet copied, BitSet plt) {
     public static final int R_X86_64_COPY = 5, R_X86_64_JUMP_SLOT = 7, R_386_COPY = 5, R_386_JMP_SLOT = 7,
             R_AARCH64_COPY = 1024, R_AARCH64_JUMP_SLOT = 1026;
 
-    public static DynamicRelocations read(ByteReader file, ElfHeader eh, DynamicSection dyn) {
+    /**
+     * Reads the relocations of {@code dyn}; a relocation naming a symbol at or beyond {@code symbols}
+     * (the dynamic symbol table's count) names none: a hostile index must not size the sets.
+     */
+    public static DynamicRelocations read(ByteReader file, ElfHeader eh, DynamicSection dyn, long symbols) {
         BitSet referenced = new BitSet(), copied = new BitSet(), plt = new BitSet();
         LoadMap map = dyn.loadMap();
-        scan(file, eh, map, dyn.value(DynamicSection.DT_RELA), dyn.value(DynamicSection.DT_RELASZ), true, referenced, copied, plt);
-        scan(file, eh, map, dyn.value(DynamicSection.DT_REL), dyn.value(DynamicSection.DT_RELSZ), false, referenced, copied, plt);
+        scan(file, eh, map, dyn.value(DynamicSection.DT_RELA), dyn.value(DynamicSection.DT_RELASZ), true, symbols, referenced, copied, plt);
+        scan(file, eh, map, dyn.value(DynamicSection.DT_REL), dyn.value(DynamicSection.DT_RELSZ), false, symbols, referenced, copied, plt);
         OptionalLong pltrel = dyn.value(DynamicSection.DT_PLTREL);
         boolean rela = pltrel.isEmpty() ? eh.is64() : pltrel.getAsLong() == DynamicSection.DT_RELA;
-        scan(file, eh, map, dyn.value(DynamicSection.DT_JMPREL), dyn.value(DynamicSection.DT_PLTRELSZ), rela, referenced, copied, plt);
+        scan(file, eh, map, dyn.value(DynamicSection.DT_JMPREL), dyn.value(DynamicSection.DT_PLTRELSZ), rela, symbols, referenced, copied, plt);
         return new DynamicRelocations(referenced, copied, plt);
     }
 
-    private static void scan(ByteReader file, ElfHeader eh, LoadMap map, OptionalLong addr, OptionalLong size, boolean rela,
+    private static void scan(ByteReader file, ElfHeader eh, LoadMap map, OptionalLong addr, OptionalLong size, boolean rela, long symbols,
                              BitSet referenced, BitSet copied, BitSet plt) {
         if (addr.isEmpty() || size.isEmpty() || size.getAsLong() == 0) return;
         String what = rela ? "RELA relocations" : "REL relocations";
@@ -52,7 +56,7 @@ public record DynamicRelocations(BitSet referenced, BitSet copied, BitSet plt) {
             long info = eh.is64() ? w64[i * words + 1] : w32[i * words + 1] & 0xffffffffL;
             long sym = eh.is64() ? info >>> 32 : info >>> 8;
             int type = (int) (eh.is64() ? info & 0xffffffffL : info & 0xff);
-            if (sym == 0 || sym > Integer.MAX_VALUE) continue;
+            if (sym == 0 || sym >= symbols || sym > Integer.MAX_VALUE) continue;
             referenced.set((int) sym);
             if (type == copyType) copied.set((int) sym);
             if (type == slotType) plt.set((int) sym);

@@ -243,22 +243,25 @@ public final class ByteReader {
 
     /** {@code count} 32-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public int[] s32Array(String what, long offset, int count) {
+        ByteBuffer in = words(what, offset, count, 4);     // checked before anything is allocated
         int[] out = new int[count];
-        words(what, offset, count, 4).asIntBuffer().get(out);
+        in.asIntBuffer().get(out);
         return out;
     }
 
     /** {@code count} 64-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public long[] s64Array(String what, long offset, int count) {
+        ByteBuffer in = words(what, offset, count, 8);     // checked before anything is allocated
         long[] out = new long[count];
-        words(what, offset, count, 8).asLongBuffer().get(out);
+        in.asLongBuffer().get(out);
         return out;
     }
 
     /** {@code count} 16-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public short[] s16Array(String what, long offset, int count) {
+        ByteBuffer in = words(what, offset, count, 2);     // checked before anything is allocated
         short[] out = new short[count];
-        words(what, offset, count, 2).asShortBuffer().get(out);
+        in.asShortBuffer().get(out);
         return out;
     }
 
