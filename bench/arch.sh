@@ -7,8 +7,8 @@
 # x86_64's (issue 22: no architecture slower than x86_64 per thread by more than 20 %). Every
 # program is linked statically, so that each walk goes through the same code on every architecture
 # (qemu-user's cores have no NT_FILE: a dynamic libc would not be found and walks would stop early);
-# the frames per thread are printed to show the work is equal, and the start-up floor (the same
-# command on a core of one thread) is taken off before dividing by the threads.
+# the frames per thread are printed to show how equal the work is, and the same program's core with
+# no parked thread is timed too and taken off (start-up, reading, the main thread) before dividing.
 # Usage: bench/arch.sh [THREADS] [RUNS]     (run from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +30,8 @@ static void *worker(void *a) { wait_work(); return a; }
 __attribute__((noinline)) void leaf(int *p) { *p = 42; }
 int main(int argc, char **argv) {
   pthread_attr_t at; pthread_attr_init(&at); pthread_attr_setstacksize(&at, 65536);
-  for (int i = 0; i < $THREADS; i++) { pthread_t t; pthread_create(&t, &at, worker, 0); }
-  for (;;) { pthread_mutex_lock(&m); int r = ready; pthread_mutex_unlock(&m); if (r == $THREADS) break; usleep(1000); }
+  for (int i = 0; i < THREADS; i++) { pthread_t t; pthread_create(&t, &at, worker, 0); }
+  for (;;) { pthread_mutex_lock(&m); int r = ready; pthread_mutex_unlock(&m); if (r == THREADS) break; usleep(1000); }
   leaf((int *)(argc > 5 ? (void *)argv : 0));
   return 0;
 }
@@ -51,35 +51,47 @@ best() {   # best wall seconds of RUNS runs of "$@"
 }
 
 echo "$THREADS parked threads + the crashing main thread; best of $RUNS; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-# The floor: the JVM and sextant starting (stack --help), subtracted from every run.
-floor=$(best ./sextant stack --help)
-echo "start-up floor (sextant stack --help, best of $RUNS): $floor s"
-printf '%-9s %9s %9s %10s %10s %14s %14s\n' arch "sextant s" "eu-stack s" "ms/thread" "vs eu-stack" "vs x86_64/thread" "frames/thread"
-base=""
-for a in "${arches[@]}"; do
-  dir="$work/$a"; mkdir -p "$dir"; exe="$dir/parked"
+# crash ARCH N: builds the program with N parked threads for ARCH, crashes it, prints "EXE CORE" (empty: skipped).
+crash() {
+  local a=$1 n=$2 dir="$work/$1-$2" exe core=""
+  mkdir -p "$dir"; exe="$dir/parked"
   if [[ $a == x86_64 ]]; then
-    cc -g -O1 -pthread -static -o "$exe" "$work/parked.c"
+    cc -g -O1 -pthread -static -DTHREADS="$n" -o "$exe" "$work/parked.c"
     (cd "$dir" && ulimit -c unlimited && { "$exe" || true; }) > /dev/null 2>&1
     core=$(ls "$dir"/core* 2>/dev/null | head -1 || true)
   else
-    t=${triple[$a]}
-    if ! command -v "$t-gcc" > /dev/null || ! command -v "qemu-$a" > /dev/null; then
-      printf '%-9s skipped: no %s-gcc or qemu-%s\n' "$a" "$t" "$a"; continue
-    fi
-    "$t-gcc" -g -O1 -pthread -static -o "$exe" "$work/parked.c"
+    local t=${triple[$a]}
+    command -v "$t-gcc" > /dev/null && command -v "qemu-$a" > /dev/null || return 0
+    "$t-gcc" -g -O1 -pthread -static -DTHREADS="$n" -o "$exe" "$work/parked.c"
     (cd "$dir" && ulimit -c unlimited && { qemu-"$a" -L /usr/"$t" "$exe" || true; }) > /dev/null 2>&1
     core=$(ls "$dir"/qemu_*.core 2>/dev/null | head -1 || true)
   fi
-  if [[ -z "$core" ]]; then printf '%-9s skipped: no core was written\n' "$a"; continue; fi
-  read -r n frames < <(./sextant stack --json --core "$core" --exe "$exe" 2>/dev/null | python3 -c '
+  [[ -n "$core" ]] && echo "$exe $core"
+  return 0
+}
+
+counts() {   # threads and frames sextant lists
+  ./sextant stack --json --core "$2" --exe "$1" 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(len(d["threads"]), sum(len(t.get("frames", [])) for t in d["threads"]))')
+print(len(d["threads"]), sum(len(t.get("frames", [])) for t in d["threads"]))'
+}
+
+# Per thread: (the core of THREADS threads - the same program's core of none) / THREADS, on each
+# architecture: the start-up and the main thread's walk are taken off.
+printf '%-9s %9s %9s %9s %10s %10s %14s %14s\n' arch "sextant s" "floor s" "eu-stack s" "ms/thread" "vs eu-stack" "vs x86_64/thread" "frames/thread"
+base=""
+for a in "${arches[@]}"; do
+  read -r exe core < <(crash "$a" "$THREADS") || true
+  read -r exe0 core0 < <(crash "$a" 0) || true
+  if [[ -z "${core:-}" || -z "${core0:-}" ]]; then printf '%-9s skipped: no cross compiler, qemu-%s, or no core written\n' "$a" "$a"; continue; fi
+  read -r n frames < <(counts "$exe" "$core")
+  read -r n0 frames0 < <(counts "$exe0" "$core0")
   s=$(best ./sextant stack --core "$core" --exe "$exe")
+  f=$(best ./sextant stack --core "$core0" --exe "$exe0")
   e=$(best eu-stack --core "$core" -e "$exe")
-  per=$(awk -v s="$s" -v f="$floor" -v n="$n" 'BEGIN{printf "%.3f", 1000*(s-f)/n}')
+  per=$(awk -v s="$s" -v f="$f" -v n="$((n - n0))" 'BEGIN{printf "%.3f", 1000*(s-f)/n}')
   [[ -z "$base" ]] && base=$per
-  printf '%-9s %9s %9s %10s %10s %14s %14s\n' "$a" "$s" "$e" "$per" "$(awk -v a="$s" -v b="$e" 'BEGIN{printf "%.2fx", a/b}')" \
-    "$(awk -v a="$per" -v b="$base" 'BEGIN{printf "%.2fx", a/b}')" "$(awk -v f="$frames" -v n="$n" 'BEGIN{printf "%.1f", f/n}')"
+  printf '%-9s %9s %9s %9s %10s %10s %14s %14s\n' "$a" "$s" "$f" "$e" "$per" "$(awk -v a="$s" -v b="$e" 'BEGIN{printf "%.2fx", a/b}')" \
+    "$(awk -v a="$per" -v b="$base" 'BEGIN{printf "%.2fx", a/b}')" "$(awk -v f="$((frames - frames0))" -v n="$((n - n0))" 'BEGIN{printf "%.1f", f/n}')"
 done
