@@ -121,29 +121,16 @@ final class RiscvDecoder {
         };
     }
 
+    /** By funct3; the doubleword and unsigned-word ones RV64 only. */
+    private static final String[] LOADS = {"lb", "lh", "lw", "ld", "lbu", "lhu", "lwu", null}, STORES = {"sb", "sh", "sw", "sd"};
+
     private String[] load(int f3, int rd, int rs1, int imm) {
-        String m = switch (f3) {
-            case 0 -> "lb";
-            case 1 -> "lh";
-            case 2 -> "lw";
-            case 3 -> rv64 ? "ld" : null;
-            case 4 -> "lbu";
-            case 5 -> "lhu";
-            case 6 -> rv64 ? "lwu" : null;
-            default -> null;
-        };
-        return m == null ? null : of(m, X[rd] + "," + imm + "(" + X[rs1] + ")");
+        String m = LOADS[f3];
+        return m == null || !rv64 && (f3 == 3 || f3 == 6) ? null : of(m, X[rd] + "," + imm + "(" + X[rs1] + ")");
     }
 
     private String[] store(int f3, int rs2, int rs1, int imm) {
-        String m = switch (f3) {
-            case 0 -> "sb";
-            case 1 -> "sh";
-            case 2 -> "sw";
-            case 3 -> rv64 ? "sd" : null;
-            default -> null;
-        };
-        return m == null ? null : of(m, X[rs2] + "," + imm + "(" + X[rs1] + ")");
+        return f3 > 3 || !rv64 && f3 == 3 ? null : of(STORES[f3], X[rs2] + "," + imm + "(" + X[rs1] + ")");
     }
 
     /**

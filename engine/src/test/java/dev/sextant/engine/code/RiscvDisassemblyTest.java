@@ -102,12 +102,20 @@ class RiscvDisassemblyTest {
         Assumptions.assumeTrue(Tools.onPath(TRIPLE + "-objdump"), "no " + TRIPLE + "-objdump (Debian package binutils-" + TRIPLE + ")");
     }
 
+    /** riscv_code.c built at -O2 with {@code flags} (after the source: {@code -lm} links). */
+    private Path build(String name, String... flags) throws Exception {
+        Path src = NativePrograms.source("riscv_code", dir);
+        Path out = dir.resolve(name);
+        List<String> cmd = new ArrayList<>(List.of(TRIPLE + "-gcc", "-O2", "-fno-math-errno", "-o", out.toString(), src.toString()));
+        cmd.addAll(List.of(flags));
+        Tools.Result cc = Tools.run(dir, 120, cmd);
+        assertThat(cc.exit()).as(cc.stderr()).isZero();
+        return out;
+    }
+
     @Test void rv64ProgramIsDecodedAsObjdumpDecodesIt() throws Exception {
         assumeCrossTools();
-        Path src = NativePrograms.source("riscv_code", dir);
-        Path exe = dir.resolve("riscv_code-rv64");
-        Tools.Result cc = Tools.run(dir, 120, List.of(TRIPLE + "-gcc", "-g", "-O2", "-fno-math-errno", "-o", exe.toString(), src.toString(), "-lm"));
-        assertThat(cc.exit()).as(cc.stderr()).isZero();
+        Path exe = build("riscv_code-rv64", "-g", "-lm");
         Agreement a = compare(exe);
         System.out.println("riscv64 riscv_code: " + a);
         assertThat(a.theirs()).isGreaterThan(200);
@@ -124,11 +132,7 @@ class RiscvDisassemblyTest {
 
     @Test void rv32ObjectIsDecodedAsObjdumpDecodesIt() throws Exception {
         assumeCrossTools();
-        Path src = NativePrograms.source("riscv_code", dir);
-        Path obj = dir.resolve("riscv_code-rv32.o");
-        Tools.Result cc = Tools.run(dir, 120, List.of(TRIPLE + "-gcc", "-O2", "-fno-math-errno", "-fno-reorder-functions", "-march=rv32gc", "-mabi=ilp32d", "-c",
-                "-o", obj.toString(), src.toString()));
-        assertThat(cc.exit()).as(cc.stderr()).isZero();
+        Path obj = build("riscv_code-rv32.o", "-fno-reorder-functions", "-march=rv32gc", "-mabi=ilp32d", "-c");
         Agreement a = compare(obj);
         System.out.println("riscv32 riscv_code.o: " + a);
         assertThat(a.theirs()).isGreaterThan(150);
