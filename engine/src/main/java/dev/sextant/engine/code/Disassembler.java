@@ -23,11 +23,16 @@ public final class Disassembler implements AutoCloseable {
 
     /**
      * Decodes code of {@code target}: x86-64 as {@link #decode(byte[], int, long, int, CodeSymbols, LongFunction)};
-     * the other architectures in Capstone's own syntax (see {@link ForeignSpelling}).
+     * the other architectures in Capstone's own syntax (see {@link ForeignSpelling}); RISC-V, which
+     * Capstone 4 lacks, by Sextant's own {@link RiscvDecoder} in objdump's syntax.
      */
     public List<Instruction> decode(Capstone.Target target, byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
         if (target == Capstone.Target.X86_64) return decode(code, length, address, max, symbols, source);
+        if (!target.capstone()) {
+            List<Capstone.Decoded> decoded = new RiscvDecoder(target == Capstone.Target.RISCV64).decode(code, length, address, max);
+            return ForeignSpelling.instructions(target, decoded, code, address, symbols, source);
+        }
         Capstone c = others.computeIfAbsent(target, Capstone::open);
         return ForeignSpelling.decode(c, target, code, length, address, max, symbols, source);
     }

@@ -17,7 +17,8 @@ import java.util.function.LongFunction;
  * registers with {@code %} ({@code %r15}) as objdump, ppc registers as {@code r1} where objdump
  * writes {@code 1}, aliases now and then ({@code movz} where objdump says {@code mov}). A unit that
  * decodes to nothing is {@code (bad)} (objdump: {@code .inst}/{@code .long}) and decoding goes on
- * after it. Direct branches ({@code bl #0x400580}) get their target named.
+ * after it. Direct branches ({@code bl #0x400580}) get their target named. RISC-V comes from
+ * {@link RiscvDecoder}, in objdump's own syntax, and is named here the same way.
  */
 final class ForeignSpelling {
     private ForeignSpelling() {}
@@ -35,6 +36,12 @@ final class ForeignSpelling {
                 offset += size;
             }
         }
+        return instructions(target, decoded, code, address, symbols, source);
+    }
+
+    /** {@code decoded} (from {@code code} lying at {@code address}) as instructions, direct branches' targets named. */
+    static List<Instruction> instructions(Capstone.Target target, List<Capstone.Decoded> decoded, byte[] code, long address,
+                                          CodeSymbols symbols, LongFunction<Optional<String>> source) {
         List<Instruction> out = new ArrayList<>(decoded.size());
         for (Capstone.Decoded d : decoded) {
             long at = d.address();
@@ -49,15 +56,28 @@ final class ForeignSpelling {
     private static final Set<String> NOT_BRANCHES = Set.of("bic", "bics", "bfi", "bfc", "bfxil", "bfm", "bkpt", "break", "bpermd",
             "bswap", "brk", "bti");
 
-    /** A direct branch or call: its last operand is an address ({@code #0x400580}, {@code 0x10000500}). */
+    private static final Set<String> RISCV_BRANCHES = Set.of("j", "jal", "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez",
+            "bltz", "bgez", "blez", "bgtz");
+
+    /**
+     * A direct branch or call: its last operand is an address ({@code #0x400580}, {@code 0x10000500};
+     * on RISC-V objdump's bare hex, {@code j 10450}, {@code beqz a0,1046c}).
+     */
     static Optional<Address> branchTarget(Capstone.Target target, String mnemonic, String operands) {
         String m = mnemonic;
+        if (target == Capstone.Target.RISCV64 || target == Capstone.Target.RISCV32) {
+            if (!RISCV_BRANCHES.contains(m)) return Optional.empty();
+            String last = operands.substring(operands.lastIndexOf(',') + 1);
+            if (last.isEmpty() || last.length() > 16) return Optional.empty();
+            for (int i = 0; i < last.length(); i++) if (Character.digit(last.charAt(i), 16) < 0) return Optional.empty();
+            return Optional.of(Address.of(Long.parseUnsignedLong(last, 16)));
+        }
         boolean branch = switch (target) {
             case AARCH64, ARM, THUMB -> m.startsWith("b") || m.startsWith("cb") || m.startsWith("tb");
             case PPC64, PPC64LE -> m.startsWith("b");
             case S390X -> m.startsWith("j") || m.startsWith("br") || m.startsWith("bras");
             case MIPS64, MIPS64EL, MIPS32, MIPS32EL -> m.startsWith("b") || m.startsWith("j");
-            case X86_64 -> false;
+            case X86_64, RISCV64, RISCV32 -> false;
         };
         if (!branch || NOT_BRANCHES.contains(m)) return Optional.empty();
         int comma = operands.lastIndexOf(',');

@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 /**
  * The Capstone back end for an ELF file's machine ({@code e_machine}, class and byte order):
  * x86-64, aarch64, arm (ARM state; Thumb per function, see {@link #thumb}), ppc64 and ppc64le,
- * s390x, mips and mips64 of either byte order. RISC-V and the rest are refused with a clear error:
- * Capstone 4 (Debian's libcapstone4) has no RISC-V back end.
+ * s390x, mips and mips64 of either byte order; RISC-V (RV64GC, RV32GC) by Sextant's own decoder
+ * ({@link RiscvDecoder}), since Capstone 4 (Debian's libcapstone4) has no RISC-V back end. Other
+ * machines are refused with a clear error.
  */
 public final class Machines {
     private Machines() {}
@@ -16,7 +17,7 @@ public final class Machines {
     public static final int EM_386 = 3, EM_MIPS = 8, EM_PPC64 = 21, EM_S390 = 22, EM_ARM = 40, EM_X86_64 = 62,
             EM_AARCH64 = 183, EM_RISCV = 243;
 
-    /** The back end for code of this machine, or a {@link TargetException} that says why there is none. */
+    /** The decoder for code of this machine, or a {@link TargetException} that says why there is none. */
     public static Capstone.Target target(int machine, boolean is64, ByteOrder order, String what) {
         boolean little = order == ByteOrder.LITTLE_ENDIAN;
         return switch (machine) {
@@ -30,10 +31,9 @@ public final class Machines {
             case EM_S390 -> Capstone.Target.S390X;
             case EM_MIPS -> is64 ? (little ? Capstone.Target.MIPS64EL : Capstone.Target.MIPS64)
                     : (little ? Capstone.Target.MIPS32EL : Capstone.Target.MIPS32);
-            case EM_RISCV -> throw new TargetException(what + ": RISC-V code cannot be disassembled: Capstone 4 (libcapstone4) has no RISC-V"
-                    + " back end (Capstone 5 added it); use riscv64-linux-gnu-objdump -d");
+            case EM_RISCV -> is64 ? Capstone.Target.RISCV64 : Capstone.Target.RISCV32;
             default -> throw new TargetException(what + ": no disassembler for ELF machine " + machine
-                    + " (Sextant disassembles x86-64, aarch64, arm, ppc64, ppc64le, s390x and mips)");
+                    + " (Sextant disassembles x86-64, aarch64, arm, ppc64, ppc64le, s390x, mips and riscv64/riscv32)");
         };
     }
 

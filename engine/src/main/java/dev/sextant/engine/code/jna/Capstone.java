@@ -22,7 +22,8 @@ public final class Capstone implements AutoCloseable {
     /**
      * The Capstone 4 back ends and modes Sextant uses ({@code cs_arch}, {@code cs_mode}); {@code unit}
      * is the smallest instruction size (what a byte sequence that decodes to nothing is skipped by).
-     * Capstone 4 has no RISC-V back end (5.0 added it).
+     * Capstone 4 has no RISC-V back end (5.0 added it): {@link #RISCV64} and {@link #RISCV32} are
+     * decoded by Sextant's own decoder in {@code dev.sextant.engine.code}, and {@link #open} refuses them.
      */
     public enum Target {
         X86_64(LibCapstone.CS_ARCH_X86, LibCapstone.CS_MODE_64, 1),
@@ -35,7 +36,9 @@ public final class Capstone implements AutoCloseable {
         MIPS64(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_64 | LibCapstone.CS_MODE_BIG_ENDIAN, 4),
         MIPS64EL(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_64, 4),
         MIPS32(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_32 | LibCapstone.CS_MODE_BIG_ENDIAN, 4),
-        MIPS32EL(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_32, 4);
+        MIPS32EL(LibCapstone.CS_ARCH_MIPS, LibCapstone.CS_MODE_32, 4),
+        RISCV64(NOT_CAPSTONE, 0, 2),
+        RISCV32(NOT_CAPSTONE, 0, 2);
 
         final int arch;
         final int mode;
@@ -48,7 +51,12 @@ public final class Capstone implements AutoCloseable {
         }
 
         public int unit() { return unit; }
+
+        /** Whether libcapstone decodes this target (every one but RISC-V). */
+        public boolean capstone() { return arch != NOT_CAPSTONE; }
     }
+
+    private static final int NOT_CAPSTONE = -1;
 
     private static volatile Optional<String> unavailable;
     private long handle;
@@ -79,6 +87,7 @@ public final class Capstone implements AutoCloseable {
 
     /** cs_open for {@code target}, details off; x86-64 in Intel syntax. */
     public static Capstone open(Target target) {
+        if (!target.capstone()) throw new IllegalArgumentException(target + " is not a Capstone 4 back end");
         unavailableReason().ifPresent(r -> { throw new IllegalStateException(r); });
         long[] h = new long[1];
         check("cs_open(" + target + ")", LibCapstone.cs_open(target.arch, target.mode, h));
