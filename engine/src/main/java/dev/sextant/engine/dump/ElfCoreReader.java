@@ -255,11 +255,14 @@ public final class ElfCoreReader {
      */
     static final int OWN_READER_FROM_THREADS = 256;
 
+    /** {@link #OWN_READER_FROM_THREADS}, or {@code -Dsextant.ownReaderFromThreads=N} (0: always Sextant's reader). */
+    static int ownReaderFromThreads() { return Integer.getInteger("sextant.ownReaderFromThreads", OWN_READER_FROM_THREADS); }
+
     private static Optional<ThreadSource> threadSource(CoreFile notes, CoreMemory memory,
                                                                                    boolean generated) {
         // Stepping frames of generated code restarts libdwfl's walk from registers Sextant computed:
         // that needs Sextant's reader too.
-        if (notes.threads().size() < OWN_READER_FROM_THREADS && !generated) return Optional.empty();
+        if (notes.threads().size() < ownReaderFromThreads() && !generated) return Optional.empty();
         return CoreThreads.of(notes, memory).map(t -> t);
     }
 

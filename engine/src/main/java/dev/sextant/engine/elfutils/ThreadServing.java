@@ -22,7 +22,8 @@ final class ThreadServing {
             @Override public int[] threads() { return tids; }
             @Override public Optional<InitialRegisters> registers(int tid) {
                 Integer i = index.get(tid);
-                return i == null ? Optional.empty() : Optional.of(new InitialRegisters(source.dwarfRegisters(i), source.pc(i)));
+                return i == null ? Optional.empty() : Optional.of(new InitialRegisters(source.dwarfRegisters(i), source.pc(i),
+                        source.moreRegisterNumbers(), source.moreRegisters(i)));
             }
             @Override public OptionalLong readWord(long address, int wordSize) { return source.readWord(address, wordSize); }
         };

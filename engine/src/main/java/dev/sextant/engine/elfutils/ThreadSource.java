@@ -14,6 +14,12 @@ public interface ThreadSource {
     /** The thread's registers in DWARF numbering, from register 0 upwards. */
     long[] dwarfRegisters(int index);
 
+    /** DWARF numbers of registers served beyond {@link #dwarfRegisters}' run from 0 (none by default). */
+    default int[] moreRegisterNumbers() { return new int[0]; }
+
+    /** The thread's values of {@link #moreRegisterNumbers()}, in that order. */
+    default long[] moreRegisters(int index) { return new long[0]; }
+
     /** The thread's program counter. */
     long pc(int index);
 

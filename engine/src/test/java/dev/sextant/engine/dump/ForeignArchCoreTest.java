@@ -86,6 +86,30 @@ class ForeignArchCoreTest {
     }
 
     /**
+     * The same frames when Sextant serves the threads, registers and memory to libdwfl (as it does
+     * from {@link ElfCoreReader#OWN_READER_FROM_THREADS} threads on: libelf 0.188's own reader
+     * slows down with every chunk it reads), each architecture's registers in its DWARF numbering.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"aarch64", "arm", "s390x", "ppc64le", "ppc64"})
+    void theSameFramesWhenSextantServesTheThreads(String arch) throws Exception {
+        Crash c = crash(arch);
+        DumpReport r;
+        System.setProperty("sextant.ownReaderFromThreads", "0");
+        try {
+            r = CorpusCoreTest.read(c.core(), c.exe());
+        } finally {
+            System.clearProperty("sextant.ownReaderFromThreads");
+        }
+        Map<Integer, List<Long>> stack = euStack(c.core(), c.exe());
+        assertThat(r.stacks()).hasSize(stack.size());
+        for (ThreadStack st : r.stacks()) {
+            assertThat(st.frames().stream().filter(f -> !f.inline()).map(f -> f.pc().value()).toList())
+                    .as(arch + " thread " + st.tid() + " frames, Sextant's reader").isEqualTo(stack.get(st.tid().value()));
+        }
+    }
+
+    /**
      * elfutils 0.188 cannot unwind MIPS (eu-stack: "Unwinding not supported for this architecture"):
      * the threads and registers are still read, and each stack is frame 0 from the core's registers,
      * with the reason.

@@ -11,8 +11,14 @@ import java.util.OptionalLong;
  */
 public interface ThreadCallbacks {
 
-    /** A thread's registers in DWARF numbering from register 0 upwards, and its program counter. */
-    record InitialRegisters(long[] dwarf, long pc) {}
+    /**
+     * A thread's registers in DWARF numbering from register 0 upwards, its program counter, and
+     * registers beyond that run by number ({@code more[i]} holds register {@code moreNumbers[i]}: the
+     * link register of ppc64 is DWARF 65 and 108, after numbers no core note fills).
+     */
+    record InitialRegisters(long[] dwarf, long pc, int[] moreNumbers, long[] more) {
+        public InitialRegisters(long[] dwarf, long pc) { this(dwarf, pc, new int[0], new long[0]); }
+    }
 
     /** Thread ids in the order they are to be reported; asked at the start of each walk. */
     int[] threads();

@@ -63,6 +63,12 @@ final class ThreadState {
                 if (regs.isEmpty()) return 0;
                 long[] dwarf = regs.get().dwarf();
                 if (LibDw.dwfl_thread_state_registers(thread, 0, dwarf.length, dwarf) == 0) return 0;
+                int[] numbers = regs.get().moreNumbers();
+                long[] one = new long[1];
+                for (int i = 0; i < numbers.length; i++) {
+                    one[0] = regs.get().more()[i];
+                    if (LibDw.dwfl_thread_state_registers(thread, numbers[i], 1, one) == 0) return 0;
+                }
                 LibDw.dwfl_thread_state_register_pc(thread, regs.get().pc());
                 return 1;
             } catch (RuntimeException e) {
