@@ -64,12 +64,16 @@ public final class FileCode {
     /** The function symbol covering {@code address} (on ARM also a Thumb one, whose value is the address + 1). */
     private Optional<SymbolTable.Symbol> symbolAt(long address) {
         if (target == Capstone.Target.PPC64) return descriptorSymbolAt(address);
-        Optional<SymbolTable.Symbol> f = functions.containing(address);
-        if (codeMask != ~0L && (f.isEmpty() || f.get().value() > address)) {
-            Optional<SymbolTable.Symbol> t = functions.containing(address + 1);
-            if (t.isPresent() && (t.get().value() & codeMask) <= address) return t;
-        }
-        return f;
+        if (codeMask == ~0L) return functions.containing(address);
+        // A Thumb symbol's value is its start + 1: the table's [value, value + size) is one byte off its
+        // code. Without the check, the first instruction of a Thumb function after another one
+        // (thumb_switch after thumb_pool) was named thumb_pool+0x10.
+        return functions.containing(address + 1).filter(t -> coversCode(t, address))
+                .or(() -> functions.containing(address).filter(f -> coversCode(f, address)));
+    }
+
+    private boolean coversCode(SymbolTable.Symbol s, long address) {
+        return Long.compareUnsigned(address - (s.value() & codeMask), Math.max(1, s.size())) < 0;
     }
 
     private java.util.TreeMap<Long, SymbolTable.Symbol> byEntry;

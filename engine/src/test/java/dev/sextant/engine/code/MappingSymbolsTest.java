@@ -120,6 +120,33 @@ class MappingSymbolsTest {
         if (arch.equals("arm")) assertThat(switches).as("ARM/Thumb switches").isGreaterThanOrEqualTo(4);
     }
 
+    static final Pattern FUNCTION = Pattern.compile("(?m)^([0-9a-f]+) <(\\w+)>:$");
+
+    /** Every function of mapping.c starts where objdump says, under its name (a Thumb symbol's value is its start + 1). */
+    @ParameterizedTest
+    @ValueSource(strings = {"arm", "aarch64"})
+    void functionsAreNamedAtTheirStarts(String arch) throws Exception {
+        Path exe = build(arch);
+        String triple = ForeignCores.ARCHES.get(arch).get(0);
+        Tools.Result r = Tools.run(dir, 120, List.of(triple + "-objdump", "-d", "-j", ".text", exe.toString()));
+        List<Disassembly> ours = new ArrayList<>();
+        try (Disassembler d = new Disassembler()) {
+            FileCode.disassembleAllCode(exe, d, ours::add);
+        }
+        Map<Long, Instruction> byAddress = new TreeMap<>();
+        for (Disassembly l : ours) for (Instruction i : l.instructions()) byAddress.put(i.address().value(), i);
+        int named = 0;
+        for (Matcher m = FUNCTION.matcher(r.stdout()); m.find(); ) {
+            String name = m.group(2);
+            if (!List.of("arm_pool", "thumb_pool", "thumb_switch", "hand_pool", "hand_thumb", "main").contains(name)) continue;
+            Instruction i = byAddress.get(Long.parseUnsignedLong(m.group(1), 16));
+            assertThat(i).as(arch + " " + name).isNotNull();
+            assertThat(i.location()).as(arch + " " + name).contains(name);
+            named++;
+        }
+        assertThat(named).as(arch + " functions of mapping.c").isEqualTo(arch.equals("arm") ? 6 : 3);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"arm", "aarch64"})
     void aFunctionListingEndsInItsPool(String arch) throws Exception {
