@@ -11,6 +11,9 @@ import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Instruction;
 import dev.sextant.engine.api.Pid;
+import dev.sextant.engine.format.elf.BfdTarget;
+import dev.sextant.engine.format.elf.ElfSections;
+import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.json.JsonOut;
 import dev.sextant.engine.session.EngineThread;
 import java.io.BufferedWriter;
@@ -92,7 +95,7 @@ public final class DisasmCommand implements Callable<Integer> {
             }
             PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
             String source = file != null ? file.toString() : "process " + pid;
-            if (json) writeJson(out, source, listings); else writeText(out, source, listings);
+            if (json) writeJson(out, source, listings); else writeText(out, source, format(), listings);
             out.flush();
             boolean shortened = false;
             for (Disassembly d : listings) {
@@ -117,15 +120,28 @@ public final class DisasmCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What objdump names the file's format ({@code elf32-littlearm}); a process's code is the engine's
+     * own machine's (live targets are x86-64).
+     */
+    private String format() {
+        if (file == null) return "elf64-x86-64";
+        try {
+            return ElfSections.read(file, f -> BfdTarget.name(f.header()));
+        } catch (IOException | FormatException e) {        // the engine has just read it: only a file changed under us
+            return "elf";
+        }
+    }
+
     /** objdump's addresses are hex without 0x; accept both. */
     private static String hex(String s) {
         String t = s.strip();
         return t.startsWith("0x") || t.startsWith("0X") ? t : "0x" + t;
     }
 
-    static void writeText(PrintWriter out, String source, List<Disassembly> listings) {
+    static void writeText(PrintWriter out, String source, String format, List<Disassembly> listings) {
         out.println();
-        out.println(source + ":     file format elf64-x86-64");
+        out.println(source + ":     file format " + format);
         StringBuilder line = new StringBuilder(128);
         for (Disassembly d : listings) {
             boolean first = true;

@@ -9,6 +9,7 @@ import dev.sextant.engine.api.Severity;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.code.jna.Capstone;
 import dev.sextant.engine.format.elf.ElfSections;
+import dev.sextant.engine.format.elf.MappingSymbols;
 import dev.sextant.engine.format.elf.PltStubs;
 import dev.sextant.engine.format.elf.SectionHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
@@ -37,6 +38,8 @@ public final class FileCode {
     private final Capstone.Target target;
     /** ARM: a symbol's low bit marks Thumb code, the code starts at the value without it. */
     private final long codeMask;
+    /** ARM and AArch64: what the bytes are ($a, $t, $x code, $d data), where the file says; else none. */
+    private final MappingSymbols mapping;
 
     private FileCode(Path path, ElfSections file) {
         this.path = path;
@@ -45,6 +48,8 @@ public final class FileCode {
         this.codeMask = target == Capstone.Target.ARM ? ~1L : ~0L;
         this.functions = SymbolTable.read(file.header(), file.sections(), file::data);
         this.stubs = PltStubs.read(file);
+        this.mapping = target == Capstone.Target.ARM || target == Capstone.Target.AARCH64
+                ? MappingSymbols.read(file.header(), file.sections(), file::data) : null;
         long low = -1L, high = 0;
         for (PltStubs.Stub st : stubs) {
             if (Long.compareUnsigned(st.start(), low) < 0) low = st.start();
@@ -59,12 +64,16 @@ public final class FileCode {
     /** The function symbol covering {@code address} (on ARM also a Thumb one, whose value is the address + 1). */
     private Optional<SymbolTable.Symbol> symbolAt(long address) {
         if (target == Capstone.Target.PPC64) return descriptorSymbolAt(address);
-        Optional<SymbolTable.Symbol> f = functions.containing(address);
-        if (codeMask != ~0L && (f.isEmpty() || f.get().value() > address)) {
-            Optional<SymbolTable.Symbol> t = functions.containing(address + 1);
-            if (t.isPresent() && (t.get().value() & codeMask) <= address) return t;
-        }
-        return f;
+        if (codeMask == ~0L) return functions.containing(address);
+        // A Thumb symbol's value is its start + 1: the table's [value, value + size) is one byte off its
+        // code. Without the check, the first instruction of a Thumb function after another one
+        // (thumb_switch after thumb_pool) was named thumb_pool+0x10.
+        return functions.containing(address + 1).filter(t -> coversCode(t, address))
+                .or(() -> functions.containing(address).filter(f -> coversCode(f, address)));
+    }
+
+    private boolean coversCode(SymbolTable.Symbol s, long address) {
+        return Long.compareUnsigned(address - (s.value() & codeMask), Math.max(1, s.size())) < 0;
     }
 
     private java.util.TreeMap<Long, SymbolTable.Symbol> byEntry;
@@ -220,8 +229,37 @@ public final class FileCode {
         byte[] bytes = data.bytes(section.name(), start - section.addr(), length);
         CodeSymbols named = bias == 0 ? symbols : a -> symbols.containing(a - bias)
                 .map(n -> new CodeSymbols.Named(n.name(), n.start() + bias, n.end() + bias));
-        List<Instruction> out = disassembler.decode(targetAt(start), bytes, bytes.length, start + bias, count, named, a -> Optional.empty());
+        List<Instruction> out = mapping == null || mapping.isEmpty()
+                ? disassembler.decode(targetAt(start), bytes, bytes.length, start + bias, count, named, a -> Optional.empty())
+                : decodeMapped(section.index(), bytes, start, bias, count, named, disassembler);
         return new Disassembly(path.toString(), out, diagnostics);
+    }
+
+    /**
+     * {@code bytes} (from {@code start}) piece by piece between the mapping symbols of their section,
+     * as objdump reads them: a {@code $d} piece as data, a {@code $t} one as Thumb, {@code $a}/{@code $x}
+     * as ARM/AArch64 code; before the section's first mapping symbol, as the function symbol says.
+     */
+    private List<Instruction> decodeMapped(int section, byte[] bytes, long start, long bias, int count, CodeSymbols named,
+                                           Disassembler disassembler) {
+        List<Instruction> out = new ArrayList<>();
+        int offset = 0;
+        while (offset < bytes.length && out.size() < count) {
+            long at = start + offset;
+            Optional<MappingSymbols.Kind> kind = mapping.at(section, at).map(MappingSymbols.Mark::kind);
+            long next = mapping.after(section, at).map(MappingSymbols.Mark::address).orElse(start + bytes.length);
+            int pieceEnd = (int) Math.min(bytes.length, next - start);
+            byte[] piece = java.util.Arrays.copyOfRange(bytes, offset, pieceEnd);
+            int left = count - out.size();
+            if (kind.isPresent() && kind.get() == MappingSymbols.Kind.DATA) {
+                out.addAll(ForeignSpelling.data(piece, piece.length, at + bias, left, file.header().order(), named));
+            } else {
+                Capstone.Target t = kind.map(k -> k == MappingSymbols.Kind.THUMB ? Capstone.Target.THUMB : target).orElseGet(() -> targetAt(at));
+                out.addAll(disassembler.decode(t, piece, piece.length, at + bias, left, named, a -> Optional.empty()));
+            }
+            offset = pieceEnd;
+        }
+        return out;
     }
 
     private CodeSymbols.Named function(String name) {

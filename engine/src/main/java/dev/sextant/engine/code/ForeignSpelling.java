@@ -53,6 +53,35 @@ final class ForeignSpelling {
         return out;
     }
 
+    /**
+     * Data in code (an ARM or AArch64 {@code $d} range: a literal pool, a jump table) as objdump prints
+     * it: from each address the rest of its 4-byte word, cut at {@code code[length]} (the next mapping
+     * symbol), a {@code .word}, {@code .short} or {@code .byte} of the value in the file's byte order
+     * ({@code .word 0x000000a8}); three bytes left are a {@code .short} (even address) or a {@code .byte}.
+     */
+    static List<Instruction> data(byte[] code, int length, long address, int max, java.nio.ByteOrder order, CodeSymbols symbols) {
+        List<Instruction> out = new ArrayList<>();
+        for (int offset = 0; offset < length && out.size() < max; ) {
+            long at = address + offset;
+            int size = Math.min(4 - (int) (at & 3), length - offset);
+            if (size == 3) size = (at & 1) != 0 ? 1 : 2;
+            long value = 0;
+            for (int i = 0; i < size; i++) {
+                int b = code[offset + (order == java.nio.ByteOrder.LITTLE_ENDIAN ? size - 1 - i : i)] & 0xff;
+                value = value << 8 | b;
+            }
+            String mnemonic = size == 4 ? DATA_WORD : size == 2 ? DATA_SHORT : DATA_BYTE;
+            out.add(new Instruction(Address.of(at), Disassembler.hex(code, offset, size), mnemonic,
+                    String.format("0x%0" + (size * 2) + "x", value), symbols.containing(at).map(n -> n.at(at)),
+                    Optional.empty(), Optional.empty(), Optional.empty()));
+            offset += size;
+        }
+        return out;
+    }
+
+    /** The mnemonics of data in code, as objdump writes them. */
+    static final String DATA_WORD = ".word", DATA_SHORT = ".short", DATA_BYTE = ".byte";
+
     private static final Set<String> NOT_BRANCHES = Set.of("bic", "bics", "bfi", "bfc", "bfxil", "bfm", "bkpt", "break", "bpermd",
             "bswap", "brk", "bti");
 
