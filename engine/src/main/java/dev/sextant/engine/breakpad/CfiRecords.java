@@ -17,7 +17,8 @@ import java.util.List;
  * {@code STACK CFI INIT} and {@code STACK CFI} records from the decoded CFA programs of the unwind
  * package, as Breakpad's dump_syms writes them: the first row's rules in full, then per row the rules
  * that changed. Register names as Breakpad's processor knows them ({@code $rsp} on x86-64, {@code $esp}
- * on x86, {@code sp}/{@code x29} on arm64); the return-address column is {@code .ra}. Rules that are
+ * on x86, {@code sp}/{@code x29} on arm64); the return-address column is {@code .ra}, the register itself
+ * ({@code .ra: x30}) where the CIE gives it no rule. Rules that are
  * DWARF expressions have no postfix form here and are left out, and a row whose CFA is one ends the FDE's
  * records (as dump_syms reports them unsupported).
  * <p>A row's rules are kept as parallel arrays (key, kind, value), not text, and compared as numbers;
@@ -68,7 +69,6 @@ final class CfiRecords {
         for (CfiRow row : rows) {
             if (!current.fill(row, ra)) break;
             if (first) {
-                if (current.find(RA) < 0) { skipped++; return false; }
                 out.raw(INIT).hex(fde.pcBegin() - loadBase).ch(' ').hex(fde.pcEnd() - fde.pcBegin());
                 for (int i = 0; i < current.n; i++) rule(current, i);
                 out.ch('\n');
@@ -135,6 +135,9 @@ final class CfiRecords {
                 else if (r instanceof RegisterRule.Undefined) add(key, UNDEF, 0, 0);
                 // DWARF expressions: no postfix form
             }
+            // A CIE need not give the return-address column a rule (arm64's give x30 none: it holds the
+            // return address until the prologue saves it): as dump_syms does, it is then the register itself.
+            if (find(RA) < 0) add(RA, IN_REG, 0, ra);
             return true;
         }
 

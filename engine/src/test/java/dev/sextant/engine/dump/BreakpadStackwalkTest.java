@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,15 +41,24 @@ class BreakpadStackwalkTest {
         core = NativePrograms.coreOf(exe, dir, "3");
         minidump = dir.resolve("threads.dmp");
         CoreToMinidump.write(core, minidump);
-        store = Files.createDirectories(dir.resolve("store"));
+        store = exportStore(minidump, dir, name -> name.equals(exeName) || name.startsWith("libc.so"));
+    }
+
+    /**
+     * A directory store ({@code NAME/ID/NAME.sym}) in {@code dir/store} with the {@code .sym} files that
+     * {@code --export-breakpad} writes for the minidump's modules whose file names {@code wanted} accepts.
+     */
+    static Path exportStore(Path minidump, Path dir, Predicate<String> wanted) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
         for (Module m : MinidumpReader.read(minidump, CoreOptions.DEFAULT, "").report().modules()) {
             String name = Path.of(m.path()).getFileName().toString();
-            if (!name.equals(exeName) && !name.startsWith("libc.so")) continue;
+            if (!wanted.test(name)) continue;
             Path tmp = dir.resolve(name + ".sym");
             SymbolFileWritten w = BreakpadExport.export(Path.of(m.path()), tmp, new Cancellation());
             Path into = Files.createDirectories(store.resolve(name).resolve(w.moduleId()));
             Files.move(tmp, into.resolve(name + ".sym"));
         }
+        return store;
     }
 
     @Test void theStoreAloneGivesEuStacksFramesWithNamesAndLines() throws Exception {

@@ -1,8 +1,15 @@
 package dev.sextant.engine.dump;
 
+import dev.sextant.engine.api.Cancellation;
+import dev.sextant.engine.api.DumpReport;
+import dev.sextant.engine.api.Module;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
+import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.minidump.SystemInfo;
+import dev.sextant.engine.format.minidump.ThreadContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,15 +22,19 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Writes a Breakpad-style Linux x86-64 minidump of a real ELF core, as Breakpad's client does for a
- * live process: system info, one thread record per {@code NT_PRSTATUS} with its registers as an
- * amd64 CONTEXT and its stack from the stack pointer (less the red zone) to the end of its mapping,
- * a module per mapped file with its ELF build-id as a {@code BpEL} CodeView record, the memory
- * list and the exception stream of the core's signal. A test-side writer: the bytes are laid out
- * by hand from the documented structures, so readers are checked against a second, independent
- * layout of the same facts.
+ * Writes a Breakpad-style Linux minidump (x86-64 or arm64) of a real ELF core, as Breakpad's client
+ * does for a live process: system info, one thread record per {@code NT_PRSTATUS} with its registers
+ * as an amd64 CONTEXT or an {@code MDRawContextARM64} and its stack from the stack pointer (less
+ * x86-64's red zone) to the end of its mapping, a module per mapped file with its ELF build-id as a
+ * {@code BpEL} CodeView record, the memory list and the exception stream of the core's signal. A
+ * test-side writer: the bytes are laid out by hand from the documented structures, so readers are
+ * checked against a second, independent layout of the same facts.
+ * <p>qemu-user's cores have neither {@code NT_FILE} nor {@code NT_SIGINFO}: their modules are then the
+ * ones libdwfl finds from the dynamic linker's list (given the executable), and the signal is the
+ * first thread's {@code cursig}.
  */
 final class CoreToMinidump {
     private CoreToMinidump() {}
@@ -33,7 +44,25 @@ final class CoreToMinidump {
     private static final int HEADER = 32, DIRECTORY = 12, STREAMS = 5, DATA = HEADER + DIRECTORY * STREAMS;
 
     static void write(Path core, Path out) throws IOException {
-        new Writer().write(core, out);
+        new Writer().write(core, Optional.empty(), out);
+    }
+
+    /** With the executable, for cores whose modules only libdwfl finds (qemu-user's). */
+    static void write(Path core, Path executable, Path out) throws IOException {
+        new Writer().write(core, Optional.of(executable), out);
+    }
+
+    /** The layout of one architecture: its system info, context and the registers a {@code PrStatus} holds them at. */
+    private record Arch(int cpu, int contextSize, int sp, int redZone, String vendor) {
+        static Arch of(int machine) throws IOException {
+            return switch (machine) {
+                case ElfHeader.EM_X86_64 -> new Arch(SystemInfo.ARCH_AMD64, ThreadContext.AMD64_SIZE, 19, 128, "GenuineIntel");
+                case ElfHeader.EM_AARCH64 -> new Arch(SystemInfo.ARCH_ARM64, ThreadContext.ARM64_SIZE, 31, 0, "");
+                default -> throw new IOException("no minidump layout here for ELF machine " + machine);
+            };
+        }
+
+        byte[] context(long[] r) { return cpu == SystemInfo.ARCH_AMD64 ? Writer.amd64Context(r) : Writer.arm64Context(r); }
     }
 
     private static final class Writer {
@@ -53,72 +82,65 @@ final class CoreToMinidump {
             return blob(bb.array());
         }
 
-        void write(Path corePath, Path out) throws IOException {
-            CoreFile core = CoreFile.read(ByteReader.map(corePath, ByteOrder.LITTLE_ENDIAN));
+        void write(Path corePath, Optional<Path> executable, Path out) throws IOException {
+            ByteReader file = ByteReader.map(corePath, ByteOrder.LITTLE_ENDIAN);
+            CoreFile core = CoreFile.read(file);
+            Arch arch = Arch.of(core.header().machine());
             List<int[]> dir = new ArrayList<>();     // type, size, rva
-            try (CoreDumpSource src = CoreDumpSource.open(corePath)) {
-                ByteBuffer sys = le(56);
-                sys.putShort((short) 9).putShort((short) 6).putShort((short) 0x4601).put((byte) 2).put((byte) 1);
-                sys.putInt(0).putInt(0).putInt(0).putInt(0x8201).putInt(utf16("Linux 6.1.0 core-to-minidump")).putShort((short) 0).putShort((short) 0);
-                sys.put("GenuineIntel".getBytes(StandardCharsets.US_ASCII));
-                dir.add(new int[]{7, 56, blob(sys.array())});
+            ByteBuffer sys = le(56);
+            sys.putShort((short) arch.cpu()).putShort((short) 6).putShort((short) 0x4601).put((byte) 2).put((byte) 1);
+            sys.putInt(0).putInt(0).putInt(0).putInt(0x8201).putInt(utf16("Linux 6.1.0 core-to-minidump")).putShort((short) 0).putShort((short) 0);
+            sys.put(arch.vendor().getBytes(StandardCharsets.US_ASCII));
+            dir.add(new int[]{7, 56, blob(sys.array())});
 
-                List<CoreFile.PrStatus> threads = core.threads();
-                ByteBuffer list = le(4 + 48 * threads.size());
-                ByteBuffer mem = le(4 + 16 * threads.size());
-                list.putInt(threads.size());
-                mem.putInt(threads.size());
-                int crashedContext = 0;
-                for (CoreFile.PrStatus t : threads) {
-                    long[] r = t.regs();
-                    long rsp = r[19];
-                    long start = (rsp - 128) & ~15L;
-                    DumpSource.Mapping m = src.mappings().stream()
-                            .filter(x -> Long.compareUnsigned(x.start(), rsp) <= 0 && Long.compareUnsigned(rsp, x.end()) < 0)
-                            .findFirst().orElseThrow(() -> new IOException("thread " + t.tid() + ": no mapping holds its stack"));
-                    start = Math.max(start, m.start());
-                    long end = Math.min(m.end(), start + MAX_STACK);
-                    byte[] stack = new byte[(int) (end - start)];
-                    int n = src.read(start, ByteBuffer.wrap(stack));
-                    if (n <= 0) throw new IOException("thread " + t.tid() + ": its stack is not in the core");
-                    if (n < stack.length) stack = java.util.Arrays.copyOf(stack, n);
-                    int stackRva = blob(stack);
-                    int ctxRva = blob(context(r));
-                    if (crashedContext == 0) crashedContext = ctxRva;
-                    list.putInt(t.tid()).putInt(0).putInt(0).putInt(0).putLong(0);
-                    list.putLong(start).putInt(stack.length).putInt(stackRva).putInt(1232).putInt(ctxRva);
-                    mem.putLong(start).putInt(stack.length).putInt(stackRva);
-                }
-                dir.add(new int[]{3, list.capacity(), blob(list.array())});
-
-                Map<String, long[]> files = new LinkedHashMap<>();
-                for (DumpSource.Mapping m : src.mappings()) {
-                    if (m.path().isEmpty()) continue;
-                    long[] range = files.computeIfAbsent(m.path().get(), k -> new long[]{m.start(), m.end()});
-                    range[1] = Math.max(range[1], m.end());
-                }
-                ByteBuffer mods = le(4 + 108 * files.size());
-                mods.putInt(files.size());
-                for (Map.Entry<String, long[]> f : files.entrySet()) {
-                    byte[] id = BuildId.ofFile(Path.of(f.getKey())).map(HexFormat.of()::parseHex).orElse(new byte[0]);
-                    int cv = blob(le(4 + id.length).putInt(0x4270454c).put(id).array());
-                    int name = utf16(f.getKey());
-                    long base = f.getValue()[0], size = f.getValue()[1] - base;
-                    mods.putLong(base).putInt((int) size).putInt(0).putInt(0).putInt(name);
-                    mods.position(mods.position() + 52);
-                    mods.putInt(4 + id.length).putInt(cv).putInt(0).putInt(0).putLong(0).putLong(0);
-                }
-                dir.add(new int[]{4, mods.capacity(), blob(mods.array())});
-                dir.add(new int[]{5, mem.capacity(), blob(mem.array())});
-
-                CoreFile.SigInfo sig = core.signal().orElseThrow(() -> new IOException("the core has no NT_SIGINFO"));
-                ByteBuffer exc = le(168);
-                exc.putInt(threads.get(0).tid()).putInt(0).putInt(sig.signo()).putInt(sig.code()).putLong(0).putLong(sig.addr());
-                exc.putInt(0).putInt(0);
-                exc.position(160);
-                exc.putInt(1232).putInt(crashedContext);
-                dir.add(new int[]{6, 168, blob(exc.array())});
+            List<CoreFile.PrStatus> threads = core.threads();
+            ByteBuffer list = le(4 + 48 * threads.size());
+            ByteBuffer mem = le(4 + 16 * threads.size());
+            list.putInt(threads.size());
+            mem.putInt(threads.size());
+            int crashedContext = 0;
+            for (CoreFile.PrStatus t : threads) {
+                long[] r = t.regs();
+                long rsp = r[arch.sp()];
+                long start = (rsp - arch.redZone()) & ~15L;
+                ProgramHeader m = core.segments().stream().filter(x -> x.type() == ProgramHeader.PT_LOAD && x.filesz() > 0)
+                        .filter(x -> Long.compareUnsigned(x.vaddr(), rsp) <= 0 && Long.compareUnsigned(rsp, x.vaddr() + x.filesz()) < 0)
+                        .findFirst().orElseThrow(() -> new IOException("thread " + t.tid() + ": its stack is not in the core"));
+                start = Math.max(start, m.vaddr());
+                long end = Math.min(m.vaddr() + m.filesz(), start + MAX_STACK);
+                byte[] stack = file.bytes("stack of thread " + t.tid(), m.offset() + (start - m.vaddr()), end - start);
+                int stackRva = blob(stack);
+                int ctxRva = blob(arch.context(r));
+                if (crashedContext == 0) crashedContext = ctxRva;
+                list.putInt(t.tid()).putInt(0).putInt(0).putInt(0).putLong(0);
+                list.putLong(start).putInt(stack.length).putInt(stackRva).putInt(arch.contextSize()).putInt(ctxRva);
+                mem.putLong(start).putInt(stack.length).putInt(stackRva);
             }
+            dir.add(new int[]{3, list.capacity(), blob(list.array())});
+
+            Map<String, long[]> files = files(corePath, core, executable);
+            ByteBuffer mods = le(4 + 108 * files.size());
+            mods.putInt(files.size());
+            for (Map.Entry<String, long[]> f : files.entrySet()) {
+                byte[] id = BuildId.ofFile(Path.of(f.getKey())).map(HexFormat.of()::parseHex).orElse(new byte[0]);
+                int cv = blob(le(4 + id.length).putInt(0x4270454c).put(id).array());
+                int name = utf16(f.getKey());
+                long base = f.getValue()[0], size = f.getValue()[1] - base;
+                mods.putLong(base).putInt((int) size).putInt(0).putInt(0).putInt(name);
+                mods.position(mods.position() + 52);
+                mods.putInt(4 + id.length).putInt(cv).putInt(0).putInt(0).putLong(0).putLong(0);
+            }
+            dir.add(new int[]{4, mods.capacity(), blob(mods.array())});
+            dir.add(new int[]{5, mem.capacity(), blob(mem.array())});
+
+            CoreFile.SigInfo sig = core.signal().or(() -> executable.map(e -> new CoreFile.SigInfo(threads.get(0).cursig(), 0, 0, 0, 0, 0)))
+                    .orElseThrow(() -> new IOException("the core has no NT_SIGINFO"));
+            ByteBuffer exc = le(168);
+            exc.putInt(threads.get(0).tid()).putInt(0).putInt(sig.signo()).putInt(sig.code()).putLong(0).putLong(sig.addr());
+            exc.putInt(0).putInt(0);
+            exc.position(160);
+            exc.putInt(arch.contextSize()).putInt(crashedContext);
+            dir.add(new int[]{6, 168, blob(exc.array())});
             ByteBuffer head = le(DATA);
             head.putInt(0x504d444d).putInt(0xa793).putInt(dir.size()).putInt(HEADER).putInt(0).putInt(0).putLong(0);
             for (int[] d : dir) head.putInt(d[0]).putInt(d[1]).putInt(d[2]);
@@ -128,8 +150,24 @@ final class CoreToMinidump {
             }
         }
 
+        /** Each mapped file's path and {start, end}: from {@code NT_FILE}, else the modules libdwfl reports. */
+        private static Map<String, long[]> files(Path core, CoreFile notes, Optional<Path> executable) {
+            Map<String, long[]> files = new LinkedHashMap<>();
+            for (CoreFile.MappedFile m : notes.files()) {
+                long[] range = files.computeIfAbsent(m.path(), k -> new long[]{m.start(), m.end()});
+                range[1] = Math.max(range[1], m.end());
+            }
+            if (!files.isEmpty() || executable.isEmpty()) return files;
+            DumpReport r = ElfCoreReader.read(core, new CoreOptions(executable, Optional.empty()), CoreReadListener.NONE, new Cancellation());
+            for (Module m : r.modules()) {
+                String path = m.file().orElse(m.path());
+                if (Files.isRegularFile(Path.of(path))) files.put(path, new long[]{m.base().value(), m.end().value()});
+            }
+            return files;
+        }
+
         /** An amd64 CONTEXT (1232 bytes) from a {@code user_regs_struct}. */
-        private static byte[] context(long[] r) {
+        private static byte[] amd64Context(long[] r) {
             ByteBuffer c = le(1232);
             c.putInt(48, 0x10000b);                                 // CONTEXT_AMD64 | CONTROL | INTEGER | FLOATING_POINT
             c.putShort(56, (short) r[17]).putShort(66, (short) r[20]).putInt(68, (int) r[18]);
@@ -137,6 +175,18 @@ final class CoreToMinidump {
             int[] from = {10, 11, 12, 5, 19, 4, 13, 14, 9, 8, 7, 6, 3, 2, 1, 0};
             for (int i = 0; i < from.length; i++) c.putLong(120 + 8 * i, r[from[i]]);
             c.putLong(248, r[16]);
+            return c.array();
+        }
+
+        /**
+         * An {@code MDRawContextARM64} (912 bytes, Windows' CONTEXT_ARM64) from a {@code user_pt_regs}
+         * (x0..x30, sp, pc, pstate): flags, cpsr, then x0..x28, fp, lr, sp, pc.
+         */
+        private static byte[] arm64Context(long[] r) {
+            ByteBuffer c = le(ThreadContext.ARM64_SIZE);
+            c.putInt(0, (int) ThreadContext.FLAG_ARM64 | 0x3);        // CONTEXT_ARM64 | CONTROL | INTEGER
+            c.putInt(4, (int) r[33]);
+            for (int i = 0; i < 33; i++) c.putLong(8 + 8 * i, r[i]);
             return c.array();
         }
     }

@@ -17,7 +17,7 @@ public final class SymbolTable {
     public record Symbol(long value, long size, String name) {}
 
     private static final int STT_FUNC = 2, STT_GNU_IFUNC = 10, SHN_LORESERVE = 0xff00;
-    // Parallel arrays sorted by value (then larger size first); names are decoded only when asked for,
+    // Parallel arrays sorted by value (then larger size first, then the binding libdwfl prefers); names are decoded only when asked for,
     // since a large library has tens of thousands of symbols and a lookup needs a few.
     private final long[] values;
     private final long[] sizes;
@@ -59,7 +59,7 @@ public final class SymbolTable {
         }
         int[] idx = new int[raw.n];
         for (int i = 0; i < raw.n; i++) idx[i] = i;
-        sort(idx, 0, raw.n - 1, raw.values, raw.sizes);
+        sort(idx, 0, raw.n - 1, raw);
         long[] v = new long[raw.n], sz = new long[raw.n], no = new long[raw.n];
         int[] tab = new int[raw.n];
         for (int i = 0; i < raw.n; i++) {
@@ -69,29 +69,45 @@ public final class SymbolTable {
         return new SymbolTable(v, sz, no, tables.toArray(new ByteReader[0]), tab, List.copyOf(problems), haveSymtab);
     }
 
-    /** Order: value ascending (unsigned), then size descending, then index: a deterministic total order. */
-    private static int compare(int a, int b, long[] values, long[] sizes) {
-        int c = Long.compareUnsigned(values[a], values[b]);
+    /**
+     * Order: value ascending (unsigned), then size descending, then global before unique before weak
+     * before local, then index: a deterministic total order. Of aliases, the first is the name libdwfl
+     * (eu-stack, eu-addr2line) gives the address: libc's {@code __nanosleep}, not its weak {@code nanosleep}.
+     */
+    private static int compare(int a, int b, Raw raw) {
+        int c = Long.compareUnsigned(raw.values[a], raw.values[b]);
         if (c != 0) return c;
-        c = Long.compareUnsigned(sizes[b], sizes[a]);
+        c = Long.compareUnsigned(raw.sizes[b], raw.sizes[a]);
+        if (c != 0) return c;
+        c = Integer.compare(raw.ranks[b], raw.ranks[a]);
         return c != 0 ? c : Integer.compare(a, b);
     }
 
+    /** libdwfl's {@code binding_value}: STB_GLOBAL 3, STB_GNU_UNIQUE 2, STB_WEAK 1, others 0. */
+    private static byte rank(int info) {
+        return switch (info >>> 4) {
+            case 1 -> 3;
+            case 10 -> 2;
+            case 2 -> 1;
+            default -> 0;
+        };
+    }
+
     /** Quicksort of an index array on primitive keys (boxing 10⁵ indices costs more than reading the table). */
-    private static void sort(int[] idx, int lo, int hi, long[] values, long[] sizes) {
+    private static void sort(int[] idx, int lo, int hi, Raw raw) {
         while (hi - lo > 16) {
             int p = idx[(lo + hi) >>> 1], i = lo, j = hi;
             while (i <= j) {
-                while (compare(idx[i], p, values, sizes) < 0) i++;
-                while (compare(idx[j], p, values, sizes) > 0) j--;
+                while (compare(idx[i], p, raw) < 0) i++;
+                while (compare(idx[j], p, raw) > 0) j--;
                 if (i <= j) { int t = idx[i]; idx[i] = idx[j]; idx[j] = t; i++; j--; }
             }
-            if (j - lo < hi - i) { sort(idx, lo, j, values, sizes); lo = i; }
-            else { sort(idx, i, hi, values, sizes); hi = j; }
+            if (j - lo < hi - i) { sort(idx, lo, j, raw); lo = i; }
+            else { sort(idx, i, hi, raw); hi = j; }
         }
         for (int i = lo + 1; i <= hi; i++) {
             int x = idx[i], j = i - 1;
-            while (j >= lo && compare(idx[j], x, values, sizes) > 0) { idx[j + 1] = idx[j]; j--; }
+            while (j >= lo && compare(idx[j], x, raw) > 0) { idx[j + 1] = idx[j]; j--; }
             idx[j + 1] = x;
         }
     }
@@ -99,14 +115,15 @@ public final class SymbolTable {
     private static final class Raw {
         long[] values = new long[1024], sizes = new long[1024], names = new long[1024];
         int[] table = new int[1024];
+        byte[] ranks = new byte[1024];
         int n;
 
-        void add(long value, long size, long name, int t) {
+        void add(long value, long size, long name, int t, byte rank) {
             if (n == values.length) {
                 values = Arrays.copyOf(values, n * 2); sizes = Arrays.copyOf(sizes, n * 2);
-                names = Arrays.copyOf(names, n * 2); table = Arrays.copyOf(table, n * 2);
+                names = Arrays.copyOf(names, n * 2); table = Arrays.copyOf(table, n * 2); ranks = Arrays.copyOf(ranks, n * 2);
             }
-            values[n] = value; sizes[n] = size; names[n] = name; table[n] = t;
+            values[n] = value; sizes[n] = size; names[n] = name; table[n] = t; ranks[n] = rank;
             n++;
         }
     }
@@ -134,7 +151,7 @@ public final class SymbolTable {
                 if ((type != STT_FUNC && type != STT_GNU_IFUNC) || shndx == 0 || nameOff >= strSize) continue;
                 long value = raw[3 * i + 1];
                 if (eh.type() == ElfHeader.ET_REL && shndx < SHN_LORESERVE && shndx < sections.size()) value += sections.get(shndx).addr();
-                out.add(value, raw[3 * i + 2], nameOff, t);
+                out.add(value, raw[3 * i + 2], nameOff, t, rank((int) (w0 >>> 32) & 0xff));
             }
             return;
         }
@@ -153,7 +170,7 @@ public final class SymbolTable {
             // In a relocatable object a value is relative to its section; a JIT that registers one
             // (LLVM's) sets the section's sh_addr to where it loaded it.
             if (eh.type() == ElfHeader.ET_REL && shndx < SHN_LORESERVE && shndx < sections.size()) value += sections.get(shndx).addr();
-            out.add(value, size, nameOff, t);
+            out.add(value, size, nameOff, t, rank(info));
         }
     }
 
