@@ -50,11 +50,43 @@ class LiveSessionTest {
                 all.add(e);
                 if (type.isInstance(e) && p.test(type.cast(e))) return type.cast(e);
             }
-            throw new AssertionError("no " + type.getSimpleName() + " within 60 s; saw " + all.subList(Math.max(0, all.size() - 5), all.size()));
+            throw new AssertionError("no " + type.getSimpleName() + " within 60 s; saw " + all.subList(Math.max(0, all.size() - 5), all.size())
+                    + "; " + whereTheEngineIs());
         }
         <T extends DebugEvent> T await(Class<T> type) throws InterruptedException { return await(type, x -> true); }
         long count(Class<? extends DebugEvent> type) { drain(); return all.stream().filter(type::isInstance).count(); }
         void drain() { queue.drainTo(all); }
+    }
+
+    /**
+     * For a wait that timed out (the kill test does, once in a few full runs): the engine thread's
+     * stack and every launched ticker's /proc status, so that the next failure says where it hung.
+     */
+    static String whereTheEngineIs() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, st) -> {
+            if (!t.getName().startsWith("sextant-engine")) return;
+            b.append("thread ").append(t.getName()).append(' ').append(t.getState()).append(':');
+            for (int i = 0; i < Math.min(st.length, 12); i++) b.append("\n  at ").append(st[i]);
+            b.append('\n');
+        });
+        try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
+                try {
+                    String cmd = java.nio.file.Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                    if (!cmd.contains("ticker")) return;
+                    String status = java.nio.file.Files.readString(p.resolve("status"));
+                    b.append(p.getFileName()).append(' ').append(cmd.strip()).append(": ")
+                            .append(status.lines().filter(l -> l.startsWith("State") || l.startsWith("TracerPid") || l.startsWith("PPid"))
+                                    .toList()).append('\n');
+                } catch (java.io.IOException gone) {
+                    // ended meanwhile
+                }
+            });
+        } catch (java.io.IOException e) {
+            b.append("(cannot list /proc: ").append(e.getMessage()).append(')');
+        }
+        return b.toString();
     }
 
     static <R> R run(EngineThread e, Command<R> c) throws Exception { return e.submit(c).get(60, TimeUnit.SECONDS); }
