@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
- * Turns bytes into {@link Instruction}s with Capstone (x86-64, Intel syntax) and writes them as
+ * Turns bytes into {@link Instruction}s with Capstone (x86-64 or i386, Intel syntax) and writes them as
  * {@code objdump -d -M intel} does: operands without blanks after commas or around {@code +}/{@code -},
  * numbers in hex, {@code QWORD PTR}; a byte that starts no valid instruction is {@code (bad)} and
  * decoding goes on at the next byte, as objdump does. Direct branch and call targets and
- * {@code rip}-relative operands are named through {@link CodeSymbols}. One owner thread.
+ * {@code rip}-relative operands (x86-64, x32) are named through {@link CodeSymbols}. One owner thread.
  */
 public final class Disassembler implements AutoCloseable {
     private final Capstone capstone;
@@ -22,13 +22,15 @@ public final class Disassembler implements AutoCloseable {
     public Disassembler() { this.capstone = Capstone.openX86_64(); }
 
     /**
-     * Decodes code of {@code target}: x86-64 as {@link #decode(byte[], int, long, int, CodeSymbols, LongFunction)};
-     * the other architectures in Capstone's own syntax (see {@link ForeignSpelling}); RISC-V, which
-     * Capstone 4 lacks, by Sextant's own {@link RiscvDecoder} in objdump's syntax.
+     * Decodes code of {@code target}: x86-64 (x32 too) and i386 as
+     * {@link #decode(byte[], int, long, int, CodeSymbols, LongFunction)} decodes x86-64; the other
+     * architectures in Capstone's own syntax (see {@link ForeignSpelling}); RISC-V, which Capstone 4
+     * lacks, by Sextant's own {@link RiscvDecoder} in objdump's syntax.
      */
     public List<Instruction> decode(Capstone.Target target, byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
         if (target == Capstone.Target.X86_64) return decode(code, length, address, max, symbols, source);
+        if (target.x86()) return decodeX86(others.computeIfAbsent(target, Capstone::open), code, length, address, max, symbols, source);
         if (!target.capstone()) {
             List<Capstone.Decoded> decoded = new RiscvDecoder(target == Capstone.Target.RISCV64).decode(code, length, address, max);
             return ForeignSpelling.instructions(target, decoded, code, address, symbols, source);
@@ -46,6 +48,11 @@ public final class Disassembler implements AutoCloseable {
      */
     public List<Instruction> decode(byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
+        return decodeX86(capstone, code, length, address, max, symbols, source);
+    }
+
+    private static List<Instruction> decodeX86(Capstone capstone, byte[] code, int length, long address, int max, CodeSymbols symbols,
+                                               LongFunction<Optional<String>> source) {
         List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, length / 3 + 1));
         capstone.load(code, length);
         int offset = 0;

@@ -1,0 +1,157 @@
+package dev.sextant.engine.code;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.engine.api.Disassembly;
+import dev.sextant.engine.api.Instruction;
+import dev.sextant.engine.testing.Corpus;
+import dev.sextant.engine.testing.NativePrograms;
+import dev.sextant.engine.testing.NativePrograms.Tools;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * i386 and x32 code (issue 22 item 4) through the x86-64 path: x86_code.c compiled by the host gcc
+ * as objects ({@code -m32}, {@code -mx32}: no multilib libc is needed to compile, only to link),
+ * and the i386 glibc code of the corpus' statically linked {@code backtrace.i386.exec}. Every
+ * executable section decoded whole and compared with {@code objdump -d -M intel}: every instruction
+ * objdump lists is ours at the same address with the same size, ours are objdump's elsewhere too
+ * (but for the zeros objdump elides), the mnemonics as objdump's up to {@link MnemonicSpelling}, and
+ * in the objects every branch target and rip-relative operand objdump names is named (objdump
+ * prefers local labels, {@code .L22+0x6}, where Sextant names the function). Operands are counted,
+ * not asserted: objdump's {@code [eax+edx*1]}, {@code 0xffffffff}, {@code [ebx+0x0]} are Capstone's
+ * {@code [eax+edx]}, {@code -0x1}, {@code [ebx]}, for x86-64 too.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class X86DisassemblyTest {
+    @TempDir Path dir;
+
+    /** How far Sextant's listing of a file agrees with objdump's. */
+    record Agreement(int boundaries, int theirs, int mnemonics, int operands, int named, int unnamed, int theirNames,
+                     Map<String, Integer> differences) {
+        @Override public String toString() {
+            return boundaries + "/" + theirs + " boundaries, " + mnemonics + "/" + theirs + " mnemonics, " + operands + "/" + theirs
+                    + " operands as objdump, " + named + "/" + theirNames + " target names as objdump's (" + unnamed
+                    + " unnamed); differences " + differences;
+        }
+    }
+
+    /** Every executable section of {@code file} decoded by Sextant, against objdump's sections in order; asserts the boundaries. */
+    static Agreement compare(Path file) throws Exception {
+        List<ObjdumpListing> theirSections = ObjdumpListing.sections(file);
+        List<Disassembly> ourSections = new ArrayList<>();
+        try (Disassembler d = new Disassembler()) {
+            FileCode.disassembleAllCode(file, d, ourSections::add);
+        }
+        assertThat(ourSections).as(file + ": code sections, as objdump's").hasSameSizeAs(theirSections);
+        int boundaries = 0, theirs = 0, mnemonics = 0, operands = 0, named = 0, unnamed = 0, theirNames = 0;
+        Map<String, Integer> differences = new TreeMap<>();
+        for (int s = 0; s < theirSections.size(); s++) {
+            TreeMap<Long, Instruction> ours = new TreeMap<>(Long::compareUnsigned);
+            ourSections.get(s).instructions().forEach(i -> ours.put(i.address().value(), i));
+            TreeMap<Long, ObjdumpListing.Line> their = theirSections.get(s).byAddress;
+            for (ObjdumpListing.Line t : their.values()) {
+                theirs++;
+                String where = file + " section " + s + " 0x" + Long.toHexString(t.address()) + " " + t.mnemonic() + " " + t.operands();
+                Instruction i = ours.get(t.address());
+                assertThat(i).as(where + ": objdump's instruction is ours").isNotNull();
+                assertThat(i.length()).as(where + ": size").isEqualTo(t.size());
+                boundaries++;
+                if (!MnemonicSpelling.same(i.mnemonic(), t.mnemonic(), t.operands())) {
+                    differences.merge(i.mnemonic() + " ~ " + t.mnemonic(), 1, Integer::sum);
+                    continue;
+                }
+                mnemonics++;
+                if (i.operands().equals(plainOperands(t.operands()))) operands++;
+                else if (differences.merge("operands of " + t.mnemonic(), 1, Integer::sum) == 1) {
+                    System.out.println("  e.g. " + t.mnemonic() + " " + i.operands() + " | objdump " + t.operands());
+                }
+                String name = targetName(t.operands());
+                if (name != null) {
+                    theirNames++;
+                    if (i.targetName().filter(name::equals).isPresent()) named++;
+                    else if (i.targetName().isEmpty()) unnamed++;
+                    else if (differences.merge("target name of " + t.mnemonic(), 1, Integer::sum) == 1) {
+                        // objdump also names by local labels (.L22+0x6) and picks another alias (__pthread_create_2_1)
+                        System.out.println("  e.g. " + t.mnemonic() + " " + i.symbolicOperands() + " | objdump " + t.operands());
+                    }
+                }
+            }
+            for (Instruction i : ours.values()) {
+                if (their.containsKey(i.address().value())) continue;
+                assertThat(i.bytes().replace("0", "").isBlank())      // objdump elides runs of zeros ("...")
+                        .as(file + ": Sextant has " + i.mnemonic() + " at " + i.address() + " where objdump has none").isTrue();
+            }
+        }
+        return new Agreement(boundaries, theirs, mnemonics, operands, named, unnamed, theirNames, differences);
+    }
+
+    /** objdump's operands without the target's name ({@code 54 <widen+0x7>}) or the rip-relative comment ({@code # 43 <widen+0xb>}). */
+    static String plainOperands(String objdump) {
+        String s = objdump;
+        int comment = s.indexOf(" #");
+        if (comment >= 0) s = s.substring(0, comment);
+        int name = s.indexOf(" <");
+        if (name >= 0) s = s.substring(0, name);
+        return s.strip();
+    }
+
+    /** The name objdump gives a direct target or a rip-relative operand's address ({@code widen+0x7}), or null. */
+    static String targetName(String objdump) {
+        int open = objdump.lastIndexOf(" <");
+        return open < 0 || !objdump.endsWith(">") ? null : objdump.substring(open + 2, objdump.length() - 1);
+    }
+
+    static void assumeTools() {
+        Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().orElse(""));
+        Assumptions.assumeTrue(Tools.onPath("objdump"), "objdump (the reference) is not installed");
+    }
+
+    /** x86_code.c compiled (not linked) at -O1 with {@code flag}: {@code -m32} or {@code -mx32}. */
+    private Path object(String flag) throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("gcc"), "no gcc");
+        Assumptions.assumeTrue(System.getProperty("os.arch").equals("amd64"), "the host gcc compiles x86 code only on x86-64");
+        Path src = NativePrograms.source("x86_code", dir);
+        Path out = dir.resolve("x86_code" + flag + ".o");
+        Tools.Result cc = Tools.run(dir, 120, List.of("gcc", flag, "-O1", "-c", "-o", out.toString(), src.toString()));
+        assertThat(cc.exit()).as(cc.stderr()).isZero();
+        return out;
+    }
+
+    @Test void i386ObjectIsDecodedAsObjdumpDecodesIt() throws Exception {
+        assumeTools();
+        Agreement a = compare(object("-m32"));
+        System.out.println("i386 x86_code.o: " + a);
+        assertThat(a.theirs()).isGreaterThan(250);
+        assertThat(a.mnemonics()).as(a.toString()).isGreaterThanOrEqualTo(a.theirs() - a.theirs() / 100);
+        assertThat(a.unnamed()).as("targets objdump names and Sextant does not: " + a).isZero();
+        assertThat(a.named()).as(a.toString()).isGreaterThan(20);
+    }
+
+    @Test void x32ObjectIsDecodedAsObjdumpDecodesIt() throws Exception {
+        assumeTools();
+        Agreement a = compare(object("-mx32"));
+        System.out.println("x32 x86_code.o: " + a);
+        assertThat(a.theirs()).isGreaterThan(200);
+        assertThat(a.mnemonics()).as(a.toString()).isGreaterThanOrEqualTo(a.theirs() - a.theirs() / 100);
+        assertThat(a.unnamed()).as("targets objdump names and Sextant does not: " + a).isZero();
+        assertThat(a.named()).as(a.toString()).isGreaterThan(20);
+    }
+
+    @Test void i386StaticGlibcOfTheCorpusIsDecodedAsObjdumpDecodesIt() throws Exception {
+        assumeTools();
+        Path exe = Corpus.require("elfcore/elfutils/backtrace.i386.exec");
+        Agreement a = compare(exe);
+        System.out.println("i386 backtrace.i386.exec: " + a);
+        assertThat(a.theirs()).isGreaterThan(100_000);
+        assertThat(a.mnemonics()).as(a.toString()).isGreaterThanOrEqualTo(a.theirs() - a.theirs() / 100);
+    }
+}
