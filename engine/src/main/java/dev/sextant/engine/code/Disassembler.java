@@ -30,7 +30,7 @@ public final class Disassembler implements AutoCloseable {
     public List<Instruction> decode(Capstone.Target target, byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
         if (target == Capstone.Target.X86_64) return decode(code, length, address, max, symbols, source);
-        if (target.x86()) return decodeX86(others.computeIfAbsent(target, Capstone::open), code, length, address, max, symbols, source);
+        if (target.x86()) return decodeX86(others.computeIfAbsent(target, Capstone::open), false, code, length, address, max, symbols, source);
         if (!target.capstone()) {
             List<Capstone.Decoded> decoded = new RiscvDecoder(target == Capstone.Target.RISCV64).decode(code, length, address, max);
             return ForeignSpelling.instructions(target, decoded, code, address, symbols, source);
@@ -48,11 +48,12 @@ public final class Disassembler implements AutoCloseable {
      */
     public List<Instruction> decode(byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
-        return decodeX86(capstone, code, length, address, max, symbols, source);
+        return decodeX86(capstone, true, code, length, address, max, symbols, source);
     }
 
-    private static List<Instruction> decodeX86(Capstone capstone, byte[] code, int length, long address, int max, CodeSymbols symbols,
-                                               LongFunction<Optional<String>> source) {
+    /** {@code rex}: 64-bit code (x86-64, x32), where 40-4f are REX prefixes. */
+    private static List<Instruction> decodeX86(Capstone capstone, boolean rex, byte[] code, int length, long address, int max,
+                                               CodeSymbols symbols, LongFunction<Optional<String>> source) {
         List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, length / 3 + 1));
         capstone.load(code, length);
         int offset = 0;
@@ -66,14 +67,14 @@ public final class Disassembler implements AutoCloseable {
         }
         List<Instruction> out = new ArrayList<>(decoded.size());
         for (Capstone.Decoded d : ObjdumpSpelling.respell(decoded, code, address)) {
-            out.add(instruction(code, (int) (d.address() - address), d, symbols, source));
+            out.add(instruction(code, (int) (d.address() - address), d, rex, symbols, source));
         }
         return out;
     }
 
-    private static Instruction instruction(byte[] code, int offset, Capstone.Decoded d, CodeSymbols symbols,
+    private static Instruction instruction(byte[] code, int offset, Capstone.Decoded d, boolean rex, CodeSymbols symbols,
                                            LongFunction<Optional<String>> source) {
-        String operands = objdumpOperands(d.operands());
+        String operands = ObjdumpOperands.respell(code, offset, d.size(), d.mnemonic(), objdumpOperands(d.operands()), rex);
         long next = d.address() + d.size();
         Optional<Address> branch = branchTarget(d.mnemonic(), d.operands());
         if (branch.isPresent()) operands = Long.toHexString(branch.get().value());     // objdump: "call 1030 <puts@plt>"

@@ -146,6 +146,17 @@ class X86DisassemblyTest {
         assertThat(a.named()).as(a.toString()).isGreaterThan(20);
     }
 
+    /** The same comparison on x86-64 code (the operands' respelling is shared): the host's libz. */
+    @Test void x86_64LibraryIsDecodedAsObjdumpDecodesIt() throws Exception {
+        assumeTools();
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/libz.so.1");
+        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(lib), lib + " is not installed");
+        Agreement a = compare(lib);
+        System.out.println("x86-64 libz.so.1: " + a);
+        assertThat(a.theirs()).isGreaterThan(10_000);
+        assertThat(a.mnemonics()).as(a.toString()).isGreaterThanOrEqualTo(a.theirs() - a.theirs() / 100);
+    }
+
     @Test void i386StaticGlibcOfTheCorpusIsDecodedAsObjdumpDecodesIt() throws Exception {
         assumeTools();
         Path exe = Corpus.require("elfcore/elfutils/backtrace.i386.exec");
