@@ -90,6 +90,8 @@ public final class Disassembler implements AutoCloseable {
         int space = mnemonic.lastIndexOf(' ');
         String m = space < 0 ? mnemonic : mnemonic.substring(space + 1);
         boolean branch = m.startsWith("j") || m.equals("call") || m.startsWith("loop") || m.equals("xbegin");
+        // Capstone writes numbers up to 9 in decimal: call 0, in an i386 static executable's _init
+        if (branch && operands.length() == 1 && Character.isDigit(operands.charAt(0))) return Optional.of(Address.of(operands.charAt(0) - '0'));
         if (!branch || !operands.startsWith("0x")) return Optional.empty();
         for (int i = 2; i < operands.length(); i++) if (Character.digit(operands.charAt(i), 16) < 0) return Optional.empty();
         try {
