@@ -53,12 +53,7 @@ class DisasmCommandTest {
      */
     @org.junit.jupiter.api.Test
     void i386ObjectIsListedAsObjdumpListsIt() throws Exception {
-        Assumptions.assumeTrue(Tools.onPath("gcc") && Tools.onPath("objdump"), "no gcc or objdump");
-        Assumptions.assumeTrue(System.getProperty("os.arch").equals("amd64"), "the host gcc compiles i386 code only on x86-64");
-        Path src = dev.sextant.engine.testing.NativePrograms.source("x86_code", dir);
-        Path obj = dir.resolve("x86_code-i386.o");
-        Tools.Result built = Tools.run(dir, 120, List.of("gcc", "-m32", "-O1", "-c", "-o", obj.toString(), src.toString()));
-        assertThat(built.exit()).as(built.stderr()).isZero();
+        Path obj = object("-m32");
         String theirs = Tools.run(dir, 60, List.of("objdump", "-d", "-M", "intel", obj.toString())).stdout();
 
         StackCommandTest.Run mix = StackCommandTest.run("disasm", obj.toString(), "--symbol", "mix");
@@ -80,18 +75,24 @@ class DisasmCommandTest {
     /** x32 code ({@code gcc -mx32 -c}): the header names {@code elf32-x86-64}, the function's addresses and mnemonics are objdump's. */
     @org.junit.jupiter.api.Test
     void x32ObjectIsListedAsObjdumpListsIt() throws Exception {
-        Assumptions.assumeTrue(Tools.onPath("gcc") && Tools.onPath("objdump"), "no gcc or objdump");
-        Assumptions.assumeTrue(System.getProperty("os.arch").equals("amd64"), "the host gcc compiles x32 code only on x86-64");
-        Path src = dev.sextant.engine.testing.NativePrograms.source("x86_code", dir);
-        Path obj = dir.resolve("x86_code-x32.o");
-        Tools.Result built = Tools.run(dir, 120, List.of("gcc", "-mx32", "-O1", "-c", "-o", obj.toString(), src.toString()));
-        assertThat(built.exit()).as(built.stderr()).isZero();
+        Path obj = object("-mx32");
         String theirs = Tools.run(dir, 60, List.of("objdump", "-d", "-M", "intel", obj.toString())).stdout();
 
         StackCommandTest.Run all = StackCommandTest.run("disasm", obj.toString(), "--all-code");
         assertThat(all.exit()).as(all.err()).isZero();
         assertThat(format(all.out())).isEqualTo("elf32-x86-64").isEqualTo(format(theirs));
         assertThat(addressAndMnemonic(all.out())).hasSizeGreaterThan(200).isEqualTo(addressAndMnemonic(theirs));
+    }
+
+    /** x86_code.c compiled (not linked: no 32-bit libc needed) with {@code flag}, {@code -m32} or {@code -mx32}; skips without the tools. */
+    private Path object(String flag) throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("gcc") && Tools.onPath("objdump"), "no gcc or objdump");
+        Assumptions.assumeTrue(System.getProperty("os.arch").equals("amd64"), "the host gcc compiles i386 and x32 code only on x86-64");
+        Path src = dev.sextant.engine.testing.NativePrograms.source("x86_code", dir);
+        Path obj = dir.resolve("x86_code" + flag + ".o");
+        Tools.Result built = Tools.run(dir, 120, List.of("gcc", flag, "-O1", "-c", "-o", obj.toString(), src.toString()));
+        assertThat(built.exit()).as(built.stderr()).isZero();
+        return obj;
     }
 
     static final Pattern INSN = Pattern.compile("^ *([0-9a-f]+):\t([0-9a-f]{2}(?: [0-9a-f]{2})*) *\t(.*)$", Pattern.MULTILINE);
