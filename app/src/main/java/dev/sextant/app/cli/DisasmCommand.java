@@ -33,12 +33,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sextant disasm (FILE | --pid PID) (--at ADDR | --symbol NAME) [--count N] [--end ADDR] [--json]}:
- * x86-64 code in Intel syntax, as {@code objdump -d -M intel} prints it, with symbolic targets
- * ({@code call 0x1030 <puts@plt>}). A file's addresses are the file's; a process's are absolute (it
- * is attached for the moment of the read, then runs on).
+ * x86 code (x86-64, x32, i386) in Intel syntax, as {@code objdump -d -M intel} prints it, with
+ * symbolic targets ({@code call 0x1030 <puts@plt>}); a file of another machine in its back end's
+ * syntax (see the engine's {@code Machines}). A file's addresses are the file's; a process's are
+ * absolute (it is attached for the moment of the read, then runs on).
  */
 @Command(name = "disasm", mixinStandardHelpOptions = true,
-        description = "Disassemble x86-64 code of an ELF file or a running process (Intel syntax, as objdump -d -M intel).",
+        description = "Disassemble the code of an ELF file or a running process (x86-64, x32 and i386 in Intel syntax, as objdump -d -M intel;"
+                + " aarch64, arm, ppc64, s390x, mips and riscv too).",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:printed", "1:printed, but the listing stopped short (end of section, unreadable memory)",
                 "2:the file or process could not be read, or bad arguments"})
@@ -142,6 +144,7 @@ public final class DisasmCommand implements Callable<Integer> {
     static void writeText(PrintWriter out, String source, String format, List<Disassembly> listings) {
         out.println();
         out.println(source + ":     file format " + format);
+        String entryLine = format.startsWith("elf32-") ? "%08x <%s>:%n" : "%016x <%s>:%n";       // objdump: as wide as the file's addresses
         StringBuilder line = new StringBuilder(128);
         for (Disassembly d : listings) {
             boolean first = true;
@@ -150,7 +153,7 @@ public final class DisasmCommand implements Callable<Integer> {
                 if (first || entry) {
                     out.println();
                     String label = i.location().orElse("");
-                    out.printf("%016x <%s>:%n", i.address().value(), label);
+                    out.printf(entryLine, i.address().value(), label);
                     first = false;
                 }
                 line.setLength(0);

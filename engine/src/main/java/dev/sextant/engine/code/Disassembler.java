@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
- * Turns bytes into {@link Instruction}s with Capstone (x86-64, Intel syntax) and writes them as
+ * Turns bytes into {@link Instruction}s with Capstone (x86-64 or i386, Intel syntax) and writes them as
  * {@code objdump -d -M intel} does: operands without blanks after commas or around {@code +}/{@code -},
  * numbers in hex, {@code QWORD PTR}; a byte that starts no valid instruction is {@code (bad)} and
  * decoding goes on at the next byte, as objdump does. Direct branch and call targets and
- * {@code rip}-relative operands are named through {@link CodeSymbols}. One owner thread.
+ * {@code rip}-relative operands (x86-64, x32) are named through {@link CodeSymbols}. One owner thread.
  */
 public final class Disassembler implements AutoCloseable {
     private final Capstone capstone;
@@ -22,13 +22,15 @@ public final class Disassembler implements AutoCloseable {
     public Disassembler() { this.capstone = Capstone.openX86_64(); }
 
     /**
-     * Decodes code of {@code target}: x86-64 as {@link #decode(byte[], int, long, int, CodeSymbols, LongFunction)};
-     * the other architectures in Capstone's own syntax (see {@link ForeignSpelling}); RISC-V, which
-     * Capstone 4 lacks, by Sextant's own {@link RiscvDecoder} in objdump's syntax.
+     * Decodes code of {@code target}: x86-64 (x32 too) and i386 as
+     * {@link #decode(byte[], int, long, int, CodeSymbols, LongFunction)} decodes x86-64; the other
+     * architectures in Capstone's own syntax (see {@link ForeignSpelling}); RISC-V, which Capstone 4
+     * lacks, by Sextant's own {@link RiscvDecoder} in objdump's syntax.
      */
     public List<Instruction> decode(Capstone.Target target, byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
         if (target == Capstone.Target.X86_64) return decode(code, length, address, max, symbols, source);
+        if (target.x86()) return decodeX86(others.computeIfAbsent(target, Capstone::open), false, code, length, address, max, symbols, source);
         if (!target.capstone()) {
             List<Capstone.Decoded> decoded = new RiscvDecoder(target == Capstone.Target.RISCV64).decode(code, length, address, max);
             return ForeignSpelling.instructions(target, decoded, code, address, symbols, source);
@@ -46,6 +48,12 @@ public final class Disassembler implements AutoCloseable {
      */
     public List<Instruction> decode(byte[] code, int length, long address, int max, CodeSymbols symbols,
                                     LongFunction<Optional<String>> source) {
+        return decodeX86(capstone, true, code, length, address, max, symbols, source);
+    }
+
+    /** {@code rex}: 64-bit code (x86-64, x32), where 40-4f are REX prefixes. */
+    private static List<Instruction> decodeX86(Capstone capstone, boolean rex, byte[] code, int length, long address, int max,
+                                               CodeSymbols symbols, LongFunction<Optional<String>> source) {
         List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, length / 3 + 1));
         capstone.load(code, length);
         int offset = 0;
@@ -59,14 +67,14 @@ public final class Disassembler implements AutoCloseable {
         }
         List<Instruction> out = new ArrayList<>(decoded.size());
         for (Capstone.Decoded d : ObjdumpSpelling.respell(decoded, code, address)) {
-            out.add(instruction(code, (int) (d.address() - address), d, symbols, source));
+            out.add(instruction(code, (int) (d.address() - address), d, rex, symbols, source));
         }
         return out;
     }
 
-    private static Instruction instruction(byte[] code, int offset, Capstone.Decoded d, CodeSymbols symbols,
+    private static Instruction instruction(byte[] code, int offset, Capstone.Decoded d, boolean rex, CodeSymbols symbols,
                                            LongFunction<Optional<String>> source) {
-        String operands = objdumpOperands(d.operands());
+        String operands = ObjdumpOperands.respell(code, offset, d.size(), d.mnemonic(), objdumpOperands(d.operands()), rex);
         long next = d.address() + d.size();
         Optional<Address> branch = branchTarget(d.mnemonic(), d.operands());
         if (branch.isPresent()) operands = Long.toHexString(branch.get().value());     // objdump: "call 1030 <puts@plt>"
@@ -82,6 +90,8 @@ public final class Disassembler implements AutoCloseable {
         int space = mnemonic.lastIndexOf(' ');
         String m = space < 0 ? mnemonic : mnemonic.substring(space + 1);
         boolean branch = m.startsWith("j") || m.equals("call") || m.startsWith("loop") || m.equals("xbegin");
+        // Capstone writes numbers up to 9 in decimal: call 0, in an i386 static executable's _init
+        if (branch && operands.length() == 1 && Character.isDigit(operands.charAt(0))) return Optional.of(Address.of(operands.charAt(0) - '0'));
         if (!branch || !operands.startsWith("0x")) return Optional.empty();
         for (int i = 2; i < operands.length(); i++) if (Character.digit(operands.charAt(i), 16) < 0) return Optional.empty();
         try {

@@ -152,7 +152,7 @@ public final class FileCode {
                 if ((sh.flags() & SectionHeader.SHF_EXECINSTR) == 0 || !sh.hasFileData() || sh.type() == SectionHeader.SHT_NOBITS
                         || sh.size() == 0) continue;
                 each.accept(code.disassemble(new CodeRange("0x" + Long.toHexString(sh.addr()), java.util.OptionalInt.of(CodeRange.MAX_COUNT),
-                        Optional.of(Address.of(sh.addr() + sh.size()))), disassembler));
+                        Optional.of(Address.of(sh.addr() + sh.size()))), disassembler, 0, Optional.of(sh)));
                 n++;
             }
             return n;
@@ -172,7 +172,7 @@ public final class FileCode {
             }
             long bias = base - (lowest == Long.MAX_VALUE ? 0 : lowest & ~0xfffL);
             return code.disassemble(new CodeRange("0x" + Long.toHexString(start - bias), java.util.OptionalInt.of(count), Optional.empty()),
-                    disassembler, bias);
+                    disassembler, bias, Optional.empty());
         });
     }
 
@@ -194,10 +194,16 @@ public final class FileCode {
         return Optional.empty();
     }
 
-    private Disassembly disassemble(CodeRange range, Disassembler disassembler) { return disassemble(range, disassembler, 0); }
+    private Disassembly disassemble(CodeRange range, Disassembler disassembler) {
+        return disassemble(range, disassembler, 0, Optional.empty());
+    }
 
-    /** {@code range} in file addresses; the listing at those addresses + {@code bias}. */
-    private Disassembly disassemble(CodeRange range, Disassembler disassembler, long bias) {
+    /**
+     * {@code range} in file addresses, in {@code in} or else the first code section holding its start
+     * (an object's code sections all start at 0: {@code .text}, {@code .text.__x86.get_pc_thunk.bx});
+     * the listing at those addresses + {@code bias}.
+     */
+    private Disassembly disassemble(CodeRange range, Disassembler disassembler, long bias, Optional<SectionHeader> in) {
         long start;
         long end;
         int count;
@@ -211,10 +217,10 @@ public final class FileCode {
             end = range.end().map(Address::value).orElse(range.count().isPresent() ? -1L : functionEnd(range.start(), start));
             count = range.count().orElse(end == -1L ? CodeRange.DEFAULT_COUNT : CodeRange.MAX_COUNT);
         }
-        SectionHeader section = file.sections().stream()
+        SectionHeader section = in.or(() -> file.sections().stream()
                 .filter(s -> (s.flags() & SectionHeader.SHF_EXECINSTR) != 0 && s.hasFileData() && s.type() != SectionHeader.SHT_NOBITS
                         && Long.compareUnsigned(start - s.addr(), s.size()) < 0)
-                .findFirst().orElseThrow(() -> new TargetException(path + ": no code section holds 0x" + Long.toHexString(start)
+                .findFirst()).orElseThrow(() -> new TargetException(path + ": no code section holds 0x" + Long.toHexString(start)
                         + " (see the section list: readelf -S)"));
         long sectionEnd = section.addr() + section.size();
         List<Diagnostic> diagnostics = new ArrayList<>();

@@ -106,7 +106,7 @@ final class ForeignSpelling {
             case PPC64, PPC64LE -> m.startsWith("b");
             case S390X -> m.startsWith("j") || m.startsWith("br") || m.startsWith("bras");
             case MIPS64, MIPS64EL, MIPS32, MIPS32EL -> m.startsWith("b") || m.startsWith("j");
-            case X86_64, RISCV64, RISCV32 -> false;
+            case X86_64, I386, RISCV64, RISCV32 -> false;
         };
         if (!branch || NOT_BRANCHES.contains(m)) return Optional.empty();
         int comma = operands.lastIndexOf(',');

@@ -6,10 +6,11 @@ import java.nio.ByteOrder;
 
 /**
  * The Capstone back end for an ELF file's machine ({@code e_machine}, class and byte order):
- * x86-64, aarch64, arm (ARM state; Thumb per function, see {@link #thumb}), ppc64 and ppc64le,
- * s390x, mips and mips64 of either byte order; RISC-V (RV64GC, RV32GC) by Sextant's own decoder
- * ({@link RiscvDecoder}), since Capstone 4 (Debian's libcapstone4) has no RISC-V back end. Other
- * machines are refused with a clear error.
+ * x86-64, x32 (ELF32 with {@code EM_X86_64}: x86-64 instructions in 64-bit mode, its 32-bit
+ * addresses as the file gives them), i386, aarch64, arm (ARM state; Thumb per function, see
+ * {@link #thumb}), ppc64 and ppc64le, s390x, mips and mips64 of either byte order; RISC-V (RV64GC,
+ * RV32GC) by Sextant's own decoder ({@link RiscvDecoder}), since Capstone 4 (Debian's libcapstone4)
+ * has no RISC-V back end. Other machines are refused with a clear error.
  */
 public final class Machines {
     private Machines() {}
@@ -21,10 +22,8 @@ public final class Machines {
     public static Capstone.Target target(int machine, boolean is64, ByteOrder order, String what) {
         boolean little = order == ByteOrder.LITTLE_ENDIAN;
         return switch (machine) {
-            case EM_X86_64 -> {
-                if (!is64) throw new TargetException(what + ": x32 code (ELF32, x86-64) is not disassembled: Sextant reads 64-bit x86 code");
-                yield Capstone.Target.X86_64;
-            }
+            case EM_X86_64 -> Capstone.Target.X86_64;      // x32 too: the same instructions, pointers of 32 bits
+            case EM_386 -> Capstone.Target.I386;
             case EM_AARCH64 -> Capstone.Target.AARCH64;
             case EM_ARM -> Capstone.Target.ARM;
             case EM_PPC64 -> little ? Capstone.Target.PPC64LE : Capstone.Target.PPC64;
@@ -33,7 +32,7 @@ public final class Machines {
                     : (little ? Capstone.Target.MIPS32EL : Capstone.Target.MIPS32);
             case EM_RISCV -> is64 ? Capstone.Target.RISCV64 : Capstone.Target.RISCV32;
             default -> throw new TargetException(what + ": no disassembler for ELF machine " + machine
-                    + " (Sextant disassembles x86-64, aarch64, arm, ppc64, ppc64le, s390x, mips and riscv64/riscv32)");
+                    + " (Sextant disassembles x86-64, x32, i386, aarch64, arm, ppc64, ppc64le, s390x, mips, mips64 and riscv64/riscv32)");
         };
     }
 

@@ -11,7 +11,9 @@ import java.util.Set;
  * follows objdump (what users compare against): instructions Capstone 4.0 predates
  * ({@code rdpkru}), {@code fwait} merged into the x87 control instruction after it ({@code fstcw}),
  * string instructions without the size suffix ({@code rep stos QWORD PTR [rdi],rax}), {@code fwait},
- * and {@code 66 90} as {@code xchg ax,ax}. A byte that starts no instruction is {@code (bad)}.
+ * {@code 66 90} as {@code xchg ax,ax}, {@code f3 c3} as {@code repz ret}, {@code repz cmps} and
+ * {@code repnz scas} (Capstone: {@code repe}, {@code repne}), i386's {@code pusha}/{@code popa}
+ * (Capstone: {@code pushal}/{@code popal}). A byte that starts no instruction is {@code (bad)}.
  */
 final class ObjdumpSpelling {
     private ObjdumpSpelling() {}
@@ -47,12 +49,26 @@ final class ObjdumpSpelling {
             } else if (d.size() == 2 && d.mnemonic().equals("nop") && (code[(int) (d.address() - address)] & 0xff) == 0x66
                     && (code[(int) (d.address() - address) + 1] & 0xff) == 0x90) {
                 out.add(new Capstone.Decoded(d.address(), 2, "xchg", "ax, ax"));
+            } else if (d.mnemonic().equals("ret") && (code[(int) (d.address() - address)] & 0xff) == 0xf3) {
+                out.add(new Capstone.Decoded(d.address(), d.size(), "repz ret", d.operands()));     // f3 c3: AMD's branch-predictor ret
             } else {
-                String m = stringOp(d.mnemonic(), d.operands());
+                String m = stringOp(objdumpName(d.mnemonic()), d.operands());
                 out.add(m == d.mnemonic() ? d : new Capstone.Decoded(d.address(), d.size(), m, d.operands()));
             }
         }
         return out;
+    }
+
+    /** objdump's name where Capstone's differs: {@code repe}/{@code repne} as {@code repz}/{@code repnz}, i386's {@code pushal}, {@code sal}. */
+    private static String objdumpName(String mnemonic) {
+        if (mnemonic.startsWith("repe ")) return "repz " + mnemonic.substring(5);
+        if (mnemonic.startsWith("repne ")) return "repnz " + mnemonic.substring(6);
+        return switch (mnemonic) {
+            case "pushal" -> "pusha";
+            case "popal" -> "popa";
+            case "sal" -> "shl";        // d1 /6, the second encoding of shl: binutils 2.40 writes shl for both
+            default -> mnemonic;
+        };
     }
 
     /** {@code rep stosq} with memory operands → {@code rep stos}: the size is in the operands, as objdump writes it. */

@@ -22,11 +22,27 @@ final class ObjdumpListing {
     final TreeMap<Long, Line> byAddress = new TreeMap<>(Long::compareUnsigned);
 
     static ObjdumpListing of(Path file) throws IOException, InterruptedException {
+        ObjdumpListing out = new ObjdumpListing();
+        for (ObjdumpListing section : sections(file)) out.byAddress.putAll(section.byAddress);
+        return out;
+    }
+
+    /**
+     * objdump's listing section by section ({@code Disassembly of section .text:}), in its order: an
+     * object's code sections all start at 0 ({@code .text}, {@code .text.__x86.get_pc_thunk.bx}).
+     */
+    static List<ObjdumpListing> sections(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("objdump", "-d", "-M", "intel", "-w", file.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<ObjdumpListing> sections = new ArrayList<>();
         ObjdumpListing out = new ObjdumpListing();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
             for (String s; (s = r.readLine()) != null; ) {
+                if (s.startsWith("Disassembly of section ")) {
+                    out = new ObjdumpListing();
+                    sections.add(out);
+                    continue;
+                }
                 Matcher m = INSN.matcher(s);
                 if (m.matches()) {
                     String text = m.group(3).strip();
@@ -45,7 +61,7 @@ final class ObjdumpListing {
             }
         }
         if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
-        return out;
+        return sections;
     }
 
     /** Where the operands begin: after the mnemonic and its prefixes ("rep stos", "lock cmpxchg", "bnd jmp"). */

@@ -61,4 +61,33 @@ class ForeignCoreDisassemblyTest {
             assertThat(first.mnemonic()).as(arch + " at " + first.address()).isEqualTo(m.group(2));
         }
     }
+
+    /**
+     * The corpus' i386 core (elfutils' backtrace test, a static executable): the code after the call in
+     * raise (the crashed thread's frame 1, at its return address 0x08052207) as the engine lists it
+     * for the window, read from the executable, is objdump's. Skips without the corpus.
+     */
+    @org.junit.jupiter.api.Test
+    void i386CoreIsDisassembledAtAFrameAsObjdump() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Tools.onPath("objdump"), "objdump (the reference) is not installed");
+        Path core = dev.sextant.engine.testing.Corpus.bunzip("elfcore/elfutils/backtrace.i386.core.bz2", dir);
+        Path exe = dev.sextant.engine.testing.Corpus.require("elfcore/elfutils/backtrace.i386.exec");
+        try (EngineThread engine = new EngineThread()) {
+            DumpReport r = engine.submit(new Command.OpenCore(core, Optional.of(exe), Optional.empty(), new Cancellation()))
+                    .get(120, TimeUnit.SECONDS);
+            long pc = r.stacks().get(0).frames().stream().filter(f -> !f.inline()).toList().get(1).pc().value();
+            assertThat(pc).as("raise's return address, as the corpus README says").isEqualTo(0x08052207L);
+            Disassembly d = engine.submit(new Command.Disassemble(Optional.empty(),
+                    new CodeRange("0x" + Long.toHexString(pc), OptionalInt.of(4), Optional.empty()))).get(60, TimeUnit.SECONDS);
+            Tools.Result od = Tools.run(dir, 60, List.of("objdump", "-d", "-M", "intel", "--start-address=0x" + Long.toHexString(pc),
+                    "--stop-address=0x" + Long.toHexString(pc + 9), exe.toString()));
+            Matcher m = Pattern.compile("(?m)^\\s*([0-9a-f]+):\\t(?:[0-9a-f ]+\\t)(\\S+)").matcher(od.stdout());
+            List<String> theirs = new java.util.ArrayList<>();
+            while (m.find()) theirs.add(m.group(1) + " " + m.group(2));
+            assertThat(theirs).as(od.stdout()).hasSize(4);
+            assertThat(d.instructions()).extracting(i -> Long.toHexString(i.address().value()) + " " + i.mnemonic()).isEqualTo(theirs);
+            assertThat(d.instructions().get(0).location()).hasValue("raise+0x27");
+            assertThat(d.instructions().get(1).targetName()).as("ja's target").hasValue("raise+0x30");
+        }
+    }
 }

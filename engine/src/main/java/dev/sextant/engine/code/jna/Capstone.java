@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One Capstone handle (x86-64 in Intel syntax, or another {@link Target}), details off (the decoder's fastest mode):
+ * One Capstone handle (x86-64 or i386 in Intel syntax, or another {@link Target}), details off (the decoder's fastest mode):
  * {@code cs_open}, {@code cs_option}, {@code cs_disasm}/{@code cs_free}, {@code cs_close},
  * translated. A {@code cs_err} other than {@code CS_ERR_OK} becomes a {@link NativeCallException}
  * with {@code cs_strerror}'s text. The decoded {@code cs_insn} array is copied out in one block and
@@ -27,6 +27,8 @@ public final class Capstone implements AutoCloseable {
      */
     public enum Target {
         X86_64(LibCapstone.CS_ARCH_X86, LibCapstone.CS_MODE_64, 1),
+        /** 32-bit x86 (protected mode). x32 code is x86-64 instructions with 32-bit pointers: {@link #X86_64}. */
+        I386(LibCapstone.CS_ARCH_X86, LibCapstone.CS_MODE_32, 1),
         AARCH64(LibCapstone.CS_ARCH_ARM64, 0, 4),
         ARM(LibCapstone.CS_ARCH_ARM, 0, 4),
         THUMB(LibCapstone.CS_ARCH_ARM, LibCapstone.CS_MODE_THUMB, 2),
@@ -54,6 +56,9 @@ public final class Capstone implements AutoCloseable {
 
         /** Whether libcapstone decodes this target (every one but RISC-V). */
         public boolean capstone() { return arch != NOT_CAPSTONE; }
+
+        /** x86-64 or i386: decoded in Intel syntax and written as {@code objdump -d -M intel} writes it. */
+        public boolean x86() { return arch == LibCapstone.CS_ARCH_X86; }
     }
 
     private static final int NOT_CAPSTONE = -1;
@@ -85,7 +90,7 @@ public final class Capstone implements AutoCloseable {
     /** cs_open(CS_ARCH_X86, CS_MODE_64) with CS_OPT_SYNTAX_INTEL. */
     public static Capstone openX86_64() { return open(Target.X86_64); }
 
-    /** cs_open for {@code target}, details off; x86-64 in Intel syntax. */
+    /** cs_open for {@code target}, details off; x86-64 and i386 in Intel syntax. */
     public static Capstone open(Target target) {
         if (!target.capstone()) throw new IllegalArgumentException(target + " is not a Capstone 4 back end");
         unavailableReason().ifPresent(r -> { throw new IllegalStateException(r); });
@@ -93,7 +98,7 @@ public final class Capstone implements AutoCloseable {
         check("cs_open(" + target + ")", LibCapstone.cs_open(target.arch, target.mode, h));
         Capstone c = new Capstone(h[0]);
         try {
-            if (target == Target.X86_64) {
+            if (target.x86()) {
                 check("cs_option(CS_OPT_SYNTAX)", LibCapstone.cs_option(h[0], LibCapstone.CS_OPT_SYNTAX, LibCapstone.CS_OPT_SYNTAX_INTEL));
             }
             check("cs_option(CS_OPT_DETAIL)", LibCapstone.cs_option(h[0], LibCapstone.CS_OPT_DETAIL, LibCapstone.CS_OPT_OFF));
