@@ -12,6 +12,7 @@ import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.elfutils.ThreadSource;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
@@ -73,7 +74,8 @@ public final class BreakpadExport {
             case ElfHeader.EM_X86_64 -> "x86_64";
             case ElfHeader.EM_386 -> "x86";
             case ElfHeader.EM_AARCH64 -> "arm64";
-            default -> throw new TargetException(elf + ": " + eh.machineName() + " files are not exported (x86-64, x86 and arm64 are)");
+            case PrStatusLayout.EM_ARM -> "arm";
+            default -> throw new TargetException(elf + ": " + eh.machineName() + " files are not exported (x86-64, x86, arm64 and arm are)");
         };
         String hex = BuildId.ofFile(elf).orElseThrow(() -> new TargetException(elf
                 + ": has no build-id (.note.gnu.build-id), so no Breakpad module id; link with -Wl,--build-id"));
