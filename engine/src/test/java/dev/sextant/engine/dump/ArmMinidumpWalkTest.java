@@ -78,17 +78,19 @@ class ArmMinidumpWalkTest {
         Map<Integer, List<EuStack.Frame>> eu = EuStack.run(made.crash().core(), made.crash().exe(), dir);
         DumpOverview o = ForeignMinidumps.readAlone(made, dir, made.store().toString());
         ForeignMinidumps.Seen seen = ForeignMinidumps.assertEuStacksFrames(o, eu, false);
-        for (ThreadStack st : o.report().stacks()) assertSourcesOfAStepByStepWalk(st);
-        assertThat(ForeignMinidumps.physical(o.report().stacks().get(0))).extracting(f -> f.function().orElse("?"))
-                .startsWith("leaf", "middle", "main");
         System.out.printf("arm minidump with the store: %d frames compared with eu-stack, %d names equal%n%s",
                 seen.frames(), seen.named(), ForeignMinidumps.describe(o));
+        for (ThreadStack st : o.report().stacks()) assertSourcesOfAStepByStepWalk(st, eu.get(st.tid().value()).size());
+        assertThat(ForeignMinidumps.physical(o.report().stacks().get(0))).extracting(f -> f.function().orElse("?"))
+                .startsWith("leaf", "middle", "main");
     }
 
     @Test void moduleFilesGiveEuStacksFramesAsFarAsEuStackGets() throws Exception {
         Map<Integer, List<EuStack.Frame>> eu = EuStack.run(made.crash().core(), made.crash().exe(), dir);
         DumpOverview o = MinidumpReader.read(made.minidump());
         ForeignMinidumps.Seen seen = ForeignMinidumps.assertEuStacksFrames(o, eu, false);
+        System.out.printf("arm minidump with the module files: %d frames compared with eu-stack, %d names equal%n%s",
+                seen.frames(), seen.named(), ForeignMinidumps.describe(o));
         for (ThreadStack st : o.report().stacks()) {
             List<StackFrame> fs = ForeignMinidumps.physical(st);
             assertThat(fs.get(0).source()).isEqualTo(FrameSource.REGISTERS);
@@ -100,21 +102,20 @@ class ArmMinidumpWalkTest {
         }
         assertThat(ForeignMinidumps.physical(o.report().stacks().get(0))).extracting(f -> f.function().orElse("?"))
                 .startsWith("leaf", "middle", "main");
-        System.out.printf("arm minidump with the module files: %d frames compared with eu-stack, %d names equal%n%s",
-                seen.frames(), seen.named(), ForeignMinidumps.describe(o));
     }
 
     /**
-     * Frame 0 from the registers; a caller of a function in the program from its CFI; a caller of a
-     * function in libc (no CFI Sextant reads) from frame pointers or the scan.
+     * Frame 0 from the registers; a caller of a function in libc (no CFI Sextant reads there) from frame
+     * pointers or the scan; as far as eu-stack got, a caller of a function in the program from its CFI
+     * (past that, the scan's stale return addresses may land where no CFI is, as on {@code _fini}).
      */
-    private static void assertSourcesOfAStepByStepWalk(ThreadStack st) {
+    private static void assertSourcesOfAStepByStepWalk(ThreadStack st, int euFrames) {
         List<StackFrame> fs = ForeignMinidumps.physical(st);
         assertThat(fs.get(0).source()).isEqualTo(FrameSource.REGISTERS);
         for (int i = 1; i < fs.size(); i++) {
             boolean calleeInProgram = fs.get(i - 1).module().orElse("").endsWith(made.exeName());
-            if (calleeInProgram) assertThat(fs.get(i).source()).as("thread %s frame %d", st.tid(), i).isEqualTo(FrameSource.CFI);
-            else assertThat(fs.get(i).source()).as("thread %s frame %d", st.tid(), i).isIn(FrameSource.FRAME_POINTER, FrameSource.STACK_SCAN);
+            if (!calleeInProgram) assertThat(fs.get(i).source()).as("thread %s frame %d", st.tid(), i).isIn(FrameSource.FRAME_POINTER, FrameSource.STACK_SCAN);
+            else if (i < euFrames) assertThat(fs.get(i).source()).as("thread %s frame %d", st.tid(), i).isEqualTo(FrameSource.CFI);
         }
     }
 }
