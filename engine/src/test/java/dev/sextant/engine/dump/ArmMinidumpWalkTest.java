@@ -83,6 +83,7 @@ class ArmMinidumpWalkTest {
         for (ThreadStack st : o.report().stacks()) assertSourcesOfAStepByStepWalk(st, eu.get(st.tid().value()).size());
         assertThat(ForeignMinidumps.physical(o.report().stacks().get(0))).extracting(f -> f.function().orElse("?"))
                 .startsWith("leaf", "middle", "main");
+        assertWorkerFoundAndPcsWithoutTheThumbBit(o);
     }
 
     @Test void moduleFilesGiveEuStacksFramesAsFarAsEuStackGets() throws Exception {
@@ -102,6 +103,31 @@ class ArmMinidumpWalkTest {
         }
         assertThat(ForeignMinidumps.physical(o.report().stacks().get(0))).extracting(f -> f.function().orElse("?"))
                 .startsWith("leaf", "middle", "main");
+        assertWorkerFoundAndPcsWithoutTheThumbBit(o);
+    }
+
+    @Test void withoutStoreOrModuleFilesFramePointersOrTheScanAndSaySo() throws Exception {
+        DumpOverview o = ForeignMinidumps.readAlone(made, dir, "");
+        System.out.printf("arm minidump alone:%n%s", ForeignMinidumps.describe(o));
+        for (ThreadStack st : o.report().stacks()) {
+            assertThat(st.frames().get(0).source()).isEqualTo(FrameSource.REGISTERS);
+            assertThat(st.frames().subList(1, st.frames().size())).extracting(StackFrame::source)
+                    .allMatch(s -> s == FrameSource.FRAME_POINTER || s == FrameSource.STACK_SCAN);
+        }
+        assertThat(o.report().stacks()).allSatisfy(st -> assertThat(st.frames()).hasSizeGreaterThan(1));
+        assertThat(o.report().stacks()).flatMap(ThreadStack::frames).allMatch(f -> (f.pc().value() & 1) == 0, "an even pc");
+    }
+
+    /**
+     * The sleeping thread's walk leaves libc (by the scan) and reaches {@code worker}; every pc is an
+     * instruction's address, a Thumb return address without its low bit, as eu-stack gives them.
+     */
+    private static void assertWorkerFoundAndPcsWithoutTheThumbBit(DumpOverview o) {
+        assertThat(o.report().stacks()).anySatisfy(st -> assertThat(st.frames()).extracting(f -> f.function().orElse("?"))
+                .containsSubsequence("usleep", "worker"));
+        for (ThreadStack st : o.report().stacks()) {
+            assertThat(st.frames()).as("thread %s", st.tid()).allMatch(f -> (f.pc().value() & 1) == 0, "an even pc");
+        }
     }
 
     /**
