@@ -72,6 +72,14 @@ class ArmMinidumpWalkTest {
                 .anyMatch(l -> l.endsWith(".cfa: sp 0 + .ra: lr"));
         assertThat(cfi).anyMatch(l -> l.matches(".* \\.ra: \\.cfa -?\\d+ \\+ \\^.*"))
                 .noneMatch(l -> l.contains("$") || l.matches(".* r1[345][: ].*"));
+        // Thumb functions' symbols have the low bit set; a FUNC starts at the code, where its CFI and first line do
+        for (String f : List.of("leaf", "middle", "main")) {
+            int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("FUNC ") && l.endsWith(" " + f)).findFirst().orElseThrow());
+            String address = lines.get(at).split(" ")[1];
+            assertThat(Long.parseLong(address, 16) & 1).as("FUNC %s", f).isZero();
+            assertThat(lines.get(at + 1)).as("first LINE of %s", f).startsWith(address + " ");
+            assertThat(cfi).as("STACK CFI INIT of %s", f).anyMatch(l -> l.startsWith("STACK CFI INIT " + address + " "));
+        }
     }
 
     @Test void theStoreGivesEuStacksFramesAsFarAsEuStackGets() throws Exception {
