@@ -96,7 +96,7 @@ public final class BreakpadExport {
             inlines.callFiles().forEach(lines::addFile);
             lines.writeFiles(w);
             inlines.writeOrigins(w);
-            int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, cancel);
+            int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, eh.machine() == PrStatusLayout.EM_ARM ? ~1L : ~0L, cancel);
             w.flush();
             int[] cfiCounts = cfi.writeTo(os);
             os.close();
@@ -109,27 +109,31 @@ public final class BreakpadExport {
         }
     }
 
-    /** FUNC (with the lines inside it) for sized function symbols, PUBLIC for sizeless ones; one name per address. */
+    /**
+     * FUNC (with the lines inside it) for sized function symbols, PUBLIC for sizeless ones; one name per
+     * address. {@code codeMask} clears arm's Thumb bit: a Thumb function's symbol is its code's address + 1,
+     * and its FUNC, lines and inlined calls start at the code (where its CFI and DWARF put it).
+     */
     private static int[] writeFunctions(Writer w, SymbolTable symbols, LineTable lines, InlineTable inlines, long base,
-                                        Cancellation cancel) throws IOException {
+                                        long codeMask, Cancellation cancel) throws IOException {
         int funcs = 0, publics = 0;
         long lastAddress = 0;
         boolean any = false;
         for (int i = 0; i < symbols.size(); i++) {
-            long value = symbols.valueAt(i);
+            long value = symbols.valueAt(i) & codeMask;
             if (any && value == lastAddress) continue;      // aliases: the first (largest) name of an address
             if ((i & 4095) == 0) cancel.throwIfCancelled();
             any = true;
             lastAddress = value;
             SymbolTable.Symbol s = symbols.symbolAt(i);
-            boolean multiple = i + 1 < symbols.size() && symbols.valueAt(i + 1) == value;
+            boolean multiple = i + 1 < symbols.size() && (symbols.valueAt(i + 1) & codeMask) == value;
             String name = Demangler.demangle(s.name());
-            long rel = s.value() - base;
+            long rel = value - base;
             if (s.size() > 0) {
                 w.append("FUNC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(' ')
                         .append(Long.toHexString(s.size())).append(" 0 ").append(name).append('\n');
-                if (!inlines.isEmpty()) inlines.writeInlines(w, s.value(), s.value() + s.size(), base, lines.fileIds());
-                lines.writeLines(w, s.value(), s.value() + s.size(), base);
+                if (!inlines.isEmpty()) inlines.writeInlines(w, value, value + s.size(), base, lines.fileIds());
+                lines.writeLines(w, value, value + s.size(), base);
                 funcs++;
             } else {
                 w.append("PUBLIC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(" 0 ").append(name).append('\n');
