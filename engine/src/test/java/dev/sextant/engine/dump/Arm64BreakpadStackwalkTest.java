@@ -6,12 +6,10 @@ import dev.sextant.engine.api.FrameSource;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.testing.ForeignCores.Crash;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,24 +28,18 @@ class Arm64BreakpadStackwalkTest {
     static ForeignMinidumps.Made made;
     static Crash crash;
     static Path minidump, store;
-    static String exeName;
 
     @BeforeAll static void makeDumpAndStore() throws Exception {
         made = ForeignMinidumps.make("aarch64", dir);
         crash = made.crash();
         minidump = made.minidump();
         store = made.store();
-        exeName = made.exeName();
     }
 
     static DumpOverview readAlone(String stores) throws Exception { return ForeignMinidumps.readAlone(made, dir, stores); }
 
     @Test void theSymHasArm64CfiInBreakpadsRegisterNames() throws Exception {
-        Path sym;
-        try (Stream<Path> s = Files.walk(store.resolve(exeName))) {
-            sym = s.filter(p -> p.toString().endsWith(".sym")).findFirst().orElseThrow();
-        }
-        List<String> lines = Files.readAllLines(sym);
+        List<String> lines = ForeignMinidumps.programSym(made);
         assertThat(lines.get(0)).startsWith("MODULE Linux arm64 ");
         List<String> cfi = lines.stream().filter(l -> l.startsWith("STACK CFI ")).toList();
         assertThat(cfi).filteredOn(l -> l.startsWith("STACK CFI INIT ")).isNotEmpty()

@@ -10,12 +10,10 @@ import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.io.ByteReader;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,11 +58,7 @@ class ArmMinidumpWalkTest {
     }
 
     @Test void theSymHasArmCfiInBreakpadsRegisterNames() throws Exception {
-        Path sym;
-        try (Stream<Path> s = Files.walk(made.store().resolve(made.exeName()))) {
-            sym = s.filter(p -> p.toString().endsWith(".sym")).findFirst().orElseThrow();
-        }
-        List<String> lines = Files.readAllLines(sym);
+        List<String> lines = ForeignMinidumps.programSym(made);
         assertThat(lines.get(0)).startsWith("MODULE Linux arm ");
         List<String> cfi = lines.stream().filter(l -> l.startsWith("STACK CFI ")).toList();
         assertThat(cfi).filteredOn(l -> l.startsWith("STACK CFI INIT ")).isNotEmpty()

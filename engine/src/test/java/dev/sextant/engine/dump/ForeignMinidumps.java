@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -32,6 +33,13 @@ final class ForeignMinidumps {
         CoreToMinidump.write(crash.core(), crash.exe(), minidump);
         Path store = BreakpadStackwalkTest.exportStore(minidump, dir, name -> name.equals(exeName) || name.startsWith("libc.so"));
         return new Made(crash, minidump, store, exeName);
+    }
+
+    /** The lines of the program's {@code .sym} in the store. */
+    static List<String> programSym(Made m) throws Exception {
+        try (Stream<Path> s = Files.walk(m.store().resolve(m.exeName()))) {
+            return Files.readAllLines(s.filter(p -> p.toString().endsWith(".sym")).findFirst().orElseThrow());
+        }
     }
 
     /** The minidump alone, away from the program, read with {@code stores} ("" for none) and no module files. */
