@@ -12,6 +12,7 @@ import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.elfutils.ThreadSource;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
@@ -73,7 +74,8 @@ public final class BreakpadExport {
             case ElfHeader.EM_X86_64 -> "x86_64";
             case ElfHeader.EM_386 -> "x86";
             case ElfHeader.EM_AARCH64 -> "arm64";
-            default -> throw new TargetException(elf + ": " + eh.machineName() + " files are not exported (x86-64, x86 and arm64 are)");
+            case PrStatusLayout.EM_ARM -> "arm";
+            default -> throw new TargetException(elf + ": " + eh.machineName() + " files are not exported (x86-64, x86, arm64 and arm are)");
         };
         String hex = BuildId.ofFile(elf).orElseThrow(() -> new TargetException(elf
                 + ": has no build-id (.note.gnu.build-id), so no Breakpad module id; link with -Wl,--build-id"));
@@ -94,7 +96,7 @@ public final class BreakpadExport {
             inlines.callFiles().forEach(lines::addFile);
             lines.writeFiles(w);
             inlines.writeOrigins(w);
-            int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, cancel);
+            int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, eh.machine() == PrStatusLayout.EM_ARM ? ~1L : ~0L, cancel);
             w.flush();
             int[] cfiCounts = cfi.writeTo(os);
             os.close();
@@ -107,27 +109,31 @@ public final class BreakpadExport {
         }
     }
 
-    /** FUNC (with the lines inside it) for sized function symbols, PUBLIC for sizeless ones; one name per address. */
+    /**
+     * FUNC (with the lines inside it) for sized function symbols, PUBLIC for sizeless ones; one name per
+     * address. {@code codeMask} clears arm's Thumb bit: a Thumb function's symbol is its code's address + 1,
+     * and its FUNC, lines and inlined calls start at the code (where its CFI and DWARF put it).
+     */
     private static int[] writeFunctions(Writer w, SymbolTable symbols, LineTable lines, InlineTable inlines, long base,
-                                        Cancellation cancel) throws IOException {
+                                        long codeMask, Cancellation cancel) throws IOException {
         int funcs = 0, publics = 0;
         long lastAddress = 0;
         boolean any = false;
         for (int i = 0; i < symbols.size(); i++) {
-            long value = symbols.valueAt(i);
+            long value = symbols.valueAt(i) & codeMask;
             if (any && value == lastAddress) continue;      // aliases: the first (largest) name of an address
             if ((i & 4095) == 0) cancel.throwIfCancelled();
             any = true;
             lastAddress = value;
             SymbolTable.Symbol s = symbols.symbolAt(i);
-            boolean multiple = i + 1 < symbols.size() && symbols.valueAt(i + 1) == value;
+            boolean multiple = i + 1 < symbols.size() && (symbols.valueAt(i + 1) & codeMask) == value;
             String name = Demangler.demangle(s.name());
-            long rel = s.value() - base;
+            long rel = value - base;
             if (s.size() > 0) {
                 w.append("FUNC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(' ')
                         .append(Long.toHexString(s.size())).append(" 0 ").append(name).append('\n');
-                if (!inlines.isEmpty()) inlines.writeInlines(w, s.value(), s.value() + s.size(), base, lines.fileIds());
-                lines.writeLines(w, s.value(), s.value() + s.size(), base);
+                if (!inlines.isEmpty()) inlines.writeInlines(w, value, value + s.size(), base, lines.fileIds());
+                lines.writeLines(w, value, value + s.size(), base);
                 funcs++;
             } else {
                 w.append("PUBLIC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(" 0 ").append(name).append('\n');

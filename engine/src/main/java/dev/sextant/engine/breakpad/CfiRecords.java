@@ -1,6 +1,7 @@
 package dev.sextant.engine.breakpad;
 
 import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.unwind.CfaProgram;
 import dev.sextant.engine.unwind.CfaRule;
@@ -17,7 +18,7 @@ import java.util.List;
  * {@code STACK CFI INIT} and {@code STACK CFI} records from the decoded CFA programs of the unwind
  * package, as Breakpad's dump_syms writes them: the first row's rules in full, then per row the rules
  * that changed. Register names as Breakpad's processor knows them ({@code $rsp} on x86-64, {@code $esp}
- * on x86, {@code sp}/{@code x29} on arm64); the return-address column is {@code .ra}, the register itself
+ * on x86, {@code sp}/{@code x29} on arm64, {@code r11}/{@code sp}/{@code lr}/{@code pc} on arm); the return-address column is {@code .ra}, the register itself
  * ({@code .ra: x30}) where the CIE gives it no rule. Rules that are
  * DWARF expressions have no postfix form here and are left out, and a row whose CFA is one ends the FDE's
  * records (as dump_syms reports them unsupported).
@@ -30,6 +31,7 @@ final class CfiRecords {
     private static final byte[] INIT = bytes("STACK CFI INIT "), CFI = bytes("STACK CFI "), CFA_NAME = bytes(" .cfa: "),
             RA_NAME = bytes(" .ra: "), CFA_REF = bytes(".cfa "), PLUS_DEREF = bytes(" + ^"), PLUS = bytes(" +"), UNDEF_TEXT = bytes(".undef");
 
+    private static final String[] ARM_NAMES = {"sp", "lr", "pc"};
     private final int machine;
     private final long loadBase;
     private final SymText out;
@@ -48,8 +50,12 @@ final class CfiRecords {
     private byte[] register(int reg) {
         byte[] n = names[reg];
         if (n == null) {
-            String s = DwarfRegisters.name(machine, reg);
-            n = names[reg] = bytes(machine == ElfHeader.EM_AARCH64 ? s : "$" + s);
+            n = names[reg] = bytes(switch (machine) {
+                case ElfHeader.EM_AARCH64 -> DwarfRegisters.name(machine, reg);
+                // dump_syms' arm names: r0..r12, then sp, lr and pc for r13..r15 (DWARF numbers them so)
+                case PrStatusLayout.EM_ARM -> reg >= 13 && reg <= 15 ? ARM_NAMES[reg - 13] : "r" + reg;
+                default -> "$" + DwarfRegisters.name(machine, reg);
+            });
         }
         return n;
     }

@@ -23,7 +23,7 @@ import java.util.OptionalInt;
 
 /**
  * Walks a minidump's stacks as Breakpad's {@code minidump_stackwalk} does, with symbol files from
- * Breakpad stores: each step tries the module's {@code STACK CFI} (x86-64, arm64) or {@code STACK WIN}
+ * Breakpad stores: each step tries the module's {@code STACK CFI} (x86-64, arm64, arm) or {@code STACK WIN}
  * (x86) rules first, then the frame-pointer chain, then a scan of the stack that accepts only words
  * pointing into code that a symbol file's {@code FUNC} or {@code PUBLIC} covers. A stack ends where
  * the rules say it ends (a return address that is {@code .undef}, as {@code _start}'s is, or 0).
@@ -194,7 +194,7 @@ final class BreakpadStackWalker {
                 Optional.empty(), OptionalInt.empty(), false, source));
     }
 
-    /** The registers a walk tracks, by Breakpad's names ({@code $rip}, {@code $rsp}; {@code pc}, {@code sp}, {@code x29}). */
+    /** The registers a walk tracks, by Breakpad's names ({@code $rip}, {@code $rsp}; {@code pc}, {@code sp}, {@code x29}; {@code r11}, {@code lr}). */
     static final class Registers {
         private final String arch, pcName, spName, fpName;
         private final Map<String, Long> values;
@@ -206,6 +206,9 @@ final class BreakpadStackWalker {
             switch (arch) {
                 case "amd64" -> { pcName = "$rip"; spName = "$rsp"; fpName = "$rbp"; calleeSaved = List.of("$rbx", "$rbp", "$r12", "$r13", "$r14", "$r15"); }
                 case "x86" -> { pcName = "$eip"; spName = "$esp"; fpName = "$ebp"; calleeSaved = List.of("$ebx", "$ebp", "$esi", "$edi"); }
+                // Breakpad's arm stackwalker takes r11 as the frame pointer (ARM-mode code; Thumb's r7 only CFI follows)
+                case "arm" -> { pcName = "pc"; spName = "sp"; fpName = "r11";
+                    calleeSaved = List.of("r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11"); }
                 default -> { pcName = "pc"; spName = "sp"; fpName = "x29";
                     calleeSaved = List.of("x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29"); }
             }
@@ -213,9 +216,10 @@ final class BreakpadStackWalker {
 
         static Registers of(ThreadContext ctx) {
             String arch = ctx.arch();
-            if (!arch.equals("amd64") && !arch.equals("x86") && !arch.equals("arm64")) return null;
+            if (!arch.equals("amd64") && !arch.equals("x86") && !arch.equals("arm64") && !arch.equals("arm")) return null;
+            boolean arm = arch.startsWith("arm");
             Map<String, Long> v = new HashMap<>();
-            for (Register r : ctx.registers()) v.put(arch.equals("arm64") ? r.name() : "$" + r.name(), r.value());
+            for (Register r : ctx.registers()) v.put(arm ? r.name() : "$" + r.name(), r.value());
             Registers regs = new Registers(arch, v);
             v.put(regs.pcName, ctx.pc());
             v.put(regs.spName, ctx.sp());
@@ -223,7 +227,7 @@ final class BreakpadStackWalker {
         }
 
         String arch() { return arch; }
-        int wordSize() { return arch.equals("x86") ? 4 : 8; }
+        int wordSize() { return arch.equals("x86") || arch.equals("arm") ? 4 : 8; }
         long pc() { return values.getOrDefault(pcName, 0L); }
         long sp() { return values.getOrDefault(spName, 0L); }
         long fp() { return values.getOrDefault(fpName, 0L); }
@@ -231,11 +235,15 @@ final class BreakpadStackWalker {
         void set(String name, long v) { values.put(name, v); }
         Map<String, Long> variables() { return new HashMap<>(values); }
 
-        /** The caller's registers: pc and sp as given, the callee-saved ones unchanged until a rule says otherwise. */
+        /**
+         * The caller's registers: pc and sp as given, the callee-saved ones unchanged until a rule says
+         * otherwise. On arm a return address into Thumb code has its low bit set (lr as {@code bl} and
+         * {@code blx} leave it); the pc is the instruction's address without it, as libdwfl and eu-stack give it.
+         */
         Registers callerOf(long pc, long sp) {
             Map<String, Long> v = new HashMap<>();
             for (String r : calleeSaved) if (values.containsKey(r)) v.put(r, values.get(r));
-            v.put(pcName, pc);
+            v.put(pcName, arch.equals("arm") ? pc & ~1L : pc);
             v.put(spName, sp);
             return new Registers(arch, v);
         }

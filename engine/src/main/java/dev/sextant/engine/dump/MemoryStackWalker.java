@@ -49,6 +49,9 @@ public final class MemoryStackWalker {
 
     public ThreadStack walk(Tid tid, ThreadContext ctx) {
         int ws = ctx.wordSize();
+        // A return into arm Thumb code has the low bit set (as bl and blx leave lr); the frame's pc is the
+        // instruction's address without it, as libdwfl and eu-stack give it.
+        long pcMask = ctx.arch().equals("arm") ? ~1L : ~0L;
         List<StackFrame> frames = new ArrayList<>();
         frames.add(frame(0, ctx.pc(), FrameSource.REGISTERS));
         long sp = ctx.sp(), fp = ctx.fp();
@@ -63,7 +66,7 @@ public final class MemoryStackWalker {
                 break;
             }
             if (Long.compareUnsigned(next.sp(), sp) <= 0) { stop = Optional.of("the stack pointer did not grow"); break; }
-            frames.add(frame(frames.size(), next.pc(), next.source()));
+            frames.add(frame(frames.size(), next.pc() & pcMask, next.source()));
             framesLeft--;
             sp = next.sp();
             fp = next.fp();

@@ -6,6 +6,7 @@ import dev.sextant.engine.api.Module;
 import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.format.elf.CoreFile;
 import dev.sextant.engine.format.elf.ElfHeader;
+import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.elf.ProgramHeader;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.minidump.SystemInfo;
@@ -25,9 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes a Breakpad-style Linux minidump (x86-64 or arm64) of a real ELF core, as Breakpad's client
- * does for a live process: system info, one thread record per {@code NT_PRSTATUS} with its registers
- * as an amd64 CONTEXT or an {@code MDRawContextARM64} and its stack from the stack pointer (less
+ * Writes a Breakpad-style Linux minidump (x86-64, arm64 or 32-bit arm) of a real ELF core, as Breakpad's
+ * client does for a live process: system info, one thread record per {@code NT_PRSTATUS} with its registers
+ * as an amd64 CONTEXT, an {@code MDRawContextARM64} or an {@code MDRawContextARM} and its stack from the stack pointer (less
  * x86-64's red zone) to the end of its mapping, a module per mapped file with its ELF build-id as a
  * {@code BpEL} CodeView record, the memory list and the exception stream of the core's signal. A
  * test-side writer: the bytes are laid out by hand from the documented structures, so readers are
@@ -58,11 +59,18 @@ final class CoreToMinidump {
             return switch (machine) {
                 case ElfHeader.EM_X86_64 -> new Arch(SystemInfo.ARCH_AMD64, ThreadContext.AMD64_SIZE, 19, 128, "GenuineIntel");
                 case ElfHeader.EM_AARCH64 -> new Arch(SystemInfo.ARCH_ARM64, ThreadContext.ARM64_SIZE, 31, 0, "");
+                case PrStatusLayout.EM_ARM -> new Arch(SystemInfo.ARCH_ARM, ThreadContext.ARM_SIZE, 13, 0, "");
                 default -> throw new IOException("no minidump layout here for ELF machine " + machine);
             };
         }
 
-        byte[] context(long[] r) { return cpu == SystemInfo.ARCH_AMD64 ? Writer.amd64Context(r) : Writer.arm64Context(r); }
+        byte[] context(long[] r) {
+            return switch (cpu) {
+                case SystemInfo.ARCH_AMD64 -> Writer.amd64Context(r);
+                case SystemInfo.ARCH_ARM -> Writer.armContext(r);
+                default -> Writer.arm64Context(r);
+            };
+        }
     }
 
     private static final class Writer {
@@ -187,6 +195,17 @@ final class CoreToMinidump {
             c.putInt(0, (int) ThreadContext.FLAG_ARM64 | 0x3);        // CONTEXT_ARM64 | CONTROL | INTEGER
             c.putInt(4, (int) r[33]);
             for (int i = 0; i < 33; i++) c.putLong(8 + 8 * i, r[i]);
+            return c.array();
+        }
+
+        /**
+         * An {@code MDRawContextARM} (368 bytes) from an arm {@code pt_regs} (r0..r15, cpsr, orig_r0):
+         * flags, r0..r15 (r13 sp, r14 lr, r15 pc), cpsr, then the VFP area left zero.
+         */
+        private static byte[] armContext(long[] r) {
+            ByteBuffer c = le(ThreadContext.ARM_SIZE);
+            c.putInt(0, (int) ThreadContext.FLAG_ARM | 0x3);          // MD_CONTEXT_ARM | CONTROL | INTEGER
+            for (int i = 0; i < 17; i++) c.putInt(4 + 4 * i, (int) r[i]);
             return c.array();
         }
     }

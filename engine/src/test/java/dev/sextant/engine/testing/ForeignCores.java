@@ -45,6 +45,7 @@ public final class ForeignCores {
         String lib = "/usr/" + ARCHES.get(arch).get(0) + "/lib";
         String loader = switch (arch) {
             case "aarch64" -> "ld-linux-aarch64.so.1";
+            case "arm" -> "ld-linux-armhf.so.3";
             default -> throw new IllegalArgumentException("no dynamic linker name for " + arch);
         };
         return crash(arch, dir, "hostlibs-" + arch, List.of("-fomit-frame-pointer", "-Wl,-rpath," + lib,
