@@ -38,8 +38,8 @@ int main(int argc, char **argv) {
 EOF
 
 declare -A triple=([aarch64]=aarch64-linux-gnu [arm]=arm-linux-gnueabihf [s390x]=s390x-linux-gnu
-                   [ppc64le]=powerpc64le-linux-gnu [ppc64]=powerpc64-linux-gnu)
-arches=(x86_64 aarch64 arm s390x ppc64le ppc64)
+                   [ppc64le]=powerpc64le-linux-gnu [ppc64]=powerpc64-linux-gnu [mips64el]=mips64el-linux-gnuabi64)
+arches=(x86_64 aarch64 arm s390x ppc64le ppc64 mips64el)
 
 best() {   # best wall seconds of RUNS runs of "$@"
   local b=""

@@ -521,7 +521,19 @@ final class LiveTarget implements AutoCloseable {
     boolean pump() {
         boolean any = tracer.poll();
         List<TraceEvent> events = tracer.drainEvents();
-        for (TraceEvent e : events) translate(e);
+        // Each event is told even if an earlier one fails: a process SIGKILLed while stopped gives
+        // its last stop and its exit together, and the stop's handling (reading a dead process)
+        // throws; the exit, drained with it, was then never told and the session ended in silence.
+        RuntimeException failed = null;
+        for (TraceEvent e : events) {
+            try {
+                translate(e);
+            } catch (RuntimeException ex) {
+                if (failed == null) failed = ex;
+            }
+        }
+        // A process that ended makes the failure of its last stop's handling moot.
+        if (failed != null && !tracer.ended()) throw failed;
         if (!tracer.ended()) tracer.releaseHeld();
         return any || !events.isEmpty();
     }

@@ -51,6 +51,7 @@ class LiveSessionTest {
                 if (type.isInstance(e) && p.test(type.cast(e))) return type.cast(e);
             }
             throw new AssertionError("no " + type.getSimpleName() + " within 60 s; saw " + all.subList(Math.max(0, all.size() - 5), all.size())
+                    + "; diagnostics: " + all.stream().filter(DebugEvent.DiagnosticReported.class::isInstance).toList()
                     + "; " + whereTheEngineIs());
         }
         <T extends DebugEvent> T await(Class<T> type) throws InterruptedException { return await(type, x -> true); }
