@@ -108,6 +108,8 @@ public final class DisassemblyView {
         });
         message.textProperty().bind(model.message());
         model.version().addListener((o, a, b) -> list.refresh());
+        // The highlight is drawn from the current pc: a cell drawn before it changed must be drawn again.
+        model.current().addListener((o, a, b) -> list.refresh());
         // The list drops its selection when the rows are replaced (more code read above or below): keep it, and the place.
         list.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> { if (b instanceof CodeLine.Code c) kept = c.address(); });
         model.rows().addListener((ListChangeListener<CodeLine>) c -> {
