@@ -1,6 +1,5 @@
 package dev.sextant.engine.linux;
 
-import dev.sextant.engine.api.ExitStatus;
 import dev.sextant.engine.api.NativeCallException;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.linux.jna.Ptrace;
@@ -47,34 +46,6 @@ final class ProcessStatus {
         if (stat.isEmpty()) return '?';
         int close = stat.get().lastIndexOf(')');
         return close >= 0 && close + 2 < stat.get().length() ? stat.get().charAt(close + 2) : '?';
-    }
-
-    /**
-     * The exit status of a process that has ended, from {@code /proc}: every one of its threads a
-     * zombie, the status the kernel keeps for its reaper (field 52 of {@code stat}, in waitpid's
-     * form, Linux 3.5 on). Empty while any thread lives, or when the process is gone or the field
-     * cannot be read.
-     */
-    static Optional<ExitStatus> endedWith(int pid) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
-            for (Path p : ds) {
-                int tid;
-                try { tid = Integer.parseInt(p.getFileName().toString()); } catch (NumberFormatException e) { continue; }
-                if (alive(pid, tid)) return Optional.empty();
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        Optional<String> stat = read(Path.of("/proc/" + pid + "/stat"));
-        if (stat.isEmpty()) return Optional.empty();
-        int close = stat.get().lastIndexOf(')');
-        String[] f = stat.get().substring(close + 2).strip().split(" ");
-        if (f.length < 50) return Optional.empty();
-        int w;
-        try { w = Integer.parseInt(f[49]); } catch (NumberFormatException e) { return Optional.empty(); }
-        if ((w & 0x7f) == 0) return Optional.of(ExitStatus.exited((w >> 8) & 0xff));
-        if ((w & 0x7f) != 0x7f) return Optional.of(ExitStatus.killed(w & 0x7f));
-        return Optional.empty();
     }
 
     static long parent(int pid) {

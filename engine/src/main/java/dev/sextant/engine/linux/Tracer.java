@@ -554,35 +554,7 @@ public final class Tracer implements AutoCloseable {
             any = true;
             handle(ws.get()).ifPresent(this::reportStop);
         }
-        if (!any && !exit.isPresent()) any = endedUnreported();
         return any;
-    }
-
-    private long endCheckedAt;
-
-    /**
-     * A process that died without waitpid telling this tracer (seen in full test runs, once in a
-     * few: a SIGKILL from outside while it ran, and no status came in 60 s; the cause was not
-     * found) would keep the session open forever. Four times a second while nothing else happens,
-     * /proc is asked whether every thread is a zombie; if so the session ends with the status the
-     * kernel keeps for the process's reaper.
-     */
-    private boolean endedUnreported() {
-        long now = System.nanoTime();
-        if (now - endCheckedAt < 250_000_000L) return false;
-        endCheckedAt = now;
-        Optional<ExitStatus> st = ProcessStatus.endedWith(pid);
-        if (st.isEmpty()) return false;
-        Optional<Ptrace.WaitStatus> late = Ptrace.waitFor(-1, false);     // it died just now: its status is there
-        if (late.isPresent()) {
-            handle(late.get()).ifPresent(this::reportStop);
-            return true;
-        }
-        exit = st;
-        running = false;
-        tasks.clear();
-        events.add(new TraceEvent.Exited(st.get()));
-        return true;
     }
 
     /** Lets threads held at an internal breakpoint run on (after the session has handled their events). */

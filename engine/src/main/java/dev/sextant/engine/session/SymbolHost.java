@@ -454,18 +454,17 @@ final class SymbolHost implements AutoCloseable {
                 if (old == null || old != m.percent().getAsInt()) publishLoading(b, m.percent());
             }
             sink.emit(id -> new DebugEvent.SymbolLoadLogged(id, m.severity(), m.module(), m.text(), false));
-        } else if (e instanceof SymbolEvent.DeferredLoadComplete || e instanceof SymbolEvent.DeferredLoadPartial
-                || e instanceof SymbolEvent.DeferredLoadFailure) {
-            endNeedLoad(e);
-        }
-        if (e instanceof SymbolEvent.DeferredLoadComplete c) {
+        } else if (e instanceof SymbolEvent.DeferredLoadComplete c) {
+            endNeedLoad(c.base().value());
             String from = c.source().label() + c.symbolFile().map(f -> " (" + f + ")").orElse("");
             logLoad(Severity.INFO, c.module(), "symbols loaded from " + from + ": " + c.symbolCount() + " symbols"
                     + (c.lineInfo() ? ", line info" : ", no line info"));
         } else if (e instanceof SymbolEvent.DeferredLoadPartial p) {
+            endNeedLoad(p.base().value());
             logLoad(Severity.WARNING, p.module(), "partial symbols from " + p.source().label() + ": " + p.symbolCount()
                     + " symbols; " + p.reason());
         } else if (e instanceof SymbolEvent.DeferredLoadFailure f) {
+            endNeedLoad(f.base().value());
             logLoad(f.cancelled() ? Severity.INFO : Severity.ERROR, f.module(), f.cancelled() ? "symbol load cancelled" : "no symbols: " + f.reason());
         } else if (e instanceof SymbolEvent.SymbolsUnloaded u) {
             logLoad(Severity.INFO, u.module(), "symbols unloaded");
@@ -479,10 +478,7 @@ final class SymbolHost implements AutoCloseable {
     }
 
     /** The end of a load the handler started for a need of its own: the next one may start. */
-    private void endNeedLoad(SymbolEvent e) {
-        long b = e instanceof SymbolEvent.DeferredLoadComplete c ? c.base().value()
-                : e instanceof SymbolEvent.DeferredLoadPartial p ? p.base().value()
-                : ((SymbolEvent.DeferredLoadFailure) e).base().value();
+    private void endNeedLoad(long b) {
         synchronized (pending) {
             if (needLoad != b) return;
             needLoad = -1;

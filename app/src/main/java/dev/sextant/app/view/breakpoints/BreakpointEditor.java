@@ -12,6 +12,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -30,7 +31,7 @@ public final class BreakpointEditor {
     private final TextField hits = new TextField();
     private final TextField log = new TextField();
     private final Button apply = new Button("Apply");
-    private final Label title = new Label("Select a breakpoint to edit its condition, hit count and log message");
+    private final Label title = new Label("Select a breakpoint to edit it");
     private final Label error = new Label();
     private final VBox node;
     private final BreakpointsModel model;
@@ -56,6 +57,7 @@ public final class BreakpointEditor {
         title.getStyleClass().add("text-bold");
         title.setWrapText(true);
         HBox.setHgrow(hits, Priority.ALWAYS);
+        apply.setMinWidth(Region.USE_PREF_SIZE);      // the field narrows, the button's word stays whole
         HBox last = new HBox(6, hits, apply);
         last.setAlignment(Pos.CENTER_LEFT);
         node = new VBox(4, title, condition, log, last, error);
@@ -70,7 +72,7 @@ public final class BreakpointEditor {
         error.setText(b.flatMap(x -> model.error(x.id())).orElse(""));
         if (same) return;                        // a hit replaced the row: keep what the user is typing
         title.setText(b.map(x -> "Breakpoint " + x.id() + " at " + x.location() + (x.logpoint() ? " (logpoint)" : ""))
-                .orElse("Select a breakpoint to edit its condition, hit count and log message"));
+                .orElse("Select a breakpoint to edit it"));
         condition.setText(b.flatMap(Breakpoint::condition).orElse(""));
         hits.setText(b.filter(x -> x.stopAfterHits().isPresent()).map(x -> Long.toString(x.stopAfterHits().getAsLong())).orElse(""));
         log.setText(b.flatMap(Breakpoint::logMessage).orElse(""));

@@ -107,7 +107,9 @@ public final class BreakpointsView {
         logView = new ListView<>(model.log());
         logView.setId("breakpoints-log");
         logView.setPrefHeight(90);
-        logView.setPlaceholder(new Label("Logpoints' messages show here (a log message makes a breakpoint print and run on)"));
+        Label noLog = new Label("Logpoints' messages show here (a log message makes a breakpoint print and run on)");
+        noLog.setWrapText(true);
+        logView.setPlaceholder(noLog);
         model.log().addListener((ListChangeListener<String>) c -> logView.scrollTo(model.log().size() - 1));
         Label logTitle = new Label("Logpoint output");
         logTitle.getStyleClass().add("text-bold");

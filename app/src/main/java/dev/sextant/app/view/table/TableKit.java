@@ -3,6 +3,10 @@ package dev.sextant.app.view.table;
 import dev.sextant.icons.Icon;
 import java.util.Locale;
 import java.util.function.Function;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.DoubleBinding;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
@@ -121,11 +125,11 @@ public final class TableKit<R> {
      * beyond {@code most} px the table scrolls instead, and the pane beside it keeps its room.
      */
     public void keepLeadingColumnsInView(int n, double most) {
-        javafx.beans.binding.DoubleBinding width = javafx.beans.binding.Bindings.createDoubleBinding(() -> {
+        DoubleBinding width = Bindings.createDoubleBinding(() -> {
             double w = LEADING_PAD;
             for (int i = 0; i < Math.min(n, table.getColumns().size()); i++) w += table.getColumns().get(i).getWidth();
             return Math.min(most, w);
-        }, table.getColumns().stream().limit(n).map(TableColumn::widthProperty).toArray(javafx.beans.Observable[]::new));
+        }, table.getColumns().stream().limit(n).map(TableColumn::widthProperty).toArray(Observable[]::new));
         node.minWidthProperty().bind(width);
     }
 
@@ -135,7 +139,7 @@ public final class TableKit<R> {
      * half drawn at the edge of a narrow pane. It only grows (a width the user chose stays).
      */
     public void fillToEdge(TableColumn<R, ?> column) {
-        javafx.beans.InvalidationListener fill = o -> {
+        InvalidationListener fill = o -> {
             double before = 0;
             for (TableColumn<R, ?> c : table.getVisibleLeafColumns()) {
                 if (c == column) break;
