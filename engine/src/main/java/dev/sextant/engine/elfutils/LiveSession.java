@@ -1,7 +1,12 @@
 package dev.sextant.engine.elfutils;
 
 import dev.sextant.engine.elfutils.jna.Dwfl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -43,6 +48,30 @@ public final class LiveSession extends ElfSession {
      */
     public static LiveSession openModules(int pid, Optional<DebugInfoSearch> search) {
         return new LiveSession(Dwfl.openProcess(pid, DebugFileRules.of(search, null)));
+    }
+
+    /**
+     * The process's modules: libdwfl reports every mapped file as one (locale files, ld.so's cache,
+     * gconv's cache, a program's own data files), as {@code eu-unstrip -n -p} lists them; only those
+     * that are ELF images are modules here.
+     */
+    @Override public List<ModuleReport> modules() {
+        List<ModuleReport> out = new ArrayList<>(super.modules());
+        out.removeIf(m -> m.buildId().isEmpty() && !isElfOrNotAFile(m.name()));
+        return out;
+    }
+
+    /** False only for a regular file that is there and does not start with ELF's magic. */
+    private static boolean isElfOrNotAFile(String name) {
+        if (!name.startsWith("/")) return true;        // the vDSO, [heap]...: not a file
+        Path p = Path.of(name);
+        if (!Files.isRegularFile(p)) return true;       // deleted or replaced since: no way to tell
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Re-reads the module list (after a dlopen or dlclose); what was learnt of the modules is dropped. */

@@ -45,6 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 
@@ -55,6 +56,7 @@ import java.util.function.LongFunction;
 public final class EngineThread implements Engine {
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final List<DebugListener> listeners = new CopyOnWriteArrayList<>();
+    private static final AtomicInteger ENGINES = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
     private long stopId;
@@ -98,7 +100,7 @@ public final class EngineThread implements Engine {
             @Override public SymbolHost symbols() { return symbols; }
         });
         registerHandlers();
-        thread = new Thread(this::loop, "sextant-engine");
+        thread = new Thread(this::loop, "sextant-engine-" + ENGINES.incrementAndGet());
         thread.setDaemon(true);
         thread.start();
     }
@@ -142,11 +144,22 @@ public final class EngineThread implements Engine {
                 if (stopPending) afterStop();
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+                // Nothing may end this thread but close(): every later command would wait forever,
+                // and a live target's exit would never be told. Say what failed, and carry on.
+                internalError(e);
             }
         }
         if (live != null) closeLive();
         core.close();
         if (disassembler != null) disassembler.close();
+    }
+
+    private void internalError(Throwable e) {
+        stopPending = false;
+        emit(new DebugEvent.DiagnosticReported(stopId, new Diagnostic(Severity.ERROR, "engine: internal error: " + e
+                + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : ""))));
+        if (live != null && live.ended()) closeLive();
     }
 
     /** While a live target runs, the engine thread also waits for its ptrace stops (between commands). */
@@ -184,6 +197,7 @@ public final class EngineThread implements Engine {
         live = null;
         symbols.closeTarget();
         try {
+            l.tellExitIfUntold();
             l.close();
         } catch (RuntimeException e) {
             emit(new DebugEvent.DiagnosticReported(stopId, new Diagnostic(Severity.ERROR, "closing the live target: " + e.getMessage())));

@@ -9,6 +9,7 @@ import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.Instruction;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.EngineListener;
+import dev.sextant.engine.api.ExitStatus;
 import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.NativeCallException;
@@ -520,22 +521,59 @@ final class LiveTarget implements AutoCloseable {
     /** Handles what the tracer has seen; true if anything happened. */
     boolean pump() {
         boolean any = tracer.poll();
-        List<TraceEvent> events = tracer.drainEvents();
-        // Each event is told even if an earlier one fails: a process SIGKILLed while stopped gives
-        // its last stop and its exit together, and the stop's handling (reading a dead process)
-        // throws; the exit, drained with it, was then never told and the session ended in silence.
-        RuntimeException failed = null;
-        for (TraceEvent e : events) {
-            try {
-                translate(e);
-            } catch (RuntimeException ex) {
-                if (failed == null) failed = ex;
-            }
+        Telling t = new Telling();
+        t.tellDrained();
+        if (!tracer.ended()) {
+            tracer.releaseHeld();
+            // Letting a held thread on steps it over its breakpoint and waits for that step: a
+            // process killed meanwhile ends there, and its exit must be told now, not never.
+            t.tellDrained();
         }
         // A process that ended makes the failure of its last stop's handling moot.
-        if (failed != null && !tracer.ended()) throw failed;
-        if (!tracer.ended()) tracer.releaseHeld();
-        return any || !events.isEmpty();
+        if (t.failed != null && !tracer.ended()) throw t.failed;
+        return any || t.told;
+    }
+
+    /**
+     * Tells every event the tracer has queued, each even if an earlier one fails: a process SIGKILLed
+     * while stopped gives its last stop and its exit together, and the stop's handling (reading a
+     * dead process) throws; the exit, drained with it, was then never told and the session ended in
+     * silence. Events queued while these are handled are told too. Keeps the first failure.
+     */
+    private final class Telling {
+        boolean told;
+        RuntimeException failed;
+
+        void tellDrained() {
+            for (List<TraceEvent> events; !(events = tracer.drainEvents()).isEmpty(); ) {
+                told = true;
+                for (TraceEvent e : events) {
+                    try {
+                        translate(e);
+                    } catch (RuntimeException ex) {
+                        if (failed == null) failed = ex;
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean exitTold;
+
+    private void tellExit(ExitStatus status) {
+        if (exitTold) return;
+        exitTold = true;
+        long id = sink.stopId();
+        sink.emit(new DebugEvent.ProcessStopped(id, new Tid(tracer.pid()), new StopReason.ProcessExit(status)));
+        sink.emit(new DebugEvent.ProcessExited(id, status));
+    }
+
+    /**
+     * A process that ended is told as ended even when its exit event was lost on the way (a failure
+     * in handling what was drained with it): a session never ends in silence.
+     */
+    void tellExitIfUntold() {
+        tracer.exitStatus().ifPresent(this::tellExit);
     }
 
     private void translate(TraceEvent e) {
@@ -564,8 +602,7 @@ final class LiveTarget implements AutoCloseable {
                 sink.emit(new DebugEvent.BreakpointChanged(id, breakpoint(h.breakpointId()), false));
             }
         } else if (e instanceof TraceEvent.Exited x) {
-            sink.emit(new DebugEvent.ProcessStopped(id, new Tid(tracer.pid()), new StopReason.ProcessExit(x.status())));
-            sink.emit(new DebugEvent.ProcessExited(id, x.status()));
+            tellExit(x.status());
         } else if (e instanceof TraceEvent.Execed) {
             modulesDirty = false;
             liveFrames = null;

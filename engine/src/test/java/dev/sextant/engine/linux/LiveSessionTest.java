@@ -41,7 +41,8 @@ class LiveSessionTest {
     static final class Events implements dev.sextant.engine.api.DebugListener {
         final LinkedBlockingQueue<DebugEvent> queue = new LinkedBlockingQueue<>();
         final List<DebugEvent> all = new ArrayList<>();
-        @Override public void onEvent(DebugEvent e) { queue.add(e); }
+        volatile Thread engine;          // listeners are called on the engine thread
+        @Override public void onEvent(DebugEvent e) { engine = Thread.currentThread(); queue.add(e); }
         <T extends DebugEvent> T await(Class<T> type, Predicate<T> p) throws InterruptedException {
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (System.nanoTime() < deadline) {
@@ -52,7 +53,7 @@ class LiveSessionTest {
             }
             throw new AssertionError("no " + type.getSimpleName() + " within 60 s; saw " + all.subList(Math.max(0, all.size() - 5), all.size())
                     + "; diagnostics: " + all.stream().filter(DebugEvent.DiagnosticReported.class::isInstance).toList()
-                    + "; " + whereTheEngineIs());
+                    + "; " + whereTheEngineIs(engine));
         }
         <T extends DebugEvent> T await(Class<T> type) throws InterruptedException { return await(type, x -> true); }
         long count(Class<? extends DebugEvent> type) { drain(); return all.stream().filter(type::isInstance).count(); }
@@ -63,14 +64,17 @@ class LiveSessionTest {
      * For a wait that timed out (the kill test does, once in a few full runs): the engine thread's
      * stack and every launched ticker's /proc status, so that the next failure says where it hung.
      */
-    static String whereTheEngineIs() {
+    static String whereTheEngineIs(Thread engine) {
         StringBuilder b = new StringBuilder();
-        Thread.getAllStackTraces().forEach((t, st) -> {
-            if (!t.getName().startsWith("sextant-engine")) return;
-            b.append("thread ").append(t.getName()).append(' ').append(t.getState()).append(':');
+        if (engine == null) {
+            b.append("(no event came from the engine thread)\n");
+        } else {
+            StackTraceElement[] st = engine.getStackTrace();
+            b.append("this test's engine thread ").append(engine.getName()).append(engine.isAlive() ? " alive, " : " ENDED, ")
+                    .append(engine.getState()).append(':');
             for (int i = 0; i < Math.min(st.length, 12); i++) b.append("\n  at ").append(st[i]);
             b.append('\n');
-        });
+        }
         try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
             procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
                 try {
@@ -231,6 +235,35 @@ class LiveSessionTest {
                     new Command.Launch(exe, List.of(), Optional.empty(), Map.of(), dir.resolve("ticker-launch3.out")));
             new ProcessBuilder("kill", "-9", third.pid().toString()).start().waitFor();
             assertThat(events.await(DebugEvent.ProcessExited.class).status()).isEqualTo(ExitStatus.killed(9));
+        }
+    }
+
+    /**
+     * SIGKILL from outside in the middle of a dlopen storm: the kill often lands while a thread is
+     * held at ld.so's breakpoint (every dlopen and dlclose stops there), and letting that thread on
+     * is where its exit is seen. Every time, the session ends with ProcessExited.
+     */
+    @Test void killDuringADlopenStormEndsTheSessionWithTheReasonEveryTime() throws Exception {
+        Path plugin = dir.resolve("libstormkill.so");
+        Process cc = new ProcessBuilder("cc", "-g", "-shared", "-fPIC", "-o", plugin.toString(),
+                NativePrograms.source("plugin", dir).toString()).inheritIO().start();
+        assertThat(cc.waitFor()).isZero();
+        Path exe = NativePrograms.compile("dlstorm", dir, "-ldl");
+        Path go = Files.createFile(dir.resolve("stormkill.go"));
+        try (EngineThread engine = new EngineThread()) {
+            Events events = new Events();
+            engine.addListener(events);
+            for (int round = 0; round < 8; round++) {
+                Path out = dir.resolve("stormkill-" + round + ".out");
+                var info = run(engine, new Command.Launch(exe, List.of(plugin.toString(), "1000000", go.toString()),
+                        Optional.empty(), Map.of(), out));
+                run(engine, new Command.Continue());
+                // Into the storm: some libraries loaded and unloaded, then the kill at a different moment each round.
+                Await.until("dlopen calls under way", Duration.ofSeconds(30), () -> Files.readString(out).contains("load "));
+                Thread.sleep(round * 7L);       // not a synchronisation: where in the storm the kill lands
+                new ProcessBuilder("kill", "-9", info.pid().toString()).start().waitFor();
+                assertThat(events.await(DebugEvent.ProcessExited.class).status()).as("round %d", round).isEqualTo(ExitStatus.killed(9));
+            }
         }
     }
 
