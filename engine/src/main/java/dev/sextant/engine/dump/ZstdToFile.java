@@ -64,8 +64,11 @@ final class ZstdToFile {
                         progress.update(read, total);
                     }
                 }
-                // At the end of the input, the decoder may still hold output that did not fit last time.
-                if (!src.hasRemaining() && eof && !full) break;
+                // At the end of the input, the decoder may still hold output that did not fit last
+                // time (a frame that filled the buffer and did not end in it). Asked again after its
+                // frame ended, it says the frame is not done (none is): a stream whose end filled the
+                // buffer exactly was taken for truncated.
+                if (!src.hasRemaining() && eof && !(full && !frameDone)) break;
                 long consumedAt = read - src.remaining();
                 try {
                     frameDone = ctx.decompressDirectByteBufferStream(dst, src);

@@ -63,6 +63,39 @@ class CoreCacheTest {
         assertThat(partFiles(cache)).isEmpty();
     }
 
+    /**
+     * A stream of many output buffers (decoding and writing overlap across them): the copy is equal
+     * to what went in, byte for byte, and its zero blocks are holes, as {@code zstd -d} leaves them.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {900, 1024})
+    void aLargeZstdStreamIsCopiedWholeWithItsZeroBlocksAsHoles(int blocks) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativePrograms.Tools.onPath("zstd"), "no zstd");
+        Path big = work.resolve("big" + blocks + ".plain");
+        java.util.Random random = new java.util.Random(20261207);
+        byte[] block = new byte[64 * 1024];
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(big))) {
+            // 900 blocks: 56 MiB, every third block data, the rest and a tail of 12,345 bytes zero.
+            // 1,024: exactly 64 MiB, ending with data (the stream's end falls on an output buffer's).
+            for (int i = 0; i < blocks; i++) {
+                java.util.Arrays.fill(block, (byte) 0);
+                if (i % 3 == 0 && i < 850 || i == blocks - 1 && blocks == 1024) random.nextBytes(block);
+                out.write(block);
+            }
+            if (blocks == 900) out.write(new byte[12345]);
+        }
+        Path packedBig = work.resolve("big" + blocks + ".zst");
+        Process z = new ProcessBuilder("zstd", "-q", "-1", "-f", "-o", packedBig.toString(), big.toString()).inheritIO().start();
+        assertThat(z.waitFor()).isZero();
+        Path out = cache("big" + blocks, CoreCache.DEFAULT_MAX_BYTES).plain(packedBig, CoreCache.Progress.NONE, new Cancellation());
+        assertThat(Files.size(out)).isEqualTo(Files.size(big));
+        assertThat(Files.mismatch(out, big)).isEqualTo(-1L);
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", out.toString()).start();
+        String[] st = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+        long allocated = Long.parseLong(st[0]) * Long.parseLong(st[1]);
+        assertThat(allocated).as("bytes on disk").isLessThan(Files.size(big) / 2);
+    }
+
     @Test void aTruncatedStreamIsAnErrorNamingTheOffset() throws Exception {
         CoreCache cache = cache("truncated", CoreCache.DEFAULT_MAX_BYTES);
         for (var e : packed.entrySet()) {
