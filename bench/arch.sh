@@ -4,9 +4,12 @@
 # compilers, crashed under qemu-user (which writes the guest's core). Issue 22's figure: no
 # architecture slower than x86_64 per thread by more than 20 %. Two measurements, same cores:
 #  1. cold, as a user runs it: `sextant stack --core CORE --exe EXE` and `eu-stack --core CORE -e EXE`,
-#     median of RUNS whole-process runs (wall and CPU), the runs of all architectures interleaved;
+#     median of RUNS whole-process runs (wall and CPU), the runs of all architectures interleaved.
+#     The per-thread work (~40 µs warm) is small beside a cold run's own variation (JIT compilation,
+#     class loading: tens of ms of CPU from run to run), so this figure cannot tell 20 % apart;
 #  2. warm (bench/WarmArch.java): the same engine path run again and again in one JVM after warm-up,
-#     so that the per-thread walk is not lost in the JVM's start (~0.25 s).
+#     the engine thread's CPU time and wall time: the per-thread walk without the JVM's start. On a
+#     shared machine wall time is mostly waiting for a CPU (printed): the CPU time is the figure.
 # Per thread: the same program's core with no parked thread is timed too and taken off (start-up,
 # reading, the main thread), and the rest divided by the thread count. Every program is linked
 # statically, so that each walk goes through the same code on every architecture (qemu-user's
@@ -21,7 +24,7 @@
 # threads got glibc's default 8 MiB stacks, and qemu-user writes every page of a guest's writable
 # mappings (the kernel leaves untouched pages out, as holes), so their cores held 8.1 MiB per
 # thread (5 GB each at 600 threads, 20 GB for the four on a 24 GiB machine) against 64 KiB for
-# the others: unequal inputs, read back through a page cache they did not fit in alike. Now a qemu core holds
+# the others: unequal inputs. Now a qemu core holds
 # 128 KiB per thread (130 MiB at 1,000 threads), the x86_64 kernel core 8 KiB on disk.
 # Unwinding does not depend on the stack's size: the frames per thread show it is the same walk.
 # Usage: bench/arch.sh [THREADS] [RUNS] [WARM_ROUNDS]     (run from the repository root)
@@ -90,13 +93,20 @@ d = json.load(sys.stdin)
 print(len(d["threads"]), sum(len(t.get("frames", [])) for t in d["threads"]))'
 }
 
-# "wall_ms cpu_ms" of one run of "$@" (output discarded)
+# "wall_ms cpu_ms" of one run of "$@" (output discarded); cpu: the task-clock of the process and its
+# threads from perf stat (exact), else user + system from time(1) (in 10 ms ticks).
 timed() {
-  local f; f=$(mktemp)
-  /usr/bin/time -f "%e %U %S" -o "$f" "$@" > /dev/null 2>&1 || true
-  tail -1 "$f" | awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}'; rm -f "$f"
+  local f t0 t1; f=$(mktemp)
+  t0=$(date +%s%N)
+  if command -v perf > /dev/null && perf stat -x, -e task-clock -o "$f" "$@" > /dev/null 2>&1 || grep -q task-clock "$f"; then
+    t1=$(date +%s%N)
+    echo "$(( (t1 - t0) / 1000000 )) $(grep task-clock "$f" | cut -d, -f1)"
+  else
+    /usr/bin/time -f "%e %U %S" -o "$f" "$@" > /dev/null 2>&1 || true
+    tail -1 "$f" | awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}'
+  fi
+  rm -f "$f"
 }
-med() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "$(nproc) CPUs; $(df -h --output=avail "$work" | tail -1 | tr -d ' ') free on $work; load at start $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A exe core exe0 core0 n n0 frames frames0
@@ -119,33 +129,45 @@ for a in "${ready[@]}"; do
     "$(( $(stat -c %s "${core[$a]}") / 1048576 ))" "$THREADS"
 done
 
-# 1. cold: RUNS rounds; in each, every architecture's three commands once.
+# 1. cold: RUNS rounds; in each, every architecture's three commands once. Per thread and the ratio
+# to x86_64 are taken within each round, then their median and p25-p75 printed.
 sextant_warm ./sextant stack --core "${core[x86_64]}" --exe "${exe[x86_64]}"
-declare -A ws wf we cs cf ce
 for ((r = 0; r < RUNS; r++)); do
   for a in "${ready[@]}"; do
-    read -r w c < <(timed ./sextant stack --core "${core[$a]}" --exe "${exe[$a]}"); ws[$a]+="$w "; cs[$a]+="$c "
-    read -r w c < <(timed ./sextant stack --core "${core0[$a]}" --exe "${exe0[$a]}"); wf[$a]+="$w "; cf[$a]+="$c "
-    read -r w c < <(timed eu-stack --core "${core[$a]}" -e "${exe[$a]}"); we[$a]+="$w "; ce[$a]+="$c "
+    echo "$r $a $((n[$a] - n0[$a])) $((frames[$a] - frames0[$a])) $(timed ./sextant stack --core "${core[$a]}" --exe "${exe[$a]}")" \
+      "$(timed ./sextant stack --core "${core0[$a]}" --exe "${exe0[$a]}") $(timed eu-stack --core "${core[$a]}" -e "${exe[$a]}")"
   done
-done
+done > "$work/cold.txt"
 echo
-echo "cold, one process a run: $THREADS parked threads + the crashing main thread; median of $RUNS interleaved runs, ms (floor: the 0-thread core);"
-echo "cpu: user + system of the whole process (JIT compiler threads included), in 10 ms ticks; per thread from wall and from cpu"
-printf '%-9s %7s %5s %6s %5s %8s %5s %9s | %7s %9s | %7s %9s | %8s %11s\n' arch "sextant" "cpu" "floor" "cpu" "eu-stack" "cpu" \
-  "vs eu-stk" "µs/thr" "vs x86_64" "cpu µs/t" "vs x86_64" "frames/t" "cpu µs/frm"
-base="" cbase=""
-for a in "${ready[@]}"; do
-  s=$(med <<<"${ws[$a]}"); f=$(med <<<"${wf[$a]}"); e=$(med <<<"${we[$a]}")
-  sc=$(med <<<"${cs[$a]}"); fc=$(med <<<"${cf[$a]}"); ec=$(med <<<"${ce[$a]}")
-  dn=$((n[$a] - n0[$a])); df=$((frames[$a] - frames0[$a]))
-  per=$(awk -v s="$s" -v f="$f" -v n="$dn" 'BEGIN{printf "%.0f", 1000*(s-f)/n}')
-  cper=$(awk -v s="$sc" -v f="$fc" -v n="$dn" 'BEGIN{printf "%.0f", 1000*(s-f)/n}')
-  [[ -z "$base" ]] && base=$per cbase=$cper
-  printf '%-9s %7s %5s %6s %5s %8s %5s %9s | %7s %9s | %7s %9s | %8s %11s\n' "$a" "$s" "$sc" "$f" "$fc" "$e" "$ec" "$(ratio "$s" "$e")x" \
-    "$per" "$(ratio "$per" "$base")x" "$cper" "$(ratio "$cper" "$cbase")x" "$(awk -v f="$df" -v n="$dn" 'BEGIN{printf "%.2f", f/n}')" \
-    "$(awk -v p="$cper" -v f="$df" -v n="$dn" 'BEGIN{printf "%.1f", p*n/f}')"
-done
+echo "cold, one process a run: $THREADS parked threads + the crashing main thread; $RUNS interleaved rounds, medians (floor: the 0-thread core);"
+echo "cpu: the process's CPU time, its JIT compiler and GC threads included; µs per thread and ratio to x86_64 taken in each round, median (p25-p75)"
+python3 - "$work/cold.txt" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+def q(xs, p):
+    s = sorted(xs); i = p * (len(s) - 1); lo = int(i); hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (i - lo)
+def span(xs, f): return f"{f.format(q(xs, .25))}-{f.format(q(xs, .75))}"
+arches = list(dict.fromkeys(r[1] for r in rows))
+per = {}   # (round, arch) -> (wall µs/thread, cpu µs/thread)
+for r, a, n, fr, ws, cs, wf, cf, we, ce in rows:
+    n = int(n)
+    per[r, a] = (1000 * (float(ws) - float(wf)) / n, 1000 * (float(cs) - float(cf)) / n)
+print(f"{'arch':9} {'sextant':>7} {'cpu':>5} {'floor':>6} {'cpu':>5} {'eu-stack':>8} {'cpu':>5} {'vs eu-stk':>9} |"
+      f" {'µs/thr':>6} {'vs x86_64':>15} | {'cpu µs/t':>8} {'p25-p75':>9} {'vs x86_64':>15} | {'frames/t':>8} {'cpu µs/frm':>10}")
+for a in arches:
+    mine = [r for r in rows if r[1] == a]
+    med = lambda k: statistics.median(float(r[k]) for r in mine)
+    rounds = [r[0] for r in mine]
+    wall = [per[r, a][0] for r in rounds]; cpu = [per[r, a][1] for r in rounds]
+    wr = [per[r, a][0] / per[r, arches[0]][0] for r in rounds]
+    cr = [per[r, a][1] / per[r, arches[0]][1] for r in rounds]
+    fpt = int(mine[0][3]) / int(mine[0][2])
+    print(f"{a:9} {med(4):7.0f} {med(5):5.0f} {med(6):6.0f} {med(7):5.0f} {med(8):8.0f} {med(9):5.0f} {med(4) / med(8):8.2f}x |"
+          f" {statistics.median(wall):6.0f} {statistics.median(wr):4.2f}x {span(wr, '{:.2f}'):>10} |"
+          f" {statistics.median(cpu):8.0f} {span(cpu, '{:.0f}'):>9} {statistics.median(cr):4.2f}x {span(cr, '{:.2f}'):>10} |"
+          f" {fpt:8.2f} {statistics.median(cpu) / fpt:10.1f}")
+PY
 echo "load after the cold runs $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 2. warm: the same engine path in one JVM (bench/WarmArch.java), the work without the JVM's start.
