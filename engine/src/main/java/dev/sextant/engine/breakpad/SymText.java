@@ -19,6 +19,9 @@ final class SymText {
 
     int size() { return size; }
 
+    /** Empties the buffer for reuse (its capacity is kept). */
+    void clear() { size = 0; }
+
     private void room(int n) {
         if (size + n > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
     }
