@@ -72,7 +72,8 @@ final class CfiRecords {
         int ra = fde.cie().returnAddressRegister();
         boolean first = true;
         List<CfiRow> rows = table.rows();
-        for (CfiRow row : rows) {
+        for (int j = 0; j < rows.size(); j++) {
+            CfiRow row = rows.get(j);
             if (!current.fill(row, ra)) break;
             if (first) {
                 out.raw(INIT).hex(fde.pcBegin() - loadBase).ch(' ').hex(fde.pcEnd() - fde.pcBegin());
@@ -132,7 +133,9 @@ final class CfiRecords {
             n = 0;
             if (!(row.cfa() instanceof CfaRule.RegisterOffset c)) return false;
             add(CFA, REG_OFFSET, c.offset(), c.register());
-            for (RegisterRule r : row.registers()) {
+            List<RegisterRule> rules = row.registers();
+            for (int j = 0; j < rules.size(); j++) {   // no iterator: C1, which runs this, allocates every one
+                RegisterRule r = rules.get(j);
                 int key = r.register() == ra ? RA : r.register();
                 if (r instanceof RegisterRule.Offset o) add(key, AT_CFA, o.offset(), 0);
                 else if (r instanceof RegisterRule.ValOffset v) add(key, CFA_PLUS, v.offset(), 0);
