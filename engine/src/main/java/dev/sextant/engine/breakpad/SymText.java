@@ -22,6 +22,9 @@ final class SymText {
 
     int size() { return size; }
 
+    /** Drops what was written after {@code size} (a mark taken with {@link #size()}). */
+    void truncate(int size) { this.size = size; }
+
     /** Empties the buffer for reuse (its capacity is kept). */
     void clear() { size = 0; }
 
