@@ -18,13 +18,9 @@ import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.unwind.ElfUnwindTables;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +42,11 @@ import java.util.OptionalLong;
  */
 public final class BreakpadExport {
     private BreakpadExport() {}
+
+    /** The text is written out in pieces of about this size (a library's LINE records can run to hundreds of MB). */
+    private static final int FLUSH_AT = 1 << 20;
+    private static final byte[] FUNC = SymText.bytes("FUNC "), PUBLIC = SymText.bytes("PUBLIC "), MULTIPLE = SymText.bytes("m "),
+            NO_PARAMETERS = SymText.bytes(" 0 ");
 
     /** The Breakpad debug identifier of a GNU build-id: {@code 33 hex digits}, GUID order, age 0. */
     public static String moduleId(byte[] buildId) {
@@ -86,18 +87,17 @@ public final class BreakpadExport {
         List<String> problems = new ArrayList<>(tables.problems());
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
         try (OutputStream os = Files.newOutputStream(tmp); CfiExport cfi = CfiExport.start(eh.machine(), base, tables.tables(), cancel)) {
-            Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
-            w.append("MODULE Linux ").append(arch).append(' ').append(moduleId(buildId)).append(' ')
-                    .append(elf.getFileName().toString()).append('\n');
-            w.append("INFO CODE_ID ").append(hex.toUpperCase()).append('\n');
+            SymText w = new SymText(FLUSH_AT + (1 << 16));
+            w.ascii("MODULE Linux ").ascii(arch).ch(' ').ascii(moduleId(buildId)).ch(' ').utf8(elf.getFileName().toString()).ch('\n');
+            w.ascii("INFO CODE_ID ").ascii(hex.toUpperCase()).ch('\n');
             LineTable lines = new LineTable();
             InlineTable inlines = new InlineTable();
             readDwarf(elf, base, span, buildId, eh.is64() ? 8 : 4, lines, inlines, problems);
             inlines.callFiles().forEach(lines::addFile);
             lines.writeFiles(w);
             inlines.writeOrigins(w);
-            int[] counts = writeFunctions(w, tables.symbols(), lines, inlines, base, eh.machine() == PrStatusLayout.EM_ARM ? ~1L : ~0L, cancel);
-            w.flush();
+            int[] counts = writeFunctions(w, os, tables.symbols(), lines, inlines, base, eh.machine() == PrStatusLayout.EM_ARM ? ~1L : ~0L, cancel);
+            w.writeTo(os);
             int[] cfiCounts = cfi.writeTo(os);
             os.close();
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
@@ -114,7 +114,7 @@ public final class BreakpadExport {
      * address. {@code codeMask} clears arm's Thumb bit: a Thumb function's symbol is its code's address + 1,
      * and its FUNC, lines and inlined calls start at the code (where its CFI and DWARF put it).
      */
-    private static int[] writeFunctions(Writer w, SymbolTable symbols, LineTable lines, InlineTable inlines, long base,
+    private static int[] writeFunctions(SymText w, OutputStream os, SymbolTable symbols, LineTable lines, InlineTable inlines, long base,
                                         long codeMask, Cancellation cancel) throws IOException {
         int funcs = 0, publics = 0;
         long lastAddress = 0;
@@ -130,15 +130,19 @@ public final class BreakpadExport {
             String name = Demangler.demangle(s.name());
             long rel = value - base;
             if (s.size() > 0) {
-                w.append("FUNC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(' ')
-                        .append(Long.toHexString(s.size())).append(" 0 ").append(name).append('\n');
+                w.raw(FUNC);
+                if (multiple) w.raw(MULTIPLE);
+                w.hex(rel).ch(' ').hex(s.size()).raw(NO_PARAMETERS).utf8(name).ch('\n');
                 if (!inlines.isEmpty()) inlines.writeInlines(w, value, value + s.size(), base, lines.fileIds());
                 lines.writeLines(w, value, value + s.size(), base);
                 funcs++;
             } else {
-                w.append("PUBLIC ").append(multiple ? "m " : "").append(Long.toHexString(rel)).append(" 0 ").append(name).append('\n');
+                w.raw(PUBLIC);
+                if (multiple) w.raw(MULTIPLE);
+                w.hex(rel).raw(NO_PARAMETERS).utf8(name).ch('\n');
                 publics++;
             }
+            if (w.size() >= FLUSH_AT) { w.writeTo(os); w.clear(); }
         }
         return new int[]{funcs, publics};
     }

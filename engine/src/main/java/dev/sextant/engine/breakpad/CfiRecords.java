@@ -26,8 +26,8 @@ import java.util.List;
  * the text goes straight into a {@link SymText}. One instance per thread.
  */
 final class CfiRecords {
-    private static final int CFA = -1, RA = -2;                         // keys besides register numbers
-    private static final byte REG_OFFSET = 0, AT_CFA = 1, CFA_PLUS = 2, IN_REG = 3, UNDEF = 4;
+    static final int CFA = -1, RA = -2;                         // keys besides register numbers
+    static final byte REG_OFFSET = 0, AT_CFA = 1, CFA_PLUS = 2, IN_REG = 3, UNDEF = 4;
     private static final byte[] INIT = bytes("STACK CFI INIT "), CFI = bytes("STACK CFI "), CFA_NAME = bytes(" .cfa: "),
             RA_NAME = bytes(" .ra: "), CFA_REF = bytes(".cfa "), PLUS_DEREF = bytes(" + ^"), PLUS = bytes(" +"), UNDEF_TEXT = bytes(".undef");
 
@@ -36,7 +36,10 @@ final class CfiRecords {
     private final long loadBase;
     private final SymText out;
     private final byte[][] names = new byte[CfaProgram.MAX_REGISTER + 1][];
+    private final DirectCfa direct = new DirectCfa();
     private Rules previous = new Rules(), current = new Rules();
+    private Fde fde;             // the FDE whose rows are being written
+    private boolean first;       // no row of it written yet
     int entries, skipped;
 
     CfiRecords(int machine, long loadBase, SymText out) {
@@ -62,6 +65,13 @@ final class CfiRecords {
 
     /** Writes the records of one FDE; false when it has none that Breakpad could use. */
     boolean write(CfiSection section, Fde fde) {
+        int mark = out.size(), entriesBefore = entries;
+        beginRows(fde);
+        if (direct.run(section, fde, this)) return !first;
+        // A program the direct interpreter does not take (an expression, DW_CFA_set_loc, a bad byte):
+        // its rows again from the unwind package's decoder, which reports bad programs.
+        out.truncate(mark);
+        entries = entriesBefore;
         CfaProgram.Table table;
         try {
             table = CfaProgram.decode(section, fde);
@@ -70,40 +80,55 @@ final class CfiRecords {
             return false;
         }
         int ra = fde.cie().returnAddressRegister();
-        boolean first = true;
+        beginRows(fde);
         List<CfiRow> rows = table.rows();
-        for (CfiRow row : rows) {
+        for (int j = 0; j < rows.size(); j++) {
+            CfiRow row = rows.get(j);
             if (!current.fill(row, ra)) break;
-            if (first) {
-                out.raw(INIT).hex(fde.pcBegin() - loadBase).ch(' ').hex(fde.pcEnd() - fde.pcBegin());
-                for (int i = 0; i < current.n; i++) rule(current, i);
-                out.ch('\n');
-                entries++;
-                first = false;
-            } else {
-                int mark = out.size();
-                boolean wrote = false;
-                boolean inside = Long.compareUnsigned(row.location(), fde.pcEnd()) < 0;
-                for (int i = 0; i < current.n; i++) {
-                    int p = previous.find(current.keys[i]);
-                    if (p >= 0 && previous.kinds[p] == current.kinds[i] && previous.values[p] == current.values[i]
-                            && previous.regs[p] == current.regs[i]) continue;
-                    if (inside) { if (!wrote) out.raw(CFI).hex(row.location() - loadBase); wrote = true; rule(current, i); }
-                }
-                int n = current.n;
-                for (int p = 0; p < previous.n; p++) {
-                    int k = previous.keys[p];
-                    // A register whose rule went away (DW_CFA_restore to "unspecified") holds its own value again.
-                    if (k < 0 || current.find(k, n) >= 0) continue;
-                    current.add(k, IN_REG, 0, k);
-                    if (inside) { if (!wrote) out.raw(CFI).hex(row.location() - loadBase); wrote = true; rule(current, current.n - 1); }
-                }
-                if (wrote) out.ch('\n');
-                assert wrote || out.size() == mark;
-            }
-            Rules t = previous; previous = current; current = t;
+            row(row.location());
         }
         return !first;
+    }
+
+    private void beginRows(Fde fde) {
+        this.fde = fde;
+        first = true;
+    }
+
+    /** The rules of the next row, to be filled (CFA first, then the registers by number) before {@link #row}. */
+    Rules nextRow() {
+        current.n = 0;
+        return current;
+    }
+
+    /** Writes the row whose rules {@link #nextRow} were filled: in full for the first, else the rules that changed. */
+    void row(long location) {
+        if (first) {
+            out.raw(INIT).hex(fde.pcBegin() - loadBase).ch(' ').hex(fde.pcEnd() - fde.pcBegin());
+            for (int i = 0; i < current.n; i++) rule(current, i);
+            out.ch('\n');
+            entries++;
+            first = false;
+        } else {
+            boolean wrote = false;
+            boolean inside = Long.compareUnsigned(location, fde.pcEnd()) < 0;
+            for (int i = 0; i < current.n; i++) {
+                int p = previous.find(current.keys[i]);
+                if (p >= 0 && previous.kinds[p] == current.kinds[i] && previous.values[p] == current.values[i]
+                        && previous.regs[p] == current.regs[i]) continue;
+                if (inside) { if (!wrote) out.raw(CFI).hex(location - loadBase); wrote = true; rule(current, i); }
+            }
+            int n = current.n;
+            for (int p = 0; p < previous.n; p++) {
+                int k = previous.keys[p];
+                // A register whose rule went away (DW_CFA_restore to "unspecified") holds its own value again.
+                if (k < 0 || current.find(k, n) >= 0) continue;
+                current.add(k, IN_REG, 0, k);
+                if (inside) { if (!wrote) out.raw(CFI).hex(location - loadBase); wrote = true; rule(current, current.n - 1); }
+            }
+            if (wrote) out.ch('\n');
+        }
+        Rules t = previous; previous = current; current = t;
     }
 
     private void rule(Rules r, int i) {
@@ -121,7 +146,7 @@ final class CfiRecords {
     }
 
     /** One row's rules in output order: the CFA, then the registers by number (the return address as {@code .ra}). */
-    private static final class Rules {
+    static final class Rules {
         int[] keys = new int[16], regs = new int[16];
         byte[] kinds = new byte[16];
         long[] values = new long[16];
@@ -132,7 +157,9 @@ final class CfiRecords {
             n = 0;
             if (!(row.cfa() instanceof CfaRule.RegisterOffset c)) return false;
             add(CFA, REG_OFFSET, c.offset(), c.register());
-            for (RegisterRule r : row.registers()) {
+            List<RegisterRule> rules = row.registers();
+            for (int j = 0; j < rules.size(); j++) {   // no iterator: C1, which runs this, allocates every one
+                RegisterRule r = rules.get(j);
                 int key = r.register() == ra ? RA : r.register();
                 if (r instanceof RegisterRule.Offset o) add(key, AT_CFA, o.offset(), 0);
                 else if (r instanceof RegisterRule.ValOffset v) add(key, CFA_PLUS, v.offset(), 0);

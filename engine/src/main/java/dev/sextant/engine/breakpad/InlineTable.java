@@ -1,8 +1,6 @@
 package dev.sextant.engine.breakpad;
 
 import dev.sextant.engine.elfutils.InlineIndex.InlineRange;
-import java.io.IOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,12 +37,12 @@ final class InlineTable {
         return f;
     }
 
-    void writeOrigins(Writer w) throws IOException {
-        for (int i = 0; i < originNames.size(); i++) w.append("INLINE_ORIGIN ").append(Integer.toString(i)).append(' ').append(originNames.get(i)).append('\n');
+    void writeOrigins(SymText w) {
+        for (int i = 0; i < originNames.size(); i++) w.ascii("INLINE_ORIGIN ").dec(i).ch(' ').utf8(originNames.get(i)).ch('\n');
     }
 
     /** The INLINE records of the calls inside {@code [start, end)}. */
-    void writeInlines(Writer w, long start, long end, long base, Map<String, Integer> fileIds) throws IOException {
+    void writeInlines(SymText w, long start, long end, long base, Map<String, Integer> fileIds) {
         int lo = 0, hi = ranges.size();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
@@ -61,10 +59,9 @@ final class InlineTable {
                         && Long.compareUnsigned(r.high(), o.high()) <= 0) depth++;
             }
             Integer file = r.call().callFile().map(fileIds::get).orElse(null);
-            w.append("INLINE ").append(Integer.toString(depth)).append(' ').append(Integer.toString(r.call().callLine().orElse(0)))
-                    .append(' ').append(Integer.toString(file == null ? 0 : file)).append(' ')
-                    .append(Integer.toString(origins.get(r.call().function().orElse("<name omitted>")))).append(' ')
-                    .append(Long.toHexString(r.low() - base)).append(' ').append(Long.toHexString(r.high() - r.low())).append('\n');
+            w.ascii("INLINE ").dec(depth).ch(' ').dec(r.call().callLine().orElse(0)).ch(' ').dec(file == null ? 0 : file).ch(' ')
+                    .dec(origins.get(r.call().function().orElse("<name omitted>"))).ch(' ')
+                    .hex(r.low() - base).ch(' ').hex(r.high() - r.low()).ch('\n');
             written++;
         }
     }

@@ -1,8 +1,6 @@
 package dev.sextant.engine.breakpad;
 
 import dev.sextant.engine.elfutils.SourceLookup.LineRow;
-import java.io.IOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,6 +13,7 @@ import java.util.Map;
  * to the next row's address, clipped to the function. Rows without a line (0) are gaps.
  */
 final class LineTable {
+    private static final byte[] FILE = "FILE ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final Map<String, Integer> fileIds = new HashMap<>();
     private final List<String> files = new ArrayList<>();
     private long[] rows = new long[0];    // address, line << 32 | file id
@@ -50,12 +49,12 @@ final class LineTable {
 
     Map<String, Integer> fileIds() { return fileIds; }
 
-    void writeFiles(Writer w) throws IOException {
-        for (int i = 0; i < files.size(); i++) w.append("FILE ").append(Integer.toString(i)).append(' ').append(files.get(i)).append('\n');
+    void writeFiles(SymText w) {
+        for (int i = 0; i < files.size(); i++) w.raw(FILE).dec(i).ch(' ').utf8(files.get(i)).ch('\n');
     }
 
     /** The LINE records of {@code [start, end)} (link-time addresses), written relative to {@code base}. */
-    void writeLines(Writer w, long start, long end, long base) throws IOException {
+    void writeLines(SymText w, long start, long end, long base) {
         int lo = 0, hi = count - 1, i = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
@@ -72,8 +71,7 @@ final class LineTable {
                 i++;
                 to = i + 1 < count ? Math.min(rows[(i + 1) * 2], end) : end;
             }
-            w.append(Long.toHexString(from - base)).append(' ').append(Long.toHexString(to - from)).append(' ')
-                    .append(Long.toString(v >>> 32)).append(' ').append(Long.toString(v & 0xffffffffL)).append('\n');
+            w.hex(from - base).ch(' ').hex(to - from).ch(' ').dec(v >>> 32).ch(' ').dec(v & 0xffffffffL).ch('\n');
             written++;
         }
     }

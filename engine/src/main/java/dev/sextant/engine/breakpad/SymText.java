@@ -15,9 +15,18 @@ final class SymText {
     private byte[] bytes;
     private int size;
 
+    /** {@code s}'s ASCII bytes, for the constant parts of records. */
+    static byte[] bytes(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
     SymText(int capacity) { bytes = new byte[Math.max(16, capacity)]; }
 
     int size() { return size; }
+
+    /** Drops what was written after {@code size} (a mark taken with {@link #size()}). */
+    void truncate(int size) { this.size = size; }
+
+    /** Empties the buffer for reuse (its capacity is kept). */
+    void clear() { size = 0; }
 
     private void room(int n) {
         if (size + n > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
@@ -27,6 +36,18 @@ final class SymText {
         int n = s.length();
         room(n);
         for (int i = 0; i < n; i++) bytes[size++] = (byte) s.charAt(i);
+        return this;
+    }
+
+    /** {@code s} in UTF-8 (an unpaired surrogate as {@code ?}, as {@link String#getBytes} writes it). */
+    SymText utf8(String s) {
+        int n = s.length(), start = size;
+        room(n);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) { size = start; return raw(s.getBytes(StandardCharsets.UTF_8)); }
+            bytes[size++] = (byte) c;
+        }
         return this;
     }
 
