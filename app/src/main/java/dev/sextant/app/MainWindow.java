@@ -201,7 +201,9 @@ public final class MainWindow {
         code.watch(disassemblyView, sourceView.area(), () -> sourceModel.frame().flatMap(f -> f.file())
                 .map(f -> f + ":" + (sourceView.area().getCurrentParagraph() + 1)));
         workbench.add(Area.CENTER, "Disassembly", disassemblyView.node());
-        workbench.add(Area.CENTER, "Parallel stacks", parallelView.node());   // wide; the Call stack below stays in view
+        Tab parallelTab = workbench.add(Area.CENTER, "Parallel stacks", parallelView.node());   // wide; the Call stack below stays in view
+        parallelTab.selectedProperty().addListener((o, was, shown) -> parallel.setActive(shown));
+        parallel.setActive(parallelTab.isSelected());
         workbench.add(Area.BOTTOM, "Call stack", stackView.node());
         Tab variablesTab = workbench.add(Area.BOTTOM_RIGHT, "Variables", new VariablesView(variables).node());
         variablesTab.selectedProperty().addListener((o, was, shown) -> variables.setActive(shown));

@@ -34,6 +34,8 @@ public final class ParallelStacksModel {
     private Optional<Tid> marked = Optional.empty();
     private boolean markedCrashed;
     private long stopId = -1;
+    private boolean active = true;
+    private boolean stale;
 
     public ParallelStacksModel() {
         byFunction.addListener((o, a, b) -> rebuild());
@@ -57,6 +59,17 @@ public final class ParallelStacksModel {
 
     /** Whether the marked thread crashed (a dump's crashing thread) rather than stopped (a live stop). */
     public boolean markedCrashed() { return markedCrashed; }
+
+    /**
+     * Whether the view is shown (its tab selected). A hidden tree is not rebuilt at every stop (a
+     * step's regrouping rebuilt it, and laid out its cells, while nobody looked): it is rebuilt
+     * once, when shown again.
+     */
+    public void setActive(boolean shown) {
+        FxThread.check();
+        active = shown;
+        if (shown && stale) rebuild();
+    }
 
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
@@ -88,10 +101,13 @@ public final class ParallelStacksModel {
                 changed = true;
             }
         }
-        if (changed) rebuild();
+        if (!changed) return;
+        if (active) rebuild();
+        else stale = true;
     }
 
     private void rebuild() {
+        stale = false;
         TreeItem<StackNode> top = new TreeItem<>();
         if (groups == null) {
             root.set(top);
@@ -136,6 +152,7 @@ public final class ParallelStacksModel {
 
     /** The tree as indented text, a line per node: threads, function, module, source. */
     public String text() {
+        if (stale) rebuild();
         StringBuilder sb = new StringBuilder(summary.get()).append('\n');
         for (TreeItem<StackNode> c : root.get().getChildren()) text(sb, c, 0);
         return sb.toString();

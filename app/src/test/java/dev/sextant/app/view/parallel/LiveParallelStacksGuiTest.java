@@ -7,6 +7,7 @@ import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;
+import dev.sextant.app.view.source.CurrentFrame;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +75,18 @@ class LiveParallelStacksGuiTest extends WindowTest {
             assertThat(unmarkedLeaves(tree)).isEqualTo(parked);
             assertThat(tree.getRoot().getChildren().stream().mapToInt(i -> i.getValue().count()).sum()).isEqualTo(3 * PER_GROUP + 2);
             robot.interact(() -> screenshot(ParallelStacksGuiTest.shot("parallel-stacks-live.png")));
+
+            // Hidden (another tab of its area selected), the tree is not rebuilt at each step; shown
+            // again, it is regrouped at once for the stop it missed.
+            TreeItem<StackNode> before = tree.getRoot();
+            robot.interact(() -> window.workbench().select(window.workbench().tab("Source").orElseThrow()));
+            robot.interact(() -> window.debug().stepOver());
+            waitFor("main one more line on", 120, () -> window.frames().current().get()
+                    .flatMap(CurrentFrame.Selection::frame).map(f -> f.line().orElse(0)).orElse(0) == tock + 1);
+            assertThat(tree.getRoot()).as("the hidden tree").isSameAs(before);
+            robot.interact(() -> window.workbench().select(window.workbench().tab("Parallel stacks").orElseThrow()));
+            assertThat(markedLeaf(tree).orElseThrow().frame().line()).hasValue(tock + 1);
+            assertThat(unmarkedLeaves(tree)).isEqualTo(parked);
         }
     }
 
