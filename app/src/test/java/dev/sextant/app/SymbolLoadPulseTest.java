@@ -1,5 +1,8 @@
 package dev.sextant.app;
 
+import static dev.sextant.app.PulseClock.gaps;
+import static dev.sextant.app.PulseClock.max;
+import static dev.sextant.app.PulseClock.pct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.app.view.modules.ModuleRow;
@@ -81,18 +84,10 @@ class SymbolLoadPulseTest extends WindowTest {
                 SymbolOption.DEBUG))).get(30, TimeUnit.SECONDS);
         // Each pulse: wall clock and the FX thread's CPU time, so that a long gap can be told apart
         // from a starved thread (the machine is shared) and from a busy one.
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long[] wall = new long[200_000], cpu = new long[200_000];
-        int[] n = {0};
-        AnimationTimer timer = new AnimationTimer() {
-            @Override public void handle(long now) {
-                if (n[0] < wall.length) {
-                    wall[n[0]] = System.nanoTime();
-                    cpu[n[0]++] = mx.getCurrentThreadCpuTime();
-                }
-            }
-        };
-        robot.interact(timer::start);
+        PulseClock clock = new PulseClock(200_000);
+        long[] wall = clock.wall, cpu = clock.cpu;
+        int[] n = clock.n;
+        robot.interact(clock::start);
         Thread fx = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("JavaFX Application Thread")).findFirst().orElseThrow();
         PulseSampler sampler = Boolean.getBoolean("sextant.bench.sample") ? new PulseSampler(fx, n) : null;
         Thread.sleep(2000);                      // the idle window: what this machine's load alone does to pulses
@@ -123,7 +118,7 @@ class SymbolLoadPulseTest extends WindowTest {
         if (sampler != null) sampler.stop();
         robot.interact(() -> {
             loadEnd[0] = n[0];
-            timer.stop();
+            clock.stop();
             drains.set(window.bridge().drainTimes());
         });
         long loaded = table.getItems().stream().filter(r -> r.symbolState().get().status() == SymbolStatus.LOADED).count();
@@ -249,23 +244,7 @@ class SymbolLoadPulseTest extends WindowTest {
                 .map(i -> String.format(java.util.Locale.ROOT, "+%d: %.1f", i + 1, ms(xs[i]))).collect(java.util.stream.Collectors.joining(", "));
     }
 
-    static long[] gaps(long[] t, int from, int to) {
-        long[] g = new long[Math.max(0, to - from - 1)];
-        for (int i = from + 1; i < to; i++) g[i - from - 1] = t[i] - t[i - 1];
-        return g;
-    }
-
     static double ms(long nanos) { return nanos / 1e6; }
-
-    static long max(long[] xs) { return Arrays.stream(xs).max().orElse(0); }
-
-    static long pct(long[] xs, int p) {
-        if (xs.length == 0) return 0;
-        long[] s = xs.clone();
-        Arrays.sort(s);
-        int i = (int) Math.ceil(p / 100.0 * s.length) - 1;
-        return s[Math.max(0, Math.min(s.length - 1, i))];
-    }
 
     static String loadAverage() {
         try {

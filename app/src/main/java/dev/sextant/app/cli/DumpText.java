@@ -43,30 +43,7 @@ public final class DumpText {
             j.nullValue();
         }
         RecordedText.json(j, r.metadata());
-        j.name("threads").beginArray();
-        for (ThreadInfo t : r.threads()) {
-            j.beginObject().name("tid").value(Integer.toUnsignedLong(t.tid().value())).name("name").value(t.name().orElse(null))
-                    .name("crashed").value(t.crashed());
-            StackReport.registers(j, t);
-            Optional<ThreadStack> st = r.stackOf(t.tid());
-            j.name("frames").beginArray();
-            for (StackFrame f : st.map(ThreadStack::frames).orElse(List.of())) {
-                j.beginObject().name("pc").hex(f.pc().value()).name("module").value(f.module().orElse(null));
-                if (f.function().isPresent()) {
-                    j.name("function").value(f.function().get()).name("offset").hex(f.offset());
-                    if (f.file().isPresent()) j.name("file").value(f.file().get());
-                    if (f.line().isPresent()) j.name("line").value(f.line().getAsInt());
-                    j.name("inline").value(f.inline());
-                } else if (f.module().isPresent()) {
-                    j.name("moduleOffset").hex(f.offset());
-                }
-                j.name("source").value(f.source().name().toLowerCase()).endObject();
-            }
-            j.endArray();
-            j.name("stopReason").value(st.flatMap(ThreadStack::stopReason).orElse(null));
-            j.endObject();
-        }
-        j.endArray();
+        StackReport.threads(j, r, DumpText::frame);
         j.name("modules").beginArray();
         for (Module m : r.modules()) {
             j.beginObject().name("path").value(m.path()).name("base").hex(m.base().value()).name("size").hex(m.size())
@@ -79,11 +56,23 @@ public final class DumpText {
                     .name("size").value(d.size()).endObject();
         }
         j.endArray();
-        j.name("diagnostics").beginArray();
-        r.diagnostics().forEach(d -> j.value(d.severity() + ": " + d.message()));
-        j.endArray();
+        StackReport.diagnostics(j, r);
         j.endObject();
         return sb.append(j.text()).append('\n').toString();
+    }
+
+    /** A frame of {@code dump --json}: only the fields the frame has ({@code moduleOffset} where no function is known). */
+    private static void frame(JsonOut j, StackFrame f) {
+        j.beginObject().name("pc").hex(f.pc().value()).name("module").value(f.module().orElse(null));
+        if (f.function().isPresent()) {
+            j.name("function").value(f.function().get()).name("offset").hex(f.offset());
+            if (f.file().isPresent()) j.name("file").value(f.file().get());
+            if (f.line().isPresent()) j.name("line").value(f.line().getAsInt());
+            j.name("inline").value(f.inline());
+        } else if (f.module().isPresent()) {
+            j.name("moduleOffset").hex(f.offset());
+        }
+        j.name("source").value(f.source().name().toLowerCase()).endObject();
     }
 
     public static String text(DumpSummary o, boolean decodeData) {

@@ -1,7 +1,6 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Cancellation;
-import dev.sextant.engine.api.Command.OpenCore;
 import dev.sextant.engine.api.Command.StackProcess;
 import dev.sextant.engine.api.Pid;
 import dev.sextant.engine.api.Diagnostic;
@@ -11,41 +10,24 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.session.EngineThread;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sextant stack --core FILE}: every thread's backtrace, as text or JSON; exits without starting JavaFX. */
-@Command(name = "stack", mixinStandardHelpOptions = true,
+@Command(name = "stack", mixinStandardHelpOptions = true, resourceBundle = "dev.sextant.app.cli.StackCommand",
         description = "Print every thread's backtrace of a core file, or of a running process (attach, read, detach), and exit.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all stacks printed", "1:printed, but with errors (e.g. executable not found)",
                 "2:the core or process could not be read"})
 public final class StackCommand implements Callable<Integer> {
-    /** Exactly one source: a core file or a live process. */
-    static final class Source {
-        @Option(names = "--core", required = true, paramLabel = "FILE", description = "ELF core file")
-        Path core;
-
-        @Option(names = "--pid", required = true, paramLabel = "PID",
-                description = "running process: attach, read every thread's stack, detach (it runs on unchanged)")
-        Integer pid;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
-
-    @Option(names = "--exe", paramLabel = "FILE", description = "the executable that produced the core")
-    Path exe;
-
-    @Option(names = "--sysroot", paramLabel = "DIR", description = "look for the core's files under DIR")
-    Path sysroot;
+    /** The target, named as {@code locals} and {@code eval} name it; {@code --pid}'s help is this command's own (StackCommand.properties). */
+    @Mixin StateSource source = new StateSource();
 
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
@@ -60,7 +42,7 @@ public final class StackCommand implements Callable<Integer> {
 
     /** The arguments bound by {@link PlainArgs} when they are plain and name exactly one source; else empty (picocli explains). */
     public static Optional<StackCommand> plain(String[] args) {
-        return PlainArgs.bind(new StackCommand(), args).filter(c -> (c.source.core == null) != (c.source.pid == null));
+        return PlainArgs.bind(new StackCommand(), args).filter(c -> c.source.plain());
     }
 
     @Override public Integer call() {
@@ -72,9 +54,9 @@ public final class StackCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         DumpReport report;
         try (EngineThread engine = new EngineThread()) {
-            report = source.pid != null
-                    ? engine.submit(new StackProcess(new Pid(source.pid), new Cancellation())).get()
-                    : engine.submit(new OpenCore(source.core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation())).get();
+            report = source.target.pid != null
+                    ? engine.submit(new StackProcess(new Pid(source.target.pid), new Cancellation())).get()
+                    : engine.submit(source.openCore()).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             err.println("sextant: " + (cause instanceof TargetException ? cause.getMessage() : String.valueOf(cause)));

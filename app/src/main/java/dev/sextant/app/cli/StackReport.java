@@ -7,7 +7,9 @@ import dev.sextant.engine.api.Register;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /** Renders a {@link DumpReport} as text (for people) or as the documented JSON (for scripts). */
 public final class StackReport {
@@ -41,28 +43,7 @@ public final class StackReport {
             j.nullValue();
         }
         RecordedText.json(j, r.metadata());
-        j.name("threads").beginArray();
-        for (ThreadInfo t : r.threads()) {
-            j.beginObject().name("tid").value(t.tid().value()).name("name").value(t.name().orElse(null))
-                    .name("crashed").value(t.crashed());
-            registers(j, t);
-            Optional<ThreadStack> st = r.stackOf(t.tid());
-            j.name("frames").beginArray();
-            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) {
-                j.beginObject().name("pc").hex(f.pc().value())
-                        .name("module").value(f.module().orElse(null))
-                        .name("function").value(f.function().orElse(null))
-                        .name("offset").hex(f.offset())
-                        .name("file").value(f.file().orElse(null));
-                j.name("line");
-                if (f.line().isPresent()) j.value(f.line().getAsInt()); else j.nullValue();
-                j.name("inline").value(f.inline()).name("source").value(f.source().name().toLowerCase()).endObject();
-            }
-            j.endArray();
-            j.name("stopReason").value(st.flatMap(ThreadStack::stopReason).orElse(null));
-            j.endObject();
-        }
-        j.endArray();
+        threads(j, r, StackReport::frame);
         j.name("modules").beginArray();
         for (Module m : r.modules()) {
             j.beginObject().name("path").value(m.path()).name("base").hex(m.base().value())
@@ -70,11 +51,49 @@ public final class StackReport {
                     .name("found").value(m.found()).name("file").value(m.file().orElse(null)).endObject();
         }
         j.endArray();
+        diagnostics(j, r);
+        j.endObject();
+        return sb.append(j.text()).append('\n').toString();
+    }
+
+    /** A frame of {@code stack --json}: every field, null where absent. */
+    private static void frame(JsonOut j, StackFrame f) {
+        j.beginObject().name("pc").hex(f.pc().value())
+                .name("module").value(f.module().orElse(null))
+                .name("function").value(f.function().orElse(null))
+                .name("offset").hex(f.offset())
+                .name("file").value(f.file().orElse(null));
+        j.name("line");
+        if (f.line().isPresent()) j.value(f.line().getAsInt()); else j.nullValue();
+        j.name("inline").value(f.inline()).name("source").value(f.source().name().toLowerCase()).endObject();
+    }
+
+    /**
+     * {@code "threads": [{tid, name, crashed, registers, frames, stopReason}]}, as {@code stack --json} and
+     * {@code dump --json} write them; each frame object is written by {@code frame}, the one part that differs.
+     * The tid is unsigned: a minidump's is a 32-bit word.
+     */
+    static void threads(JsonOut j, DumpReport r, BiConsumer<JsonOut, StackFrame> frame) {
+        j.name("threads").beginArray();
+        for (ThreadInfo t : r.threads()) {
+            j.beginObject().name("tid").value(Integer.toUnsignedLong(t.tid().value())).name("name").value(t.name().orElse(null))
+                    .name("crashed").value(t.crashed());
+            registers(j, t);
+            Optional<ThreadStack> st = r.stackOf(t.tid());
+            j.name("frames").beginArray();
+            for (StackFrame f : st.map(ThreadStack::frames).orElse(List.of())) frame.accept(j, f);
+            j.endArray();
+            j.name("stopReason").value(st.flatMap(ThreadStack::stopReason).orElse(null));
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    /** {@code "diagnostics": ["ERROR: ...", ...]}. */
+    static void diagnostics(JsonOut j, DumpReport r) {
         j.name("diagnostics").beginArray();
         r.diagnostics().forEach(d -> j.value(d.severity() + ": " + d.message()));
         j.endArray();
-        j.endObject();
-        return sb.append(j.text()).append('\n').toString();
     }
 
     /** {@code "registers": [{"name": "x29", "value": "0x..."}]}: the thread's general registers in the architecture's order. */
@@ -119,7 +138,7 @@ public final class StackReport {
         for (ThreadInfo t : r.threads()) {
             threadHeader(sb, t);
             Optional<ThreadStack> st = r.stackOf(t.tid());
-            for (StackFrame f : st.map(ThreadStack::frames).orElse(java.util.List.of())) frameLine(sb, f);
+            for (StackFrame f : st.map(ThreadStack::frames).orElse(List.of())) frameLine(sb, f);
             st.flatMap(ThreadStack::stopReason).ifPresent(s -> sb.append("  (unwinding stopped: ").append(s).append(")\n"));
         }
         modules(sb, r);

@@ -12,8 +12,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
- * The target of {@code locals} and {@code eval}: a core (opened) or a live process (attached and
- * held stopped until {@link #release}, then detached: it runs on). Talks to the engine only through commands.
+ * The target of {@code stack}, {@code locals} and {@code eval}: a core (opened) or a live process (attached and
+ * held stopped until {@link #release}, then detached: it runs on; {@code stack} reads a process its own way).
+ * Talks to the engine only through commands.
  */
 final class StateSource {
     static final class Target {
@@ -45,8 +46,12 @@ final class StateSource {
             engine.submit(new Command.Attach(new Pid(target.pid))).get();
             return engine.submit(new Command.ReadStacks(new Cancellation())).get();
         }
-        return engine.submit(new Command.OpenCore(target.core, Optional.ofNullable(exe), Optional.ofNullable(sysroot),
-                new Cancellation())).get();
+        return engine.submit(openCore()).get();
+    }
+
+    /** The command that opens the core named by {@code --core}, {@code --exe} and {@code --sysroot}. */
+    Command.OpenCore openCore() {
+        return new Command.OpenCore(target.core, Optional.ofNullable(exe), Optional.ofNullable(sysroot), new Cancellation());
     }
 
     /** Detaches from a live process (it runs on); nothing for a core. */

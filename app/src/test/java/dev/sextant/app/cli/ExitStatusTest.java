@@ -2,11 +2,9 @@ package dev.sextant.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.app.Main;
+import dev.sextant.app.cli.StackCommandTest.Run;
 import dev.sextant.engine.format.minidump.MinidumpBuilder;
 import dev.sextant.engine.testing.NativePrograms;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +28,6 @@ class ExitStatusTest {
     @TempDir static Path dir;
     static Path exe, core, halfCore;
 
-    record Run(int exit, String out, String err) {}
-
     @BeforeAll static void makeFiles() throws Exception {
         exe = NativePrograms.compile("crash", dir);
         core = NativePrograms.coreOf(exe, dir);
@@ -39,19 +35,8 @@ class ExitStatusTest {
         halfCore = Files.write(dir.resolve("core.half"), Arrays.copyOf(b, b.length / 2));
     }
 
-    static synchronized Run run(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
+    /** One run of the command line in this JVM, as every CLI test runs it. */
+    static Run run(String... args) { return StackCommandTest.run(args); }
 
     @Test void aTruncatedCoreIsStatusOneForStackDumpSymbolsAndLocalsAlike() {
         for (String[] args : new String[][] {

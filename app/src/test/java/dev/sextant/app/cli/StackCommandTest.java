@@ -123,6 +123,47 @@ class StackCommandTest {
         assertThat(r.out().lines().filter(l -> l.startsWith("Thread "))).hasSize(6);
     }
 
+    /**
+     * The target options stack shares with locals and eval (StateSource, a picocli mixin): the fast path
+     * binds each as picocli does, and leaves to picocli what is not one plain target.
+     */
+    @Test void theFastPathBindsTheSharedTargetOptionsAsPicocliDoes() {
+        String[] core = {"--core", "/srv/core.1", "--exe", "/srv/prog", "--sysroot=/srv/root"};
+        String[] pid = {"--pid", "4242"};
+        StateSource[] fast = {
+                StackCommand.plain(core).orElseThrow().source, StackCommand.plain(pid).orElseThrow().source,
+                LocalsCommand.plain(core).orElseThrow().source, LocalsCommand.plain(pid).orElseThrow().source,
+                EvalCommand.plain(plus(core, "x + 1")).orElseThrow().source, EvalCommand.plain(plus(pid, "x + 1")).orElseThrow().source};
+        StackCommand s1 = new StackCommand(), s2 = new StackCommand();
+        LocalsCommand l1 = new LocalsCommand(), l2 = new LocalsCommand();
+        EvalCommand e1 = new EvalCommand(), e2 = new EvalCommand();
+        new picocli.CommandLine(s1).parseArgs(core);
+        new picocli.CommandLine(s2).parseArgs(pid);
+        new picocli.CommandLine(l1).parseArgs(core);
+        new picocli.CommandLine(l2).parseArgs(pid);
+        new picocli.CommandLine(e1).parseArgs(plus(core, "x + 1"));
+        new picocli.CommandLine(e2).parseArgs(plus(pid, "x + 1"));
+        StateSource[] picocli = {s1.source, s2.source, l1.source, l2.source, e1.source, e2.source};
+        for (int i = 0; i < fast.length; i++) {
+            boolean ofCore = i % 2 == 0;
+            for (StateSource t : new StateSource[] {fast[i], picocli[i]}) {
+                assertThat(t.target.core).isEqualTo(ofCore ? Path.of("/srv/core.1") : null);
+                assertThat(t.target.pid).isEqualTo(ofCore ? null : 4242);
+                assertThat(t.exe).isEqualTo(ofCore ? Path.of("/srv/prog") : null);
+                assertThat(t.sysroot).isEqualTo(ofCore ? Path.of("/srv/root") : null);
+            }
+        }
+        assertThat(StackCommand.plain(new String[] {"--core", "/srv/core.1", "--pid", "4242"})).isEmpty();
+        assertThat(StackCommand.plain(new String[] {"--exe", "/srv/prog"})).isEmpty();
+        assertThat(LocalsCommand.plain(new String[] {"--core", "/srv/core.1", "--pid", "4242"})).isEmpty();
+    }
+
+    private static String[] plus(String[] args, String last) {
+        String[] out = java.util.Arrays.copyOf(args, args.length + 1);
+        out[args.length] = last;
+        return out;
+    }
+
     /** {@code stack --group}: bound by the fast path, every thread counted once, text and JSON agreeing. */
     @Test void groupedStacksCountEveryThreadOnce() throws Exception {
         assertThat(StackCommand.plain(new String[] {"--core", core.toString(), "--group", "--by-function", "--json"}))

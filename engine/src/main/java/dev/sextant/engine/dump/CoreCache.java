@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -134,22 +135,31 @@ public final class CoreCache {
         Path tmp = Files.createTempFile(directory, "." + entry.getFileName(), ".part");
         boolean done = false;
         long total = Files.size(core);
-        if (c == CoreCompression.ZSTD) {
-            try {
-                ZstdToFile.run(core, tmp, progress, cancel);
-                Files.move(tmp, entry, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                done = true;
-            } catch (ZstdToFile.Failure e) {
-                throw damaged(core, c, e.offset, total, e.written, (IOException) e.getCause());
-            } catch (IOException e) {
-                throw failed(core, e);
-            } finally {
-                if (!done) Files.deleteIfExists(tmp);
+        try {
+            if (c == CoreCompression.ZSTD) {
+                try {
+                    ZstdToFile.run(core, tmp, progress, cancel);
+                } catch (ZstdToFile.Failure e) {
+                    throw damaged(core, c, e.offset, total, e.written, (IOException) e.getCause());
+                }
+            } else {
+                decompressStream(core, c, tmp, total, progress, cancel);
             }
-            progress.update(total, total);
-            evict(entry);
-            return entry;
+            Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+        } catch (IOException e) {
+            throw failed(core, e);
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
         }
+        progress.update(total, total);
+        evict(entry);
+        return entry;
+    }
+
+    /** Decompresses {@code core} into {@code tmp} through {@code c}'s Java stream (zstd has its own path, {@link ZstdToFile}). */
+    private static void decompressStream(Path core, CoreCompression c, Path tmp, long total, Progress progress, Cancellation cancel)
+            throws IOException {
         try (CountingInput counted = new CountingInput(Files.newInputStream(core), total, progress);
              SparseWriter out = new SparseWriter(tmp)) {
             InputStream in;
@@ -170,16 +180,7 @@ public final class CoreCache {
             }
             in.close();
             out.close();
-            Files.move(tmp, entry, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            done = true;
-        } catch (IOException e) {
-            throw failed(core, e);
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
         }
-        progress.update(total, total);
-        evict(entry);
-        return entry;
     }
 
     private TargetException failed(Path core, IOException e) {

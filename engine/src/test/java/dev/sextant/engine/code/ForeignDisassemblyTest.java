@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,10 +58,8 @@ class ForeignDisassemblyTest {
     @ParameterizedTest
     @ValueSource(strings = {"aarch64", "arm", "s390x", "ppc64le", "ppc64", "mips64el"})
     void functionsHaveObjdumpsBoundariesAndMnemonics(String arch) throws Exception {
-        Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().orElse(""));
         String triple = ForeignCores.ARCHES.get(arch).get(0);
-        Assumptions.assumeTrue(Tools.onPath(triple + "-gcc"), "no " + triple + "-gcc (Debian package gcc-" + triple + ")");
-        Assumptions.assumeTrue(Tools.onPath(triple + "-objdump"), "no " + triple + "-objdump (Debian package binutils-" + triple + ")");
+        ObjdumpListing.assumeCrossTools(triple);
         Path src = NativePrograms.source("foreign_crash", dir);
         Path exe = dir.resolve("code-" + arch);
         List<String> flags = new ArrayList<>(List.of(triple + "-gcc", "-g", "-O1", "-pthread", "-o", exe.toString(), src.toString()));

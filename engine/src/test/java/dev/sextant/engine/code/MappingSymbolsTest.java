@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,10 +59,8 @@ class MappingSymbolsTest {
     }
 
     Path build(String arch) throws Exception {
-        Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().orElse(""));
         String triple = ForeignCores.ARCHES.get(arch).get(0);
-        Assumptions.assumeTrue(Tools.onPath(triple + "-gcc"), "no " + triple + "-gcc (Debian package gcc-" + triple + ")");
-        Assumptions.assumeTrue(Tools.onPath(triple + "-objdump"), "no " + triple + "-objdump (Debian package binutils-" + triple + ")");
+        ObjdumpListing.assumeCrossTools(triple);
         Path src = NativePrograms.source("mapping", dir);
         Path exe = dir.resolve("mapping-" + arch);
         Tools.Result cc = Tools.run(dir, 120, List.of(triple + "-gcc", "-O1", "-o", exe.toString(), src.toString()));

@@ -1,5 +1,6 @@
 package dev.sextant.engine.code;
 
+import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /** {@code objdump -d -M intel FILE} parsed: every instruction by address (size from its byte columns, the mnemonic). */
 final class ObjdumpListing {
@@ -20,6 +22,13 @@ final class ObjdumpListing {
     private static final Pattern MORE = Pattern.compile("^\\s*([0-9a-f]+):\\t([0-9a-f ]+?)\\s*$");
 
     final TreeMap<Long, Line> byAddress = new TreeMap<>(Long::compareUnsigned);
+
+    /** Skips the test unless Capstone loads and Debian's cross gcc and objdump (the reference) for {@code triple} are installed. */
+    static void assumeCrossTools(String triple) {
+        Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().orElse(""));
+        Assumptions.assumeTrue(Tools.onPath(triple + "-gcc"), "no " + triple + "-gcc (Debian package gcc-" + triple + ")");
+        Assumptions.assumeTrue(Tools.onPath(triple + "-objdump"), "no " + triple + "-objdump (Debian package binutils-" + triple + ")");
+    }
 
     static ObjdumpListing of(Path file) throws IOException, InterruptedException {
         ObjdumpListing out = new ObjdumpListing();

@@ -96,12 +96,6 @@ class RiscvDisassemblyTest {
         return new Agreement(boundaries, theirs.size(), mnemonics, operands, differences);
     }
 
-    static void assumeCrossTools() {
-        Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().orElse(""));
-        Assumptions.assumeTrue(Tools.onPath(TRIPLE + "-gcc"), "no " + TRIPLE + "-gcc (Debian package gcc-" + TRIPLE + ")");
-        Assumptions.assumeTrue(Tools.onPath(TRIPLE + "-objdump"), "no " + TRIPLE + "-objdump (Debian package binutils-" + TRIPLE + ")");
-    }
-
     /** riscv_code.c built at -O2 with {@code flags} (after the source: {@code -lm} links). */
     private Path build(String name, String... flags) throws Exception {
         Path src = NativePrograms.source("riscv_code", dir);
@@ -114,7 +108,7 @@ class RiscvDisassemblyTest {
     }
 
     @Test void rv64ProgramIsDecodedAsObjdumpDecodesIt() throws Exception {
-        assumeCrossTools();
+        ObjdumpListing.assumeCrossTools(TRIPLE);
         Path exe = build("riscv_code-rv64", "-g", "-lm");
         Agreement a = compare(exe);
         System.out.println("riscv64 riscv_code: " + a);
@@ -131,7 +125,7 @@ class RiscvDisassemblyTest {
     }
 
     @Test void rv32ObjectIsDecodedAsObjdumpDecodesIt() throws Exception {
-        assumeCrossTools();
+        ObjdumpListing.assumeCrossTools(TRIPLE);
         Path obj = build("riscv_code-rv32.o", "-fno-reorder-functions", "-march=rv32gc", "-mabi=ilp32d", "-c");
         Agreement a = compare(obj);
         System.out.println("riscv32 riscv_code.o: " + a);
@@ -141,7 +135,7 @@ class RiscvDisassemblyTest {
     }
 
     @Test void crossLibcIsDecodedAsObjdumpDecodesIt() throws Exception {
-        assumeCrossTools();
+        ObjdumpListing.assumeCrossTools(TRIPLE);
         Assumptions.assumeTrue(Files.isRegularFile(CROSS_LIBC), "no " + CROSS_LIBC + " (Debian package libc6-riscv64-cross)");
         Agreement a = compare(CROSS_LIBC);
         System.out.println("riscv64 libc.so.6: " + a);

@@ -96,11 +96,17 @@ class LiveSessionTest {
 
     static <R> R run(EngineThread e, Command<R> c) throws Exception { return e.submit(c).get(60, TimeUnit.SECONDS); }
 
-    @Test void everyDlopenAndDlcloseReachesTheListenerWithItsBase() throws Exception {
-        Path plugin = dir.resolve("libplugin.so");
+    /** plugin.c built as the shared library {@code name} in the test's folder: what dlstorm opens and closes. */
+    Path plugin(String name) throws Exception {
+        Path plugin = dir.resolve(name);
         Process cc = new ProcessBuilder("cc", "-g", "-shared", "-fPIC", "-o", plugin.toString(),
                 NativePrograms.source("plugin", dir).toString()).inheritIO().start();
         assertThat(cc.waitFor()).isZero();
+        return plugin;
+    }
+
+    @Test void everyDlopenAndDlcloseReachesTheListenerWithItsBase() throws Exception {
+        Path plugin = plugin("libplugin.so");
         Path exe = NativePrograms.compile("dlstorm", dir, "-ldl");
         Path go = dir.resolve("dlstorm.go");
         int n = 1000;
@@ -244,10 +250,7 @@ class LiveSessionTest {
      * is where its exit is seen. Every time, the session ends with ProcessExited.
      */
     @Test void killDuringADlopenStormEndsTheSessionWithTheReasonEveryTime() throws Exception {
-        Path plugin = dir.resolve("libstormkill.so");
-        Process cc = new ProcessBuilder("cc", "-g", "-shared", "-fPIC", "-o", plugin.toString(),
-                NativePrograms.source("plugin", dir).toString()).inheritIO().start();
-        assertThat(cc.waitFor()).isZero();
+        Path plugin = plugin("libstormkill.so");
         Path exe = NativePrograms.compile("dlstorm", dir, "-ldl");
         Path go = Files.createFile(dir.resolve("stormkill.go"));
         try (EngineThread engine = new EngineThread()) {

@@ -120,18 +120,11 @@ public final class ModulesView {
     }
 
     private HBox buttons(SymbolIntents symbols) {
-        Button load = new Button("Load", Icon.MODULE.graphic());
-        load.setId("modules-load");
-        load.setTooltip(new Tooltip("Load the selected modules' symbols (Ctrl+L)"));
-        Button loadAll = new Button("Load all");
-        loadAll.setId("modules-load-all");
-        loadAll.setTooltip(new Tooltip("Load every deferred module's symbols (Ctrl+Shift+L is the theme: use this button)"));
-        Button cancel = new Button("Cancel", Icon.CANCEL.graphic());
-        cancel.setId("modules-cancel");
-        cancel.setTooltip(new Tooltip("Cancel the selected modules' symbol loads (Ctrl+K)"));
-        Button retry = new Button("Retry");
-        retry.setId("modules-retry");
-        retry.setTooltip(new Tooltip("Forget what was found and search again (Ctrl+R)"));
+        Button load = button("Load", Icon.MODULE.graphic(), "modules-load", "Load the selected modules' symbols (Ctrl+L)");
+        Button loadAll = button("Load all", null, "modules-load-all",
+                "Load every deferred module's symbols (Ctrl+Shift+L is the theme: use this button)");
+        Button cancel = button("Cancel", Icon.CANCEL.graphic(), "modules-cancel", "Cancel the selected modules' symbol loads (Ctrl+K)");
+        Button retry = button("Retry", null, "modules-retry", "Forget what was found and search again (Ctrl+R)");
         Runnable doLoad = () -> selected().forEach(a -> symbols.load(Optional.of(a)));
         Runnable doCancel = () -> selected().forEach(a -> symbols.cancel(Optional.of(a)));
         Runnable doRetry = () -> selected().forEach(symbols::retry);
@@ -152,6 +145,14 @@ public final class ModulesView {
         HBox box = new HBox(6, load, cancel, retry, loadAll);
         box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return box;
+    }
+
+    /** A button of the symbol bar: its text, icon (or none), id (tests and shortcuts find it by id) and tooltip. */
+    private static Button button(String text, Node graphic, String id, String tooltip) {
+        Button b = new Button(text, graphic);
+        b.setId(id);
+        b.setTooltip(new Tooltip(tooltip));
+        return b;
     }
 
     private void reselect() {

@@ -9,7 +9,6 @@ import dev.sextant.engine.api.Command;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.ThreadStack;
 import dev.sextant.engine.api.Instruction;
-import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
@@ -73,6 +72,13 @@ class DisassemblyGuiTest extends WindowTest {
         return Long.decode(f[f.length - 1]);
     }
 
+    /** The demo (launched) stopped at a breakpoint on process_order, the breakpoint's stop the current frame. */
+    void stopInProcessOrder(FxRobot robot) throws Exception {
+        robot.interact(() -> window.debug().breakpoint("process_order"));
+        waitFor("the breakpoint stop", () -> current().flatMap(CurrentFrame.Selection::frame)
+                .map(f -> f.function().equals(Optional.of("process_order"))).orElse(false));
+    }
+
     void waitShowing(long pc) throws Exception {
         waitFor("the Disassembly at " + Address.of(pc), () -> selected().map(i -> i.address().value() == pc).orElse(false)
                 && view().highlightedAddress().equals(Optional.of(pc)));
@@ -80,12 +86,9 @@ class DisassemblyGuiTest extends WindowTest {
 
     @Test void followsStepsSetsBreakpointsAndRunsToCursor(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("objdump"), "objdump (the reference) is not installed");
-        ProcessInfo p = launchDemo(robot);
-        int pid = p.pid().value();
+        int pid = launchDemo(robot).pid().value();
         try {
-            robot.interact(() -> window.debug().breakpoint("process_order"));
-            waitFor("the breakpoint stop", () -> current().flatMap(CurrentFrame.Selection::frame)
-                    .map(f -> f.function().equals(Optional.of("process_order"))).orElse(false));
+            stopInProcessOrder(robot);
             robot.interact(() -> window.workbench().select(window.workbench().tab("Disassembly").orElseThrow()));
             int tid = current().get().tid().value();
             long pc = frame0().pc().value();
@@ -160,12 +163,9 @@ class DisassemblyGuiTest extends WindowTest {
     }
 
     @Test void runToASourceLineThenSetTheNextStatementInTheDisassembly(FxRobot robot) throws Exception {
-        ProcessInfo p = launchDemo(robot);
-        int pid = p.pid().value();
+        int pid = launchDemo(robot).pid().value();
         try {
-            robot.interact(() -> window.debug().breakpoint("process_order"));
-            waitFor("the breakpoint stop", () -> current().flatMap(CurrentFrame.Selection::frame)
-                    .map(f -> f.function().equals(Optional.of("process_order"))).orElse(false));
+            stopInProcessOrder(robot);
             int tid = current().get().tid().value();
             engine.submit(new Command.RemoveBreakpoint(1)).get(30, TimeUnit.SECONDS);
             int entryLine = frame0().line().getAsInt();

@@ -1,24 +1,24 @@
 package dev.sextant.app.view.parallel;
 
+import static dev.sextant.app.PulseClock.gaps;
+import static dev.sextant.app.PulseClock.max;
+import static dev.sextant.app.PulseClock.pct;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.app.PulseClock;
 import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.threads.ThreadRow;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import javafx.animation.AnimationTimer;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeTableView;
 import org.junit.jupiter.api.Assumptions;
@@ -59,21 +59,13 @@ class ManyThreadsBench extends WindowTest {
             assertThat(made.exit()).as(made.stderr()).isZero();
         }
 
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long[] wall = new long[400_000], cpu = new long[400_000];
-        int[] n = {0};
-        AnimationTimer timer = new AnimationTimer() {
-            @Override public void handle(long now) {
-                if (n[0] < wall.length) {
-                    wall[n[0]] = System.nanoTime();
-                    cpu[n[0]++] = mx.getCurrentThreadCpuTime();
-                }
-            }
-        };
+        PulseClock clock = new PulseClock(400_000);
+        long[] wall = clock.wall, cpu = clock.cpu;
+        int[] n = clock.n;
         robot.interact(() -> {
             window.workbench().select(window.workbench().tab("Parallel stacks").orElseThrow());
             window.bridge().recordDrainTimes(1_000_000);
-            timer.start();
+            clock.start();
         });
         TreeTableView<StackNode> tree = window.parallelStacks().tree();
         TableView<ThreadRow> table = robot.lookup("#threads-table").queryTableView();
@@ -96,7 +88,7 @@ class ManyThreadsBench extends WindowTest {
         AtomicReference<long[]> drains = new AtomicReference<>();
         robot.interact(() -> {
             end[0] = n[0];
-            timer.stop();
+            clock.stop();
             drains.set(window.bridge().drainTimes());
         });
         long[] cpuGaps = gaps(cpu, start, end[0]), wallGaps = gaps(wall, start, end[0]);
@@ -112,20 +104,5 @@ class ManyThreadsBench extends WindowTest {
         Files.writeString(Path.of("target", "many-threads.txt"), figures + "\n");
         assertThat(report.threads()).hasSize(threads);
         assertThat(tree.getRoot().getChildren().stream().mapToInt(i -> i.getValue().count()).sum()).isEqualTo(threads);
-    }
-
-    static long[] gaps(long[] t, int from, int to) {
-        long[] g = new long[Math.max(0, to - from - 1)];
-        for (int i = from + 1; i < to; i++) g[i - from - 1] = t[i] - t[i - 1];
-        return g;
-    }
-
-    static long max(long[] xs) { return Arrays.stream(xs).max().orElse(0); }
-
-    static long pct(long[] xs, int p) {
-        if (xs.length == 0) return 0;
-        long[] s = xs.clone();
-        Arrays.sort(s);
-        return s[Math.max(0, Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1))];
     }
 }

@@ -6,7 +6,6 @@ import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.stack.FrameRow;
 import dev.sextant.app.view.symbolstate.SymbolStateRow;
 import dev.sextant.engine.api.ProcessInfo;
-import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +20,7 @@ import org.testfx.api.FxRobot;
 /** The bundled demo launched from the window: a breakpoint stop, a step with changed registers, detach. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LiveDemoGuiTest extends WindowTest {
-
-
     @Test void breakpointStopStepAndDetach(FxRobot robot) throws Exception {
-        Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler for the demo");
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "no /proc");
         ProcessInfo p = launchDemo(robot);
         int pid = p.pid().value();

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.app.Screenshot;
 import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.watches.WatchRow;
-import dev.sextant.engine.testing.NativePrograms.Tools;
+import dev.sextant.engine.api.ProcessInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
@@ -23,17 +24,15 @@ import org.testfx.api.FxRobot;
 /**
  * The demo stopped in process_order(id, quantity): the Variables tab shows its arguments and locals
  * (quantity is id % 7 + 1, as the demo calls it), and after three steps {@code total} is id (one loop
- * turn) and the loop's {@code i} is in scope: the tree and a watch on {@code total} follow.
+ * turn) and the loop's {@code i} is in scope: the tree and a watch on {@code total} follow. Editing a
+ * local: F2 on {@code quantity}, a new value and Enter write it into the process, and the tree read again
+ * from the process shows it; an expression that fails says why in the status line.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class VariablesGuiTest extends WindowTest {
 
     @Test void variablesAndWatchesFollowTheSteps(FxRobot robot) throws Exception {
-        Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler for the demo");
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "no /proc");
-        var p = launchDemo(robot);
-        robot.interact(() -> window.debug().breakpoint("process_order"));
-        robot.clickOn("Variables");
+        var p = stopInProcessOrder(robot);
         TreeTableView<VariableRow> tree = robot.lookup("#variables").query();
         waitFor("the arguments of process_order", () -> value(tree, "quantity").isPresent() && value(tree, "id").isPresent());
         long id = Long.parseLong(value(tree, "id").get());
@@ -70,9 +69,64 @@ class VariablesGuiTest extends WindowTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        detach(robot, p);
+    }
+
+    @Test void aLocalEditedInTheTreeIsWrittenToTheProcess(FxRobot robot) throws Exception {
+        var p = stopInProcessOrder(robot);
+        TreeTableView<VariableRow> tree = robot.lookup("#variables").query();
+        waitFor("the arguments of process_order", () -> value(tree, "quantity").isPresent());
+        String id = value(tree, "id").orElseThrow();
+        String wanted = "id * 3 + 1";
+        long expected = Long.parseLong(id) * 3 + 1;
+
+        select(robot, tree, "quantity");
+        robot.press(KeyCode.F2).release(KeyCode.F2);
+        waitFor("the value cell in edit", () -> tree.getEditingCell() != null);
+        robot.write(wanted).type(KeyCode.ENTER);
+        waitFor("quantity read back from the process", () -> value(tree, "quantity").equals(Optional.of(Long.toString(expected))));
+        Label status = robot.lookup("#variables-status").query();
+        waitFor("the status line", () -> status.getText().contains("quantity = " + expected));
+
+        // a mistake in the new value: the status line says why, the value stays
+        select(robot, tree, "total");
+        robot.press(KeyCode.F2).release(KeyCode.F2);
+        waitFor("the value cell in edit", () -> tree.getEditingCell() != null);
+        robot.write("nope + 1").type(KeyCode.ENTER);
+        waitFor("the refusal", () -> status.getText().contains("nope"));
+        assertThat(value(tree, "quantity")).contains(Long.toString(expected));
+
+        detach(robot, p);
+    }
+
+    /** The demo launched and stopped at a breakpoint in process_order(id, quantity), the Variables tab shown. */
+    private ProcessInfo stopInProcessOrder(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "no /proc");
+        ProcessInfo p = launchDemo(robot);
+        robot.interact(() -> window.debug().breakpoint("process_order"));
+        robot.clickOn("Variables");
+        return p;
+    }
+
+    /** Detaches (the demo runs on), then ends the demo. */
+    private void detach(FxRobot robot, ProcessInfo p) throws Exception {
         robot.interact(() -> window.debug().detach());
         waitFor("detach", () -> window.status().text().startsWith("Detached"));
         ProcessHandle.of(p.pid().value()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    private static void select(FxRobot robot, TreeTableView<VariableRow> tree, String name) {
+        robot.interact(() -> {
+            for (int i = 0; i < tree.getExpandedItemCount(); i++) {
+                TreeItem<VariableRow> item = tree.getTreeItem(i);
+                if (item != null && item.getValue() != null && item.getValue().name().equals(name)) {
+                    tree.getSelectionModel().clearAndSelect(i);
+                    tree.requestFocus();
+                    return;
+                }
+            }
+            throw new AssertionError("no row " + name);
+        });
     }
 
     private static Optional<String> value(TreeTableView<VariableRow> tree, String name) {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -191,19 +192,25 @@ class MinidumpHostileTest {
         assertThat(d.problems()).anyMatch(p -> p.contains("Memory64List range 2"));
     }
 
+    private static final long STACK_START = 0x10000;
+    private static final int STACK_WORDS = 4096;
+
+    /** Makes {@code b} an amd64 Linux minidump and adds a stack of {@link #STACK_WORDS} words, word {@code i} being {@code word(i)}; answers its rva. */
+    private static long amd64WithStack(MinidumpBuilder b, IntToLongFunction word) {
+        b.systemInfo(SystemInfo.ARCH_AMD64, SystemInfo.PLATFORM_LINUX, 1);
+        MinidumpBuilder.W w = MinidumpBuilder.le(STACK_WORDS * 8);
+        for (int i = 0; i < STACK_WORDS; i++) w.i64(word.applyAsLong(i));
+        return b.blob(w.array());
+    }
+
     /** A frame-pointer chain that points at itself, or a stack full of return addresses: the walk ends, capped. */
     @Test void loopingStacksEndTheWalk() {
         MinidumpBuilder b = new MinidumpBuilder();
-        b.systemInfo(SystemInfo.ARCH_AMD64, SystemInfo.PLATFORM_LINUX, 1);
-        long stackStart = 0x10000;
-        int words = 4096;
-        MinidumpBuilder.W w = MinidumpBuilder.le(words * 8);
-        for (int i = 0; i < words; i++) w.i64(i % 2 == 0 ? stackStart + 8L * i : MODULE_BASE + 0x1000 + i); // each saved rbp points at itself
-        long stackRva = b.blob(w.array());
-        long ctx = b.amd64Context(MODULE_BASE + 0x500, stackStart, stackStart);
-        b.threadList(0, new long[][]{{5, stackStart, words * 8, stackRva, ctx}});
+        long stackRva = amd64WithStack(b, i -> i % 2 == 0 ? STACK_START + 8L * i : MODULE_BASE + 0x1000 + i); // each saved rbp points at itself
+        long ctx = b.amd64Context(MODULE_BASE + 0x500, STACK_START, STACK_START);
+        b.threadList(0, new long[][]{{5, STACK_START, STACK_WORDS * 8, stackRva, ctx}});
         b.moduleList(0, new Object[][]{{MODULE_BASE, MODULE_SIZE, "prog", BUILD_ID}});
-        b.memoryList(0, new long[][]{{stackStart, words * 8, stackRva}});
+        b.memoryList(0, new long[][]{{STACK_START, STACK_WORDS * 8, stackRva}});
         DumpOverview o = read(b.build());
         ThreadStack st = o.report().stackOf(new Tid(5)).orElseThrow();
         assertThat(st.frames()).hasSize(MemoryStackWalker.MAX_FRAMES);
@@ -232,16 +239,11 @@ class MinidumpHostileTest {
     /** 20,000 threads sharing one stack of return addresses: the walk budget bounds the whole dump's frames. */
     @Test void manyThreadsSharingAHostileStackStopAtTheWalkBudget() {
         MinidumpBuilder b = new MinidumpBuilder();
-        b.systemInfo(SystemInfo.ARCH_AMD64, SystemInfo.PLATFORM_LINUX, 1);
-        long stackStart = 0x10000;
-        int words = 4096;
-        MinidumpBuilder.W w = MinidumpBuilder.le(words * 8);
-        for (int i = 0; i < words; i++) w.i64(MODULE_BASE + 0x1000 + i);
-        long stackRva = b.blob(w.array());
-        long ctx = b.amd64Context(MODULE_BASE + 0x500, stackStart, 0);
+        long stackRva = amd64WithStack(b, i -> MODULE_BASE + 0x1000 + i);
+        long ctx = b.amd64Context(MODULE_BASE + 0x500, STACK_START, 0);
         int count = 20_000;
         long[][] threads = new long[count][];
-        for (int i = 0; i < count; i++) threads[i] = new long[]{i + 1, stackStart, words * 8, stackRva, ctx};
+        for (int i = 0; i < count; i++) threads[i] = new long[]{i + 1, STACK_START, STACK_WORDS * 8, stackRva, ctx};
         b.threadList(0, threads);
         b.moduleList(0, new Object[][]{{MODULE_BASE, MODULE_SIZE, "prog", BUILD_ID}});
         DumpOverview o = read(b.build());
