@@ -29,8 +29,12 @@ final class WholeFile {
     /** Decoding threads: -Dsextant.disasm.threads=N (1: the calling thread alone), default the CPU count up to 4. */
     private static final int THREADS = Math.max(1, Integer.getInteger("sextant.disasm.threads",
             Math.min(4, Runtime.getRuntime().availableProcessors())));
-    /** Bytes of code in a section's stretch, about: libc's .text is 40 of them. */
-    private static final int PIECE = 32 << 10;
+    /**
+     * Bytes of code in a section's stretch, about (libc's .text is 170 of them). A stretch's
+     * instructions are held while it is decoded: at 32 KiB, the two workers' 10,000 each outlived
+     * young collections, were copied and promoted, and the old generation grew to 70 MB.
+     */
+    private static final int PIECE = 8 << 10;
 
     /** What becomes of a decoded stretch, on the thread that decoded it. */
     interface Work<R> { R apply(FileCode code, FileCode.Stretch stretch, List<Instruction> decoded); }
