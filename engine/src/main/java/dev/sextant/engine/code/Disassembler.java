@@ -107,11 +107,18 @@ public final class Disassembler implements AutoCloseable {
         long next = d.address() + d.size();
         Optional<Address> branch = branchTarget(d.mnemonic(), d.operands());
         if (branch.isPresent()) operands = Long.toHexString(branch.get().value());     // objdump: "call 1030 <puts@plt>"
-        Optional<Address> target = branch.or(() -> ripRelative(d.operands(), next));
-        Optional<String> targetName = target.flatMap(t -> symbols.containing(t.value()).map(n -> n.at(t.value())));
+        // No lambdas here: a capturing one is a new object per instruction, made through a method handle in C1's code
+        Optional<Address> target = branch.isPresent() ? branch : ripRelative(d.operands(), next);
+        Optional<String> targetName = target.isPresent() ? named(symbols, target.get().value()) : Optional.empty();
         long at = d.address();
         return new Instruction(Address.of(at), hex(code, offset, d.size()), d.mnemonic(), operands,
-                symbols.containing(at).map(n -> n.at(at)), target, targetName, source.apply(at));
+                named(symbols, at), target, targetName, source.apply(at));
+    }
+
+    /** {@code name} or {@code name+0x2a} for {@code address}, or nothing. */
+    private static Optional<String> named(CodeSymbols symbols, long address) {
+        Optional<CodeSymbols.Named> n = symbols.containing(address);
+        return n.isPresent() ? Optional.of(n.get().at(address)) : Optional.empty();
     }
 
     /** A direct call, jump or loop to an immediate address. */

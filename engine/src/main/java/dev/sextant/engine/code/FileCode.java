@@ -58,9 +58,18 @@ public final class FileCode {
         }
         this.stubsLow = stubs.isEmpty() ? 0 : low;
         this.stubsHigh = stubs.isEmpty() ? 0 : high;
-        this.lookup = address -> stub(address).map(s -> new CodeSymbols.Named(s.name(), s.start(), s.start() + s.size()))
-                .or(() -> symbolAt(address).map(f -> new CodeSymbols.Named(f.name(), f.value() & codeMask, (f.value() & codeMask) + Math.max(1, f.size()))));
+        this.lookup = this::named;
         this.symbols = CodeSymbols.remembering(lookup);
+    }
+
+    /** The PLT stub or function symbol holding {@code address}. */
+    private Optional<CodeSymbols.Named> named(long address) {
+        Optional<PltStubs.Stub> s = stub(address);
+        if (s.isPresent()) return Optional.of(new CodeSymbols.Named(s.get().name(), s.get().start(), s.get().start() + s.get().size()));
+        Optional<SymbolTable.Symbol> f = symbolAt(address);
+        if (f.isEmpty()) return Optional.empty();
+        long start = f.get().value() & codeMask;
+        return Optional.of(new CodeSymbols.Named(f.get().name(), start, start + Math.max(1, f.get().size())));
     }
 
     /** The function symbol covering {@code address} (on ARM also a Thumb one, whose value is the address + 1). */
