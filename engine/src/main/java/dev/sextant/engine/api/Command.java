@@ -334,16 +334,23 @@ public sealed interface Command<R> {
     record Disassemble(Optional<Path> file, CodeRange range) implements Command<Disassembly> {}
 
     /**
-     * Every function symbol with a size of module file {@code file}, each disassembled whole, in
-     * address order (aliases of one body once): what {@code objdump -d} of the file's functions shows.
+     * A disassembly listing written as {@code objdump -d -M intel} writes it (or as JSON), arriving as
+     * {@link DebugEvent.OutputWritten} events while the command runs: {@code what} of the module file
+     * {@code file} at the file's addresses, or of the live target's (the open core's) memory when it is
+     * empty. {@link AllFunctions}: every function symbol with a size, each decoded whole, in address
+     * order (aliases of one body once); {@link AllCode}: every executable section decoded whole, in
+     * the file's order (what {@code objdump -d} lists); both of a file only.
      */
-    record DisassembleFunctions(Path file) implements Command<List<Disassembly>> {}
+    record WriteDisassembly(Optional<Path> file, What what, boolean json) implements Command<DisassemblyListing> {
+        /** What a listing covers. */
+        public sealed interface What permits Range, AllFunctions, AllCode {}
 
-    /**
-     * Every executable section of module file {@code file} (those {@code objdump -d} lists), each
-     * decoded whole, in the file's order, at the file's addresses.
-     */
-    record DisassembleSections(Path file) implements Command<List<Disassembly>> {}
+        public record Range(CodeRange range) implements What {}
+
+        public record AllFunctions() implements What {}
+
+        public record AllCode() implements What {}
+    }
 
     /**
      * The arguments and locals (every enclosing block, static locals included; innermost block first)

@@ -25,7 +25,7 @@ public interface CodeSymbols {
         return address -> {
             if (last[0] instanceof Named n && n.contains(address)) return Optional.of(n);
             Optional<Named> found = symbols.containing(address);
-            found.ifPresent(n -> last[0] = n);
+            if (found.isPresent()) last[0] = found.get();
             return found;
         };
     }

@@ -1,6 +1,7 @@
 package dev.sextant.engine.code;
 
 import dev.sextant.engine.api.Address;
+import dev.sextant.engine.api.CodeRange;
 import dev.sextant.engine.api.Instruction;
 import dev.sextant.engine.code.jna.Capstone;
 import java.util.ArrayList;
@@ -51,22 +52,50 @@ public final class Disassembler implements AutoCloseable {
         return decodeX86(capstone, true, code, length, address, max, symbols, source);
     }
 
+    /**
+     * The x86 instructions of {@code code[0, length)} lying at {@code address} that start before
+     * {@code stop}, decoded from the start as one run: a stretch of a longer run, whose last instruction
+     * may end past {@code stop} (within {@code length}, the bytes that follow). The first instruction
+     * from {@code stop} on is decoded too, not listed: objdump joins {@code fwait} to the instruction
+     * after it ({@link ObjdumpSpelling#respell}), which may lie past the stop.
+     */
+    public List<Instruction> decodeStretch(Capstone.Target target, byte[] code, int length, int stop, long address,
+                                           CodeSymbols symbols) {
+        if (!target.x86()) throw new IllegalArgumentException(target + " code is decoded whole, not in stretches");
+        Capstone c = target == Capstone.Target.X86_64 ? capstone : others.computeIfAbsent(target, Capstone::open);
+        return decodeX86(c, target == Capstone.Target.X86_64, code, length, stop, address, CodeRange.MAX_COUNT * 16, symbols, a -> Optional.empty());
+    }
+
     /** {@code rex}: 64-bit code (x86-64, x32), where 40-4f are REX prefixes. */
     private static List<Instruction> decodeX86(Capstone capstone, boolean rex, byte[] code, int length, long address, int max,
                                                CodeSymbols symbols, LongFunction<Optional<String>> source) {
-        List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, length / 3 + 1));
+        return decodeX86(capstone, rex, code, length, length, address, max, symbols, source);
+    }
+
+    private static List<Instruction> decodeX86(Capstone capstone, boolean rex, byte[] code, int length, int stop, long address, int max,
+                                               CodeSymbols symbols, LongFunction<Optional<String>> source) {
+        List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, stop / 3 + 1));
         capstone.load(code, length);
         int offset = 0;
-        while (offset < length && decoded.size() < max) {
+        while (offset < stop && decoded.size() < max) {
             offset = capstone.decodeFrom(offset, address, max, decoded);
-            if (offset < length && decoded.size() < max) {      // Capstone stopped: an encoding it does not know, or a bad byte
+            if (offset < stop && decoded.size() < max) {      // Capstone stopped: an encoding it does not know, or a bad byte
                 Capstone.Decoded missing = ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset);
                 decoded.add(missing);
                 offset += missing.size();
             }
         }
+        if (stop < length) {        // a stretch: Capstone's batch ran on into the bytes after it; keep one of those
+            int keep = 0;
+            while (keep < decoded.size() && decoded.get(keep).address() - address < stop) keep++;
+            if (keep == decoded.size() && offset < length && capstone.decodeFrom(offset, address, keep + 1, decoded) == offset) {
+                decoded.add(ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset));
+            }
+            decoded.subList(Math.min(keep + 1, decoded.size()), decoded.size()).clear();
+        }
         List<Instruction> out = new ArrayList<>(decoded.size());
         for (Capstone.Decoded d : ObjdumpSpelling.respell(decoded, code, address)) {
+            if (d.address() - address >= stop) break;
             out.add(instruction(code, (int) (d.address() - address), d, rex, symbols, source));
         }
         return out;
@@ -78,11 +107,18 @@ public final class Disassembler implements AutoCloseable {
         long next = d.address() + d.size();
         Optional<Address> branch = branchTarget(d.mnemonic(), d.operands());
         if (branch.isPresent()) operands = Long.toHexString(branch.get().value());     // objdump: "call 1030 <puts@plt>"
-        Optional<Address> target = branch.or(() -> ripRelative(d.operands(), next));
-        Optional<String> targetName = target.flatMap(t -> symbols.containing(t.value()).map(n -> n.at(t.value())));
+        // No lambdas here: a capturing one is a new object per instruction, made through a method handle in C1's code
+        Optional<Address> target = branch.isPresent() ? branch : ripRelative(d.operands(), next);
+        Optional<String> targetName = target.isPresent() ? named(symbols, target.get().value()) : Optional.empty();
         long at = d.address();
         return new Instruction(Address.of(at), hex(code, offset, d.size()), d.mnemonic(), operands,
-                symbols.containing(at).map(n -> n.at(at)), target, targetName, source.apply(at));
+                named(symbols, at), target, targetName, source.apply(at));
+    }
+
+    /** {@code name} or {@code name+0x2a} for {@code address}, or nothing. */
+    private static Optional<String> named(CodeSymbols symbols, long address) {
+        Optional<CodeSymbols.Named> n = symbols.containing(address);
+        return n.isPresent() ? Optional.of(n.get().at(address)) : Optional.empty();
     }
 
     /** A direct call, jump or loop to an immediate address. */

@@ -34,7 +34,8 @@ public final class FileCode {
     private final SymbolTable functions;
     private final List<PltStubs.Stub> stubs;
     private final long stubsLow, stubsHigh;
-    private final CodeSymbols symbols;
+    /** The symbol lookup, and the same with the last answer remembered (one thread's: see {@link #stretchSymbols}). */
+    private final CodeSymbols lookup, symbols;
     private final Capstone.Target target;
     /** ARM: a symbol's low bit marks Thumb code, the code starts at the value without it. */
     private final long codeMask;
@@ -57,8 +58,18 @@ public final class FileCode {
         }
         this.stubsLow = stubs.isEmpty() ? 0 : low;
         this.stubsHigh = stubs.isEmpty() ? 0 : high;
-        this.symbols = CodeSymbols.remembering(address -> stub(address).map(s -> new CodeSymbols.Named(s.name(), s.start(), s.start() + s.size()))
-                .or(() -> symbolAt(address).map(f -> new CodeSymbols.Named(f.name(), f.value() & codeMask, (f.value() & codeMask) + Math.max(1, f.size())))));
+        this.lookup = this::named;
+        this.symbols = CodeSymbols.remembering(lookup);
+    }
+
+    /** The PLT stub or function symbol holding {@code address}. */
+    private Optional<CodeSymbols.Named> named(long address) {
+        Optional<PltStubs.Stub> s = stub(address);
+        if (s.isPresent()) return Optional.of(new CodeSymbols.Named(s.get().name(), s.get().start(), s.get().start() + s.get().size()));
+        Optional<SymbolTable.Symbol> f = symbolAt(address);
+        if (f.isEmpty()) return Optional.empty();
+        long start = f.get().value() & codeMask;
+        return Optional.of(new CodeSymbols.Named(f.get().name(), start, start + Math.max(1, f.get().size())));
     }
 
     /** The function symbol covering {@code address} (on ARM also a Thumb one, whose value is the address + 1). */
@@ -126,37 +137,146 @@ public final class FileCode {
      * benchmark against {@code objdump -d} over a library decodes); {@code each} sees them one by one.
      */
     public static int disassembleAllFunctions(Path path, Disassembler disassembler, Consumer<Disassembly> each) {
-        return open(path, code -> {
-            int n = 0;
-            long lastStart = -1;
-            for (SymbolTable.Symbol s : code.functions.functions()) {
-                long at = code.entry(s.value()) & code.codeMask;
-                if (s.size() == 0 || at == lastStart) continue;     // aliases share a body: once
-                lastStart = at;
-                each.accept(code.disassemble(new CodeRange("0x" + Long.toHexString(at), java.util.OptionalInt.empty(),
-                        Optional.of(Address.of(at + s.size()))), disassembler));
-                n++;
-            }
-            return n;
-        });
+        return WholeFile.list(path, false, disassembler, (code, s, d) -> s.decoded(code.path, d), (s, d) -> each.accept(d));
     }
 
     /**
      * Every executable section with contents, each decoded whole from its start, in the file's order
-     * (what {@code objdump -d} decodes: a fair benchmark input); {@code each} sees them one by one.
+     * (what {@code objdump -d} decodes: a fair benchmark input); {@code each} sees them one by one
+     * (a large section of x86 code is decoded in stretches, in parallel, and joined).
      */
     public static int disassembleAllCode(Path path, Disassembler disassembler, Consumer<Disassembly> each) {
-        return open(path, code -> {
-            int n = 0;
-            for (SectionHeader sh : code.file.sections()) {
-                if ((sh.flags() & SectionHeader.SHF_EXECINSTR) == 0 || !sh.hasFileData() || sh.type() == SectionHeader.SHT_NOBITS
-                        || sh.size() == 0) continue;
-                each.accept(code.disassemble(new CodeRange("0x" + Long.toHexString(sh.addr()), java.util.OptionalInt.of(CodeRange.MAX_COUNT),
-                        Optional.of(Address.of(sh.addr() + sh.size()))), disassembler, 0, Optional.of(sh)));
-                n++;
+        List<Instruction> section = new ArrayList<>();
+        Disassembly[] last = new Disassembly[1];
+        int n = WholeFile.list(path, true, disassembler, (code, s, d) -> s.decoded(code.path, d), (s, d) -> {
+            if (!s.continues() && last[0] != null) {
+                each.accept(new Disassembly(last[0].source(), section, last[0].diagnostics()));
+                section.clear();
             }
-            return n;
+            section.addAll(d.instructions());
+            if (!s.continues()) last[0] = d;
         });
+        if (last[0] != null) each.accept(new Disassembly(last[0].source(), section, last[0].diagnostics()));
+        return n;
+    }
+
+    /** What objdump names this file's format ({@code elf64-x86-64}). */
+    String format() { return dev.sextant.engine.format.elf.BfdTarget.name(file.header()); }
+
+    /**
+     * A run of code planned on the thread that reads the file, to be decoded on any: {@code bytes}
+     * from {@code start} (at {@code start + bias} in the listing), the instructions that start in the
+     * first {@code stop} of them (the rest is what follows, for an instruction that runs past the
+     * stop). {@code continues}: the stretch goes on from the one before it, in one run of decoding.
+     */
+    record Stretch(Capstone.Target target, int section, long start, long bias, byte[] bytes, int stop, int count,
+                   boolean continues, List<Diagnostic> diagnostics) {
+        /** Where the instructions decoded from it end. */
+        static long end(Stretch s, List<Instruction> decoded) {
+            if (decoded.isEmpty()) return s.start + s.bias;
+            Instruction last = decoded.get(decoded.size() - 1);
+            return last.address().value() + last.length();
+        }
+
+        /** The same stretch decoded from {@code address} on (where the stretch before it really ended). */
+        Stretch from(long address) {
+            int skip = (int) Math.min(bytes.length, Math.max(0, address - bias - start));
+            return new Stretch(target, section, start + skip, bias, java.util.Arrays.copyOfRange(bytes, skip, bytes.length),
+                    Math.max(0, stop - skip), count, continues, diagnostics);
+        }
+
+        /** Its instructions as a listing of {@code path}. */
+        Disassembly decoded(Path path, List<Instruction> instructions) { return new Disassembly(path.toString(), instructions, diagnostics); }
+    }
+
+    /** Whether stretches of this file may be decoded on several threads (x86: no mapping symbols, no descriptors). */
+    boolean parallel() { return target.x86(); }
+
+    /** Symbols for one stretch: the lookup with a memory of its own (the one of {@link #symbols} is not thread-safe). */
+    CodeSymbols stretchSymbols() { return parallel() ? CodeSymbols.remembering(lookup) : symbols; }
+
+    /** Every function with a size, planned one by one: what {@link #disassembleAllFunctions} decodes. */
+    java.util.Iterator<Stretch> functionStretches() {
+        List<SymbolTable.Symbol> all = functions.functions();
+        return new java.util.Iterator<>() {
+            int i;
+            long lastStart = -1;
+            Stretch next = advance();
+
+            private Stretch advance() {
+                while (i < all.size()) {
+                    SymbolTable.Symbol s = all.get(i++);
+                    long at = entry(s.value()) & codeMask;
+                    if (s.size() == 0 || at == lastStart) continue;     // aliases share a body: once
+                    lastStart = at;
+                    return plan(new CodeRange("0x" + Long.toHexString(at), java.util.OptionalInt.empty(), Optional.of(Address.of(at + s.size()))),
+                            0, Optional.empty(), false);
+                }
+                return null;
+            }
+
+            @Override public boolean hasNext() { return next != null; }
+
+            @Override public Stretch next() {
+                if (next == null) throw new java.util.NoSuchElementException();
+                Stretch s = next;
+                next = advance();
+                return s;
+            }
+        };
+    }
+
+    /**
+     * Every executable section with contents, in the file's order; x86 code in stretches of about
+     * {@code piece} bytes that start where a function symbol does (where a run of decoding from the
+     * section's start has an instruction boundary, bar a rare straddling one: see {@link Stretch#from}).
+     */
+    List<Stretch> codeStretches(int piece) { return codeStretches(piece, true); }
+
+    /** {@code atSymbols} false: split every {@code piece} bytes, wherever that falls (a test of the stretches' rejoining). */
+    List<Stretch> codeStretches(int piece, boolean atSymbols) {
+        List<Stretch> out = new ArrayList<>();
+        for (SectionHeader sh : file.sections()) {
+            if ((sh.flags() & SectionHeader.SHF_EXECINSTR) == 0 || !sh.hasFileData() || sh.type() == SectionHeader.SHT_NOBITS
+                    || sh.size() == 0) continue;
+            Stretch whole = plan(new CodeRange("0x" + Long.toHexString(sh.addr()), java.util.OptionalInt.of(CodeRange.MAX_COUNT),
+                    Optional.of(Address.of(sh.addr() + sh.size()))), 0, Optional.of(sh), false);
+            if (!parallel() || whole.bytes().length <= 2 * piece) {
+                out.add(whole);
+                continue;
+            }
+            long from = sh.addr(), end = sh.addr() + whole.bytes().length;
+            for (long at = from + piece; !atSymbols && at < end; at += piece) {
+                out.add(piece(whole, from, at));
+                from = at;
+            }
+            for (int i = 0; atSymbols && i < functions.size() && from < end; i++) {
+                long v = functions.valueAt(i);
+                if (Long.compareUnsigned(v, from + piece) < 0 || Long.compareUnsigned(v, end - piece) > 0) continue;
+                out.add(piece(whole, from, v));
+                from = v;
+            }
+            out.add(piece(whole, from, end));
+        }
+        return out;
+    }
+
+    /** {@code [from, to)} of a section's stretch, with the 30 bytes after it (an instruction straddling {@code to}, and the next). */
+    private static Stretch piece(Stretch whole, long from, long to) {
+        int a = (int) (from - whole.start()), b = (int) (to - whole.start());
+        int c = Math.min(whole.bytes().length, b + 30);
+        return new Stretch(whole.target(), whole.section(), from, 0, java.util.Arrays.copyOfRange(whole.bytes(), a, c), b - a,
+                Integer.MAX_VALUE, a > 0, whole.diagnostics());
+    }
+
+    /** Decodes a planned stretch with {@code disassembler} and {@code named} ({@link #stretchSymbols}), on any thread where {@link #parallel}. */
+    List<Instruction> decode(Stretch s, Disassembler disassembler, CodeSymbols named) {
+        CodeSymbols biased = s.bias() == 0 ? named : a -> named.containing(a - s.bias())
+                .map(n -> new CodeSymbols.Named(n.name(), n.start() + s.bias(), n.end() + s.bias()));
+        if (s.stop() < s.bytes().length) return disassembler.decodeStretch(s.target(), s.bytes(), s.bytes().length, s.stop(), s.start() + s.bias(), biased);
+        return mapping == null || mapping.isEmpty()
+                ? disassembler.decode(s.target(), s.bytes(), s.bytes().length, s.start() + s.bias(), s.count(), biased, a -> Optional.empty())
+                : decodeMapped(s.section(), s.bytes(), s.start(), s.bias(), s.count(), biased, disassembler);
     }
 
     /**
@@ -176,7 +296,7 @@ public final class FileCode {
         });
     }
 
-    private static <T> T open(Path path, java.util.function.Function<FileCode, T> use) {
+    static <T> T open(Path path, java.util.function.Function<FileCode, T> use) {
         try {
             return ElfSections.read(path, f -> use.apply(new FileCode(path, f)));
         } catch (java.nio.file.NoSuchFileException e) {
@@ -204,6 +324,12 @@ public final class FileCode {
      * the listing at those addresses + {@code bias}.
      */
     private Disassembly disassemble(CodeRange range, Disassembler disassembler, long bias, Optional<SectionHeader> in) {
+        Stretch s = plan(range, bias, in, true);
+        return s.decoded(path, decode(s, disassembler, symbols));
+    }
+
+    /** Reads the bytes of {@code range} (see {@link #disassemble(CodeRange, Disassembler, long, Optional)}); {@code capped}: no more than the count can use. */
+    private Stretch plan(CodeRange range, long bias, Optional<SectionHeader> in, boolean capped) {
         long start;
         long end;
         int count;
@@ -230,15 +356,10 @@ public final class FileCode {
             end = sectionEnd;
         }
         // At most 15 bytes per instruction: read no more than the count can use.
-        long length = Math.min(end - start, (long) count * 15);
+        long length = capped ? Math.min(end - start, (long) count * 15) : end - start;
         ByteReader data = file.data(section);
         byte[] bytes = data.bytes(section.name(), start - section.addr(), length);
-        CodeSymbols named = bias == 0 ? symbols : a -> symbols.containing(a - bias)
-                .map(n -> new CodeSymbols.Named(n.name(), n.start() + bias, n.end() + bias));
-        List<Instruction> out = mapping == null || mapping.isEmpty()
-                ? disassembler.decode(targetAt(start), bytes, bytes.length, start + bias, count, named, a -> Optional.empty())
-                : decodeMapped(section.index(), bytes, start, bias, count, named, disassembler);
-        return new Disassembly(path.toString(), out, diagnostics);
+        return new Stretch(targetAt(start), section.index(), start, bias, bytes, bytes.length, count, false, diagnostics);
     }
 
     /**

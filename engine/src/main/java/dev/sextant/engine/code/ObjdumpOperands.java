@@ -1,7 +1,6 @@
 package dev.sextant.engine.code;
 
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,8 +18,11 @@ import java.util.regex.Pattern;
 final class ObjdumpOperands {
     private ObjdumpOperands() {}
 
-    private static final Pattern MEMORY = Pattern.compile("(\\b[a-z]s:)?\\[([^\\]]*)\\]");
-    private static final Pattern REGISTER = Pattern.compile("[a-z][a-z0-9]*");
+    // Precompiled, and the common cases scanned by hand: a listing of libc respells 340,000 operands.
+    private static final Pattern NOP_SEGMENT = Pattern.compile("\\b[c-gs]s:\\[");
+    private static final Pattern MOFFS_SIZE = Pattern.compile("\\b(BYTE|WORD|DWORD|QWORD) PTR ");
+    private static final Pattern GENERAL = Pattern.compile("[re]?[abcd]x|[re]?[sd]i|[re]?[sb]p"), BYTE = Pattern.compile("[abcd][lh]|[sd]il|[sb]pl|r\\d+b"),
+            WORD = Pattern.compile("r\\d+w"), DWORD = Pattern.compile("r\\d+d"), QWORD = Pattern.compile("r\\d+");
     private static final Set<String> STRING_OPS = Set.of("movs", "cmps", "lods", "stos", "scas", "ins", "outs");
 
     /**
@@ -34,12 +36,12 @@ final class ObjdumpOperands {
             out = unsigned(out.substring(3), mnemonic.equals("xabort") ? 8 : rex ? 64 : 32);          // push 0xffffffff
         }
         out = sized(mnemonic, out);
-        if (mnemonic.endsWith("nop")) out = out.replaceFirst("\\b[c-gs]s:\\[", "[");      // objdump: cs nop WORD PTR [rax+rax*1+0x0]
+        if (mnemonic.endsWith("nop") && out.indexOf("s:[") >= 0) out = NOP_SEGMENT.matcher(out).replaceFirst("[");      // objdump: cs nop WORD PTR [rax+rax*1+0x0]
         if (mnemonic.startsWith("f") && out.startsWith("st(")) return x87(mnemonic, out);
         int op = opcode(code, offset, size, rex);
         if (op < 0) return out;
         int b = code[op] & 0xff;
-        if (b >= 0xa0 && b <= 0xa3) return out.replaceAll("\\b(BYTE|WORD|DWORD|QWORD) PTR ", "");     // mov eax,ds:0x810b00c
+        if (b >= 0xa0 && b <= 0xa3) return MOFFS_SIZE.matcher(out).replaceAll("");     // mov eax,ds:0x810b00c
         if ((b == 0xd0 || b == 0xd1) && out.endsWith(",0x1")) return out.substring(0, out.length() - 3) + "1";
         if (b >= 0x91 && b <= 0x97) {
             int comma = out.indexOf(',');
@@ -75,7 +77,7 @@ final class ObjdumpOperands {
         for (int i = disp; i < disp + dispSize; i++) zero &= code[i] == 0;
         int open = operands.indexOf('['), close = operands.indexOf(']', open);
         String inner = operands.substring(open + 1, close);
-        boolean lone = REGISTER.matcher(inner).matches();
+        boolean lone = register(inner, 0, inner.length());
         boolean eiz = lone && sib && index == 4 && rexX == 0 && (base != 4 || scale != 0);
         zero &= inner.indexOf("0x") < 0;
         if (!zero && !eiz) return operands;
@@ -129,18 +131,20 @@ final class ObjdumpOperands {
         return operands;
     }
 
-    private static final Pattern NEGATIVE = Pattern.compile(",-0x([0-9a-f]+)$");
-
     /**
      * {@code cmp eax,-0x1} as {@code cmp eax,0xffffffff}: objdump writes a sign-extended immediate as
      * the unsigned number of the operand's size, which the first operand gives (a register, or a size PTR).
      */
     static String unsignedImmediate(String operands) {
-        Matcher m = NEGATIVE.matcher(operands);
-        if (!m.find() || m.group(1).length() > 16) return operands;
+        int at = operands.lastIndexOf(",-0x");       // the last operand, hex digits to the end
+        if (at < 0 || operands.length() == at + 4 || operands.length() - at - 4 > 16) return operands;
+        for (int i = at + 4; i < operands.length(); i++) {
+            char c = operands.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return operands;
+        }
         int bits = bits(operands.substring(0, operands.indexOf(',')));
         if (bits == 0) return operands;
-        return operands.substring(0, m.start()) + "," + unsigned(m.group(1), bits);
+        return operands.substring(0, at) + "," + unsigned(operands.substring(at + 4), bits);
     }
 
     /** {@code -0x<hex>} as the unsigned number of {@code bits}. */
@@ -156,51 +160,76 @@ final class ObjdumpOperands {
         if (first.startsWith("WORD PTR")) return 16;
         if (first.startsWith("DWORD PTR")) return 32;
         if (first.startsWith("QWORD PTR")) return 64;
-        if (!REGISTER.matcher(first).matches()) return 0;
-        if (first.matches("[re]?[abcd]x|[re]?[sd]i|[re]?[sb]p")) return first.length() == 2 ? 16 : first.charAt(0) == 'e' ? 32 : 64;
-        if (first.matches("[abcd][lh]|[sd]il|[sb]pl|r\\d+b")) return 8;
-        if (first.matches("r\\d+w")) return 16;
-        if (first.matches("r\\d+d")) return 32;
-        if (first.matches("r\\d+")) return 64;
+        if (!register(first, 0, first.length())) return 0;
+        if (GENERAL.matcher(first).matches()) return first.length() == 2 ? 16 : first.charAt(0) == 'e' ? 32 : 64;
+        if (BYTE.matcher(first).matches()) return 8;
+        if (WORD.matcher(first).matches()) return 16;
+        if (DWORD.matcher(first).matches()) return 32;
+        if (QWORD.matcher(first).matches()) return 64;
         return 0;
     }
 
-    /** Every {@code [...]} of {@code operands} respelled; {@code string}: the operands of a string instruction. */
+    /** Every {@code [...]} of {@code operands} (with the segment before it, {@code fs:[...]}) respelled; {@code string}: the operands of a string instruction. */
     private static String memory(String operands, boolean string) {
-        Matcher m = MEMORY.matcher(operands);
         StringBuilder out = new StringBuilder(operands.length() + 8);
-        while (m.find()) {
-            String segment = m.group(1);
-            String inner = m.group(2);
-            String text;
-            if (inner.startsWith("0x") && inner.indexOf('+') < 0 && inner.indexOf('-') < 0 && inner.indexOf('*') < 0) {
-                text = (segment == null ? "ds:" : segment) + inner;          // an absolute address
-            } else if (inner.equals("rip") || inner.equals("eip")) {
-                text = (segment == null ? "" : segment) + "[" + inner + "+0x0]";     // rip-relative: always a disp32
-            } else if ((inner.startsWith("rip-0x") || inner.startsWith("eip-0x")) && inner.length() <= 14) {
-                long back = -Long.parseUnsignedLong(inner.substring(6), 16);          // objdump adds: [rip+0xfffffffffffffe92]
-                text = (segment == null ? "" : segment) + "[" + inner.substring(0, 3) + "+0x"
-                        + Long.toHexString(inner.startsWith("e") ? back & 0xffffffffL : back) + "]";
-            } else {
-                inner = scaled(inner);
-                if (segment == null && string) segment = inner.endsWith("di") ? "es:" : inner.endsWith("si") ? "ds:" : null;
-                text = (segment == null ? "" : segment) + "[" + inner + "]";
+        int done = 0;
+        for (int open = operands.indexOf('['); open >= 0; open = operands.indexOf('[', done)) {
+            int close = operands.indexOf(']', open);
+            if (close < 0) break;
+            int from = open;
+            String segment = null;
+            if (open - 3 >= done && operands.charAt(open - 1) == ':' && operands.charAt(open - 2) == 's' && isLower(operands.charAt(open - 3))
+                    && (open - 3 == 0 || !isWord(operands.charAt(open - 4)))) {
+                from = open - 3;
+                segment = operands.substring(from, open);
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(text));
+            out.append(operands, done, from).append(memoryOperand(segment, operands.substring(open + 1, close), string));
+            done = close + 1;
         }
-        m.appendTail(out);
-        return out.toString();
+        return out.append(operands, done, operands.length()).toString();
+    }
+
+    private static String memoryOperand(String segment, String inner, boolean string) {
+        if (inner.startsWith("0x") && inner.indexOf('+') < 0 && inner.indexOf('-') < 0 && inner.indexOf('*') < 0) {
+            return (segment == null ? "ds:" : segment) + inner;          // an absolute address
+        }
+        if (inner.equals("rip") || inner.equals("eip")) {
+            return (segment == null ? "" : segment) + "[" + inner + "+0x0]";     // rip-relative: always a disp32
+        }
+        if ((inner.startsWith("rip-0x") || inner.startsWith("eip-0x")) && inner.length() <= 14) {
+            long back = -Long.parseUnsignedLong(inner.substring(6), 16);          // objdump adds: [rip+0xfffffffffffffe92]
+            return (segment == null ? "" : segment) + "[" + inner.substring(0, 3) + "+0x"
+                    + Long.toHexString(inner.startsWith("e") ? back & 0xffffffffL : back) + "]";
+        }
+        inner = scaled(inner);
+        if (segment == null && string) segment = inner.endsWith("di") ? "es:" : inner.endsWith("si") ? "ds:" : null;
+        return (segment == null ? "" : segment) + "[" + inner + "]";
+    }
+
+    private static boolean isLower(char c) { return c >= 'a' && c <= 'z'; }
+
+    /** A regular expression's word character: {@code \w}. */
+    private static boolean isWord(char c) { return isLower(c) || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'; }
+
+    /** {@code s[from, to)} is a register's name: {@code [a-z][a-z0-9]*}. */
+    private static boolean register(String s, int from, int to) {
+        if (from >= to || !isLower(s.charAt(from))) return false;
+        for (int i = from + 1; i < to; i++) {
+            char c = s.charAt(i);
+            if (!isLower(c) && !(c >= '0' && c <= '9')) return false;
+        }
+        return true;
     }
 
     /** {@code eax+edx*0x4-0x4} → {@code eax+edx*4-0x4}; {@code eax+edx} → {@code eax+edx*1}. */
     private static String scaled(String inner) {
         String s = inner.replace("*0x", "*");
         int plus = s.indexOf('+');
-        if (plus < 0 || !REGISTER.matcher(s.substring(0, plus)).matches()) return s;
+        if (plus < 0 || !register(s, 0, plus)) return s;
         int end = plus + 1;
         while (end < s.length() && Character.isLetterOrDigit(s.charAt(end))) end++;
         String index = s.substring(plus + 1, end);
-        if (!REGISTER.matcher(index).matches() || index.equals("rip") || index.equals("eip")) return s;
+        if (!register(index, 0, index.length()) || index.equals("rip") || index.equals("eip")) return s;
         if (end < s.length() && s.charAt(end) == '*') return s;
         return s.substring(0, end) + "*1" + s.substring(end);
     }

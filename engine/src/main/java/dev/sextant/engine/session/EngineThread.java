@@ -6,6 +6,7 @@ import dev.sextant.engine.api.CrashInbox;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.DebugListener;
 import dev.sextant.engine.api.Disassembly;
+import dev.sextant.engine.api.DisassemblyListing;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Engine;
@@ -19,6 +20,7 @@ import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.TypeOption;
 import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.breakpad.BreakpadExport;
+import dev.sextant.engine.code.CodeListings;
 import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.dump.CrashInboxReader;
@@ -47,6 +49,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -325,12 +328,7 @@ public final class EngineThread implements Engine {
         // code: of a module file (no target needed), or of the live target's (or the open core's) memory
         on(Command.Disassemble.class, c -> c.file().isPresent() ? FileCode.disassemble(c.file().get(), c.range(), disassembler())
                 : live != null ? live.disassemble(c) : core.disassemble(c, disassembler()));
-        on(Command.DisassembleFunctions.class, this::disassembleFunctions);
-        on(Command.DisassembleSections.class, c -> {
-            List<Disassembly> all = new ArrayList<>();
-            FileCode.disassembleAllCode(c.file(), disassembler(), all::add);
-            return all;
-        });
+        on(Command.WriteDisassembly.class, this::writeDisassembly);
     }
 
     /** Whether the dispatch table answers commands of {@code type} (for the test that every command is). */
@@ -472,10 +470,20 @@ public final class EngineThread implements Engine {
         return disassembler;
     }
 
-    private List<Disassembly> disassembleFunctions(Command.DisassembleFunctions f) {
-        List<Disassembly> all = new ArrayList<>();
-        FileCode.disassembleAllFunctions(f.file(), disassembler(), all::add);
-        return all;
+    /** A listing streamed as OutputWritten events: of a file (a range, its functions, its code) or of the target's memory. */
+    private DisassemblyListing writeDisassembly(Command.WriteDisassembly c) {
+        Consumer<byte[]> sink = bytes -> emit(new DebugEvent.OutputWritten(stopId, bytes));
+        if (c.what() instanceof Command.WriteDisassembly.Range r) {
+            if (c.file().isEmpty()) {
+                Command.Disassemble d = new Command.Disassemble(Optional.empty(), r.range());
+                // a live target is this machine's: x86-64
+                return CodeListings.write(live != null ? live.disassemble(d) : core.disassemble(d, disassembler()), "elf64-x86-64", c.json(), sink);
+            }
+            Disassembly listing = FileCode.disassemble(c.file().get(), r.range(), disassembler());
+            return CodeListings.write(listing, CodeListings.format(c.file().get()), c.json(), sink);
+        }
+        Path file = c.file().orElseThrow(() -> new TargetException("a listing of every function or code section reads a file, not a process"));
+        return CodeListings.writeFile(file, c.what() instanceof Command.WriteDisassembly.AllCode, c.json(), disassembler(), sink);
     }
 
     /** The live target's scope, or the open core's (whose change is announced here). */

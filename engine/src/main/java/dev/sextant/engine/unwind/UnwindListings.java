@@ -2,17 +2,16 @@ package dev.sextant.engine.unwind;
 
 import dev.sextant.engine.api.UnwindListing;
 import dev.sextant.engine.format.io.ByteReader;
+import dev.sextant.engine.format.io.ChunkedOutput;
 import dev.sextant.engine.format.io.FormatException;
 import dev.sextant.engine.format.pe.PeImage;
 import dev.sextant.engine.symbols.DebugFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,7 +26,7 @@ public final class UnwindListings {
     /** Throws {@link FormatException} or {@link IOException} when the file cannot be read. */
     public static UnwindListing write(Path file, Optional<Long> at, boolean json, Consumer<byte[]> sink) throws IOException {
         long t0 = System.nanoTime();
-        Chunks out = new Chunks(sink);
+        ChunkedOutput out = new ChunkedOutput(sink);
         List<String> warnings = new ArrayList<>();
         UnwindOutput o = new UnwindOutput(file, json, out);
         long t1 = t0;
@@ -58,38 +57,5 @@ public final class UnwindListings {
             byte[] magic = in.readNBytes(2);
             return magic.length == 2 && magic[0] == 'M' && magic[1] == 'Z';
         }
-    }
-
-    /** Bytes handed on in chunks of at most 64 KiB, in order. */
-    private static final class Chunks extends OutputStream {
-        private final Consumer<byte[]> sink;
-        private byte[] buf = new byte[1 << 16];
-        private int n;
-
-        Chunks(Consumer<byte[]> sink) { this.sink = sink; }
-
-        @Override public void write(int b) {
-            if (n == buf.length) drain();
-            buf[n++] = (byte) b;
-        }
-
-        @Override public void write(byte[] b, int off, int len) {
-            while (len > 0) {
-                if (n == buf.length) drain();
-                int k = Math.min(len, buf.length - n);
-                System.arraycopy(b, off, buf, n, k);
-                n += k;
-                off += k;
-                len -= k;
-            }
-        }
-
-        private void drain() {
-            sink.accept(n == buf.length ? buf : Arrays.copyOf(buf, n));
-            buf = new byte[1 << 16];
-            n = 0;
-        }
-
-        @Override public void close() { if (n > 0) drain(); }
     }
 }

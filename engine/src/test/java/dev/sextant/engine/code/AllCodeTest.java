@@ -43,4 +43,32 @@ class AllCodeTest {
             assertThat(i.length()).as("size at 0x" + Long.toHexString(t.address())).isEqualTo(t.size());
         }
     }
+
+    /**
+     * libz's code listed in stretches on worker threads, split at function symbols or every 61 bytes
+     * wherever that falls (mostly inside an instruction: the stretch after it is decoded again from
+     * where the one before ended), is the one run of decoding of each section whole: the same
+     * instructions, named alike.
+     */
+    @Test void stretchesJoinIntoTheOneRunOfEachSection() throws Exception {
+        Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().orElse(""));
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/libz.so.1");
+        Assumptions.assumeTrue(Files.isRegularFile(lib), lib + " is not installed");
+        List<Instruction> whole = new ArrayList<>(), atSymbols = new ArrayList<>(), anywhere = new ArrayList<>();
+        int stretches;
+        try (Disassembler d = new Disassembler()) {
+            WholeFile.list(lib, true, Integer.MAX_VALUE / 4, true, d, (code, s, decoded) -> decoded, (s, decoded) -> whole.addAll(decoded));
+            WholeFile.list(lib, true, 512, true, d, (code, s, decoded) -> decoded, (s, decoded) -> atSymbols.addAll(decoded));
+            List<Boolean> joined = new ArrayList<>();
+            WholeFile.list(lib, true, 61, false, d, (code, s, decoded) -> decoded, (s, decoded) -> {
+                anywhere.addAll(decoded);
+                joined.add(s.continues());
+            });
+            stretches = joined.size();
+        }
+        assertThat(whole).as("libz's instructions").hasSizeGreaterThan(10_000);
+        assertThat(stretches).as("stretches of 61 bytes").isGreaterThan(1000);
+        assertThat(atSymbols).isEqualTo(whole);
+        assertThat(anywhere).isEqualTo(whole);
+    }
 }

@@ -1,0 +1,66 @@
+package dev.sextant.engine.code;
+
+import dev.sextant.engine.api.Diagnostic;
+import dev.sextant.engine.api.Disassembly;
+import dev.sextant.engine.api.DisassemblyListing;
+import dev.sextant.engine.format.io.ChunkedOutput;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Writes disassembly listings ({@code sextant disasm}) to {@code sink} in 64 KiB chunks, in order:
+ * one listing, or every function or code section of a file, streamed as it is decoded (a library's
+ * listing is never held whole; see {@link WholeFile}).
+ */
+public final class CodeListings {
+    private CodeListings() {}
+
+    /** One listing: the code of {@code source} (a file's path, {@code process PID}) whose format objdump names {@code format}. */
+    public static DisassemblyListing write(Disassembly listing, String format, boolean json, Consumer<byte[]> sink) {
+        try (ChunkedOutput out = new ChunkedOutput(sink)) {
+            out.append(ListingFormat.head(json, listing.source(), format));
+            out.append(new ListingFormat(json, format).fragment(listing.instructions(), true));
+            out.append(ListingFormat.tail(json, listing.diagnostics()));
+        }
+        return new DisassemblyListing(1, listing.diagnostics());
+    }
+
+    /**
+     * Every function with a size of the file at {@code path}, or ({@code allCode}) every code section;
+     * {@code own}: the calling thread's disassembler (workers open their own).
+     */
+    public static DisassemblyListing writeFile(Path path, boolean allCode, boolean json, Disassembler own, Consumer<byte[]> sink) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        byte[] between = ListingFormat.between(json);
+        int listings;
+        try (ChunkedOutput out = new ChunkedOutput(sink)) {
+            boolean[] started = new boolean[2];      // the head written; a fragment written (JSON: the next needs a comma)
+            ThreadLocal<ListingFormat> formats = new ThreadLocal<>();
+            listings = WholeFile.list(path, allCode, own, (code, s, decoded) -> {
+                ListingFormat f = formats.get();
+                if (f == null) formats.set(f = new ListingFormat(json, code.format()));
+                return new Fragment(code, f.fragment(decoded, !s.continues()));
+            }, (s, fragment) -> {
+                if (!started[0]) {
+                    out.append(ListingFormat.head(json, path.toString(), fragment.code().format()));
+                    started[0] = true;
+                }
+                if (!s.continues()) diagnostics.addAll(s.diagnostics());
+                if (fragment.bytes().length == 0) return;
+                if (started[1]) out.append(between);
+                out.append(fragment.bytes());
+                started[1] = true;
+            });
+            if (!started[0]) out.append(ListingFormat.head(json, path.toString(), format(path)));
+            out.append(ListingFormat.tail(json, diagnostics));
+        }
+        return new DisassemblyListing(listings, diagnostics);
+    }
+
+    /** What objdump names the format of the file at {@code path} ({@code elf32-littlearm}). */
+    public static String format(Path path) { return FileCode.open(path, FileCode::format); }
+
+    private record Fragment(FileCode code, byte[] bytes) {}
+}
