@@ -44,9 +44,10 @@ public final class DumpCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DumpSummary overview;
         try {
-            // A minidump's symbol loads from the stores say where they look, how a download goes and how each ended (stderr, as `symbols` does).
+            // A minidump's symbol loads from the stores say how a download goes and how each ended (stderr, as `symbols` does);
+            // a store's failure is also a diagnostic, printed at the end: not twice.
             DebugListener loads = e -> {
-                if (e instanceof DebugEvent.SymbolLoadLogged l && !l.debugInfo()) {
+                if (e instanceof DebugEvent.SymbolLoadLogged l && !l.debugInfo() && l.severity() != Severity.WARNING) {
                     err.println(l.module().map(m -> m.substring(m.lastIndexOf('/') + 1) + ": ").orElse("") + l.text());
                     err.flush();
                 }
