@@ -2,6 +2,7 @@ package dev.sextant.engine.breakpad;
 
 import dev.sextant.engine.format.breakpad.BreakpadSymbols;
 import dev.sextant.engine.format.io.FormatException;
+import dev.sextant.engine.symbols.SymbolPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,13 +78,15 @@ public final class SymbolStores {
     public List<String> entries() { return entries; }
 
     /**
-     * The entries of a symbol path ({@code own;debuglink;build-id;DIR;https://…}) that can be Breakpad
-     * stores: plain directories that exist, and http(s) URLs; joined with {@code ;}, empty when none.
+     * The entries of a symbol path ({@code own;debuglink;build-id;breakpad=DIR;DIR;https://…}) that can be
+     * Breakpad stores: {@code breakpad=} entries, plain directories that exist, and http(s) URLs; joined
+     * with {@code ;}, empty when none.
      */
     public static String breakpadEntries(String symbolPath) {
         StringBuilder b = new StringBuilder();
         for (String raw : symbolPath.split("[;\n]")) {
             String e = raw.strip();
+            if (e.regionMatches(true, 0, SymbolPath.BREAKPAD, 0, SymbolPath.BREAKPAD.length())) e = e.substring(SymbolPath.BREAKPAD.length()).strip();
             boolean url = e.startsWith("http://") || e.startsWith("https://");
             if (!url && (e.isEmpty() || e.contains("*") || e.contains("=") || !isDirectory(e))) continue;
             if (b.length() > 0) b.append(';');

@@ -105,6 +105,13 @@ class SymbolStoresTest {
         assertThat(pdb.path()).isEqualTo("test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym");
     }
 
+    @Test void theStoresOfASymbolPathAreItsBreakpadEntriesPlainDirectoriesAndUrls() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("a")), b = Files.createDirectories(dir.resolve("b"));
+        String path = "own;debuglink;build-id=" + a + ";breakpad=" + a + ";" + b + ";breakpad=http://h:1/s;https://x.example/;"
+                + dir.resolve("gone") + ";breakpad=" + dir.resolve("gone") + ";debuginfod*" + a + "*http://y:2";
+        assertThat(SymbolStores.breakpadEntries(path)).isEqualTo(a + ";" + b + ";http://h:1/s;https://x.example/");
+    }
+
     @Test void namesFromTheDumpAreDataNotPaths() {
         for (String bad : List.of("..", "../etc/passwd", "a/b", "a\\b", "x\u0000y", "", "C:evil", "a..b")) {
             assertThatThrownBy(() -> new StoreKey(bad, "ABC")).as(bad).isInstanceOf(IllegalArgumentException.class);
