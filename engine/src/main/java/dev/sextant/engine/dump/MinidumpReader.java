@@ -76,9 +76,15 @@ public final class MinidumpReader {
         return read(file, options, symbolStores, Opened.NONE, BreakpadLoads.NONE);
     }
 
-    /** What a read tells before its stacks are walked (the reading thread): the target, so that symbol loads can be shown against it. */
+    /**
+     * What a read tells as it goes (the reading thread): the target before its stacks are walked, and
+     * its modules once their list is final (before the walk when symbol stores walk it), so that the
+     * symbol loads of the walk are shown against them.
+     */
     public interface Opened {
         void opened(String format, ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads);
+
+        default void modules(List<Module> modules) {}
 
         Opened NONE = (format, process, signal, threads) -> { };
     }
@@ -171,6 +177,7 @@ public final class MinidumpReader {
         opened.opened(format, process, signal, threads);
 
         if (stores.isPresent()) {
+            opened.modules(List.copyOf(modules));
             BreakpadStackWalker bp = new BreakpadStackWalker(memory, moduleRecords, stores.get(), loads);
             stacks.replaceAll(st -> contexts.containsKey(st.tid().value()) ? bp.walk(st.tid(), contexts.get(st.tid().value())) : st);
         } else if (linux) {
@@ -187,6 +194,7 @@ public final class MinidumpReader {
             }
         }
 
+        if (stores.isEmpty()) opened.modules(List.copyOf(modules));
         List<Diagnostic> diagnostics = new ArrayList<>();
         // what the file lacks or could not give is an error (exit status 1 for stack and dump alike); a missing module list is not:
         // the stacks are still there, unnamed

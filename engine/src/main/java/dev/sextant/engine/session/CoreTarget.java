@@ -283,9 +283,15 @@ final class CoreTarget {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        // The target is told before the walk, so that the symbol loads the walk starts are shown against its modules.
-        MinidumpReader.Opened opened = (format, process, signal, threads) ->
+        // The target and its modules are told before the walk, so that the symbol loads the walk starts are shown against them.
+        MinidumpReader.Opened opened = new MinidumpReader.Opened() {
+            @Override public void opened(String format, ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads) {
                 host.emit(new DebugEvent.TargetOpened(id, open.core().toString(), format, process, signal, threads));
+            }
+            @Override public void modules(List<Module> modules) {
+                modules.forEach(m -> host.emit(new DebugEvent.ModuleLoaded(id, m)));
+            }
+        };
         BreakpadSymbolLoads loads = new BreakpadSymbolLoads(host::emit, id, open.cancellation());
         breakpadLoads = loads;
         DumpOverview o;
@@ -296,7 +302,6 @@ final class CoreTarget {
         }
         DumpReport r = o.report();
         r.diagnostics().forEach(d -> host.emit(new DebugEvent.DiagnosticReported(id, d)));
-        r.modules().forEach(m -> host.emit(new DebugEvent.ModuleLoaded(id, m)));
         int done = 0;
         for (var st : r.stacks()) {
             host.emit(new DebugEvent.StackWalked(id, st));

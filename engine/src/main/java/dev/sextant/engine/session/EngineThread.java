@@ -286,8 +286,9 @@ public final class EngineThread implements Engine {
         on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
         on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
         on(Command.SetSymbolPath.class, c -> {
+            SymbolPath parsed = SymbolPath.parse(c.path(), System.getenv());    // a bad entry changes nothing
             core.setSymbolPath(c.path());
-            return new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv())));
+            return new Later(symbols.setPath(parsed));
         });
         on(Command.SetSymbolOptions.class, c -> new Later(symbols.setOptions(c.options())));
         on(Command.SetTypeOptions.class, this::setTypeOptions);

@@ -72,11 +72,13 @@ class BreakpadStoreLoadsTest {
         Path store = LinuxMiniStore.write(dir.resolve("served"), 2 << 20);
         try (SymbolServer server = SymbolServer.serveSlowly(store, 16 << 10, Duration.ofMillis(40))) {
             CompletableFuture<DumpReport> opening = open(server.url("store"));
-            // The target is told before the load, so that the load shows against it.
+            // The target is told before the load, so that the load shows against it and its module's row.
             log.await(DebugEvent.TargetOpened.class, o -> true, 30_000);
             SymbolLoadStatus loading = log.await(DebugEvent.SymbolStatusChanged.class,
                     e -> crash(e.status()) && e.status().status() == SymbolStatus.LOADING && e.status().percent().orElse(0) >= 6, 30_000).status();
             assertThat(opening).as("the dump waits for the download").isNotDone();
+            assertThat(log.of(DebugEvent.ModuleLoaded.class)).as("its module is listed before the walk needs it")
+                    .anySatisfy(m -> assertThat(m.module().path()).endsWith("/" + LinuxMiniStore.MODULE));
             assertThat(engine.submit(new Command.CancelSymbolLoad(Optional.of(loading.base()))).get(10, TimeUnit.SECONDS)).isTrue();
             DumpReport r = opening.get(30, TimeUnit.SECONDS);
 
