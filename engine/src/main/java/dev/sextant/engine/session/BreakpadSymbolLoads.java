@@ -93,8 +93,13 @@ final class BreakpadSymbolLoads implements BreakpadLoads {
     }
 
     private void status(Load l, SymbolStatus s, OptionalInt percent, Optional<String> source, int count, boolean lines, Optional<String> why) {
+        List<String> places = l.places;
+        if (s == SymbolStatus.LOADING && l.where != null) {        // while it looks, the place it looks at now
+            places = new ArrayList<>(places);
+            places.add("searching: " + label(l.where));
+        }
         emit.accept(new DebugEvent.SymbolStatusChanged(id, new SymbolLoadStatus(l.module, Address.of(l.base), s, percent, source,
-                s == SymbolStatus.LOADED ? l.file : Optional.empty(), count, lines, why, l.places)));
+                s == SymbolStatus.LOADED ? l.file : Optional.empty(), count, lines, why, places)));
     }
 
     private void log(Load l, Severity severity, String text) {

@@ -77,6 +77,8 @@ class BreakpadStoreLoadsTest {
             SymbolLoadStatus loading = log.await(DebugEvent.SymbolStatusChanged.class,
                     e -> crash(e.status()) && e.status().status() == SymbolStatus.LOADING && e.status().percent().orElse(0) >= 6, 30_000).status();
             assertThat(opening).as("the dump waits for the download").isNotDone();
+            assertThat(loading.placesSearched()).containsExactly("searching: Breakpad symbol server " + server.url("store") + "/crash/"
+                    + LinuxMiniStore.ID + "/crash.sym");
             assertThat(log.of(DebugEvent.ModuleLoaded.class)).as("its module is listed before the walk needs it")
                     .anySatisfy(m -> assertThat(m.module().path()).endsWith("/" + LinuxMiniStore.MODULE));
             assertThat(engine.submit(new Command.CancelSymbolLoad(Optional.of(loading.base()))).get(10, TimeUnit.SECONDS)).isTrue();
