@@ -24,7 +24,7 @@ done
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 S=$(med "${cold[@]}"); SC=$(med "${coldcpu[@]}")
 N=$(median_ms "$RUNS" ./sextant dump --json "$work/bench.dmp"); NC=$(median_cpu_ms "$RUNS" ./sextant dump --json "$work/bench.dmp")
-named=$(./sextant dump --json --symbols "$work/store0" "$work/bench.dmp" | grep -o '"function":"bench[0-9]*_function_[0-9]*' | wc -l)
+named=$(./sextant dump --json --symbols "$work/store0" "$work/bench.dmp" 2>/dev/null | grep -o '"function":"bench[0-9]*_function_[0-9]*' | wc -l)
 echo "frames named from the store: $named"
 printf '%-52s %8s %8s\n' "run (median of $RUNS)" "wall ms" "cpu ms"
 printf '%-52s %8s %8s\n' "sextant dump --json --symbols STORE (cold)" "$S" "$SC"

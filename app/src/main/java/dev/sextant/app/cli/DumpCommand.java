@@ -1,6 +1,8 @@
 package dev.sextant.app.cli;
 
 import dev.sextant.engine.api.Command.SummarizeDump;
+import dev.sextant.engine.api.DebugEvent;
+import dev.sextant.engine.api.DebugListener;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.DumpSummary;
 import dev.sextant.engine.api.Severity;
@@ -42,7 +44,16 @@ public final class DumpCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DumpSummary overview;
         try {
-            overview = OneShot.run(new SummarizeDump(file, Optional.ofNullable(sysroot), data && !json, symbols == null ? "" : symbols));
+            // A minidump's symbol loads from the stores say how a download goes and how each ended (stderr, as `symbols` does);
+            // a store's failure is also a diagnostic, printed at the end: not twice.
+            DebugListener loads = e -> {
+                if (e instanceof DebugEvent.SymbolLoadLogged l && !l.debugInfo() && l.severity() != Severity.WARNING) {
+                    err.println(l.module().map(m -> m.substring(m.lastIndexOf('/') + 1) + ": ").orElse("") + l.text());
+                    err.flush();
+                }
+            };
+            overview = OneShot.run(new SummarizeDump(file, Optional.ofNullable(sysroot), data && !json, symbols == null ? "" : symbols),
+                    symbols == null ? null : loads);
         } catch (TargetException | FormatException e) {
             err.println("sextant: " + e.getMessage());
             err.flush();

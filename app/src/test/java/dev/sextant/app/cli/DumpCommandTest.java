@@ -3,7 +3,10 @@ package dev.sextant.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.app.Main;
+import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.testing.Corpus;
+import dev.sextant.engine.testing.LinuxMiniStore;
+import dev.sextant.engine.testing.SymbolServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -115,5 +118,24 @@ class DumpCommandTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("sextant: ").contains("bad.dmp").doesNotContain("Exception").hasLineCount(1);
         assertThat(r.out()).isEmpty();
+    }
+
+    /** The symbol loads of {@code --symbols} reach stderr as the symbol handler's do for `symbols`: where, how far, how it ended. */
+    @Test void symbolLoadsFromAnHttpStoreAreToldOnStderr(@TempDir Path dir) throws Exception {
+        Path store = LinuxMiniStore.write(dir.resolve("served"), 300 << 10);
+        System.setProperty(SymbolStores.CACHE_PROPERTY, dir.resolve("cache").toString());
+        try (SymbolServer server = SymbolServer.serve(store)) {
+            Result r = dump(Corpus.require("minidump/rust-minidump/linux-mini.dmp").toString(), "--symbols", server.url("fail") + ";" + server.url("store"));
+            assertThat(r.out()).contains("crash_the_program");
+            List<String> err = r.err().lines().toList();
+            long size = Files.size(store.resolve("crash/" + LinuxMiniStore.ID + "/crash.sym"));
+            assertThat(err).contains("sextant: symbol store: " + server.url("fail") + "/crash/" + LinuxMiniStore.ID + "/crash.sym: HTTP 500")
+                    .doesNotContain("crash: Breakpad symbol server " + server.url("fail") + "/crash/" + LinuxMiniStore.ID + "/crash.sym: HTTP 500")
+                    .anyMatch(l -> l.matches("crash: downloading symbols for crash: \\d+ of " + size + " bytes"))
+                    .contains("crash: symbols loaded from Breakpad symbol server (" + dir.resolve("cache/crash/" + LinuxMiniStore.ID + "/crash.sym") + ")")
+                    .anyMatch(l -> l.startsWith("libc-2.23.so: no symbols: no symbol file in the Breakpad stores: error: Breakpad symbol server " + server.url("fail")));
+        } finally {
+            System.clearProperty(SymbolStores.CACHE_PROPERTY);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.sextant.engine.breakpad;
 
 import dev.sextant.engine.format.breakpad.BreakpadSymbols;
 import dev.sextant.engine.format.io.FormatException;
+import dev.sextant.engine.symbols.SymbolPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +30,11 @@ import java.util.function.BooleanSupplier;
  * set. One thread at a time.
  */
 public final class SymbolStores {
-    /** What a lookup reports: where it looks, download progress, the outcome; {@code cancelled} is polled. */
+    /**
+     * What a lookup reports: each place it looks ({@code searching}), then what came of it there
+     * ({@code found}, {@code failed}, or nothing when the place lacks the file), download progress
+     * (each 64 KiB read, and once at the end); {@code cancelled} is polled between places and reads.
+     */
     public interface Listener {
         default void searching(StoreKey key, String where) {}
         default void progress(StoreKey key, long done, long total) {}
@@ -54,25 +59,34 @@ public final class SymbolStores {
         this.timeout = timeout;
     }
 
-    /** {@code DIR;https://host/symbols;…}; the cache is {@code $XDG_CACHE_HOME/sextant/breakpad} unless given. */
+    /** Where downloads are cached when the system property {@value} names no other directory. */
+    public static final String CACHE_PROPERTY = "sextant.breakpad.cache";
+
+    /**
+     * {@code DIR;https://host/symbols;…}; the cache is {@code cache} when given, else the directory the
+     * system property {@value #CACHE_PROPERTY} names, else {@code $XDG_CACHE_HOME/sextant/breakpad}.
+     */
     public static SymbolStores parse(String path, Optional<Path> cache) {
         List<String> e = new ArrayList<>();
         for (String s : path.split(";")) if (!s.isBlank()) e.add(s.strip());
-        Path c = cache.orElseGet(() -> Path.of(Optional.ofNullable(System.getenv("XDG_CACHE_HOME"))
-                .orElse(System.getProperty("user.home") + "/.cache"), "sextant", "breakpad"));
+        Path c = cache.or(() -> Optional.ofNullable(System.getProperty(CACHE_PROPERTY)).map(Path::of))
+                .orElseGet(() -> Path.of(Optional.ofNullable(System.getenv("XDG_CACHE_HOME"))
+                        .orElse(System.getProperty("user.home") + "/.cache"), "sextant", "breakpad"));
         return new SymbolStores(e, c, Duration.ofSeconds(30));
     }
 
     public List<String> entries() { return entries; }
 
     /**
-     * The entries of a symbol path ({@code own;debuglink;build-id;DIR;https://…}) that can be Breakpad
-     * stores: plain directories that exist, and http(s) URLs; joined with {@code ;}, empty when none.
+     * The entries of a symbol path ({@code own;debuglink;build-id;breakpad=DIR;DIR;https://…}) that can be
+     * Breakpad stores: {@code breakpad=} entries, plain directories that exist, and http(s) URLs; joined
+     * with {@code ;}, empty when none.
      */
     public static String breakpadEntries(String symbolPath) {
         StringBuilder b = new StringBuilder();
         for (String raw : symbolPath.split("[;\n]")) {
             String e = raw.strip();
+            if (e.regionMatches(true, 0, SymbolPath.BREAKPAD, 0, SymbolPath.BREAKPAD.length())) e = e.substring(SymbolPath.BREAKPAD.length()).strip();
             boolean url = e.startsWith("http://") || e.startsWith("https://");
             if (!url && (e.isEmpty() || e.contains("*") || e.contains("=") || !isDirectory(e))) continue;
             if (b.length() > 0) b.append(';');
@@ -125,8 +139,11 @@ public final class SymbolStores {
 
     private Optional<Path> download(String base, StoreKey key, Listener l) {
         Path cached = cache.resolve(key.path());
-        if (Files.isRegularFile(cached)) return Optional.of(cached);
         String url = (base.endsWith("/") ? base : base + "/") + key.urlPath();
+        if (Files.isRegularFile(cached)) {      // the cache is shared by every server: a place of its own
+            l.searching(key, cached + " (the download cache)");
+            return Optional.of(cached);
+        }
         l.searching(key, url);
         try {
             if (http == null) http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
@@ -166,7 +183,7 @@ public final class SymbolStores {
                 out.write(buf, 0, n);
                 done += n;
                 if (done > MAX_DOWNLOAD) throw new IOException("more than " + MAX_DOWNLOAD + " bytes");
-                if (done - reported >= 1 << 20) { l.progress(key, done, total); reported = done; }
+                if (done - reported >= 1 << 16) { l.progress(key, done, total); reported = done; }
             }
         }
         l.progress(key, done, total);

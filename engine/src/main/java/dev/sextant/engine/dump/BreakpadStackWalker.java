@@ -33,21 +33,30 @@ final class BreakpadStackWalker {
     private final MemoryRegions memory;
     private final MemoryStackWalker modules;
     private final SymbolStores stores;
-    private final SymbolStores.Listener listener;
+    private final BreakpadLoads loads;
     private final Map<Long, Optional<BreakpadSymbols>> byBase = new HashMap<>();
     private final Map<Long, ModuleRecord> records = new HashMap<>();
 
-    BreakpadStackWalker(MemoryRegions memory, List<ModuleRecord> modules, SymbolStores stores, SymbolStores.Listener listener) {
+    BreakpadStackWalker(MemoryRegions memory, List<ModuleRecord> modules, SymbolStores stores, BreakpadLoads loads) {
         this.memory = memory;
         this.modules = new MemoryStackWalker(memory, modules);
         this.stores = stores;
-        this.listener = listener;
+        this.loads = loads;
         for (ModuleRecord m : modules) records.put(m.base(), m);
     }
 
-    /** The symbol file of the module at {@code pc}, loaded on first need. */
+    /** The symbol file of the module at {@code pc}, loaded on first need (each load told to {@code loads}). */
     private Optional<BreakpadSymbols> symbols(ModuleRecord m) {
-        return byBase.computeIfAbsent(m.base(), b -> StoreKey.of(m).flatMap(k -> stores.load(k, listener)));
+        Optional<BreakpadSymbols> known = byBase.get(m.base());
+        if (known != null) return known;
+        Optional<BreakpadSymbols> s = Optional.empty();
+        Optional<StoreKey> key = StoreKey.of(m);
+        if (key.isPresent()) {
+            s = stores.load(key.get(), loads.started(m.name(), m.base(), key.get()));
+            loads.ended(m.base(), s);
+        }
+        byBase.put(m.base(), s);
+        return s;
     }
 
     ThreadStack walk(Tid tid, ThreadContext ctx) {

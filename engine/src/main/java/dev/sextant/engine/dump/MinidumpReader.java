@@ -73,6 +73,28 @@ public final class MinidumpReader {
      * {@code .sym} files as {@code minidump_stackwalk} does.
      */
     public static DumpOverview read(Path file, CoreOptions options, String symbolStores) {
+        return read(file, options, symbolStores, Opened.NONE, BreakpadLoads.NONE);
+    }
+
+    /**
+     * What a read tells as it goes (the reading thread): the target before its stacks are walked, and
+     * its modules once their list is final (before the walk when symbol stores walk it), so that the
+     * symbol loads of the walk are shown against them.
+     */
+    public interface Opened {
+        void opened(String format, ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads);
+
+        default void modules(List<Module> modules) {}
+
+        Opened NONE = (format, process, signal, threads) -> { };
+    }
+
+    /**
+     * As {@link #read(Path, CoreOptions, String)}, telling {@code opened} the target once its threads are
+     * known and {@code loads} each module's symbol load from the stores (its progress, its end; a
+     * cancelled load leaves that module's frames unnamed and the read goes on).
+     */
+    public static DumpOverview read(Path file, CoreOptions options, String symbolStores, Opened opened, BreakpadLoads loads) {
         Minidump dump;
         try {
             if (Files.isDirectory(file)) throw new TargetException(file + ": is a directory, not a minidump");
@@ -84,7 +106,8 @@ public final class MinidumpReader {
         } catch (IOException e) {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return read(file, dump, options, symbolStores.isBlank() ? Optional.empty() : Optional.of(SymbolStores.parse(symbolStores, Optional.empty())));
+        Optional<SymbolStores> stores = symbolStores.isBlank() ? Optional.empty() : Optional.of(SymbolStores.parse(symbolStores, Optional.empty()));
+        return read(file, dump, options, stores, opened, loads);
     }
 
     /** Reads a minidump held in {@code bytes}; {@code file} only names it in messages. */
@@ -95,10 +118,11 @@ public final class MinidumpReader {
         } catch (FormatException e) {
             throw new TargetException(file + ": " + e.messageWithOffset(), e);
         }
-        return read(file, dump, CoreOptions.DEFAULT, Optional.empty());
+        return read(file, dump, CoreOptions.DEFAULT, Optional.empty(), Opened.NONE, BreakpadLoads.NONE);
     }
 
-    private static DumpOverview read(Path file, Minidump dump, CoreOptions options, Optional<SymbolStores> stores) {
+    private static DumpOverview read(Path file, Minidump dump, CoreOptions options, Optional<SymbolStores> stores, Opened opened,
+            BreakpadLoads loads) {
         Optional<SystemInfo> sys = dump.systemInfo();
         Optional<ExceptionRecord> exc = dump.exception();
         List<ModuleRecord> moduleRecords = dump.modules();
@@ -142,13 +166,19 @@ public final class MinidumpReader {
                     crashed && linux ? (int) exc.get().code() : 0, regs);
             if (crashed) threads.add(0, info); else threads.add(info);
             ctx.ifPresent(c -> contexts.putIfAbsent(t.threadId(), c));
-            ThreadStack st = ctx.map(c -> pe.isPresent() && c.arch().equals("amd64") ? pe.get().walk(tid, c) : walker.walk(tid, c))
+            // With symbol stores the Breakpad walk below gives every stack that has registers.
+            ThreadStack st = ctx.isPresent() && stores.isPresent() ? new ThreadStack(tid, List.of(), Optional.empty())
+                    : ctx.map(c -> pe.isPresent() && c.arch().equals("amd64") ? pe.get().walk(tid, c) : walker.walk(tid, c))
                     .orElse(new ThreadStack(tid, List.of(), Optional.of("no registers: " + t.contextProblem().orElse("no context"))));
             if (crashed) stacks.add(0, st); else stacks.add(st);
         }
+        ProcessInfo process = processInfo(dump, moduleRecords, sys);
+        String format = "minidump (" + sys.map(SystemInfo::cpuName).orElse("unknown CPU") + ")";
+        opened.opened(format, process, signal, threads);
 
         if (stores.isPresent()) {
-            BreakpadStackWalker bp = new BreakpadStackWalker(memory, moduleRecords, stores.get(), new SymbolStores.Listener() {});
+            opened.modules(List.copyOf(modules));
+            BreakpadStackWalker bp = new BreakpadStackWalker(memory, moduleRecords, stores.get(), loads);
             stacks.replaceAll(st -> contexts.containsKey(st.tid().value()) ? bp.walk(st.tid(), contexts.get(st.tid().value())) : st);
         } else if (linux) {
             try (MinidumpUnwinder cfi = MinidumpUnwinder.open(file, moduleRecords, contexts, memory, options).orElse(null)) {
@@ -164,7 +194,7 @@ public final class MinidumpReader {
             }
         }
 
-        ProcessInfo process = processInfo(dump, moduleRecords, sys);
+        if (stores.isEmpty()) opened.modules(List.copyOf(modules));
         List<Diagnostic> diagnostics = new ArrayList<>();
         // what the file lacks or could not give is an error (exit status 1 for stack and dump alike); a missing module list is not:
         // the stacks are still there, unnamed
@@ -173,8 +203,7 @@ public final class MinidumpReader {
         List<SecondaryData> secondary = SecondaryDataIndex.ofMinidump(dump);
         for (String p : dump.problems()) diagnostics.add(new Diagnostic(Severity.ERROR, file + ": " + p));
         stores.ifPresent(st -> st.problems().forEach(p -> diagnostics.add(new Diagnostic(Severity.WARNING, "symbol store: " + p))));
-        DumpReport report = new DumpReport(file, "minidump (" + sys.map(SystemInfo::cpuName).orElse("unknown CPU") + ")",
-                process, signal, threads, modules, stacks, diagnostics);
+        DumpReport report = new DumpReport(file, format, process, signal, threads, modules, stacks, diagnostics);
         return new DumpOverview(report, os, cpu, crash, secondary);
     }
 

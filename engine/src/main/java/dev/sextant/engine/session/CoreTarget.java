@@ -67,6 +67,8 @@ final class CoreTarget {
     private record DumpKind(boolean minidump, String arch) {}
     /** The Breakpad stores of the symbol path (directories and http(s) URLs), for minidumps; empty: none. */
     private String breakpadStores = "";
+    /** The Breakpad symbol loads of the minidump being opened (engine thread), for cancels from other threads; null: none. */
+    private volatile BreakpadSymbolLoads breakpadLoads;
     private CoreState state;        // an ELF core's variables and scope
 
     CoreTarget(Host host) {
@@ -281,11 +283,25 @@ final class CoreTarget {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
-        DumpOverview o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), breakpadStores);
+        // The target and its modules are told before the walk, so that the symbol loads the walk starts are shown against them.
+        MinidumpReader.Opened opened = new MinidumpReader.Opened() {
+            @Override public void opened(String format, ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads) {
+                host.emit(new DebugEvent.TargetOpened(id, open.core().toString(), format, process, signal, threads));
+            }
+            @Override public void modules(List<Module> modules) {
+                modules.forEach(m -> host.emit(new DebugEvent.ModuleLoaded(id, m)));
+            }
+        };
+        BreakpadSymbolLoads loads = new BreakpadSymbolLoads(host::emit, id, open.cancellation());
+        breakpadLoads = loads;
+        DumpOverview o;
+        try {
+            o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), breakpadStores, opened, loads);
+        } finally {
+            breakpadLoads = null;
+        }
         DumpReport r = o.report();
-        host.emit(new DebugEvent.TargetOpened(id, open.core().toString(), r.format(), r.process(), r.signal(), r.threads()));
         r.diagnostics().forEach(d -> host.emit(new DebugEvent.DiagnosticReported(id, d)));
-        r.modules().forEach(m -> host.emit(new DebugEvent.ModuleLoaded(id, m)));
         int done = 0;
         for (var st : r.stacks()) {
             host.emit(new DebugEvent.StackWalked(id, st));
@@ -293,6 +309,15 @@ final class CoreTarget {
         }
         summarize(id, o);
         return r;
+    }
+
+    /**
+     * Cancels the Breakpad symbol load of the module at {@code base} (or all) of the minidump being
+     * opened; any thread (the engine thread is busy opening it). Answers whether a load was running.
+     */
+    boolean cancelBreakpadLoad(Optional<Long> base) {
+        BreakpadSymbolLoads l = breakpadLoads;
+        return l != null && l.cancel(base);
     }
 
     /** Decoded renderings are bounded: a view shows the start of a big blob, the command line prints all of it. */

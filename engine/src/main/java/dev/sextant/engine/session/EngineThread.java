@@ -215,8 +215,10 @@ public final class EngineThread implements Engine {
             return future;
         }
         if (command instanceof Command.CancelSymbolLoad c) {
-            // Not queued behind the command it cancels: the symbol host takes cancels from any thread.
-            return (CompletableFuture<R>) symbols.cancel(c.module().map(a -> a.value()));
+            // Not queued behind the command it cancels: the symbol host, and the Breakpad loads of a
+            // minidump being opened (on this engine thread), take cancels from any thread.
+            boolean breakpad = core.cancelBreakpadLoad(c.module().map(a -> a.value()));
+            return (CompletableFuture<R>) symbols.cancel(c.module().map(a -> a.value())).thenApply(found -> found || breakpad);
         }
         queue.add(() -> {
             try {
@@ -301,8 +303,9 @@ public final class EngineThread implements Engine {
         on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
         on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
         on(Command.SetSymbolPath.class, c -> {
+            SymbolPath parsed = SymbolPath.parse(c.path(), System.getenv());    // a bad entry changes nothing
             core.setSymbolPath(c.path());
-            return new Later(symbols.setPath(SymbolPath.parse(c.path(), System.getenv())));
+            return new Later(symbols.setPath(parsed));
         });
         on(Command.SetSymbolOptions.class, c -> new Later(symbols.setOptions(c.options())));
         on(Command.SetTypeOptions.class, this::setTypeOptions);
@@ -317,7 +320,8 @@ public final class EngineThread implements Engine {
         on(Command.Bind.class, c -> new Later(jobs.bind(c)));
         on(Command.ObserveBinds.class, c -> jobs.observeBinds(c.program()));
         on(Command.SaveDump.class, c -> LiveDump.save(c, Optional.ofNullable(live).map(LiveTarget::tracer)));
-        on(Command.SummarizeDump.class, Jobs::summarizeDump);
+        // The command line's dump: its Breakpad symbol loads reach listeners as the window's do (its progress on stderr).
+        on(Command.SummarizeDump.class, c -> Jobs.summarizeDump(c, new BreakpadSymbolLoads(this::emit, stopId, new Cancellation())));
         on(Command.CaptureCrash.class, c -> new Later(jobs.captureCrash(c)));
         on(Command.ListUnwindTables.class, c -> new Later(jobs.listUnwindTables(c.file())));
         on(Command.DescribeUnwindEntry.class, c -> new Later(jobs.describeUnwindEntry(c)));

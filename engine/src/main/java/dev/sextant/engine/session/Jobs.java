@@ -22,6 +22,7 @@ import dev.sextant.engine.dump.CrashCapture;
 import dev.sextant.engine.dump.CrashMetadataReader;
 import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.ElfCoreReader;
+import dev.sextant.engine.dump.BreakpadLoads;
 import dev.sextant.engine.dump.MinidumpReader;
 import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.api.Cancellation;
@@ -169,11 +170,12 @@ final class Jobs implements AutoCloseable {
     }
 
     /** A dump read for a report; the engine's open target is untouched. Runs on the engine thread (libdw). */
-    static DumpSummary summarizeDump(Command.SummarizeDump s) {
+    /** A dump summarized for the command line; a minidump's Breakpad symbol loads are told to {@code loads}. */
+    static DumpSummary summarizeDump(Command.SummarizeDump s, BreakpadLoads loads) {
         Path file = s.file();
         if (!Files.exists(file)) throw new TargetException(file + ": no such file");
         CoreOptions options = new CoreOptions(Optional.empty(), s.sysroot());
-        DumpOverview o = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, options, s.symbolStores())
+        DumpOverview o = MinidumpReader.isMinidump(file) ? MinidumpReader.read(file, options, s.symbolStores(), MinidumpReader.Opened.NONE, loads)
                 : DumpOverview.ofElfCore(ElfCoreReader.read(file, options, CoreReadListener.NONE, new Cancellation())
                         .withOrigin(file, CrashMetadataReader.read(file)), file);   // with what systemd-coredump recorded
         List<DumpData> data = new ArrayList<>(o.secondaryData().size());

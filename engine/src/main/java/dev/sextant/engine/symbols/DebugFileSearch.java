@@ -58,6 +58,7 @@ final class DebugFileSearch implements AutoCloseable {
         Optional<String> caveat = Optional.empty();
         Path mismatched = null;
         for (SymbolPath.Entry e : order) {
+            if (e instanceof SymbolPath.BreakpadStore) continue;     // minidumps' .sym files, not ELF debug files
             List<SearchStep> here = new ArrayList<>();
             Optional<Path> found = Optional.empty();
             SymbolSource src;

@@ -15,7 +15,9 @@ import java.util.Optional;
  *   debuglink                    its .gnu_debuglink file, CRC checked: beside it, in .debug/, under each build-id root
  *   build-id[=ROOT]              ROOT/.build-id/xx/yyyy.debug (ROOT defaults to /usr/lib/debug)
  *   debuginfod*[CACHE]*URL[*URL] debuginfod servers with a cache directory ({@code srv*} is the same, as in WinDbg)
- *   DIR                          any other entry: an additional directory
+ *   breakpad=DIR|URL             a Breakpad symbol store for minidumps: a directory NAME/ID/NAME.sym, or an http(s) server
+ *                                of that layout (a bare http(s) URL is one too); the ELF search skips it
+ *   DIR                          any other entry: an additional directory (a minidump's Breakpad store as well)
  * </pre>
  * {@link #defaults(Map)} is {@code own;debuglink;build-id} plus the servers of {@code DEBUGINFOD_URLS}.
  * Immutable.
@@ -51,6 +53,14 @@ public record SymbolPath(List<Entry> entries) {
         public Debuginfod { urls = List.copyOf(urls); }
         @Override public String toString() { return "debuginfod*" + cache + "*" + String.join("*", urls); }
     }
+
+    /** A Breakpad symbol store (minidumps only): a directory or an http(s) URL, as given. */
+    public record BreakpadStore(String location) implements Entry {
+        @Override public String toString() { return BREAKPAD + location; }
+    }
+
+    /** The prefix of a Breakpad store entry. */
+    public static final String BREAKPAD = "breakpad=";
 
     public static final Path DEFAULT_DEBUG_ROOT = Path.of("/usr/lib/debug");
 
@@ -89,11 +99,28 @@ public record SymbolPath(List<Entry> entries) {
                 if (urls.isEmpty()) throw new IllegalArgumentException("symbol path entry '" + e + "': no server URL");
                 String cache = parts[1].strip();
                 out.add(new Debuginfod(urls, cache.isEmpty() ? defaultCache(env) : Path.of(cache)));
+            } else if (lower.startsWith(BREAKPAD) || lower.startsWith("http://") || lower.startsWith("https://")) {
+                String at = lower.startsWith(BREAKPAD) ? e.substring(BREAKPAD.length()).strip() : e;
+                if (at.isEmpty()) throw new IllegalArgumentException("symbol path entry '" + e + "': breakpad= needs a directory or an http(s) URL");
+                if (at.contains("://") && !isHttp(at)) {
+                    throw new IllegalArgumentException("symbol path entry '" + e + "': '" + at + "' is not an http(s) URL");
+                }
+                out.add(new BreakpadStore(at));
             } else {
                 out.add(new Directory(Path.of(e)));
             }
         }
         return new SymbolPath(out);
+    }
+
+    /** Whether {@code s} is an http(s) URL with a host. */
+    public static boolean isHttp(String s) {
+        try {
+            java.net.URI u = new java.net.URI(s);
+            return ("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme())) && u.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     /** {@code own;debuglink;build-id}, then {@code DEBUGINFOD_URLS}' servers (if set) with {@code DEBUGINFOD_CACHE_PATH}. */

@@ -3,12 +3,9 @@ package dev.sextant.engine.breakpad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.sextant.engine.testing.SymbolServer;
 import dev.sextant.engine.format.breakpad.BreakpadSymbols;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,38 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
 class SymbolStoresTest {
     static final StoreKey KEY = new StoreKey("libdemo.so", "431AC73A5E1D579A74CC36BB05C6E7C50");
     @TempDir Path dir;
-    HttpServer server;
+    SymbolServer server;
     String base;
-    final AtomicInteger goodRequests = new AtomicInteger();
-    final CountDownLatch release = new CountDownLatch(1);
     byte[] sym;
 
     @BeforeEach void startServer() throws IOException {
         StringBuilder b = new StringBuilder("MODULE Linux x86_64 431AC73A5E1D579A74CC36BB05C6E7C50 libdemo.so\n");
         for (int i = 0; i < 60_000; i++) b.append(String.format("FUNC %x 10 0 function_number_%d\n", 0x1000 + i * 0x10, i));
         sym = b.toString().getBytes(StandardCharsets.UTF_8);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/good/", x -> { goodRequests.incrementAndGet(); answer(x, x.getRequestURI().getRawPath().endsWith(KEY.urlPath()) ? 200 : 404, sym); });
-        server.createContext("/fail/", x -> answer(x, 500, "internal error".getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/garbage/", x -> answer(x, 200, "<html>not found, but 200</html>".repeat(50).getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/missing/", x -> answer(x, 404, new byte[0]));
-        server.createContext("/hang/", x -> {
-            try { release.await(30, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-            answer(x, 200, sym);
-        });
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        Path served = dir.resolve("served").resolve(KEY.path());
+        Files.createDirectories(served.getParent());
+        Files.write(served, sym);
+        server = SymbolServer.serve(dir.resolve("served"));
+        base = server.url("").replaceAll("/$", "");
     }
 
     @AfterEach void stopServer() {
-        release.countDown();
-        server.stop(0);
-    }
-
-    static void answer(HttpExchange x, int status, byte[] body) throws IOException {
-        x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream o = x.getResponseBody()) { o.write(body); }
+        server.close();
     }
 
     static class Events implements SymbolStores.Listener {
@@ -78,7 +57,7 @@ class SymbolStoresTest {
 
     @Test void failingAndGarbageServersAreSkippedAndTheGoodOneIsCached() throws IOException {
         Path cache = dir.resolve("cache");
-        SymbolStores s = new SymbolStores(List.of(base + "/fail", base + "/garbage", base + "/missing", dir.resolve("nodir").toString(), base + "/good"),
+        SymbolStores s = new SymbolStores(List.of(base + "/fail", base + "/garbage", base + "/missing", dir.resolve("nodir").toString(), base + "/store"),
                 cache, Duration.ofSeconds(5));
         Events ev = new Events();
         Optional<BreakpadSymbols> got = s.load(KEY, ev);
@@ -93,9 +72,9 @@ class SymbolStoresTest {
         assertThat(cache.resolve(KEY.path())).hasBinaryContent(sym);
         try (Stream<Path> all = Files.walk(cache)) { assertThat(all.map(Path::toString)).noneMatch(p -> p.endsWith(".part")); }
         // A second session finds it in the cache without asking the server.
-        int before = goodRequests.get();
-        assertThat(new SymbolStores(List.of(base + "/good"), cache, Duration.ofSeconds(5)).load(KEY, new Events())).isPresent();
-        assertThat(goodRequests.get()).isEqualTo(before);
+        int before = server.storeRequests();
+        assertThat(new SymbolStores(List.of(base + "/store"), cache, Duration.ofSeconds(5)).load(KEY, new Events())).isPresent();
+        assertThat(server.storeRequests()).isEqualTo(before);
     }
 
     @Test void aServerThatNeverAnswersTimesOut() {
@@ -108,7 +87,7 @@ class SymbolStoresTest {
 
     @Test void aCancelledDownloadLeavesNothingInTheCache() throws IOException {
         Path cache = dir.resolve("cache");
-        SymbolStores s = new SymbolStores(List.of(base + "/good"), cache, Duration.ofSeconds(5));
+        SymbolStores s = new SymbolStores(List.of(base + "/store"), cache, Duration.ofSeconds(5));
         Events ev = new Events() {
             @Override public boolean cancelled() { return !progress().isEmpty(); }
         };
@@ -124,6 +103,13 @@ class SymbolStoresTest {
         assertThat(SymbolStores.parse(dir.resolve("elsewhere") + ";" + root, Optional.of(dir.resolve("c"))).load(KEY, new Events())).isPresent();
         StoreKey pdb = new StoreKey("test_app.pdb", "5A9832E5287241C1838ED98914E9B7FF1");
         assertThat(pdb.path()).isEqualTo("test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym");
+    }
+
+    @Test void theStoresOfASymbolPathAreItsBreakpadEntriesPlainDirectoriesAndUrls() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("a")), b = Files.createDirectories(dir.resolve("b"));
+        String path = "own;debuglink;build-id=" + a + ";breakpad=" + a + ";" + b + ";breakpad=http://h:1/s;https://x.example/;"
+                + dir.resolve("gone") + ";breakpad=" + dir.resolve("gone") + ";debuginfod*" + a + "*http://y:2";
+        assertThat(SymbolStores.breakpadEntries(path)).isEqualTo(a + ";" + b + ";http://h:1/s;https://x.example/");
     }
 
     @Test void namesFromTheDumpAreDataNotPaths() {

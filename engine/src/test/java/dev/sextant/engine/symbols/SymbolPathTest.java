@@ -51,6 +51,18 @@ class SymbolPathTest {
         assertThatThrownBy(() -> SymbolPath.parse("build-id=", Map.of())).hasMessageContaining("needs a directory");
     }
 
+    @Test void breakpadStoresAreEntriesOfTheirOwnThatReadBackAsGiven() {
+        SymbolPath p = SymbolPath.parse("own;breakpad=/srv/sym;https://symbols.example.org/try/;BREAKPAD=http://127.0.0.1:8000/s", Map.of());
+        assertThat(p.entries()).containsExactly(new SymbolPath.OwnFile(), new SymbolPath.BreakpadStore("/srv/sym"),
+                new SymbolPath.BreakpadStore("https://symbols.example.org/try/"), new SymbolPath.BreakpadStore("http://127.0.0.1:8000/s"));
+        // the URL keeps its "//" (a Directory would lose it), and the text form reads back
+        assertThat(p.toString()).isEqualTo("own;breakpad=/srv/sym;breakpad=https://symbols.example.org/try/;breakpad=http://127.0.0.1:8000/s");
+        assertThat(SymbolPath.parse(p.toString(), Map.of())).isEqualTo(p);
+        assertThatThrownBy(() -> SymbolPath.parse("breakpad=ftp://x/y", Map.of())).hasMessageContaining("'ftp://x/y' is not an http(s) URL");
+        assertThatThrownBy(() -> SymbolPath.parse("breakpad=http://", Map.of())).hasMessageContaining("is not an http(s) URL");
+        assertThatThrownBy(() -> SymbolPath.parse("breakpad= ", Map.of())).hasMessageContaining("needs a directory or an http(s) URL");
+    }
+
     @Test void patternsAreGlobsRegexesOrExactNames() {
         SymbolPattern p = SymbolPattern.parse("libc*!mem?py");
         assertThat(p.matchesModule("libc.so.6")).isTrue();
