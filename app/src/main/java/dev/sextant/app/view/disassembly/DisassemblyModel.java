@@ -170,6 +170,9 @@ public final class DisassemblyModel {
         }, failed);
     }
 
+    /** Whether more code is being read above or below the listing (its rows change when it comes). */
+    public boolean growing() { return growing; }
+
     /** Grows the listing up: the function before (or {@link #BACK} bytes) up to the first instruction. */
     public void loadEarlier() {
         if (code.isEmpty() || growing) return;

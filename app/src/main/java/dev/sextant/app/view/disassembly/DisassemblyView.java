@@ -201,6 +201,9 @@ public final class DisassemblyView {
 
     public ListView<CodeLine> list() { return list; }
 
+    /** Whether no code is being read to grow the listing (scrolling to either end reads more, and moves the rows). */
+    public boolean settled() { return !model.growing(); }
+
     /** The address whose row is highlighted as the current pc (the current frame's). */
     public Optional<Long> highlightedAddress() { return model.current().get().map(a -> a.value()); }
 

@@ -41,6 +41,9 @@ class DisassemblyGuiTest extends WindowTest {
 
     StackFrame frame0() { return current().flatMap(CurrentFrame.Selection::frame).orElseThrow(); }
 
+    /** Whether there is a current frame (none between a stop and its stack) and it matches. */
+    boolean frame0(java.util.function.Predicate<StackFrame> p) { return current().flatMap(CurrentFrame.Selection::frame).map(p::test).orElse(false); }
+
     DisassemblyView view() { return window.disassemblyView(); }
 
     /** The selected row's instruction, which the view selects at each stop: its pc. */
@@ -113,8 +116,15 @@ class DisassemblyGuiTest extends WindowTest {
                     && c.instruction().targetName().map(n -> n.startsWith("orders_done")).orElse(false)
                     && c.instruction().operands().startsWith("QWORD PTR [rip")).map(l -> ((CodeLine.Code) l).instruction())
                     .reduce((a, b) -> b).orElseThrow();
-            robot.interact(() -> view().list().scrollTo(view().list().getItems().indexOf(new CodeLine.Code(store))));
-            WaitForAsyncUtils.waitForFxEvents();
+            // Scrolled to an end, the listing reads more code and its rows move: click once they are still.
+            int[] rows = {-1};
+            while (rows[0] != view().list().getItems().size()) {
+                rows[0] = view().list().getItems().size();
+                robot.interact(() -> view().list().scrollTo(view().list().getItems().indexOf(new CodeLine.Code(store))));
+                WaitForAsyncUtils.waitForFxEvents();
+                waitFor("the listing settled", () -> view().settled());
+                WaitForAsyncUtils.waitForFxEvents();
+            }
             // The drawn cell that shows the store now (the list reuses cells: an id may linger on a spare one).
             Node cell = view().list().lookupAll(".list-cell").stream()
                     .filter(n -> shown(n) && n instanceof ListCell<?> c && new CodeLine.Code(store).equals(c.getItem())).findFirst().orElseThrow();
@@ -137,7 +147,7 @@ class DisassemblyGuiTest extends WindowTest {
                 long before = frame0().pc().value();
                 robot.interact(() -> view().list().requestFocus());
                 robot.press(KeyCode.F10).release(KeyCode.F10);
-                waitFor("a step", () -> !window.debug().running().get() && frame0().pc().value() != before);
+                waitFor("a step", () -> !window.debug().running().get() && frame0(f -> f.pc().value() != before));
             }
             assertThat(call).as("a call of pause_ms").isNotNull();
             robot.interact(() -> view().list().requestFocus());
@@ -180,8 +190,8 @@ class DisassemblyGuiTest extends WindowTest {
             waitFor("the source", () -> window.sourceView().highlightedLineText().isPresent());
             robot.interact(() -> { window.sourceView().area().requestFocus(); window.sourceView().area().moveTo(line - 1, 0); });
             robot.press(KeyCode.CONTROL, KeyCode.F10).release(KeyCode.F10, KeyCode.CONTROL);
-            waitFor("the stop on line " + line, () -> !window.debug().running().get() && frame0().line().orElse(0) == line
-                    && frame0().function().equals(Optional.of("process_order")));
+            waitFor("the stop on line " + line, () -> !window.debug().running().get()
+                    && frame0(f -> f.line().orElse(0) == line && f.function().equals(Optional.of("process_order"))));
             assertThat(procPc(pid, tid)).isEqualTo(frame0().pc().value());
 
             // Ctrl+Shift+F10 on the function's first line in the Disassembly: asked, then the pc moves there
