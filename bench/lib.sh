@@ -17,6 +17,9 @@ median_ms() {
   printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
+# Median of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
 # CPU time (user + system) in milliseconds of one run: steadier than wall time on a busy machine.
 cpu_ms() {
   local f; f=$(mktemp)

@@ -18,10 +18,16 @@ for opt in -O0 -O2; do
   core=$(make_core "$work/$opt" "$work/$opt/state" crash)
   sextant_warm "$here/sextant" locals --core "$core" --exe "$work/$opt/state"
   vars=$("$here/sextant" locals --core "$core" --exe "$work/$opt/state" | grep -c ' = ' || true)
-  s=$(median_ms "$runs" "$here/sextant" locals --core "$core" --exe "$work/$opt/state")
-  g=$(median_ms "$runs" gdb -batch -nx -ex "thread apply all bt full" "$work/$opt/state" "$core")
-  sc=$(median_cpu_ms "$runs" "$here/sextant" locals --core "$core" --exe "$work/$opt/state")
-  gc=$(median_cpu_ms "$runs" gdb -batch -nx -ex "thread apply all bt full" "$work/$opt/state" "$core")
+  # Interleaved (Sextant, gdb, Sextant, gdb, ...), so that a machine whose load drifts favours neither.
+  gdb -batch -nx -ex "thread apply all bt full" "$work/$opt/state" "$core" >/dev/null 2>&1 || true
+  sw=(); gw=(); scs=(); gcs=()
+  for ((i = 0; i < runs; i++)); do
+    sw+=("$(time_ms "$here/sextant" locals --core "$core" --exe "$work/$opt/state")")
+    gw+=("$(time_ms gdb -batch -nx -ex "thread apply all bt full" "$work/$opt/state" "$core")")
+    scs+=("$(cpu_ms "$here/sextant" locals --core "$core" --exe "$work/$opt/state")")
+    gcs+=("$(cpu_ms gdb -batch -nx -ex "thread apply all bt full" "$work/$opt/state" "$core")")
+  done
+  s=$(median "${sw[@]}"); g=$(median "${gw[@]}"); sc=$(median "${scs[@]}"); gc=$(median "${gcs[@]}")
   printf '%-5s %10s %7s ms (%5s) %7s ms (%5s) %5s (%4s)\n' "$opt" "$vars" "$s" "$sc" "$g" "$gc" "$(ratio "$s" "$g")" "$(ratio "$sc" "$gc")"
 done
-echo "(target: sextant <= 0.5x gdb)"
+echo "(target: sextant <= 0.5x gdb; load average $(cut -d' ' -f1-3 /proc/loadavg))"

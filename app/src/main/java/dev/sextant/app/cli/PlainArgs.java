@@ -1,5 +1,6 @@
 package dev.sextant.app.cli;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.ParameterizedType;
 import java.nio.file.Path;
@@ -8,10 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * The fast path of the command line: binds plain arguments to a command's picocli-annotated fields
@@ -30,12 +27,12 @@ final class PlainArgs {
     static <C> Optional<C> bind(C command, String[] args) {
         try {
             return bindOrFail(command, args) ? Optional.of(command) : Optional.empty();
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    private static boolean bindOrFail(Object command, String[] args) throws ReflectiveOperationException {
+    private static boolean bindOrFail(Object command, String[] args) throws ReflectiveOperationException, IOException {
         Map<String, Slot> options = new HashMap<>();
         List<Slot> positional = new ArrayList<>();
         collect(command, options, positional);
@@ -76,14 +73,20 @@ final class PlainArgs {
         return true;
     }
 
-    /** The annotated fields of {@code target} and of its argument groups (made now, as picocli would when one is given). */
-    private static void collect(Object target, Map<String, Slot> options, List<Slot> positional) throws ReflectiveOperationException {
+    /**
+     * The annotated fields of {@code target} and of its argument groups (made now, as picocli would when
+     * one is given). The annotations are read from the class files ({@link FieldAnnotations}).
+     */
+    private static void collect(Object target, Map<String, Slot> options, List<Slot> positional)
+            throws ReflectiveOperationException, IOException {
+        Map<String, FieldAnnotations.Marks> marks = FieldAnnotations.of(target.getClass());
         for (Field f : target.getClass().getDeclaredFields()) {
+            FieldAnnotations.Marks m = marks.get(f.getName());
+            if (m == null) continue;
             f.setAccessible(true);
-            Option o = f.getAnnotation(Option.class);
-            if (o != null) for (String n : o.names()) options.put(n, new Slot(f, target));
-            if (f.getAnnotation(Parameters.class) != null) positional.add(new Slot(f, target));
-            if (f.getAnnotation(Mixin.class) != null) {
+            for (String n : m.optionNames()) options.put(n, new Slot(f, target));
+            if (m.parameters()) positional.add(new Slot(f, target));
+            if (m.mixin()) {
                 Object mixin = f.get(target);
                 if (mixin == null) {
                     var ctor = f.getType().getDeclaredConstructor();
@@ -93,7 +96,7 @@ final class PlainArgs {
                 }
                 collect(mixin, options, positional);
             }
-            if (f.getAnnotation(ArgGroup.class) != null) {
+            if (m.argGroup()) {
                 var ctor = f.getType().getDeclaredConstructor();
                 ctor.setAccessible(true);
                 Object group = ctor.newInstance();

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -41,7 +40,8 @@ final class CoreMemory implements AutoCloseable {
         Arrays.fill(cachedPage, -1);
         List<ProgramHeader> loads = new ArrayList<>();
         for (ProgramHeader ph : segments) if (ph.type() == ProgramHeader.PT_LOAD && ph.filesz() > 0) loads.add(ph);
-        loads.sort(Comparator.comparing(ProgramHeader::vaddr, Long::compareUnsigned));
+        // not Comparator.comparing: its comparator is a serializable lambda, which the start-up archive does not hold
+        loads.sort((a, b) -> Long.compareUnsigned(a.vaddr(), b.vaddr()));
         starts = new long[loads.size()];
         ends = new long[loads.size()];
         offsets = new long[loads.size()];

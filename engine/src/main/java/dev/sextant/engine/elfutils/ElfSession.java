@@ -4,6 +4,7 @@ import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.elfutils.jna.DwarfScopes;
 import dev.sextant.engine.elfutils.jna.Dwfl;
 import dev.sextant.engine.elfutils.jna.DwflModule;
+import dev.sextant.engine.elfutils.jna.JnaWarmup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,7 @@ public abstract sealed class ElfSession implements AutoCloseable permits CoreSes
     @Override public void close() { dwfl.close(); }
 
     /** Loads JNA and libdw on background threads, for a short command that will need them soon; gives {@link #unavailableReason()}. */
-    public static Future<Optional<String>> preload() { return Dwfl.preload(); }
+    public static Future<Optional<String>> preload() { return JnaWarmup.preload(); }
 
     /** Loads libdw and libelf now; a missing library becomes a message that says what to install. */
     public static Optional<String> unavailableReason() { return Dwfl.unavailableReason(); }

@@ -2,12 +2,13 @@ package dev.sextant.engine.state;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 
 /**
  * Floating-point values printed with gdb's digits: C's {@code %.Ng} with N = DECIMAL_DIG of the
  * format (9 for float, 17 for double, 21 for x87 long double), {@code inf}, {@code -nan(0x8000000000000)}.
+ * The digits come from the value's exact decimal expansion (a binary fraction m × 2^-k is
+ * m × 5^k / 10^k) with BigInteger, not BigDecimal: BigDecimal's class initializer computes 5^65536
+ * (about 15 ms, once a process, before the first value of a short command).
  */
 public final class FloatFormat {
     private FloatFormat() {}
@@ -26,7 +27,10 @@ public final class FloatFormat {
             return (bits < 0 ? "-" : "") + "nan(0x" + Integer.toHexString(bits & 0x7fffff) + ")";
         }
         if (Float.isInfinite(f)) return f < 0 ? "-inf" : "inf";
-        return g(new BigDecimal(f), 9, Float.floatToRawIntBits(f) < 0);
+        int bits = Float.floatToRawIntBits(f);
+        int exp = (bits >>> 23) & 0xff;
+        long mantissa = exp == 0 ? bits & 0x7fffff : (bits & 0x7fffff) | 0x800000;
+        return g(BigInteger.valueOf(mantissa), (exp == 0 ? 1 : exp) - 127 - 23, 9, bits < 0);
     }
 
     static String formatDouble(double d) {
@@ -35,10 +39,13 @@ public final class FloatFormat {
             return (bits < 0 ? "-" : "") + "nan(0x" + Long.toHexString(bits & 0xfffffffffffffL) + ")";
         }
         if (Double.isInfinite(d)) return d < 0 ? "-inf" : "inf";
-        return g(new BigDecimal(d), 17, Double.doubleToRawLongBits(d) < 0);
+        long bits = Double.doubleToRawLongBits(d);
+        int exp = (int) (bits >>> 52) & 0x7ff;
+        long mantissa = exp == 0 ? bits & 0xfffffffffffffL : (bits & 0xfffffffffffffL) | (1L << 52);
+        return g(BigInteger.valueOf(mantissa), (exp == 0 ? 1 : exp) - 1023 - 52, 17, bits < 0);
     }
 
-    /** The exact value of an 80-bit x87 extended number (the first 10 of {@code bytes}). */
+    /** The exact value of an 80-bit x87 extended number (the first 10 of {@code bytes}), for arithmetic. */
     static BigDecimal x87(byte[] bytes) {
         long mantissa = Values.le(bytes, 0, 8);
         int se = (int) Values.le(bytes, 8, 2);
@@ -60,17 +67,39 @@ public final class FloatFormat {
             long frac = mantissa & 0x7fffffffffffffffL;
             return frac == 0 ? (neg ? "-inf" : "inf") : (neg ? "-" : "") + "nan(0x" + Long.toHexString(frac) + ")";
         }
-        return g(x87(bytes), 21, neg && mantissa == 0);
+        int exp = se & 0x7fff;
+        return g(new BigInteger(Long.toUnsignedString(mantissa)), (exp == 0 ? 1 : exp) - 16383 - 63, 21, neg);
     }
 
-    /** C's {@code %.Pg}. */
-    static String g(BigDecimal v, int precision, boolean negativeZero) {
-        if (v.signum() == 0) return negativeZero ? "-0" : "0";
-        BigDecimal r = v.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-        int exponent = r.precision() - r.scale() - 1;
-        String digits = r.unscaledValue().abs().toString();
-        digits = digits.length() < precision ? digits + "0".repeat(precision - digits.length()) : digits.substring(0, precision);
-        String sign = r.signum() < 0 ? "-" : "";
+    /**
+     * C's {@code %.Pg} of {@code mantissa} × 2^{@code exp2} (negated when {@code negative}): the exact
+     * decimal digits, rounded to {@code precision} significant ones half to even, as glibc rounds.
+     */
+    static String g(BigInteger mantissa, int exp2, int precision, boolean negative) {
+        String sign = negative ? "-" : "";
+        if (mantissa.signum() == 0) return sign + "0";
+        // the value is exact × 10^min(exp2, 0): m × 2^-k = m × 5^k / 10^k
+        BigInteger exact = exp2 >= 0 ? mantissa.shiftLeft(exp2) : mantissa.multiply(BigInteger.valueOf(5).pow(-exp2));
+        String all = exact.toString();
+        int exponent = all.length() - 1 + Math.min(exp2, 0);    // of the first digit
+        String digits;
+        if (all.length() <= precision) {
+            digits = all + "0".repeat(precision - all.length());
+        } else {
+            digits = all.substring(0, precision);
+            char next = all.charAt(precision);
+            boolean beyond = false;
+            for (int i = precision + 1; i < all.length() && !beyond; i++) beyond = all.charAt(i) != '0';
+            boolean odd = (digits.charAt(precision - 1) - '0') % 2 == 1;
+            if (next > '5' || next == '5' && (beyond || odd)) {
+                String up = new BigInteger(digits).add(BigInteger.ONE).toString();
+                if (up.length() > precision) {      // 99…9 rounded up: one more digit before the point
+                    up = up.substring(0, precision);
+                    exponent++;
+                }
+                digits = up;
+            }
+        }
         if (exponent < -4 || exponent >= precision) {
             String frac = stripZeros(digits.substring(1));
             String mant = frac.isEmpty() ? digits.substring(0, 1) : digits.charAt(0) + "." + frac;

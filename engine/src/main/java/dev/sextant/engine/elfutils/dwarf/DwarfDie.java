@@ -12,8 +12,19 @@ import java.util.OptionalLong;
 public final class DwarfDie {
     private DwarfDie() {}
 
-    /** A DIE of the module loaded at {@code module}, at {@code offset} in its .debug_info. */
-    public record Ref(long module, long offset) {}
+    /**
+     * A DIE of the module loaded at {@code module}, at {@code offset} in its .debug_info. Its equals
+     * and hashCode are written out: a record's own are bound at their first call through method
+     * handles that are generated then (twelve classes, about 20 ms of a short command's start, which
+     * the start-up archive does not hold), and types are cached by Ref.
+     */
+    public record Ref(long module, long offset) {
+        @Override public boolean equals(Object o) {
+            return o instanceof Ref r && r.module == module && r.offset == offset;
+        }
+
+        @Override public int hashCode() { return Long.hashCode(module) * 31 + Long.hashCode(offset); }
+    }
 
     /** One DWARF operation ({@code Dwarf_Op}); {@code block} holds DW_OP_implicit_value's bytes. */
     public record Op(int atom, long number, long number2, byte[] block) {}

@@ -422,26 +422,6 @@ public final class Dwfl implements AutoCloseable {
         if (fd >= 0) Posix.close(fd);
     }
 
-    /**
-     * Loads JNA and libdw on background threads, for a short command that will need them soon: JNA's
-     * java.util.logging start on a thread of its own, and the layout of JNA's own structures, whose
-     * annotation read {@link JnaWarmup} spares; the registration of libdw's functions follows. The
-     * future gives {@link #unavailableReason()}'s answer.
-     */
-    public static java.util.concurrent.Future<Optional<String>> preload() {
-        Thread logging = new Thread(() -> java.util.logging.Logger.getLogger(Native.class.getName()), "sextant-preload-logging");
-        java.util.concurrent.FutureTask<Optional<String>> bound = new java.util.concurrent.FutureTask<>(() -> {
-            JnaWarmup.seedFieldOrder();
-            return unavailableReason();
-        });
-        Thread jna = new Thread(bound, "sextant-preload");
-        for (Thread t : new Thread[] {logging, jna}) {
-            t.setDaemon(true);
-            t.start();
-        }
-        return bound;
-    }
-
     /** Loads libdw and libelf now; a missing library becomes a message that says what to install. */
     public static Optional<String> unavailableReason() {
         try {

@@ -1,0 +1,62 @@
+package dev.sextant.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The picocli marks FieldAnnotations reads from the class files are those reflection gives, for every
+ * class the plain commands bind to (their options, positionals, mixins and argument groups); a class
+ * file cut short is an IOException (or, cut past the fields, the same marks), never another failure.
+ */
+class FieldAnnotationsTest {
+    static final List<Class<?>> BOUND = List.of(StackCommand.class, StackCommand.Source.class, LocalsCommand.class, EvalCommand.class,
+            StateSource.class, StateSource.Target.class, SymbolsCommand.class, BindCommand.class, UnwindCommand.class,
+            DisasmCommand.class, DisasmCommand.Start.class);
+
+    @Test void marksAreThoseReflectionReads() throws IOException {
+        for (Class<?> c : BOUND) {
+            Map<String, FieldAnnotations.Marks> reflected = new HashMap<>();
+            for (Field f : c.getDeclaredFields()) {
+                Option o = f.getAnnotation(Option.class);
+                boolean p = f.isAnnotationPresent(Parameters.class), m = f.isAnnotationPresent(Mixin.class), g = f.isAnnotationPresent(ArgGroup.class);
+                if (o != null || p || m || g || f.getAnnotations().length > 0) {
+                    reflected.put(f.getName(), new FieldAnnotations.Marks(o == null ? List.of() : Arrays.asList(o.names()), p, m, g));
+                }
+            }
+            assertThat(FieldAnnotations.of(c)).as("the marks of %s's fields", c.getName()).isEqualTo(reflected);
+        }
+        assertThat(FieldAnnotations.of(LocalsCommand.class).get("elements").optionNames()).containsExactly("--elements");
+        assertThat(FieldAnnotations.of(StateSource.Target.class).get("core").optionNames()).containsExactly("--core");
+    }
+
+    @Test void aClassFileCutShortIsAnIOException() throws IOException {
+        byte[] whole;
+        try (InputStream in = LocalsCommand.class.getResourceAsStream("LocalsCommand.class")) {
+            whole = in.readAllBytes();
+        }
+        Map<String, FieldAnnotations.Marks> all = FieldAnnotations.parse(whole);
+        int failed = 0;
+        for (int length = 0; length < whole.length; length += 7) {
+            byte[] cut = Arrays.copyOf(whole, length);
+            try {
+                // past the fields the rest of the file is not read: the marks are whole
+                assertThat(FieldAnnotations.parse(cut)).as("cut at %d of %d bytes", length, whole.length).isEqualTo(all);
+            } catch (IOException e) {
+                failed++;
+            }
+        }
+        assertThat(failed).as("cuts inside the header, constant pool or fields").isGreaterThan(100);
+    }
+}
