@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * file cut short is an IOException (or, cut past the fields, the same marks), never another failure.
  */
 class FieldAnnotationsTest {
-    static final List<Class<?>> BOUND = List.of(StackCommand.class, StackCommand.Source.class, LocalsCommand.class, EvalCommand.class,
+    static final List<Class<?>> BOUND = List.of(StackCommand.class, LocalsCommand.class, EvalCommand.class,
             StateSource.class, StateSource.Target.class, SymbolsCommand.class, BindCommand.class, UnwindCommand.class,
             DisasmCommand.class, DisasmCommand.Start.class);
 
