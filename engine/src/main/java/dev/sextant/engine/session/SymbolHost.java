@@ -309,23 +309,26 @@ final class SymbolHost implements AutoCloseable {
             }
             queuedTotal += added;
         }
+        if (added > 0) progress();      // "0 of N" while the first load runs: the queue is seen before a load ends
         return added;
     }
 
     /** Queues {@code base} first (a user's retry goes before the loads frames asked for); true when it was not queued yet. */
     private boolean enqueueFirst(long base) {
+        boolean added;
         synchronized (pending) {
             if (pending.isEmpty() && loading == -1) queuedTotal = queuedDone = 0;
             // a running load of it that the user cancelled stays cancelled: the retry loads it again after
             if (base != loading) cancelled.remove(base);
             List<Long> rest = new ArrayList<>(pending);
-            boolean added = !rest.remove(base);
+            added = !rest.remove(base);
             pending.clear();
             pending.add(base);
             pending.addAll(rest);
             if (added) queuedTotal++;
-            return added;
         }
+        if (added) progress();
+        return added;
     }
 
     private static boolean contains(ModuleSymbols m, long a) {
