@@ -1,14 +1,17 @@
 """A slow debuginfod look-alike (DebuginfodTest, SourceDebuginfodTest, SplitDebugProgram): answers
 /buildid/<id>/debuginfo (or, with --source, /buildid/<id>/source/<path>) with FILE in 16 KiB pieces
 40 ms apart (Content-Length and X-Debuginfod-Size set), so that a client's progress function sees a
-transfer in flight; with --log LOG, appends each request's raw path to LOG.
-Usage: throttle.py PORT FILE [--source] [--log LOG]. With FILE "--silent" it accepts connections
+transfer in flight; with --log LOG, appends each request's raw path to LOG. With --hold BYTES GATE,
+each transfer slows to a third (130 KB/s) after BYTES until the file GATE exists (libdebuginfod
+gives up on a transfer slower than 100 KB/s for DEBUGINFOD_TIMEOUT seconds: 16 KB/s failed): a test on a loaded machine sees it in flight.
+Usage: throttle.py PORT FILE [--source] [--log LOG] [--hold BYTES GATE]. With FILE "--silent" it accepts connections
 and never answers (a hung server). Bound to 127.0.0.1; stops after 120 s on its own."""
 import http.server, os, sys, threading, time
 
 port, path = int(sys.argv[1]), sys.argv[2]
 source = "--source" in sys.argv[3:]
 log = sys.argv[sys.argv.index("--log") + 1] if "--log" in sys.argv[3:] else None
+hold = (int(sys.argv[sys.argv.index("--hold") + 1]), sys.argv[sys.argv.index("--hold") + 2]) if "--hold" in sys.argv[3:] else None
 
 class Slow(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
@@ -25,10 +28,14 @@ class Slow(http.server.BaseHTTPRequestHandler):
         self.send_header("X-Debuginfod-Size", str(len(data)))
         self.end_headers()
         try:
-            for i in range(0, len(data), 16384):
-                self.wfile.write(data[i:i + 16384])
+            i = 0
+            while i < len(data):
+                held = hold is not None and i >= hold[0] and not os.path.exists(hold[1])
+                n = 16384
+                self.wfile.write(data[i:i + n])
                 self.wfile.flush()
-                time.sleep(0.04)
+                i += n
+                time.sleep(0.12 if held else 0.04)
         except (BrokenPipeError, ConnectionResetError):
             pass
 

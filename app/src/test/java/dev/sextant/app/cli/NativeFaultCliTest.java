@@ -99,23 +99,38 @@ class NativeFaultCliTest {
         assertThat(r.out()).contains("fault_in_library");
     }
 
-    @Test void aRelocatableLibraryBesideTheCoreIsRefusedWithAReason() throws Exception {
-        Path copy = dir.resolve("beside/core");
+    interface BesideTheCore {
+        void check(Path copy, Path hostile) throws Exception;
+    }
+
+    /**
+     * Checks a copy of the core in {@code where}, beside it a relocatable libfaultlib.so with the
+     * library's build-id, the real one moved away (the path in the core no longer holds it: "beside
+     * the core" is the next place searched).
+     */
+    static void withARelocatableLibraryBesideTheCore(String where, BesideTheCore check) throws Exception {
+        Path copy = dir.resolve(where + "/core");
         Files.createDirectories(copy.getParent());
         Files.copy(core, copy, StandardCopyOption.REPLACE_EXISTING);
         Path hostile = relocatable(lib, copy.resolveSibling("libfaultlib.so"));
-        Path moved = dir.resolve("elsewhere/libfaultlib.so");
+        Path moved = dir.resolve(where + "-elsewhere/libfaultlib.so");
         Files.createDirectories(moved.getParent());
-        Files.move(lib, moved);                         // the path in the core no longer holds it: "beside the core" is next
+        Files.move(lib, moved);
         try {
+            check.check(copy, hostile);
+        } finally {
+            Files.move(moved, lib);
+        }
+    }
+
+    @Test void aRelocatableLibraryBesideTheCoreIsRefusedWithAReason() throws Exception {
+        withARelocatableLibraryBesideTheCore("beside", (copy, hostile) -> {
             Run r = run(copy.getParent(), "stack", "--core", copy.toString(), "--exe", exe.toString(), "--json");
             survived(r);
             assertThat(r.exit()).as(r.err()).isZero();
             // a warning in the JSON's diagnostics: the library's frame has no symbols, and why
             assertThat(r.out()).contains(hostile + " (beside the core) not used: its ELF header says relocatable object (ET_REL)");
-        } finally {
-            Files.move(moved, lib);
-        }
+        });
     }
 
     @Test void theCurrentDirectoryIsNeverSearchedForARelativeLibraryName() throws Exception {
@@ -134,6 +149,33 @@ class NativeFaultCliTest {
             assertThat(r.out()).as("frames with %s in the current directory", cwd).isEqualTo(clean.out());
             assertThat(r.out()).doesNotContain("not_the_crash");
         }
+    }
+
+    // The symbols command (and the window's Symbols panel) read a core through the symbol handler's session.
+
+    @Test void theSymbolHandlerNeverSearchesTheCurrentDirectoryEither() throws Exception {
+        // a relocatable copy as ./libfaultlib.so in the current directory, where libdwfl's own link-map reading looked
+        Path hostileCwd = dir.resolve("symbols-cwd-hostile");
+        relocatable(lib, hostileCwd.resolve("libfaultlib.so"));
+        Run r = run(hostileCwd, "symbols", "--core", core.toString(), "--exe", exe.toString(), "--no-debuginfod");
+        survived(r);
+        assertThat(r.exit()).as(r.err()).isZero();
+        Run clean = run(dir.resolve("symbols-clean"), "symbols", "--core", core.toString(), "--exe", exe.toString(), "--no-debuginfod");
+        assertThat(clean.exit()).as(clean.err()).isZero();
+        // the library's file is the one the core records, named
+        assertThat(clean.out()).containsPattern("libfaultlib\\.so loaded from own file " + java.util.regex.Pattern.quote(lib.toString()));
+        assertThat(r.out()).isEqualTo(clean.out());
+        assertThat(r.err()).doesNotContain(hostileCwd.toString());
+    }
+
+    @Test void theSymbolHandlerRefusesAndNamesARelocatableLibraryBesideTheCore() throws Exception {
+        withARelocatableLibraryBesideTheCore("symbols-beside", (copy, hostile) -> {
+            Run r = run(copy.getParent(), "symbols", "--core", copy.toString(), "--exe", exe.toString(), "--no-debuginfod");
+            survived(r);
+            assertThat(r.err()).contains("libfaultlib.so: " + hostile + " (beside the core) not used: its ELF header says relocatable object (ET_REL)");
+            // the library is listed, without symbols: none were read from the refused file
+            assertThat(r.out()).containsPattern("libfaultlib\\.so failed").doesNotContain("from own file " + hostile);
+        });
     }
 
     @Test void aCoreThatShrinksWhileItIsReadEndsWithAnErrorNotASigbus() throws Exception {

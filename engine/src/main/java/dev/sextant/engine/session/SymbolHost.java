@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
@@ -47,7 +48,9 @@ import java.util.function.LongFunction;
  * <p>
  * Loads are queued one module at a time, so cancels, path and option changes overtake a long
  * queue. A running download is cancelled through the handler's {@code CBA_DEFERRED_SYMBOL_LOAD_CANCEL}
- * query, which the host answers from the set of modules the user cancelled.
+ * query, which the host answers from the set of modules the user cancelled. Commands that only
+ * change the queue (load, retry, cancel) are answered without waiting for the running load: it may
+ * be another module's download of minutes (a retried module used to wait for the next module's).
  */
 final class SymbolHost implements AutoCloseable {
 
@@ -68,6 +71,10 @@ final class SymbolHost implements AutoCloseable {
     private long needLoad = -1;                // guarded by pending: loading, when the handler started it for a need of its own
     private volatile int queuedTotal, queuedDone;
     private final java.util.concurrent.atomic.AtomicBoolean refreshQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Set<Long> retries = ConcurrentHashMap.newKeySet();   // queued bases whose symbols are forgotten before they load
+    private final AtomicLong jobsPosted = new AtomicLong(), jobsDone = new AtomicLong();
+    // The handler's modules as they were after the last job or load (empty: no target); written on the symbol thread.
+    private volatile Optional<List<ModuleSymbols>> listing = Optional.empty();
 
     // Symbol thread only:
     private SymbolHandler handler;
@@ -102,7 +109,12 @@ final class SymbolHost implements AutoCloseable {
                     job = control.poll(1, TimeUnit.SECONDS);
                     if (job == null) continue;
                 }
-                job.run();
+                try {
+                    job.run();
+                } finally {
+                    refreshListing();
+                    jobsDone.incrementAndGet();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -127,7 +139,7 @@ final class SymbolHost implements AutoCloseable {
     /** Work answered through the future: a failure goes to the caller only. */
     private <T> CompletableFuture<T> post(java.util.function.Supplier<T> work) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        control.add(() -> {
+        addJob(() -> {
             try {
                 f.complete(work.get());
             } catch (RuntimeException e) {
@@ -139,7 +151,34 @@ final class SymbolHost implements AutoCloseable {
 
     /** Work nobody waits for: a failure becomes a diagnostic (the loop reports it). */
     private void run(Runnable work) {
-        control.add(work);
+        addJob(work);
+    }
+
+    private void addJob(Runnable job) {
+        jobsPosted.incrementAndGet();
+        control.add(job);
+    }
+
+    /**
+     * A queue command's answer, from {@link #listing} and the queue only: on the caller's thread when
+     * every job posted before it has run (the listing is then the handler's, whatever load is
+     * running), else as a job after them (an open still to run lists other modules).
+     */
+    private <T> CompletableFuture<T> answer(java.util.function.Supplier<T> work) {
+        if (jobsDone.get() != jobsPosted.get()) return post(work);
+        try {
+            return CompletableFuture.completedFuture(work.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void refreshListing() {
+        listing = handler == null ? Optional.empty() : Optional.of(handler.modules());
+    }
+
+    private List<ModuleSymbols> listed() {
+        return listing.orElseThrow(SymbolHost::noTarget);
     }
 
     // ---- target ----------------------------------------------------------------------------------
@@ -209,6 +248,7 @@ final class SymbolHost implements AutoCloseable {
             pending.clear();
             queuedTotal = queuedDone = 0;
         }
+        retries.clear();
         cancelled.clear();
         cancelAllRunning();
     }
@@ -222,19 +262,22 @@ final class SymbolHost implements AutoCloseable {
 
     /** Queues the module at (or containing) {@code address}, or every deferred module. Answers how many were queued. */
     CompletableFuture<Integer> load(Optional<Address> address) {
-        return post(() -> {
-            requireTarget();
+        return answer(() -> {
+            List<ModuleSymbols> modules = listed();
             List<Long> bases = new ArrayList<>();
-            for (ModuleSymbols m : handler.modules()) {
+            for (ModuleSymbols m : modules) {
                 boolean wanted = address.isEmpty() ? m.status() == SymbolStatus.DEFERRED
                         : contains(m, address.get().value()) && m.status() != SymbolStatus.LOADED;
                 if (wanted) bases.add(m.base().value());
             }
-            if (address.isPresent() && bases.isEmpty() && handler.module(address.get()).isEmpty()) {
-                throw new IllegalArgumentException("no module at " + address.get());
-            }
+            if (address.isPresent() && bases.isEmpty()) moduleAt(modules, address.get());
             return enqueue(bases);
         });
+    }
+
+    private static ModuleSymbols moduleAt(List<ModuleSymbols> modules, Address address) {
+        return modules.stream().filter(m -> contains(m, address.value())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no module at " + address));
     }
 
     /** Frames were walked in these modules: load those still deferred (deferred loading's first need). */
@@ -260,11 +303,31 @@ final class SymbolHost implements AutoCloseable {
         synchronized (pending) {
             if (pending.isEmpty() && loading == -1) queuedTotal = queuedDone = 0;
             for (Long b : bases) {
+                if (b == loading) continue;     // running: a cancel of it stands (a load answered at once may come while it runs)
                 cancelled.remove(b);
-                if (b != loading && pending.add(b)) added++;
+                if (pending.add(b)) added++;
             }
             queuedTotal += added;
         }
+        if (added > 0) progress();      // "0 of N" while the first load runs: the queue is seen before a load ends
+        return added;
+    }
+
+    /** Queues {@code base} first (a user's retry goes before the loads frames asked for); true when it was not queued yet. */
+    private boolean enqueueFirst(long base) {
+        boolean added;
+        synchronized (pending) {
+            if (pending.isEmpty() && loading == -1) queuedTotal = queuedDone = 0;
+            // a running load of it that the user cancelled stays cancelled: the retry loads it again after
+            if (base != loading) cancelled.remove(base);
+            List<Long> rest = new ArrayList<>(pending);
+            added = !rest.remove(base);
+            pending.clear();
+            pending.add(base);
+            pending.addAll(rest);
+            if (added) queuedTotal++;
+        }
+        if (added) progress();
         return added;
     }
 
@@ -285,45 +348,54 @@ final class SymbolHost implements AutoCloseable {
             }
             queuedDone += dropped.size();
         }
+        retries.removeAll(dropped);
         found = !dropped.isEmpty();
         long now = loading;
         if (now != -1 && (base.isEmpty() || base.get() == now)) {
             cancelled.add(now);     // the handler's cancel query answers true from now on
             found = true;
         }
-        boolean any = found;
         // Modules that never started go back to deferred: their symbols load at the next need.
-        return post(() -> {
+        run(() -> {
             for (Long b : dropped) publishOne(b, true);
             progress();
-            return any;
         });
+        return CompletableFuture.completedFuture(found);
     }
 
-    /** Forgets a module's symbols and loads them again. */
+    /**
+     * Forgets a module's symbols and loads them again, first in the queue (after the running load,
+     * which may be this module's own: it loads again then). Answers whether it was not queued yet.
+     */
     CompletableFuture<Boolean> retry(Address address) {
-        return post(() -> {
-            requireTarget();
-            ModuleSymbols m = handler.module(address).orElseThrow(() -> new IllegalArgumentException("no module at " + address));
-            if (m.status() != SymbolStatus.DEFERRED) handler.unload(m.base());
-            publish();
-            return enqueue(List.of(m.base().value())) > 0;
+        return answer(() -> {
+            long base = moduleAt(listed(), address).base().value();
+            retries.add(base);
+            return enqueueFirst(base);
         });
     }
 
     private void loadOne(long base) {
         try {
-            if (handler == null || cancelled.remove(base)) return;
+            if (handler == null || cancelled.remove(base)) {
+                retries.remove(base);
+                return;
+            }
             percent.remove(base);
+            if (retries.remove(base)) {
+                handler.module(Address.of(base)).filter(m -> m.status() != SymbolStatus.DEFERRED).ifPresent(m -> handler.unload(m.base()));
+                publish();
+            }
             handler.loadSymbols(Address.of(base));
         } finally {
             cancelled.remove(base);
+            percent.remove(base);
+            publish();
+            refreshListing();       // before the load is over for queue commands answered at once
             synchronized (pending) {
                 loading = -1;
                 queuedDone++;
             }
-            percent.remove(base);
-            publish();
             progress();
         }
     }
@@ -425,7 +497,11 @@ final class SymbolHost implements AutoCloseable {
     }
 
     private void requireTarget() {
-        if (handler == null) throw new TargetException("no target: open a dump or attach to a process first");
+        if (handler == null) throw noTarget();
+    }
+
+    private static TargetException noTarget() {
+        return new TargetException("no target: open a dump or attach to a process first");
     }
 
     // ---- callbacks to events ---------------------------------------------------------------------
@@ -539,7 +615,7 @@ final class SymbolHost implements AutoCloseable {
     @Override public void close() {
         running = false;
         cancelAllRunning();
-        control.add(() -> { });
+        addJob(() -> { });
         try {
             thread.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException e) {

@@ -43,8 +43,13 @@ final class SymbolQuery {
         Tracer tracer = null;
         try (SymbolHandler h = new SymbolHandler(path, q.options())) {
             h.registerCallback((e, ctx) -> {
-                if (noisy) emit.accept(new DebugEvent.SymbolLoadLogged(stopId, Severity.INFO, Optional.empty(),
-                        e.action().seedName() + " " + describe(e), true));
+                // a file refused for a module: why its symbols are missing
+                if (e instanceof SymbolEvent.Message m && m.severity() == Severity.WARNING) {
+                    emit.accept(new DebugEvent.SymbolLoadLogged(stopId, Severity.WARNING, m.module(), m.text(), false));
+                } else if (noisy) {
+                    emit.accept(new DebugEvent.SymbolLoadLogged(stopId, Severity.INFO, Optional.empty(),
+                            e.action().seedName() + " " + describe(e), true));
+                }
                 return false;
             }, null);
             long t0 = System.nanoTime();

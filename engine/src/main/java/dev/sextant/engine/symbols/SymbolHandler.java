@@ -101,6 +101,7 @@ public final class SymbolHandler implements AutoCloseable {
     private int lastPercent = -1;
     private Thread owner;
     private ModuleRecord lastFound;    // lookups come in runs within one module
+    private final Set<String> refusedSaid = new java.util.HashSet<>();   // of this target: a new session finds them again
 
     /** @param timeout debuginfod's connect/no-data timeout (the whole transfer may take ten times it) */
     public SymbolHandler(SymbolPath path, Set<SymbolOption> options, Duration timeout) {
@@ -175,6 +176,7 @@ public final class SymbolHandler implements AutoCloseable {
         checkThread();
         closeSession(false);
         modules.clear();
+        refusedSaid.clear();
         core = corePath;
         coreFile = plain;
         executable = exe;
@@ -191,6 +193,7 @@ public final class SymbolHandler implements AutoCloseable {
         checkThread();
         closeSession(false);
         modules.clear();
+        refusedSaid.clear();
         core = null;
         coreFile = null;
         pid = processId;
@@ -237,7 +240,7 @@ public final class SymbolHandler implements AutoCloseable {
         DebugInfoSearch s = this::findDebuginfo;
         if (core != null) {
             ElfLocator locator = modname -> candidates(modname);
-            dwfl = CoreSession.open(coreFile, executable, locator, Optional.empty(), 0, Optional.of(s), null);
+            dwfl = CoreSession.open(coreFile, locator, Optional.empty(), 0, Optional.of(s), null);
         } else {
             dwfl = LiveSession.openModules(pid, Optional.of(s));
         }
@@ -246,6 +249,19 @@ public final class SymbolHandler implements AutoCloseable {
             ModuleRecord known = modules.get(r.start());
             if (known == null) modules.put(r.start(), new ModuleRecord(r));
             else known.file = r.mainFile();
+        }
+        sayRefused();
+    }
+
+    /**
+     * Files offered for a core's module and refused before libdwfl saw them (a relocatable object
+     * with the module's build-id, another machine's library...), each said once as a warning: the
+     * module's symbols are not read from them.
+     */
+    private void sayRefused() {
+        if (!(dwfl instanceof CoreSession c)) return;
+        for (String line : c.rejectedFiles()) {
+            if (refusedSaid.add(line)) message(Severity.WARNING, Optional.empty(), line, OptionalInt.empty());
         }
     }
 
@@ -391,6 +407,7 @@ public final class SymbolHandler implements AutoCloseable {
 
     private void finish(ModuleRecord m, ElfSymbols.LoadResult r) {
         pendingFinish.remove(m);
+        sayRefused();
         Address base = Address.of(m.base);
         DebugFileSearch.Result s = m.search;
         boolean wantLines = options.contains(SymbolOption.LOAD_LINES);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,12 +46,17 @@ public record SplitDebugProgram(Path dir, Path core, Path exe, Path buildIdRoot,
         Path debug = Files.createDirectories(root.resolve(".build-id").resolve(id.substring(0, 2))).resolve(id.substring(2) + ".debug");
         run(dir, "objcopy", "--only-keep-debug", full.toString(), debug.toString());
         // 2 MiB of padding in a section nobody reads: at the throttle's 400 KB/s, about five seconds on the wire.
-        Path pad = dir.resolve("pad.bin");
-        Files.write(pad, new byte[2 << 20]);
-        Path padded = dir.resolve("padded.debug");
-        run(dir, "objcopy", "--add-section", ".sextant_pad=" + pad, "--set-section-flags", ".sextant_pad=noload,readonly",
-                debug.toString(), padded.toString());
+        Path padded = padded(debug, 2 << 20, dir.resolve("padded.debug"));
         return new SplitDebugProgram(dir, core, exe, root, debug, padded, id);
+    }
+
+    /** A copy of {@code debug} with {@code bytes} of padding in a section nobody reads: a longer transfer. */
+    public static Path padded(Path debug, int bytes, Path out) throws IOException, InterruptedException {
+        Path pad = out.resolveSibling(out.getFileName() + ".pad");
+        Files.write(pad, new byte[bytes]);
+        run(out.getParent(), "objcopy", "--add-section", ".sextant_pad=" + pad, "--set-section-flags", ".sextant_pad=noload,readonly",
+                debug.toString(), out.toString());
+        return out;
     }
 
     private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
@@ -72,6 +78,19 @@ public record SplitDebugProgram(Path dir, Path core, Path exe, Path buildIdRoot,
 
     /** As {@link #serveSlowly(Path, Path)}, appending each request's path to {@code log} when given. */
     public static SlowServer serveSlowly(Path dir, Path file, Optional<Path> log) throws IOException, InterruptedException {
+        return serve(dir, file, log, Optional.empty());
+    }
+
+    /**
+     * As {@link #serveSlowly(Path, Path)}, each transfer slowed to 130 KB/s after {@code heldAfter} bytes
+     * until the file {@code gate} exists: a download stays in flight, however slow the machine.
+     */
+    public static SlowServer serveHeld(Path dir, Path file, long heldAfter, Path gate) throws IOException, InterruptedException {
+        return serve(dir, file, Optional.empty(), Optional.of(Map.entry(heldAfter, gate)));
+    }
+
+    private static SlowServer serve(Path dir, Path file, Optional<Path> log, Optional<Map.Entry<Long, Path>> hold)
+            throws IOException, InterruptedException {
         Path script = dir.resolve("throttle.py");
         if (!Files.exists(script)) {
             try (var in = SplitDebugProgram.class.getResourceAsStream("/debuginfod/throttle.py")) {
@@ -84,6 +103,7 @@ public record SplitDebugProgram(Path dir, Path core, Path exe, Path buildIdRoot,
         }
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), Integer.toString(port), file.toString()));
         log.ifPresent(l -> cmd.addAll(List.of("--log", l.toString())));
+        hold.ifPresent(h -> cmd.addAll(List.of("--hold", Long.toString(h.getKey()), h.getValue().toString())));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Optional<SlowServer> up = awaitPort(p, port);
         if (up.isPresent()) return up.get();
