@@ -102,7 +102,7 @@ public final class ElfCoreReader {
         ElfLocator locator = modname -> candidates(modname, executable, options, core);
         boolean generated = hasAnonymousCode(notes);
         try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order());
-             CoreSession dwfl = CoreSession.open(file, Optional.of(notes), locator, threadSource(notes, memory, generated),
+             CoreSession dwfl = CoreSession.open(file, Optional.of(notes), options.executable(), locator, threadSource(notes, memory, generated),
                      process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
             if (!sourceLines) dwfl.omitSourceLines();
             for (ModuleReport m : dwfl.modules()) {
@@ -189,7 +189,7 @@ public final class ElfCoreReader {
         Optional<String> libdw = ElfSession.unavailableReason();
         if (libdw.isPresent()) throw new TargetException(core + ": " + libdw.get());
         try {
-            return CoreSession.open(file, Optional.of(notes), modname -> candidates(modname, executable, options, core), Optional.empty(),
+            return CoreSession.open(file, Optional.of(notes), options.executable(), modname -> candidates(modname, executable, options, core), Optional.empty(),
                     process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute);
         } catch (NativeCallException e) {
             throw new TargetException(core + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);

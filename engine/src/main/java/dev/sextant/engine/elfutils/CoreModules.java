@@ -39,23 +39,11 @@ public record CoreModules(List<Entry> modules, ModuleFileCheck.Expected expected
     public static final String VDSO = "[vdso]";
     private static final int HEAD = 64 * 1024, MAX_VDSO = 1 << 20;
 
-    /**
-     * The modules of {@code core}, whose notes are {@code notes}: from the {@code NT_FILE} note, or,
-     * when the core has none (a kernel before 3.7, another writer), from the dynamic linker's list.
-     */
+    /** The modules of {@code core}, whose notes are {@code notes}; empty when the core has no {@code NT_FILE} note. */
     public static CoreModules of(Path core, CoreFile notes) {
         List<Entry> out = new ArrayList<>();
         ModuleFileCheck.Expected expected = ModuleFileCheck.Expected.of(notes.header());
-        if (notes.files().isEmpty()) {
-            try (RandomAccessFile f = new RandomAccessFile(core.toFile(), "r")) {
-                Reader memory = new Reader(f, notes.segments());
-                out.addAll(LinkMapModules.read(notes, memory::read));
-                vdso(notes, memory).ifPresent(out::add);
-            } catch (IOException e) {
-                return new CoreModules(List.of(), expected);
-            }
-            return new CoreModules(out, expected);
-        }
+        if (notes.files().isEmpty()) return new CoreModules(out, expected);
         ByteOrder order = notes.header().order();
         Long entry = notes.auxv().get(CoreFile.AT_ENTRY);
         try (RandomAccessFile f = new RandomAccessFile(core.toFile(), "r")) {
@@ -116,7 +104,7 @@ public record CoreModules(List<Entry> modules, ModuleFileCheck.Expected expected
         return Optional.empty();
     }
 
-    static boolean isLoadable(byte[] head, ByteOrder order) {
+    private static boolean isLoadable(byte[] head, ByteOrder order) {
         try {
             int type = ElfHeader.read(ByteReader.of(head, order)).type();
             return type == ElfHeader.ET_DYN || type == ElfHeader.ET_EXEC;
@@ -125,7 +113,7 @@ public record CoreModules(List<Entry> modules, ModuleFileCheck.Expected expected
         }
     }
 
-    static Optional<String> buildId(byte[] head, ByteOrder order) {
+    private static Optional<String> buildId(byte[] head, ByteOrder order) {
         try {
             return BuildId.of(ByteReader.of(head, order));
         } catch (FormatException e) {
@@ -138,7 +126,7 @@ public record CoreModules(List<Entry> modules, ModuleFileCheck.Expected expected
         return name.endsWith(".so") || name.contains(".so.");
     }
 
-    static String fileName(String path) {
+    private static String fileName(String path) {
         int slash = path.lastIndexOf('/');
         return slash >= 0 && slash + 1 < path.length() ? path.substring(slash + 1) : path;
     }

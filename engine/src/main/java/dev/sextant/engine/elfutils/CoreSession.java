@@ -25,8 +25,8 @@ public final class CoreSession extends ElfSession {
     }
 
     /** Opens a core: modules from the core's notes and memory, threads and memory as libdwfl reads them. */
-    public static CoreSession open(Path core, ElfLocator locator) {
-        return open(core, locator, Optional.empty(), 0, Optional.empty(), null);
+    public static CoreSession open(Path core, Optional<Path> executable, ElfLocator locator) {
+        return open(core, executable, locator, Optional.empty(), 0, Optional.empty(), null);
     }
 
     /**
@@ -34,45 +34,47 @@ public final class CoreSession extends ElfSession {
      * scans every PT_LOAD on each word it reads, which costs O(threads) per read. With {@code search},
      * Sextant's separate-debug-file search replaces libdwfl's; without it, libdwfl's standard search
      * runs and {@code debugFileSubstitute} (when not null) may name another file to read in place of
-     * the one it found. The core's notes are read here; {@link #open(Path, Optional, ElfLocator,
-     * Optional, int, Optional, UnaryOperator)} takes them read. The user's {@code --exe} is one of
-     * {@code locator}'s candidates, checked as every other.
+     * the one it found. The core's notes are read here; {@link #open(Path, CoreFile, Optional,
+     * ElfLocator, Optional, int, Optional, UnaryOperator)} takes them read.
      */
-    public static CoreSession open(Path core, ElfLocator locator, Optional<ThreadSource> threads,
+    public static CoreSession open(Path core, Optional<Path> executable, ElfLocator locator, Optional<ThreadSource> threads,
                                    int pid, Optional<DebugInfoSearch> search, UnaryOperator<Path> debugFileSubstitute) {
+        // The modules are Sextant's (CoreModules, from NT_FILE), as for the engine's own session; a core
+        // without NT_FILE is left to dwfl_core_file_report, with --exe checked before libdwfl sees it.
         Optional<CoreFile> notes;
         try {
             notes = Optional.of(CoreFile.open(core));
         } catch (IOException | FormatException e) {
-            notes = Optional.empty();       // no modules: the engine's own reading of the core says what is wrong
+            notes = Optional.empty();       // libdwfl's own reading says what is wrong
         }
-        return open(core, notes, locator, threads, pid, search, debugFileSubstitute);
+        return open(core, notes, executable, locator, threads, pid, search, debugFileSubstitute);
     }
 
     /**
      * As above, with the core's notes already read. The modules are those of {@link CoreModules}
-     * (the mapped files, or the dynamic linker's list, and the vDSO), reported by Sextant; every file offered for one (the path in
+     * (the mapped files and the vDSO), reported by Sextant; every file offered for one (the path in
      * the core, {@code locator}'s candidates, the build-id directory) is checked by
      * {@link ModuleFileCheck} first, and a file refused is named in {@link #rejectedFiles()}.
      * Relative names never resolve against the current directory.
      */
-    public static CoreSession open(Path core, Optional<CoreFile> notes, ElfLocator locator,
+    public static CoreSession open(Path core, Optional<CoreFile> notes, Optional<Path> executable, ElfLocator locator,
                                    Optional<ThreadSource> threads, int pid, Optional<DebugInfoSearch> search,
                                    UnaryOperator<Path> debugFileSubstitute) {
-        return open(core, notes.map(n -> CoreModules.of(core, n)).orElse(new CoreModules(List.of(), null)), locator,
+        return open(core, notes.map(n -> CoreModules.of(core, n)).orElse(new CoreModules(List.of(), null)), executable, locator,
                 threads, pid, search, debugFileSubstitute);
     }
 
-    private static CoreSession open(Path core, CoreModules modules, ElfLocator locator,
+    private static CoreSession open(Path core, CoreModules modules, Optional<Path> executable, ElfLocator locator,
                                     Optional<ThreadSource> threads, int pid, Optional<DebugInfoSearch> search,
                                     UnaryOperator<Path> debugFileSubstitute) {
         List<String> rejected = new ArrayList<>();
-        ModuleCandidates candidates = new ModuleCandidates(modules, locator, rejected);
+        ModuleCandidates candidates = new ModuleCandidates(modules, executable, locator, rejected);
         Map<String, byte[]> images = new HashMap<>();
         for (CoreModules.Entry e : modules.modules()) e.image().ifPresent(i -> images.putIfAbsent(e.name(), i));
         List<Dwfl.ReportedModuleSpec> specs = modules.reported().stream()
                 .map(m -> new Dwfl.ReportedModuleSpec(m.name(), m.start(), m.end(), m.buildId())).toList();
-        return new CoreSession(Dwfl.openCore(core, specs, images, candidates::of, threads.map(ThreadServing::of), pid,
+        return new CoreSession(Dwfl.openCore(core, specs.isEmpty() ? executable.filter(candidates::acceptExecutable) : Optional.empty(),
+                specs, images, candidates::of, threads.map(ThreadServing::of), pid,
                 DebugFileRules.of(search, debugFileSubstitute)), rejected);
     }
 

@@ -20,12 +20,14 @@ final class ModuleCandidates {
     private static final String BUILD_ID_DIR = "/usr/lib/debug/.build-id";
 
     private final CoreModules modules;
+    private final Optional<Path> executable;
     private final ElfLocator locator;
     private final List<String> rejected;
     private final Set<String> said = new LinkedHashSet<>();
 
-    ModuleCandidates(CoreModules modules, ElfLocator locator, List<String> rejected) {
+    ModuleCandidates(CoreModules modules, Optional<Path> executable, ElfLocator locator, List<String> rejected) {
         this.modules = modules;
+        this.executable = executable;
         this.locator = locator;
         this.rejected = rejected;
     }
@@ -56,6 +58,17 @@ final class ModuleCandidates {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code exe} may be handed to {@code dwfl_core_file_report} (a core without the notes
+     * Sextant reports modules from): only an executable or shared object, never a relocatable file.
+     */
+    boolean acceptExecutable(Path exe) {
+        Optional<String> problem = modules.expected() == null ? Optional.empty()
+                : ModuleFileCheck.problem(exe, modules.expected(), Optional.empty());
+        problem.ifPresent(p -> reject("the executable", exe, "--exe", p));
+        return problem.isEmpty();
     }
 
     private void reject(String module, Path file, String rule, String why) {

@@ -240,7 +240,7 @@ public final class SymbolHandler implements AutoCloseable {
         DebugInfoSearch s = this::findDebuginfo;
         if (core != null) {
             ElfLocator locator = modname -> candidates(modname);
-            dwfl = CoreSession.open(coreFile, locator, Optional.empty(), 0, Optional.of(s), null);
+            dwfl = CoreSession.open(coreFile, executable, locator, Optional.empty(), 0, Optional.of(s), null);
         } else {
             dwfl = LiveSession.openModules(pid, Optional.of(s));
         }

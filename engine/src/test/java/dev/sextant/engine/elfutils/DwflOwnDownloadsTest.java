@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -51,9 +50,7 @@ class DwflOwnDownloadsTest {
                 files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir.resolve("cache"))).forEach(p -> p.toFile().delete());
             }
 
-            // libdwfl's standard find_debuginfo: no search of Sextant's
-            try (CoreSession s = CoreSession.open(prog.core(), name -> name.endsWith("dupmain") ? List.of(Map.entry("--exe", prog.exe())) : List.of())) {
-                Dwfl d = s.dwfl;
+            try (Dwfl d = Dwfl.openCore(prog.core(), Optional.of(prog.exe()), name -> List.of(), Optional.empty(), 0, Optional.empty())) {
                 DwflModule exe = d.modules().stream().filter(m -> m.name().endsWith("dupmain")).findFirst()
                         .orElseThrow(() -> new AssertionError("no dupmain in " + d.modules().stream().map(DwflModule::name).toList()));
                 assertThat(exe.buildId()).contains(prog.buildId());

@@ -185,15 +185,24 @@ public final class Dwfl implements AutoCloseable {
     }
 
     /**
-     * A core. The core is read, never mapped (a mapped file that shrinks while it is read, a core
-     * rewritten or rotated, faults with SIGBUS inside libelf). Its modules are Sextant's
-     * ({@code dwfl_report_module} with their build-ids; never {@code dwfl_core_file_report}, which
-     * opens the dynamic linker's names itself, a relative one against the current directory) and
-     * libdwfl opens no file of its own: {@code find_elf} takes {@code images} (by module name, read
-     * with {@code elf_memory}), then {@code locator}'s candidates, read without mapping. Threads come
-     * from {@code dwfl_core_file_attach}, or, when {@code threads} is given, from Sextant.
+     * A core: {@code elf_begin}, {@code dwfl_core_file_report}, {@code dwfl_report_end}, then threads
+     * from {@code dwfl_core_file_attach} or, when {@code threads} is given, from Sextant.
      */
-    public static Dwfl openCore(Path core, List<ReportedModuleSpec> modules, Map<String, byte[]> images,
+    public static Dwfl openCore(Path core, Optional<Path> executable, Function<String, List<Map.Entry<String, Path>>> locator,
+                                Optional<ThreadCallbacks> threads, int pid, Optional<DebuginfoHook> hook) {
+        return openCore(core, executable, List.of(), Map.of(), locator, threads, pid, hook);
+    }
+
+    /**
+     * A core. The core is read, never mapped (a mapped file that shrinks while it is read, a core
+     * rewritten or rotated, faults with SIGBUS inside libelf). With {@code modules}, those are
+     * reported ({@code dwfl_report_module} with their build-ids) and libdwfl opens no file of its
+     * own: {@code find_elf} takes {@code images} (by module name, read with {@code elf_memory}), then
+     * {@code locator}'s candidates, read without mapping. Without, {@code dwfl_core_file_report}
+     * finds the modules, given {@code executable}. Threads come from {@code dwfl_core_file_attach},
+     * or, when {@code threads} is given, from Sextant.
+     */
+    public static Dwfl openCore(Path core, Optional<Path> executable, List<ReportedModuleSpec> modules, Map<String, byte[]> images,
                                 Function<String, List<Map.Entry<String, Path>>> locator,
                                 Optional<ThreadCallbacks> threads, int pid, Optional<DebuginfoHook> hook) {
         LibElf.elf_version(LibElf.EV_CURRENT);
@@ -207,16 +216,22 @@ public final class Dwfl implements AutoCloseable {
         }
         Dwfl d;
         try {
-            d = new Dwfl(fd, elf, locator, images, true, hook);
+            d = new Dwfl(fd, elf, locator, images, !modules.isEmpty(), hook);
         } catch (RuntimeException e) {
             LibElf.elf_end(elf);
             Posix.close(fd);
             throw e;
         }
         try {
-            LibDw.dwfl_report_begin(d.dwfl);
-            // a range that overlaps one reported before is dropped: libdwfl keeps the first
-            for (ReportedModuleSpec m : modules) d.reportModule(m.name(), m.start(), m.end(), m.buildId());
+            if (modules.isEmpty()) {
+                if (LibDw.dwfl_core_file_report(d.dwfl, elf, executable.map(Path::toString).orElse(null)) < 0) {
+                    throw dwflError("dwfl_core_file_report");
+                }
+            } else {
+                LibDw.dwfl_report_begin(d.dwfl);
+                // a range that overlaps one reported before is dropped: libdwfl keeps the first
+                for (ReportedModuleSpec m : modules) d.reportModule(m.name(), m.start(), m.end(), m.buildId());
+            }
             if (LibDw.dwfl_report_end(d.dwfl, null, null) != 0) throw dwflError("dwfl_report_end");
             if (threads.isPresent()) {
                 d.attachState(threads.get(), pid, is64(elf) ? 8 : 4);

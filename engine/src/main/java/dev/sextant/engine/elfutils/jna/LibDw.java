@@ -58,6 +58,7 @@ final class LibDw {
     static native String dwfl_errmsg(int error);
     static native void dwfl_report_begin(Pointer dwfl);
     static native int dwfl_report_end(Pointer dwfl, Pointer removed, Pointer arg);
+    static native int dwfl_core_file_report(Pointer dwfl, Pointer elf, String executable);
     static native Pointer dwfl_report_module(Pointer dwfl, String name, long start, long end);
     static native int dwfl_module_report_build_id(Pointer mod, byte[] bits, long len, long vaddr);
     static native int dwfl_core_file_attach(Pointer dwfl, Pointer elf);
