@@ -22,7 +22,8 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
@@ -108,6 +109,7 @@ public final class ModulesView {
         });
         detailTitle.setId("modules-symbol-detail");
         detailTitle.setWrapText(true);
+        detailTitle.setMinHeight(Region.USE_PREF_SIZE);      // wrapped in full, not cut to one elided line
         VBox details = new VBox(6, detailTitle, list);
         VBox.setVgrow(list, Priority.ALWAYS);
         if (symbols != null) details.getChildren().add(0, buttons(symbols));
@@ -119,7 +121,7 @@ public final class ModulesView {
         node.setDividerPositions(0.7);
     }
 
-    private HBox buttons(SymbolIntents symbols) {
+    private FlowPane buttons(SymbolIntents symbols) {
         Button load = button("Load", Icon.MODULE.graphic(), "modules-load", "Load the selected modules' symbols (Ctrl+L)");
         Button loadAll = button("Load all", null, "modules-load-all",
                 "Load every deferred module's symbols (Ctrl+Shift+L is the theme: use this button)");
@@ -142,7 +144,8 @@ public final class ModulesView {
             else if (new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN).match(e)) { doCancel.run(); e.consume(); }
             else if (new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN).match(e)) { doRetry.run(); e.consume(); }
         });
-        HBox box = new HBox(6, load, cancel, retry, loadAll);
+        // Wrapped, never elided: the details pane is narrow in the default layout ("Lo…" before).
+        FlowPane box = new FlowPane(6, 6, load, cancel, retry, loadAll);
         box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return box;
     }
@@ -150,6 +153,7 @@ public final class ModulesView {
     /** A button of the symbol bar: its text, icon (or none), id (tests and shortcuts find it by id) and tooltip. */
     private static Button button(String text, Node graphic, String id, String tooltip) {
         Button b = new Button(text, graphic);
+        b.setMinWidth(Region.USE_PREF_SIZE);
         b.setId(id);
         b.setTooltip(new Tooltip(tooltip));
         return b;
