@@ -143,10 +143,18 @@ public final class CoreDumpSource implements DumpSource, AutoCloseable {
         return new ProcessDetails(pid, core.threads().get(0).ppid(), pgrp, sid, 0, 0, 'R', "", "");
     }
 
+    /** 2^57 bytes: x86-64's user space with five-level paging; larger than any other architecture's. */
+    private static final long MAX_MAPPING = 1L << 57;
+
     private static List<Mapping> mappings(CoreFile core) {
         List<Mapping> out = new ArrayList<>();
         for (ProgramHeader ph : core.segments()) {
             if (ph.type() != ProgramHeader.PT_LOAD || ph.memsz() == 0) continue;
+            // A size no address space holds (a damaged header): rewriting it would walk exabytes.
+            if (Long.compareUnsigned(ph.memsz(), MAX_MAPPING) > 0 || Long.compareUnsigned(ph.vaddr() + ph.memsz(), ph.vaddr()) < 0) {
+                throw new TargetException(String.format("the core's segment at 0x%x claims 0x%x bytes of memory, more than any"
+                        + " address space: its program header is damaged", ph.vaddr(), ph.memsz()));
+            }
             Optional<CoreFile.MappedFile> f = core.files().stream().filter(m -> m.start() == ph.vaddr()).findFirst()
                     .or(() -> core.fileAt(ph.vaddr()));
             long fileOffset = f.map(m -> m.fileOffset() + (ph.vaddr() - m.start())).orElse(0L);

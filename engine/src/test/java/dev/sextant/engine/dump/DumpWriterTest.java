@@ -2,6 +2,7 @@ package dev.sextant.engine.dump;
 
 import dev.sextant.engine.dump.secondary.SecondaryData;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.Diagnostic;
@@ -203,6 +204,25 @@ class DumpWriterTest {
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("0x1000-0x2000", "in no mapping"));
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("KbCallbackAddPages", "wrapper", "wraps around", "skipped"));
         assertThat(Files.size(out)).isEqualTo(Files.size(plain));
+    }
+
+    /**
+     * A PT_LOAD whose memory size no address space holds (a damaged header; the hostile sweep's one
+     * hang: save-dump walked it for minutes) is refused at once, naming the segment.
+     */
+    @Test void aSegmentLargerThanAnyAddressSpaceIsRefusedNamingIt() throws Exception {
+        byte[] core = Files.readAllBytes(original);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(core).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long phoff = b.getLong(32);
+        int phentsize = Short.toUnsignedInt(b.getShort(54)), phnum = Short.toUnsignedInt(b.getShort(56));
+        int at = -1;
+        for (int i = 0; i < phnum && at < 0; i++) if (b.getInt((int) phoff + i * phentsize) == 1) at = (int) phoff + i * phentsize;
+        long vaddr = b.getLong(at + 16);
+        b.putLong(at + 40, 0xf600000000003000L);          // p_memsz, its top byte damaged
+        Path damaged = Files.write(dir.resolve("damaged-memsz.core"), core);
+        assertThatThrownBy(() -> CoreDumpSource.open(damaged).close())
+                .isInstanceOf(dev.sextant.engine.api.TargetException.class)
+                .hasMessageContaining(String.format("segment at 0x%x claims 0xf600000000003000 bytes", vaddr));
     }
 
     @Test void badRegistrationsAreRefused() {
