@@ -262,8 +262,9 @@ class LiveSessionTest {
                         Optional.empty(), Map.of(), out));
                 run(engine, new Command.Continue());
                 // Into the storm: some libraries loaded and unloaded, then the kill at a different moment each round.
-                Await.until("dlopen calls under way", Duration.ofSeconds(30), () -> Files.readString(out).contains("load "));
-                Thread.sleep(round * 7L);       // not a synchronisation: where in the storm the kill lands
+                int loads = 1 + round * 150;        // a different moment of the storm each round
+                Await.until(loads + " dlopen calls made", Duration.ofSeconds(30),
+                        () -> Files.readString(out).split("load ", -1).length > loads);
                 new ProcessBuilder("kill", "-9", info.pid().toString()).start().waitFor();
                 assertThat(events.await(DebugEvent.ProcessExited.class).status()).as("round %d", round).isEqualTo(ExitStatus.killed(9));
             }
