@@ -47,7 +47,6 @@ import org.testfx.util.WaitForAsyncUtils;
 class BreakpadStoresGuiTest extends WindowTest {
     @TempDir static Path shared;
     static Path cache;
-    @TempDir Path dir;
     Path dump;
     /** The crash module's symbol states as its row showed them, repeats dropped. */
     final List<String> history = new CopyOnWriteArrayList<>();
