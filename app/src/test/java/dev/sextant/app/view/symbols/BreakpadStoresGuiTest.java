@@ -171,6 +171,12 @@ class BreakpadStoresGuiTest extends WindowTest {
         });
     }
 
+    /** The window as it is now, in target/screenshots/{@code name}. */
+    void shot(FxRobot robot, String name) throws Exception {
+        Path png = Files.createDirectories(Path.of("target", "screenshots")).resolve(name);
+        robot.interact(() -> screenshot(png));
+    }
+
     void assertNamedFrames(FxRobot robot) throws Exception {
         robot.clickOn("Call stack");        // it shares the bottom area with Modules
         TableView<FrameRow> stack = robot.lookup("#stack-table").queryTableView();
@@ -199,11 +205,11 @@ class BreakpadStoresGuiTest extends WindowTest {
             waitFor("where it looked", () -> places.getItems().size() == 1);
             assertThat(places.getItems()).containsExactly("found: Breakpad symbol server " + server.url("store") + "/crash/"
                     + LinuxMiniStore.ID + "/crash.sym");
-            robot.interact(() -> screenshot(Path.of("target", "screenshots", "breakpad-retry-modules.png")));
+            shot(robot, "breakpad-retry-modules.png");
             assertThat(history.stream().map(s -> s.startsWith("loading") ? "loading" : s.startsWith("failed: ") ? "failed" : s).toList())
                     .containsSubsequence("loading", "failed", "loading", "loaded from Breakpad symbol server");
             assertNamedFrames(robot);
-            robot.interact(() -> screenshot(Path.of("target", "screenshots", "breakpad-retry-stack.png")));
+            shot(robot, "breakpad-retry-stack.png");
             waitFor("the status bar's symbol progress to end", () -> window.status().symbolText().isEmpty());
         }
     }
@@ -228,7 +234,7 @@ class BreakpadStoresGuiTest extends WindowTest {
             waitFor("the crash module downloading again", () -> history.subList(cancelledAt, history.size()).stream()
                     .anyMatch(s -> s.matches("loading [1-9]\\d?%")));
             waitFor("the symbol progress in the status bar", () -> window.status().symbolText().startsWith("Symbols: 0 of 1"));
-            robot.interact(() -> screenshot(Path.of("target", "screenshots", "breakpad-load-loading.png")));
+            shot(robot, "breakpad-load-loading.png");
             waitFor("the loaded row", () -> crashRow(table).map(r -> r.symbolStatus().equals("loaded from Breakpad symbol server")).orElse(false));
             assertNamedFrames(robot);
 
@@ -250,7 +256,7 @@ class BreakpadStoresGuiTest extends WindowTest {
             robot.push(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN));
             waitFor("the deferred module loaded", () -> table.getItems().stream()
                     .anyMatch(r -> r.base().equals(deferred.base()) && r.symbolStatus().equals("loaded from Breakpad symbol server (no lines)")));
-            robot.interact(() -> screenshot(Path.of("target", "screenshots", "breakpad-load-deferred.png")));
+            shot(robot, "breakpad-load-deferred.png");
         }
     }
 
