@@ -48,7 +48,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * Breakpad stores: added, refused when bad (said in the dialog), edited, ordered, removed, and used by
  * the next minidump opened.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BreakpadStoresGuiTest extends WindowTest {
     @TempDir static Path shared;
     static Path cache;
@@ -94,18 +94,26 @@ class BreakpadStoresGuiTest extends WindowTest {
         return f.get();
     }
 
+    /** Opens the dump with {@code server}'s store; answers once the crash module's download is seen in flight (two steps). */
+    CompletableFuture<DumpReport> openWhileDownloading(FxRobot robot, SymbolServer server) throws Exception {
+        window.symbols().setPath("own;breakpad=" + server.url("store")).get(30, TimeUnit.SECONDS);
+        CompletableFuture<DumpReport> opening = open(robot);
+        waitFor("the crash module downloading", () -> history.stream().filter(s -> s.matches("loading [1-9]\\d?%")).count() >= 2);
+        return opening;
+    }
+
     List<String> functions(FxRobot robot) {
         TableView<FrameRow> stack = robot.lookup("#stack-table").queryTableView();
         return stack.getItems().stream().map(FrameRow::function).toList();
     }
 
     @Test void aSlowDownloadShowsItsProgressAndIsCancelledFromTheModulesView(FxRobot robot) throws Exception {
-        Path store = LinuxMiniStore.write(dir.resolve("served"), 2 << 20);
+        // 8 MiB in 16 KiB pieces 40 ms apart: 20 s on the wire, so that Cancel lands mid-transfer on a loaded machine
+        // (with 2 MiB, at a load of 25 on 2 cores, the window had selected the row only when 94% had come).
+        Path store = LinuxMiniStore.write(dir.resolve("served"), 8 << 20);
         try (SymbolServer server = SymbolServer.serveSlowly(store, 16 << 10, Duration.ofMillis(40))) {
-            window.symbols().setPath("own;breakpad=" + server.url("store")).get(30, TimeUnit.SECONDS);
             TableView<ModuleRow> table = followCrashRow(robot);
-            CompletableFuture<DumpReport> opening = open(robot);
-            waitFor("the crash module downloading", () -> history.stream().filter(s -> s.matches("loading [1-9]\\d?%")).count() >= 2);
+            CompletableFuture<DumpReport> opening = openWhileDownloading(robot, server);
             waitFor("the symbol progress in the status bar", () -> window.status().symbolText().startsWith("Symbols: 0 of 1"));
             assertThat(opening).as("the dump waits for its symbols").isNotDone();
 
@@ -215,12 +223,10 @@ class BreakpadStoresGuiTest extends WindowTest {
     }
 
     @Test void loadLooksUpAModuleCancelledAtTheOpenAndOneNoFrameNeeded(FxRobot robot) throws Exception {
-        Path store = LinuxMiniStore.write(dir.resolve("served"), 2 << 20);
+        Path store = LinuxMiniStore.write(dir.resolve("served"), 8 << 20);
         try (SymbolServer server = SymbolServer.serveSlowly(store, 16 << 10, Duration.ofMillis(40))) {
-            window.symbols().setPath("own;breakpad=" + server.url("store")).get(30, TimeUnit.SECONDS);
             TableView<ModuleRow> table = followCrashRow(robot);
-            CompletableFuture<DumpReport> opening = open(robot);
-            waitFor("the crash module downloading", () -> history.stream().anyMatch(s -> s.matches("loading [1-9]\\d?%")));
+            CompletableFuture<DumpReport> opening = openWhileDownloading(robot, server);
             selectCrashRow(robot, table);
             robot.interact(robot.lookup("#modules-cancel").queryButton()::fire);
             opening.get(30, TimeUnit.SECONDS);
@@ -235,7 +241,7 @@ class BreakpadStoresGuiTest extends WindowTest {
                     .anyMatch(s -> s.matches("loading [1-9]\\d?%")));
             waitFor("the symbol progress in the status bar", () -> window.status().symbolText().startsWith("Symbols: 0 of 1"));
             shot(robot, "breakpad-load-loading.png");
-            waitFor("the loaded row", () -> crashRow(table).map(r -> r.symbolStatus().equals("loaded from Breakpad symbol server")).orElse(false));
+            waitFor("the loaded row", 90, () -> crashRow(table).map(r -> r.symbolStatus().equals("loaded from Breakpad symbol server")).orElse(false));
             assertNamedFrames(robot);
 
             // A module no frame needed is deferred; once its file is in the store, Ctrl+L loads it.
