@@ -62,12 +62,29 @@ final class ColumnFitter<R> {
         }
     }
 
+    /**
+     * Cell texts measured before: a step changes a few of a table's texts (a register's value, a
+     * frame's pc), and laying out a {@code Text} for each of the others again at every change was
+     * most of the measuring.
+     */
+    private final Map<String, Double> measured = new java.util.HashMap<>();
+    static final int MEASURED_MAX = 20_000;
+
     /** The width of {@code s} in the table's font (the theme's 14 px where no cell is drawn yet). */
     private double width(String s, boolean bold) {
+        if (!bold) {
+            Double w = measured.get(s);
+            if (w != null) return w;
+        }
         Font f = Font.font(Font.getDefault().getFamily(), bold ? javafx.scene.text.FontWeight.BOLD : javafx.scene.text.FontWeight.NORMAL,
                 Math.max(14, Font.getDefault().getSize()));
         probe.setFont(f);
         probe.setText(s);
-        return probe.getLayoutBounds().getWidth();
+        double w = probe.getLayoutBounds().getWidth();
+        if (!bold) {
+            if (measured.size() >= MEASURED_MAX) measured.clear();
+            measured.put(s, w);
+        }
+        return w;
     }
 }
