@@ -200,7 +200,9 @@ public final class MainWindow {
         disassemblyView = new DisassemblyView(disassembly, code, this::showError);
         code.watch(disassemblyView, sourceView.area(), () -> sourceModel.frame().flatMap(f -> f.file())
                 .map(f -> f + ":" + (sourceView.area().getCurrentParagraph() + 1)));
-        workbench.add(Area.CENTER, "Disassembly", disassemblyView.node());
+        Tab disassemblyTab = workbench.add(Area.CENTER, "Disassembly", disassemblyView.node());
+        disassemblyTab.selectedProperty().addListener((o, was, shown) -> disassembly.setActive(shown));
+        disassembly.setActive(disassemblyTab.isSelected());
         Tab parallelTab = workbench.add(Area.CENTER, "Parallel stacks", parallelView.node());   // wide; the Call stack below stays in view
         parallelTab.selectedProperty().addListener((o, was, shown) -> parallel.setActive(shown));
         parallel.setActive(parallelTab.isSelected());

@@ -53,6 +53,9 @@ public final class DisassemblyModel {
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("No frame selected");
     private long generation;           // answers of an older target or an older request are dropped
     private boolean growing;
+    private boolean active = true;
+    private boolean stale;             // hidden while the current frame changed: followed when shown
+    private Optional<CurrentFrame.Selection> latest = Optional.empty();
 
     /**
      * @param disassemble asks the engine for code (its future completes on any thread)
@@ -62,7 +65,25 @@ public final class DisassemblyModel {
                             BiFunction<String, Integer, Optional<String>> lineText) {
         this.disassemble = disassemble;
         this.lineText = lineText;
-        frames.current().addListener((o, a, now) -> follow(now));
+        frames.current().addListener((o, a, now) -> {
+            latest = now;
+            if (active) follow(now);
+            else stale = true;
+        });
+    }
+
+    /**
+     * Whether the view is shown (its tab selected). A hidden listing does not follow each stop (an F10
+     * asked the engine for code and redrew the hidden list's cells twice per step while the Source tab
+     * was in front): it follows the current frame once, when shown again.
+     */
+    public void setActive(boolean shown) {
+        FxThread.check();
+        active = shown;
+        if (shown && stale) {
+            stale = false;
+            follow(latest);
+        }
     }
 
     public ObservableList<CodeLine> rows() { return rows; }

@@ -81,7 +81,19 @@ public final class RegistersModel {
     private void show(List<RegisterRow> general) {
         List<RegisterRow> out = new ArrayList<>(general.stream().filter(r -> !SseRows.isSse(r.name())).toList());
         if (sse != null && sse.tid().equals(selected) && sse.frame() == frame && !out.isEmpty()) out.addAll(SseRows.of(sse));
-        rows.setAll(out);
+        // A step changes a few registers (rip, rsp, flags): only their rows are replaced, so that the
+        // table redraws those cells and not every row (a stop used to replace all ~46 rows five times).
+        if (!sameNames(out)) {
+            rows.setAll(out);
+            return;
+        }
+        for (int i = 0; i < out.size(); i++) if (!rows.get(i).equals(out.get(i))) rows.set(i, out.get(i));
+    }
+
+    private boolean sameNames(List<RegisterRow> out) {
+        if (out.size() != rows.size()) return false;
+        for (int i = 0; i < out.size(); i++) if (!rows.get(i).name().equals(out.get(i).name())) return false;
+        return true;
     }
 
     /** The frame whose registers are shown (0: the thread's own). */
@@ -122,7 +134,7 @@ public final class RegistersModel {
                 boolean now = TypeOption.fromMask(c.argument()).contains(TypeOption.DECIMAL_VALUES);
                 if (now != decimal) {
                     decimal = now;
-                    show(List.copyOf(rows));      // the cells ask again
+                    rows.setAll(List.copyOf(rows));      // the same rows: the cells ask again
                 }
             }
         }

@@ -56,6 +56,10 @@ public final class FrameNavigator {
                 if (a.isPresent() && a.get().tid().equals(s.tid()) && a.get().stopId() == s.stopId() && a.get().index() != s.index()) {
                     status.accept("Thread " + s.tid() + ", " + s.describe());
                 }
+                // The stack of the stop that was just selected arrived (same thread, frame and stop): the
+                // registers shown, and the SSE ones asked for, are those of this frame already.
+                if (a.isPresent() && a.get().tid().equals(s.tid()) && a.get().index() == s.index() && a.get().stopId() == s.stopId()
+                        && (s.index() == 0 || a.get().frames().equals(s.frames()))) return;
                 if (s.index() == 0 || s.frames().isEmpty()) {
                     registers.select(s.tid());
                 } else {
