@@ -62,8 +62,8 @@ public final class ElfCoreReader {
     /**
      * As above, and the libdwfl session the stacks were read with is handed to {@code keep}, which owns
      * it from then on, instead of being closed: the variables of those frames are read through the
-     * modules, DWARF and symbols it already loaded (a second session read them all again, 17-27 ms
-     * of {@code sextant locals}). Only when libdwfl read the core itself; where Sextant served the
+     * modules, DWARF and symbols it already loaded (a second session found and read them all again:
+     * 17-27 ms of {@code sextant locals} by the previous profile). Only when libdwfl read the core itself; where Sextant served the
      * threads and memory (many threads, generated code) that reader is closed with the read, and
      * {@code keep} is not called ({@link #openSession} makes one then).
      */
