@@ -44,6 +44,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads an ELF core: the notes in Java (process, signal, threads, registers, mapped files), then
@@ -55,11 +56,29 @@ public final class ElfCoreReader {
     private ElfCoreReader() {}
 
     public static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel) {
-        return read(core, options, listener, cancel, true);
+        return read(core, options, listener, cancel, true, null);
+    }
+
+    /**
+     * As above, and the libdwfl session the stacks were read with is handed to {@code keep}, which owns
+     * it from then on, instead of being closed: the variables of those frames are read through the
+     * modules, DWARF and symbols it already loaded (a second session found and read them all again:
+     * 17-27 ms of {@code sextant locals} by the previous profile). Only when libdwfl read the core itself; where Sextant served the
+     * threads and memory (many threads, generated code) that reader is closed with the read, and
+     * {@code keep} is not called ({@link #openSession} makes one then).
+     */
+    public static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel,
+                                  Consumer<CoreSession> keep) {
+        return read(core, options, listener, cancel, true, keep);
     }
 
     /** As above; without {@code sourceLines} the frames have names and inlined calls but no files and lines (crash signatures). */
     static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel, boolean sourceLines) {
+        return read(core, options, listener, cancel, sourceLines, null);
+    }
+
+    private static DumpReport read(Path core, CoreOptions options, CoreReadListener listener, Cancellation cancel, boolean sourceLines,
+                                   Consumer<CoreSession> keep) {
         String label = core.toString();
         // A compressed core (systemd-coredump's .zst, .lz4, .xz) is read from its decompressed copy in the cache.
         Path file = Files.isRegularFile(core) ? CoreCache.standard().plain(core, listener::decompressing, cancel) : core;
@@ -101,79 +120,89 @@ public final class ElfCoreReader {
         List<ThreadStack> stacks = new ArrayList<>();
         ElfLocator locator = modname -> candidates(modname, executable, options, core);
         boolean generated = hasAnonymousCode(notes);
-        try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order());
-             CoreSession dwfl = CoreSession.open(file, Optional.of(notes), options.executable(), locator, threadSource(notes, memory, generated),
-                     process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute)) {
-            if (!sourceLines) dwfl.omitSourceLines();
-            for (ModuleReport m : dwfl.modules()) {
-                String path = modulePath(m, notes);
-                Module mod = new Module(path, Address.of(m.start()), m.end() - m.start(), m.buildId(),
-                        m.mainFile().or(() -> sameBuildId(path, m.buildId(), options)), m.debugFile());
-                modules.add(mod);
-                listener.module(mod);
-            }
-            // Files offered for a module and refused before libdwfl saw them (a relocatable file, another machine's, cut short):
-            // the one the user gave is an error, the others warnings.
-            boolean exeRefused = false;
-            for (String r : dwfl.rejectedFiles()) {
-                boolean exe = r.contains(" (--exe) not used: ");
-                if (exe && r.contains(" not used: its build-id is ")) continue;     // said below, in the words of a wrong executable
-                exeRefused |= exe;
-                diag.accept(new Diagnostic(exe ? Severity.ERROR : Severity.WARNING, label + ": " + r));
-            }
-            if (options.executable().isPresent()) {
-                String given = options.executable().get().toString();
-                boolean used = modules.stream().anyMatch(m -> m.file().map(f -> f.equals(given)).orElse(false));
-                if (!used && !exeRefused) diag.accept(new Diagnostic(Severity.ERROR, label + ": " + unusedExecutable(given, executable, modules, truncated)));
-            }
-            cancel.throwIfCancelled();
-            int total = threads.size();
-            int[] done = {0};
-            // Generated code the process registered (GDB JIT interface) is in the core's memory too.
-            TargetMemory coreMemory = targetMemory(memory);
-            // Looking the descriptor up reads every module's symbol table: only where there is code to find.
-            SourceLookup lookup = generated ? new SourceLookup(dwfl) : null;
-            List<Long> jit = generated ? lookup.symbolAddresses(GdbJitInterface.DESCRIPTOR, false) : List.of();
-            // Frames registered with libgcc's __register_frame: its lists, found through its code (in the files: a core leaves code out)
-            List<Long> reg = generated ? lookup.functionAddresses(LibgccFrames.REGISTER_INFO_BASES) : List.of();
-            List<Long> dereg = generated ? lookup.functionAddresses(LibgccFrames.DEREGISTER_INFO_BASES) : List.of();
-            boolean libgcc = reg.size() == 1 && dereg.size() == 1;
-            Optional<DynamicTables> tables = jit.isEmpty() && !libgcc ? Optional.empty() : Optional.of(new DynamicTables());
+        CoreSession kept = null;
+        try (CoreMemory memory = new CoreMemory(file, notes.segments(), notes.header().order())) {
+            Optional<ThreadSource> served = threadSource(notes, memory, generated);
+            CoreSession dwfl = CoreSession.open(file, Optional.of(notes), options.executable(), locator, served,
+                    process.pid().value(), Optional.empty(), DebugFileCache.standard()::substitute);
             try {
-                tables.ifPresent(t -> {
-                    if (libgcc) t.addLibgccRegistered(new ModuleFileMemory(modules), coreMemory, reg.get(0), dereg.get(0));
-                    if (!jit.isEmpty()) t.syncGdbJit(coreMemory, jit);
-                    for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
-                    for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
-                });
-                StackFrames.Visitor sink = (tid, frames, stop) -> {
-                    ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);
-                    stacks.add(st);
-                    listener.stack(st);
-                    listener.progress(++done[0], total);
-                };
-                if (dwfl.threadsUnavailable().isPresent()) {
-                    String why = "libdwfl cannot unwind " + archName(notes.header()) + " (" + dwfl.threadsUnavailable().get()
-                            + "): frame 0 only, from the core's registers";
-                    diag.accept(new Diagnostic(Severity.WARNING, label + ": " + why));
-                    for (ThreadInfo t : threads) {
-                        RawFrame top = new RawFrame(t.registers().pc().map(Address::value).orElse(0L), true, false);
-                        sink.thread(t.tid().value(), StackFrames.of(dwfl, List.of(top), Optional.empty()), Optional.of(why));
-                    }
-                } else {
-                    StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, diag, sink);
+                if (!sourceLines) dwfl.omitSourceLines();
+                for (ModuleReport m : dwfl.modules()) {
+                    String path = modulePath(m, notes);
+                    Module mod = new Module(path, Address.of(m.start()), m.end() - m.start(), m.buildId(),
+                            m.mainFile().or(() -> sameBuildId(path, m.buildId(), options)), m.debugFile());
+                    modules.add(mod);
+                    listener.module(mod);
                 }
+                // Files offered for a module and refused before libdwfl saw them (a relocatable file, another machine's, cut short):
+                // the one the user gave is an error, the others warnings.
+                boolean exeRefused = false;
+                for (String r : dwfl.rejectedFiles()) {
+                    boolean exe = r.contains(" (--exe) not used: ");
+                    if (exe && r.contains(" not used: its build-id is ")) continue;     // said below, in the words of a wrong executable
+                    exeRefused |= exe;
+                    diag.accept(new Diagnostic(exe ? Severity.ERROR : Severity.WARNING, label + ": " + r));
+                }
+                if (options.executable().isPresent()) {
+                    String given = options.executable().get().toString();
+                    boolean used = modules.stream().anyMatch(m -> m.file().map(f -> f.equals(given)).orElse(false));
+                    if (!used && !exeRefused) diag.accept(new Diagnostic(Severity.ERROR, label + ": " + unusedExecutable(given, executable, modules, truncated)));
+                }
+                cancel.throwIfCancelled();
+                int total = threads.size();
+                int[] done = {0};
+                // Generated code the process registered (GDB JIT interface) is in the core's memory too.
+                TargetMemory coreMemory = targetMemory(memory);
+                // Looking the descriptor up reads every module's symbol table: only where there is code to find.
+                SourceLookup lookup = generated ? new SourceLookup(dwfl) : null;
+                List<Long> jit = generated ? lookup.symbolAddresses(GdbJitInterface.DESCRIPTOR, false) : List.of();
+                // Frames registered with libgcc's __register_frame: its lists, found through its code (in the files: a core leaves code out)
+                List<Long> reg = generated ? lookup.functionAddresses(LibgccFrames.REGISTER_INFO_BASES) : List.of();
+                List<Long> dereg = generated ? lookup.functionAddresses(LibgccFrames.DEREGISTER_INFO_BASES) : List.of();
+                boolean libgcc = reg.size() == 1 && dereg.size() == 1;
+                Optional<DynamicTables> tables = jit.isEmpty() && !libgcc ? Optional.empty() : Optional.of(new DynamicTables());
+                try {
+                    tables.ifPresent(t -> {
+                        if (libgcc) t.addLibgccRegistered(new ModuleFileMemory(modules), coreMemory, reg.get(0), dereg.get(0));
+                        if (!jit.isEmpty()) t.syncGdbJit(coreMemory, jit);
+                        for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
+                        for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
+                    });
+                    StackFrames.Visitor sink = (tid, frames, stop) -> {
+                        ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);
+                        stacks.add(st);
+                        listener.stack(st);
+                        listener.progress(++done[0], total);
+                    };
+                    if (dwfl.threadsUnavailable().isPresent()) {
+                        String why = "libdwfl cannot unwind " + archName(notes.header()) + " (" + dwfl.threadsUnavailable().get()
+                                + "): frame 0 only, from the core's registers";
+                        diag.accept(new Diagnostic(Severity.WARNING, label + ": " + why));
+                        for (ThreadInfo t : threads) {
+                            RawFrame top = new RawFrame(t.registers().pc().map(Address::value).orElse(0L), true, false);
+                            sink.thread(t.tid().value(), StackFrames.of(dwfl, List.of(top), Optional.empty()), Optional.of(why));
+                        }
+                    } else {
+                        StackFrames.walk(dwfl, tables, coreMemory, cancel::isCancelled, diag, sink);
+                    }
+                } finally {
+                    tables.ifPresent(DynamicTables::close);
+                }
+                cancel.throwIfCancelled();
+                // The session outlives the read only when libdwfl reads the core itself: Sextant's reader is closed here.
+                if (keep != null && served.isEmpty()) kept = dwfl;
             } finally {
-                tables.ifPresent(DynamicTables::close);
+                if (kept != dwfl) dwfl.close();
             }
-            cancel.throwIfCancelled();
         } catch (NativeCallException e) {
             throw new TargetException(label + ": libdwfl cannot read this core (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new TargetException(label + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return new DumpReport(core, "ELF core (" + archName(notes.header()) + ")", process, signal, threads,
+        DumpReport report = new DumpReport(core, "ELF core (" + archName(notes.header()) + ")", process, signal, threads,
                 modules, orderLike(stacks, threads), diagnostics);
+        if (kept != null) keep.accept(kept);
+        return report;
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.sextant.engine.dump.CoreMemoryImage;
 import dev.sextant.engine.dump.CoreOptions;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.dump.ModuleFileMemory;
+import dev.sextant.engine.elfutils.CoreSession;
 import dev.sextant.engine.elfutils.SourceLookup;
 import dev.sextant.engine.state.EvaluationException;
 import dev.sextant.engine.state.FrameContext;
@@ -27,8 +28,9 @@ import java.util.List;
 
 /**
  * The program state of an opened ELF core: the current scope (the crashed thread's innermost frame
- * until the user picks another), and variables read on first request (a second libdwfl session, kept
- * until the core is closed). Engine thread only.
+ * until the user picks another), and variables read on first request through the libdwfl session the
+ * stacks were read with (a second one where that one could not be kept), kept until the core is
+ * closed. Engine thread only.
  */
 final class CoreState implements AutoCloseable {
     private final Path core;
@@ -39,11 +41,14 @@ final class CoreState implements AutoCloseable {
     private ModuleFileMemory files;
     private StateSession session;
     private SourceLookup lookup;
+    private CoreSession read;       // the stacks' session until the state takes it
 
-    CoreState(Path core, CoreOptions options, DumpReport report) {
+    /** {@code read}: the session the stacks were read with, which this state owns from now on; else one is opened on the first read. */
+    CoreState(Path core, CoreOptions options, DumpReport report, Optional<CoreSession> read) {
         this.core = core;
         this.options = options;
         this.report = report;
+        this.read = read.orElse(null);
         Tid first = report.threads().stream().filter(ThreadInfo::crashed).findFirst()
                 .or(() -> report.threads().stream().findFirst()).map(ThreadInfo::tid).orElse(new Tid(0));
         this.scope = new Command.SetScope(first, 0);
@@ -94,7 +99,9 @@ final class CoreState implements AutoCloseable {
         if (session == null) {
             image = CoreMemoryImage.open(core);
             files = new ModuleFileMemory(report.modules());
-            session = StateSession.open(ElfCoreReader.openSession(core, options), true, memory);
+            CoreSession dwfl = read != null ? read : ElfCoreReader.openSession(core, options);
+            read = null;
+            session = StateSession.open(dwfl, true, memory);
         }
         return session;
     }
@@ -113,6 +120,8 @@ final class CoreState implements AutoCloseable {
 
     @Override public void close() {
         if (session != null) session.close();
+        if (read != null) read.close();
+        read = null;
         if (image != null) image.close();
         session = null;
         lookup = null;

@@ -38,6 +38,7 @@ import dev.sextant.engine.dump.DumpOverview;
 import dev.sextant.engine.dump.ElfCoreReader;
 import dev.sextant.engine.dump.MinidumpReader;
 import dev.sextant.engine.dump.secondary.SecondaryData;
+import dev.sextant.engine.elfutils.CoreSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,8 +264,15 @@ final class CoreTarget {
         // A compressed core (systemd-coredump's) is decompressed into the core cache first, with progress.
         Path plain = CoreCache.standard().plain(open.core(),
                 (done, total) -> host.emit(new DebugEvent.ProgressReported(id, "Decompressing core", done, total)), open.cancellation());
-        DumpReport report = readCore(id, plain.equals(open.core()) ? open
-                : new Command.OpenCore(plain, open.executable(), open.sysroot(), open.cancellation()), open.core());
+        CoreSession[] kept = {null};    // the read's libdwfl session, which the program state reads variables through
+        DumpReport report;
+        try {
+            report = readCore(id, plain.equals(open.core()) ? open
+                    : new Command.OpenCore(plain, open.executable(), open.sysroot(), open.cancellation()), open.core(), s -> kept[0] = s);
+        } catch (RuntimeException e) {
+            if (kept[0] != null) kept[0].close();
+            throw e;
+        }
         dump = Optional.of(new DumpKind(MinidumpReader.isMinidump(plain),
                 report.threads().stream().findFirst().map(t -> t.registers().arch()).orElse("unknown")));
         scope = new Command.SetScope(report.threads().stream().filter(ThreadInfo::crashed).findFirst()
@@ -274,14 +282,16 @@ final class CoreTarget {
                     .or(() -> report.threads().stream().findFirst());
             memory = new CoreMemory(plain, crashed);
             modules = report.modules();
-            state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report);
+            state = new CoreState(plain, new CoreOptions(open.executable(), open.sysroot()), report, Optional.ofNullable(kept[0]));
+        } else if (kept[0] != null) {
+            kept[0].close();
         }
         if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, report));   // after every StackWalked of this core
         return report;
     }
 
     /** Reads {@code open.core()} (the plain file), reporting it under {@code named}, the name the user gave. */
-    private DumpReport readCore(long id, Command.OpenCore open, Path named) {
+    private DumpReport readCore(long id, Command.OpenCore open, Path named, java.util.function.Consumer<CoreSession> keep) {
         String source = named.toString();
         CoreReadListener relay = new CoreReadListener() {
             @Override public void opened(ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads) {
@@ -300,7 +310,7 @@ final class CoreTarget {
         if (MinidumpReader.isMinidump(open.core())) return openMinidump(id, open);
         Optional<CrashMetadata> metadata = CrashMetadataReader.read(named);
         // Read under the name the user gave (labels, "beside the core"); the cache hit is free.
-        DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation())
+        DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation(), keep)
                 .withOrigin(named, metadata);
         metadata.ifPresent(m -> host.emit(new DebugEvent.CrashMetadataRead(id, m)));
         if (host.watched()) {
