@@ -45,11 +45,13 @@ final class ZstdToFile {
 
     /** Decompresses {@code core} into {@code out} (an existing, empty file); returns the bytes decompressed. */
     static long run(Path core, Path out, CoreCache.Progress progress, Cancellation cancel) throws IOException {
-        ByteBuffer src = ByteBuffer.allocateDirect(IN);
         try (FileChannel in = FileChannel.open(core, StandardOpenOption.READ);
              Writer writer = new Writer(new SparseWriter(out));
              ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
             long total = in.size();
+            // A direct buffer is zeroed when made, each page a fault: no bigger than the file (a
+            // crash inbox holds many small cores).
+            ByteBuffer src = ByteBuffer.allocateDirect((int) Math.max(64 << 10, Math.min(IN, total)));
             long read = 0;
             long reported = 0;
             long decoded = 0;
@@ -119,10 +121,11 @@ final class ZstdToFile {
         private final Thread thread;
         private volatile IOException failure;
         private volatile boolean stop;
+        /** Buffers made so far (the decoder's thread only): made when none is free, up to {@link #BUFFERS}. */
+        private int made;
 
         Writer(SparseWriter file) {
             this.file = file;
-            for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(OUT));
             thread = new Thread(this::drain, "sextant-core-cache-writer");
             thread.setDaemon(true);
             thread.start();
@@ -151,10 +154,19 @@ final class ZstdToFile {
             }
         }
 
-        /** A free output buffer, cleared; waits for the writer to return one. */
+        /**
+         * A free output buffer, cleared: a new one while fewer than {@link #BUFFERS} were made (a
+         * small core needs one), else one the writer returns.
+         */
         ByteBuffer free() throws IOException {
             try {
-                ByteBuffer b = free.take();
+                ByteBuffer b = free.poll();
+                if (b == null && made < BUFFERS) {
+                    made++;
+                    b = ByteBuffer.allocateDirect(OUT);
+                } else if (b == null) {
+                    b = free.take();
+                }
                 rethrow();
                 return b;
             } catch (InterruptedException e) {
