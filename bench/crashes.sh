@@ -19,7 +19,7 @@ for t in zstd eu-stack cc; do command -v $t >/dev/null || { echo "bench/crashes.
 
 # ---- 1. signatures of many compressed cores ----
 if ((count > 0)); then
-cc -g -O0 -fno-omit-frame-pointer -o "$work/crashkinds" "$here/engine/src/test/resources/native/crashkinds.c"
+cc -g -O0 -fno-omit-frame-pointer -o "$work/crashkinds" "$here/engine/src/test/native/crashkinds.c"
 mkdir -p "$work/inbox"
 boot=$(tr -d - < /proc/sys/kernel/random/boot_id); kinds=(segv abort fpe)
 for ((i = 0; i < count; i++)); do
