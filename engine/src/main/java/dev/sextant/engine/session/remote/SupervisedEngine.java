@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongFunction;
 
 /**
  * The window's engine: a {@link ChildEngine}, replaced when its process ends by itself (a native
@@ -25,6 +26,7 @@ public final class SupervisedEngine implements Engine {
     private final List<DebugListener> listeners = new CopyOnWriteArrayList<>();
     private final List<EngineListener> engineListeners = new CopyOnWriteArrayList<>();
     private final Map<Class<?>, Command<?>> settings = new LinkedHashMap<>();   // guarded by this
+    private final LongFunction<ChildEngine> starter;
     private volatile ChildEngine child;
     private volatile boolean closing;
     private Optional<Command.OpenCore> fileTarget = Optional.empty();           // guarded by this
@@ -35,7 +37,13 @@ public final class SupervisedEngine implements Engine {
 
     /** Starts the first engine process; returns at once. */
     public SupervisedEngine() {
-        adopt(ChildEngine.start(0));
+        this(ChildEngine::start);
+    }
+
+    /** Engine processes started by {@code starter} (given the stop id to go on after). */
+    SupervisedEngine(LongFunction<ChildEngine> starter) {
+        this.starter = starter;
+        adopt(starter.apply(0));
     }
 
     /** The engine process now serving (tests kill it). */
@@ -90,6 +98,11 @@ public final class SupervisedEngine implements Engine {
         CompletableFuture<EngineLoss> done;
         synchronized (this) {
             if (closing || dead != child) return;
+            if ((!dead.ready().isDone() || dead.ready().isCompletedExceptionally()) && dead.startedFromArchive()) {
+                // its start-up archive broke its JVM (the archive is gone now): the same start without it
+                adopt(starter.apply(dead.lastStopId()));
+                return;
+            }
             Optional<Command<?>> doing = dead.oldestInFlight();
             Optional<Path> file = fileTarget.map(Command.OpenCore::core);
             Optional<String> lost = live.map(SupervisedEngine::describeLost);
@@ -103,7 +116,7 @@ public final class SupervisedEngine implements Engine {
                     DebugEvent closed = new DebugEvent.TargetClosed(stop);
                     listeners.forEach(l -> l.onEvent(closed));
                 }
-                adopt(ChildEngine.start(stop));
+                adopt(starter.apply(stop));
                 settings.values().forEach(child::submit);
                 if (reopen) {
                     Command.OpenCore o = fileTarget.get();
