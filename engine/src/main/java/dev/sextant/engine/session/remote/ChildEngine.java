@@ -82,6 +82,9 @@ public final class ChildEngine implements Engine {
     /** Whether the process was started from a start-up archive ({@link EngineArchive}). */
     boolean startedFromArchive() { return launch.archive().map(EngineArchive::used).orElse(false); }
 
+    /** Whether the process was started with a start-up archive's options (from it, or recording it). */
+    boolean startedWithArchive() { return launch.archive().map(EngineArchive::involved).orElse(false); }
+
     /** Completes when the process has ended, by itself or by {@link #close()}. */
     public CompletableFuture<ChildExit> exited() { return exited; }
 
@@ -165,7 +168,7 @@ public final class ChildEngine implements Engine {
         boolean wasReady = hello.isDone();
         int s = status;
         launch.archive().ifPresent(a -> {
-            if (!wasReady && a.used()) a.discard();   // a broken archive must not stop the next engine too
+            if (!wasReady && a.involved()) a.failedToStart();   // a broken archive must not stop the next engine too
             else a.exited(launch.java(), s);
         });
         List<Pending> lost;

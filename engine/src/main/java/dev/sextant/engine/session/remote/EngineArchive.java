@@ -31,6 +31,8 @@ import java.util.zip.CRC32C;
  */
 final class EngineArchive {
     private static final AtomicLong RUNS = new AtomicLong();
+    /** Archives whose engine ended before its hello when started with their options: this JVM starts those engines without. */
+    private static final java.util.Set<Path> FAILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Path archive;
     private final Path sum;
     private final Path config;     // JDK 25+: the recorded classes and profiles the cache is made from
@@ -76,6 +78,7 @@ final class EngineArchive {
      * made, those that record one. A damaged archive is removed.
      */
     List<String> options() {
+        if (FAILED.contains(archive)) return List.of();
         if (Files.isRegularFile(archive)) {
             if (whole()) {
                 used = true;
@@ -141,6 +144,26 @@ final class EngineArchive {
         cmd.addAll(create);
         new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Whether the engine was started with options of the archive (from it, or recording it). */
+    boolean involved() { return used || recording.isPresent(); }
+
+    /**
+     * An engine started with the archive's options ended before its hello: the archive it started
+     * from goes, and this JVM's next engines start without archive options (no start loop).
+     */
+    void failedToStart() {
+        FAILED.add(archive);
+        if (used) discard();
+        recording.ifPresent(r -> {
+            try {
+                Files.deleteIfExists(r);
+            } catch (IOException e) {
+                // a leftover temporary file, never used
+            }
+        });
+        recording = Optional.empty();
     }
 
     /** Removes the archive (it is damaged, or an engine started from it ended before its hello). */

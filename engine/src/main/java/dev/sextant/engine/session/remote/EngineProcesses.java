@@ -48,7 +48,9 @@ public final class EngineProcesses {
         cmd.addAll(jvm);
         // stdout is the pipe to the window: the JVM's own messages (unified logging writes its warnings
         // to stdout, an archive it cannot use among them) go to stderr
-        cmd.addAll(List.of("-Xshare:auto", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
+        // (-Xshare:auto is the default; JDK 25 refuses it beside its ahead-of-time cache's options)
+        if (Runtime.version().feature() < 25) cmd.add("-Xshare:auto");
+        cmd.addAll(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
                 "-XX:ErrorFile=" + cache.resolve("hs_err_engine_%p.log")));
         archive.ifPresent(a -> cmd.addAll(a.options()));
         // Sextant's and JNA's settings as they are now (a test or the window may have set some since the start)

@@ -98,8 +98,8 @@ public final class SupervisedEngine implements Engine {
         CompletableFuture<EngineLoss> done;
         synchronized (this) {
             if (closing || dead != child) return;
-            if ((!dead.ready().isDone() || dead.ready().isCompletedExceptionally()) && dead.startedFromArchive()) {
-                // its start-up archive broke its JVM (the archive is gone now): the same start without it
+            if ((!dead.ready().isDone() || dead.ready().isCompletedExceptionally()) && dead.startedWithArchive()) {
+                // its start-up archive (or recording one) broke its JVM: the same start without any (see EngineArchive.failedToStart)
                 adopt(starter.apply(dead.lastStopId()));
                 return;
             }
