@@ -16,15 +16,12 @@ import javafx.scene.control.TableView;
 import javafx.scene.image.WritableImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** A big-endian s390x core (made under qemu-user) in the window: its threads, frames and s390 registers. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ForeignCoreGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     @Test void s390xCoreShowsItsThreadsFramesAndRegistersByTheirOwnNames(FxRobot robot) throws Exception {
         ForeignCores.Crash c = ForeignCores.crash("s390x", dir);
         AtomicReference<CompletableFuture<?>> f = new AtomicReference<>();

@@ -24,7 +24,6 @@ import javafx.scene.control.TableView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -41,8 +40,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class SymbolLoadPulseTest extends WindowTest {
     static final int MODULES = 200;
-    @TempDir Path dir;
-
     @Test void twoHundredModulesLoadingKeepTheFxThreadResponsive(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("sextant.bench"), "a benchmark: run with -Dsextant.bench=true (bench/fx-pulse.sh)");
         Assumptions.assumeTrue(Tools.onPath("cc") && Tools.onPath("objcopy") && Tools.onPath("strip"), "needs cc, objcopy, strip");

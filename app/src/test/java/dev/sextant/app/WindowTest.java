@@ -31,6 +31,8 @@ public abstract class WindowTest {
     protected MainWindow window;
     /** The window's configuration directory (its remembered layout): a fresh one per test, never the user's. */
     @org.junit.jupiter.api.io.TempDir protected java.nio.file.Path configDir;
+    /** A fresh directory per test for the files it makes (programs, cores, sources). */
+    @org.junit.jupiter.api.io.TempDir protected java.nio.file.Path dir;
 
     // TestFX looks for @Start on the test class itself, not on a superclass: set the stage up here.
     @BeforeEach void openWindow() throws Exception {
@@ -133,17 +135,12 @@ public abstract class WindowTest {
         return Long.parseUnsignedLong(map.substring(0, map.indexOf('-')), 16) + value;
     }
 
-    /** The test program crash.c and its core, as the kernel (or gdb) wrote it. */
-    protected record CrashCore(Path exe, Path core) {}
-
-    private static CrashCore crashCore;
+    private static NativePrograms.Crashed crashCore;
 
     /** crash.c compiled and crashed once per test run (in {@code target/window-tests}), shared by the tests that only read it. */
-    protected static synchronized CrashCore crashCore() throws Exception {
+    protected static synchronized NativePrograms.Crashed crashCore() throws Exception {
         if (crashCore == null) {
-            Path dir = Files.createDirectories(Path.of("target", "window-tests").toAbsolutePath());
-            Path exe = NativePrograms.compile("crash", dir);
-            crashCore = new CrashCore(exe, NativePrograms.coreOf(exe, dir));
+            crashCore = NativePrograms.crashed("crash", Files.createDirectories(Path.of("target", "window-tests").toAbsolutePath()));
         }
         return crashCore;
     }

@@ -19,10 +19,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sextant bind FILE… [--search DIR]… [--library-path PATHS] [--all] [--json]}: resolves
@@ -65,7 +64,7 @@ public final class BindCommand implements Callable<Integer> {
     @Option(names = "--timing", hidden = true, description = "print per-file bind and render times to stderr")
     boolean timing;
 
-    @Spec CommandSpec spec;
+    @Mixin ErrorOut errorOut = new ErrorOut();
 
     /** The arguments bound by {@link PlainArgs} when they are plain and name at least one file; else empty (picocli explains). */
     public static Optional<BindCommand> plain(String[] args) {
@@ -73,8 +72,7 @@ public final class BindCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
-        PrintWriter err = spec != null ? spec.commandLine().getErr()
-                : new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = errorOut.writer();
         EnumSet<BindFlag> flags = EnumSet.of(BindFlag.NO_UPDATE);
         if (all) flags.add(BindFlag.ALL_IMAGES);
         if (updateCopy) flags.add(BindFlag.UPDATE_COPY);

@@ -46,8 +46,8 @@ public final class CrashesReport {
                 .append(" (").append(where).append("), the group seen last first\n");
         for (Group g : inbox.groups()) {
             sb.append('\n').append(g.count()).append("x  ").append(g.program()).append("  ").append(g.signal().orElse("no signal"))
-                    .append("  last ").append(RecordedText.TIME.format(g.last()));
-            if (g.count() > 1) sb.append(", first ").append(RecordedText.TIME.format(g.first()));
+                    .append("  last ").append(RecordedText.time(g.last()));
+            if (g.count() > 1) sb.append(", first ").append(RecordedText.time(g.first()));
             sb.append("  [").append(g.signature().hash()).append("]\n");
             sb.append("    ").append(g.signature().text()).append('\n');
             if (!g.signature().unnamed().isEmpty()) {
@@ -55,7 +55,7 @@ public final class CrashesReport {
                         .collect(Collectors.joining(", "))).append(" of the signature are unnamed: their module's file or symbols are missing)\n");
             }
             for (Crash c : g.crashes()) {
-                sb.append("    ").append(RecordedText.TIME.format(c.time()));
+                sb.append("    ").append(RecordedText.time(c.time()));
                 c.pid().ifPresent(p -> sb.append("  pid ").append(p));
                 c.uid().ifPresent(u -> sb.append("  uid ").append(u));
                 sb.append("  ").append(Sizes.human(c.size())).append("  ").append(c.file()).append('\n');

@@ -16,10 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code sextant eval EXPR}: one C expression's value in a frame, as gdb's {@code print} shows it. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -41,7 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(arity = "1", paramLabel = "EXPR", description = "a C expression: p->next->name, a[i] + 1, *(int *) 0x601040, ...")
     String expression;
 
-    @Spec CommandSpec spec;
+    @Mixin ErrorOut errorOut = new ErrorOut();
 
     /** The arguments bound by {@link PlainArgs} when they are plain, name one source and an expression; else empty (picocli explains). */
     public static Optional<EvalCommand> plain(String[] args) {
@@ -49,8 +47,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
-        PrintWriter err = spec != null ? spec.commandLine().getErr()
-                : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = errorOut.writer();
         Variable v;
         List<Diagnostic> damage;
         try (EngineThread engine = new EngineThread()) {

@@ -20,9 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code sextant locals}: the arguments and locals of every frame (or one) of every thread (or one). */
 @Command(name = "locals", mixinStandardHelpOptions = true,
@@ -44,7 +42,7 @@ public final class LocalsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
-    @Spec CommandSpec spec;
+    @Mixin ErrorOut errorOut = new ErrorOut();
 
     /** The arguments bound by {@link PlainArgs} when they are plain and name exactly one source; else empty (picocli explains). */
     public static Optional<LocalsCommand> plain(String[] args) {
@@ -52,8 +50,7 @@ public final class LocalsCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
-        PrintWriter err = spec != null ? spec.commandLine().getErr()
-                : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = errorOut.writer();
         if (elements < 0) {
             err.println("sextant: --elements must be 0 or more");
             return 2;

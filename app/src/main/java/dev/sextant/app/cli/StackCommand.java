@@ -16,8 +16,6 @@ import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sextant stack --core FILE}: every thread's backtrace, as text or JSON; exits without starting JavaFX. */
 @Command(name = "stack", mixinStandardHelpOptions = true, resourceBundle = "dev.sextant.app.cli.StackCommand",
@@ -38,7 +36,7 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--by-function", description = "with --group: the same functions make the same stack, offsets ignored")
     boolean byFunction;
 
-    @Spec CommandSpec spec;
+    @Mixin ErrorOut errorOut = new ErrorOut();
 
     /** The arguments bound by {@link PlainArgs} when they are plain and name exactly one source; else empty (picocli explains). */
     public static Optional<StackCommand> plain(String[] args) {
@@ -46,8 +44,7 @@ public final class StackCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
-        PrintWriter err = spec != null ? spec.commandLine().getErr()
-                : new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = errorOut.writer();
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
         if (timing) OneShot.await(EngineThread.preloadNatives());   // load JNA + libdw now, to time it apart

@@ -13,10 +13,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sextant unwind FILE [--at ADDR] [--json]}: the static unwind tables of an ELF file
@@ -38,7 +37,7 @@ public final class UnwindCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
-    @Spec CommandSpec spec;
+    @Mixin ErrorOut errorOut = new ErrorOut();
 
     /** The arguments bound by {@link PlainArgs} when they are plain and name a file; else empty (picocli explains). */
     public static Optional<UnwindCommand> plain(String[] args) {
@@ -46,7 +45,7 @@ public final class UnwindCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
-        PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
+        PrintWriter err = errorOut.writer();
         boolean timing = "1".equals(System.getenv("SEXTANT_TIMING"));
         long t0 = System.nanoTime();
         UnwindListing listing;

@@ -22,8 +22,14 @@ import picocli.CommandLine.Parameters;
  */
 class FieldAnnotationsTest {
     static final List<Class<?>> BOUND = List.of(StackCommand.class, LocalsCommand.class, EvalCommand.class,
-            StateSource.class, StateSource.Target.class, SymbolsCommand.class, BindCommand.class, UnwindCommand.class,
+            StateSource.class, StateSource.Target.class, ErrorOut.class, SymbolsCommand.class, BindCommand.class, UnwindCommand.class,
             DisasmCommand.class, DisasmCommand.Start.class);
+
+    @Test void theAnnotationsAreNamedAsPicocliNamesThem() {
+        assertThat(List.of(FieldAnnotations.OPTION, FieldAnnotations.PARAMETERS, FieldAnnotations.MIXIN, FieldAnnotations.ARG_GROUP))
+                .containsExactly(Option.class.descriptorString(), Parameters.class.descriptorString(),
+                        Mixin.class.descriptorString(), ArgGroup.class.descriptorString());
+    }
 
     @Test void marksAreThoseReflectionReads() throws IOException {
         for (Class<?> c : BOUND) {

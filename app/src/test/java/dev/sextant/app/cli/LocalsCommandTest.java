@@ -23,15 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LocalsCommandTest {
     @TempDir static Path dir;
-    static Path exe, core;
+    static NativePrograms.Crashed crash;
 
-    @BeforeAll static void makeCore() throws Exception {
-        exe = NativePrograms.compile("state", dir);
-        core = NativePrograms.coreOf(exe, dir, "crash");
-    }
+    @BeforeAll static void makeCore() throws Exception { crash = NativePrograms.crashed("state", dir, "crash"); }
 
     @Test void jsonHasEveryFrameWithItsVariables() throws Exception {
-        StackCommandTest.Run r = StackCommandTest.run("locals", "--core", core.toString(), "--exe", exe.toString(), "--json");
+        StackCommandTest.Run r = StackCommandTest.run("locals", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "--json");
         assertThat(r.exit()).as(r.err()).isEqualTo(0);
         JsonNode root = new ObjectMapper().readTree(r.out());
         JsonNode inner = null;
@@ -63,30 +60,30 @@ class LocalsCommandTest {
     }
 
     @Test void filtersAndElements() throws Exception {
-        int tid = new ObjectMapper().readTree(StackCommandTest.run("stack", "--core", core.toString(), "--exe", exe.toString(), "--json").out())
+        int tid = new ObjectMapper().readTree(StackCommandTest.run("stack", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "--json").out())
                 .get("threads").get(0).get("tid").asInt();
-        StackCommandTest.Run r = StackCommandTest.run("locals", "--core", core.toString(), "--exe", exe.toString(), "--thread",
+        StackCommandTest.Run r = StackCommandTest.run("locals", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "--thread",
                 Integer.toString(tid), "--frame", "0", "--elements", "3", "--json");
         assertThat(r.exit()).as(r.err()).isEqualTo(0);
         JsonNode threads = new ObjectMapper().readTree(r.out()).get("threads");
         assertThat(threads).hasSize(1);
         assertThat(threads.get(0).get("frames")).hasSize(1);
         assertThat(variable(threads.get(0).get("frames").get(0), "zeros").get("children")).hasSize(3);
-        StackCommandTest.Run text = StackCommandTest.run("locals", "--core", core.toString(), "--exe", exe.toString(), "--thread",
+        StackCommandTest.Run text = StackCommandTest.run("locals", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "--thread",
                 Integer.toString(tid), "--frame", "1");
         assertThat(text.out()).contains("outer").contains("        level = 3\n");
-        StackCommandTest.Run none = StackCommandTest.run("locals", "--core", core.toString(), "--thread", "1");
+        StackCommandTest.Run none = StackCommandTest.run("locals", "--core", crash.core().toString(), "--thread", "1");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("no thread 1 in this target");
     }
 
     @Test void evalPrintsOneValueOrItsError() throws Exception {
-        StackCommandTest.Run ok = StackCommandTest.run("eval", "--core", core.toString(), "--exe", exe.toString(), "s->next->corners[1].y + origin.y");
+        StackCommandTest.Run ok = StackCommandTest.run("eval", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "s->next->corners[1].y + origin.y");
         assertThat(ok.exit()).as(ok.err()).isEqualTo(0);
         assertThat(ok.out().strip()).isEqualTo("-2");
-        StackCommandTest.Run frame = StackCommandTest.run("eval", "--core", core.toString(), "--exe", exe.toString(), "--frame", "1", "why");
+        StackCommandTest.Run frame = StackCommandTest.run("eval", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "--frame", "1", "why");
         assertThat(frame.out().strip()).isEqualTo("\"crash\\000\\000\"");
-        StackCommandTest.Run bad = StackCommandTest.run("eval", "--core", core.toString(), "--exe", exe.toString(), "nope");
+        StackCommandTest.Run bad = StackCommandTest.run("eval", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "nope");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err().strip()).isEqualTo("sextant: no symbol `nope` in scope");
         Path empty = Files.createFile(dir.resolve("empty.core"));

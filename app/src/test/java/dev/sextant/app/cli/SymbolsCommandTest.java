@@ -20,19 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SymbolsCommandTest {
     @TempDir static Path dir;
-    static Path exe, core;
+    static NativePrograms.Crashed crash;
 
-    @BeforeAll static void makeCore() throws Exception {
-        exe = NativePrograms.compile("crash", dir);
-        core = NativePrograms.coreOf(exe, dir);
-    }
+    @BeforeAll static void makeCore() throws Exception { crash = NativePrograms.crashed("crash", dir); }
 
     static StackCommandTest.Run run(String... args) {
         return StackCommandTest.run(args);
     }
 
     static String[] base(String... more) {
-        List<String> a = new ArrayList<>(List.of("symbols", "--core", core.toString(), "--exe", exe.toString(),
+        List<String> a = new ArrayList<>(List.of("symbols", "--core", crash.core().toString(), "--exe", crash.exe().toString(),
                 "--symbol-path", "own;debuglink", "--no-debuginfod"));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
@@ -43,7 +40,7 @@ class SymbolsCommandTest {
         StackCommandTest.Run r = run(base());
         assertThat(r.exit()).as(r.err()).isZero();
         String exeLine = r.out().lines().filter(l -> l.split(" ")[2].equals("crash")).findFirst().orElseThrow();
-        assertThat(exeLine).contains(" loaded from own file " + exe).contains(" symbols").doesNotContain("deferred");
+        assertThat(exeLine).contains(" loaded from own file " + crash.exe()).contains(" symbols").doesNotContain("deferred");
         assertThat(r.out().lines()).noneMatch(l -> l.contains(" deferred"));
         r = run(base("--deferred"));
         assertThat(r.exit()).as(r.err()).isZero();
@@ -64,7 +61,7 @@ class SymbolsCommandTest {
                 assertThat(m.get("lines").asBoolean()).isTrue();
             }
         }
-        String nm = Tools.run(dir, 60, List.of("nm", "--defined-only", exe.toString())).stdout();
+        String nm = Tools.run(dir, 60, List.of("nm", "--defined-only", crash.exe().toString())).stdout();
         JsonNode syms = j.get("symbols");
         assertThat(syms).hasSize(3);
         for (JsonNode s : syms) {
@@ -86,7 +83,7 @@ class SymbolsCommandTest {
         for (JsonNode a : new ObjectMapper().readTree(r.out()).get("addresses")) {
             assertThat(a.get("symbol").asText()).isEqualTo("level3");
             String hex = a.get("address").asText();
-            String want = Tools.run(dir, 60, List.of("eu-addr2line", "--core=" + core, "-e", exe.toString(), hex)).stdout()
+            String want = Tools.run(dir, 60, List.of("eu-addr2line", "--core=" + crash.core(), "-e", crash.exe().toString(), hex)).stdout()
                     .strip().replaceFirst("^(.*:\\d+):\\d+$", "$1");
             assertThat(a.get("file").asText() + ":" + a.get("line").asInt()).as(hex).isEqualTo(want);
             for (JsonNode in : a.get("inlines")) if (in.get("function").asText().equals("store_value")) sawInline = true;
@@ -103,7 +100,7 @@ class SymbolsCommandTest {
      */
     @Test void addrFileOnLibcAgreesWithEuAddr2line() throws Exception {
         Assumptions.assumeTrue(Tools.onPath("eu-addr2line") && Tools.onPath("eu-readelf"), "needs eu-addr2line and eu-readelf");
-        StackCommandTest.Run r = run("symbols", "--core", core.toString(), "--exe", exe.toString(), "--symbol-path",
+        StackCommandTest.Run r = run("symbols", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "--symbol-path",
                 "own;debuglink;build-id", "--no-debuginfod", "--load-all", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode libc = null;
@@ -120,11 +117,11 @@ class SymbolsCommandTest {
         for (int i = 0; i < 2000; i++) addrs.add("0x" + Long.toHexString(base + textAddr + (long) (random.nextDouble() * textSize)));
         Path file = dir.resolve("libc-addresses.txt");
         java.nio.file.Files.write(file, addrs);
-        r = run("symbols", "--core", core.toString(), "--exe", exe.toString(), "--symbol-path", "own;debuglink;build-id",
+        r = run("symbols", "--core", crash.core().toString(), "--exe", crash.exe().toString(), "--symbol-path", "own;debuglink;build-id",
                 "--no-debuginfod", "--no-inlines", "--addr-file", file.toString());
         assertThat(r.exit()).as(r.err()).isIn(0, 1);
         List<String> ours = r.out().lines().toList();
-        List<String> cmd = new ArrayList<>(List.of("eu-addr2line", "--core=" + core, "-e", exe.toString(), "-S", "--relative"));
+        List<String> cmd = new ArrayList<>(List.of("eu-addr2line", "--core=" + crash.core(), "-e", crash.exe().toString(), "-S", "--relative"));
         cmd.addAll(addrs);
         List<String> eu = Tools.run(dir, 120, cmd).stdout().lines().toList();
         assertThat(ours).hasSize(addrs.size());
@@ -161,7 +158,7 @@ class SymbolsCommandTest {
     @Test void mistakesGiveOneLineAndExitStatus() {
         StackCommandTest.Run r = run(base("--find", "no_such_symbol_anywhere"));
         assertThat(r.exit()).isEqualTo(1);
-        r = run("symbols", "--core", core.toString(), "--symbol-path", "srv*/c*ftp://x");
+        r = run("symbols", "--core", crash.core().toString(), "--symbol-path", "srv*/c*ftp://x");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("sextant: ").contains("ftp://x").doesNotContain("\n");
         r = run("symbols", "--core", dir.resolve("missing-core").toString());

@@ -98,6 +98,11 @@ public final class SymbolStores {
     /** Problems met so far (unreadable files, servers that failed), one line each. */
     public List<String> problems() { return List.copyOf(problems); }
 
+    /** Forgets what {@code key}'s lookup gave (a file or none): the next {@link #load} asks the stores again (a retry). */
+    public void forget(StoreKey key) {
+        loaded.remove(key);
+    }
+
     /** The symbol file of {@code key}, from the first store that has it; empty when none has. */
     public Optional<BreakpadSymbols> load(StoreKey key, Listener listener) {
         Optional<BreakpadSymbols> known = loaded.get(key);

@@ -32,8 +32,8 @@ import java.util.OptionalInt;
 final class BreakpadStackWalker {
     private final MemoryRegions memory;
     private final MemoryStackWalker modules;
-    private final SymbolStores stores;
-    private final BreakpadLoads loads;
+    private SymbolStores stores;
+    private BreakpadLoads loads;
     private final Map<Long, Optional<BreakpadSymbols>> byBase = new HashMap<>();
     private final Map<Long, ModuleRecord> records = new HashMap<>();
 
@@ -43,6 +43,25 @@ final class BreakpadStackWalker {
         this.stores = stores;
         this.loads = loads;
         for (ModuleRecord m : modules) records.put(m.base(), m);
+    }
+
+    /** From now on, lookups go to {@code stores} and are told to {@code loads} (what was looked up is kept). */
+    void use(SymbolStores stores, BreakpadLoads loads) {
+        this.stores = stores;
+        this.loads = loads;
+    }
+
+    /** Whether the module at {@code base} was looked up (found or not). */
+    boolean lookedUp(long base) { return byBase.containsKey(base); }
+
+    /** Whether the lookup of the module at {@code base} found its symbols. */
+    boolean found(long base) { return byBase.getOrDefault(base, Optional.empty()).isPresent(); }
+
+    /** Forgets what the lookup of {@code m} found, here and in the stores, and looks it up again; answers whether it found symbols. */
+    boolean lookUpAgain(ModuleRecord m) {
+        byBase.remove(m.base());
+        StoreKey.of(m).ifPresent(stores::forget);
+        return symbols(m).isPresent();
     }
 
     /** The symbol file of the module at {@code pc}, loaded on first need (each load told to {@code loads}). */

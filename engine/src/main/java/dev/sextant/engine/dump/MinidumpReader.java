@@ -86,6 +86,9 @@ public final class MinidumpReader {
 
         default void modules(List<Module> modules) {}
 
+        /** The read is over: its stacks, kept for symbol loads after the open (Load, Retry). */
+        default void walkable(BreakpadWalk walk) {}
+
         Opened NONE = (format, process, signal, threads) -> { };
     }
 
@@ -107,7 +110,7 @@ public final class MinidumpReader {
             throw new TargetException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
         Optional<SymbolStores> stores = symbolStores.isBlank() ? Optional.empty() : Optional.of(SymbolStores.parse(symbolStores, Optional.empty()));
-        return read(file, dump, options, stores, opened, loads);
+        return read(file, dump, options, stores, symbolStores, opened, loads);
     }
 
     /** Reads a minidump held in {@code bytes}; {@code file} only names it in messages. */
@@ -118,11 +121,11 @@ public final class MinidumpReader {
         } catch (FormatException e) {
             throw new TargetException(file + ": " + e.messageWithOffset(), e);
         }
-        return read(file, dump, CoreOptions.DEFAULT, Optional.empty(), Opened.NONE, BreakpadLoads.NONE);
+        return read(file, dump, CoreOptions.DEFAULT, Optional.empty(), "", Opened.NONE, BreakpadLoads.NONE);
     }
 
-    private static DumpOverview read(Path file, Minidump dump, CoreOptions options, Optional<SymbolStores> stores, Opened opened,
-            BreakpadLoads loads) {
+    private static DumpOverview read(Path file, Minidump dump, CoreOptions options, Optional<SymbolStores> stores, String storesText,
+            Opened opened, BreakpadLoads loads) {
         Optional<SystemInfo> sys = dump.systemInfo();
         Optional<ExceptionRecord> exc = dump.exception();
         List<ModuleRecord> moduleRecords = dump.modules();
@@ -176,9 +179,12 @@ public final class MinidumpReader {
         String format = "minidump (" + sys.map(SystemInfo::cpuName).orElse("unknown CPU") + ")";
         opened.opened(format, process, signal, threads);
 
+        List<ThreadStack> unwalked = List.copyOf(stacks);
+        Optional<BreakpadStackWalker> breakpad = Optional.empty();
         if (stores.isPresent()) {
             opened.modules(List.copyOf(modules));
             BreakpadStackWalker bp = new BreakpadStackWalker(memory, moduleRecords, stores.get(), loads);
+            breakpad = Optional.of(bp);
             stacks.replaceAll(st -> contexts.containsKey(st.tid().value()) ? bp.walk(st.tid(), contexts.get(st.tid().value())) : st);
         } else if (linux) {
             try (MinidumpUnwinder cfi = MinidumpUnwinder.open(file, moduleRecords, contexts, memory, options).orElse(null)) {
@@ -204,6 +210,7 @@ public final class MinidumpReader {
         for (String p : dump.problems()) diagnostics.add(new Diagnostic(Severity.ERROR, file + ": " + p));
         stores.ifPresent(st -> st.problems().forEach(p -> diagnostics.add(new Diagnostic(Severity.WARNING, "symbol store: " + p))));
         DumpReport report = new DumpReport(file, format, process, signal, threads, modules, stacks, diagnostics);
+        opened.walkable(new BreakpadWalk(memory, moduleRecords, contexts, unwalked, breakpad, storesText, stores));
         return new DumpOverview(report, os, cpu, crash, secondary);
     }
 

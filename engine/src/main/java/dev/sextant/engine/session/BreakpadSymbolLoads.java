@@ -13,11 +13,13 @@ import dev.sextant.engine.format.breakpad.BreakpadSymbols;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * A minidump's Breakpad symbol loads, told as the symbol handler's loads are (see {@link SymbolHost}):
@@ -33,17 +35,29 @@ final class BreakpadSymbolLoads implements BreakpadLoads {
     private final Consumer<DebugEvent> emit;
     private final long id;
     private final Cancellation open;
+    private final IntSupplier waiting;
+    private final Map<Long, SymbolStatus> states;
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelAll;
     private volatile long loading = -1;
-    private int started, ended;
+    private volatile int started, ended;       // written by the loading thread; a queue reads them for its progress
     private Load current;
 
     /** @param open the open's cancellation: cancelling it cancels its loads too */
     BreakpadSymbolLoads(Consumer<DebugEvent> emit, long stopId, Cancellation open) {
+        this(emit, stopId, open, () -> 0, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * @param waiting how many loads wait in a queue after these (the overall progress counts them)
+     * @param states  each module's last state (by base), kept up to date here for a queue that asks from other threads
+     */
+    BreakpadSymbolLoads(Consumer<DebugEvent> emit, long stopId, Cancellation open, IntSupplier waiting, Map<Long, SymbolStatus> states) {
         this.emit = emit;
         this.id = stopId;
         this.open = open;
+        this.waiting = waiting;
+        this.states = states;
     }
 
     /** Cancels one module's load (by base), or every load from now on; any thread. Answers whether a load was running. */
@@ -52,6 +66,29 @@ final class BreakpadSymbolLoads implements BreakpadLoads {
         if (base.isEmpty()) cancelAll = true;
         else cancelled.add(base.get());
         return now != -1 && (base.isEmpty() || base.get() == now);
+    }
+
+    /** Cancels the load running now, if one is (the loads after it go on); any thread. Answers whether one was running. */
+    boolean cancelRunning() {
+        long now = loading;
+        if (now != -1) cancelled.add(now);
+        return now != -1;
+    }
+
+    /** A new load of {@code base} is asked for (a Load, a Retry): a cancel of its earlier load no longer holds. */
+    void allow(long base) {
+        cancelled.remove(base);
+    }
+
+    /** Modules no frame needed, told as the symbol handler tells its deferred ones: a Load looks them up. */
+    void deferred(String module, long base) {
+        status(new Load(module, base), SymbolStatus.DEFERRED, OptionalInt.empty(), Optional.empty(), 0, false, Optional.empty());
+    }
+
+    /** A load asked for a module the stores cannot be asked about (the dump gives no usable name or id): failed, with why. */
+    void refused(String module, long base, String why) {
+        status(new Load(module, base), SymbolStatus.FAILED, OptionalInt.empty(), Optional.empty(), 0, false, Optional.of(why));
+        emit.accept(new DebugEvent.SymbolLoadLogged(id, Severity.ERROR, Optional.of(module), "no symbols: " + why, false));
     }
 
     @Override public SymbolStores.Listener started(String module, long base, StoreKey key) {
@@ -88,8 +125,9 @@ final class BreakpadSymbolLoads implements BreakpadLoads {
         progress();
     }
 
-    private void progress() {
-        emit.accept(new DebugEvent.ProgressReported(id, "Loading symbols", ended, started));
+    /** The overall "Loading symbols" progress: the loads ended of those started and waiting. */
+    void progress() {
+        emit.accept(new DebugEvent.ProgressReported(id, "Loading symbols", ended, started + waiting.getAsInt()));
     }
 
     private void status(Load l, SymbolStatus s, OptionalInt percent, Optional<String> source, int count, boolean lines, Optional<String> why) {
@@ -98,6 +136,7 @@ final class BreakpadSymbolLoads implements BreakpadLoads {
             places = new ArrayList<>(places);
             places.add("searching: " + label(l.where));
         }
+        states.put(l.base, s);
         emit.accept(new DebugEvent.SymbolStatusChanged(id, new SymbolLoadStatus(l.module, Address.of(l.base), s, percent, source,
                 s == SymbolStatus.LOADED ? l.file : Optional.empty(), count, lines, why, places)));
     }

@@ -15,6 +15,7 @@ import dev.sextant.engine.api.MemoryBlock;
 import dev.sextant.engine.api.Module;
 import dev.sextant.engine.api.ProcessInfo;
 import dev.sextant.engine.api.SignalInfo;
+import dev.sextant.engine.api.SymbolStatus;
 import dev.sextant.engine.api.TargetException;
 import dev.sextant.engine.api.ThreadInfo;
 import dev.sextant.engine.api.ThreadStack;
@@ -25,6 +26,7 @@ import dev.sextant.engine.breakpad.SymbolStores;
 import dev.sextant.engine.code.Disassembler;
 import dev.sextant.engine.code.FileCode;
 import dev.sextant.engine.api.SseRegisters;
+import dev.sextant.engine.dump.BreakpadWalk;
 import dev.sextant.engine.dump.CoreCache;
 import dev.sextant.engine.dump.CoreDumpSource;
 import dev.sextant.engine.dump.DumpSource;
@@ -39,9 +41,12 @@ import dev.sextant.engine.dump.secondary.SecondaryData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine's open crash dump, on the engine thread: reading it (events as it goes: the target, its
@@ -55,6 +60,8 @@ final class CoreTarget {
         /** Whether anyone listens to events (the command line does not: nothing is decoded for it). */
         boolean watched();
         SymbolHost symbols();
+        /** Runs {@code work} on the engine thread, after what is queued there (from other threads). */
+        void later(Runnable work);
     }
 
     private final Host host;
@@ -69,6 +76,8 @@ final class CoreTarget {
     private String breakpadStores = "";
     /** The Breakpad symbol loads of the minidump being opened (engine thread), for cancels from other threads; null: none. */
     private volatile BreakpadSymbolLoads breakpadLoads;
+    /** The open minidump's symbol loads after its open (Load, Retry); null while no minidump is open. */
+    private volatile MinidumpSymbols minidumpSymbols;
     private CoreState state;        // an ELF core's variables and scope
 
     CoreTarget(Host host) {
@@ -168,9 +177,33 @@ final class CoreTarget {
     /** Takes the Breakpad stores of a new symbol path (its other entries are the symbol handler's). */
     void setSymbolPath(String path) {
         breakpadStores = SymbolStores.breakpadEntries(path);
+        if (minidumpSymbols != null) minidumpSymbols.setStores(breakpadStores);
+    }
+
+    /** Whether the open target is a minidump: its symbols are Breakpad's, loaded here rather than by the symbol handler. */
+    boolean minidumpOpen() {
+        return minidumpSymbols != null;
+    }
+
+    /** The Modules view's Load for the open minidump: the module at {@code module}, or every deferred one. Answers how many were queued. */
+    int loadSymbols(Optional<Address> module) {
+        return requireMinidump().load(module);
+    }
+
+    /** The Modules view's Retry for the open minidump. Answers whether the module was not queued yet. */
+    boolean retrySymbols(Address module) {
+        return requireMinidump().retry(module);
+    }
+
+    private MinidumpSymbols requireMinidump() {
+        MinidumpSymbols m = minidumpSymbols;
+        if (m == null) throw new TargetException("no minidump open: its symbols are loaded by the symbol handler");
+        return m;
     }
 
     void close() {
+        if (minidumpSymbols != null) minidumpSymbols.close();
+        minidumpSymbols = null;
         if (memory != null && memory.image != null) memory.image.close();
         memory = null;
         modules = List.of();
@@ -224,6 +257,8 @@ final class CoreTarget {
 
     DumpReport open(Command.OpenCore open) {
         close();
+        // The last target's symbol handler goes first: none of its loads runs on, or reports into, this dump.
+        host.symbols().closeTarget();
         long id = host.nextStopId();
         // A compressed core (systemd-coredump's) is decompressed into the core cache first, with progress.
         Path plain = CoreCache.standard().plain(open.core(),
@@ -283,6 +318,10 @@ final class CoreTarget {
 
     private DumpReport openMinidump(long id, Command.OpenCore open) {
         open.cancellation().throwIfCancelled();
+        Map<Long, SymbolStatus> states = new ConcurrentHashMap<>();
+        BreakpadSymbolLoads loads = new BreakpadSymbolLoads(host::emit, id, open.cancellation(), () -> 0, states);
+        String stores = breakpadStores;
+        AtomicReference<BreakpadWalk> walked = new AtomicReference<>();
         // The target and its modules are told before the walk, so that the symbol loads the walk starts are shown against them.
         MinidumpReader.Opened opened = new MinidumpReader.Opened() {
             @Override public void opened(String format, ProcessInfo process, Optional<SignalInfo> signal, List<ThreadInfo> threads) {
@@ -291,14 +330,19 @@ final class CoreTarget {
             @Override public void modules(List<Module> modules) {
                 modules.forEach(m -> host.emit(new DebugEvent.ModuleLoaded(id, m)));
             }
+            @Override public void walkable(BreakpadWalk walk) { walked.set(walk); }
         };
-        BreakpadSymbolLoads loads = new BreakpadSymbolLoads(host::emit, id, open.cancellation());
         breakpadLoads = loads;
         DumpOverview o;
         try {
-            o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), breakpadStores, opened, loads);
+            o = MinidumpReader.read(open.core(), new CoreOptions(open.executable(), open.sysroot()), stores, opened, loads);
         } finally {
             breakpadLoads = null;
+        }
+        BreakpadWalk walk = walked.get();
+        if (!stores.isBlank()) {
+            // Modules no frame needed are deferred, as the symbol handler's are: Load looks them up.
+            for (var m : walk.modules()) if (m.hasKey() && !walk.lookedUp(m.base())) loads.deferred(m.name(), m.base());
         }
         DumpReport r = o.report();
         r.diagnostics().forEach(d -> host.emit(new DebugEvent.DiagnosticReported(id, d)));
@@ -308,16 +352,21 @@ final class CoreTarget {
             host.emit(new DebugEvent.ProgressReported(id, "Walking stacks", ++done, r.stacks().size()));
         }
         summarize(id, o);
+        minidumpSymbols = new MinidumpSymbols(host, walk, r, id, states, breakpadStores);
         return r;
     }
 
     /**
      * Cancels the Breakpad symbol load of the module at {@code base} (or all) of the minidump being
-     * opened; any thread (the engine thread is busy opening it). Answers whether a load was running.
+     * opened, or of the open one (a Load, a Retry); any thread (the engine thread may be busy opening
+     * it). Answers whether a load was running or queued.
      */
     boolean cancelBreakpadLoad(Optional<Long> base) {
         BreakpadSymbolLoads l = breakpadLoads;
-        return l != null && l.cancel(base);
+        MinidumpSymbols m = minidumpSymbols;
+        boolean opening = l != null && l.cancel(base);
+        boolean after = m != null && m.cancel(base);
+        return opening || after;
     }
 
     /** Decoded renderings are bounded: a view shows the start of a big blob, the command line prints all of it. */

@@ -101,6 +101,7 @@ public final class EngineThread implements Engine {
             @Override public void emit(DebugEvent event) { EngineThread.this.emit(event); }
             @Override public boolean watched() { return !listeners.isEmpty(); }
             @Override public SymbolHost symbols() { return symbols; }
+            @Override public void later(Runnable work) { queue.add(work); }
         });
         registerHandlers();
         thread = new Thread(this::loop, "sextant-engine-" + ENGINES.incrementAndGet());
@@ -118,7 +119,10 @@ public final class EngineThread implements Engine {
 
     /** An event built on the engine thread with its stop id then (from other threads: the symbol host, file workers). */
     private void post(LongFunction<DebugEvent> event) {
-        if (!listeners.isEmpty()) queue.add(() -> emit(event.apply(stopId)));
+        if (!listeners.isEmpty()) queue.add(() -> {
+            DebugEvent e = event.apply(stopId);
+            if (e != null) emit(e);         // null: the event's target is gone (the symbol host drops them so)
+        });
     }
 
     private void loop() {
@@ -300,8 +304,9 @@ public final class EngineThread implements Engine {
         on(Command.ReadMemory.class, this::readMemory);
         on(Command.EvaluateAddress.class, c -> live != null ? live.evaluate(c) : core.evaluate(c));
         // symbols (CancelSymbolLoad is not queued: see submit)
-        on(Command.LoadSymbols.class, c -> new Later(symbols.load(c.module())));
-        on(Command.RetrySymbolLoad.class, c -> new Later(symbols.retry(c.module())));
+        // A minidump's symbols are Breakpad's, loaded by the open dump; every other target's by the symbol handler.
+        on(Command.LoadSymbols.class, c -> core.minidumpOpen() ? core.loadSymbols(c.module()) : new Later(symbols.load(c.module())));
+        on(Command.RetrySymbolLoad.class, c -> core.minidumpOpen() ? core.retrySymbols(c.module()) : new Later(symbols.retry(c.module())));
         on(Command.SetSymbolPath.class, c -> {
             SymbolPath parsed = SymbolPath.parse(c.path(), System.getenv());    // a bad entry changes nothing
             core.setSymbolPath(c.path());

@@ -75,6 +75,10 @@ final class SymbolHost implements AutoCloseable {
     private final AtomicLong jobsPosted = new AtomicLong(), jobsDone = new AtomicLong();
     // The handler's modules as they were after the last job or load (empty: no target); written on the symbol thread.
     private volatile Optional<List<ModuleSymbols>> listing = Optional.empty();
+    // Which target an event belongs to: the engine thread counts targets (each open or close), the symbol
+    // thread notes the one its handler serves. An event of another than the engine's is dropped there:
+    // a load of the last core that ends after the next dump opened must not report into that dump.
+    private volatile int target, handlerTarget;
 
     // Symbol thread only:
     private SymbolHandler handler;
@@ -85,8 +89,14 @@ final class SymbolHost implements AutoCloseable {
     private final Map<Long, SymbolLoadStatus> published = new HashMap<>();
     private final Map<Long, Integer> percent = new HashMap<>();
 
-    SymbolHost(Sink sink, SymbolPath path, Set<SymbolOption> options, Duration timeout) {
-        this.sink = sink;
+    SymbolHost(Sink engine, SymbolPath path, Set<SymbolOption> options, Duration timeout) {
+        this.sink = new Sink() {
+            @Override public void emit(LongFunction<DebugEvent> event) {
+                int of = handlerTarget;
+                engine.emit(id -> of == target ? event.apply(id) : null);
+            }
+            @Override public void changeSymbolState(int flags, long argument) { engine.changeSymbolState(flags, argument); }
+        };
         this.path = path;
         this.options = Set.copyOf(options);
         this.timeout = timeout;
@@ -186,13 +196,15 @@ final class SymbolHost implements AutoCloseable {
     /** A core was opened (read from {@code plain}, its decompressed copy when compressed): list its modules (deferred), load none yet. */
     void openCore(Path core, Path plain, Optional<Path> exe) {
         clearQueue();
-        run(() -> open(h -> h.openCore(core, plain, exe)));
+        int g = ++target;
+        run(() -> open(g, h -> h.openCore(core, plain, exe)));
     }
 
     /** A live process became the target. */
     void openProcess(int pid) {
         clearQueue();
-        run(() -> open(h -> h.openProcess(pid)));
+        int g = ++target;
+        run(() -> open(g, h -> h.openProcess(pid)));
     }
 
     /** The live process's modules changed (LOADS / UNLOADS). */
@@ -215,13 +227,19 @@ final class SymbolHost implements AutoCloseable {
         });
     }
 
+    /** The target is closed, or another kind (a minidump) opened: the handler closes, its running load is cancelled. Engine thread. */
     void closeTarget() {
         clearQueue();
-        run(this::closeHandler);
+        int g = ++target;
+        run(() -> {
+            closeHandler();
+            handlerTarget = g;
+        });
     }
 
-    private void open(java.util.function.Consumer<SymbolHandler> how) {
+    private void open(int g, java.util.function.Consumer<SymbolHandler> how) {
         closeHandler();
+        handlerTarget = g;
         handler = new SymbolHandler(path, options, timeout);
         handler.registerCallback(this::onSymbolEvent, this);
         handler.addStateListener(new SymbolHandler.StateListener() {

@@ -21,13 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BadCoreTest {
     @TempDir static Path dir;
-    static Path exe;
-    static Path core;
+    static NativePrograms.Crashed crash;
 
-    @BeforeAll static void makeCore() throws Exception {
-        exe = NativePrograms.compile("crash", dir);
-        core = NativePrograms.coreOf(exe, dir);
-    }
+    @BeforeAll static void makeCore() throws Exception { crash = NativePrograms.crashed("crash", dir); }
 
     static DumpReport read(Path p) {
         return ElfCoreReader.read(p, CoreOptions.DEFAULT, CoreReadListener.NONE, new Cancellation());
@@ -47,8 +43,8 @@ class BadCoreTest {
     }
 
     @Test void anElfThatIsNotACore() {
-        assertThatThrownBy(() -> read(exe)).isInstanceOf(TargetException.class)
-                .hasMessageContaining(exe.toString())
+        assertThatThrownBy(() -> read(crash.exe())).isInstanceOf(TargetException.class)
+                .hasMessageContaining(crash.exe().toString())
                 .hasMessageContaining("not a core file");
     }
 
@@ -58,14 +54,14 @@ class BadCoreTest {
     }
 
     @Test void coreCutInsideItsNotesNamesTheOffset() throws Exception {
-        Path cut = truncated(core, 900);
+        Path cut = truncated(crash.core(), 900);
         assertThatThrownBy(() -> read(cut)).isInstanceOf(TargetException.class)
                 .hasMessageContaining(cut.toString()).hasMessageContaining("offset 0x");
     }
 
     @Test void coreCutInItsMemoryGivesAPartialReportThatSaysSo() throws Exception {
-        long size = Files.size(core);
-        Path cut = truncated(core, size / 2);
+        long size = Files.size(crash.core());
+        Path cut = truncated(crash.core(), size / 2);
         DumpReport r = read(cut);
         assertThat(r.threads()).hasSize(1);
         assertThat(r.diagnostics()).anySatisfy(d -> {
@@ -76,17 +72,16 @@ class BadCoreTest {
 
     @Test void coreWhoseExecutableIsMissingSaysWhichAndWhatToDo() throws Exception {
         Path sub = Files.createDirectories(dir.resolve("moved"));
-        Path exe2 = NativePrograms.compile("crash", sub);
-        Path core2 = NativePrograms.coreOf(exe2, sub);
-        Files.delete(exe2);
-        DumpReport r = read(core2);
+        NativePrograms.Crashed moved = NativePrograms.crashed("crash", sub);
+        Files.delete(moved.exe());
+        DumpReport r = read(moved.core());
         assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.message())
-                .isEqualTo(core2 + ": executable " + exe2 + " not found, so its frames have no symbols; pass --exe FILE"));
+                .isEqualTo(moved.core() + ": executable " + moved.exe() + " not found, so its frames have no symbols; pass --exe FILE"));
         assertThat(r.stacks().get(0).frames()).isNotEmpty();
     }
 
     @Test void truncationSweepOnlyEverGivesTargetExceptionsOrPartialReports() throws Exception {
-        byte[] all = Files.readAllBytes(core);
+        byte[] all = Files.readAllBytes(crash.core());
         int[] cuts = {1, 4, 15, 16, 52, 63, 64, 65, 100, 200, 400, 800, 1200, 2000, 3000, 4096, 5000, 8192, 12000,
                 all.length / 4, all.length / 3, all.length / 2, all.length - 4096, all.length - 1};
         for (int n : Arrays.stream(cuts).filter(c -> c > 0 && c < all.length).toArray()) {

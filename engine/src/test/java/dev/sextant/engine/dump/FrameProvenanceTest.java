@@ -26,9 +26,8 @@ class FrameProvenanceTest {
     @TempDir static Path dir;
 
     @Test void theFrameAfterCodeWithoutAnFdeIsMarkedFramePointer() throws Exception {
-        Path exe = NativePrograms.compile("nocfi", dir);
-        Path core = NativePrograms.coreOf(exe, dir);
-        DumpReport r = ElfCoreReader.read(core, CoreOptions.DEFAULT, CoreReadListener.NONE, new Cancellation());
+        NativePrograms.Crashed nocfi = NativePrograms.crashed("nocfi", dir);
+        DumpReport r = ElfCoreReader.read(nocfi.core(), CoreOptions.DEFAULT, CoreReadListener.NONE, new Cancellation());
         List<StackFrame> frames = r.stacks().get(0).frames().stream().filter(f -> !f.inline()).toList();
         int k = -1;
         for (int i = 0; i < frames.size(); i++) if (frames.get(i).function().orElse("").equals("nocfi_fn")) k = i;
@@ -40,7 +39,7 @@ class FrameProvenanceTest {
         assertThat(frames).filteredOn(f -> f.source() == FrameSource.FRAME_POINTER).hasSize(1);
 
         Assumptions.assumeTrue(EuStack.available(), "eu-stack (the reference) is not installed");
-        Map<Integer, List<EuStack.Frame>> eu = EuStack.run(core, exe, dir);
+        Map<Integer, List<EuStack.Frame>> eu = EuStack.run(nocfi.core(), nocfi.exe(), dir);
         List<EuStack.Frame> ref = eu.get((int) r.stacks().get(0).tid().value());
         assertThat(frames.stream().map(f -> f.pc().value()).toList())
                 .containsExactlyElementsOf(ref.stream().map(EuStack.Frame::pc).toList());

@@ -32,10 +32,7 @@ class BreakpointActionsTest {
     @TempDir static Path dir;
     static Path exe;
 
-    @BeforeAll static void build() throws Exception {
-        NativePrograms.assumePtracePermitted();
-        exe = NativePrograms.compile("watchloop", dir);
-    }
+    @BeforeAll static void build() throws Exception { exe = NativePrograms.compileForTracing("watchloop", dir); }
 
     static EngineThread launch(LiveSessionTest.Events events, String n) throws Exception {
         EngineThread engine = new EngineThread();

@@ -39,8 +39,7 @@ class JitDisassemblyTest {
     @BeforeAll static void tools() throws Exception {
         Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().get());
         Assumptions.assumeTrue(NativePrograms.Tools.onPath("objdump"), "objdump (the reference) is not installed");
-        NativePrograms.assumePtracePermitted();
-        JitStackTest.exe = NativePrograms.compile("jit", dir);
+        JitStackTest.exe = NativePrograms.compileForTracing("jit", dir);
     }
 
     @Test void generatedCodeIsDisassembledFromMemoryAndNamedByItsTable() throws Exception {

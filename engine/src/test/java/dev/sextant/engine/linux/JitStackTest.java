@@ -39,14 +39,28 @@ class JitStackTest {
     @TempDir static Path dir;
     static Path exe;
 
-    @BeforeAll static void build() throws Exception {
-        NativePrograms.assumePtracePermitted();
-        exe = NativePrograms.compile("jit", dir);
-    }
+    @BeforeAll static void build() throws Exception { exe = NativePrograms.compileForTracing("jit", dir); }
 
     /** A started jit program, blocked in pause() under blocker() under the generated code. */
     record Blocked(NativePrograms.Running process, long code, long length) implements AutoCloseable {
         @Override public void close() { process.close(); }
+
+        /** The program's stack as the engine reads it now (a snapshot: StackProcess), and its frame in the generated code. */
+        Walk walk() throws Exception {
+            List<StackFrame> frames = stack(process.pid());
+            StackFrame jit = frames.stream().filter(f -> Long.compareUnsigned(f.pc().value() - code, length) < 0).findFirst()
+                    .orElseThrow(() -> new AssertionError("no frame in the generated code: " + frames));
+            return new Walk(frames, jit);
+        }
+    }
+
+    /** Physical frames (as gdb and eu-stack count them), and the frame in the generated code among them. */
+    record Walk(List<StackFrame> frames, StackFrame jit) {
+        /** The frame that called the generated code. */
+        StackFrame caller() { return frames.get(jit.index() + 1); }
+
+        /** The frame the generated code called. */
+        StackFrame callee() { return frames.get(jit.index() - 1); }
     }
 
     static Blocked start(String mode) throws Exception {
@@ -65,33 +79,27 @@ class JitStackTest {
         try (EngineThread engine = new EngineThread()) {
             DumpReport r = engine.submit(new Command.StackProcess(new Pid(pid), new Cancellation())).get(60, TimeUnit.SECONDS);
             ThreadStack s = r.stacks().stream().filter(t -> t.tid().value() == pid).findFirst().orElseThrow();
-            return s.frames().stream().filter(f -> !f.inline()).toList();   // physical frames, as gdb and eu-stack count them
+            return s.frames().stream().filter(f -> !f.inline()).toList();
         }
-    }
-
-    static StackFrame jitFrame(List<StackFrame> frames, Blocked b) {
-        return frames.stream().filter(f -> Long.compareUnsigned(f.pc().value() - b.code(), b.length()) < 0).findFirst()
-                .orElseThrow(() -> new AssertionError("no frame in the generated code: " + frames));
     }
 
     @Test void registeredJitFrameIsSteppedByItsTableToMainAsGdbDoes() throws Exception {
         Assumptions.assumeTrue(NativePrograms.Tools.onPath("gdb"), "gdb (the reference) is not installed");
         try (Blocked b = start("gdb-jit")) {
-            List<StackFrame> frames = stack(b.process().pid());
-            StackFrame jit = jitFrame(frames, b);
+            Walk w = b.walk();
+            StackFrame jit = w.jit();
             assertThat(jit.source()).isEqualTo(FrameSource.DYNAMIC_TABLE);
             assertThat(jit.function()).contains("jit_fn");
             assertThat(jit.module()).contains("[GDB JIT interface]");
             assertThat(jit.offset()).isEqualTo(jit.pc().value() - b.code());
-            StackFrame caller = frames.get(jit.index() + 1);
-            assertThat(caller.function()).contains("main");
-            assertThat(caller.source()).isEqualTo(FrameSource.CFI);
-            assertThat(frames.get(jit.index() - 1).function()).contains("blocker");
+            assertThat(w.caller().function()).contains("main");
+            assertThat(w.caller().source()).isEqualTo(FrameSource.CFI);
+            assertThat(w.callee().function()).contains("blocker");
 
-            List<Gdb> gdb = gdbBacktrace(b.process().pid());
+            List<Gdb> gdb = gdbBacktrace("-p", Integer.toString(b.process().pid()));
             int upTo = gdb.stream().map(Gdb::function).toList().indexOf("main");
             assertThat(upTo).as("gdb reaches main: " + gdb).isPositive();
-            assertThat(frames.subList(0, upTo + 1)).extracting(f -> f.pc().value())
+            assertThat(w.frames().subList(0, upTo + 1)).extracting(f -> f.pc().value())
                     .containsExactlyElementsOf(gdb.subList(0, upTo + 1).stream().map(Gdb::pc).toList());
             assertThat(gdb.get(jit.index()).function()).isEqualTo("jit_fn");
         }
@@ -106,14 +114,12 @@ class JitStackTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"libgcc-early", "libgcc-seen"})
     void framesRegisteredWithLibgccBeforeAttachAreReadFromItsLists(String mode) throws Exception {
         try (Blocked b = start(mode)) {
-            List<StackFrame> frames = stack(b.process().pid());
-            StackFrame jit = jitFrame(frames, b);
-            assertThat(jit.source()).as("frames: " + frames).isEqualTo(FrameSource.DYNAMIC_TABLE);
-            assertThat(jit.module()).contains("[" + dev.sextant.engine.unwind.DynamicTables.REGISTER_FRAME + "]");
-            assertThat(frames.get(jit.index() - 1).function()).contains("blocker");
-            StackFrame caller = frames.get(jit.index() + 1);
-            assertThat(caller.function()).contains("main");
-            assertThat(caller.source()).isEqualTo(FrameSource.CFI);
+            Walk w = b.walk();
+            assertThat(w.jit().source()).as("frames: " + w.frames()).isEqualTo(FrameSource.DYNAMIC_TABLE);
+            assertThat(w.jit().module()).contains("[" + dev.sextant.engine.unwind.DynamicTables.REGISTER_FRAME + "]");
+            assertThat(w.callee().function()).contains("blocker");
+            assertThat(w.caller().function()).contains("main");
+            assertThat(w.caller().source()).isEqualTo(FrameSource.CFI);
         }
     }
 
@@ -153,27 +159,25 @@ class JitStackTest {
     /** A relocatable JIT object (as LLVM registers them): its symbol, relative to .text, still names the frame. */
     @Test void relocatableJitObjectNamesItsFrame() throws Exception {
         try (Blocked b = start("gdb-jit-rel")) {
-            List<StackFrame> frames = stack(b.process().pid());
-            StackFrame jit = jitFrame(frames, b);
-            assertThat(jit.source()).isEqualTo(FrameSource.DYNAMIC_TABLE);
-            assertThat(jit.function()).hasValue("jit_fn");
-            assertThat(jit.offset()).isEqualTo(jit.pc().value() - b.code());
-            assertThat(frames.get(jit.index() + 1).function()).contains("main");
+            Walk w = b.walk();
+            assertThat(w.jit().source()).isEqualTo(FrameSource.DYNAMIC_TABLE);
+            assertThat(w.jit().function()).hasValue("jit_fn");
+            assertThat(w.jit().offset()).isEqualTo(w.jit().pc().value() - b.code());
+            assertThat(w.caller().function()).contains("main");
         }
     }
 
     @Test void unregisteredJitFrameIsMarkedFramePointerAndMatchesEuStack() throws Exception {
         Assumptions.assumeTrue(NativePrograms.Tools.onPath("eu-stack"), "eu-stack (the reference) is not installed");
         try (Blocked b = start("none")) {
-            List<StackFrame> frames = stack(b.process().pid());
-            StackFrame jit = jitFrame(frames, b);
-            assertThat(jit.source()).isEqualTo(FrameSource.FRAME_POINTER);
-            assertThat(jit.module()).isEmpty();
-            assertThat(jit.function()).isEmpty();
-            assertThat(frames).noneMatch(f -> f.source() == FrameSource.DYNAMIC_TABLE);
+            Walk w = b.walk();
+            assertThat(w.jit().source()).isEqualTo(FrameSource.FRAME_POINTER);
+            assertThat(w.jit().module()).isEmpty();
+            assertThat(w.jit().function()).isEmpty();
+            assertThat(w.frames()).noneMatch(f -> f.source() == FrameSource.DYNAMIC_TABLE);
             // The same fallback as eu-stack's: the same pcs (the generated code keeps no frame pointer,
             // so the walk skips main — the reason to register it).
-            assertThat(frames).extracting(f -> f.pc().value()).containsExactlyElementsOf(euStack(b.process().pid()));
+            assertThat(w.frames()).extracting(f -> f.pc().value()).containsExactlyElementsOf(euStack(b.process().pid()));
         }
     }
 
@@ -181,8 +185,7 @@ class JitStackTest {
         try (Blocked b = start("perf-map")) {
             Path map = Path.of("/tmp/perf-" + b.process().pid() + ".map");
             try {
-                List<StackFrame> frames = stack(b.process().pid());
-                StackFrame jit = jitFrame(frames, b);
+                StackFrame jit = b.walk().jit();
                 assertThat(jit.function()).contains("perf_jit_fn");
                 assertThat(jit.module()).contains("[perf map]");
                 assertThat(jit.offset()).isEqualTo(jit.pc().value() - b.code());
@@ -286,31 +289,27 @@ class JitStackTest {
         });
         assertThat(frames.get(jit.index() + 1).function()).contains("main");
 
-        Process g = new ProcessBuilder("gdb", "-batch", "-nx", exe.toString(), core.toString(), "-ex", "bt")
-                .redirectErrorStream(true).start();
-        String out = new String(g.getInputStream().readAllBytes());
-        assertThat(g.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        List<Long> gdbPcs = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^#\\d+\\s+0x([0-9a-f]+) in (\\S+)").matcher(out);
-        List<String> gdbNames = new ArrayList<>();
-        while (m.find()) { gdbPcs.add(Long.parseUnsignedLong(m.group(1), 16)); gdbNames.add(m.group(2)); }
-        int jitAt = gdbNames.indexOf("jit_fn");
-        assertThat(jitAt).as("gdb names the JIT frame: " + out).isNotNegative();
-        assertThat(gdbPcs.get(jitAt)).isEqualTo(jit.pc().value());
-        assertThat(gdbNames.get(jitAt + 1)).isEqualTo("main");
-        assertThat(gdbPcs.get(jitAt + 1)).isEqualTo(frames.get(jit.index() + 1).pc().value());
+        List<Gdb> gdb = gdbBacktrace(exe.toString(), core.toString());
+        int jitAt = gdb.stream().map(Gdb::function).toList().indexOf("jit_fn");
+        assertThat(jitAt).as("gdb names the JIT frame: " + gdb).isNotNegative();
+        assertThat(gdb.get(jitAt).pc()).isEqualTo(jit.pc().value());
+        assertThat(gdb.get(jitAt + 1).function()).isEqualTo("main");
+        assertThat(gdb.get(jitAt + 1).pc()).isEqualTo(frames.get(jit.index() + 1).pc().value());
     }
 
     record Gdb(long pc, String function) {}
 
     private static final Pattern GDB_FRAME = Pattern.compile("^#(\\d+)\\s+(?:0x([0-9a-f]+) in )?(\\S+) \\(");
 
-    /** gdb -batch -p PID -ex bt: frame pcs and function names (frame 0 without "0x… in" when the pc is a line start). */
-    static List<Gdb> gdbBacktrace(int pid) throws Exception {
-        Process g = new ProcessBuilder("gdb", "-batch", "-nx", "-p", Integer.toString(pid), "-ex", "bt", "-ex", "info registers rip")
-                .redirectErrorStream(true).start();
-        String out = new String(g.getInputStream().readAllBytes());
-        assertThat(g.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    /**
+     * gdb -batch TARGET... -ex bt (TARGET: -p PID, or the program and its core): frame pcs and function names
+     * (frame 0 without "0x… in" when the pc is a line start: its pc is rip's).
+     */
+    static List<Gdb> gdbBacktrace(String... target) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("gdb", "-batch", "-nx"));
+        cmd.addAll(List.of(target));
+        cmd.addAll(List.of("-ex", "bt", "-ex", "info registers rip"));
+        String out = NativePrograms.Tools.run(dir, 90, cmd).all();
         List<Gdb> frames = new ArrayList<>();
         Matcher rip = Pattern.compile("rip\\s+0x([0-9a-f]+)").matcher(out);
         for (String line : out.split("\n")) {
@@ -327,9 +326,7 @@ class JitStackTest {
     }
 
     static List<Long> euStack(int pid) throws Exception {
-        Process g = new ProcessBuilder("eu-stack", "-1", "-p", Integer.toString(pid)).redirectErrorStream(true).start();
-        String out = new String(g.getInputStream().readAllBytes());
-        assertThat(g.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = NativePrograms.Tools.run(dir, 60, List.of("eu-stack", "-1", "-p", Integer.toString(pid))).all();
         List<Long> pcs = new ArrayList<>();
         Matcher m = Pattern.compile("(?m)^#\\d+\\s+0x([0-9a-f]+)").matcher(out);
         while (m.find()) pcs.add(Long.parseUnsignedLong(m.group(1), 16));

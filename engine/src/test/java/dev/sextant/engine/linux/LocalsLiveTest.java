@@ -34,9 +34,7 @@ class LocalsLiveTest {
     @TempDir Path dir;
 
     @Test void attachedProcessVariablesAgreeWithGdbAndItRunsOn() throws Exception {
-        NativePrograms.assumePtracePermitted();
-        Path exe = NativePrograms.compile("state", dir);
-        try (NativePrograms.Running p = NativePrograms.start(exe, "wait"); EngineThread engine = new EngineThread()) {
+        try (NativePrograms.Running p = NativePrograms.startForTracing("state", dir, "wait"); EngineThread engine = new EngineThread()) {
             List<GdbReference.Frame> reference = GdbReference.framesOfProcess(dir, p.pid());
             assertThat(Files.readString(Path.of("/proc/" + p.pid() + "/status"))).as("gdb detached").contains("TracerPid:\t0");
             engine.submit(new Command.Attach(new Pid(p.pid()))).get(30, TimeUnit.SECONDS);

@@ -32,9 +32,7 @@ class SetVariableLiveTest {
     @TempDir Path dir;
 
     @Test void changedLocalsAreWhatTheProgramPrintsAfterward() throws Exception {
-        NativePrograms.assumePtracePermitted();
-        Path exe = NativePrograms.compile("setvar", dir);
-        try (NativePrograms.Running p = NativePrograms.start(exe); EngineThread engine = new EngineThread()) {
+        try (NativePrograms.Running p = NativePrograms.startForTracing("setvar", dir); EngineThread engine = new EngineThread()) {
             engine.submit(new Command.Attach(new Pid(p.pid()))).get(30, TimeUnit.SECONDS);
             DumpReport r = engine.submit(new Command.ReadStacks(new Cancellation())).get(30, TimeUnit.SECONDS);
             int main = r.stackOf(new Tid(p.pid())).orElseThrow().frames().stream()

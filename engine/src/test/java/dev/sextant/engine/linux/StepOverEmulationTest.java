@@ -36,8 +36,7 @@ class StepOverEmulationTest {
     static Map<String, Long> labels = new LinkedHashMap<>();
 
     @BeforeAll static void build() throws Exception {
-        NativePrograms.assumePtracePermitted();
-        exe = NativePrograms.compile("stepover", dir, "-no-pie");
+        exe = NativePrograms.compileForTracing("stepover", dir, "-no-pie");
         Process nm = new ProcessBuilder("nm", exe.toString()).redirectErrorStream(true).start();
         for (String line : new String(nm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
             String[] f = line.trim().split("\\s+");

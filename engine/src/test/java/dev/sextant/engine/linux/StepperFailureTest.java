@@ -31,8 +31,7 @@ class StepperFailureTest {
     @TempDir static Path dir;
 
     @BeforeAll static void build() throws Exception {
-        NativePrograms.assumePtracePermitted();
-        JitStackTest.exe = NativePrograms.compile("jit", dir);
+        JitStackTest.exe = NativePrograms.compileForTracing("jit", dir);
     }
 
     @Test void aFailingStepperBecomesADiagnosticAndLibdwflStepsTheFrame() throws Exception {

@@ -61,8 +61,7 @@ class SseRegistersGdbTest {
 
     @Test void aStoppedProcesssSseRegistersEqualGdbsOnItsCore() throws Exception {
         Assumptions.assumeTrue(Tools.onPath("gdb"), "gdb not installed");
-        NativePrograms.assumePtracePermitted();
-        Path exe = NativePrograms.compile("sse", dir);
+        Path exe = NativePrograms.compileForTracing("sse", dir);
         try (NativePrograms.Running p = NativePrograms.start(exe, "wait"); EngineThread e = engine()) {
             e.submit(new Command.Attach(new Pid(p.pid()))).get(60, TimeUnit.SECONDS);
             SseRegisters live = e.submit(new Command.ReadSseRegisters(new Tid(p.pid()), 0)).get(30, TimeUnit.SECONDS);

@@ -42,6 +42,12 @@ public final class NativePrograms {
         return exe;
     }
 
+    /** As {@link #compile}, for a test that traces the program: skipped first when this process may not ptrace. */
+    public static Path compileForTracing(String name, Path dir, String... extraFlags) throws IOException, InterruptedException {
+        assumePtracePermitted();
+        return compile(name, dir, extraFlags);
+    }
+
     public static Path source(String name, Path dir) throws IOException {
         Path src = dir.resolve(name + ".c");
         try (InputStream in = NativePrograms.class.getResourceAsStream("/native/" + name + ".c")) {
@@ -70,6 +76,15 @@ public final class NativePrograms {
             throw e;
         }
         return core;
+    }
+
+    /** A test program and a core of it. */
+    public record Crashed(Path exe, Path core) {}
+
+    /** {@code name}.c compiled into {@code dir} ({@link #compile}) and run with {@code args} to its crash ({@link #coreOf}). */
+    public static Crashed crashed(String name, Path dir, String... args) throws IOException, InterruptedException {
+        Path exe = compile(name, dir);
+        return new Crashed(exe, coreOf(exe, dir, args));
     }
 
     /**
@@ -135,6 +150,11 @@ public final class NativePrograms {
         String first = lines.next();
         if (first == null || !first.startsWith("ready ")) throw new IOException("program did not start: " + first);
         return new Running(Integer.parseInt(first.substring(6).strip()), lines);
+    }
+
+    /** {@code name}.c compiled ({@link #compileForTracing}) and started with {@code args} ({@link #start}), to be traced. */
+    public static Running startForTracing(String name, Path dir, String... args) throws Exception {
+        return start(compileForTracing(name, dir), args);
     }
 
     /** Skips when this process may not ptrace (Yama scope 3, or no permission). */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -21,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a directory in Breakpad's layout ({@code NAME/ID/NAME.sym}, 404 for anything else), sent in pieces
  * with a pause between them when throttled, so that a download is seen in flight; {@code /fail/}
  * answers 500, {@code /garbage/} 200 with HTML, {@code /missing/} 404, {@code /hang/} nothing until
- * the server closes (at most 30 s).
+ * the server closes (at most 30 s). {@code /store/} itself can be made to fail (500) and mended, a
+ * server down and back; its transfers are counted, those sent whole and those the client broke off.
  */
 public final class SymbolServer implements AutoCloseable {
     private final HttpServer server;
@@ -30,6 +32,8 @@ public final class SymbolServer implements AutoCloseable {
     private final Duration pause;
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<String> storeRequests = new CopyOnWriteArrayList<>();
+    private volatile boolean storeFails;
+    private final AtomicInteger sent = new AtomicInteger(), brokenOff = new AtomicInteger();
 
     private SymbolServer(Path store, int piece, Duration pause) throws IOException {
         this.store = store.toAbsolutePath().normalize();
@@ -71,6 +75,15 @@ public final class SymbolServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + route;
     }
 
+    /** While {@code fail}, {@code /store/} answers 500 to every request (the server is down); then as before. */
+    public void failStore(boolean fail) { storeFails = fail; }
+
+    /** Files {@code /store/} sent whole. */
+    public int transfersSent() { return sent.get(); }
+
+    /** Transfers of {@code /store/} the client broke off before the end (a cancelled download). */
+    public int transfersBrokenOff() { return brokenOff.get(); }
+
     /** Requests {@code /store/} has had. */
     public int storeRequests() { return storeRequests.size(); }
 
@@ -80,6 +93,10 @@ public final class SymbolServer implements AutoCloseable {
     private void serveFile(HttpExchange x) throws IOException {
         String rel = URLDecoder.decode(x.getRequestURI().getRawPath().substring("/store/".length()), StandardCharsets.UTF_8);
         storeRequests.add(rel);
+        if (storeFails) {
+            answer(x, 500, "down for maintenance".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Path f = store.resolve(rel).normalize();
         if (!f.startsWith(store) || !Files.isRegularFile(f)) {
             answer(x, 404, new byte[0]);
@@ -93,8 +110,10 @@ public final class SymbolServer implements AutoCloseable {
                 o.flush();
                 if (!pause.isZero()) Thread.sleep(pause.toMillis());
             }
+            sent.incrementAndGet();
         } catch (IOException | InterruptedException clientWentAway) {
             // a cancelled download closes the connection mid-transfer
+            brokenOff.incrementAndGet();
         }
     }
 

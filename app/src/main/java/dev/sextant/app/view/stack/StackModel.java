@@ -49,7 +49,9 @@ public final class StackModel {
             } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
                 List<FrameRow> frames = s.stack().frames().stream().map(StackModel::row).toList();
                 stacks.put(s.stack().tid(), frames);
-                s.stack().stopReason().ifPresent(r -> stopReasons.put(s.stack().tid(), "Unwinding stopped: " + r));
+                // A stack told again (a minidump's, walked anew after a symbol load) may end where it should now.
+                s.stack().stopReason().ifPresentOrElse(r -> stopReasons.put(s.stack().tid(), "Unwinding stopped: " + r),
+                        () -> stopReasons.remove(s.stack().tid()));
                 if (selected.equals(Optional.of(s.stack().tid()))) select(s.stack().tid());
             } else if (e instanceof DebugEvent.TargetClosed) {
                 stacks.clear();

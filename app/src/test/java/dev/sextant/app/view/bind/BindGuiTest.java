@@ -16,15 +16,12 @@ import javafx.scene.control.TreeView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The Bind view on a program built now with one missing library and one missing symbol. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BindGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     @Test void missingLibraryAndMissingSymbolComeFirstAndMarked(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler");
         Files.writeString(dir.resolve("foo.c"), "int foo(void) { return 1; }\nint going_away(void) { return 2; }\n");

@@ -18,15 +18,12 @@ import javafx.scene.control.TreeView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** A program launched from the window binds a lazy PLT slot after a pause; the Bind view shows it at dlsym's address. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LiveBindGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     @Test void launchedProgramsLazyBindingShowsInTheBindView(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("cc"), "no C compiler");
         Files.writeString(dir.resolve("live.c"), "int live_one(int x) { return x + 1; }\n");

@@ -17,15 +17,12 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Minidumps and the secondary data browser in the real window (headless). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OpenMinidumpGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     void open(FxRobot robot, Path file) throws Exception {
         AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
         robot.interact(() -> f.set(window.open(file, Optional.empty(), Optional.empty())));

@@ -23,7 +23,6 @@ import javafx.scene.control.TreeTableView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
 /**
@@ -35,13 +34,9 @@ import org.testfx.api.FxRobot;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LiveParallelStacksGuiTest extends WindowTest {
     static final int PER_GROUP = 333;
-    @TempDir Path dir;
-
     @Test void liveViewRegroupsAfterAStep(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("eu-stack") && Tools.onPath("cc"), "needs eu-stack and cc");
-        NativePrograms.assumePtracePermitted();
-        Path exe = NativePrograms.compile("groups", dir);
-        try (NativePrograms.Running p = NativePrograms.start(exe, Integer.toString(PER_GROUP), "live")) {
+        try (NativePrograms.Running p = NativePrograms.startForTracing("groups", dir, Integer.toString(PER_GROUP), "live")) {
             assertThat(p.line()).isEqualTo("parked");
             Map<List<Long>, Set<Integer>> theirs = EuStackGroups.of(dir, List.of("eu-stack", "-p", Integer.toString(p.pid())));
             assertThat(theirs.values().stream().mapToInt(Set::size).sum()).isEqualTo(3 * PER_GROUP + 2);

@@ -24,7 +24,6 @@ import javafx.scene.control.TreeTableView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -39,8 +38,6 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @Timeout(value = 1200, unit = TimeUnit.SECONDS)
 class ManyThreadsBench extends WindowTest {
-    @TempDir Path dir;
-
     @Test void manyThreadsGroupedWithoutLongPulses(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("sextant.bench"), "a benchmark: run with -Dsextant.bench=true (bench/many-threads-window.sh)");
         Assumptions.assumeTrue(Tools.onPath("python3"), "needs python3 for bench/manycore.py");

@@ -12,14 +12,11 @@ import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
 /** Debug → Attach…: filter by a started program's unique name, one row is left, Enter attaches to it. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ProcessPickerGuiTest extends WindowTest {
-    @TempDir Path dir;
-
 
     static String field(int pid, String name) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(name))

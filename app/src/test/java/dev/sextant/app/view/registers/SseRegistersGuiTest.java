@@ -18,7 +18,6 @@ import javafx.scene.control.TableView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
 /**
@@ -28,8 +27,6 @@ import org.testfx.api.FxRobot;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SseRegistersGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     Optional<RegisterRow> row(TableView<RegisterRow> t, String name) {
         return t.getItems().stream().filter(r -> r.name().equals(name)).findFirst();
     }

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
 /**
@@ -22,8 +21,6 @@ import org.testfx.api.FxRobot;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LargeSourceGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     @Test void aHundredThousandLineFileOpensAtItsLine(FxRobot robot) throws Exception {
         StringBuilder c = new StringBuilder("/* generated: 100,000 lines, the code at the end */\n#if 0\n");
         String[] block = {"static int helper_%d(int a, int b) {", "    /* a comment with \"quotes\" */", "    int s = a * 31 + b;",

@@ -26,7 +26,6 @@ import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
 /**
@@ -37,8 +36,6 @@ import org.testfx.api.FxRobot;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SourceViewGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     Optional<CurrentFrame.Selection> current() { return window.frames().current().get(); }
 
     String realLine(StackFrame f) throws Exception {

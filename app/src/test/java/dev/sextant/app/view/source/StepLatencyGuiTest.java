@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.source.CurrentFrame;
 import dev.sextant.app.view.stack.FrameRow;
+import dev.sextant.engine.api.ProcessInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class StepLatencyGuiTest extends WindowTest {
 
     @Test void stepOverUpdatesEveryView(FxRobot robot) throws Exception {
         int steps = Integer.getInteger("sextant.f10.steps", 20);
-        launchDemo(robot);
+        ProcessInfo demo = launchDemo(robot);
         robot.interact(() -> window.debug().breakpoint("process_order"));
         TableView<FrameRow> stack = robot.lookup("#stack-table").queryTableView();
         waitFor("the breakpoint stop", () -> !stack.getItems().isEmpty() && stack.getItems().get(0).function().startsWith("process_order")
@@ -118,6 +119,8 @@ class StepLatencyGuiTest extends WindowTest {
         System.out.print(report);
         Files.writeString(Path.of("target", "f10-latency.txt"), report + "all (us): " + Arrays.toString(micros.toArray()) + "\n");
         robot.interact(() -> window.debug().detach());
+        waitFor("detach", () -> window.status().text().startsWith("Detached"));
+        ProcessHandle.of(demo.pid().value()).ifPresent(ProcessHandle::destroyForcibly); // detached, it would run on
         // Every step was seen through to every view (the waits above); the bound is the bench's (100 steps),
         // since a shared machine's load decides the wall time of a short run.
         assertThat(micros).hasSize(steps).allSatisfy(us -> assertThat(us).isPositive());

@@ -21,7 +21,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
 /**
@@ -31,8 +30,6 @@ import org.testfx.api.FxRobot;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SourcePathsGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     Optional<SourceModel.Display> shown() { return Optional.ofNullable(window.sourceView().rendered().get()); }
 
     @Test void aSubstitutionAddedInTheDialogFindsAMovedSource(FxRobot robot) throws Exception {

@@ -30,7 +30,7 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class OpenCoreGuiTest extends WindowTest {
     @TempDir static Path dir;
-    static CrashCore crash;
+    static NativePrograms.Crashed crash;
 
     @BeforeAll static void makeCore() throws Exception { crash = crashCore(); }
 

@@ -29,7 +29,7 @@ import org.testfx.util.WaitForAsyncUtils;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class UnwindTablesGuiTest extends WindowTest {
     @TempDir static Path dir;
-    static CrashCore crash;
+    static NativePrograms.Crashed crash;
 
     @BeforeAll static void makeCore() throws Exception { crash = crashCore(); }
 

@@ -18,7 +18,6 @@ import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
 /**
@@ -28,8 +27,6 @@ import org.testfx.api.FxRobot;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PointerFollowGuiTest extends WindowTest {
-    @TempDir Path dir;
-
     @Test void pointersExpandToWhatTheyPointToAndACoreIsNotEdited(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Tools.onPath("gdb"), "no gdb for the reference");
         Path exe = NativePrograms.compile("state", dir);

@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 
 /**
  * A bounds-checked, immutable view of bytes: a whole file or a slice of one. Every read names what
@@ -243,32 +245,28 @@ public final class ByteReader {
 
     /** {@code count} 32-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public int[] s32Array(String what, long offset, int count) {
-        ByteBuffer in = words(what, offset, count, 4);     // checked before anything is allocated
-        int[] out = new int[count];
-        in.asIntBuffer().get(out);
-        return out;
+        return words(what, offset, count, 4, int[]::new, (in, out) -> in.asIntBuffer().get(out));
     }
 
     /** {@code count} 64-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public long[] s64Array(String what, long offset, int count) {
-        ByteBuffer in = words(what, offset, count, 8);     // checked before anything is allocated
-        long[] out = new long[count];
-        in.asLongBuffer().get(out);
-        return out;
+        return words(what, offset, count, 8, long[]::new, (in, out) -> in.asLongBuffer().get(out));
     }
 
     /** {@code count} 16-bit words at {@code offset} in this reader's byte order, copied out in bulk. */
     public short[] s16Array(String what, long offset, int count) {
-        ByteBuffer in = words(what, offset, count, 2);     // checked before anything is allocated
-        short[] out = new short[count];
-        in.asShortBuffer().get(out);
-        return out;
+        return words(what, offset, count, 2, short[]::new, (in, out) -> in.asShortBuffer().get(out));
     }
 
-    /** The checked bytes of {@code count} words of {@code size} bytes at {@code offset}, as a buffer in this reader's order. */
-    private ByteBuffer words(String what, long offset, int count, int size) {
+    /**
+     * {@code count} words of {@code size} bytes at {@code offset}, checked before the array is allocated
+     * (a count from the file may be huge or negative), then copied out of a buffer in this reader's order.
+     */
+    private <A> A words(String what, long offset, int count, int size, IntFunction<A> array, BiConsumer<ByteBuffer, A> copy) {
         check(what, offset, (long) size * count);
-        return buf.duplicate().order(order).position((int) offset).slice().order(order);
+        A out = array.apply(count);
+        copy.accept(buf.duplicate().order(order).position((int) offset).slice().order(order), out);
+        return out;
     }
 
     /** A fixed-size field holding a NUL-padded string (e.g. {@code pr_fname[16]}). */

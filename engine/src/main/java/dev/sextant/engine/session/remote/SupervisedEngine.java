@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -23,8 +24,9 @@ import java.util.function.LongFunction;
  * live target is reported lost; each loss completes {@link #nextLoss()}.
  */
 public final class SupervisedEngine implements Engine {
-    private final List<DebugListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<EngineListener> engineListeners = new CopyOnWriteArrayList<>();
+    private final Listeners<DebugListener> listeners = new Listeners<>(ChildEngine::addListener, ChildEngine::removeListener);
+    private final Listeners<EngineListener> engineListeners =
+            new Listeners<>(ChildEngine::addEngineListener, ChildEngine::removeEngineListener);
     private final Map<Class<?>, Command<?>> settings = new LinkedHashMap<>();   // guarded by this
     private final LongFunction<ChildEngine> starter;
     private volatile ChildEngine child;
@@ -34,6 +36,30 @@ public final class SupervisedEngine implements Engine {
     private CompletableFuture<EngineLoss> nextLoss = new CompletableFuture<>(); // guarded by this
 
     private record Live(long pid, boolean launched) {}
+
+    /** Listeners of one kind: registered with the engine process now serving, and kept to register with the next. */
+    private final class Listeners<L> {
+        private final List<L> kept = new CopyOnWriteArrayList<>();
+        private final BiConsumer<ChildEngine, L> add;
+        private final BiConsumer<ChildEngine, L> remove;
+
+        Listeners(BiConsumer<ChildEngine, L> add, BiConsumer<ChildEngine, L> remove) {
+            this.add = add;
+            this.remove = remove;
+        }
+
+        void add(L listener) {
+            kept.add(listener);
+            add.accept(child, listener);
+        }
+
+        void remove(L listener) {
+            kept.remove(listener);
+            remove.accept(child, listener);
+        }
+
+        void registerWith(ChildEngine c) { kept.forEach(l -> add.accept(c, l)); }
+    }
 
     /** Starts the first engine process; returns at once. */
     public SupervisedEngine() {
@@ -55,8 +81,8 @@ public final class SupervisedEngine implements Engine {
     private void adopt(ChildEngine c) {
         child = c;
         c.addListener(this::watch);
-        listeners.forEach(c::addListener);
-        engineListeners.forEach(c::addEngineListener);
+        listeners.registerWith(c);
+        engineListeners.registerWith(c);
         c.exited().thenAccept(exit -> ended(c, exit));
     }
 
@@ -114,7 +140,7 @@ public final class SupervisedEngine implements Engine {
                 // a live target is gone for the views; a file target stays shown until it is open again
                 if (live.isPresent() || (fileTarget.isPresent() && !reopen)) {
                     DebugEvent closed = new DebugEvent.TargetClosed(stop);
-                    listeners.forEach(l -> l.onEvent(closed));
+                    listeners.kept.forEach(l -> l.onEvent(closed));
                 }
                 adopt(starter.apply(stop));
                 settings.values().forEach(child::submit);
@@ -157,25 +183,13 @@ public final class SupervisedEngine implements Engine {
         return name;
     }
 
-    @Override public void addListener(DebugListener listener) {
-        listeners.add(listener);
-        child.addListener(listener);
-    }
+    @Override public void addListener(DebugListener listener) { listeners.add(listener); }
 
-    @Override public void removeListener(DebugListener listener) {
-        listeners.remove(listener);
-        child.removeListener(listener);
-    }
+    @Override public void removeListener(DebugListener listener) { listeners.remove(listener); }
 
-    @Override public void addEngineListener(EngineListener listener) {
-        engineListeners.add(listener);
-        child.addEngineListener(listener);
-    }
+    @Override public void addEngineListener(EngineListener listener) { engineListeners.add(listener); }
 
-    @Override public void removeEngineListener(EngineListener listener) {
-        engineListeners.remove(listener);
-        child.removeEngineListener(listener);
-    }
+    @Override public void removeEngineListener(EngineListener listener) { engineListeners.remove(listener); }
 
     @Override public void close() {
         synchronized (this) { closing = true; }

@@ -28,29 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ChildEngineTest {
     @TempDir static Path dir;
-    static Path exe;
-    static Path core;
+    static NativePrograms.Crashed crash;
 
-    @BeforeAll static void crash() throws Exception {
-        exe = NativePrograms.compile("crash", dir);
-        core = NativePrograms.coreOf(exe, dir);
-    }
+    @BeforeAll static void makeCore() throws Exception { crash = NativePrograms.crashed("crash", dir); }
 
     private static Command.OpenCore open(Path file) {
-        return new Command.OpenCore(file, Optional.of(exe), Optional.empty(), new Cancellation());
+        return new Command.OpenCore(file, Optional.of(crash.exe()), Optional.empty(), new Cancellation());
     }
 
     @Test void aCoreOpensAcrossThePipeAsInThisProcess() throws Exception {
         DumpReport here;
         try (EngineThread local = new EngineThread()) {
-            here = local.submit(open(core)).get(60, TimeUnit.SECONDS);
+            here = local.submit(open(crash.core())).get(60, TimeUnit.SECONDS);
         }
         ChildEngine child = ChildEngine.start(0);
         try {
             List<DebugEvent> events = new CopyOnWriteArrayList<>();
             child.addListener(events::add);
             assertThat(child.ready().get(30, TimeUnit.SECONDS)).isEqualTo(child.pid()).isNotEqualTo(ProcessHandle.current().pid());
-            DumpReport there = child.submit(open(core)).get(60, TimeUnit.SECONDS);
+            DumpReport there = child.submit(open(crash.core())).get(60, TimeUnit.SECONDS);
             assertThat(WireTest.canonical(there)).isEqualTo(WireTest.canonical(here));
             assertThat(there.threads()).isNotEmpty();
             assertThat(there.signal()).hasValueSatisfying(s -> assertThat(s.number()).isEqualTo(11));   // crash.c dereferences NULL
@@ -76,7 +72,7 @@ class ChildEngineTest {
             assertThat(there).isInstanceOf(TargetException.class).hasMessage(here);
             Cancellation cancelled = new Cancellation();
             cancelled.cancel();
-            assertThat(causeOf(() -> child.submit(new Command.OpenCore(core, Optional.of(exe), Optional.empty(), cancelled)).get(30, TimeUnit.SECONDS)))
+            assertThat(causeOf(() -> child.submit(new Command.OpenCore(crash.core(), Optional.of(crash.exe()), Optional.empty(), cancelled)).get(30, TimeUnit.SECONDS)))
                     .isInstanceOf(CancellationException.class);
             // the engine still answers after both
             assertThat(child.submit(new Command.CloseTarget()).get(30, TimeUnit.SECONDS)).isNotNull();

@@ -26,12 +26,12 @@ class SupervisedEngineTest {
     @TempDir static Path dir;
 
     @Test void aCoreIsReopenedInANewEngineAndItsEventsGoOnNumberingStops() throws Exception {
-        Path exe = NativePrograms.compile("crash", dir);
-        Path core = NativePrograms.coreOf(exe, dir);
+        NativePrograms.Crashed crash = NativePrograms.crashed("crash", dir);
+        Path core = crash.core();
         try (SupervisedEngine engine = new SupervisedEngine()) {
             List<DebugEvent> events = new CopyOnWriteArrayList<>();
             engine.addListener(events::add);
-            DumpReport first = engine.submit(new Command.OpenCore(core, Optional.of(exe), Optional.empty(), new Cancellation()))
+            DumpReport first = engine.submit(new Command.OpenCore(core, Optional.of(crash.exe()), Optional.empty(), new Cancellation()))
                     .get(60, TimeUnit.SECONDS);
             long firstPid = engine.current().pid();
             long stopBefore = events.stream().mapToLong(DebugEvent::stopId).max().orElseThrow();
@@ -60,9 +60,7 @@ class SupervisedEngineTest {
     }
 
     @Test void anAttachedProgramRunsOnWhenTheEngineIsKilled() throws Exception {
-        NativePrograms.assumePtracePermitted();
-        Path ticker = NativePrograms.compile("ticker", dir);
-        try (NativePrograms.Running program = NativePrograms.start(ticker);
+        try (NativePrograms.Running program = NativePrograms.startForTracing("ticker", dir);
              SupervisedEngine engine = new SupervisedEngine()) {
             engine.submit(new Command.Attach(new Pid(program.pid()))).get(60, TimeUnit.SECONDS);
             // TracerPid names the tracing thread: the engine thread of the engine process
