@@ -45,7 +45,8 @@ for ((i = 0; i < 600; i++)); do
   sleep 0.1
 done
 gui child >/dev/null
-echo "engine start-up archive: $(cd "$XDG_CACHE_HOME/sextant/engine" 2>/dev/null && ls engine-*.aot engine-*.jsa 2>/dev/null || echo none)"
+archives=$(compgen -G "$XDG_CACHE_HOME/sextant/engine/engine-*.[aj][os][ta]" | xargs -r -n1 basename | paste -sd' ' -)
+echo "engine start-up archive: ${archives:-none}"
 declare -A v
 loads=()
 for ((i = 0; i < runs; i++)); do
