@@ -7,6 +7,7 @@
 # and the engine's, which it waits for) is taken by /usr/bin/time. Prints the median and p90 of each
 # mode, their difference, and the load average before, during and after.
 # Target: the child adds <= 150 ms to the first paint.
+# The engine process starts from its start-up archive (made by the warm-up runs, in a cache of the run's own).
 # Usage: bench/engine-child-startup.sh [runs]   (runs per mode, default 15)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,9 +20,12 @@ core=$(make_core "$work" "$work/crash")
 mvn -o -q -B -pl icons,engine,app -am test-compile >/dev/null
 mvn -o -q -B -pl icons,engine,app dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 cp=$(tr ':' '\n' < "$work/cp.txt" | grep -v '/dev/sextant/' | paste -sd: -)
-# Sextant's classes copied: a build in the worktree during the runs does not change what is measured.
-for m in app engine icons; do cp -r "$here/$m/target/classes" "$work/$m-classes"; done
-cp="$work/app-classes:$work/engine-classes:$work/icons-classes:$cp"
+# Sextant's classes copied into jars, as ./sextant runs them (a class path of jars is what the engine
+# process's start-up archive needs): a build in the worktree during the runs does not change what is measured.
+for m in app engine icons; do jar --create --file "$work/$m.jar" -C "$here/$m/target/classes" .; done
+cp="$work/app.jar:$work/engine.jar:$work/icons.jar:$cp"
+# The engine's start-up archive in a cache of this run's own (removed with it)
+export XDG_CACHE_HOME="$work/cache"
 java=$(SEXTANT_WHICH_JAVA=1 "$here/sextant")
 gui() {   # $1: engine mode; prints "PAINT_MS WINDOW_MS DUMP_MS WALL_MS CPU_MS"
   SEXTANT_TIMING=1 /usr/bin/time -f "time: %e %U %S" -o "$work/time.txt" \
@@ -33,7 +37,16 @@ gui() {   # $1: engine mode; prints "PAINT_MS WINDOW_MS DUMP_MS WALL_MS CPU_MS"
 }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "load average before: $(load)"
-gui child >/dev/null; gui inprocess >/dev/null    # warm the page cache for both
+# Warm the page cache for both. The first engine process records its start-up archive; on JDK 25 the
+# cache is then made in the background after it ended (a few seconds): the timed runs start from it.
+gui child >/dev/null; gui inprocess >/dev/null
+for ((i = 0; i < 600; i++)); do
+  compgen -G "$XDG_CACHE_HOME/sextant/engine/engine-*.aot" >/dev/null || compgen -G "$XDG_CACHE_HOME/sextant/engine/engine-*.jsa" >/dev/null && break
+  sleep 0.1
+done
+gui child >/dev/null
+archives=$(compgen -G "$XDG_CACHE_HOME/sextant/engine/engine-*.[aj][os][ta]" | xargs -r -n1 basename | paste -sd' ' -)
+echo "engine start-up archive: ${archives:-none}"
 declare -A v
 loads=()
 for ((i = 0; i < runs; i++)); do

@@ -14,6 +14,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChildEngine implements Engine {
     private final Process process;
+    private final EngineProcesses.Launch launch;
     private final Frames out;
     private final Thread reader;
     private final Map<Long, Pending> pending = new LinkedHashMap<>();   // guarded by itself; in submission order
@@ -49,8 +53,9 @@ public final class ChildEngine implements Engine {
 
     private record Interest(EngineListener listener, int mask) {}
 
-    private ChildEngine(Process process, long stopIdsAfter) {
-        this.process = process;
+    private ChildEngine(EngineProcesses.Launch launch, long stopIdsAfter) {
+        this.launch = launch;
+        this.process = launch.process();
         this.lastStopId = stopIdsAfter;
         this.out = new Frames(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
         reader = new Thread(this::read, "sextant-engine-pipe-" + process.pid());
@@ -60,14 +65,25 @@ public final class ChildEngine implements Engine {
 
     /** Starts an engine process; its stop ids continue after {@code stopIdsAfter}. Returns at once (the JVM starts meanwhile). */
     public static ChildEngine start(long stopIdsAfter) {
+        return start(stopIdsAfter, System.getProperty("java.class.path"), EngineProcesses.cacheDir());
+    }
+
+    /** An engine process on this class path, with its error reports and start-up archive in this cache directory. */
+    static ChildEngine start(long stopIdsAfter, String classPath, Path cache) {
         try {
-            return new ChildEngine(EngineProcesses.start(stopIdsAfter), stopIdsAfter);
+            return new ChildEngine(EngineProcesses.start(stopIdsAfter, classPath, cache), stopIdsAfter);
         } catch (IOException e) {
             throw new TargetException("cannot start the engine process: " + e.getMessage());
         }
     }
 
     public long pid() { return process.pid(); }
+
+    /** Whether the process was started from a start-up archive ({@link EngineArchive}). */
+    boolean startedFromArchive() { return launch.archive().map(EngineArchive::used).orElse(false); }
+
+    /** Whether the process was started with a start-up archive's options (from it, or recording it). */
+    boolean startedWithArchive() { return launch.archive().map(EngineArchive::involved).orElse(false); }
 
     /** Completes when the process has ended, by itself or by {@link #close()}. */
     public CompletableFuture<ChildExit> exited() { return exited; }
@@ -149,6 +165,12 @@ public final class ChildEngine implements Engine {
             status = -1;
         }
         ChildExit exit = ChildExit.of(process.pid(), status);
+        boolean wasReady = hello.isDone();
+        int s = status;
+        launch.archive().ifPresent(a -> {
+            if (!wasReady && a.involved()) a.failedToStart();   // a broken archive must not stop the next engine too
+            else a.exited(launch.java(), s);
+        });
         List<Pending> lost;
         synchronized (pending) {
             lost = new ArrayList<>(pending.values());
@@ -244,7 +266,7 @@ public final class ChildEngine implements Engine {
 
     @Override public void removeEngineListener(EngineListener listener) { engineListeners.removeIf(i -> i.listener() == listener); }
 
-    /** Asks the engine to close its target and end; kills it when it has not within two seconds. */
+    /** Asks the engine to close its target and end; kills it when it has not within two seconds (30 when it writes its start-up archive). */
     @Override public void close() {
         if (closing) return;
         closing = true;
@@ -255,10 +277,15 @@ public final class ChildEngine implements Engine {
             // already ended
         }
         try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly();
+            // an engine that records its start-up archive writes it as it exits (1-2 s of CPU, longer on a busy machine)
+            long seconds = launch.archive().map(EngineArchive::recording).orElse(false) ? 30 : 2;
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) process.destroyForcibly();
+            exited.get(2, TimeUnit.SECONDS);   // what it recorded for its start-up archive is kept before this JVM ends
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        } catch (ExecutionException | TimeoutException e) {
+            // ended all the same
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.LongFunction;
 
 /**
  * The window's engine: a {@link ChildEngine}, replaced when its process ends by itself (a native
@@ -27,6 +28,7 @@ public final class SupervisedEngine implements Engine {
     private final Listeners<EngineListener> engineListeners =
             new Listeners<>(ChildEngine::addEngineListener, ChildEngine::removeEngineListener);
     private final Map<Class<?>, Command<?>> settings = new LinkedHashMap<>();   // guarded by this
+    private final LongFunction<ChildEngine> starter;
     private volatile ChildEngine child;
     private volatile boolean closing;
     private Optional<Command.OpenCore> fileTarget = Optional.empty();           // guarded by this
@@ -61,7 +63,13 @@ public final class SupervisedEngine implements Engine {
 
     /** Starts the first engine process; returns at once. */
     public SupervisedEngine() {
-        adopt(ChildEngine.start(0));
+        this(ChildEngine::start);
+    }
+
+    /** Engine processes started by {@code starter} (given the stop id to go on after). */
+    SupervisedEngine(LongFunction<ChildEngine> starter) {
+        this.starter = starter;
+        adopt(starter.apply(0));
     }
 
     /** The engine process now serving (tests kill it). */
@@ -116,6 +124,11 @@ public final class SupervisedEngine implements Engine {
         CompletableFuture<EngineLoss> done;
         synchronized (this) {
             if (closing || dead != child) return;
+            if ((!dead.ready().isDone() || dead.ready().isCompletedExceptionally()) && dead.startedWithArchive()) {
+                // its start-up archive (or recording one) broke its JVM: the same start without any (see EngineArchive.failedToStart)
+                adopt(starter.apply(dead.lastStopId()));
+                return;
+            }
             Optional<Command<?>> doing = dead.oldestInFlight();
             Optional<Path> file = fileTarget.map(Command.OpenCore::core);
             Optional<String> lost = live.map(SupervisedEngine::describeLost);
@@ -129,7 +142,7 @@ public final class SupervisedEngine implements Engine {
                     DebugEvent closed = new DebugEvent.TargetClosed(stop);
                     listeners.kept.forEach(l -> l.onEvent(closed));
                 }
-                adopt(ChildEngine.start(stop));
+                adopt(starter.apply(stop));
                 settings.values().forEach(child::submit);
                 if (reopen) {
                     Command.OpenCore o = fileTarget.get();
