@@ -146,11 +146,14 @@ public final class ElfCoreReader {
                     for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
                     for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
                 });
+                // Progress at most every 1/200 of the threads (and at the last): one per thread was half the
+                // events a core of 100,000 threads sent to the window.
+                int step = Math.max(1, total / 200);
                 StackFrames.Visitor sink = (tid, frames, stop) -> {
                     ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);
                     stacks.add(st);
                     listener.stack(st);
-                    listener.progress(++done[0], total);
+                    if (++done[0] % step == 0 || done[0] == total) listener.progress(done[0], total);
                 };
                 if (dwfl.threadsUnavailable().isPresent()) {
                     String why = "libdwfl cannot unwind " + archName(notes.header()) + " (" + dwfl.threadsUnavailable().get()
