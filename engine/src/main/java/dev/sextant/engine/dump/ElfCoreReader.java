@@ -361,11 +361,12 @@ public final class ElfCoreReader {
         List<ThreadInfo> out = new ArrayList<>();
         // A core saved from a running process (gcore, save-dump --pid) has no signal: no thread crashed.
         boolean first = !dumpedWhileRunning(notes) && (notes.signal().isPresent() || notes.threads().get(0).cursig() != 0);
+        Optional<PrStatusLayout> layout = PrStatusLayout.of(notes.header());
         for (CoreFile.PrStatus st : notes.threads()) {
             // Linux writes the thread that took the fatal signal first.
             Optional<String> name = st.tid() == process.pid().value() && !process.command().isEmpty()
                     ? Optional.of(process.command()) : Optional.empty();
-            out.add(new ThreadInfo(new Tid(st.tid()), name, first, st.cursig(), RegisterLayout.of(notes.header(), st.regs())));
+            out.add(new ThreadInfo(new Tid(st.tid()), name, first, st.cursig(), RegisterLayout.of(notes.header(), layout, st.regs())));
             first = false;
         }
         return out;
