@@ -2,6 +2,7 @@ package dev.sextant.engine.api;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,17 @@ public record StackGroup(List<Tid> tids, List<StackFrame> frames, boolean crashe
 
     private static List<StackGroup> group(List<ThreadStack> stacks, Set<Tid> crashed, boolean byFunction) {
         Map<List<Object>, List<ThreadStack>> groups = new LinkedHashMap<>();
-        for (ThreadStack st : stacks) groups.computeIfAbsent(key(st, byFunction), k -> new ArrayList<>()).add(st);
+        // Threads unwound to the same frames share one list (the engine's walk, and the pipe, keep it one instance):
+        // its key is made once, not once per thread.
+        Map<List<StackFrame>, List<ThreadStack>> byList = new IdentityHashMap<>();
+        for (ThreadStack st : stacks) {
+            List<ThreadStack> members = byList.get(st.frames());
+            if (members == null) {
+                members = groups.computeIfAbsent(key(st, byFunction), k -> new ArrayList<>());
+                byList.put(st.frames(), members);
+            }
+            members.add(st);
+        }
         List<StackGroup> out = new ArrayList<>(groups.size());
         for (List<ThreadStack> members : groups.values()) {
             List<Tid> tids = members.stream().map(ThreadStack::tid)

@@ -168,11 +168,14 @@ public final class ElfCoreReader {
                         for (String problem : t.problems()) diag.accept(new Diagnostic(Severity.WARNING, label + ": " + problem));
                         for (var info : t.tables().tables()) listener.dynamicTable(t.describe(info));
                     });
+                    // Progress at most every 1/200 of the threads (and at the last): one per thread was half the
+                    // events a core of 100,000 threads sent to the window.
+                    int step = Math.max(1, total / 200);
                     StackFrames.Visitor sink = (tid, frames, stop) -> {
                         ThreadStack st = new ThreadStack(new Tid(tid), frames, stop);
                         stacks.add(st);
                         listener.stack(st);
-                        listener.progress(++done[0], total);
+                        if (++done[0] % step == 0 || done[0] == total) listener.progress(done[0], total);
                     };
                     if (dwfl.threadsUnavailable().isPresent()) {
                         String why = "libdwfl cannot unwind " + archName(notes.header()) + " (" + dwfl.threadsUnavailable().get()
@@ -387,11 +390,12 @@ public final class ElfCoreReader {
         List<ThreadInfo> out = new ArrayList<>();
         // A core saved from a running process (gcore, save-dump --pid) has no signal: no thread crashed.
         boolean first = !dumpedWhileRunning(notes) && (notes.signal().isPresent() || notes.threads().get(0).cursig() != 0);
+        Optional<PrStatusLayout> layout = PrStatusLayout.of(notes.header());
         for (CoreFile.PrStatus st : notes.threads()) {
             // Linux writes the thread that took the fatal signal first.
             Optional<String> name = st.tid() == process.pid().value() && !process.command().isEmpty()
                     ? Optional.of(process.command()) : Optional.empty();
-            out.add(new ThreadInfo(new Tid(st.tid()), name, first, st.cursig(), RegisterLayout.of(notes.header(), st.regs())));
+            out.add(new ThreadInfo(new Tid(st.tid()), name, first, st.cursig(), RegisterLayout.of(notes.header(), layout, st.regs())));
             first = false;
         }
         return out;

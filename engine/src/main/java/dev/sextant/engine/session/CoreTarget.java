@@ -41,6 +41,8 @@ import dev.sextant.engine.dump.secondary.SecondaryData;
 import dev.sextant.engine.elfutils.CoreSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -286,7 +288,6 @@ final class CoreTarget {
         } else if (kept[0] != null) {
             kept[0].close();
         }
-        if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, report));   // after every StackWalked of this core
         return report;
     }
 
@@ -312,6 +313,8 @@ final class CoreTarget {
         // Read under the name the user gave (labels, "beside the core"); the cache hit is free.
         DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation(), keep)
                 .withOrigin(named, metadata);
+        // The groups as soon as every stack is walked (after every StackWalked): the notes' listing and the symbol loads come after
+        if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, report));
         metadata.ifPresent(m -> host.emit(new DebugEvent.CrashMetadataRead(id, m)));
         if (host.watched()) {
             // Deferred loading: the walked frames are the first need of their modules' symbols.
@@ -361,6 +364,7 @@ final class CoreTarget {
             host.emit(new DebugEvent.StackWalked(id, st));
             host.emit(new DebugEvent.ProgressReported(id, "Walking stacks", ++done, r.stacks().size()));
         }
+        if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, r));   // after every StackWalked of this dump
         summarize(id, o);
         minidumpSymbols = new MinidumpSymbols(host, walk, r, id, states, breakpadStores);
         return r;
@@ -379,18 +383,40 @@ final class CoreTarget {
         return opening || after;
     }
 
+    /** Notes of one kind listed one by one; the others of that kind are counted in one row. */
+    static final int MAX_SAME_KIND = 64;
+
     /** Decoded renderings are bounded: a view shows the start of a big blob, the command line prints all of it. */
     private static final int MAX_DECODED = 64 * 1024;
 
     private void summarize(long id, DumpOverview o) {
         if (!host.watched()) return;        // nobody to show it to (the command line): do not decode thousands of notes
         host.emit(new DebugEvent.CrashSummarized(id, o.os(), o.cpu(), o.crash()));
-        List<DumpData> items = new ArrayList<>(o.secondaryData().size());
+        List<DumpData> items = new ArrayList<>(Math.min(o.secondaryData().size(), 4096));
+        // ELF notes a core has once per thread (NT_PRSTATUS, NT_FPREGSET, ...): the first of each kind are listed, the others
+        // counted in one row. A core of 100,000 threads rendered 100,000 hex dumps for the window (a 150 MB event).
+        Map<String, long[]> more = new LinkedHashMap<>();      // tag -> {count, bytes} of those not listed
+        Map<String, DumpData> firstOf = new HashMap<>();
+        Map<String, Integer> listed = new HashMap<>();
         for (SecondaryData d : o.secondaryData()) {
-            String text = d.decode().render();
-            if (text.length() > MAX_DECODED) text = text.substring(0, MAX_DECODED) + "\n… (" + d.size() + " bytes in all)";
-            items.add(new DumpData(d.tag(), d.name(), d.component(), d.size(), text));
+            if (!d.tag().startsWith("note:") || listed.merge(d.tag(), 1, Integer::sum) <= MAX_SAME_KIND) {
+                String text = d.decode().render();
+                if (text.length() > MAX_DECODED) text = text.substring(0, MAX_DECODED) + "\n… (" + d.size() + " bytes in all)";
+                DumpData item = new DumpData(d.tag(), d.name(), d.component(), d.size(), text);
+                items.add(item);
+                firstOf.putIfAbsent(d.tag(), item);
+            } else {
+                long[] m = more.computeIfAbsent(d.tag(), t -> new long[2]);
+                m[0]++;
+                m[1] += d.size();
+            }
         }
+        more.forEach((tag, m) -> {
+            DumpData first = firstOf.get(tag);
+            items.add(new DumpData(tag, String.format(java.util.Locale.ROOT, "%s × %,d more", first.name(), m[0]), first.component(), m[1],
+                    String.format(java.util.Locale.ROOT, "%,d more %s notes (%,d bytes), not listed: the first %d are, above;"
+                            + " every thread's registers are in the Threads and Registers views", m[0], first.name(), m[1], MAX_SAME_KIND)));
+        });
         host.emit(new DebugEvent.DumpDataListed(id, items));
     }
 }

@@ -5,6 +5,7 @@ import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.StackFrame;
 import dev.sextant.engine.api.Tid;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,8 @@ public final class StackModel {
     private final ObservableList<FrameRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<Tid, List<FrameRow>> stacks = new HashMap<>();
     private final Map<Tid, String> stopReasons = new HashMap<>();
+    /** Rows of each frame list met this stop: threads parked in the same place share one list, and so its rows. */
+    private final Map<List<StackFrame>, List<FrameRow>> rowsOf = new IdentityHashMap<>();
     private final javafx.beans.property.ReadOnlyStringWrapper note = new javafx.beans.property.ReadOnlyStringWrapper("");
     private Optional<Tid> selected = Optional.empty();
     private long stopId = -1;
@@ -42,12 +45,14 @@ public final class StackModel {
                 stopId = o.stopId();
                 stacks.clear();
                 stopReasons.clear();
+                rowsOf.clear();
                 rows.clear();
                 note.set("");
                 // The selection stays: the Threads view selects the new target's first thread while
                 // applying the same batch, before this model has seen TargetOpened.
             } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
-                List<FrameRow> frames = s.stack().frames().stream().map(StackModel::row).toList();
+                if (rowsOf.size() >= 4096) rowsOf.clear();      // a live session's stops each bring new lists
+                List<FrameRow> frames = rowsOf.computeIfAbsent(s.stack().frames(), f -> f.stream().map(StackModel::row).toList());
                 stacks.put(s.stack().tid(), frames);
                 // A stack told again (a minidump's, walked anew after a symbol load) may end where it should now.
                 s.stack().stopReason().ifPresentOrElse(r -> stopReasons.put(s.stack().tid(), "Unwinding stopped: " + r),
@@ -55,6 +60,7 @@ public final class StackModel {
                 if (selected.equals(Optional.of(s.stack().tid()))) select(s.stack().tid());
             } else if (e instanceof DebugEvent.TargetClosed) {
                 stacks.clear();
+                rowsOf.clear();
                 rows.clear();
             }
         }

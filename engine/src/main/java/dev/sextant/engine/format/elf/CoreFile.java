@@ -122,11 +122,15 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
         List<PrStatus> threads = new ArrayList<>();
         List<MappedFile> files = List.of();
         Map<Long, Long> auxv = Map.of();
+        // One layout and one set of field labels for all threads: a core of 100,000 threads built them per note.
+        Optional<PrStatusLayout> layout = PrStatusLayout.of(eh);
+        String[] labels = layout.map(l -> l.registers().stream().map(f -> "NT_PRSTATUS pr_reg." + f.name()).toArray(String[]::new))
+                .orElse(new String[0]);
         for (Note n : notes) {
             if (!n.owner().equals("CORE") && !n.owner().equals("LINUX")) continue;
             try {
                 switch (n.type()) {
-                    case Note.NT_PRSTATUS -> { if (n.owner().equals("CORE")) threads.add(prstatus(n, eh)); }
+                    case Note.NT_PRSTATUS -> { if (n.owner().equals("CORE")) threads.add(prstatus(n, eh, layout, labels)); }
                     case Note.NT_PRPSINFO -> { if (n.owner().equals("CORE")) ps = Optional.of(prpsinfo(n, eh)); }
                     case Note.NT_SIGINFO -> sig = Optional.of(siginfo(n, eh));
                     case Note.NT_FILE -> files = ntFile(n, eh);
@@ -144,10 +148,10 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
         return new CoreFile(eh, phs, List.copyOf(notes), ps, List.copyOf(threads), sig, files, auxv, List.copyOf(problems));
     }
 
-    private static PrStatus prstatus(Note n, ElfHeader eh) {
+    private static PrStatus prstatus(Note n, ElfHeader eh, Optional<PrStatusLayout> known, String[] labels) {
         ByteReader d = n.desc();
         String w = "NT_PRSTATUS";
-        PrStatusLayout layout = PrStatusLayout.of(eh).orElseThrow(() -> new FormatException(FormatException.Kind.UNSUPPORTED,
+        PrStatusLayout layout = known.orElseThrow(() -> new FormatException(FormatException.Kind.UNSUPPORTED,
                 n.fileOffset(), w, "registers of " + eh.machineName() + " cores are not decoded"));
         int cursig = d.u16(w, 12);
         int tid = d.s32(w, layout.pidOffset());
@@ -157,7 +161,7 @@ public record CoreFile(ElfHeader header, List<ProgramHeader> segments, List<Note
         for (int i = 0; i < regs.length; i++) {
             PrStatusLayout.Field f = fields.get(i);
             long at = layout.regOffset() + (long) f.offset();
-            regs[i] = f.size() == 8 ? d.u64(w + " pr_reg." + f.name(), at) : d.u32(w + " pr_reg." + f.name(), at);
+            regs[i] = f.size() == 8 ? d.u64(labels[i], at) : d.u32(labels[i], at);
         }
         return new PrStatus(tid, ppid, cursig, regs, n.fileOffset());
     }

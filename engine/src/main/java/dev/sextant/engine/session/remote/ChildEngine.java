@@ -205,6 +205,11 @@ public final class ChildEngine implements Engine {
                 take(id).ifPresent(p -> p.future().completeExceptionally(e));
             }
             case Frames.EVENT -> event((DebugEvent) r.value());
+            case Frames.EVENTS -> {
+                long n = r.varint();
+                if (n > r.remaining()) throw new WireException(n + " events announced in a message of " + r.remaining() + " bytes left");
+                for (long i = 0; i < n; i++) event((DebugEvent) r.value());
+            }
             case Frames.SYMBOL_STATE -> symbolState((int) r.signed(), r.signed());
             default -> throw new WireException("unknown message kind " + kind + " from the engine");
         }

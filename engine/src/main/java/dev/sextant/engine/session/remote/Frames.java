@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  */
 final class Frames {
     /** Server to client. */
-    static final int HELLO = 1, RESULT = 2, FAILURE = 3, EVENT = 4, SYMBOL_STATE = 5;
+    static final int HELLO = 1, RESULT = 2, FAILURE = 3, EVENT = 4, SYMBOL_STATE = 5, EVENTS = 6;
     /** Client to server. */
     static final int SUBMIT = 16, CANCEL = 17, CLOSE = 18;
     /** No answer or event comes near this; a larger length is a broken pipe's garbage. */

@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,12 +36,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link MemoryBlock}, {@link Cancellation}: a token with its state now, cancelled later by a message); the others number
  * the api records (their components in order) and enums (their ordinal) as {@link WireTypes} does.
  * Not Java serialization: only these types cross, and nothing is constructed but them.
+ * Within one message a string equal to one written before, and a list that is the very instance
+ * written before, cross as its number: 100,000 threads parked in the same few stacks share their
+ * frame lists (and every register is named by the same few strings), and arrive shared.
  */
 final class Wire {
     static final int NULL = 0, FALSE = 1, TRUE = 2, INT = 3, LONG = 4, STRING = 5, BYTES = 6, LONGS = 7, INTS = 8,
             LIST = 9, SET = 10, MAP = 11, OPTIONAL_EMPTY = 12, OPTIONAL = 13, OPTIONAL_INT_EMPTY = 14, OPTIONAL_INT = 15,
             OPTIONAL_LONG_EMPTY = 16, OPTIONAL_LONG = 17, PATH = 18, INSTANT = 19, DURATION = 20, UUID_TAG = 21,
-            CANCELLATION = 22, MEMORY_BLOCK = 23, DOUBLE = 24, SHORT = 25, BYTE = 26, CHAR = 27, FLOAT = 28;
+            CANCELLATION = 22, MEMORY_BLOCK = 23, DOUBLE = 24, SHORT = 25, BYTE = 26, CHAR = 27, FLOAT = 28,
+            STRING_AGAIN = 29, LIST_AGAIN = 30;
     /** Nesting deeper than this is refused (a hostile or broken frame, never an engine answer). */
     private static final int MAX_DEPTH = 200;
     private static final Map<Class<?>, MethodHandle> CONSTRUCTORS = new ConcurrentHashMap<>();
@@ -51,6 +58,8 @@ final class Wire {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         final List<Cancellation> tokens = new ArrayList<>();
         private int depth;
+        private final Map<String, Integer> strings = new HashMap<>();
+        private final Map<Object, Integer> lists = new IdentityHashMap<>();
 
         byte[] bytes() { return out.toByteArray(); }
 
@@ -84,7 +93,7 @@ final class Wire {
             else if (v instanceof Boolean b) varint(b ? TRUE : FALSE);
             else if (v instanceof Integer i) { varint(INT); signed(i); }
             else if (v instanceof Long l) { varint(LONG); signed(l); }
-            else if (v instanceof String s) { varint(STRING); string(s); }
+            else if (v instanceof String s) stringValue(s);
             else if (v instanceof Record r) record(r);
             else if (v instanceof Enum<?> e) enumValue(e);
             else if (v instanceof Optional<?> o) {
@@ -96,7 +105,7 @@ final class Wire {
             } else if (v instanceof OptionalLong o) {
                 if (o.isEmpty()) varint(OPTIONAL_LONG_EMPTY);
                 else { varint(OPTIONAL_LONG); signed(o.getAsLong()); }
-            } else if (v instanceof List<?> l) collection(LIST, l);
+            } else if (v instanceof List<?> l) list(l);
             else if (v instanceof Set<?> s) collection(SET, s);
             else if (v instanceof Map<?, ?> m) {
                 varint(MAP);
@@ -119,13 +128,35 @@ final class Wire {
             else throw new WireException("a " + v.getClass().getName() + " cannot cross the engine pipe");
         }
 
+        private void stringValue(String s) {
+            Integer seen = strings.putIfAbsent(s, strings.size());
+            if (seen != null) {
+                varint(STRING_AGAIN);
+                varint(seen);
+            } else {
+                varint(STRING);
+                string(s);
+            }
+        }
+
+        /** A list instance met before in this message crosses as its number (lists are numbered as they start). */
+        private void list(List<?> l) {
+            Integer seen = lists.putIfAbsent(l, lists.size());
+            if (seen != null) {
+                varint(LIST_AGAIN);
+                varint(seen);
+            } else {
+                collection(LIST, l);
+            }
+        }
+
         private void record(Record r) {
             int tag = WireTypes.table().tagOf(r.getClass());
             if (tag < 0) throw new WireException("the record " + r.getClass().getName() + " is not an api type that crosses the engine pipe");
             varint(tag);
             for (MethodHandle a : accessors(r.getClass())) {
                 try {
-                    value(a.invoke(r));
+                    value((Object) a.invokeExact((Object) r));
                 } catch (RuntimeException | Error e) {
                     throw e;
                 } catch (Throwable t) {
@@ -163,10 +194,14 @@ final class Wire {
         private int pos;
         private int depth;
         final List<Cancellation> tokens = new ArrayList<>();
+        private final List<String> strings = new ArrayList<>();
+        private final List<Object> lists = new ArrayList<>();
 
         Reader(byte[] in) { this.in = in; }
 
         boolean atEnd() { return pos == in.length; }
+
+        int remaining() { return in.length - pos; }
 
         private int u8() {
             if (pos >= in.length) throw new WireException("frame ends early at byte " + pos);
@@ -219,11 +254,23 @@ final class Wire {
                 case TRUE: return true;
                 case INT: return (int) signed();
                 case LONG: return signed();
-                case STRING: return string();
+                case STRING: { String v = string(); strings.add(v); return v; }
+                case STRING_AGAIN: return again(strings, "string");
+                case LIST_AGAIN: return again(lists, "list");
                 case BYTES: return raw(length());
                 case LONGS: { long[] a = new long[length()]; for (int i = 0; i < a.length; i++) a[i] = signed(); return a; }
                 case INTS: { int[] a = new int[length()]; for (int i = 0; i < a.length; i++) a[i] = (int) signed(); return a; }
-                case LIST: { int n = length(); List<Object> l = new ArrayList<>(n); for (int i = 0; i < n; i++) l.add(value()); return l; }
+                case LIST: {
+                    int at = lists.size();
+                    lists.add(null);        // numbered as it starts, as the writer numbers it
+                    int n = length();
+                    List<Object> l = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) l.add(value());
+                    // immutable as the engine's own: a record's List.copyOf then keeps the instance (and the sharing)
+                    List<Object> done = l.contains(null) ? Collections.unmodifiableList(l) : List.copyOf(l);
+                    lists.set(at, done);
+                    return done;
+                }
                 case SET: { int n = length(); Set<Object> s = new LinkedHashSet<>(); for (int i = 0; i < n; i++) s.add(value()); return s; }
                 case MAP: { int n = length(); Map<Object, Object> m = new LinkedHashMap<>(); for (int i = 0; i < n; i++) m.put(value(), value()); return m; }
                 case OPTIONAL_EMPTY: return Optional.empty();
@@ -247,6 +294,12 @@ final class Wire {
             }
         }
 
+        private <T> T again(List<T> met, String what) {
+            long i = varint();
+            if (i < 0 || i >= met.size() || met.get((int) i) == null) throw new WireException("a " + what + " numbered " + i + " that was not met before");
+            return met.get((int) i);
+        }
+
         private Object typed(int tag) {
             Class<?> type = WireTypes.table().typeOf(tag);
             if (type.isEnum()) {
@@ -259,7 +312,7 @@ final class Wire {
             Object[] args = new Object[components.length];
             for (int i = 0; i < args.length; i++) args[i] = value();
             try {
-                return constructor(type).invokeWithArguments(args);
+                return (Object) constructor(type).invokeExact(args);
             } catch (RuntimeException e) {
                 throw new WireException("cannot make a " + type.getSimpleName() + ": " + e);
             } catch (Throwable t) {
@@ -275,7 +328,7 @@ final class Wire {
             try {
                 for (int i = 0; i < cs.length; i++) {
                     cs[i].getAccessor().setAccessible(true);
-                    hs[i] = MethodHandles.lookup().unreflect(cs[i].getAccessor());
+                    hs[i] = MethodHandles.lookup().unreflect(cs[i].getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
                 }
             } catch (IllegalAccessException e) {
                 throw new WireException("cannot read " + t.getName() + ": " + e.getMessage());
@@ -292,8 +345,9 @@ final class Wire {
             try {
                 var c = t.getDeclaredConstructor(params);
                 c.setAccessible(true);
+                // (Object[])Object, called exactly: invokeWithArguments spun a spreader at every record read
                 return MethodHandles.lookup().unreflectConstructor(c)
-                        .asType(MethodType.genericMethodType(cs.length));
+                        .asType(MethodType.genericMethodType(cs.length)).asSpreader(Object[].class, cs.length);
             } catch (ReflectiveOperationException e) {
                 throw new WireException("cannot make " + t.getName() + ": " + e.getMessage());
             }

@@ -89,6 +89,47 @@ class WireTest {
         assertThatThrownBy(() -> new Wire.Reader(deep).value()).isInstanceOf(WireException.class).hasMessageContaining("nested");
     }
 
+    /**
+     * 1,000 threads parked in two stacks (one frame list instance each, as the engine's walk shares them):
+     * each list crosses once, the threads' stacks arrive sharing two lists again, and the message is a
+     * fraction of one that writes every thread's frames.
+     */
+    @Test void sharedFrameListsCrossOnceAndArriveShared() {
+        List<dev.sextant.engine.api.StackFrame> a = List.of(frame(0, 0x401136, "park_a"), frame(1, 0x401160, "path_a"));
+        List<dev.sextant.engine.api.StackFrame> b = List.of(frame(0, 0x401190, "nap"), frame(1, 0x4011b0, "path_c"));
+        List<dev.sextant.engine.api.ThreadStack> stacks = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) stacks.add(new dev.sextant.engine.api.ThreadStack(new dev.sextant.engine.api.Tid(100 + i), i % 3 == 0 ? b : a, Optional.empty()));
+        Wire.Writer shared = new Wire.Writer();
+        shared.value(stacks);
+        Wire.Writer copied = new Wire.Writer();
+        copied.value(stacks.stream().map(s -> new dev.sextant.engine.api.ThreadStack(s.tid(), new ArrayList<>(s.frames()), s.stopReason())).toList());
+        assertThat(shared.bytes().length).isLessThan(copied.bytes().length / 4);
+
+        @SuppressWarnings("unchecked")
+        List<dev.sextant.engine.api.ThreadStack> back = (List<dev.sextant.engine.api.ThreadStack>) new Wire.Reader(shared.bytes()).value();
+        assertThat(canonical(back)).isEqualTo(canonical(stacks));
+        assertThat(back.stream().map(dev.sextant.engine.api.ThreadStack::frames).distinct().count()).isEqualTo(2);
+        assertThat(back.get(1).frames()).isSameAs(back.get(2).frames()).isNotSameAs(back.get(0).frames());
+        assertThat(back.get(0).frames()).isSameAs(back.get(3).frames());
+        // strings equal to one met before arrive as that one instance
+        assertThat(back.get(0).frames().get(0).module().orElseThrow()).isSameAs(back.get(1).frames().get(0).module().orElseThrow());
+    }
+
+    @Test void aNumberOfNothingMetBeforeIsRefused() {
+        assertThatThrownBy(() -> new Wire.Reader(new byte[] {Wire.LIST_AGAIN, 0}).value())
+                .isInstanceOf(WireException.class).hasMessageContaining("not met before");
+        assertThatThrownBy(() -> new Wire.Reader(new byte[] {Wire.STRING_AGAIN, 5}).value())
+                .isInstanceOf(WireException.class).hasMessageContaining("not met before");
+        // a list that names itself while it is read (a cycle no engine answer has)
+        assertThatThrownBy(() -> new Wire.Reader(new byte[] {Wire.LIST, 1, Wire.LIST_AGAIN, 0}).value())
+                .isInstanceOf(WireException.class).hasMessageContaining("not met before");
+    }
+
+    private static dev.sextant.engine.api.StackFrame frame(int index, long pc, String function) {
+        return new dev.sextant.engine.api.StackFrame(index, dev.sextant.engine.api.Address.of(pc), Optional.of("groups"), Optional.of(function), 0x10,
+                Optional.of("groups.c"), java.util.OptionalInt.of(20), false, dev.sextant.engine.api.FrameSource.CFI);
+    }
+
     record NotApi(String s) {}
 
     @Test void aValueOutsideTheApiDoesNotCross() {
