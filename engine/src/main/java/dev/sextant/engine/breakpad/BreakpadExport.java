@@ -90,7 +90,7 @@ public final class BreakpadExport {
         long span = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() + p.memsz()).max().orElse(base + 1) - base;
         List<String> problems = new ArrayList<>(tables.problems());
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
-        try (OutputStream os = Files.newOutputStream(tmp); CfiExport cfi = CfiExport.start(eh.machine(), base, tables.tables(), cancel)) {
+        try (OutputStream os = Files.newOutputStream(tmp); CfiExport.Pending cfi = CfiExport.startPlanning(eh.machine(), base, tables.tables(), cancel)) {
             SymText w = new SymText(FLUSH_AT + (1 << 16));
             w.ascii("MODULE Linux ").ascii(arch).ch(' ').ascii(moduleId(buildId)).ch(' ').utf8(elf.getFileName().toString()).ch('\n');
             w.ascii("INFO CODE_ID ").ascii(hex.toUpperCase()).ch('\n');
