@@ -67,6 +67,15 @@ public final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON: {file, instructions: [{address, bytes, mnemonic, operands, symbol, target, function, source}]}")
     boolean json;
 
+    /**
+     * The arguments bound by {@link PlainArgs} when they are plain, give one of --at, --symbol,
+     * --all-functions and --all-code, and a FILE or a PID; else empty (picocli explains).
+     */
+    public static Optional<DisasmCommand> plain(String[] args) {
+        return PlainArgs.bind(new DisasmCommand(), args).filter(c -> c.start != null && (c.file == null) != (c.pid == null)
+                && (c.start.at != null ? 1 : 0) + (c.start.symbol != null ? 1 : 0) + (c.start.all ? 1 : 0) + (c.start.allCode ? 1 : 0) == 1);
+    }
+
     @Override public Integer call() {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         if ((file == null) == (pid == null)) {

@@ -88,9 +88,12 @@ public final class SymbolsCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "where --export-breakpad writes (default: NAME.sym here)")
     Path output;
 
-    /** The arguments bound by {@link PlainArgs} when they are plain and name one core or process; else empty (picocli explains). */
+    /**
+     * The arguments bound by {@link PlainArgs} when they are plain and name one core or process, or a file
+     * to export; else empty (picocli explains).
+     */
     public static Optional<SymbolsCommand> plain(String[] args) {
-        return PlainArgs.bind(new SymbolsCommand(), args).filter(c -> (c.core == null) != (c.pid == null));
+        return PlainArgs.bind(new SymbolsCommand(), args).filter(c -> c.exportBreakpad != null || (c.core == null) != (c.pid == null));
     }
 
     @Override public Integer call() {

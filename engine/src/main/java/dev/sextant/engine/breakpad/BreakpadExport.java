@@ -9,8 +9,11 @@ import dev.sextant.engine.elfutils.ElfSession;
 import dev.sextant.engine.elfutils.InlineIndex;
 import dev.sextant.engine.elfutils.ReportedModule;
 import dev.sextant.engine.elfutils.SourceLookup;
+import dev.sextant.engine.elfutils.StandardDebugSearch;
 import dev.sextant.engine.elfutils.ThreadSource;
 import dev.sextant.engine.format.elf.BuildId;
+import dev.sextant.engine.format.elf.DebugLink;
+import dev.sextant.engine.format.elf.ElfSections;
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.elf.ProgramHeader;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Breakpad's dump_syms for Linux: writes a {@code .sym} file for an ELF file. {@code MODULE} with the
@@ -60,11 +64,10 @@ public final class BreakpadExport {
 
     public static SymbolFileWritten export(Path elf, Path output, Cancellation cancel) {
         ElfUnwindTables tables;
-        List<ProgramHeader> loads;
+        Head head;
         try {
             tables = ElfUnwindTables.open(elf);
-            ByteReader file = ByteReader.map(elf, ByteOrder.LITTLE_ENDIAN);
-            loads = ProgramHeader.readAll(file.withOrder(tables.header().order()), tables.header());
+            head = Head.read(elf, tables.header());
         } catch (FormatException e) {
             throw new TargetException(elf + ": " + e.getMessage());
         } catch (IOException e) {
@@ -81,18 +84,24 @@ public final class BreakpadExport {
         String hex = BuildId.ofFile(elf).orElseThrow(() -> new TargetException(elf
                 + ": has no build-id (.note.gnu.build-id), so no Breakpad module id; link with -Wl,--build-id"));
         byte[] buildId = HexFormat.of().parseHex(hex);
+        List<ProgramHeader> loads = head.loads();
         long base = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() & -4096L)
                 .min().orElse(0);
         long span = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() + p.memsz()).max().orElse(base + 1) - base;
         List<String> problems = new ArrayList<>(tables.problems());
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
-        try (OutputStream os = Files.newOutputStream(tmp); CfiExport cfi = CfiExport.start(eh.machine(), base, tables.tables(), cancel)) {
+        try (OutputStream os = Files.newOutputStream(tmp); CfiExport.Pending cfi = CfiExport.startPlanning(eh.machine(), base, tables.tables(), cancel)) {
             SymText w = new SymText(FLUSH_AT + (1 << 16));
             w.ascii("MODULE Linux ").ascii(arch).ch(' ').ascii(moduleId(buildId)).ch(' ').utf8(elf.getFileName().toString()).ch('\n');
             w.ascii("INFO CODE_ID ").ascii(hex.toUpperCase()).ch('\n');
             LineTable lines = new LineTable();
             InlineTable inlines = new InlineTable();
-            readDwarf(elf, base, span, buildId, eh.is64() ? 8 : 4, lines, inlines, problems);
+            // No DWARF in the file nor where libdw would look for it: libdw is not bound (libLLVM's export, say)
+            if (head.ownDwarf() || StandardDebugSearch.mayFind(elf, Optional.of(hex), head.debugLink())) {
+                readDwarf(elf, base, span, buildId, eh.is64() ? 8 : 4, lines, inlines, problems);
+            }
+            lines.sort();
+            inlines.sort();
             inlines.callFiles().forEach(lines::addFile);
             lines.writeFiles(w);
             inlines.writeOrigins(w);
@@ -106,6 +115,34 @@ public final class BreakpadExport {
             throw new TargetException(output + ": cannot be written (" + e.getMessage() + ")", e);
         } finally {
             try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* the .part file is only ours */ }
+        }
+    }
+
+    /**
+     * What the export needs of the file besides its unwind tables: the program headers (read, not
+     * mapped: a process's first mapping costs a short command tens of milliseconds), whether it has
+     * DWARF of its own, and its {@code .gnu_debuglink} name. A file whose section headers cannot be
+     * read (its {@code .eh_frame} was found through the program headers) is mapped, and left to libdw.
+     */
+    private record Head(List<ProgramHeader> loads, boolean ownDwarf, Optional<String> debugLink) {
+        private static final Set<String> DWARF = Set.of(".debug_info", ".zdebug_info", ".debug_types", ".debug_line", ".zdebug_line");
+
+        static Head read(Path elf, ElfHeader eh) throws IOException {
+            try {
+                return ElfSections.read(elf, f -> {
+                    boolean own = f.sections().stream().anyMatch(s -> DWARF.contains(s.name()));
+                    Optional<String> link;
+                    try {
+                        link = DebugLink.of(f).map(DebugLink::name);
+                    } catch (FormatException e) {
+                        return new Head(f.programHeaders(), true, Optional.empty());   // libdw judges a link it cannot read
+                    }
+                    return new Head(f.programHeaders(), own, link);
+                });
+            } catch (FormatException e) {
+                ByteReader file = ByteReader.map(elf, ByteOrder.LITTLE_ENDIAN);
+                return new Head(ProgramHeader.readAll(file.withOrder(eh.order()), eh), true, Optional.empty());
+            }
         }
     }
 
@@ -168,7 +205,5 @@ public final class BreakpadExport {
         } catch (RuntimeException e) {
             problems.add("no LINE or INLINE records: " + e.getMessage());
         }
-        lines.sort();
-        inlines.sort();
     }
 }

@@ -76,6 +76,66 @@ final class CfiExport implements AutoCloseable {
         return e;
     }
 
+    /**
+     * {@link #start}, run on a thread of its own: decoding and sorting the FDEs (libLLVM's 95,000) is
+     * done while the caller writes the functions, and the workers start when it is done.
+     */
+    static Pending startPlanning(int machine, long base, List<CfiSection> sections, Cancellation cancel) {
+        Pending p = new Pending();
+        Thread t = new Thread(() -> {
+            try {
+                p.planned(start(machine, base, sections, cancel));
+            } catch (RuntimeException | Error e) {
+                p.failed(e);
+            }
+        }, "breakpad-cfi-plan");
+        t.setDaemon(true);
+        t.start();
+        return p;
+    }
+
+    /** An export whose FDEs are being gathered ({@link #startPlanning}). */
+    static final class Pending implements AutoCloseable {
+        private CfiExport export;
+        private Throwable failure;
+        private boolean closed;
+
+        private synchronized void planned(CfiExport e) {
+            if (closed) e.close();          // the caller gave up meanwhile: the workers stop at once
+            export = e;
+            notifyAll();
+        }
+
+        private synchronized void failed(Throwable t) {
+            failure = t;
+            notifyAll();
+        }
+
+        /** {@link CfiExport#writeTo} once the FDEs are gathered; a failure to gather them is thrown as it was. */
+        int[] writeTo(OutputStream out) throws IOException {
+            CfiExport e;
+            synchronized (this) {
+                while (export == null && failure == null) {
+                    try {
+                        wait();
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while gathering STACK CFI records", ex);
+                    }
+                }
+                if (failure instanceof RuntimeException r) throw r;
+                if (failure instanceof Error r) throw r;
+                e = export;
+            }
+            return e.writeTo(out);
+        }
+
+        @Override public synchronized void close() {
+            closed = true;
+            if (export != null) export.close();
+        }
+    }
+
     /** The next chunk to make, waiting while {@link #AHEAD} are made and unwritten; -1 when there is none. */
     private int take() throws InterruptedException {
         synchronized (lock) {

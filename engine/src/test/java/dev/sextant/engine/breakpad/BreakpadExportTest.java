@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.SymbolFileWritten;
+import dev.sextant.engine.elfutils.StandardDebugSearch;
 import dev.sextant.engine.format.breakpad.BreakpadSymbols;
 import dev.sextant.engine.format.breakpad.SymbolRecords.SourceFrame;
+import dev.sextant.engine.format.elf.BuildId;
 import dev.sextant.engine.testing.NativePrograms;
 import dev.sextant.engine.testing.NativePrograms.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,6 +82,43 @@ class BreakpadExportTest {
             if (f.length == 3 && f[2].equals(name)) return Long.parseUnsignedLong(f[0], 16);
         }
         throw new AssertionError("no " + name);
+    }
+
+    /**
+     * A program whose DWARF was split off as distributions do: its lines come from the debug file its
+     * .gnu_debuglink names, beside it or in .debug/, as from the whole program; once the debug file is
+     * gone the search finds no place to look (so libdw is not used) and the file has the same records
+     * less the FILE, LINE and INLINE ones.
+     */
+    @Test void linesComeFromTheLinkedDebugFileAndWithoutItThereAreNone() throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("objcopy") && Tools.onPath("strip") && Tools.onPath("readelf"), "binutils not installed");
+        Path exe = NativePrograms.compile("inlined", dir, "-O2");
+        String whole = Files.readString(BreakpadExport.export(exe, dir.resolve("whole.sym"), new Cancellation()).output());
+        for (List<String> cmd : List.of(List.of("objcopy", "--only-keep-debug", "inlined", "inlined.debug"),
+                List.of("strip", "--strip-debug", "inlined"), List.of("objcopy", "--add-gnu-debuglink=inlined.debug", "inlined"))) {
+            Tools.Result r = Tools.run(dir, 60, cmd);
+            assertThat(r.exit()).as(String.join(" ", cmd) + ": " + r.stderr()).isZero();
+        }
+        assertThat(Tools.run(dir, 30, List.of("readelf", "-SW", "inlined")).stdout()).doesNotContain(".debug_info").contains(".gnu_debuglink");
+        Optional<String> id = BuildId.ofFile(exe);
+        Optional<String> link = Optional.of("inlined.debug");
+
+        assertThat(StandardDebugSearch.mayFind(exe, id, link)).as("beside the program").isTrue();
+        assertThat(Files.readString(BreakpadExport.export(exe, dir.resolve("beside.sym"), new Cancellation()).output())).isEqualTo(whole);
+
+        Files.createDirectory(dir.resolve(".debug"));
+        Files.move(dir.resolve("inlined.debug"), dir.resolve(".debug/inlined.debug"));
+        assertThat(StandardDebugSearch.mayFind(exe, id, link)).as("in .debug/").isTrue();
+        assertThat(Files.readString(BreakpadExport.export(exe, dir.resolve("sub.sym"), new Cancellation()).output())).isEqualTo(whole);
+
+        Files.delete(dir.resolve(".debug/inlined.debug"));
+        assertThat(StandardDebugSearch.mayFind(exe, id, link)).as("nowhere").isFalse();
+        SymbolFileWritten none = BreakpadExport.export(exe, dir.resolve("none.sym"), new Cancellation());
+        assertThat(none.lines()).isZero();
+        assertThat(none.problems()).isEmpty();
+        List<String> kept = whole.lines().filter(l -> l.matches("(MODULE|INFO|FUNC|PUBLIC|STACK) .*")).toList();
+        assertThat(kept).anyMatch(l -> l.startsWith("FUNC ")).anyMatch(l -> l.startsWith("STACK CFI INIT "));
+        assertThat(Files.readAllLines(none.output())).isEqualTo(kept);
     }
 
     @Test void aFileWithoutBuildIdIsRefusedWithWhatToDo() throws Exception {

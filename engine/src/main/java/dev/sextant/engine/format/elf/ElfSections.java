@@ -43,6 +43,13 @@ public final class ElfSections {
     public ElfHeader header() { return header; }
     public List<SectionHeader> sections() { return sections; }
 
+    /** The program headers, read from the file (a file without them has none); a table past the file's end fails as a slice would. */
+    public List<ProgramHeader> programHeaders() {
+        if (header.phnum() == 0) return List.of();
+        return ProgramHeader.readTable(file.read("program header table", header.phoff(),
+                (long) header.phnum() * ProgramHeader.entrySize(header), header.order()), header);
+    }
+
     /** The bytes of {@code s}, in the file's byte order (an I/O error comes as {@link UncheckedIOException}). */
     public ByteReader data(SectionHeader s) {
         return read.computeIfAbsent(s.index(), i -> s.data(file, header.order()));

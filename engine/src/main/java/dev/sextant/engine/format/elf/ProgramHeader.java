@@ -11,15 +11,26 @@ public record ProgramHeader(int index, int type, int flags, long offset, long va
     public static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4;
     public static final int PF_X = 1, PF_W = 2, PF_R = 4;
 
-    /** Reads the whole table; a table that does not fit in the file fails with its offset. */
-    public static List<ProgramHeader> readAll(ByteReader file, ElfHeader eh) {
+    /** The size of an entry of {@code eh}'s class; an e_phentsize that says otherwise fails. */
+    static int entrySize(ElfHeader eh) {
         int expected = eh.is64() ? 56 : 32;
-        if (eh.phnum() == 0) return List.of();
         if (eh.phentsize() != expected) {
             throw new FormatException(FormatException.Kind.INCONSISTENT, eh.is64() ? 54 : 42, "e_phentsize",
                     "program header size is " + eh.phentsize() + ", expected " + expected);
         }
-        ByteReader table = file.slice("program header table", eh.phoff(), (long) eh.phnum() * expected);
+        return expected;
+    }
+
+    /** Reads the whole table; a table that does not fit in the file fails with its offset. */
+    public static List<ProgramHeader> readAll(ByteReader file, ElfHeader eh) {
+        if (eh.phnum() == 0) return List.of();
+        return readTable(file.slice("program header table", eh.phoff(), (long) eh.phnum() * entrySize(eh)), eh);
+    }
+
+    /** Reads the table from {@code table}, its bytes alone (e_phnum entries), as {@link #readAll} does. */
+    public static List<ProgramHeader> readTable(ByteReader table, ElfHeader eh) {
+        if (eh.phnum() == 0) return List.of();
+        int expected = entrySize(eh);
         List<ProgramHeader> out = new ArrayList<>(eh.phnum());
         for (int i = 0; i < eh.phnum(); i++) {
             long o = (long) i * expected;
