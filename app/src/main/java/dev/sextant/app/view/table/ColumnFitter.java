@@ -1,15 +1,11 @@
 package dev.sextant.app.view.table;
 
 import dev.sextant.app.view.FxThread;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.text.Font;
-import javafx.scene.text.FontWeight;
-import javafx.scene.text.Text;
 
 /**
  * Keeps columns at least as wide as what they show: a header's text is its column's minimum width,
@@ -23,13 +19,7 @@ final class ColumnFitter<R> {
     static final double CELL_PAD = 44, HEADER_PAD = 30;
     private final TableView<R> table;
     private final Map<TableColumn<R, ?>, Double> fitted = new LinkedHashMap<>();
-    private final Text probe = new Text();
-    /**
-     * Cell texts' widths already measured (in the cells' font). A text's layout costs the FX thread
-     * 20-50 us; a table whose rows change often (the Modules view while 200 modules load symbols)
-     * would otherwise measure every sampled cell again at each change: up to 90 ms of one pulse.
-     */
-    private final Map<String, Double> measured = new HashMap<>();
+    private final TextWidths widths = new TextWidths();
     private boolean queued;
 
     ColumnFitter(TableView<R> table) {
@@ -39,7 +29,7 @@ final class ColumnFitter<R> {
 
     void header(TableColumn<R, ?> c) {
         if (c.getText() == null || c.getText().isEmpty()) return;
-        c.setMinWidth(Math.max(c.getMinWidth(), width(c.getText(), true) + HEADER_PAD));
+        c.setMinWidth(Math.max(c.getMinWidth(), widths.heading(c.getText()) + HEADER_PAD));
         if (c.getPrefWidth() < c.getMinWidth()) c.setPrefWidth(c.getMinWidth());
     }
 
@@ -63,32 +53,10 @@ final class ColumnFitter<R> {
             double widest = 0;
             for (int i = 0; i < n; i++) {
                 Object v = c.getCellData(i);
-                if (v != null) widest = Math.max(widest, cellWidth(v.toString()));
+                if (v != null) widest = Math.max(widest, widths.cell(v.toString()));
             }
             double want = Math.min(e.getValue(), Math.ceil(widest + CELL_PAD));
             if (want > c.getPrefWidth()) c.setPrefWidth(want);
         }
-    }
-
-    private double cellWidth(String s) {
-        if (measured.size() > MEASURED_MAX) measured.clear();
-        return measured.computeIfAbsent(s, t -> width(t, false));
-    }
-
-    /** Bounds the cache: a table of ever new texts (addresses, counts) is measured again rather than kept. */
-    private static final int MEASURED_MAX = 16_384;
-    private Font normal, bold;
-
-    /** The width of {@code s} in the table's font (the theme's 14 px where no cell is drawn yet). */
-    private double width(String s, boolean heading) {
-        if (normal == null) {
-            double size = Math.max(14, Font.getDefault().getSize());
-            normal = Font.font(Font.getDefault().getFamily(), FontWeight.NORMAL, size);
-            bold = Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, size);
-        }
-        Font f = heading ? bold : normal;
-        if (probe.getFont() != f) probe.setFont(f);
-        probe.setText(s);
-        return probe.getLayoutBounds().getWidth();
     }
 }
