@@ -77,6 +77,10 @@ public final class Main implements Runnable {
             var plain = DisasmCommand.plain(Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();
         }
+        if (args.length > 0 && args[0].equals("crashes")) {
+            var plain = CrashesCommand.plain(Arrays.copyOfRange(args, 1, args.length));
+            if (plain.isPresent()) return plain.get().call();
+        }
         if (args.length > 0 && args[0].equals("bind")) {
             var plain = BindCommand.plain(Arrays.copyOfRange(args, 1, args.length));
             if (plain.isPresent()) return plain.get().call();

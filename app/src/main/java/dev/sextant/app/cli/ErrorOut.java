@@ -3,6 +3,7 @@ package dev.sextant.app.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -19,6 +20,11 @@ final class ErrorOut {
     private Object spec;
 
     @Spec(Spec.Target.MIXEE) void spec(CommandSpec spec) { this.spec = spec; }
+
+    /** picocli's command line, for a {@code ParameterException}: only when picocli runs the command. */
+    CommandLine commandLine() {
+        return ((CommandSpec) spec).commandLine();
+    }
 
     PrintWriter writer() {
         return spec != null ? ((CommandSpec) spec).commandLine().getErr()
