@@ -7,7 +7,6 @@ public final class GuiLauncher {
     public static void launch(String[] args) {
         // Sextant runs JavaFX from the class path; JavaFX warns about that at start-up. Said once here, not on every start.
         java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);
-        SextantApp.startEngineEarly();
         javafx.application.Application.launch(SextantApp.class, args);
     }
 }

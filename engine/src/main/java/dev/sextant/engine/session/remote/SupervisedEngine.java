@@ -7,13 +7,17 @@ import dev.sextant.engine.api.DebugListener;
 import dev.sextant.engine.api.Engine;
 import dev.sextant.engine.api.EngineListener;
 import dev.sextant.engine.api.ProcessInfo;
+import dev.sextant.engine.api.TargetException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 
@@ -34,6 +38,13 @@ public final class SupervisedEngine implements Engine {
     private Optional<Command.OpenCore> fileTarget = Optional.empty();           // guarded by this
     private Optional<Live> live = Optional.empty();                             // guarded by this
     private CompletableFuture<EngineLoss> nextLoss = new CompletableFuture<>(); // guarded by this
+    /** Commands given before the first engine process was started, sent by {@link #start}. */
+    private final List<Waiting<?>> waiting = new ArrayList<>();                  // guarded by this
+
+    /** Why the first engine process could not be started, if it could not. */
+    private TargetException notStarted;                                          // guarded by this
+
+    private record Waiting<R>(Command<R> command, CompletableFuture<R> answer) {}
 
     private record Live(long pid, boolean launched) {}
 
@@ -49,13 +60,17 @@ public final class SupervisedEngine implements Engine {
         }
 
         void add(L listener) {
-            kept.add(listener);
-            add.accept(child, listener);
+            synchronized (SupervisedEngine.this) {      // not while start() registers the kept ones
+                kept.add(listener);
+                if (child != null) add.accept(child, listener);
+            }
         }
 
         void remove(L listener) {
-            kept.remove(listener);
-            remove.accept(child, listener);
+            synchronized (SupervisedEngine.this) {
+                kept.remove(listener);
+                if (child != null) remove.accept(child, listener);
+            }
         }
 
         void registerWith(ChildEngine c) { kept.forEach(l -> add.accept(c, l)); }
@@ -68,11 +83,48 @@ public final class SupervisedEngine implements Engine {
 
     /** Engine processes started by {@code starter} (given the stop id to go on after). */
     SupervisedEngine(LongFunction<ChildEngine> starter) {
-        this.starter = starter;
-        adopt(starter.apply(0));
+        this(starter, true);
     }
 
-    /** The engine process now serving (tests kill it). */
+    private SupervisedEngine(LongFunction<ChildEngine> starter, boolean now) {
+        this.starter = starter;
+        if (now) start();
+    }
+
+    /**
+     * An engine whose first process starts at {@link #start}, or {@code latest} after now if nobody
+     * called it: commands given before wait for it. The window starts it after its first frame, so
+     * that a second JVM starting does not take the CPU the window's first frame needs.
+     */
+    public static SupervisedEngine startingLater(Duration latest) {
+        SupervisedEngine e = new SupervisedEngine(ChildEngine::start, false);
+        CompletableFuture.runAsync(e::start, CompletableFuture.delayedExecutor(latest.toMillis(), TimeUnit.MILLISECONDS));
+        return e;
+    }
+
+    /** Starts the first engine process, and sends the commands given before (in their order), unless it was started or closed already. */
+    public synchronized void start() {
+        if (child != null || closing || notStarted != null) return;
+        try {
+            adopt(starter.apply(0));
+        } catch (TargetException e) {
+            notStarted = e;
+            waiting.forEach(w -> w.answer().completeExceptionally(e));
+            waiting.clear();
+            throw e;
+        }
+        waiting.forEach(this::send);
+        waiting.clear();
+    }
+
+    private <R> void send(Waiting<R> w) {
+        submitNow(w.command()).whenComplete((r, e) -> {
+            if (e != null) w.answer().completeExceptionally(e);
+            else w.answer().complete(r);
+        });
+    }
+
+    /** The engine process now serving (tests kill it); null before {@link #start}. */
     public ChildEngine current() { return child; }
 
     /** Completes at the next loss of the engine process (after the new one was started). */
@@ -93,6 +145,22 @@ public final class SupervisedEngine implements Engine {
     }
 
     @Override public <R> CompletableFuture<R> submit(Command<R> command) {
+        synchronized (this) {
+            if (child == null) {
+                CompletableFuture<R> later = new CompletableFuture<>();
+                if (closing || notStarted != null) later.completeExceptionally(notStarted != null ? notStarted : closedEarly());
+                else waiting.add(new Waiting<>(command, later));
+                return later;
+            }
+        }
+        return submitNow(command);
+    }
+
+    private static TargetException closedEarly() {
+        return new TargetException("the engine was closed before its process started");
+    }
+
+    private <R> CompletableFuture<R> submitNow(Command<R> command) {
         CompletableFuture<R> f = child.submit(command);
         f.thenAccept(answer -> track(command, answer));
         return f;
@@ -192,7 +260,13 @@ public final class SupervisedEngine implements Engine {
     @Override public void removeEngineListener(EngineListener listener) { engineListeners.remove(listener); }
 
     @Override public void close() {
-        synchronized (this) { closing = true; }
-        child.close();
+        ChildEngine c;
+        synchronized (this) {
+            closing = true;
+            c = child;
+            waiting.forEach(w -> w.answer().completeExceptionally(closedEarly()));
+            waiting.clear();
+        }
+        if (c != null) c.close();
     }
 }

@@ -59,6 +59,40 @@ class SupervisedEngineTest {
         }
     }
 
+    @Test void commandsGivenBeforeTheProcessStartsAreAnsweredByItInTheirOrder() throws Exception {
+        NativePrograms.Crashed crash = NativePrograms.crashed("crash", dir);
+        try (SupervisedEngine engine = SupervisedEngine.startingLater(Duration.ofMinutes(10))) {
+            List<DebugEvent> events = new CopyOnWriteArrayList<>();
+            engine.addListener(events::add);
+            var opened = engine.submit(new Command.OpenCore(crash.core(), Optional.of(crash.exe()), Optional.empty(), new Cancellation()));
+            var rip = engine.submit(new Command.EvaluateAddress("rip"));
+            assertThat(engine.current()).isNull();               // nothing started: the commands wait
+            assertThat(opened).isNotDone();
+            engine.start();
+            long pid = engine.current().pid();
+            DumpReport report = opened.get(60, TimeUnit.SECONDS);
+            // the second command was sent after the first: the core was open when it ran
+            assertThat(rip.get(30, TimeUnit.SECONDS).value()).isEqualTo(report.threads().get(0).registers().registers().stream()
+                    .filter(r -> r.name().equals("rip")).findFirst().orElseThrow().value());
+            assertThat(events).anyMatch(e -> e instanceof DebugEvent.TargetOpened);     // the listener added before the start hears it
+            engine.start();                                       // a second start changes nothing
+            assertThat(engine.current().pid()).isEqualTo(pid);
+        }
+    }
+
+    @Test void withoutAStartTheProcessStartsAtTheLatestTimeAndAClosedOneAnswersNothing() throws Exception {
+        try (SupervisedEngine engine = SupervisedEngine.startingLater(Duration.ofMillis(200))) {
+            assertThat(engine.submit(new Command.ListProcesses()).get(60, TimeUnit.SECONDS)).isNotEmpty();
+        }
+        SupervisedEngine closed = SupervisedEngine.startingLater(Duration.ofMinutes(10));
+        var never = closed.submit(new Command.ListProcesses());
+        closed.close();
+        assertThat(never).isCompletedExceptionally();
+        assertThat(closed.current()).isNull();
+        closed.start();                                           // closed: no process is started
+        assertThat(closed.current()).isNull();
+    }
+
     @Test void anAttachedProgramRunsOnWhenTheEngineIsKilled() throws Exception {
         try (NativePrograms.Running program = NativePrograms.startForTracing("ticker", dir);
              SupervisedEngine engine = new SupervisedEngine()) {
