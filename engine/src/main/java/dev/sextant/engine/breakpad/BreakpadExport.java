@@ -162,26 +162,34 @@ public final class BreakpadExport {
             if ((i & 4095) == 0) cancel.throwIfCancelled();
             any = true;
             lastAddress = value;
-            SymbolTable.Symbol s = symbols.symbolAt(i);
+            long size = symbols.sizeAt(i);
             boolean multiple = i + 1 < symbols.size() && (symbols.valueAt(i + 1) & codeMask) == value;
-            String name = Demangler.demangle(s.name());
             long rel = value - base;
-            if (s.size() > 0) {
+            if (size > 0) {
                 w.raw(FUNC);
                 if (multiple) w.raw(MULTIPLE);
-                w.hex(rel).ch(' ').hex(s.size()).raw(NO_PARAMETERS).utf8(name).ch('\n');
-                if (!inlines.isEmpty()) inlines.writeInlines(w, value, value + s.size(), base, lines.fileIds());
-                lines.writeLines(w, value, value + s.size(), base);
+                w.hex(rel).ch(' ').hex(size).raw(NO_PARAMETERS);
+                name(w, symbols, i).ch('\n');
+                if (!inlines.isEmpty()) inlines.writeInlines(w, value, value + size, base, lines.fileIds());
+                lines.writeLines(w, value, value + size, base);
                 funcs++;
             } else {
                 w.raw(PUBLIC);
                 if (multiple) w.raw(MULTIPLE);
-                w.hex(rel).raw(NO_PARAMETERS).utf8(name).ch('\n');
+                w.hex(rel).raw(NO_PARAMETERS);
+                name(w, symbols, i).ch('\n');
                 publics++;
             }
             if (w.size() >= FLUSH_AT) { w.writeTo(os); w.clear(); }
         }
         return new int[]{funcs, publics};
+    }
+
+    /** Symbol {@code i}'s name, demangled: from its bytes when they are ASCII (all of them, in practice), else as a String. */
+    private static SymText name(SymText w, SymbolTable symbols, int i) {
+        byte[] raw = symbols.nameBytesAt(i);
+        byte[] ascii = raw == null ? null : Demangler.demangleAscii(raw);
+        return ascii != null ? w.raw(ascii) : w.utf8(Demangler.demangle(symbols.symbolAt(i).name()));
     }
 
     /** Every unit's line rows and inlined calls, through libdw over the file (and its separate debug file); none without libdw or DWARF. */

@@ -20,6 +20,7 @@ final class Posix {
     static native int open(String path, int flags);
     static native int close(int fd);
     static native void free(Pointer p);
+    static native long strlen(Pointer s);
     static native Pointer strdup(String s);
     static native String strerror(int errnum);
 }

@@ -189,6 +189,21 @@ public final class SymbolTable {
     /** The address of symbol {@code i} in address order, without reading its name. */
     public long valueAt(int i) { return values[i]; }
 
+    /** The size of symbol {@code i} in address order. */
+    public long sizeAt(int i) { return sizes[i]; }
+
+    /**
+     * The name of symbol {@code i} as the bytes of the string table (no NUL, not decoded: the name of
+     * {@link #symbolAt} is these bytes as UTF-8); null when they cannot be read.
+     */
+    public byte[] nameBytesAt(int i) {
+        try {
+            return nameTables[nameTableOf[i]].cStringBytes("symbol name", nameOffsets[i], 4096);
+        } catch (FormatException e) {
+            return null;
+        }
+    }
+
     private Symbol symbol(int i) {
         String name;
         try {
