@@ -66,6 +66,8 @@ public final class Capstone implements AutoCloseable {
     private long handle;
     private Memory scratch;
     private int loaded;
+    /** What {@link #decodeFrom(int, long, int, List)} decodes into before making its records, reused. */
+    private final Run listed = new Run();
     /** Where a batch's cs_insn array is copied to, reused. */
     private byte[] raw = new byte[0];
 
@@ -129,7 +131,8 @@ public final class Capstone implements AutoCloseable {
      */
     public int decodeFrom(int offset, long address, int max, List<Decoded> out) {
         if (offset < 0 || offset >= loaded || out.size() >= max) return offset;
-        Run run = new Run();
+        Run run = listed;
+        run.clear();
         int end = decodeRun(scratch, offset, loaded, address, max - out.size(), run);
         for (int i = 0; i < run.size(); i++) out.add(run.decoded(i));
         return end;
