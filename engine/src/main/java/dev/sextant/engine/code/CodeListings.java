@@ -3,6 +3,8 @@ package dev.sextant.engine.code;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Disassembly;
 import dev.sextant.engine.api.DisassemblyListing;
+import dev.sextant.engine.api.Instruction;
+import dev.sextant.engine.code.jna.Capstone;
 import dev.sextant.engine.format.io.ChunkedOutput;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,16 +34,30 @@ public final class CodeListings {
      * {@code own}: the calling thread's disassembler (workers open their own).
      */
     public static DisassemblyListing writeFile(Path path, boolean allCode, boolean json, Disassembler own, Consumer<byte[]> sink) {
+        return writeFile(path, allCode, json, own, sink, WholeFile.PIECE, true);
+    }
+
+    /** As {@link #writeFile(Path, boolean, boolean, Disassembler, Consumer)}, code sections in stretches of {@code piece} bytes ({@link WholeFile}). */
+    static DisassemblyListing writeFile(Path path, boolean allCode, boolean json, Disassembler own, Consumer<byte[]> sink, int piece,
+                                        boolean atSymbols) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         byte[] between = ListingFormat.between(json);
         int listings;
         try (ChunkedOutput out = new ChunkedOutput(sink)) {
             boolean[] started = new boolean[2];      // the head written; a fragment written (JSON: the next needs a comma)
             ThreadLocal<ListingFormat> formats = new ThreadLocal<>();
-            listings = WholeFile.list(path, allCode, own, (code, s, decoded) -> {
+            java.util.Map<Capstone.Target, X86Lines.Spellings> spellings = new java.util.concurrent.ConcurrentHashMap<>();
+            listings = WholeFile.listEach(path, allCode, piece, atSymbols, own, (code, s, d) -> {
                 ListingFormat f = formats.get();
                 if (f == null) formats.set(f = new ListingFormat(json, code.format()));
-                return new Fragment(code, f.fragment(decoded, !s.continues()));
+                CodeSymbols symbols = code.stretchSymbols();
+                if (!json && code.straightToText(s)) {
+                    long[] end = new long[1];
+                    byte[] text = f.x86Fragment(s, d, symbols, spellings.computeIfAbsent(s.target(), t -> new X86Lines.Spellings()), !s.continues(), end);
+                    return new WholeFile.Listed<>(end[0], new Fragment(code, text));
+                }
+                List<Instruction> decoded = code.decode(s, d, symbols);
+                return new WholeFile.Listed<>(FileCode.Stretch.end(s, decoded), new Fragment(code, f.fragment(decoded, !s.continues())));
             }, (s, fragment) -> {
                 if (!started[0]) {
                     out.append(ListingFormat.head(json, path.toString(), fragment.code().format()));

@@ -19,6 +19,7 @@ import java.util.function.LongFunction;
 public final class Disassembler implements AutoCloseable {
     private final Capstone capstone;
     private final java.util.Map<Capstone.Target, Capstone> others = new java.util.EnumMap<>(Capstone.Target.class);
+    private final java.util.Map<Capstone.Target, X86Lines> lines = new java.util.EnumMap<>(Capstone.Target.class);
 
     public Disassembler() { this.capstone = Capstone.openX86_64(); }
 
@@ -66,6 +67,19 @@ public final class Disassembler implements AutoCloseable {
         return decodeX86(c, target == Capstone.Target.X86_64, code, length, stop, address, CodeRange.MAX_COUNT * 16, symbols, a -> Optional.empty());
     }
 
+    /**
+     * Writes the text lines of the x86 stretch {@code code[0, length)} at {@code address} (the
+     * instructions that start before {@code stop}, see {@link #decodeStretch}) to {@code out}, as
+     * {@link ListingFormat} writes the instructions {@code decodeStretch} returns; returns where the last one ends.
+     */
+    long writeLines(Capstone.Target target, byte[] code, int stop, long address, CodeSymbols symbols, X86Lines.Spellings spellings,
+                    ListingFormat.Text out, int entryDigits, boolean first) {
+        if (!target.x86()) throw new IllegalArgumentException(target + " code is not written by X86Lines");
+        Capstone c = target == Capstone.Target.X86_64 ? capstone : others.computeIfAbsent(target, Capstone::open);
+        X86Lines lines = this.lines.computeIfAbsent(target, t -> new X86Lines(t == Capstone.Target.X86_64));
+        return lines.write(c, code, code.length, stop, address, symbols, spellings, out, entryDigits, first);
+    }
+
     /** {@code rex}: 64-bit code (x86-64, x32), where 40-4f are REX prefixes. */
     private static List<Instruction> decodeX86(Capstone capstone, boolean rex, byte[] code, int length, long address, int max,
                                                CodeSymbols symbols, LongFunction<Optional<String>> source) {
@@ -74,25 +88,10 @@ public final class Disassembler implements AutoCloseable {
 
     private static List<Instruction> decodeX86(Capstone capstone, boolean rex, byte[] code, int length, int stop, long address, int max,
                                                CodeSymbols symbols, LongFunction<Optional<String>> source) {
-        List<Capstone.Decoded> decoded = new ArrayList<>(Math.min(max, stop / 3 + 1));
-        capstone.load(code, length);
-        int offset = 0;
-        while (offset < stop && decoded.size() < max) {
-            offset = capstone.decodeFrom(offset, address, max, decoded);
-            if (offset < stop && decoded.size() < max) {      // Capstone stopped: an encoding it does not know, or a bad byte
-                Capstone.Decoded missing = ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset);
-                decoded.add(missing);
-                offset += missing.size();
-            }
-        }
-        if (stop < length) {        // a stretch: Capstone's batch ran on into the bytes after it; keep one of those
-            int keep = 0;
-            while (keep < decoded.size() && decoded.get(keep).address() - address < stop) keep++;
-            if (keep == decoded.size() && offset < length && capstone.decodeFrom(offset, address, keep + 1, decoded) == offset) {
-                decoded.add(ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset));
-            }
-            decoded.subList(Math.min(keep + 1, decoded.size()), decoded.size()).clear();
-        }
+        Capstone.Run run = new Capstone.Run();
+        decodeX86(capstone, code, length, stop, address, max, run);
+        List<Capstone.Decoded> decoded = new ArrayList<>(run.size());
+        for (int i = 0; i < run.size(); i++) decoded.add(run.decoded(i));
         List<Instruction> out = new ArrayList<>(decoded.size());
         for (Capstone.Decoded d : ObjdumpSpelling.respell(decoded, code, address)) {
             if (d.address() - address >= stop) break;
@@ -101,7 +100,34 @@ public final class Disassembler implements AutoCloseable {
         return out;
     }
 
-    private static Instruction instruction(byte[] code, int offset, Capstone.Decoded d, boolean rex, CodeSymbols symbols,
+    /**
+     * Decodes {@code code[0, length)} lying at {@code address} into {@code run} (emptied first), as
+     * objdump's one run of decoding: a byte Capstone does not decode is {@link ObjdumpSpelling#unknownToCapstone};
+     * of the instructions from {@code stop} on, only the first is kept (see {@link #decodeStretch}).
+     */
+    static void decodeX86(Capstone capstone, byte[] code, int length, int stop, long address, int max, Capstone.Run run) {
+        run.clear();
+        capstone.load(code, length);
+        int offset = 0;
+        while (offset < stop && run.size() < max) {
+            offset = capstone.decodeFrom(offset, address, max, run);
+            if (offset < stop && run.size() < max) {      // Capstone stopped: an encoding it does not know, or a bad byte
+                Capstone.Decoded missing = ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset);
+                run.add(missing);
+                offset += missing.size();
+            }
+        }
+        if (stop < length) {        // a stretch: Capstone's batch ran on into the bytes after it; keep one of those
+            int keep = 0;
+            while (keep < run.size() && run.address(keep) - address < stop) keep++;
+            if (keep == run.size() && offset < length && capstone.decodeFrom(offset, address, keep + 1, run) == offset) {
+                run.add(ObjdumpSpelling.unknownToCapstone(code, offset, length, address + offset));
+            }
+            run.truncate(Math.min(keep + 1, run.size()));
+        }
+    }
+
+    static Instruction instruction(byte[] code, int offset, Capstone.Decoded d, boolean rex, CodeSymbols symbols,
                                            LongFunction<Optional<String>> source) {
         String operands = ObjdumpOperands.respell(code, offset, d.size(), d.mnemonic(), objdumpOperands(d.operands()), rex);
         long next = d.address() + d.size();

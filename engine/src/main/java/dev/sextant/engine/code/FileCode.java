@@ -269,6 +269,12 @@ public final class FileCode {
                 Integer.MAX_VALUE, a > 0, whole.diagnostics());
     }
 
+    /**
+     * Whether the text of stretch {@code s} may be written straight from the decoder
+     * ({@link Disassembler#writeLines}): x86 code at the file's addresses, all of it listed.
+     */
+    boolean straightToText(Stretch s) { return s.target().x86() && s.bias() == 0 && s.count() >= s.bytes().length; }
+
     /** Decodes a planned stretch with {@code disassembler} and {@code named} ({@link #stretchSymbols}), on any thread where {@link #parallel}. */
     List<Instruction> decode(Stretch s, Disassembler disassembler, CodeSymbols named) {
         CodeSymbols biased = s.bias() == 0 ? named : a -> named.containing(a - s.bias())

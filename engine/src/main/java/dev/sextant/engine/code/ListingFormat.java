@@ -64,21 +64,38 @@ final class ListingFormat {
             return objects.copy(0, objects.position());
         }
         text.reset();
-        for (Instruction i : instructions) {
-            boolean entry = i.location().map(l -> l.indexOf('+') < 0).orElse(false);
-            if (first || entry) {
-                text.put('\n').hex(i.address().value(), entryDigits, '0').append(" <").append(i.location().orElse("")).append(">:\n");
-                first = false;
-            }
-            text.hex(i.address().value(), 8, ' ').append(":\t").append(i.bytes()).pad(21 - i.bytes().length()).put('\t').append(i.mnemonic());
-            if (!i.operands().isEmpty()) text.pad(6 - i.mnemonic().length()).put(' ').append(i.symbolicOperands());
-            text.put('\n');
-        }
+        for (Instruction i : instructions) first = line(text, i, first, entryDigits);
         return text.toByteArray();
     }
 
+    /**
+     * The text fragment of the x86 stretch {@code s}, decoded by {@code d} straight into its lines
+     * ({@link X86Lines}) with the file's {@code spellings} of its kind of code; {@code end[0]}: where its last instruction ends.
+     */
+    byte[] x86Fragment(FileCode.Stretch s, Disassembler d, CodeSymbols symbols, X86Lines.Spellings spellings, boolean first, long[] end) {
+        text.reset();
+        end[0] = d.writeLines(s.target(), s.bytes(), s.stop(), s.start(), symbols, spellings, text, entryDigits, first);
+        return text.toByteArray();
+    }
+
+    /** The line of {@code i} (headed, when {@code first} or it starts a function, by its {@code <symbol>:}); returns {@code first} for the next. */
+    static boolean line(Text text, Instruction i, boolean first, int entryDigits) {
+        boolean entry = i.location().map(l -> l.indexOf('+') < 0).orElse(false);
+        if (first || entry) {
+            header(text, i.address().value(), entryDigits).append(i.location().orElse("")).append(">:\n");
+            first = false;
+        }
+        text.hex(i.address().value(), 8, ' ').append(":\t").append(i.bytes()).pad(21 - i.bytes().length()).put('\t').append(i.mnemonic());
+        if (!i.operands().isEmpty()) text.pad(6 - i.mnemonic().length()).put(' ').append(i.symbolicOperands());
+        text.put('\n');
+        return first;
+    }
+
+    /** A function's heading up to its name: {@code \n0000000000001139 <}. */
+    static Text header(Text text, long address, int entryDigits) { return text.put('\n').hex(address, entryDigits, '0').append(" <"); }
+
     /** Bytes of text, in one growing array: ASCII straight in, anything else as UTF-8. */
-    private static final class Text {
+    static final class Text {
         private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         private byte[] buf = new byte[1 << 16];
         private int len;
@@ -89,6 +106,28 @@ final class ListingFormat {
 
         private void room(int n) {
             if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+
+        /** {@code b[from, to)}, bytes as they are. */
+        Text append(byte[] b, int from, int to) {
+            room(to - from);
+            System.arraycopy(b, from, buf, len, to - from);
+            len += to - from;
+            return this;
+        }
+
+        /** {@code b[from, from + n)} as objdump's hex pairs, {@code 48 89 e5}, padded with blanks to {@code width}. */
+        Text hexBytes(byte[] b, int from, int n, int width) {
+            room(Math.max(width, n * 3));
+            int start = len;
+            for (int i = 0; i < n; i++) {
+                int v = b[from + i] & 0xff;
+                if (i > 0) buf[len++] = ' ';
+                buf[len++] = HEX[v >>> 4];
+                buf[len++] = HEX[v & 0xf];
+            }
+            while (len - start < width) buf[len++] = ' ';
+            return this;
         }
 
         Text put(char c) {

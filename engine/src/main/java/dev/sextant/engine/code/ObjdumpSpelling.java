@@ -60,7 +60,7 @@ final class ObjdumpSpelling {
     }
 
     /** objdump's name where Capstone's differs: {@code repe}/{@code repne} as {@code repz}/{@code repnz}, i386's {@code pushal}, {@code sal}. */
-    private static String objdumpName(String mnemonic) {
+    static String objdumpName(String mnemonic) {
         if (mnemonic.startsWith("repe ")) return "repz " + mnemonic.substring(5);
         if (mnemonic.startsWith("repne ")) return "repnz " + mnemonic.substring(6);
         return switch (mnemonic) {

@@ -34,10 +34,16 @@ final class WholeFile {
      * instructions are held while it is decoded: at 32 KiB, the two workers' 10,000 each outlived
      * young collections, were copied and promoted, and the old generation grew to 70 MB.
      */
-    private static final int PIECE = 8 << 10;
+    static final int PIECE = 8 << 10;
 
     /** What becomes of a decoded stretch, on the thread that decoded it. */
     interface Work<R> { R apply(FileCode code, FileCode.Stretch stretch, List<Instruction> decoded); }
+
+    /** What a worker makes of a stretch, decoding it itself: where its instructions end, and its result. */
+    interface Lister<R> { Listed<R> list(FileCode code, FileCode.Stretch stretch, Disassembler disassembler); }
+
+    /** Where a stretch's last instruction ends, and what was made of it. */
+    record Listed<R>(long end, R result) {}
 
     /** What sees each stretch's result, in the file's order, on the calling thread. */
     interface InOrder<R> { void accept(FileCode.Stretch stretch, R result); }
@@ -52,6 +58,14 @@ final class WholeFile {
 
     /** As {@link #list(Path, boolean, Disassembler, Work, InOrder)}, code sections in stretches of {@code piece} bytes, see {@link FileCode#codeStretches(int, boolean)}. */
     static <R> int list(Path path, boolean allCode, int piece, boolean atSymbols, Disassembler own, Work<R> work, InOrder<R> each) {
+        return listEach(path, allCode, piece, atSymbols, own, (code, s, d) -> {
+            List<Instruction> decoded = code.decode(s, d, code.stretchSymbols());
+            return new Listed<>(FileCode.Stretch.end(s, decoded), work.apply(code, s, decoded));
+        }, each);
+    }
+
+    /** As {@link #list(Path, boolean, int, boolean, Disassembler, Work, InOrder)}, each stretch decoded by {@code work}. */
+    static <R> int listEach(Path path, boolean allCode, int piece, boolean atSymbols, Disassembler own, Lister<R> work, InOrder<R> each) {
         return FileCode.open(path, code -> {
             Iterator<FileCode.Stretch> stretches = allCode ? code.codeStretches(piece, atSymbols).iterator() : code.functionStretches();
             Ordered<R> ordered = new Ordered<>(code, own, work, each);
@@ -70,21 +84,21 @@ final class WholeFile {
     /** A stretch decoded, where its instructions end, and what {@code work} made of them. */
     private record Done<R>(FileCode.Stretch stretch, long end, R result) {}
 
-    private static <R> Done<R> decode(FileCode code, FileCode.Stretch s, Disassembler d, Work<R> work) {
-        List<Instruction> decoded = code.decode(s, d, code.stretchSymbols());
-        return new Done<>(s, FileCode.Stretch.end(s, decoded), work.apply(code, s, decoded));
+    private static <R> Done<R> decode(FileCode code, FileCode.Stretch s, Disassembler d, Lister<R> work) {
+        Listed<R> listed = work.list(code, s, d);
+        return new Done<>(s, listed.end(), listed.result());
     }
 
     /** Takes stretches in order, decodes again one that does not start where the one before it ended. */
     private static final class Ordered<R> {
         final FileCode code;
         final Disassembler own;
-        final Work<R> work;
+        final Lister<R> work;
         final InOrder<R> each;
         long end;
         int listings;
 
-        Ordered(FileCode code, Disassembler own, Work<R> work, InOrder<R> each) {
+        Ordered(FileCode code, Disassembler own, Lister<R> work, InOrder<R> each) {
             this.code = code; this.own = own; this.work = work; this.each = each;
         }
 
@@ -97,7 +111,7 @@ final class WholeFile {
         }
     }
 
-    private static <R> void inParallel(FileCode code, Iterator<FileCode.Stretch> stretches, Work<R> work, Ordered<R> ordered) {
+    private static <R> void inParallel(FileCode code, Iterator<FileCode.Stretch> stretches, Lister<R> work, Ordered<R> ordered) {
         Queue<Disassembler> opened = new ConcurrentLinkedQueue<>();
         ThreadLocal<Disassembler> mine = ThreadLocal.withInitial(() -> {
             Disassembler d = new Disassembler();

@@ -71,4 +71,34 @@ class AllCodeTest {
         assertThat(atSymbols).isEqualTo(whole);
         assertThat(anywhere).isEqualTo(whole);
     }
+
+    /**
+     * The text of {@code disasm --all-code} on x86 is written straight from the decoder
+     * ({@link X86Lines}: each encoding's spelling made once and remembered, no {@code Instruction} per
+     * line): byte for byte the text of the instructions the rest of Sextant decodes, for 64-bit code
+     * (libz) and i386 code (the corpus' static glibc), split at function symbols or every 61 bytes.
+     */
+    @Test void textWrittenStraightIsTheTextOfTheInstructions() throws Exception {
+        Assumptions.assumeTrue(Disassembler.unavailableReason().isEmpty(), () -> Disassembler.unavailableReason().orElse(""));
+        Path libz = Path.of("/usr/lib/x86_64-linux-gnu/libz.so.1");
+        Assumptions.assumeTrue(Files.isRegularFile(libz), libz + " is not installed");
+        List<Path> files = new ArrayList<>(List.of(libz));
+        java.util.Optional<Path> corpus = dev.sextant.engine.testing.Corpus.root();
+        corpus.map(r -> r.resolve("elfcore/elfutils/backtrace.i386.exec")).filter(Files::isRegularFile).ifPresent(files::add);
+        for (Path lib : files) {
+            java.io.ByteArrayOutputStream instructions = new java.io.ByteArrayOutputStream();
+            String format = CodeListings.format(lib);
+            instructions.writeBytes(ListingFormat.head(false, lib.toString(), format));
+            ListingFormat text = new ListingFormat(false, format);
+            try (Disassembler d = new Disassembler()) {
+                FileCode.disassembleAllCode(lib, d, section -> instructions.writeBytes(text.fragment(section.instructions(), true)));
+                for (int piece : new int[] {WholeFile.PIECE, 61}) {
+                    java.io.ByteArrayOutputStream straight = new java.io.ByteArrayOutputStream();
+                    CodeListings.writeFile(lib, true, false, d, straight::writeBytes, piece, piece != 61);
+                    assertThat(straight.toString(java.nio.charset.StandardCharsets.UTF_8)).as(lib + " in stretches of " + piece)
+                            .hasSizeGreaterThan(100_000).isEqualTo(instructions.toString(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
 }

@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.sextant.engine.api.NativeCallException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,6 +66,8 @@ public final class Capstone implements AutoCloseable {
     private long handle;
     private Memory scratch;
     private int loaded;
+    /** What {@link #decodeFrom(int, long, int, List)} decodes into before making its records, reused. */
+    private final Run listed = new Run();
     /** Where a batch's cs_insn array is copied to, reused. */
     private byte[] raw = new byte[0];
 
@@ -130,6 +131,16 @@ public final class Capstone implements AutoCloseable {
      */
     public int decodeFrom(int offset, long address, int max, List<Decoded> out) {
         if (offset < 0 || offset >= loaded || out.size() >= max) return offset;
+        Run run = listed;
+        run.clear();
+        int end = decodeRun(scratch, offset, loaded, address, max - out.size(), run);
+        for (int i = 0; i < run.size(); i++) out.add(run.decoded(i));
+        return end;
+    }
+
+    /** As {@link #decodeFrom(int, long, int, List)}, into a {@link Run}: no object per instruction. */
+    public int decodeFrom(int offset, long address, int max, Run out) {
+        if (offset < 0 || offset >= loaded || out.size() >= max) return offset;
         return decodeRun(scratch, offset, loaded, address, max, out);
     }
 
@@ -143,7 +154,7 @@ public final class Capstone implements AutoCloseable {
     private static final int BATCH = 256;
 
     /** cs_disasm calls from {@code offset} in {@link #BATCH}es; returns the offset after the last decoded instruction. */
-    private int decodeRun(Memory code, int offset, int length, long address, int max, List<Decoded> out) {
+    private int decodeRun(Memory code, int offset, int length, long address, int max, Run out) {
         long[] insn = new long[1];
         while (offset < length && out.size() < max) {
             int want = Math.min(BATCH, max - out.size());
@@ -158,8 +169,7 @@ public final class Capstone implements AutoCloseable {
                     int b = i * LibCapstone.CS_INSN_SIZE;
                     long at = u64(raw, b + LibCapstone.OFF_ADDRESS);
                     int size = (raw[b + LibCapstone.OFF_SIZE] & 0xff) | (raw[b + LibCapstone.OFF_SIZE + 1] & 0xff) << 8;
-                    out.add(new Decoded(at, size, cString(raw, b + LibCapstone.OFF_MNEMONIC, LibCapstone.CS_MNEMONIC_SIZE),
-                            cString(raw, b + LibCapstone.OFF_OP_STR, LibCapstone.OP_STR_SIZE)));
+                    out.add(at, size, raw, b + LibCapstone.OFF_MNEMONIC, LibCapstone.CS_MNEMONIC_SIZE, b + LibCapstone.OFF_OP_STR, LibCapstone.OP_STR_SIZE);
                     offset = (int) (at - address) + size;
                 }
             } finally {
@@ -170,10 +180,85 @@ public final class Capstone implements AutoCloseable {
         return offset;
     }
 
-    private static String cString(byte[] b, int off, int max) {
-        int end = off;
-        while (end < off + max && b[end] != 0) end++;
-        return new String(b, off, end - off, StandardCharsets.ISO_8859_1);
+    /**
+     * Decoded instructions held in arrays, their mnemonic and operand text as bytes in one pool: what a
+     * listing of a whole library (340,000 instructions) decodes into without an object or a
+     * {@code String} per instruction; {@link #decoded} makes the {@link Decoded} of one on demand.
+     * Reused: {@link #clear} empties it. One owner thread.
+     */
+    public static final class Run {
+        private int n;
+        private long[] address = new long[256];
+        private int[] size = new int[256], mnemonic = new int[256], operands = new int[256];
+        private boolean[] capstone = new boolean[256];
+        /** Each instruction's mnemonic, then its operands, each ended by a zero byte. */
+        private byte[] text = new byte[8192];
+        private int textLength;
+
+        public int size() { return n; }
+
+        public void clear() { n = 0; textLength = 0; }
+
+        /** Keeps the first {@code keep} instructions. */
+        public void truncate(int keep) { if (keep < n) n = keep; }
+
+        public long address(int i) { return address[i]; }
+
+        public int length(int i) { return size[i]; }
+
+        /** Whether Capstone decoded it (else {@link #add(Decoded)} put it: a byte Capstone would not decode). */
+        public boolean fromCapstone(int i) { return capstone[i]; }
+
+        /** The pool holding the text: the mnemonic from {@link #mnemonicAt}, the operands from {@link #operandsAt}, each up to a zero byte. */
+        public byte[] text() { return text; }
+
+        public int mnemonicAt(int i) { return mnemonic[i]; }
+
+        public int operandsAt(int i) { return operands[i]; }
+
+        public Decoded decoded(int i) { return new Decoded(address[i], size[i], string(mnemonic[i]), string(operands[i])); }
+
+        /** One not decoded by Capstone. */
+        public void add(Decoded d) {
+            byte[] m = d.mnemonic().getBytes(StandardCharsets.ISO_8859_1), o = d.operands().getBytes(StandardCharsets.ISO_8859_1);
+            add(d.address(), d.size(), m, 0, m.length, o, 0, o.length, false);
+        }
+
+        private void add(long at, int length, byte[] b, int m, int mMax, int o, int oMax) {
+            add(at, length, b, m, cLength(b, m, mMax), b, o, cLength(b, o, oMax), true);
+        }
+
+        private void add(long at, int length, byte[] m, int mFrom, int mLength, byte[] o, int oFrom, int oLength, boolean fromCapstone) {
+            if (n == address.length) {
+                int grown = n * 2;
+                address = java.util.Arrays.copyOf(address, grown);
+                size = java.util.Arrays.copyOf(size, grown);
+                mnemonic = java.util.Arrays.copyOf(mnemonic, grown);
+                operands = java.util.Arrays.copyOf(operands, grown);
+                capstone = java.util.Arrays.copyOf(capstone, grown);
+            }
+            if (textLength + mLength + oLength + 2 > text.length) text = java.util.Arrays.copyOf(text, Math.max(text.length * 2, textLength + mLength + oLength + 2));
+            address[n] = at;
+            size[n] = length;
+            capstone[n] = fromCapstone;
+            mnemonic[n] = textLength;
+            System.arraycopy(m, mFrom, text, textLength, mLength);
+            textLength += mLength;
+            text[textLength++] = 0;
+            operands[n] = textLength;
+            System.arraycopy(o, oFrom, text, textLength, oLength);
+            textLength += oLength;
+            text[textLength++] = 0;
+            n++;
+        }
+
+        private String string(int at) { return new String(text, at, cLength(text, at, text.length - at), StandardCharsets.ISO_8859_1); }
+
+        private static int cLength(byte[] b, int off, int max) {
+            int end = off;
+            while (end < off + max && b[end] != 0) end++;
+            return end - off;
+        }
     }
 
     private static long u64(byte[] b, int o) {
