@@ -299,7 +299,8 @@ final class CoreTarget {
                 host.emit(new DebugEvent.TargetOpened(id, source, "ELF core", process, signal, threads));
             }
             @Override public void module(Module module) { host.emit(new DebugEvent.ModuleLoaded(id, module)); }
-            @Override public void stack(ThreadStack stack) { host.emit(new DebugEvent.StackWalked(id, stack)); }
+            // Each thread's stack is told after the groups (below): see there.
+            @Override public void stack(ThreadStack stack) {}
             @Override public void diagnostic(Diagnostic d) { host.emit(new DebugEvent.DiagnosticReported(id, d)); }
             @Override public void progress(long done, long total) {
                 host.emit(new DebugEvent.ProgressReported(id, "Unwinding threads", done, total));
@@ -313,8 +314,13 @@ final class CoreTarget {
         // Read under the name the user gave (labels, "beside the core"); the cache hit is free.
         DumpReport report = ElfCoreReader.read(named, new CoreOptions(open.executable(), open.sysroot()), relay, open.cancellation(), keep)
                 .withOrigin(named, metadata);
-        // The groups as soon as every stack is walked (after every StackWalked): the notes' listing and the symbol loads come after
-        if (host.watched()) host.emit(DebugEvent.StacksGrouped.of(id, report));
+        // The groups as soon as every stack is walked, then each thread's stack; the notes' listing and the symbol loads after
+        // them. The groups first: a core of 100,000 threads sent (and the window applied) 100,000 stacks before the Parallel
+        // stacks view could show the few groups they make. Every StackWalked still comes, so every view fills as before.
+        if (host.watched()) {
+            host.emit(DebugEvent.StacksGrouped.of(id, report));
+            for (ThreadStack st : report.stacks()) host.emit(new DebugEvent.StackWalked(id, st));
+        }
         metadata.ifPresent(m -> host.emit(new DebugEvent.CrashMetadataRead(id, m)));
         if (host.watched()) {
             // Deferred loading: the walked frames are the first need of their modules' symbols.

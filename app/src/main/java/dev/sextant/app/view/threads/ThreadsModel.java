@@ -64,6 +64,7 @@ public final class ThreadsModel {
             }
             if (e instanceof DebugEvent.StacksGrouped g && g.stopId() >= stopId) {
                 groups.set(g.byPc());
+                fill(g.byPc());
             } else if (e instanceof DebugEvent.TargetOpened o) {
                 generation++;
                 stopId = o.stopId();
@@ -99,11 +100,9 @@ public final class ThreadsModel {
                 Integer i = index.get(s.stack().tid());
                 if (i == null) continue;
                 ThreadRow old = pending.getOrDefault(i, rows.get(i));
-                List<StackFrame> frames = s.stack().frames();
-                String loc = frames.isEmpty() ? "" : frames.get(0).location();
-                String src = frames.isEmpty() ? "" : frames.get(0).sourceLine().orElse("");
-                int physical = (int) frames.stream().filter(f -> !f.inline()).count();
-                pending.put(i, new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped", old.stopped()));
+                ThreadRow now = walked(old, s.stack().frames());
+                // The row its group filled in (see fill): no change, so no replacement of 100,000 rows for nothing.
+                if (!sameStack(now, old)) pending.put(i, now);
             } else if (e instanceof DebugEvent.TargetClosed) {
                 groups.set(List.of());
                 rows.clear();
@@ -145,6 +144,56 @@ public final class ThreadsModel {
         }
         pending.clear();
         lastFlush = System.nanoTime();
+    }
+
+    /**
+     * Fills each grouped thread's row (its top frame, its frame count) from its group's stack: the
+     * engine sends an ELF core's groups before each thread's stack, so the Threads table shows every
+     * thread's location with the groups, in one replacement of the rows. The stacks that follow
+     * change nothing then.
+     */
+    private void fill(List<StackGroup> byPc) {
+        flush();          // what is pending is in the rows: the filled list starts from them
+        List<ThreadRow> all = null;                 // made at the first change (a live stop's stacks came first: none)
+        int changed = 0;
+        for (StackGroup g : byPc) {
+            ThreadRow shape = null;
+            for (Tid tid : g.tids()) {
+                Integer i = index.get(tid);
+                if (i == null) continue;
+                ThreadRow old = rows.get(i);
+                if (shape == null) shape = walked(old, g.frames());
+                ThreadRow now = new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), shape.location(), shape.source(),
+                        shape.frames(), shape.state(), old.stopped());
+                if (sameStack(now, old)) continue;
+                if (all == null) all = new ArrayList<>(rows);
+                all.set(i, now);
+                changed++;
+            }
+        }
+        if (all == null) return;
+        // One replacement of the rows (a 100,000-thread core's rows through a map of pending updates: 100s of ms)
+        if (changed * (long) rows.size() <= COALESCE) {
+            for (int i = 0; i < all.size(); i++) if (all.get(i) != rows.get(i)) rows.set(i, all.get(i));
+        } else {
+            rows.setAll(all);
+        }
+        lastFlush = System.nanoTime();
+    }
+
+    /** Whether {@code now}, made from {@code old} by {@link #walked}, shows the same (fields compared here: a record's equals is several times slower). */
+    private static boolean sameStack(ThreadRow now, ThreadRow old) {
+        return now.frames() == old.frames() && now.location().equals(old.location()) && now.source().equals(old.source())
+                && now.state().equals(old.state());
+    }
+
+    /** {@code old} with the top frame and count of physical frames of {@code frames}. */
+    private static ThreadRow walked(ThreadRow old, List<StackFrame> frames) {
+        String loc = frames.isEmpty() ? "" : frames.get(0).location();
+        String src = frames.isEmpty() ? "" : frames.get(0).sourceLine().orElse("");
+        int physical = 0;
+        for (StackFrame f : frames) if (!f.inline()) physical++;
+        return new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), loc, src, physical, "stopped", old.stopped());
     }
 
     private static ThreadRow marked(ThreadRow r, boolean crashed) {

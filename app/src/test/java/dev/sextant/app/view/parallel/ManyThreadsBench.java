@@ -66,9 +66,14 @@ class ManyThreadsBench extends WindowTest {
         });
         TreeTableView<StackNode> tree = window.parallelStacks().tree();
         TableView<ThreadRow> table = robot.lookup("#threads-table").queryTableView();
-        long[] groupedAt = {0}, rowsAt = {0};
+        long[] groupedAt = {0}, rowsAt = {0}, cpuAtGrouped = {0, 0};
+        long cpu0 = cpuMs(ProcessHandle.current().pid()), engineCpu0 = engineCpuMs();
         robot.interact(() -> tree.rootProperty().addListener((o, a, r) -> {
-            if (r != null && !r.getChildren().isEmpty() && groupedAt[0] == 0) groupedAt[0] = System.nanoTime();
+            if (r != null && !r.getChildren().isEmpty() && groupedAt[0] == 0) {
+                groupedAt[0] = System.nanoTime();
+                cpuAtGrouped[0] = cpuMs(ProcessHandle.current().pid());
+                cpuAtGrouped[1] = engineCpuMs();
+            }
         }));
         AtomicReference<CompletableFuture<DumpReport>> opened = new AtomicReference<>();
         int start = n[0];
@@ -80,6 +85,7 @@ class ManyThreadsBench extends WindowTest {
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> table.getItems().size() == threads
                 && table.getItems().stream().allMatch(r -> r.frames() > 0));
         rowsAt[0] = System.nanoTime();
+        long cpuRows = cpuMs(ProcessHandle.current().pid()), engineRows = engineCpuMs();
         WaitForAsyncUtils.waitForFxEvents();
         int[] end = new int[1];
         AtomicReference<long[]> drains = new AtomicReference<>();
@@ -93,13 +99,31 @@ class ManyThreadsBench extends WindowTest {
         String figures = String.format(Locale.ROOT,
                 "MANY-THREADS threads=%d groups=%d | open to grouped view: %.2f s, to the engine's answer: %.2f s, to every Threads row: %.2f s"
                         + " | FX CPU per pulse: max %.1f ms, p99 %.1f ms, median %.2f ms over %d pulses | event batches (FX CPU): %d, max %.1f ms"
-                        + " | pulse gaps (wall): max %.1f ms | loadavg %s",
+                        + " | pulse gaps (wall): max %.1f ms | loadavg %s"
+                        + " | CPU to grouped view: window JVM %d ms, engine process %d ms; to every row: window %d ms, engine %d ms",
                 report.threads().size(), tree.getRoot().getChildren().size(), (groupedAt[0] - t0) / 1e9, engineMs / 1e3, (rowsAt[0] - t0) / 1e9,
                 max(cpuGaps) / 1e6, pct(cpuGaps, 99) / 1e6, pct(cpuGaps, 50) / 1e6, cpuGaps.length, d.length, max(d) / 1e6,
-                max(wallGaps) / 1e6, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                max(wallGaps) / 1e6, Files.readString(Path.of("/proc/loadavg")).split(" ")[0],
+                cpuAtGrouped[0] - cpu0, cpuAtGrouped[1] - engineCpu0, cpuRows - cpu0, engineRows - engineCpu0);
         System.out.println(figures);
         Files.writeString(Path.of("target", "many-threads.txt"), figures + "\n");
         assertThat(report.threads()).hasSize(threads);
         assertThat(tree.getRoot().getChildren().stream().mapToInt(i -> i.getValue().count()).sum()).isEqualTo(threads);
+    }
+
+    /** The engine process's CPU time (user + system) so far, in ms. */
+    private long engineCpuMs() {
+        return window.engine() instanceof dev.sextant.engine.session.remote.SupervisedEngine e ? cpuMs(e.current().pid()) : 0;
+    }
+
+    /** A process's CPU time (user + system, all its threads) so far, in ms, from /proc. */
+    static long cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;   // utime, stime in clock ticks of 10 ms
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 }

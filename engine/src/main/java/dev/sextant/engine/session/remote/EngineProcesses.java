@@ -53,6 +53,9 @@ public final class EngineProcesses {
         cmd.addAll(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
                 "-XX:ErrorFile=" + cache.resolve("hs_err_engine_%p.log")));
         archive.ifPresent(a -> cmd.addAll(a.options()));
+        // For profiling the engine itself (a flight recording, -XX:+PreserveFramePointer for perf): SEXTANT_ENGINE_JAVA_OPTS, split at spaces
+        String extra = System.getenv("SEXTANT_ENGINE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.strip().split("\\s+")));
         // Sextant's and JNA's settings as they are now (a test or the window may have set some since the start)
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("sextant.") || name.startsWith("jna.") || name.equals("java.library.path")) {

@@ -48,7 +48,7 @@ final class Wire {
             STRING_AGAIN = 29, LIST_AGAIN = 30;
     /** Nesting deeper than this is refused (a hostile or broken frame, never an engine answer). */
     private static final int MAX_DEPTH = 200;
-    private static final Map<Class<?>, MethodHandle> CONSTRUCTORS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Maker> MAKERS = new ConcurrentHashMap<>();
     private static final Map<Class<?>, MethodHandle[]> ACCESSORS = new ConcurrentHashMap<>();
 
     private Wire() {}
@@ -308,11 +308,13 @@ final class Wire {
                 if (ordinal >= constants.length) throw new WireException(type.getSimpleName() + " has no constant " + ordinal);
                 return constants[(int) ordinal];
             }
-            RecordComponent[] components = type.getRecordComponents();
-            Object[] args = new Object[components.length];
+            // (not type.getRecordComponents(): a new array and reflection objects at every record read, 2.4 GB of garbage
+            // for the window while a 100,000-thread core opened, and collections that stopped its FX thread for 100-200 ms)
+            Maker maker = maker(type);
+            Object[] args = new Object[maker.arity()];
             for (int i = 0; i < args.length; i++) args[i] = value();
             try {
-                return (Object) constructor(type).invokeExact(args);
+                return (Object) maker.constructor().invokeExact(args);
             } catch (RuntimeException e) {
                 throw new WireException("cannot make a " + type.getSimpleName() + ": " + e);
             } catch (Throwable t) {
@@ -337,8 +339,11 @@ final class Wire {
         });
     }
 
-    private static MethodHandle constructor(Class<?> type) {
-        return CONSTRUCTORS.computeIfAbsent(type, t -> {
+    /** A record's canonical constructor, taking its components as one {@code Object[]}, and how many there are. */
+    private record Maker(MethodHandle constructor, int arity) {}
+
+    private static Maker maker(Class<?> type) {
+        return MAKERS.computeIfAbsent(type, t -> {
             RecordComponent[] cs = t.getRecordComponents();
             Class<?>[] params = new Class<?>[cs.length];
             for (int i = 0; i < cs.length; i++) params[i] = cs[i].getType();
@@ -346,8 +351,8 @@ final class Wire {
                 var c = t.getDeclaredConstructor(params);
                 c.setAccessible(true);
                 // (Object[])Object, called exactly: invokeWithArguments spun a spreader at every record read
-                return MethodHandles.lookup().unreflectConstructor(c)
-                        .asType(MethodType.genericMethodType(cs.length)).asSpreader(Object[].class, cs.length);
+                return new Maker(MethodHandles.lookup().unreflectConstructor(c)
+                        .asType(MethodType.genericMethodType(cs.length)).asSpreader(Object[].class, cs.length), cs.length);
             } catch (ReflectiveOperationException e) {
                 throw new WireException("cannot make " + t.getName() + ": " + e.getMessage());
             }
