@@ -24,9 +24,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An {@link Engine} in a child process ({@link EngineServer}): commands go down its stdin, answers
@@ -129,20 +133,32 @@ public final class ChildEngine implements Engine {
         return (CompletableFuture<R>) future;
     }
 
+    /**
+     * One thread polls the cancellation flags of every command in flight. (A delayed
+     * {@code CompletableFuture} task per poll started a thread each time on a machine of two
+     * processors, whose common pool is too small to be used: 1,485 threads while one core opened.)
+     */
+    private static final ScheduledExecutorService CANCEL_POLL = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sextant-engine-cancel-poll");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** Polls the command's tokens (they are plain flags) every 50 ms and sends a cancel when one is set. */
     private void watchCancel(long id, List<Cancellation> tokens, CompletableFuture<Object> future) {
-        CompletableFuture.runAsync(() -> {
+        AtomicReference<ScheduledFuture<?>> poll = new AtomicReference<>();
+        poll.set(CANCEL_POLL.scheduleWithFixedDelay(() -> {
+            if (!future.isDone() && tokens.stream().noneMatch(Cancellation::isCancelled)) return;
+            ScheduledFuture<?> p = poll.get();
+            if (p != null) p.cancel(false);
             if (future.isDone()) return;
-            if (tokens.stream().noneMatch(Cancellation::isCancelled)) {
-                watchCancel(id, tokens, future);
-                return;
-            }
             try {
                 out.send(Frames.CANCEL, w -> w.varint(id));
             } catch (UncheckedIOException gone) {
                 // the reader fails the command when it sees the end
             }
-        }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+        }, 50, 50, TimeUnit.MILLISECONDS));
+        future.whenComplete((r, e) -> poll.get().cancel(false));
     }
 
     private void read() {
