@@ -1,6 +1,8 @@
 package dev.sextant.app.cli;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.lang.reflect.ParameterizedType;
 import java.nio.file.Path;
@@ -23,6 +25,26 @@ final class PlainArgs {
 
     /** Where an option's value goes: the field, and the object (the command or one of its argument groups) that holds it. */
     private record Slot(Field field, Object owner) {}
+
+    // Fields are read and written through variable handles, not Field.get and Field.set: since JDK 22
+    // a Field's first get or set generates a method handle adapter as a class (the start-up archive
+    // cannot hold them), 4 of them for `sextant locals`, 12-15 ms of the main thread's start, and a
+    // class-file generator for the compiler to compile. A handle called with (Object, Object), as its
+    // own erased type is, links to precompiled code.
+    private static VarHandle handle(Field f) throws IllegalAccessException {
+        return MethodHandles.privateLookupIn(f.getDeclaringClass(), MethodHandles.lookup()).unreflectVarHandle(f);
+    }
+
+    private static Object get(Field f, Object owner) throws IllegalAccessException {
+        return (Object) handle(f).get(owner);
+    }
+
+    private static void put(Field f, Object owner, Object value) throws IllegalAccessException {
+        VarHandle h = handle(f);
+        if (f.getType() == int.class) h.set(owner, (int) (Integer) value);
+        else if (f.getType() == boolean.class) h.set(owner, (boolean) (Boolean) value);
+        else h.set(owner, value);
+    }
 
     static <C> Optional<C> bind(C command, String[] args) {
         try {
@@ -60,7 +82,7 @@ final class PlainArgs {
             }
             if (o.field().getType() == boolean.class) {
                 if (value != null) return false;
-                o.field().setBoolean(o.owner(), true);
+                put(o.field(), o.owner(), true);
                 continue;
             }
             if (value == null) {
@@ -87,12 +109,12 @@ final class PlainArgs {
             for (String n : m.optionNames()) options.put(n, new Slot(f, target));
             if (m.parameters()) positional.add(new Slot(f, target));
             if (m.mixin()) {
-                Object mixin = f.get(target);
+                Object mixin = get(f, target);
                 if (mixin == null) {
                     var ctor = f.getType().getDeclaredConstructor();
                     ctor.setAccessible(true);
                     mixin = ctor.newInstance();
-                    f.set(target, mixin);
+                    put(f, target, mixin);
                 }
                 collect(mixin, options, positional);
             }
@@ -100,7 +122,7 @@ final class PlainArgs {
                 var ctor = f.getType().getDeclaredConstructor();
                 ctor.setAccessible(true);
                 Object group = ctor.newInstance();
-                f.set(target, group);
+                put(f, target, group);
                 collect(group, options, positional);
             }
         }
@@ -113,14 +135,14 @@ final class PlainArgs {
         Field f = s.field();
         if (isList(f)) {
             Class<?> element = (Class<?>) ((ParameterizedType) f.getGenericType()).getActualTypeArguments()[0];
-            List<Object> list = (List<Object>) f.get(s.owner());
+            List<Object> list = (List<Object>) get(f, s.owner());
             if (list == null) {
                 list = new ArrayList<>();
-                f.set(s.owner(), list);
+                put(f, s.owner(), list);
             }
             list.add(convert(element, value));
         } else {
-            f.set(s.owner(), convert(f.getType(), value));
+            put(f, s.owner(), convert(f.getType(), value));
         }
     }
 
