@@ -53,9 +53,10 @@ public final class EngineProcesses {
         cmd.addAll(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
                 "-XX:ErrorFile=" + cache.resolve("hs_err_engine_%p.log")));
         archive.ifPresent(a -> cmd.addAll(a.options()));
-        // Sextant's and JNA's settings as they are now (a test or the window may have set some since the start)
+        // Sextant's and JNA's settings as they are now (a test or the window may have set some since the start),
+        // and where the launcher unpacked zstd-jni's library (else the engine unpacks it again at its first .zst core)
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("sextant.") || name.startsWith("jna.") || name.equals("java.library.path")) {
+            if (name.startsWith("sextant.") || name.startsWith("jna.") || name.equals("java.library.path") || name.equals("ZstdNativePath")) {
                 cmd.add("-D" + name + "=" + System.getProperty(name));
             }
         }
