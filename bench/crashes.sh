@@ -106,9 +106,11 @@ echo "  ratio: $(ratio "$b" "$z") wall ($(ratio "$bc" "$zc") CPU)   (target <= 1
 cc -g -O0 -o "$work/crash" "$here/engine/src/test/native/crash.c"
 small=$(make_core "$work" "$work/crash")
 rm -rf "$work/cache"
-# The engine process gets the launcher's JVM (JDK 25 when installed), as ./sextant runs the window.
+# The window's JVM and the engine process's are the launcher's (JDK 25 when installed), with its
+# unpacked zstd-jni library, as ./sextant runs the window.
 java=$(SEXTANT_WHICH_JAVA=1 "$here/sextant")
-(cd "$here" && XDG_CACHE_HOME="$work/wcache" mvn -o -q -B -pl engine,app -am test -Dtest=ZstdWindowBench -Djvm="$java" \
+zlib="$here/app/target/zstd/libzstd-jni.so"; [[ -f "$zlib" ]] && zopt=(-DZstdNativePath="$zlib") || zopt=()
+(cd "$here" && XDG_CACHE_HOME="$work/wcache" mvn -o -q -B -pl engine,app -am test -Dtest=ZstdWindowBench -Djvm="$java" "${zopt[@]}" \
     -Dsextant.bench=true -Dsextant.bench.big="$work/big.zst" -Dsextant.bench.small="$small" \
     -Dsextant.bench.cache="$work/wcache/sextant/cores" -Dsextant.bench.zstdOut="$work/big.out" -Dsextant.bench.runs="$runs" \
     -Dfuzz.skip=true -Dsurefire.failIfNoSpecifiedTests=false) >"$work/mvn.log" 2>&1 \
