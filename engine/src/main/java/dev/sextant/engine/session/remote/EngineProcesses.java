@@ -56,9 +56,10 @@ public final class EngineProcesses {
         // For profiling the engine itself (a flight recording, -XX:+PreserveFramePointer for perf): SEXTANT_ENGINE_JAVA_OPTS, split at spaces
         String extra = System.getenv("SEXTANT_ENGINE_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.strip().split("\\s+")));
-        // Sextant's and JNA's settings as they are now (a test or the window may have set some since the start)
+        // Sextant's and JNA's settings as they are now (a test or the window may have set some since the start),
+        // and where the launcher unpacked zstd-jni's library (else the engine unpacks it again at its first .zst core)
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("sextant.") || name.startsWith("jna.") || name.equals("java.library.path")) {
+            if (name.startsWith("sextant.") || name.startsWith("jna.") || name.equals("java.library.path") || name.equals("ZstdNativePath")) {
                 cmd.add("-D" + name + "=" + System.getProperty(name));
             }
         }
