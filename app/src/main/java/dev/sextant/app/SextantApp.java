@@ -30,8 +30,8 @@ import javafx.stage.Stage;
  * (to debug the engine).
  */
 public final class SextantApp extends Application {
-    /** The engine process starts after the window's first frame, or this long after the window was made. */
-    static final Duration ENGINE_START_LATEST = Duration.ofSeconds(1);
+    /** The engine process starts after the window's first frame, or this long after the window was shown. */
+    static final Duration ENGINE_START_LATEST = Duration.ofSeconds(2);
 
     private Engine engine;
 
@@ -45,11 +45,13 @@ public final class SextantApp extends Application {
         // The engine process starts once the window has laid out its first frame: two JVMs starting at
         // once on a machine of two processors took the window's first frame 90-230 ms later (bench/engine-child-startup.sh).
         // Commands given meanwhile (the core to open) wait for it.
-        SupervisedEngine later = inProcess() ? null : SupervisedEngine.startingLater(ENGINE_START_LATEST);
+        SupervisedEngine later = inProcess() ? null : SupervisedEngine.startingLater();
         engine = later != null ? later : new EngineThread();
         MainWindow window = new MainWindow(stage, engine, flags.contains("--dark"));
         window.show();
         if (later != null) {
+            // (a time from the window's making would start it during the window's own start on a slow machine)
+            later.startWithin(ENGINE_START_LATEST);
             boolean[] started = {false};
             stage.getScene().addPostLayoutPulseListener(() -> {
                 if (started[0]) return;

@@ -92,14 +92,17 @@ public final class SupervisedEngine implements Engine {
     }
 
     /**
-     * An engine whose first process starts at {@link #start}, or {@code latest} after now if nobody
-     * called it: commands given before wait for it. The window starts it after its first frame, so
-     * that a second JVM starting does not take the CPU the window's first frame needs.
+     * An engine whose first process starts at {@link #start} (or {@link #startWithin}): commands given
+     * before wait for it. The window starts it after its first frame, so that a second JVM starting
+     * does not take the CPU the window's first frame needs.
      */
-    public static SupervisedEngine startingLater(Duration latest) {
-        SupervisedEngine e = new SupervisedEngine(ChildEngine::start, false);
-        CompletableFuture.runAsync(e::start, CompletableFuture.delayedExecutor(latest.toMillis(), TimeUnit.MILLISECONDS));
-        return e;
+    public static SupervisedEngine startingLater() {
+        return new SupervisedEngine(ChildEngine::start, false);
+    }
+
+    /** Starts the first engine process {@code latest} from now if nobody has started it by then. */
+    public void startWithin(Duration latest) {
+        CompletableFuture.runAsync(this::start, CompletableFuture.delayedExecutor(latest.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Starts the first engine process, and sends the commands given before (in their order), unless it was started or closed already. */

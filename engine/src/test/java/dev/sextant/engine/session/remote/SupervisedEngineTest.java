@@ -61,7 +61,7 @@ class SupervisedEngineTest {
 
     @Test void commandsGivenBeforeTheProcessStartsAreAnsweredByItInTheirOrder() throws Exception {
         NativePrograms.Crashed crash = NativePrograms.crashed("crash", dir);
-        try (SupervisedEngine engine = SupervisedEngine.startingLater(Duration.ofMinutes(10))) {
+        try (SupervisedEngine engine = SupervisedEngine.startingLater()) {
             List<DebugEvent> events = new CopyOnWriteArrayList<>();
             engine.addListener(events::add);
             var opened = engine.submit(new Command.OpenCore(crash.core(), Optional.of(crash.exe()), Optional.empty(), new Cancellation()));
@@ -81,10 +81,11 @@ class SupervisedEngineTest {
     }
 
     @Test void withoutAStartTheProcessStartsAtTheLatestTimeAndAClosedOneAnswersNothing() throws Exception {
-        try (SupervisedEngine engine = SupervisedEngine.startingLater(Duration.ofMillis(200))) {
+        try (SupervisedEngine engine = SupervisedEngine.startingLater()) {
+            engine.startWithin(Duration.ofMillis(200));
             assertThat(engine.submit(new Command.ListProcesses()).get(60, TimeUnit.SECONDS)).isNotEmpty();
         }
-        SupervisedEngine closed = SupervisedEngine.startingLater(Duration.ofMinutes(10));
+        SupervisedEngine closed = SupervisedEngine.startingLater();
         var never = closed.submit(new Command.ListProcesses());
         closed.close();
         assertThat(never).isCompletedExceptionally();
