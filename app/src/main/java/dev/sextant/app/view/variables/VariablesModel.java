@@ -69,6 +69,8 @@ public final class VariablesModel {
     public void refresh() {
         stale = false;
         long asked = ++generation;
+        // (until the engine answers: behind a large core's open that can be seconds, and "No target." was shown meanwhile)
+        if (root.getChildren().isEmpty()) message.set("Reading the variables…");
         FxThread.whenDone(source.variables(), vars -> {
             if (asked != generation) return;                  // a newer stop or scope asked again
             previous = current.isEmpty() ? previous : current;
