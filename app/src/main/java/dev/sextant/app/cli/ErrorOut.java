@@ -27,7 +27,7 @@ final class ErrorOut {
     }
 
     PrintWriter writer() {
-        return spec != null ? ((CommandSpec) spec).commandLine().getErr()
+        return spec != null ? commandLine().getErr()
                 : new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     }
 }

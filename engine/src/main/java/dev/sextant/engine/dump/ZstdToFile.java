@@ -36,26 +36,7 @@ final class ZstdToFile {
         }
     }
 
-    /**
-     * The buffers of this thread, kept from one file to the next: a new direct buffer is zeroed page
-     * by page, and a crash inbox's worker decompresses many small cores one after another (making
-     * them anew, with an 8 MiB output buffer then, took a fifth of its time, in the kernel clearing pages).
-     */
-    private static final ThreadLocal<ByteBuffer[]> BUFFERS = new ThreadLocal<>();
-
     private ZstdToFile() {}
-
-    /** This thread's input buffer of at least {@code in} bytes (at most {@link #IN}) and its output buffer, both cleared. */
-    private static ByteBuffer[] buffers(int in) {
-        ByteBuffer[] b = BUFFERS.get();
-        if (b == null || b[0].capacity() < in) {
-            b = new ByteBuffer[] {ByteBuffer.allocateDirect(in), b != null ? b[1] : ByteBuffer.allocateDirect(OUT)};
-            BUFFERS.set(b);
-        }
-        b[0].clear();
-        b[1].clear();
-        return b;
-    }
 
     /** Decompresses {@code core} into {@code out} (an existing, empty file); returns the bytes decompressed. */
     static long run(Path core, Path out, CoreCache.Progress progress, Cancellation cancel) throws IOException {
@@ -63,10 +44,10 @@ final class ZstdToFile {
              SparseWriter writer = new SparseWriter(out);
              ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
             long total = in.size();
-            // The input buffer no bigger than the file (a crash inbox holds many small cores).
-            ByteBuffer[] b = buffers((int) Math.max(64 << 10, Math.min(IN, total)));
-            ByteBuffer src = b[0];
-            ByteBuffer dst = b[1];
+            // A direct buffer is zeroed when made, each page a fault: the input buffer no bigger than the
+            // file (a crash inbox holds many small cores; the output buffer is small, see OUT).
+            ByteBuffer src = ByteBuffer.allocateDirect((int) Math.max(64 << 10, Math.min(IN, total)));
+            ByteBuffer dst = ByteBuffer.allocateDirect(OUT);
             long read = 0;
             long reported = 0;
             boolean frameDone = true;
