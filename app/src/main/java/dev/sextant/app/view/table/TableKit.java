@@ -25,6 +25,7 @@ import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -72,6 +73,9 @@ public final class TableKit<R> {
                         : filtered.size() + " of " + rows.size() + (rows.size() == 1 ? " row" : " rows"),
                 filtered, rows));
         HBox.setHgrow(filter, Priority.ALWAYS);
+        // In a narrow pane the filter field gives way, not the count (it was drawn as "…")
+        count.setMinWidth(Region.USE_PREF_SIZE);
+        filter.setMinWidth(60);
         HBox bar = new HBox(6, Icon.FILTER.graphic(), filter, count);
         bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         bar.getStyleClass().add("table-toolbar");

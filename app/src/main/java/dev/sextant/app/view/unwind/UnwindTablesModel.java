@@ -30,7 +30,10 @@ public final class UnwindTablesModel {
     private final ObservableList<TableSourceRow> sources = FXCollections.observableArrayList();
     private final ObservableList<UnwindEntryRow> entries = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Pick a module or a dynamic table");
+    /** What the status says before a pick: short, as the default layout gives the bar little room. */
+    static final String PICK = "Pick a table";
+
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(PICK);
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
     private final Engine engine;
     private Optional<TableSourceRow> picked = Optional.empty();
@@ -68,7 +71,7 @@ public final class UnwindTablesModel {
             if (e instanceof DebugEvent.TargetOpened o) {
                 stopId = o.stopId();
                 sources.clear();
-                clearPick("Pick a module or a dynamic table");
+                clearPick(PICK);
             } else if (e instanceof DebugEvent.ModuleLoaded m && m.stopId() >= stopId) {
                 Module mod = m.module();
                 if (mod.file().isPresent()) {

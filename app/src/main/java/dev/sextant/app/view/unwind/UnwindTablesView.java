@@ -14,6 +14,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -66,6 +67,9 @@ public final class UnwindTablesView {
         status.setId("unwind-status");
         status.textProperty().bind(model.status());
         status.getStyleClass().add("text-muted");
+        Tooltip whole = new Tooltip();               // the whole status where the pane elides it
+        whole.textProperty().bind(model.status());
+        status.setTooltip(whole);
         address.setOnAction(e -> {
             String t = address.getText().strip();
             try {
