@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Writes disassembly listings ({@code sextant disasm}) to {@code sink} in 64 KiB chunks, in order:
@@ -34,12 +35,26 @@ public final class CodeListings {
      * {@code own}: the calling thread's disassembler (workers open their own).
      */
     public static DisassemblyListing writeFile(Path path, boolean allCode, boolean json, Disassembler own, Consumer<byte[]> sink) {
-        return writeFile(path, allCode, json, own, sink, WholeFile.PIECE, true);
+        return writeFile(path, allCode, json, () -> own, sink, WholeFile.PIECE, true);
+    }
+
+    /**
+     * As {@link #writeFile(Path, boolean, boolean, Disassembler, Consumer)}, the calling thread's
+     * disassembler asked for once the file is read (its library may be loading meanwhile on another thread).
+     */
+    public static DisassemblyListing writeFile(Path path, boolean allCode, boolean json, Supplier<Disassembler> ownWhenRead,
+                                               Consumer<byte[]> sink) {
+        return writeFile(path, allCode, json, ownWhenRead, sink, WholeFile.PIECE, true);
     }
 
     /** As {@link #writeFile(Path, boolean, boolean, Disassembler, Consumer)}, code sections in stretches of {@code piece} bytes ({@link WholeFile}). */
     static DisassemblyListing writeFile(Path path, boolean allCode, boolean json, Disassembler own, Consumer<byte[]> sink, int piece,
                                         boolean atSymbols) {
+        return writeFile(path, allCode, json, () -> own, sink, piece, atSymbols);
+    }
+
+    private static DisassemblyListing writeFile(Path path, boolean allCode, boolean json, Supplier<Disassembler> own, Consumer<byte[]> sink,
+                                                int piece, boolean atSymbols) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         byte[] between = ListingFormat.between(json);
         int listings;
@@ -53,20 +68,20 @@ public final class CodeListings {
                 CodeSymbols symbols = code.stretchSymbols();
                 if (!json && code.straightToText(s)) {
                     long[] end = new long[1];
-                    byte[] text = f.x86Fragment(s, d, symbols, spellings.computeIfAbsent(s.target(), t -> new X86Lines.Spellings()), !s.continues(), end);
+                    byte[][] text = f.x86Fragment(s, d, symbols, spellings.computeIfAbsent(s.target(), t -> new X86Lines.Spellings()), !s.continues(), end);
                     return new WholeFile.Listed<>(end[0], new Fragment(code, text));
                 }
                 List<Instruction> decoded = code.decode(s, d, symbols);
-                return new WholeFile.Listed<>(FileCode.Stretch.end(s, decoded), new Fragment(code, f.fragment(decoded, !s.continues())));
+                return new WholeFile.Listed<>(FileCode.Stretch.end(s, decoded), new Fragment(code, new byte[][] {f.fragment(decoded, !s.continues())}));
             }, (s, fragment) -> {
                 if (!started[0]) {
                     out.append(ListingFormat.head(json, path.toString(), fragment.code().format()));
                     started[0] = true;
                 }
                 if (!s.continues()) diagnostics.addAll(s.diagnostics());
-                if (fragment.bytes().length == 0) return;
+                if (fragment.empty()) return;
                 if (started[1]) out.append(between);
-                out.append(fragment.bytes());
+                for (byte[] p : fragment.pieces()) out.handOn(p);
                 started[1] = true;
             });
             if (!started[0]) out.append(ListingFormat.head(json, path.toString(), format(path)));
@@ -78,5 +93,11 @@ public final class CodeListings {
     /** What objdump names the format of the file at {@code path} ({@code elf32-littlearm}). */
     public static String format(Path path) { return FileCode.open(path, FileCode::format); }
 
-    private record Fragment(FileCode code, byte[] bytes) {}
+    /** What a worker made of a stretch: its bytes, in pieces of at most 64 KiB ({@link ChunkedOutput#handOn}). */
+    private record Fragment(FileCode code, byte[][] pieces) {
+        boolean empty() {
+            for (byte[] p : pieces) if (p.length > 0) return false;
+            return true;
+        }
+    }
 }

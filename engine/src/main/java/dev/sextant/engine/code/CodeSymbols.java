@@ -20,13 +20,5 @@ public interface CodeSymbols {
     CodeSymbols NONE = a -> Optional.empty();
 
     /** These symbols with the last answer remembered: a listing asks about neighbouring addresses. */
-    static CodeSymbols remembering(CodeSymbols symbols) {
-        Object[] last = new Object[1];
-        return address -> {
-            if (last[0] instanceof Named n && n.contains(address)) return Optional.of(n);
-            Optional<Named> found = symbols.containing(address);
-            if (found.isPresent()) last[0] = found.get();
-            return found;
-        };
-    }
+    static CodeSymbols remembering(CodeSymbols symbols) { return new RememberedSymbols(symbols); }
 }

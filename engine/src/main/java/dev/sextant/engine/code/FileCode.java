@@ -58,9 +58,56 @@ public final class FileCode {
         }
         this.stubsLow = stubs.isEmpty() ? 0 : low;
         this.stubsHigh = stubs.isEmpty() ? 0 : high;
-        this.lookup = this::named;
+        this.functionNames = new CodeSymbols.Named[functions.size()];
+        this.lookup = new Lookup();
         this.symbols = CodeSymbols.remembering(lookup);
     }
+
+    /**
+     * The file's symbol lookup ({@link #named(long)}), also asked without an {@code Optional}
+     * ({@link RememberedSymbols} asks it once or more per instruction of a listing).
+     */
+    final class Lookup implements CodeSymbols {
+        @Override public Optional<Named> containing(long address) { return named(address); }
+
+        /** {@link #containing}'s answer or null, with (plain x86 files) each function's {@code Named} made once. */
+        Named find(long address) {
+            if (!plainLookup(address)) return named(address).orElse(null);
+            int i = functions.indexContaining(address);
+            if (i < 0) return null;
+            Named n = functionNames[i];
+            if (n == null) {
+                long start = functions.valueAt(i);
+                functionNames[i] = n = new Named(functions.symbolAt(i).name(), start, start + Math.max(1, functions.sizeAt(i)));
+            }
+            return n;
+        }
+
+        /**
+         * For an {@code address} that {@link #find} names nothing: where the addresses after it that it
+         * names nothing either end (the next function symbol, or the PLT stubs), at least {@code address + 1}.
+         */
+        long emptyUntil(long address) {
+            if (!plainLookup(address)) return address + 1;
+            int i = functions.lastAtOrBefore(address);
+            long next = i + 1 < functions.size() ? functions.valueAt(i + 1) : -1L;
+            if (!stubs.isEmpty() && Long.compareUnsigned(stubsLow, address) > 0 && Long.compareUnsigned(stubsLow, next) < 0) next = stubsLow;
+            return Long.compareUnsigned(next, address) > 0 ? next : address + 1;
+        }
+
+        /** Whether {@code address} is named by the function symbols alone, their values the code's addresses (not ARM, ppc64, a PLT stub). */
+        private boolean plainLookup(long address) {
+            return codeMask == ~0L && target != Capstone.Target.PPC64 && Long.compareUnsigned(address - stubsLow, stubsHigh - stubsLow) >= 0;
+        }
+    }
+
+    /**
+     * The name of each function symbol as {@link #named} makes it, made at the first question
+     * ({@code null} until then): a listing of a whole library asks about the same few thousand
+     * functions at every call and every return into them. Shared by the threads of a listing: a
+     * {@code Named} is immutable, so one seen half-published is only made again.
+     */
+    private final CodeSymbols.Named[] functionNames;
 
     /** The PLT stub or function symbol holding {@code address}. */
     private Optional<CodeSymbols.Named> named(long address) {

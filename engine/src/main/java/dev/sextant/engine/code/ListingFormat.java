@@ -3,6 +3,7 @@ package dev.sextant.engine.code;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Diagnostic;
 import dev.sextant.engine.api.Instruction;
+import dev.sextant.engine.format.io.ChunkedOutput;
 import dev.sextant.engine.format.json.JsonOut;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -72,10 +73,10 @@ final class ListingFormat {
      * The text fragment of the x86 stretch {@code s}, decoded by {@code d} straight into its lines
      * ({@link X86Lines}) with the file's {@code spellings} of its kind of code; {@code end[0]}: where its last instruction ends.
      */
-    byte[] x86Fragment(FileCode.Stretch s, Disassembler d, CodeSymbols symbols, X86Lines.Spellings spellings, boolean first, long[] end) {
+    byte[][] x86Fragment(FileCode.Stretch s, Disassembler d, CodeSymbols symbols, X86Lines.Spellings spellings, boolean first, long[] end) {
         text.reset();
         end[0] = d.writeLines(s.target(), s.bytes(), s.stop(), s.start(), symbols, spellings, text, entryDigits, first);
-        return text.toByteArray();
+        return text.toPieces(ChunkedOutput.CHUNK);
     }
 
     /** The line of {@code i} (headed, when {@code first} or it starts a function, by its {@code <symbol>:}); returns {@code first} for the next. */
@@ -103,6 +104,13 @@ final class ListingFormat {
         void reset() { len = 0; }
 
         byte[] toByteArray() { return Arrays.copyOf(buf, len); }
+
+        /** The text in pieces of at most {@code most} bytes (none when it is empty). */
+        byte[][] toPieces(int most) {
+            byte[][] pieces = new byte[(len + most - 1) / most][];
+            for (int i = 0; i < pieces.length; i++) pieces[i] = Arrays.copyOfRange(buf, i * most, Math.min(len, (i + 1) * most));
+            return pieces;
+        }
 
         private void room(int n) {
             if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));

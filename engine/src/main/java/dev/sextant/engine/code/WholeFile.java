@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A listing of a whole module file, every function with a size or every code section, decoded in
@@ -66,8 +67,19 @@ final class WholeFile {
 
     /** As {@link #list(Path, boolean, int, boolean, Disassembler, Work, InOrder)}, each stretch decoded by {@code work}. */
     static <R> int listEach(Path path, boolean allCode, int piece, boolean atSymbols, Disassembler own, Lister<R> work, InOrder<R> each) {
+        return listEach(path, allCode, piece, atSymbols, () -> own, work, each);
+    }
+
+    /**
+     * As {@link #listEach(Path, boolean, int, boolean, Disassembler, Lister, InOrder)}, the calling
+     * thread's disassembler asked for once the file's headers, symbols and code are read (Capstone's
+     * library may be loading meanwhile on another thread).
+     */
+    static <R> int listEach(Path path, boolean allCode, int piece, boolean atSymbols, Supplier<Disassembler> ownWhenRead, Lister<R> work,
+                            InOrder<R> each) {
         return FileCode.open(path, code -> {
             Iterator<FileCode.Stretch> stretches = allCode ? code.codeStretches(piece, atSymbols).iterator() : code.functionStretches();
+            Disassembler own = ownWhenRead.get();
             Ordered<R> ordered = new Ordered<>(code, own, work, each);
             if (!code.parallel() || THREADS == 1) {
                 while (stretches.hasNext()) {

@@ -492,7 +492,18 @@ public final class EngineThread implements Engine {
             return CodeListings.write(listing, CodeListings.format(c.file().get()), c.json(), sink);
         }
         Path file = c.file().orElseThrow(() -> new TargetException("a listing of every function or code section reads a file, not a process"));
-        return CodeListings.writeFile(file, c.what() instanceof Command.WriteDisassembly.AllCode, c.json(), disassembler(), sink);
+        if (disassembler != null) return CodeListings.writeFile(file, c.what() instanceof Command.WriteDisassembly.AllCode, c.json(), disassembler, sink);
+        // The first disassembly: JNA binds Capstone's library on a thread of its own while this one reads the file's headers, symbols
+        // and code (the two were a third of a libc listing's wall time, one after the other)
+        Thread load = new Thread(Disassembler::unavailableReason, "sextant-capstone");
+        load.setDaemon(true);
+        load.start();
+        try {
+            return CodeListings.writeFile(file, c.what() instanceof Command.WriteDisassembly.AllCode, c.json(), this::disassembler, sink);
+        } catch (TargetException e) {
+            if (disassembler == null) Disassembler.unavailableReason().ifPresent(r -> { throw new TargetException(r); });   // said first, as before
+            throw e;
+        }
     }
 
     /** The live target's scope, or the open core's (whose change is announced here). */

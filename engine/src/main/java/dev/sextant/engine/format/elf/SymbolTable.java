@@ -216,20 +216,32 @@ public final class SymbolTable {
 
     /** The function containing {@code address} (a zero-sized symbol matches only its own address). */
     public Optional<Symbol> containing(long address) {
-        int lo = 0, hi = values.length - 1, found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(values[mid], address) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
-        }
+        int i = indexContaining(address);
+        return i < 0 ? Optional.empty() : Optional.of(symbol(i));
+    }
+
+    /** The index ({@link #symbolAt}) of {@link #containing}'s symbol, or -1: nothing made. */
+    public int indexContaining(long address) {
+        int found = lastAtOrBefore(address);
         for (int i = found; i >= 0 && i > found - 8; i--) {
             if (Long.compareUnsigned(address - values[i], Math.max(sizes[i], 1)) < 0) {
                 int j = i;   // the first with this value: the largest
                 while (j > 0 && values[j - 1] == values[i]
                         && Long.compareUnsigned(address - values[j - 1], Math.max(sizes[j - 1], 1)) < 0) j--;
-                return Optional.of(symbol(j));
+                return j;
             }
         }
-        return Optional.empty();
+        return -1;
+    }
+
+    /** The index of the last symbol whose value is at most {@code address} (the address order is unsigned), or -1. */
+    public int lastAtOrBefore(long address) {
+        int lo = 0, hi = values.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(values[mid], address) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+        }
+        return found;
     }
 
     /** Every function symbol, by address (then larger first): a disassembler's list of functions. */
