@@ -100,6 +100,32 @@ public final class CfiSection {
         return new Index(offs, n, Optional.ofNullable(last));
     }
 
+    /**
+     * The offsets of the entries that are FDEs by their CIE pointer, in file order, found from the
+     * length and id fields alone (nothing decoded); empty when the walk stops at an entry it cannot
+     * read (the entries before it are then only found by {@link #records()}).
+     */
+    public Optional<long[]> fdeOffsets() {
+        Index index = index();
+        if (index.last().isPresent()) return Optional.empty();
+        long[] out = new long[index.count()];
+        int n = 0;
+        try {
+            for (int i = 0; i < index.count(); i++) {
+                long off = index.offsets()[i];
+                long len = data.u32("CFI entry length", off);
+                boolean wide = len == 0xffffffffL;
+                long idPos = off + (wide ? 12 : 4);
+                long id = wide ? data.u64("CIE id", idPos) : data.u32("CIE id", idPos);
+                boolean isCie = kind == Kind.EH_FRAME ? id == 0 : (wide ? id == -1L : id == 0xffffffffL);
+                if (!isCie) out[n++] = off;
+            }
+        } catch (FormatException e) {
+            return Optional.empty();
+        }
+        return Optional.of(Arrays.copyOf(out, n));
+    }
+
     /** A section over the same bytes with its own CIE cache, for another thread. */
     public CfiSection copy() {
         return new CfiSection(data, kind, addressSize, bases);
