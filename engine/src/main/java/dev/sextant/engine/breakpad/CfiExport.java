@@ -89,36 +89,35 @@ final class CfiExport implements AutoCloseable {
     static CfiExport fromHdr(int machine, long base, List<CfiSection> sections, Optional<EhFrameHdr> hdr, Cancellation cancel) {
         if (hdr.isEmpty() || hdr.get().fdeCount() <= 0 || sections.size() != 1 || sections.get(0).kind() != CfiSection.Kind.EH_FRAME) return null;
         CfiSection eh = sections.get(0);
-        EhFrameHdr.Table table;
+        int n = (int) hdr.get().fdeCount();
+        long[] pcs = new long[n], offs = new long[n];
         try {
-            table = hdr.get().table();
+            hdr.get().table(pcs, offs);
         } catch (FormatException ex) {
             return null;
         }
-        int n = table.size();
-        long[] pcs = table.initialLocations(), offs = new long[n];
-        long ehAddress = eh.bases().sectionAddress(), ehSize = eh.data().size();
+        // Each FDE of the section once: as many as the section has, each at the start of one of them.
+        Optional<CfiSection.FdeStarts> fdes = eh.fdeStarts();
+        if (fdes.isEmpty() || fdes.get().count() != n) return null;
+        long[] bits = fdes.get().bits();
+        long ehAddress = eh.bases().sectionAddress();
+        boolean repeats = false;
         for (int i = 0; i < n; i++) {
-            long off = table.fdeAddresses()[i] - ehAddress;
-            if (off < 0 || off >= ehSize) return null;
+            long off = offs[i] - ehAddress;
+            long word = off >>> 6;
+            if (off < 0 || word >= bits.length || (bits[(int) word] & 1L << off) == 0) return null;   // not an FDE, or listed twice
+            bits[(int) word] &= ~(1L << off);
             offs[i] = off;
-            if (i > 0 && Long.compareUnsigned(pcs[i - 1], pcs[i]) > 0) return null;
+            if (i > 0) {
+                int c = Long.compareUnsigned(pcs[i - 1], pcs[i]);
+                if (c > 0) return null;
+                if (c == 0) repeats = true;
+            }
         }
         // Entries of one initial location in section order (the linker's sort need not keep it).
-        for (int i = 0, j; i < n; i = j) {
+        for (int i = 0, j; repeats && i < n; i = j) {
             for (j = i + 1; j < n && pcs[j] == pcs[i]; j++) { }
             if (j - i > 1) Arrays.sort(offs, i, j);
-        }
-        // Each FDE of the section once: as many as the section has, each at the start of one of them.
-        Optional<long[]> fdes = eh.fdeOffsets();
-        if (fdes.isEmpty() || fdes.get().length != n) return null;
-        long[] bits = new long[(int) (ehSize >>> 6) + 1];
-        for (long off : fdes.get()) bits[(int) (off >>> 6)] |= 1L << off;
-        for (long off : offs) {
-            long bit = 1L << off;
-            int w = (int) (off >>> 6);
-            if ((bits[w] & bit) == 0) return null;     // not an FDE, or listed twice
-            bits[w] &= ~bit;
         }
         return new CfiExport(machine, base, null, eh, offs, pcs, cancel);
     }

@@ -29,7 +29,11 @@ final class SymText {
     void clear() { size = 0; }
 
     private void room(int n) {
-        if (size + n > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
+        if (size + n > bytes.length) grow(n);       // small enough for C1 to inline into every append
+    }
+
+    private void grow(int n) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
     }
 
     SymText ascii(String s) {

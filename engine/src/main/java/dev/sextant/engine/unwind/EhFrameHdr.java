@@ -72,31 +72,25 @@ public final class EhFrameHdr {
                 ".eh_frame_hdr entry " + i).value();
     }
 
-    /** The search table in full: initial locations and FDE addresses (link-time), in table order. */
-    public record Table(long[] initialLocations, long[] fdeAddresses) {
-        public int size() { return initialLocations.length; }
-    }
-
     /**
-     * The whole search table, read in one pass (the usual {@code datarel|sdata4} encoding of a 64-bit
-     * file as a bulk copy of its words, others entry by entry).
+     * The whole search table: initial locations into {@code locations} and FDE addresses into
+     * {@code fdes} (link-time, table order; both of {@link #fdeCount()} entries), in one pass: the
+     * usual {@code datarel|sdata4} table of a 64-bit file as a bulk copy of its words, others entry by entry.
      */
-    public Table table() {
+    public void table(long[] locations, long[] fdes) {
         int n = (int) fdeCount;
-        long[] pcs = new long[n], fdes = new long[n];
         if (tableEncoding == (PointerEncoding.DATAREL | PointerEncoding.SDATA4) && addressSize == 8) {
             int[] w = data.s32Array(".eh_frame_hdr search table", tableOffset, 2 * n);
-            for (int i = 0; i < n; i++) {
-                pcs[i] = address + w[2 * i];
-                fdes[i] = address + w[2 * i + 1];
+            for (int i = 0, j = 0; i < n; i++, j += 2) {
+                locations[i] = address + w[j];
+                fdes[i] = address + w[j + 1];
             }
         } else {
             for (int i = 0; i < n; i++) {
-                pcs[i] = initialLocation(i);
+                locations[i] = initialLocation(i);
                 fdes[i] = fdeAddress(i);
             }
         }
-        return new Table(pcs, fdes);
     }
 
     /** Binary search: the address of the FDE whose initial location is the greatest one ≤ {@code pc}. */
