@@ -121,8 +121,8 @@ public final class BreakpadExport {
 
     /**
      * Binds libstdc++'s demangler (JNA: its native stub, the library, the registration of the natives,
-     * tens of milliseconds) on a thread of its own while the file is read, so that the functions'
-     * names find it bound.
+     * tens of milliseconds of CPU, much of it interpreted) on a thread of its own while the file is read,
+     * so that the functions' names find it bound.
      */
     private static void bindDemangler() {
         Thread t = new Thread(() -> { Demangler.demangleAscii(DEMANGLER_PROBE); Timing.mark("demangler bound"); }, "breakpad-demangler");
