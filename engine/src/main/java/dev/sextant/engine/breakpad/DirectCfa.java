@@ -160,12 +160,13 @@ final class DirectCfa {
         Frame f = now;
         if (f.cfaReg < 0) return false;
         CfiRecords.Rules r = out.nextRow();
-        r.add(CfiRecords.CFA, CfiRecords.REG_OFFSET, f.cfaOffset, f.cfaReg);
+        // Each key once (the CFA, each register of the set, the return address as .ra once): appended, not looked up
+        r.append(CfiRecords.CFA, CfiRecords.REG_OFFSET, f.cfaOffset, f.cfaReg);
         for (long bits = f.set; bits != 0; bits &= bits - 1) {
             int reg = Long.numberOfTrailingZeros(bits);
-            r.add(reg == ra ? CfiRecords.RA : reg, f.kind[reg], f.value[reg], f.source[reg]);
+            r.append(reg == ra ? CfiRecords.RA : reg, f.kind[reg], f.value[reg], f.source[reg]);
         }
-        if ((f.set & 1L << ra) == 0) r.add(CfiRecords.RA, CfiRecords.IN_REG, 0, ra);
+        if ((f.set & 1L << ra) == 0) r.append(CfiRecords.RA, CfiRecords.IN_REG, 0, ra);
         out.row(location);
         return true;
     }
