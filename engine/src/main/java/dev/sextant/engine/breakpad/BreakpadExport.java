@@ -17,6 +17,7 @@ import dev.sextant.engine.format.elf.ElfSections;
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.elf.ProgramHeader;
+import dev.sextant.engine.format.elf.SectionHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
@@ -82,7 +83,6 @@ public final class BreakpadExport {
      * {@code .eh_frame} found through the program headers, and its CFI is started after.
      */
     private static Opened open(Path elf, Cancellation cancel) {
-        bindDemangler();
         CfiExport.Pending[] started = new CfiExport.Pending[1];
         try {
             try {
@@ -95,6 +95,8 @@ public final class BreakpadExport {
                     ElfUnwindTables tables = ElfUnwindTables.read(f, (cfi, hdr) -> {
                         Timing.mark("CFI sections read");
                         started[0] = CfiExport.startPlanning(eh.machine(), base, cfi, hdr, cancel);
+                        // (its .dynstr is most often the symbols' string table, read next in any case)
+                        if (linksCxxLibrary(f)) bindDemangler();
                     });
                     return new Opened(tables, head, arch, base, span, started[0]);
                 });
@@ -122,7 +124,9 @@ public final class BreakpadExport {
     /**
      * Binds libstdc++'s demangler (JNA: its native stub, the library, the registration of the natives,
      * tens of milliseconds of CPU, much of it interpreted) on a thread of its own while the file is read,
-     * so that the functions' names find it bound.
+     * so that the functions' names find it bound. Only for a file that links a C++ runtime: a C file
+     * may have no mangled name, and then never binds it (a C++ file linked otherwise binds it at its
+     * first mangled name, as before).
      */
     private static void bindDemangler() {
         Thread t = new Thread(() -> { Demangler.demangleAscii(DEMANGLER_PROBE); Timing.mark("demangler bound"); }, "breakpad-demangler");
@@ -131,6 +135,27 @@ public final class BreakpadExport {
     }
 
     private static final byte[] DEMANGLER_PROBE = SymText.bytes("_Z1fv");
+
+    /** Whether a {@code DT_NEEDED} entry of the file's {@code .dynamic} names libstdc++ or libc++ (false when unreadable). */
+    static boolean linksCxxLibrary(ElfSections f) {
+        try {
+            Optional<SectionHeader> dyn = SectionHeader.find(f.sections(), ".dynamic");
+            if (dyn.isEmpty() || dyn.get().link() <= 0 || dyn.get().link() >= f.sections().size()) return false;
+            ByteReader d = f.data(dyn.get()), strings = f.data(f.sections().get(dyn.get().link()));
+            boolean is64 = f.header().is64();
+            int entry = is64 ? 16 : 8;
+            for (long at = 0; at + entry <= d.size(); at += entry) {
+                long tag = d.word("dynamic tag", at, is64);
+                if (tag == 0) break;                                  // DT_NULL
+                if (tag != 1) continue;                               // DT_NEEDED
+                String name = strings.cString("DT_NEEDED", d.word("dynamic value", at + entry / 2, is64), 256);
+                if (name.startsWith("libstdc++.") || name.startsWith("libc++.")) return true;
+            }
+        } catch (FormatException | java.io.UncheckedIOException e) {
+            return false;
+        }
+        return false;
+    }
 
     private static String arch(Path elf, ElfHeader eh) {
         return switch (eh.machine()) {
