@@ -17,6 +17,7 @@ import dev.sextant.engine.format.elf.ElfSections;
 import dev.sextant.engine.format.elf.ElfHeader;
 import dev.sextant.engine.format.elf.PrStatusLayout;
 import dev.sextant.engine.format.elf.ProgramHeader;
+import dev.sextant.engine.format.elf.SectionHeader;
 import dev.sextant.engine.format.elf.SymbolTable;
 import dev.sextant.engine.format.io.ByteReader;
 import dev.sextant.engine.format.io.FormatException;
@@ -63,34 +64,131 @@ public final class BreakpadExport {
     private static void swap(byte[] b, int i, int j) { byte t = b[i]; b[i] = b[j]; b[j] = t; }
 
     public static SymbolFileWritten export(Path elf, Path output, Cancellation cancel) {
-        ElfUnwindTables tables;
-        Head head;
+        Timing.begin();
+        Opened o = open(elf, cancel);
         try {
-            tables = ElfUnwindTables.open(elf);
-            head = Head.read(elf, tables.header());
+            return write(elf, output, o, cancel);
+        } finally {
+            o.cfi().close();
+        }
+    }
+
+    /** The file's tables and head, its STACK CFI records being made meanwhile ({@link CfiExport.Pending}). */
+    private record Opened(ElfUnwindTables tables, Head head, String arch, long base, long span, CfiExport.Pending cfi) {}
+
+    /**
+     * Reads the file's headers, its CFI sections and its symbol table in one pass; the STACK CFI
+     * records start being made (on other threads) as soon as the CFI sections are read, while the
+     * symbols are read and sorted here. A file whose section headers cannot be read has its
+     * {@code .eh_frame} found through the program headers, and its CFI is started after.
+     */
+    private static Opened open(Path elf, Cancellation cancel) {
+        CfiExport.Pending[] started = new CfiExport.Pending[1];
+        try {
+            try {
+                return ElfSections.read(elf, f -> {
+                    ElfHeader eh = f.header();
+                    String arch = arch(elf, eh);
+                    Head head = Head.of(f);
+                    Timing.mark("headers read");
+                    long base = base(head), span = span(head, base);
+                    ElfUnwindTables tables = ElfUnwindTables.read(f, (cfi, hdr) -> {
+                        Timing.mark("CFI sections read");
+                        started[0] = CfiExport.startPlanning(eh.machine(), base, cfi, hdr, cancel);
+                        // (its .dynstr is most often the symbols' string table, read next in any case)
+                        if (linksCxxLibrary(f)) bindDemangler();
+                    });
+                    return new Opened(tables, head, arch, base, span, started[0]);
+                });
+            } catch (FormatException e) {
+                if (started[0] != null || !e.what().startsWith("section header")) throw e;
+                ElfUnwindTables tables = ElfUnwindTables.open(elf);     // cut off: .eh_frame through the program headers
+                String arch = arch(elf, tables.header());
+                Head head = Head.read(elf, tables.header());
+                long base = base(head);
+                return new Opened(tables, head, arch, base, span(head, base),
+                        CfiExport.startPlanning(tables.header().machine(), base, tables.tables(), tables.ehFrameHdr(), cancel));
+            }
         } catch (FormatException e) {
+            if (started[0] != null) started[0].close();
             throw new TargetException(elf + ": " + e.getMessage());
         } catch (IOException e) {
+            if (started[0] != null) started[0].close();
             throw new TargetException(elf + ": cannot be read (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            if (started[0] != null) started[0].close();
+            throw e;
         }
-        ElfHeader eh = tables.header();
-        String arch = switch (eh.machine()) {
+    }
+
+    /**
+     * Binds libstdc++'s demangler (JNA: its native stub, the library, the registration of the natives,
+     * tens of milliseconds of CPU, much of it interpreted) on a thread of its own while the file is read,
+     * so that the functions' names find it bound. Only for a file that links a C++ runtime: a C file
+     * may have no mangled name, and then never binds it (a C++ file linked otherwise binds it at its
+     * first mangled name, as before).
+     */
+    private static void bindDemangler() {
+        Thread t = new Thread(() -> { Demangler.demangleAscii(DEMANGLER_PROBE); Timing.mark("demangler bound"); }, "breakpad-demangler");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static final byte[] DEMANGLER_PROBE = SymText.bytes("_Z1fv");
+
+    /** Whether a {@code DT_NEEDED} entry of the file's {@code .dynamic} names libstdc++ or libc++ (false when unreadable). */
+    static boolean linksCxxLibrary(ElfSections f) {
+        try {
+            Optional<SectionHeader> dyn = SectionHeader.find(f.sections(), ".dynamic");
+            if (dyn.isEmpty() || dyn.get().link() <= 0 || dyn.get().link() >= f.sections().size()) return false;
+            ByteReader d = f.data(dyn.get()), strings = f.data(f.sections().get(dyn.get().link()));
+            boolean is64 = f.header().is64();
+            int entry = is64 ? 16 : 8;
+            for (long at = 0; at + entry <= d.size(); at += entry) {
+                long tag = d.word("dynamic tag", at, is64);
+                if (tag == 0) break;                                  // DT_NULL
+                if (tag != 1) continue;                               // DT_NEEDED
+                String name = strings.cString("DT_NEEDED", d.word("dynamic value", at + entry / 2, is64), 256);
+                if (name.startsWith("libstdc++.") || name.startsWith("libc++.")) return true;
+            }
+        } catch (FormatException | java.io.UncheckedIOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static String arch(Path elf, ElfHeader eh) {
+        return switch (eh.machine()) {
             case ElfHeader.EM_X86_64 -> "x86_64";
             case ElfHeader.EM_386 -> "x86";
             case ElfHeader.EM_AARCH64 -> "arm64";
             case PrStatusLayout.EM_ARM -> "arm";
             default -> throw new TargetException(elf + ": " + eh.machineName() + " files are not exported (x86-64, x86, arm64 and arm are)");
         };
+    }
+
+    private static long base(Head head) {
+        return head.loads().stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() & -4096L).min().orElse(0);
+    }
+
+    private static long span(Head head, long base) {
+        return head.loads().stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() + p.memsz()).max().orElse(base + 1) - base;
+    }
+
+    private static SymbolFileWritten write(Path elf, Path output, Opened o, Cancellation cancel) {
+        ElfUnwindTables tables = o.tables();
+        Head head = o.head();
+        Timing.mark("headers, CFI sections and symbols read");
+        ElfHeader eh = tables.header();
+        String arch = o.arch();
         String hex = BuildId.ofFile(elf).orElseThrow(() -> new TargetException(elf
                 + ": has no build-id (.note.gnu.build-id), so no Breakpad module id; link with -Wl,--build-id"));
         byte[] buildId = HexFormat.of().parseHex(hex);
-        List<ProgramHeader> loads = head.loads();
-        long base = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() & -4096L)
-                .min().orElse(0);
-        long span = loads.stream().filter(p -> p.type() == ProgramHeader.PT_LOAD).mapToLong(p -> p.vaddr() + p.memsz()).max().orElse(base + 1) - base;
+        long base = o.base(), span = o.span();
         List<String> problems = new ArrayList<>(tables.problems());
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
-        try (OutputStream os = Files.newOutputStream(tmp); CfiExport.Pending cfi = CfiExport.startPlanning(eh.machine(), base, tables.tables(), cancel)) {
+        CfiExport.Pending cfi = o.cfi();
+        try (OutputStream os = Files.newOutputStream(tmp)) {
             SymText w = new SymText(FLUSH_AT + (1 << 16));
             w.ascii("MODULE Linux ").ascii(arch).ch(' ').ascii(moduleId(buildId)).ch(' ').utf8(elf.getFileName().toString()).ch('\n');
             w.ascii("INFO CODE_ID ").ascii(hex.toUpperCase()).ch('\n');
@@ -105,9 +203,12 @@ public final class BreakpadExport {
             inlines.callFiles().forEach(lines::addFile);
             lines.writeFiles(w);
             inlines.writeOrigins(w);
+            Timing.mark("DWARF read, FILE records made");
             int[] counts = writeFunctions(w, os, tables.symbols(), lines, inlines, base, eh.machine() == PrStatusLayout.EM_ARM ? ~1L : ~0L, cancel);
             w.writeTo(os);
+            Timing.mark("FUNC and PUBLIC records written");
             int[] cfiCounts = cfi.writeTo(os);
+            Timing.mark("STACK CFI records written");
             os.close();
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
             return new SymbolFileWritten(output, moduleId(buildId), counts[0], counts[1], lines.written, cfiCounts[0], cfiCounts[1], List.copyOf(problems));
@@ -127,18 +228,20 @@ public final class BreakpadExport {
     private record Head(List<ProgramHeader> loads, boolean ownDwarf, Optional<String> debugLink) {
         private static final Set<String> DWARF = Set.of(".debug_info", ".zdebug_info", ".debug_types", ".debug_line", ".zdebug_line");
 
+        static Head of(ElfSections f) {
+            boolean own = f.sections().stream().anyMatch(s -> DWARF.contains(s.name()));
+            Optional<String> link;
+            try {
+                link = DebugLink.of(f).map(DebugLink::name);
+            } catch (FormatException e) {
+                return new Head(f.programHeaders(), true, Optional.empty());   // libdw judges a link it cannot read
+            }
+            return new Head(f.programHeaders(), own, link);
+        }
+
         static Head read(Path elf, ElfHeader eh) throws IOException {
             try {
-                return ElfSections.read(elf, f -> {
-                    boolean own = f.sections().stream().anyMatch(s -> DWARF.contains(s.name()));
-                    Optional<String> link;
-                    try {
-                        link = DebugLink.of(f).map(DebugLink::name);
-                    } catch (FormatException e) {
-                        return new Head(f.programHeaders(), true, Optional.empty());   // libdw judges a link it cannot read
-                    }
-                    return new Head(f.programHeaders(), own, link);
-                });
+                return ElfSections.read(elf, Head::of);
             } catch (FormatException e) {
                 ByteReader file = ByteReader.map(elf, ByteOrder.LITTLE_ENDIAN);
                 return new Head(ProgramHeader.readAll(file.withOrder(eh.order()), eh), true, Optional.empty());

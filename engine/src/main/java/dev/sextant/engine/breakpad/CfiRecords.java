@@ -113,7 +113,8 @@ final class CfiRecords {
             boolean wrote = false;
             boolean inside = Long.compareUnsigned(location, fde.pcEnd()) < 0;
             for (int i = 0; i < current.n; i++) {
-                int p = previous.find(current.keys[i]);
+                // Rows of one FDE list their keys in the same order, mostly: the same place first
+                int p = i < previous.n && previous.keys[i] == current.keys[i] ? i : previous.find(current.keys[i]);
                 if (p >= 0 && previous.kinds[p] == current.kinds[i] && previous.values[p] == current.values[i]
                         && previous.regs[p] == current.regs[i]) continue;
                 if (inside) { if (!wrote) out.raw(CFI).hex(location - loadBase); wrote = true; rule(current, i); }
@@ -172,6 +173,13 @@ final class CfiRecords {
             // return address until the prologue saves it): as dump_syms does, it is then the register itself.
             if (find(RA) < 0) add(RA, IN_REG, 0, ra);
             return true;
+        }
+
+        /** {@link #add} of a key that is not in the row yet (DirectCfa's rows: the CFA, then each register once). */
+        void append(int key, byte kind, long value, int reg) {
+            if (n == keys.length) grow();
+            int at = n++;
+            keys[at] = key; kinds[at] = kind; values[at] = value; regs[at] = reg;
         }
 
         void add(int key, byte kind, long value, int reg) {

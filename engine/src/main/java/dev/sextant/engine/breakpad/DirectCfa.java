@@ -25,8 +25,8 @@ final class DirectCfa {
     private int depth;
     private Cie cie;                 // whose initial instructions made init
     private boolean cieTaken;        // false: the CIE's instructions were declined
-    private byte[] code;             // the program being run, and where the next operand is in it
-    private int at;
+    private byte[] code = new byte[256];   // the program being run (its first end bytes; the array is reused),
+    private int at, end;                   // and where the next operand is in it
     private boolean declined;
     private long loc;
 
@@ -83,7 +83,10 @@ final class DirectCfa {
      * end, is the caller's to write.
      */
     private int exec(ByteReader data, long offset, int length, Cie c, Frame f, Frame base, CfiRecords out, long pcBegin) {
-        code = data.bytes("CFA program", offset, length);
+        if (length < 0) throw FormatException.outOfBounds("CFA program", offset, length);
+        if (length > code.length) code = new byte[Math.max(length, code.length * 2)];
+        data.copy("CFA program", offset, code, length);
+        end = length;
         at = 0;
         declined = false;
         depth = 0;
@@ -92,7 +95,7 @@ final class DirectCfa {
         int ra = c.returnAddressRegister();
         int rows = 0;
         boolean onlyNops = true;
-        while (at < code.length) {
+        while (at < end) {
             int op = code[at++] & 0xff;
             if (op != 0) onlyNops = false;
             int lo = op & 0x3f;
@@ -106,8 +109,8 @@ final class DirectCfa {
                     switch (op) {
                         case 0x00, 0x2d -> { }     // nop; GNU_window_save / AARCH64_negate_ra_state change no column
                         case 0x02 -> { advance = u8() * caf; advances = true; }
-                        case 0x03 -> { advance = (at + 2 <= code.length ? data.u16("CFA program", offset + at) : 0) * caf; at += 2; advances = true; }
-                        case 0x04 -> { advance = (at + 4 <= code.length ? data.u32("CFA program", offset + at) : 0) * caf; at += 4; advances = true; }
+                        case 0x03 -> { advance = (at + 2 <= end ? data.u16("CFA program", offset + at) : 0) * caf; at += 2; advances = true; }
+                        case 0x04 -> { advance = (at + 4 <= end ? data.u32("CFA program", offset + at) : 0) * caf; at += 4; advances = true; }
                         case 0x05 -> { int reg = reg(uleb()); f.rule(reg & (REGS - 1), CfiRecords.AT_CFA, uleb() * daf, 0); }
                         case 0x11 -> { int reg = reg(uleb()); f.rule(reg & (REGS - 1), CfiRecords.AT_CFA, sleb() * daf, 0); }
                         case 0x2f -> { int reg = reg(uleb()); f.rule(reg & (REGS - 1), CfiRecords.AT_CFA, -(uleb() * daf), 0); }
@@ -136,7 +139,7 @@ final class DirectCfa {
                     }
                 }
             }
-            if (declined || at > code.length) return RUN_DECLINED;
+            if (declined || at > end) return RUN_DECLINED;
             if (advances) {
                 if (out != null) {
                     if (++rows >= CfaProgram.MAX_ROWS || !emit(out, ra, loc)) return RUN_DECLINED;
@@ -157,18 +160,19 @@ final class DirectCfa {
         Frame f = now;
         if (f.cfaReg < 0) return false;
         CfiRecords.Rules r = out.nextRow();
-        r.add(CfiRecords.CFA, CfiRecords.REG_OFFSET, f.cfaOffset, f.cfaReg);
+        // Each key once (the CFA, each register of the set, the return address as .ra once): appended, not looked up
+        r.append(CfiRecords.CFA, CfiRecords.REG_OFFSET, f.cfaOffset, f.cfaReg);
         for (long bits = f.set; bits != 0; bits &= bits - 1) {
             int reg = Long.numberOfTrailingZeros(bits);
-            r.add(reg == ra ? CfiRecords.RA : reg, f.kind[reg], f.value[reg], f.source[reg]);
+            r.append(reg == ra ? CfiRecords.RA : reg, f.kind[reg], f.value[reg], f.source[reg]);
         }
-        if ((f.set & 1L << ra) == 0) r.add(CfiRecords.RA, CfiRecords.IN_REG, 0, ra);
+        if ((f.set & 1L << ra) == 0) r.append(CfiRecords.RA, CfiRecords.IN_REG, 0, ra);
         out.row(location);
         return true;
     }
 
     private int u8() {
-        if (at >= code.length) { declined = true; return 0; }
+        if (at >= end) { declined = true; return 0; }
         return code[at++] & 0xff;
     }
 
@@ -193,7 +197,7 @@ final class DirectCfa {
         long result = 0;
         int shift = 0;
         for (int i = 0; i < 10; i++) {
-            if (at >= code.length) { declined = true; return 0; }
+            if (at >= end) { declined = true; return 0; }
             int b = code[at++] & 0xff;
             if (shift < 64) result |= (long) (b & 0x7f) << shift;
             shift += 7;

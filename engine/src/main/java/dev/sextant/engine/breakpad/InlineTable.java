@@ -2,7 +2,6 @@ package dev.sextant.engine.breakpad;
 
 import dev.sextant.engine.elfutils.InlineIndex.InlineRange;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,13 @@ final class InlineTable {
         }
     }
 
-    void sort() { ranges.sort(Comparator.comparing(InlineRange::low, Long::compareUnsigned)); }
+    /**
+     * By start address (stable). Not through {@code Comparator.comparing}: its comparator is a lambda of
+     * the JDK's that is made at run time, classfile API and all (libLLVM's export, which has no inlined calls, spun it for nothing).
+     */
+    void sort() {
+        if (ranges.size() > 1) ranges.sort((a, b) -> Long.compareUnsigned(a.low(), b.low()));
+    }
 
     boolean isEmpty() { return ranges.isEmpty(); }
 

@@ -29,7 +29,11 @@ final class SymText {
     void clear() { size = 0; }
 
     private void room(int n) {
-        if (size + n > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
+        if (size + n > bytes.length) grow(n);       // small enough for C1 to inline into every append
+    }
+
+    private void grow(int n) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
     }
 
     SymText ascii(String s) {
@@ -79,9 +83,19 @@ final class SymText {
         if (v == Long.MIN_VALUE) return ascii(Long.toString(v));
         room(20);
         if (v < 0) { bytes[size++] = '-'; v = -v; }
+        if (v <= Integer.MAX_VALUE) return decInt((int) v);   // C1 divides a long by calling into the VM: twice a digit
         int digits = 1;
         for (long t = v; t >= 10; t /= 10) digits++;
         for (int i = size + digits - 1; i >= size; i--) { bytes[i] = (byte) ('0' + v % 10); v /= 10; }
+        size += digits;
+        return this;
+    }
+
+    /** {@code v} (not negative) in decimal, room made. */
+    private SymText decInt(int v) {
+        int digits = 1;
+        for (int t = v; t >= 10; t /= 10) digits++;
+        for (int i = size + digits - 1; i >= size; i--) { int q = v / 10; bytes[i] = (byte) ('0' + v - q * 10); v = q; }
         size += digits;
         return this;
     }

@@ -100,6 +100,40 @@ public final class CfiSection {
         return new Index(offs, n, Optional.ofNullable(last));
     }
 
+    /**
+     * Where the entries that are FDEs by their CIE pointer start: bit {@code off} of the set (word
+     * {@code off >>> 6}) for each, found from the length and id fields alone (nothing decoded), in one
+     * pass; {@code count} of them. Empty when the walk stops at an entry it cannot read, or at more than
+     * {@link #MAX_RECORDS} (the entries before it are then only found by {@link #records()}).
+     */
+    public record FdeStarts(long[] bits, int count) {}
+
+    public Optional<FdeStarts> fdeStarts() {
+        long size = data.size();
+        long[] bits = new long[(int) (size >>> 6) + 1];
+        int n = 0, entries = 0;
+        long off = 0;
+        try {
+            while (off < size) {
+                long len = data.u32("CFI entry length", off);
+                if (len == 0) { off += 4; continue; }
+                if (++entries > MAX_RECORDS) return Optional.empty();
+                boolean wide = len == 0xffffffffL;
+                long hdr = 4;
+                if (wide) { len = data.u64("CFI entry 64-bit length", off + 4); hdr = 12; }
+                long end = off + hdr + len;
+                if (len < 0 || end < off || end > size) return Optional.empty();
+                long id = wide ? data.u64("CIE id", off + hdr) : data.u32("CIE id", off + hdr);
+                boolean isCie = kind == Kind.EH_FRAME ? id == 0 : (wide ? id == -1L : id == 0xffffffffL);
+                if (!isCie) { bits[(int) (off >>> 6)] |= 1L << off; n++; }
+                off = end;
+            }
+        } catch (FormatException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new FdeStarts(bits, n));
+    }
+
     /** A section over the same bytes with its own CIE cache, for another thread. */
     public CfiSection copy() {
         return new CfiSection(data, kind, addressSize, bases);

@@ -72,6 +72,27 @@ public final class EhFrameHdr {
                 ".eh_frame_hdr entry " + i).value();
     }
 
+    /**
+     * The whole search table: initial locations into {@code locations} and FDE addresses into
+     * {@code fdes} (link-time, table order; both of {@link #fdeCount()} entries), in one pass: the
+     * usual {@code datarel|sdata4} table of a 64-bit file as a bulk copy of its words, others entry by entry.
+     */
+    public void table(long[] locations, long[] fdes) {
+        int n = (int) fdeCount;
+        if (tableEncoding == (PointerEncoding.DATAREL | PointerEncoding.SDATA4) && addressSize == 8) {
+            int[] w = data.s32Array(".eh_frame_hdr search table", tableOffset, 2 * n);
+            for (int i = 0, j = 0; i < n; i++, j += 2) {
+                locations[i] = address + w[j];
+                fdes[i] = address + w[j + 1];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                locations[i] = initialLocation(i);
+                fdes[i] = fdeAddress(i);
+            }
+        }
+    }
+
     /** Binary search: the address of the FDE whose initial location is the greatest one ≤ {@code pc}. */
     public OptionalLong lookup(long pc) {
         long lo = 0, hi = fdeCount - 1, found = -1;

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BiConsumer;
 
 /**
  * The static unwind tables of one ELF file: its {@code .eh_frame} (found through
@@ -58,6 +59,20 @@ public final class ElfUnwindTables {
 
     /** As {@link #read(ByteReader)}, from headers already read and each section's bytes from {@code data}. */
     static ElfUnwindTables read(ElfHeader eh, List<SectionHeader> sections, java.util.function.Function<SectionHeader, ByteReader> data) {
+        return read(eh, sections, data, (t, h) -> { });
+    }
+
+    /**
+     * The tables of a file being read section by section; {@code cfiReady} is handed the CFI sections and
+     * {@code .eh_frame_hdr} as soon as they are read, before the symbol table is (work on them can start
+     * on another thread meanwhile: their bytes are read already).
+     */
+    public static ElfUnwindTables read(ElfSections f, BiConsumer<List<CfiSection>, Optional<EhFrameHdr>> cfiReady) {
+        return read(f.header(), f.sections(), f::data, cfiReady);
+    }
+
+    private static ElfUnwindTables read(ElfHeader eh, List<SectionHeader> sections, java.util.function.Function<SectionHeader, ByteReader> data,
+                                        BiConsumer<List<CfiSection>, Optional<EhFrameHdr>> cfiReady) {
         int addressSize = eh.is64() ? 8 : 4;
         List<String> problems = new ArrayList<>();
         PointerEncoding.Bases common = PointerEncoding.Bases.of(0);
@@ -90,9 +105,11 @@ public final class ElfUnwindTables {
                 problems.add(e.getMessage());
             }
         }
+        List<CfiSection> cfi = List.copyOf(tables);
+        cfiReady.accept(cfi, hdr);
         SymbolTable symbols = SymbolTable.read(eh, sections, data);
         problems.addAll(symbols.problems());
-        return new ElfUnwindTables(eh, sections, List.copyOf(tables), hdr, symbols, problems);
+        return new ElfUnwindTables(eh, sections, cfi, hdr, symbols, problems);
     }
 
     public ElfHeader header() { return header; }

@@ -121,6 +121,24 @@ class BreakpadExportTest {
         assertThat(Files.readAllLines(none.output())).isEqualTo(kept);
     }
 
+    /** The demangler is bound ahead for files that link a C++ runtime (readelf -d's NEEDED), not for C ones. */
+    @Test void cxxLibrariesAreToldByWhatTheyLink() throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("readelf"), "binutils not installed");
+        int checked = 0;
+        for (String lib : List.of("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libz.so.1",
+                "/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1", "/usr/lib/x86_64-linux-gnu/libicuuc.so.72")) {
+            Path p = Path.of(lib);
+            if (!Files.isRegularFile(p)) continue;
+            String dynamic = Tools.run(dir, 30, List.of("readelf", "-dW", p.toString())).stdout();
+            boolean cxx = dynamic.contains("Shared library: [libstdc++.") || dynamic.contains("Shared library: [libc++.");
+            assertThat(dev.sextant.engine.format.elf.ElfSections.read(p, BreakpadExport::linksCxxLibrary)).as(lib).isEqualTo(cxx);
+            checked++;
+        }
+        Path c = NativePrograms.compile("inlined", dir, "-O2");
+        assertThat(dev.sextant.engine.format.elf.ElfSections.read(c, BreakpadExport::linksCxxLibrary)).as("a C program").isFalse();
+        Assumptions.assumeTrue(checked > 0, "none of the libraries is installed");
+    }
+
     @Test void aFileWithoutBuildIdIsRefusedWithWhatToDo() throws Exception {
         Path exe = NativePrograms.compile("inlined", dir, "-O2", "-Wl,--build-id=none");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BreakpadExport.export(exe, dir.resolve("x.sym"), new Cancellation()))

@@ -137,6 +137,12 @@ public final class ByteReader {
         return is64 ? u64(what, offset) : u32(what, offset);
     }
 
+    /** {@code length} bytes at {@code offset} copied into {@code dst} from its start (checked as {@link #bytes} checks them). */
+    public void copy(String what, long offset, byte[] dst, int length) {
+        check(what, offset, length);
+        buf.get((int) offset, dst, 0, length);
+    }
+
     public byte[] bytes(String what, long offset, long length) {
         check(what, offset, length);
         byte[] out = new byte[(int) length];
