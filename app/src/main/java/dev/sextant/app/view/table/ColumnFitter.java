@@ -22,9 +22,11 @@ final class ColumnFitter<R> {
     private final TextWidths widths = new TextWidths();
     private boolean queued;
 
-    ColumnFitter(TableView<R> table) {
+    /** @param rows what the table shows, whether filtered and sorted or not: its changes bring a new measure */
+    ColumnFitter(TableView<R> table, javafx.collections.ObservableList<R> rows) {
         this.table = table;
-        table.getItems().addListener((ListChangeListener<R>) c -> queue());
+        rows.addListener((ListChangeListener<R>) c -> queue());
+        table.itemsProperty().addListener((o, a, b) -> queue());
     }
 
     void header(TableColumn<R, ?> c) {
