@@ -22,11 +22,9 @@ final class ColumnFitter<R> {
     private final TextWidths widths = new TextWidths();
     private boolean queued;
 
-    /** @param rows what the table shows, whether filtered and sorted or not: its changes bring a new measure */
-    ColumnFitter(TableView<R> table, javafx.collections.ObservableList<R> rows) {
+    ColumnFitter(TableView<R> table) {
         this.table = table;
-        rows.addListener((ListChangeListener<R>) c -> queue());
-        table.itemsProperty().addListener((o, a, b) -> queue());
+        table.getItems().addListener((ListChangeListener<R>) c -> queue());
     }
 
     void header(TableColumn<R, ?> c) {

@@ -37,6 +37,7 @@ public final class TableKit<R> {
     private final TableView<R> table = new TableView<>();
     private final TextField filter = new TextField();
     private final ObservableList<R> rows;
+    private final ShownRows<R> shownRows;
     /** The filtered and sorted view of the rows, while a filter or a sort order is set; else null and the table shows the rows themselves. */
     private Relay<R> relay;
     private FilteredList<R> filtered;
@@ -53,11 +54,12 @@ public final class TableKit<R> {
 
     public TableKit(String id, ObservableList<R> rows, Function<R, String> searchText) {
         this.rows = rows;
-        table.setItems(rows);
+        shownRows = new ShownRows<>(rows);
+        table.setItems(shownRows);
         // The rows themselves while nothing filters or sorts them: a FilteredList and a SortedList
         // each cost the list's length at every change (100,000 threads: tens of ms on the FX thread).
         table.setSortPolicy(t -> { arrange(); return true; });
-        fitter = new ColumnFitter<>(table, rows);
+        fitter = new ColumnFitter<>(table);
         table.setId(id + "-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
@@ -77,7 +79,7 @@ public final class TableKit<R> {
             if (e.getCode() == KeyCode.DOWN) { table.requestFocus(); table.getSelectionModel().selectFirst(); e.consume(); }
         });
         count.setId(id + "-count");
-        rows.addListener(sizeWatch);
+        shownRows.addListener(sizeWatch);
         shown.set(rows.size());
         count.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> shown.get() == rows.size() ? rows.size() + (rows.size() == 1 ? " row" : " rows")
@@ -138,9 +140,7 @@ public final class TableKit<R> {
     private void switchTo(ObservableList<R> items) {
         java.util.List<R> selected = new java.util.ArrayList<>(table.getSelectionModel().getSelectedItems());
         R focused = table.getFocusModel().getFocusedItem();
-        table.getItems().removeListener(sizeWatch);
-        items.addListener(sizeWatch);
-        table.setItems(items);
+        shownRows.show(items);
         for (R r : selected) if (r != focused) table.getSelectionModel().select(r);
         if (focused != null && selected.contains(focused)) table.getSelectionModel().select(focused);
         shown.set(items.size());
