@@ -19,10 +19,21 @@ public final class FxEventBridge implements DebugListener {
     private final Queue<DebugEvent> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final List<Consumer<List<DebugEvent>>> models = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<DebugEvent>> preparers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long batches;
     private volatile long[] drainTimes;       // when recording: the FX thread's CPU nanoseconds for each batch
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private int drainCount;
+    /**
+     * With {@code -Dsextant.debug.batches=FILE}: each batch of more than 10 ms of FX CPU is appended
+     * to FILE with the CPU time of each model over 2 ms (by its index in the bridge) and the kinds of
+     * event in it (ManyThreadsBench's "event batches" say how long, this says where).
+     */
+    private static final java.io.PrintStream DEBUG = debugOut();
+    private static java.io.PrintStream debugOut() {
+        String f = System.getProperty("sextant.debug.batches");
+        try { return f == null ? null : new java.io.PrintStream(new java.io.FileOutputStream(f, true)); } catch (java.io.IOException e) { return null; }
+    }
 
     public FxEventBridge(List<Consumer<List<DebugEvent>>> models) {
         this.models.addAll(models);
@@ -31,7 +42,15 @@ public final class FxEventBridge implements DebugListener {
     /** Adds a model that applies batches after the ones given at construction (FX thread). */
     public void addModel(Consumer<List<DebugEvent>> model) { models.add(model); }
 
+    /**
+     * Adds work done for each event on the engine's thread, in order, before the event is queued:
+     * a model readies there what a large event needs (a 100,000-thread dump's rows) so that
+     * applying it on the FX thread is short. Before the engine's first event.
+     */
+    public void addPreparer(Consumer<DebugEvent> preparer) { preparers.add(preparer); }
+
     @Override public void onEvent(DebugEvent e) {              // engine thread
+        for (Consumer<DebugEvent> p : preparers) p.accept(e);
         pending.add(e);
         if (scheduled.compareAndSet(false, true)) Platform.runLater(this::drain);
     }
@@ -51,7 +70,24 @@ public final class FxEventBridge implements DebugListener {
         batches++;
         long[] times = drainTimes;
         long t0 = times == null ? 0 : CPU.getCurrentThreadCpuTime();
-        models.forEach(m -> m.accept(batch));
+        if (DEBUG == null) models.forEach(m -> m.accept(batch));
+        else {
+            StringBuilder sb = new StringBuilder();
+            long all0 = CPU.getCurrentThreadCpuTime();
+            for (int i = 0; i < models.size(); i++) {
+                long a = CPU.getCurrentThreadCpuTime();
+                models.get(i).accept(batch);
+                long d = CPU.getCurrentThreadCpuTime() - a;
+                if (d > 2_000_000) sb.append(" m").append(i).append('=').append(d / 1_000_000).append("ms");
+            }
+            long all = CPU.getCurrentThreadCpuTime() - all0;
+            if (all > 10_000_000) {
+                java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+                for (DebugEvent e : batch) kinds.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+                DEBUG.println(System.nanoTime() / 1_000_000 + " batch " + all / 1_000_000 + "ms" + sb + " " + kinds);
+                DEBUG.flush();
+            }
+        }
         if (times != null && drainCount < times.length) times[drainCount++] = CPU.getCurrentThreadCpuTime() - t0;
     }
 

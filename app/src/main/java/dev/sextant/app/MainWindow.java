@@ -144,6 +144,7 @@ public final class MainWindow {
         unwindTables = new UnwindTablesModel(engine);
         bridge = new FxEventBridge(List.of(summary::apply, threads::apply, stack::apply, modules::apply, registers::apply, dumpData::apply, bind::apply, symbolState::apply,
                 status::apply));
+        bridge.addPreparer(threads::prepare);
         engine.addListener(bridge);
         var sourceActions = new dev.sextant.app.action.SourceActions(engine);
         frames = new CurrentFrame(sourceActions::setScope);

@@ -22,9 +22,25 @@ public final class RegistersModel {
     private final ObservableList<RegisterRow> readOnly = FXCollections.unmodifiableObservableList(rows);
     private final Map<Tid, List<RegisterRow>> byThread = new HashMap<>();
     private final Map<Tid, ThreadInfo> unbuilt = new HashMap<>();
+    /** A dump's threads not yet in {@link #unbuilt}: the first few look-ups scan it, later ones make the map (100,000 threads: 10 ms). */
+    private List<ThreadInfo> unlisted = List.of();
+    private int scans;
 
     /** {@code tid}'s rows, made from its registers on first use; {@code none} for a thread not known. */
     private List<RegisterRow> rowsOf(Tid tid, List<RegisterRow> none) {
+        if (!unlisted.isEmpty() && !byThread.containsKey(tid)) {
+            if (scans++ < 4) {
+                for (ThreadInfo t : unlisted) {
+                    if (t.tid().equals(tid)) {
+                        byThread.put(tid, inOrder(t.registers().registers().stream().map(RegistersModel::row).toList()));
+                        break;
+                    }
+                }
+                return byThread.getOrDefault(tid, none);
+            }
+            for (ThreadInfo t : unlisted) if (!byThread.containsKey(t.tid())) unbuilt.put(t.tid(), t);
+            unlisted = List.of();
+        }
         ThreadInfo t = unbuilt.remove(tid);
         if (t != null) byThread.put(tid, inOrder(t.registers().registers().stream().map(RegistersModel::row).toList()));
         return byThread.getOrDefault(tid, none);
@@ -110,7 +126,8 @@ public final class RegistersModel {
                 unbuilt.clear();
                 rows.clear();
                 // Rows are made when a thread is first shown: a core of 100,000 threads would make millions at once.
-                for (ThreadInfo t : o.threads()) unbuilt.put(t.tid(), t);
+                unlisted = o.threads();
+                scans = 0;
                 // Threads may have chosen its first thread in this very batch, before these registers were known.
                 if (selected != null) show(rowsOf(selected, List.of()));
             } else if (e instanceof DebugEvent.ThreadsRefreshed r) {
@@ -128,6 +145,7 @@ public final class RegistersModel {
             } else if (e instanceof DebugEvent.TargetClosed) {
                 byThread.clear();
                 unbuilt.clear();
+                unlisted = List.of();
                 rows.clear();
             } else if (e instanceof DebugEvent.SymbolStateChanged c && (c.flags() & EngineListener.DEBUG_CSS_TYPE_OPTIONS) != 0
                     && c.flags() == EngineListener.DEBUG_CSS_TYPE_OPTIONS) {

@@ -25,7 +25,9 @@ public final class SummaryModel {
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private long stopId = -1;
     private Tid stoppedTid;   // the thread that stopped a live target last
-    private final java.util.Set<Tid> threads = new java.util.HashSet<>();   // as Threads lists them: created and exited while running too
+    private java.util.Set<Tid> threads = new java.util.HashSet<>();   // as Threads lists them: created and exited while running too
+    /** A dump's or a stop's threads not yet put in {@link #threads}: a set of 100,000 is made only when a thread comes or goes. */
+    private List<ThreadInfo> listed;
 
     public ReadOnlyObjectProperty<Summary> summary() { return summary.getReadOnlyProperty(); }
 
@@ -39,8 +41,7 @@ public final class SummaryModel {
                 stopId = o.stopId();
                 stoppedTid = null;
                 diagnostics.clear();
-                threads.clear();
-                o.threads().forEach(t -> threads.add(t.tid()));
+                listed = o.threads();
                 var p = o.process();
                 String crashed = o.threads().stream().filter(ThreadInfo::crashed).findFirst()
                         .map(t -> t.tid() + t.name().map(n -> " \"" + n + "\"").orElse("")).orElse("none");
@@ -84,13 +85,12 @@ public final class SummaryModel {
                 }
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), why,
                         address, p.tid().toString(), old.threads(), old.system()));
-            } else if (e instanceof DebugEvent.ThreadCreated c && c.stopId() >= stopId && threads.add(c.tid())) {
+            } else if (e instanceof DebugEvent.ThreadCreated c && c.stopId() >= stopId && threadSet().add(c.tid())) {
                 counted = true;
-            } else if (e instanceof DebugEvent.ThreadExited x && x.stopId() >= stopId && threads.remove(x.tid())) {
+            } else if (e instanceof DebugEvent.ThreadExited x && x.stopId() >= stopId && threadSet().remove(x.tid())) {
                 counted = true;
             } else if (e instanceof DebugEvent.ThreadsRefreshed t && t.stopId() >= stopId && !summary.get().file().isEmpty()) {
-                threads.clear();
-                t.threads().forEach(x -> threads.add(x.tid()));
+                listed = t.threads();
                 Summary old = summary.get();
                 String stopped = stoppedTid == null ? old.crashedThread() : t.threads().stream()
                         .filter(x -> x.tid().equals(stoppedTid)).findFirst()
@@ -100,7 +100,7 @@ public final class SummaryModel {
             } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId && !summary.get().file().isEmpty()) {
                 Summary old = summary.get();
                 summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), "running",
-                        "—", "— (running)", threads.size(), old.system()));
+                        "—", "— (running)", threadCount(), old.system()));
             } else if (e instanceof DebugEvent.DiagnosticReported d && d.stopId() == stopId) {
                 diagnostics.add(d.diagnostic());
             } else if (e instanceof DebugEvent.TargetClosed) {
@@ -115,7 +115,7 @@ public final class SummaryModel {
         Summary old = summary.get();
         if (old.file().isEmpty()) return;
         summary.set(new Summary(old.file(), old.format(), old.process(), old.commandLine(), old.executable(), old.signal(),
-                old.address(), old.crashedThread(), threads.size(), old.system(), old.recorded()));
+                old.address(), old.crashedThread(), threadCount(), old.system(), old.recorded()));
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -132,4 +132,15 @@ public final class SummaryModel {
         if (!parts.isEmpty()) sb.append(": ").append(String.join(", ", parts));
         return sb.toString();
     }
+
+    private java.util.Set<Tid> threadSet() {
+        if (listed != null) {
+            threads = new java.util.HashSet<>(Math.max(16, listed.size() * 4 / 3 + 1));
+            for (ThreadInfo t : listed) threads.add(t.tid());
+            listed = null;
+        }
+        return threads;
+    }
+
+    private int threadCount() { return listed != null ? listed.size() : threads.size(); }
 }

@@ -36,18 +36,29 @@ import javafx.scene.layout.VBox;
 public final class TableKit<R> {
     private final TableView<R> table = new TableView<>();
     private final TextField filter = new TextField();
-    private final FilteredList<R> filtered;
+    private final ObservableList<R> rows;
+    private final ShownRows<R> shownRows;
+    /** The filtered and sorted view of the rows, while a filter or a sort order is set; else null and the table shows the rows themselves. */
+    private Relay<R> relay;
+    private FilteredList<R> filtered;
+    private java.util.function.Predicate<R> predicate;
+    private boolean arranging;
+    private final javafx.beans.property.IntegerProperty shown = new javafx.beans.property.SimpleIntegerProperty();
     private final Label count = new Label();
+    /** On the list the table shows: keeps {@link #shown} its size. */
+    private final javafx.collections.ListChangeListener<R> sizeWatch = c -> shown.set(c.getList().size());
     private final VBox node;
     private final ColumnFitter<R> fitter;
     /** Columns grow to their text up to this width (px); longer text (paths, long C++ names) is elided, whole in the tooltip-less copy. */
     static final double FIT_MAX = 420;
 
     public TableKit(String id, ObservableList<R> rows, Function<R, String> searchText) {
-        filtered = new FilteredList<>(rows, r -> true);
-        SortedList<R> sorted = new SortedList<>(filtered);
-        sorted.comparatorProperty().bind(table.comparatorProperty());
-        table.setItems(sorted);
+        this.rows = rows;
+        shownRows = new ShownRows<>(rows);
+        table.setItems(shownRows);
+        // The rows themselves while nothing filters or sorts them: a FilteredList and a SortedList
+        // each cost the list's length at every change (100,000 threads: tens of ms on the FX thread).
+        table.setSortPolicy(t -> { arrange(); return true; });
         fitter = new ColumnFitter<>(table);
         table.setId(id + "-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
@@ -60,18 +71,20 @@ public final class TableKit<R> {
         filter.setPromptText("Filter (Ctrl+F)");
         filter.textProperty().addListener((o, a, text) -> {
             String needle = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-            filtered.setPredicate(needle.isEmpty() ? r -> true
-                    : r -> searchText.apply(r).toLowerCase(Locale.ROOT).contains(needle));
+            predicate = needle.isEmpty() ? null : r -> searchText.apply(r).toLowerCase(Locale.ROOT).contains(needle);
+            arrange();
         });
         filter.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ESCAPE) { filter.clear(); table.requestFocus(); e.consume(); }
             if (e.getCode() == KeyCode.DOWN) { table.requestFocus(); table.getSelectionModel().selectFirst(); e.consume(); }
         });
         count.setId(id + "-count");
+        shownRows.addListener(sizeWatch);
+        shown.set(rows.size());
         count.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                () -> filtered.size() == rows.size() ? rows.size() + (rows.size() == 1 ? " row" : " rows")
-                        : filtered.size() + " of " + rows.size() + (rows.size() == 1 ? " row" : " rows"),
-                filtered, rows));
+                () -> shown.get() == rows.size() ? rows.size() + (rows.size() == 1 ? " row" : " rows")
+                        : shown.get() + " of " + rows.size() + (rows.size() == 1 ? " row" : " rows"),
+                shown, rows));
         HBox.setHgrow(filter, Priority.ALWAYS);
         // In a narrow pane the filter field gives way, not the count (it was drawn as "…")
         count.setMinWidth(Region.USE_PREF_SIZE);
@@ -92,6 +105,45 @@ public final class TableKit<R> {
         MenuItem copyAll = new MenuItem("Copy all shown rows");
         copyAll.setOnAction(e -> copy(true));
         table.setContextMenu(new ContextMenu(copySel, copyAll));
+    }
+
+    /**
+     * Shows the rows themselves when no filter and no sort order is set, else a filtered and
+     * sorted view of them (made when needed, detached when no longer shown); the selected rows stay
+     * selected across the switch. The table's sort policy: a click on a header comes here.
+     */
+    private void arrange() {
+        if (arranging) return;
+        boolean wrap = predicate != null || !table.getSortOrder().isEmpty();
+        arranging = true;
+        try {
+            if (wrap && filtered == null) {
+                relay = new Relay<>(rows);
+                filtered = new FilteredList<>(relay, predicate);
+                SortedList<R> sorted = new SortedList<>(filtered);
+                sorted.comparatorProperty().bind(table.comparatorProperty());
+                switchTo(sorted);
+            } else if (wrap) {
+                filtered.setPredicate(predicate);
+                shown.set(table.getItems().size());
+            } else if (filtered != null) {
+                relay.detach();
+                relay = null;
+                filtered = null;
+                switchTo(rows);
+            }
+        } finally {
+            arranging = false;
+        }
+    }
+
+    private void switchTo(ObservableList<R> items) {
+        java.util.List<R> selected = new java.util.ArrayList<>(table.getSelectionModel().getSelectedItems());
+        R focused = table.getFocusModel().getFocusedItem();
+        shownRows.show(items);
+        for (R r : selected) if (r != focused) table.getSelectionModel().select(r);
+        if (focused != null && selected.contains(focused)) table.getSelectionModel().select(focused);
+        shown.set(items.size());
     }
 
     public <V> TableColumn<R, V> column(String title, Function<R, V> value, double prefWidth) {

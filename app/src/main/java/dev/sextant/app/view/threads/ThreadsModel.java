@@ -1,6 +1,7 @@
 package dev.sextant.app.view.threads;
 
 import dev.sextant.app.view.FxThread;
+import dev.sextant.app.view.table.ArrayRows;
 import dev.sextant.engine.api.DebugEvent;
 import dev.sextant.engine.api.Signals;
 import dev.sextant.engine.api.StackFrame;
@@ -17,14 +18,20 @@ import javafx.util.Duration;
 import java.util.Optional;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /** The threads of the current target, crashing thread first; the top frame fills in as stacks arrive. */
 public final class ThreadsModel {
-    private final ObservableList<ThreadRow> rows = FXCollections.observableArrayList();
-    private final ObservableList<ThreadRow> readOnly = FXCollections.unmodifiableObservableList(rows);
-    private final Map<Tid, Integer> index = new HashMap<>();
+    /** Its List mutators throw: only this model changes it (a new list of rows is one change, of no more than an array's copy). */
+    private final ArrayRows<ThreadRow> rows = new ArrayRows<>();
+    /** Each thread's row index. Never changed in place while {@link #indexShared} (the preparer reads it). */
+    private Map<Tid, Integer> index = new HashMap<>();
+    private boolean indexShared;
+    /** What {@link #prepare} made for an event, until the FX thread applies it. */
+    private final Map<DebugEvent, Object> prepared = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private Opened base;                  // the preparer's (engine thread): the last dump opened, while its rows stand
+    private Object[] openedRows;          // FX thread: the prepared rows shown, and the rows' version then
+    private long openedVersion = -1;
     private long stopId = -1;
     private long generation;
     /** Stack updates not yet in {@code rows}, by row index (see {@link #settle}). */
@@ -36,7 +43,7 @@ public final class ThreadsModel {
     private Tid stoppedThread;
     private boolean stoppedBySignal;   // a signal that stops for good (SIGSEGV…), not a breakpoint, step or break
 
-    public ObservableList<ThreadRow> rows() { return readOnly; }
+    public ObservableList<ThreadRow> rows() { return rows; }
 
     /** The stop's stack groups by identical pcs (the engine's {@code StacksGrouped}); empty until they arrive. */
     public ReadOnlyObjectProperty<List<StackGroup>> groups() {
@@ -54,6 +61,48 @@ public final class ThreadsModel {
     /** Bumps when the rows are a new list (a dump opened, a live stop): the view then shows the first row. */
     public long generation() { return generation; }
 
+    /** A dump's rows and their index, made off the FX thread. */
+    private record Opened(long stopId, Object[] rows, Map<Tid, Integer> index) {}
+
+    /** The rows a dump's stack groups fill in ({@link #fill}), made off the FX thread from {@code base}'s. */
+    private record Filled(Object[] base, Object[] rows, int changed) {}
+
+    /**
+     * Does the work of a large event off the FX thread (the bridge calls it on the engine's thread,
+     * in the events' order, before the event is queued): a dump's rows and index, and the rows its
+     * stack groups fill in. 100,000 threads: ~70 ms that the FX thread no longer spends in one go;
+     * {@link #apply} uses what was made when the rows are still those it was made from.
+     */
+    public synchronized void prepare(DebugEvent e) {
+        if (e instanceof DebugEvent.TargetOpened o) {
+            Object[] fresh = new Object[o.threads().size()];
+            int n = 0;
+            for (ThreadInfo t : o.threads()) if (t.crashed()) fresh[n++] = row(t);
+            for (ThreadInfo t : o.threads()) if (!t.crashed()) fresh[n++] = row(t);
+            base = new Opened(o.stopId(), fresh, indexOf(fresh));
+            prepared.put(o, base);
+        } else if (e instanceof DebugEvent.StacksGrouped g && base != null && g.stopId() >= base.stopId()) {
+            Object[] all = base.rows().clone();
+            int changed = 0;
+            for (StackGroup group : g.byPc()) {
+                ThreadRow shape = null;
+                for (Tid tid : group.tids()) {
+                    Integer i = base.index().get(tid);
+                    if (i == null) continue;
+                    ThreadRow old = (ThreadRow) all[i];
+                    if (shape == null) shape = walked(old, group.frames());
+                    all[i] = new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), shape.location(), shape.source(),
+                            shape.frames(), shape.state(), old.stopped());
+                    changed++;
+                }
+            }
+            prepared.put(g, new Filled(base.rows(), all, changed));
+        } else if (e instanceof DebugEvent.ThreadsRefreshed || e instanceof DebugEvent.TargetClosed || e instanceof DebugEvent.ThreadCreated
+                || e instanceof DebugEvent.ThreadExited || e instanceof DebugEvent.ProcessResumed) {
+            base = null;
+        }
+    }
+
     public void apply(List<DebugEvent> batch) {
         FxThread.check();
         for (DebugEvent e : batch) {
@@ -62,18 +111,32 @@ public final class ThreadsModel {
             } else if (e instanceof DebugEvent.ThreadCreated || e instanceof DebugEvent.ThreadExited || e instanceof DebugEvent.ProcessResumed) {
                 flush();          // row indices stay those of the rows as they are
             }
+            Object made = prepared.remove(e);
             if (e instanceof DebugEvent.StacksGrouped g && g.stopId() >= stopId) {
                 groups.set(g.byPc());
-                fill(g.byPc());
+                if (made instanceof Filled f && f.base() == openedRows && rows.version() == openedVersion && pending.isEmpty()) {
+                    rows.refreshAll(f.rows());             // the rows as fill would make them, made off the FX thread
+                    lastFlush = System.nanoTime();
+                } else {
+                    fill(g.byPc());
+                }
             } else if (e instanceof DebugEvent.TargetOpened o) {
                 generation++;
                 stopId = o.stopId();
                 groups.set(List.of());
-                List<ThreadRow> fresh = new ArrayList<>();
-                for (ThreadInfo t : o.threads()) if (t.crashed()) fresh.add(row(t));
-                for (ThreadInfo t : o.threads()) if (!t.crashed()) fresh.add(row(t));
-                reindex(fresh);
-                rows.setAll(fresh);
+                if (made instanceof Opened p) {
+                    index = p.index();
+                    indexShared = true;
+                    rows.replaceAll(p.rows());
+                    openedRows = p.rows();
+                    openedVersion = rows.version();
+                } else {
+                    List<ThreadRow> fresh = new ArrayList<>();
+                    for (ThreadInfo t : o.threads()) if (t.crashed()) fresh.add(row(t));
+                    for (ThreadInfo t : o.threads()) if (!t.crashed()) fresh.add(row(t));
+                    reindex(fresh);
+                    rows.replaceAll(fresh);
+                }
             } else if (e instanceof DebugEvent.ProcessStopped p && p.stopId() >= stopId) {
                 stoppedThread = p.tid();
                 stoppedBySignal = p.reason() instanceof dev.sextant.engine.api.StopReason.SignalReceived g && crashSignal(g.signal().number());
@@ -84,18 +147,18 @@ public final class ThreadsModel {
                 for (ThreadInfo t : r.threads()) if (t.tid().equals(stoppedThread)) fresh.add(marked(row(t), stoppedBySignal));
                 for (ThreadInfo t : r.threads()) if (!t.tid().equals(stoppedThread)) fresh.add(row(t));
                 reindex(fresh);
-                rows.setAll(fresh);
+                rows.replaceAll(fresh);
             } else if (e instanceof DebugEvent.ThreadCreated c && c.stopId() >= stopId && !index.containsKey(c.tid())) {
-                rows.add(new ThreadRow(c.tid(), "", false, "", "", "", 0, "running"));
-                index.put(c.tid(), rows.size() - 1);
+                rows.append(new ThreadRow(c.tid(), "", false, "", "", "", 0, "running"));
+                ownIndex().put(c.tid(), rows.size() - 1);
             } else if (e instanceof DebugEvent.ThreadExited x && x.stopId() >= stopId && index.containsKey(x.tid())) {
-                rows.remove((int) index.get(x.tid()));
+                rows.delete(index.get(x.tid()));
                 reindex(new ArrayList<>(rows));
             } else if (e instanceof DebugEvent.ProcessResumed r && r.stopId() >= stopId) {
                 groups.set(List.of());
                 List<ThreadRow> running = new ArrayList<>(rows.size());     // one change: each single one costs the list's length
                 for (ThreadRow o : rows) running.add(new ThreadRow(o.tid(), o.name(), false, "", "", "", 0, "running", false));
-                rows.setAll(running);
+                rows.replaceAll(running);
             } else if (e instanceof DebugEvent.StackWalked s && s.stopId() >= stopId) {
                 Integer i = index.get(s.stack().tid());
                 if (i == null) continue;
@@ -105,8 +168,9 @@ public final class ThreadsModel {
                 if (!sameStack(now, old)) pending.put(i, now);
             } else if (e instanceof DebugEvent.TargetClosed) {
                 groups.set(List.of());
-                rows.clear();
-                index.clear();
+                rows.replaceAll(new Object[0]);
+                index = new HashMap<>();
+                indexShared = false;
             }
         }
         settle();
@@ -136,11 +200,11 @@ public final class ThreadsModel {
     private void flush() {
         if (pending.isEmpty()) return;
         if (few()) {
-            pending.forEach(rows::set);
+            pending.forEach(rows::put);
         } else {
-            List<ThreadRow> all = new ArrayList<>(rows);
-            pending.forEach(all::set);
-            rows.setAll(all);
+            Object[] all = rows.copy();
+            pending.forEach((i, r) -> all[i] = r);
+            rows.refreshAll(all);                  // the same threads, with their stacks
         }
         pending.clear();
         lastFlush = System.nanoTime();
@@ -154,7 +218,7 @@ public final class ThreadsModel {
      */
     private void fill(List<StackGroup> byPc) {
         flush();          // what is pending is in the rows: the filled list starts from them
-        List<ThreadRow> all = null;                 // made at the first change (a live stop's stacks came first: none)
+        Object[] all = null;                        // made at the first change (a live stop's stacks came first: none)
         int changed = 0;
         for (StackGroup g : byPc) {
             ThreadRow shape = null;
@@ -166,17 +230,17 @@ public final class ThreadsModel {
                 ThreadRow now = new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), shape.location(), shape.source(),
                         shape.frames(), shape.state(), old.stopped());
                 if (sameStack(now, old)) continue;
-                if (all == null) all = new ArrayList<>(rows);
-                all.set(i, now);
+                if (all == null) all = rows.copy();
+                all[i] = now;
                 changed++;
             }
         }
         if (all == null) return;
         // One replacement of the rows (a 100,000-thread core's rows through a map of pending updates: 100s of ms)
         if (changed * (long) rows.size() <= COALESCE) {
-            for (int i = 0; i < all.size(); i++) if (all.get(i) != rows.get(i)) rows.set(i, all.get(i));
+            for (int i = 0; i < all.length; i++) if (all[i] != rows.get(i)) rows.put(i, (ThreadRow) all[i]);
         } else {
-            rows.setAll(all);
+            rows.refreshAll(all);
         }
         lastFlush = System.nanoTime();
     }
@@ -209,8 +273,23 @@ public final class ThreadsModel {
     }
 
     private void reindex(List<ThreadRow> list) {
-        index.clear();
-        for (int i = 0; i < list.size(); i++) index.put(list.get(i).tid(), i);
+        index = indexOf(list.toArray());
+        indexShared = false;
+    }
+
+    private static Map<Tid, Integer> indexOf(Object[] list) {
+        Map<Tid, Integer> m = new HashMap<>(Math.max(16, list.length * 4 / 3 + 1));
+        for (int i = 0; i < list.length; i++) m.put(((ThreadRow) list[i]).tid(), i);
+        return m;
+    }
+
+    /** The index, to change: a copy first while the preparer may read it. */
+    private Map<Tid, Integer> ownIndex() {
+        if (indexShared) {
+            index = new HashMap<>(index);
+            indexShared = false;
+        }
+        return index;
     }
 
     private static ThreadRow row(ThreadInfo t) {

@@ -105,6 +105,15 @@ class ManyThreadsBench extends WindowTest {
                 max(cpuGaps) / 1e6, pct(cpuGaps, 99) / 1e6, pct(cpuGaps, 50) / 1e6, cpuGaps.length, d.length, max(d) / 1e6,
                 max(wallGaps) / 1e6, Files.readString(Path.of("/proc/loadavg")).split(" ")[0],
                 cpuAtGrouped[0] - cpu0, cpuAtGrouped[1] - engineCpu0, cpuRows - cpu0, engineRows - engineCpu0);
+        // With -Dsextant.debug.batches=FILE (FxEventBridge appends its long batches there): the long pulses too, on the same clock.
+        if (System.getProperty("sextant.debug.batches") != null) {
+            StringBuilder sb = new StringBuilder("t0 " + t0 / 1_000_000 + "\n");
+            for (int i = start + 1; i < end[0]; i++) {
+                long g = cpu[i] - cpu[i - 1];
+                if (g > 20_000_000) sb.append("pulse ending ").append(wall[i] / 1_000_000).append(" cpu ").append(g / 1_000_000).append("ms\n");
+            }
+            Files.writeString(Path.of(System.getProperty("sextant.debug.batches")), sb, java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.CREATE);
+        }
         System.out.println(figures);
         Files.writeString(Path.of("target", "many-threads.txt"), figures + "\n");
         assertThat(report.threads()).hasSize(threads);

@@ -6,6 +6,7 @@ import dev.sextant.app.WindowTest;
 import dev.sextant.app.view.source.CurrentFrame;
 import dev.sextant.app.view.stack.FrameRow;
 import dev.sextant.app.view.threads.ThreadGroupRow;
+import dev.sextant.app.view.threads.ThreadRow;
 import dev.sextant.engine.api.DumpReport;
 import dev.sextant.engine.api.Tid;
 import dev.sextant.engine.testing.NativePrograms;
@@ -149,6 +150,51 @@ class ParallelStacksGuiTest extends WindowTest {
         waitFor("the picked thread current", () -> window.frames().current().get()
                 .map(s -> s.tid().equals(first.getChildren().get(3).getValue().tid().orElseThrow())).orElse(false));
         robot.interact(() -> screenshot(shot("threads-grouped.png")));
+    }
+
+    /**
+     * The Threads table of the 1,001 threads: every row's frame count is eu-stack's for that thread
+     * (the rows its groups filled in, made off the FX thread); sorting and filtering show the rows
+     * through a sorted, filtered view, and clearing both shows the model's rows in their order again.
+     */
+    @Test void threadsTableRowsMatchEuStackAndSortAndFilter(FxRobot robot) throws Exception {
+        AtomicReference<CompletableFuture<DumpReport>> f = new AtomicReference<>();
+        robot.interact(() -> f.set(window.open(core, Optional.empty(), Optional.empty())));
+        f.get().get(120, TimeUnit.SECONDS);
+        TableView<ThreadRow> table = window.threadsView().kit().table();
+        int threads = theirs.values().stream().mapToInt(Set::size).sum();
+        waitFor("every thread's stack", 60, () -> table.getItems().size() == threads && table.getItems().stream().allMatch(r -> r.frames() > 0));
+        Map<Integer, Integer> depth = new java.util.HashMap<>();
+        theirs.forEach((pcs, tids) -> tids.forEach(t -> depth.put(t, pcs.size())));
+        robot.interact(() -> {
+            for (ThreadRow r : table.getItems()) assertThat(r.frames()).as("frames of %s", r.tid()).isEqualTo(depth.get(r.tid().value()));
+            assertThat(table.getItems().get(0).crashed()).isTrue();
+            assertThat(table.getItems().get(0).location()).startsWith("crash_now");
+        });
+        List<ThreadRow> unsorted = new ArrayList<>(table.getItems());
+        javafx.scene.control.TableColumn<ThreadRow, ?> tid = table.getColumns().stream().filter(c -> "TID".equals(c.getText())).findFirst().orElseThrow();
+        robot.interact(() -> {
+            tid.setSortType(javafx.scene.control.TableColumn.SortType.DESCENDING);
+            table.getSortOrder().setAll(List.of(tid));
+        });
+        robot.interact(() -> {
+            assertThat(table.getItems()).hasSize(threads);
+            List<Integer> shown = table.getItems().stream().map(r -> r.tid().value()).toList();
+            assertThat(shown).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        });
+        robot.clickOn("#threads-filter").write("crash_now");
+        robot.interact(() -> {
+            assertThat(table.getItems()).singleElement().satisfies(r -> assertThat(r.crashed()).isTrue());
+            assertThat(robot.lookup("#threads-count").queryAs(Label.class).getText()).isEqualTo("1 of " + threads + " rows");
+        });
+        robot.interact(() -> {
+            window.threadsView().kit().filterField().clear();
+            table.getSortOrder().clear();
+        });
+        robot.interact(() -> {
+            assertThat(table.getItems()).containsExactlyElementsOf(unsorted);
+            assertThat(robot.lookup("#threads-count").queryAs(Label.class).getText()).isEqualTo(threads + " rows");
+        });
     }
 
     static Path shot(String name) {
