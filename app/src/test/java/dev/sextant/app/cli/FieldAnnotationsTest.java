@@ -31,6 +31,20 @@ class FieldAnnotationsTest {
                         Mixin.class.descriptorString(), ArgGroup.class.descriptorString());
     }
 
+    /** A class from a jar (picocli's, here: the app's own classes are a directory under test) is read from the jar, byte for byte. */
+    @Test void aClassInAJarIsReadFromTheJar() throws IOException {
+        for (Class<?> c : List.of(picocli.CommandLine.class, picocli.CommandLine.Option.class, org.junit.jupiter.api.Test.class)) {
+            assertThat(c.getProtectionDomain().getCodeSource().getLocation().getPath()).endsWith(".jar");
+            byte[] resource;
+            try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+                resource = in.readAllBytes();
+            }
+            assertThat(FieldAnnotations.classFile(c)).isEqualTo(resource).hasSizeGreaterThan(100);
+        }
+        assertThat(FieldAnnotations.JARS.keySet()).anyMatch(p -> p.getFileName().toString().startsWith("picocli-"));   // not as a resource
+        assertThat(FieldAnnotations.classFile(LocalsCommand.class)).hasSizeGreaterThan(100);   // from target/classes, as a resource
+    }
+
     @Test void marksAreThoseReflectionReads() throws IOException {
         for (Class<?> c : BOUND) {
             Map<String, FieldAnnotations.Marks> reflected = new HashMap<>();
