@@ -34,7 +34,10 @@ public record DumpReport(Path file, String format, ProcessInfo process, Optional
         return threads.stream().filter(ThreadInfo::crashed).findFirst();
     }
 
+    /** The first stack of thread {@code tid}. */
     public Optional<ThreadStack> stackOf(Tid tid) {
-        return stacks.stream().filter(s -> s.tid().equals(tid)).findFirst();
+        if (stacks.size() <= 16) return stacks.stream().filter(s -> s.tid().equals(tid)).findFirst();
+        int at = StackIndex.position(stacks, tid);
+        return at < 0 ? Optional.empty() : Optional.of(stacks.get(at));
     }
 }

@@ -1,7 +1,6 @@
 package dev.sextant.engine.elfutils.jna;
 
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.util.OptionalLong;
 
 /**
@@ -26,9 +25,10 @@ final class FrameRegisters {
         AVAILABLE = ok;
     }
 
-    static native int dwfl_frame_reg(Pointer state, int regno, long[] val);
+    /** {@code state}: the {@code Dwfl_Frame *} as a raw address (see {@link LibDw.RawFrameCallback}). */
+    static native int dwfl_frame_reg(long state, int regno, long[] val);
 
-    static OptionalLong read(Pointer frame, int regno) {
+    static OptionalLong read(long frame, int regno) {
         long[] v = new long[1];
         return dwfl_frame_reg(frame, regno, v) == 0 ? OptionalLong.of(v[0]) : OptionalLong.empty();
     }

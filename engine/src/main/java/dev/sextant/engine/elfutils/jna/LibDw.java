@@ -44,6 +44,27 @@ final class LibDw {
     /** {@code Dwfl_Thread_Callbacks.set_initial_registers}. */
     interface SetInitialRegisters extends Callback { byte invoke(Pointer thread, Pointer threadArg); }
 
+    /*
+     * The thread walk's callbacks and calls again, with libdwfl's pointers as raw addresses (LP64: a
+     * pointer is a long). JNA hands a callback's Pointer argument to Java by constructing a Pointer
+     * through JNI, one Java call from native code per argument: memory_read's three made four Java
+     * calls per word read, and a core of 100,000 threads reads millions of words. A long is passed as it is.
+     */
+    interface RawThreadCallback extends Callback { int invoke(long thread, long arg); }
+    interface RawFrameCallback extends Callback { int invoke(long frame, long arg); }
+    interface RawNextThread extends Callback { int invoke(long dwfl, long dwflArg, long threadArgp); }
+    interface RawMemoryRead extends Callback { byte invoke(long dwfl, long addr, long result, long dwflArg); }
+    interface RawSetInitialRegisters extends Callback { byte invoke(long thread, long threadArg); }
+    interface RawGetThread extends Callback { byte invoke(long dwfl, int tid, long dwflArg, long threadArgp); }
+    /** {@code callback}: a function pointer of {@link DirectCallbacks#pointer}, made once for the walk rather than per call. */
+    static native int dwfl_getthreads(Pointer dwfl, Pointer callback, Pointer arg);
+    static native int dwfl_thread_getframes(long thread, Pointer callback, Pointer arg);
+    static native int dwfl_getthread_frames(Pointer dwfl, int tid, Pointer callback, Pointer arg);
+    static native int dwfl_thread_tid(long thread);
+    static native byte dwfl_frame_pc(long frame, long[] pc, byte[] isactivation);
+    static native byte dwfl_thread_state_registers(long thread, int firstreg, int nregs, long[] regs);
+    static native void dwfl_thread_state_register_pc(long thread, long pc);
+
     static native byte dwfl_attach_state(Pointer dwfl, Pointer elf, int pid, Pointer threadCallbacks, Pointer arg);
     static native byte dwfl_thread_state_registers(Pointer thread, int firstreg, int nregs, long[] regs);
     static native void dwfl_thread_state_register_pc(Pointer thread, long pc);

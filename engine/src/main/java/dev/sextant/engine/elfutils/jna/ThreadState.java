@@ -16,10 +16,11 @@ import java.util.OptionalLong;
  */
 final class ThreadState {
     final Memory struct;
-    private final LibDw.NextThread nextThread;
-    private final LibDw.GetThread getThread;
-    private final LibDw.MemoryRead memoryRead;
-    private final LibDw.SetInitialRegisters setInitialRegisters;
+    // Raw callbacks (pointers as longs): see LibDw.RawMemoryRead.
+    private final LibDw.RawNextThread nextThread;
+    private final LibDw.RawGetThread getThread;
+    private final LibDw.RawMemoryRead memoryRead;
+    private final LibDw.RawSetInitialRegisters setInitialRegisters;
     private int[] listing = new int[0];
     /** DWARF registers 0..16 (16 = pc) for the next {@code set_initial_registers}, or null for the thread's own. */
     Map<Integer, Long> restartRegisters;
@@ -28,10 +29,11 @@ final class ThreadState {
         // *thread_argp starts NULL for each dwfl_getthreads walk; we keep the next index + 1 in it.
         this.nextThread = (dwfl, arg, threadArgp) -> {
             try {
-                long i = Pointer.nativeValue(threadArgp.getPointer(0));
+                Pointer argp = new Pointer(threadArgp);
+                long i = Pointer.nativeValue(argp.getPointer(0));
                 if (i == 0) listing = source.threads();
                 if (i >= listing.length) return 0;
-                threadArgp.setPointer(0, new Pointer(i + 1));
+                argp.setPointer(0, new Pointer(i + 1));
                 return listing[(int) i];
             } catch (RuntimeException e) {
                 return -1;
@@ -40,7 +42,7 @@ final class ThreadState {
         this.getThread = (dwfl, tid, arg, threadArgp) -> {
             try {
                 boolean known = Arrays.stream(source.threads()).anyMatch(t -> t == tid);
-                if (known) threadArgp.setPointer(0, new Pointer(1));
+                if (known) new Pointer(threadArgp).setPointer(0, new Pointer(1));
                 return (byte) (known ? 1 : 0);
             } catch (RuntimeException e) {
                 return 0;
@@ -50,7 +52,7 @@ final class ThreadState {
             try {
                 OptionalLong w = source.readWord(addr, wordSize);
                 if (w.isEmpty()) return 0;
-                result.setLong(0, w.getAsLong());
+                new Pointer(result).setLong(0, w.getAsLong());
                 return 1;
             } catch (RuntimeException e) {
                 return 0;
@@ -84,7 +86,7 @@ final class ThreadState {
     }
 
     /** Hands libdwfl the registers of a frame Sextant stepped to; unknown registers stay undefined. */
-    private boolean setRestartRegisters(Pointer thread) {
+    private boolean setRestartRegisters(long thread) {
         long[] one = new long[1];
         for (Map.Entry<Integer, Long> r : restartRegisters.entrySet()) {
             if (r.getKey() >= 16) continue;

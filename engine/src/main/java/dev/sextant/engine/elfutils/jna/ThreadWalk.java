@@ -22,9 +22,10 @@ final class ThreadWalk {
         this.state = state;
     }
 
-    private LibDw.FrameCallback frameCb;     // strong reference while libdwfl may call it
+    private LibDw.RawFrameCallback frameCb;     // strong reference while libdwfl may call it
+    private Pointer frameFn;                    // its function pointer, made once
 
-    private int onFrame(Pointer frame, Pointer arg) {
+    private int onFrame(long frame, long arg) {
         if (walk.cancelled()) return LibDw.DWARF_CB_ABORT;
         if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
         // A walk restarted from a stepped caller begins at a return address, which libdwfl takes for an exact pc.
@@ -39,18 +40,18 @@ final class ThreadWalk {
         return next instanceof FrameWalk.Next.Continue ? LibDw.DWARF_CB_OK : LibDw.DWARF_CB_ABORT;
     }
 
-    private int onThread(Pointer thread, Pointer arg) {
+    private int onThread(long thread, long arg) {
         if (walk.cancelled()) return LibDw.DWARF_CB_ABORT;
         walk.thread(LibDw.dwfl_thread_tid(thread));
         restart = null;
         lastPc = OptionalLong.empty();
-        int rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
+        int rc = LibDw.dwfl_thread_getframes(thread, frameFn, null);
         while (restart != null && !walk.cancelled()) {
             state.restartRegisters = restart;
             restart = null;
             firstOfRestart = true;
             try {
-                rc = LibDw.dwfl_thread_getframes(thread, frameCb, null);
+                rc = LibDw.dwfl_thread_getframes(thread, frameFn, null);
             } finally {
                 state.restartRegisters = null;
             }
@@ -61,17 +62,17 @@ final class ThreadWalk {
 
     /** One thread by its id ({@code dwfl_getthread_frames}), with the same restarts. */
     void runOne(int tid) {
-        frameCb = this::onFrame;
+        useFrameCallback();
         if (walk.cancelled()) return;
         walk.thread(tid);
         restart = null;
-        int rc = LibDw.dwfl_getthread_frames(session.dwfl, tid, frameCb, null);
+        int rc = LibDw.dwfl_getthread_frames(session.dwfl, tid, frameFn, null);
         while (restart != null && !walk.cancelled()) {
             state.restartRegisters = restart;
             restart = null;
             firstOfRestart = true;
             try {
-                rc = LibDw.dwfl_getthread_frames(session.dwfl, tid, frameCb, null);
+                rc = LibDw.dwfl_getthread_frames(session.dwfl, tid, frameFn, null);
             } finally {
                 state.restartRegisters = null;
             }
@@ -79,10 +80,16 @@ final class ThreadWalk {
         walk.threadEnd(rc < 0 ? Optional.ofNullable(LibDw.dwfl_errmsg(LibDw.dwfl_errno())) : Optional.empty());
     }
 
-    void run() {
+    private void useFrameCallback() {
         frameCb = this::onFrame;
-        LibDw.ThreadCallback threadCb = this::onThread;
-        int rc = LibDw.dwfl_getthreads(session.dwfl, threadCb, null);
+        frameFn = DirectCallbacks.pointer(frameCb);
+    }
+
+    void run() {
+        useFrameCallback();
+        LibDw.RawThreadCallback threadCb = this::onThread;
+        int rc = LibDw.dwfl_getthreads(session.dwfl, DirectCallbacks.pointer(threadCb), null);
+        java.lang.ref.Reference.reachabilityFence(threadCb);
         if (rc < 0 && !walk.cancelled()) throw Dwfl.dwflError("dwfl_getthreads");
     }
 }

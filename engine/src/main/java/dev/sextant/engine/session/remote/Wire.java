@@ -3,6 +3,8 @@ package dev.sextant.engine.session.remote;
 import dev.sextant.engine.api.Address;
 import dev.sextant.engine.api.Cancellation;
 import dev.sextant.engine.api.MemoryBlock;
+import dev.sextant.engine.api.Register;
+import dev.sextant.engine.api.RegisterSet;
 import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -39,13 +41,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * Within one message a string equal to one written before, and a list that is the very instance
  * written before, cross as its number: 100,000 threads parked in the same few stacks share their
  * frame lists (and every register is named by the same few strings), and arrive shared.
+ * A {@link RegisterSet} crosses as its architecture, its registers' names (or "the names of the
+ * register set before", as nearly every one is) and their values, rather than as a list of
+ * records: a core of 100,000 threads has 2.7 million registers, which as records took seconds to
+ * write and to read (the target's first event, before any stack).
  */
 final class Wire {
     static final int NULL = 0, FALSE = 1, TRUE = 2, INT = 3, LONG = 4, STRING = 5, BYTES = 6, LONGS = 7, INTS = 8,
             LIST = 9, SET = 10, MAP = 11, OPTIONAL_EMPTY = 12, OPTIONAL = 13, OPTIONAL_INT_EMPTY = 14, OPTIONAL_INT = 15,
             OPTIONAL_LONG_EMPTY = 16, OPTIONAL_LONG = 17, PATH = 18, INSTANT = 19, DURATION = 20, UUID_TAG = 21,
             CANCELLATION = 22, MEMORY_BLOCK = 23, DOUBLE = 24, SHORT = 25, BYTE = 26, CHAR = 27, FLOAT = 28,
-            STRING_AGAIN = 29, LIST_AGAIN = 30;
+            STRING_AGAIN = 29, LIST_AGAIN = 30, REGISTER_SET = 31;
     /** Nesting deeper than this is refused (a hostile or broken frame, never an engine answer). */
     private static final int MAX_DEPTH = 200;
     private static final Map<Class<?>, Maker> MAKERS = new ConcurrentHashMap<>();
@@ -53,13 +59,41 @@ final class Wire {
 
     private Wire() {}
 
+    /**
+     * A {@link ByteArrayOutputStream} without its lock on every byte: a writer is one thread's, and
+     * a message of 100,000 threads' registers and stacks is tens of millions of one-byte writes.
+     */
+    static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) { super(size); }
+
+        private void room(int more) {
+            int need = count + more;
+            if (need < 0) throw new OutOfMemoryError("a message over 2 GiB");
+            if (need > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(need, buf.length > (1 << 30) ? Integer.MAX_VALUE - 8 : buf.length * 2));
+        }
+
+        @Override public void write(int b) {
+            if (count == buf.length) room(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override public void write(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            room(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+    }
+
     /** Writes values; collects the cancellation tokens it met, in order. */
     static final class Writer {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        final Bytes out = new Bytes(256);
         final List<Cancellation> tokens = new ArrayList<>();
         private int depth;
         private final Map<String, Integer> strings = new HashMap<>();
         private final Map<Object, Integer> lists = new IdentityHashMap<>();
+        /** The register names of the last register set written in this message (its reader keeps the same). */
+        private String[] lastNames;
 
         byte[] bytes() { return out.toByteArray(); }
 
@@ -94,6 +128,7 @@ final class Wire {
             else if (v instanceof Integer i) { varint(INT); signed(i); }
             else if (v instanceof Long l) { varint(LONG); signed(l); }
             else if (v instanceof String s) stringValue(s);
+            else if (v instanceof RegisterSet rs && compact(rs)) registerSet(rs);
             else if (v instanceof Record r) record(r);
             else if (v instanceof Enum<?> e) enumValue(e);
             else if (v instanceof Optional<?> o) {
@@ -165,6 +200,36 @@ final class Wire {
             }
         }
 
+        /** Whether the compact form can carry {@code rs}: no null (the record form carries those). */
+        private static boolean compact(RegisterSet rs) {
+            if (rs.arch() == null) return false;
+            for (Register r : rs.registers()) if (r == null || r.name() == null) return false;
+            return true;
+        }
+
+        /** arch, count, 0 (the last set's names) or 1 and the names, then the values. */
+        private void registerSet(RegisterSet rs) {
+            varint(REGISTER_SET);
+            stringValue(rs.arch());
+            List<Register> regs = rs.registers();
+            int n = regs.size();
+            varint(n);
+            boolean same = lastNames != null && lastNames.length == n;
+            for (int i = 0; same && i < n; i++) same = lastNames[i].equals(regs.get(i).name());
+            if (same) {
+                varint(0);
+            } else {
+                varint(1);
+                String[] names = new String[n];
+                for (int i = 0; i < n; i++) {
+                    names[i] = regs.get(i).name();
+                    stringValue(names[i]);
+                }
+                lastNames = names;
+            }
+            for (Register r : regs) signed(r.value());
+        }
+
         private void enumValue(Enum<?> e) {
             int tag = WireTypes.table().tagOf(e.getDeclaringClass());
             if (tag < 0) throw new WireException("the enum " + e.getDeclaringClass().getName() + " is not an api type that crosses the engine pipe");
@@ -196,6 +261,7 @@ final class Wire {
         final List<Cancellation> tokens = new ArrayList<>();
         private final List<String> strings = new ArrayList<>();
         private final List<Object> lists = new ArrayList<>();
+        private String[] lastNames;
 
         Reader(byte[] in) { this.in = in; }
 
@@ -290,8 +356,30 @@ final class Wire {
                 case SHORT: return (short) signed();
                 case BYTE: return (byte) signed();
                 case CHAR: return (char) varint();
+                case REGISTER_SET: return registerSet();
                 default: return typed(tag);
             }
+        }
+
+        private RegisterSet registerSet() {
+            Object arch = value();
+            if (!(arch instanceof String a)) throw new WireException("a register set's architecture is not a string");
+            int n = length();
+            long names = varint();
+            if (names == 1) {
+                String[] read = new String[n];
+                for (int i = 0; i < n; i++) {
+                    if (!(value() instanceof String name)) throw new WireException("a register's name is not a string");
+                    read[i] = name;
+                }
+                lastNames = read;
+            } else if (names != 0 || lastNames == null || lastNames.length != n) {
+                throw new WireException("a register set names " + n + " registers as the one before, which had "
+                        + (lastNames == null ? "none" : lastNames.length));
+            }
+            Register[] regs = new Register[n];
+            for (int i = 0; i < n; i++) regs[i] = new Register(lastNames[i], signed());
+            return new RegisterSet(a, List.of(regs));
         }
 
         private <T> T again(List<T> met, String what) {

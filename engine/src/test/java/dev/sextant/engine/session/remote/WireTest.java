@@ -115,6 +115,38 @@ class WireTest {
         assertThat(back.get(0).frames().get(0).module().orElseThrow()).isSameAs(back.get(1).frames().get(0).module().orElseThrow());
     }
 
+    @Test void registerSetsCrossCompactlyWithTheirNamesOnceAndKeepEveryValue() {
+        List<String> x86 = List.of("rax", "rbx", "rsp", "rip");
+        java.util.function.BiFunction<List<String>, Long, dev.sextant.engine.api.RegisterSet> set = (names, seed) -> {
+            List<dev.sextant.engine.api.Register> regs = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) regs.add(new dev.sextant.engine.api.Register(names.get(i), seed * 31 + i * -0x1234_5678_9abcL));
+            return new dev.sextant.engine.api.RegisterSet("x86_64", regs);
+        };
+        List<Object> threads = new ArrayList<>();
+        for (long t = 0; t < 50; t++) {
+            threads.add(new dev.sextant.engine.api.ThreadInfo(new dev.sextant.engine.api.Tid((int) t + 100), Optional.empty(), t == 3, 0,
+                    set.apply(t == 7 ? List.of("x0", "x1") : x86, t == 9 ? Long.MIN_VALUE / 31 : t)));
+        }
+        // one with a null name crosses as a record, as before
+        threads.add(new dev.sextant.engine.api.RegisterSet("x86_64", List.of(new dev.sextant.engine.api.Register(null, 5))));
+        threads.add(set.apply(x86, 77L));
+        Wire.Writer w = new Wire.Writer();
+        w.value(threads);
+        byte[] bytes = w.bytes();
+        @SuppressWarnings("unchecked") List<Object> back = (List<Object>) new Wire.Reader(bytes).value();
+        assertThat(back).isEqualTo(threads);
+        // each register's name crosses once per change of names, not once per thread: 4 names + 2 + 4 again, then references
+        assertThat(bytes.length).isLessThan(50 * (4 * 10 + 12) + 200);
+        var first = (dev.sextant.engine.api.ThreadInfo) back.get(0);
+        var second = (dev.sextant.engine.api.ThreadInfo) back.get(1);
+        assertThat(second.registers().registers().get(2).name()).isSameAs(first.registers().registers().get(2).name());
+        assertThat(((dev.sextant.engine.api.ThreadInfo) back.get(7)).registers().registers()).extracting(dev.sextant.engine.api.Register::name)
+                .containsExactly("x0", "x1");
+        // "the names before" with no set before is refused
+        assertThatThrownBy(() -> new Wire.Reader(new byte[] {Wire.REGISTER_SET, Wire.STRING, 1, 'x', 1, 0, 0}).value())
+                .isInstanceOf(WireException.class).hasMessageContaining("as the one before");
+    }
+
     @Test void aNumberOfNothingMetBeforeIsRefused() {
         assertThatThrownBy(() -> new Wire.Reader(new byte[] {Wire.LIST_AGAIN, 0}).value())
                 .isInstanceOf(WireException.class).hasMessageContaining("not met before");
