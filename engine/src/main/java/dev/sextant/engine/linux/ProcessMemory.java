@@ -40,8 +40,30 @@ final class ProcessMemory implements AutoCloseable {
 
     void invalidate() { pages.clear(); }
 
+    /**
+     * A page of native memory per reading thread: a read into a heap buffer goes through a temporary
+     * native one anyway (FileChannel's), so reading into this one and copying once saves a zeroed heap
+     * buffer and a copy per read (a page read at each conditional breakpoint hit).
+     */
+    private static final ThreadLocal<ByteBuffer> NATIVE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(PAGE));
+
     /** Reads up to {@code length} bytes; fewer when the range runs into unmapped memory. */
     byte[] read(long address, int length) {
+        if (length <= PAGE) {
+            ByteBuffer buf = NATIVE.get();
+            buf.clear().limit(length);
+            try {
+                while (buf.hasRemaining()) {
+                    int n = channel.read(buf, address + buf.position());
+                    if (n <= 0) break;
+                }
+            } catch (IOException e) {
+                // EIO: unmapped; return what was read
+            }
+            byte[] out = new byte[buf.position()];
+            buf.flip().get(out);
+            return out;
+        }
         ByteBuffer buf = ByteBuffer.allocate(length);
         try {
             while (buf.hasRemaining()) {
@@ -110,6 +132,18 @@ final class ProcessMemory implements AutoCloseable {
         if (b.length < into.length) return false;
         System.arraycopy(b, 0, into, 0, into.length);
         return true;
+    }
+
+    /** {@code length} bytes within one page through the page cache; null when they are not (all) there to read. */
+    byte[] readCached(long address, int length) {
+        long page = address & -PAGE;
+        int off = (int) (address - page);
+        if (length < 0 || off + length > PAGE) return null;
+        byte[] p = page(page);
+        if (p.length < off + length) return null;
+        byte[] out = new byte[length];
+        System.arraycopy(p, off, out, 0, length);
+        return out;
     }
 
     private byte[] page(long page) {

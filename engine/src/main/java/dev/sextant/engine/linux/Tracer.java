@@ -218,6 +218,15 @@ public final class Tracer implements AutoCloseable {
 
     public byte[] readMemory(long address, int length) { return memory.read(address, length); }
 
+    /**
+     * As {@link #readMemory}, through the page cache of this stop: a condition at a breakpoint hit
+     * reads the stack page that the instruction under the breakpoint, emulated next, reads too.
+     */
+    public byte[] readMemoryCached(long address, int length) {
+        byte[] b = memory.readCached(address, length);
+        return b != null ? b : memory.read(address, length);
+    }
+
     /** The program's bytes at {@code address}: unreadable pages marked, inserted breakpoints shown as their original bytes. */
     public MemoryBlock readProgramMemory(long address, int length) {
         byte[] bytes = new byte[length];
@@ -316,6 +325,8 @@ public final class Tracer implements AutoCloseable {
         } finally {
             stopping = false;
         }
+        // Pages read while other threads still ran (a condition's, at the hit that stops) may be stale now.
+        memory.invalidate();
         running = false;
     }
 
@@ -413,6 +424,7 @@ public final class Tracer implements AutoCloseable {
         boolean lifted = sites.lift(this, t.tid, pc);
         t.regs = null;
         try {
+            memory.invalidate();            // the step may write what a condition read
             Ptrace.singleStep(t.tid, takeSignal(t));
             t.stopped = false;
             if (lifted) {
@@ -450,6 +462,7 @@ public final class Tracer implements AutoCloseable {
         flushRegisters(t);
         sites.lift(this, t.tid, pc);
         try {
+            memory.invalidate();            // the step may write what a condition read
             Ptrace.singleStep(t.tid, 0);
             t.stopped = false;
             t.regs = null;

@@ -480,7 +480,7 @@ final class LiveTarget implements AutoCloseable {
         if (liveFrames == null || modulesDirty) {
             ensureModules();
             liveFrames = new LiveFrames(dwfl, (address, length) -> {
-                byte[] b = tracer.readMemory(address, length);
+                byte[] b = tracer.readMemoryCached(address, length);
                 if (b.length < length) throw EvaluationException.unreadable(address + b.length);
                 return b;
             });
