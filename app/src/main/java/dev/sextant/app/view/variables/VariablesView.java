@@ -82,6 +82,12 @@ public final class VariablesView {
         Label status = new Label();
         status.setId("variables-status");
         status.textProperty().bind(model.message());
+        // The empty table says what the status says ("Reading the variables…", "No target."), not
+        // JavaFX's "No content in table" beside it.
+        Label empty = new Label();
+        empty.setId("variables-empty");
+        empty.textProperty().bind(model.message());
+        tree.setPlaceholder(empty);
         pane = new BorderPane(tree);
         pane.setBottom(status);
     }

@@ -31,6 +31,19 @@ import org.testfx.api.FxRobot;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class VariablesGuiTest extends WindowTest {
 
+    @Test void theEmptyTreeSaysWhatTheStatusLineSays(FxRobot robot) throws Exception {
+        TreeTableView<VariableRow> tree = robot.lookup("#variables").query();
+        Label status = robot.lookup("#variables-status").query();
+        Label empty = robot.lookup("#variables-empty").query();
+        assertThat(tree.getPlaceholder()).isSameAs(empty);
+        waitFor("a message on the status line", () -> !status.getText().isEmpty());
+        assertThat(empty.getText()).isEqualTo(status.getText()).isNotEqualTo("No content in table");
+        var p = stopInProcessOrder(robot);
+        waitFor("the arguments of process_order", () -> value(tree, "quantity").isPresent());
+        assertThat(status.getText()).endsWith("variables");
+        detach(robot, p);
+    }
+
     @Test void variablesAndWatchesFollowTheSteps(FxRobot robot) throws Exception {
         var p = stopInProcessOrder(robot);
         TreeTableView<VariableRow> tree = robot.lookup("#variables").query();
