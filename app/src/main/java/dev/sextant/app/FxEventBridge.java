@@ -71,24 +71,26 @@ public final class FxEventBridge implements DebugListener {
         long[] times = drainTimes;
         long t0 = times == null ? 0 : CPU.getCurrentThreadCpuTime();
         if (DEBUG == null) models.forEach(m -> m.accept(batch));
-        else {
-            StringBuilder sb = new StringBuilder();
-            long all0 = CPU.getCurrentThreadCpuTime();
-            for (int i = 0; i < models.size(); i++) {
-                long a = CPU.getCurrentThreadCpuTime();
-                models.get(i).accept(batch);
-                long d = CPU.getCurrentThreadCpuTime() - a;
-                if (d > 2_000_000) sb.append(" m").append(i).append('=').append(d / 1_000_000).append("ms");
-            }
-            long all = CPU.getCurrentThreadCpuTime() - all0;
-            if (all > 10_000_000) {
-                java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
-                for (DebugEvent e : batch) kinds.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-                DEBUG.println(System.nanoTime() / 1_000_000 + " batch " + all / 1_000_000 + "ms" + sb + " " + kinds);
-                DEBUG.flush();
-            }
-        }
+        else debugApply(batch);
         if (times != null && drainCount < times.length) times[drainCount++] = CPU.getCurrentThreadCpuTime() - t0;
+    }
+
+    /** Applies a batch as {@link #drain} does, writing where a long one's FX CPU went to {@link #DEBUG}. */
+    private void debugApply(List<DebugEvent> batch) {
+        StringBuilder sb = new StringBuilder();
+        long all0 = CPU.getCurrentThreadCpuTime();
+        for (int i = 0; i < models.size(); i++) {
+            long a = CPU.getCurrentThreadCpuTime();
+            models.get(i).accept(batch);
+            long d = CPU.getCurrentThreadCpuTime() - a;
+            if (d > 2_000_000) sb.append(" m").append(i).append('=').append(d / 1_000_000).append("ms");
+        }
+        long all = CPU.getCurrentThreadCpuTime() - all0;
+        if (all <= 10_000_000) return;
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (DebugEvent e : batch) kinds.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+        DEBUG.println(System.nanoTime() / 1_000_000 + " batch " + all / 1_000_000 + "ms" + sb + " " + kinds);
+        DEBUG.flush();
     }
 
     /**

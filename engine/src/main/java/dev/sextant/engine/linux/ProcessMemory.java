@@ -49,22 +49,7 @@ final class ProcessMemory implements AutoCloseable {
 
     /** Reads up to {@code length} bytes; fewer when the range runs into unmapped memory. */
     byte[] read(long address, int length) {
-        if (length <= PAGE) {
-            ByteBuffer buf = NATIVE.get();
-            buf.clear().limit(length);
-            try {
-                while (buf.hasRemaining()) {
-                    int n = channel.read(buf, address + buf.position());
-                    if (n <= 0) break;
-                }
-            } catch (IOException e) {
-                // EIO: unmapped; return what was read
-            }
-            byte[] out = new byte[buf.position()];
-            buf.flip().get(out);
-            return out;
-        }
-        ByteBuffer buf = ByteBuffer.allocate(length);
+        ByteBuffer buf = length <= PAGE ? NATIVE.get().clear().limit(length) : ByteBuffer.allocate(length);
         try {
             while (buf.hasRemaining()) {
                 int n = channel.read(buf, address + buf.position());

@@ -45,7 +45,7 @@ public final class TableKit<R> {
     private boolean arranging;
     private final javafx.beans.property.IntegerProperty shown = new javafx.beans.property.SimpleIntegerProperty();
     private final Label count = new Label();
-    /** On the list the table shows: keeps {@link #shown} its size. */
+    /** On the list the table shows: keeps {@link #shown} its size (a switch of list is a change of it too). */
     private final javafx.collections.ListChangeListener<R> sizeWatch = c -> shown.set(c.getList().size());
     private final VBox node;
     private final ColumnFitter<R> fitter;
@@ -125,7 +125,6 @@ public final class TableKit<R> {
                 switchTo(sorted);
             } else if (wrap) {
                 filtered.setPredicate(predicate);
-                shown.set(table.getItems().size());
             } else if (filtered != null) {
                 relay.detach();
                 relay = null;
@@ -143,7 +142,6 @@ public final class TableKit<R> {
         shownRows.show(items);
         for (R r : selected) if (r != focused) table.getSelectionModel().select(r);
         if (focused != null && selected.contains(focused)) table.getSelectionModel().select(focused);
-        shown.set(items.size());
     }
 
     public <V> TableColumn<R, V> column(String title, Function<R, V> value, double prefWidth) {

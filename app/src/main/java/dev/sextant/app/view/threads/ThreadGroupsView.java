@@ -59,6 +59,7 @@ final class ThreadGroupsView {
         Optional<Tid> first = model.rows().isEmpty() ? Optional.empty() : Optional.of(model.rows().get(0).tid());
         double stackWidth = 120, sourceWidth = 80;
         for (StackGroup g : groups) {
+            // a group's tids are in ascending (unsigned) order: StackGroup.group sorts them
             boolean marked = g.crashed() || first.filter(t -> model.row(t).map(ThreadRow::stopped).orElse(false) && java.util.Collections.binarySearch(g.tids(), t, (x, y) -> Integer.compareUnsigned(x.value(), y.value())) >= 0).isPresent();
             ThreadGroupRow row = new ThreadGroupRow(Optional.empty(), g.count(), "", stack(g.frames()), top(g.frames(), f -> f.sourceLine().orElse("")),
                     physical(g.frames()), marked);

@@ -65,7 +65,7 @@ public final class ThreadsModel {
     private record Opened(long stopId, Object[] rows, Map<Tid, Integer> index) {}
 
     /** The rows a dump's stack groups fill in ({@link #fill}), made off the FX thread from {@code base}'s. */
-    private record Filled(Object[] base, Object[] rows, int changed) {}
+    private record Filled(Object[] base, Object[] rows) {}
 
     /**
      * Does the work of a large event off the FX thread (the bridge calls it on the engine's thread,
@@ -83,20 +83,8 @@ public final class ThreadsModel {
             prepared.put(o, base);
         } else if (e instanceof DebugEvent.StacksGrouped g && base != null && g.stopId() >= base.stopId()) {
             Object[] all = base.rows().clone();
-            int changed = 0;
-            for (StackGroup group : g.byPc()) {
-                ThreadRow shape = null;
-                for (Tid tid : group.tids()) {
-                    Integer i = base.index().get(tid);
-                    if (i == null) continue;
-                    ThreadRow old = (ThreadRow) all[i];
-                    if (shape == null) shape = walked(old, group.frames());
-                    all[i] = new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), shape.location(), shape.source(),
-                            shape.frames(), shape.state(), old.stopped());
-                    changed++;
-                }
-            }
-            prepared.put(g, new Filled(base.rows(), all, changed));
+            fillInto(all, base.index(), g.byPc());
+            prepared.put(g, new Filled(base.rows(), all));
         } else if (e instanceof DebugEvent.ThreadsRefreshed || e instanceof DebugEvent.TargetClosed || e instanceof DebugEvent.ThreadCreated
                 || e instanceof DebugEvent.ThreadExited || e instanceof DebugEvent.ProcessResumed) {
             base = null;
@@ -218,24 +206,9 @@ public final class ThreadsModel {
      */
     private void fill(List<StackGroup> byPc) {
         flush();          // what is pending is in the rows: the filled list starts from them
-        Object[] all = null;                        // made at the first change (a live stop's stacks came first: none)
-        int changed = 0;
-        for (StackGroup g : byPc) {
-            ThreadRow shape = null;
-            for (Tid tid : g.tids()) {
-                Integer i = index.get(tid);
-                if (i == null) continue;
-                ThreadRow old = rows.get(i);
-                if (shape == null) shape = walked(old, g.frames());
-                ThreadRow now = new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), shape.location(), shape.source(),
-                        shape.frames(), shape.state(), old.stopped());
-                if (sameStack(now, old)) continue;
-                if (all == null) all = rows.copy();
-                all[i] = now;
-                changed++;
-            }
-        }
-        if (all == null) return;
+        Object[] all = rows.copy();
+        int changed = fillInto(all, index, byPc);
+        if (changed == 0) return;                   // a live stop's stacks came first
         // One replacement of the rows (a 100,000-thread core's rows through a map of pending updates: 100s of ms)
         if (changed * (long) rows.size() <= COALESCE) {
             for (int i = 0; i < all.length; i++) if (all[i] != rows.get(i)) rows.put(i, (ThreadRow) all[i]);
@@ -243,6 +216,30 @@ public final class ThreadsModel {
             rows.refreshAll(all);
         }
         lastFlush = System.nanoTime();
+    }
+
+    /**
+     * Puts in {@code all} (rows, by {@code index}) each grouped thread's row filled from its group's
+     * stack, where that changes it; on the FX thread ({@link #fill}) or the engine's ({@link #prepare}).
+     * Returns how many rows changed.
+     */
+    private static int fillInto(Object[] all, Map<Tid, Integer> index, List<StackGroup> byPc) {
+        int changed = 0;
+        for (StackGroup g : byPc) {
+            ThreadRow shape = null;
+            for (Tid tid : g.tids()) {
+                Integer i = index.get(tid);
+                if (i == null) continue;
+                ThreadRow old = (ThreadRow) all[i];
+                if (shape == null) shape = walked(old, g.frames());
+                ThreadRow now = new ThreadRow(old.tid(), old.name(), old.crashed(), old.signal(), shape.location(), shape.source(),
+                        shape.frames(), shape.state(), old.stopped());
+                if (sameStack(now, old)) continue;
+                all[i] = now;
+                changed++;
+            }
+        }
+        return changed;
     }
 
     /** Whether {@code now}, made from {@code old} by {@link #walked}, shows the same (fields compared here: a record's equals is several times slower). */

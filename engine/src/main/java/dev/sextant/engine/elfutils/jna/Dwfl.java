@@ -336,12 +336,13 @@ public final class Dwfl implements AutoCloseable {
         int[] count = new int[1];
         long[] pc = new long[1];
         byte[] isAct = new byte[1];
-        LibDw.FrameCallback cb = (frame, arg) -> {
+        LibDw.RawFrameCallback cb = (frame, arg) -> {
             if (LibDw.dwfl_frame_pc(frame, pc, isAct) == 0) return LibDw.DWARF_CB_ABORT;
             pcs[count[0]++] = pc[0];
             return count[0] >= max ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
         };
-        LibDw.dwfl_getthread_frames(dwfl, tid, cb, null);
+        LibDw.dwfl_getthread_frames(dwfl, tid, DirectCallbacks.pointer(cb), null);
+        java.lang.ref.Reference.reachabilityFence(cb);
         return java.util.Arrays.copyOf(pcs, count[0]);
     }
 

@@ -27,8 +27,6 @@ final class LibDw {
     /** sizeof(Dwarf_Die) and sizeof(Dwarf_Attribute) on LP64. */
     static final int SIZEOF_DWARF_DIE = 32, SIZEOF_DWARF_ATTRIBUTE = 24;
 
-    interface ThreadCallback extends Callback { int invoke(Pointer thread, Pointer arg); }
-    interface FrameCallback extends Callback { int invoke(Pointer frame, Pointer arg); }
     interface ModuleCallback extends Callback {
         int invoke(Pointer module, Pointer userdata, Pointer name, long start, Pointer arg);
     }
@@ -37,18 +35,13 @@ final class LibDw {
         int invoke(Pointer module, Pointer userdata, Pointer modname, long base, Pointer fileName, Pointer elfp);
     }
 
-    /** {@code Dwfl_Thread_Callbacks.next_thread}: *thread_argp is in/out (NULL starts an iteration); returns a tid, 0 at the end. */
-    interface NextThread extends Callback { int invoke(Pointer dwfl, Pointer dwflArg, Pointer threadArgp); }
-    /** {@code Dwfl_Thread_Callbacks.memory_read}: one target word at addr into *result. */
-    interface MemoryRead extends Callback { byte invoke(Pointer dwfl, long addr, Pointer result, Pointer dwflArg); }
-    /** {@code Dwfl_Thread_Callbacks.set_initial_registers}. */
-    interface SetInitialRegisters extends Callback { byte invoke(Pointer thread, Pointer threadArg); }
-
     /*
-     * The thread walk's callbacks and calls again, with libdwfl's pointers as raw addresses (LP64: a
-     * pointer is a long). JNA hands a callback's Pointer argument to Java by constructing a Pointer
-     * through JNI, one Java call from native code per argument: memory_read's three made four Java
-     * calls per word read, and a core of 100,000 threads reads millions of words. A long is passed as it is.
+     * The thread walk's callbacks ({@code Dwfl_Thread_Callbacks}: next_thread, get_thread, memory_read,
+     * set_initial_registers; the frame and thread visitors) and calls, with libdwfl's pointers as raw
+     * addresses (LP64: a pointer is a long). JNA hands a callback's Pointer argument to Java by
+     * constructing a Pointer through JNI, one Java call from native code per argument: memory_read's
+     * three made four Java calls per word read, and a core of 100,000 threads reads millions of words.
+     * A long is passed as it is.
      */
     interface RawThreadCallback extends Callback { int invoke(long thread, long arg); }
     interface RawFrameCallback extends Callback { int invoke(long frame, long arg); }
@@ -66,12 +59,8 @@ final class LibDw {
     static native void dwfl_thread_state_register_pc(long thread, long pc);
 
     static native byte dwfl_attach_state(Pointer dwfl, Pointer elf, int pid, Pointer threadCallbacks, Pointer arg);
-    static native byte dwfl_thread_state_registers(Pointer thread, int firstreg, int nregs, long[] regs);
-    static native void dwfl_thread_state_register_pc(Pointer thread, long pc);
     // Live processes (linux.Tracer): modules from /proc/PID/maps, lookups by name and line.
-    interface GetThread extends Callback { byte invoke(Pointer dwfl, int tid, Pointer dwflArg, Pointer threadArgp); }
     static native int dwfl_linux_proc_report(Pointer dwfl, int pid);
-    static native int dwfl_getthread_frames(Pointer dwfl, int tid, FrameCallback callback, Pointer arg);
 
     static native Pointer dwfl_begin(Pointer callbacks);
     static native void dwfl_end(Pointer dwfl);
@@ -83,10 +72,6 @@ final class LibDw {
     static native Pointer dwfl_report_module(Pointer dwfl, String name, long start, long end);
     static native int dwfl_module_report_build_id(Pointer mod, byte[] bits, long len, long vaddr);
     static native int dwfl_core_file_attach(Pointer dwfl, Pointer elf);
-    static native int dwfl_getthreads(Pointer dwfl, ThreadCallback callback, Pointer arg);
-    static native int dwfl_thread_getframes(Pointer thread, FrameCallback callback, Pointer arg);
-    static native int dwfl_thread_tid(Pointer thread);
-    static native byte dwfl_frame_pc(Pointer frame, long[] pc, byte[] isactivation);
     static native Pointer dwfl_addrmodule(Pointer dwfl, long address);
     static native Pointer dwfl_module_addrinfo(Pointer mod, long address, long[] offset, byte[] sym,
                                                Pointer shndxp, Pointer elfp, Pointer bias);
